@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the engine and sessions, backups and Alembic migrations."""

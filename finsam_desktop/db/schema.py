@@ -1,0 +1,10 @@
+"""Every table of the program, gathered on one metadata for Alembic and tests.
+
+A capability that adds tables puts its models in its own module under db/ and
+imports it here.
+"""
+
+from finsam_desktop.db import models  # noqa: F401
+from finsam_desktop.db.models import Base
+
+metadata = Base.metadata

@@ -1,0 +1,56 @@
+"""A person the team works with (deltagare)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from finsam_desktop.domain.organisation import PostalAddress
+from finsam_desktop.domain.personnummer import PersonalNumber
+from finsam_desktop.i18n import N_, _
+
+
+class Gender(enum.StrEnum):
+    KVINNA = "kvinna"
+    MAN = "man"
+    ANNAT = "annat"
+    OKANT = "okant"
+
+    @property
+    def label(self) -> str:
+        return _(_GENDER_LABELS[self])
+
+
+_GENDER_LABELS = {
+    Gender.KVINNA: N_("Woman"),
+    Gender.MAN: N_("Man"),
+    Gender.ANNAT: N_("Other"),
+    Gender.OKANT: N_("Unknown"),
+}
+
+
+@dataclass
+class Person:
+    id: int | None
+    personnummer: PersonalNumber
+    first_name: str
+    last_name: str
+    address: PostalAddress = field(default_factory=PostalAddress)
+    municipality_id: int | None = None
+    gender: Gender = Gender.OKANT
+    protected_identity: bool = False
+    phone: str = ""
+    email: str = ""
+    version: int = 0
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}".strip(", ")
+
+    def postal_address(self) -> PostalAddress | None:
+        """The address for letters and lists: none for a person with protected identity."""
+        return None if self.protected_identity else self.address

@@ -1,0 +1,102 @@
+"""The one translation function and the one way to format dates, numbers and weeks.
+
+Source strings are English; Swedish is the default language. Catalogues live in
+``translations/<lang>/LC_MESSAGES/finsam.po`` and are managed with Babel
+(``scripts/i18n.py``). They are compiled in memory at start, so no generated
+``.mo`` files are committed.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "finsam"
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def po_path(language: str) -> Path:
+    return TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def set_language(language: str) -> None:
+    """Load the catalogue for ``language``; English needs none (source strings)."""
+    global _translations, _language
+    _language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    path = po_path(_language)
+    if not path.exists():
+        _translations = gettext.NullTranslations()
+        return
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=_language)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    _translations = gettext.GNUTranslations(buf)
+
+
+def language() -> str:
+    return _language
+
+
+def locale_name() -> str:
+    return "sv_SE" if _language == "sv" else "en_GB"
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+# --- formatting: ISO dates and weeks everywhere, numbers in the Swedish way ---
+
+
+def format_date(value: date | None) -> str:
+    """Dates are ISO 8601 (2026-11-22) in every language."""
+    return value.isoformat() if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def format_week(value: date) -> str:
+    """ISO week, e.g. 'v. 47 2026' (Swedish) or 'week 47 2026'."""
+    year, week, _day = value.isocalendar()
+    return _("week {week} {year}").format(week=week, year=year)
+
+
+def format_number(value: float | int, decimals: int = 0) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale_name())
+
+
+def format_percent(share: float, decimals: int = 0) -> str:
+    """A share (0.0–1.0) as a percentage, '37 %' in Swedish."""
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
+    return babel_percent(share, format=pattern, locale=locale_name())
+
+
+set_language(DEFAULT_LANGUAGE)

@@ -1,0 +1,1 @@
+"""One module per capability: plain functions over a Session that return domain objects."""
