@@ -1,0 +1,95 @@
+"""The one place that wires settings, database, migrations, services and window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from finsam_desktop import APP_ID, APP_NAME, __version__
+from finsam_desktop.i18n import _, set_language
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="finsam-desktop", add_help=True)
+    parser.add_argument("--db", help="database file")
+    parser.add_argument("--demo", action="store_true", help="open (or create) the demo database")
+    parser.add_argument("--participants", type=int, default=60, help="persons in a new demo db")
+    parser.add_argument("--lang", choices=["sv", "en"], default=None)
+    return parser.parse_args(argv)
+
+
+def install_translators(app: QApplication, language: str) -> None:
+    """Qt's own Swedish strings for stock dialogs (buttons, file dialogs)."""
+    if language != "sv":
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_sv", "qt_sv"):
+        translator = QTranslator(app)
+        if translator.load(name, path):
+            app.installTranslator(translator)
+
+
+def open_or_explain(path: Path, demo: bool, participants: int):
+    """Open the database (creating demo data if asked); None after telling the user why not."""
+    from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase, open_database
+
+    try:
+        is_new = not path.exists()
+        db = open_database(path)
+        if demo and is_new:
+            from finsam_desktop.services import demo as demo_data
+
+            demo_data.fill(db, participants=participants)
+        return db
+    except (DatabaseTooNew, NotAFinsamDatabase) as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+    except OSError as exc:
+        log.error("cannot open database: %s", type(exc).__name__)
+        QMessageBox.critical(
+            None,
+            APP_NAME,
+            _("The database {path} could not be opened: the folder is missing or read-only.").format(
+                path=path
+            ),
+        )
+    return None
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    QCoreApplication.setOrganizationName("Finsam")
+    QCoreApplication.setApplicationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    settings = QSettings()
+    language = args.lang or str(settings.value("language", "sv"))
+    set_language(language)
+    install_translators(app, language)
+
+    from finsam_desktop.paths import database_path
+
+    path = database_path(args.db, demo=args.demo)
+    db = open_or_explain(path, args.demo, args.participants)
+    if db is None:
+        return 1
+
+    from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.main_window import MainWindow
+    from finsam_desktop.ui.operations import OperationRunner
+
+    ctx = AppContext(db=db, runner=OperationRunner(db), settings=settings, demo=args.demo)
+    window = MainWindow(ctx)
+    window.show()
+    code = app.exec()
+    db.close()
+    return code

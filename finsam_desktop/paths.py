@@ -1,0 +1,28 @@
+"""Where the database lives: --db, else FINSAM_DB, else the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from finsam_desktop import APP_ID
+
+DB_FILENAME = "finsam.sqlite"
+DEMO_FILENAME = "finsam-demo.sqlite"
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_ID, appauthor=False)
+
+
+def database_path(explicit: str | os.PathLike | None = None, demo: bool = False) -> Path:
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if demo:
+        return data_dir() / DEMO_FILENAME
+    env = os.environ.get("FINSAM_DB")
+    if env:
+        return Path(env).expanduser().resolve()
+    return data_dir() / DB_FILENAME

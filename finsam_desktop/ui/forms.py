@@ -1,0 +1,208 @@
+"""Form dialogs: a message next to each field that is wrong, and nothing typed is lost.
+
+A FormDialog stays open when saving fails, shows each problem under its field in
+Swedish, and asks before closing when something has been typed but not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop.i18n import _
+from finsam_desktop.ui.operations import OperationFailed
+
+ERROR_STYLE = "color: #b00020;"
+BANNER_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def banner(text: str = "", style: str = BANNER_STYLE) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    label.setVisible(bool(text))
+    return label
+
+
+def line(text: str = "", max_length: int = 200) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setMaxLength(max_length)
+    return edit
+
+
+def spin(value: int, minimum: int = 0, maximum: int = 999) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setValue(value)
+    return box
+
+
+def choice(items: Iterable[tuple[str, Any]], current: Any = None, empty: str | None = None):
+    """A combo box of (label, value); ``empty`` adds a first 'none' item with value None."""
+    box = QComboBox()
+    if empty is not None:
+        box.addItem(empty, None)
+    for label, value in items:
+        box.addItem(label, value)
+    set_choice(box, current)
+    return box
+
+
+def set_choice(box: QComboBox, value: Any) -> None:
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+def date_edit(value=None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate(value) if value else QDate.currentDate())
+    return edit
+
+
+def active_items(items, current_id: int | None, label=lambda x: x.name):
+    """Active values, plus the current one even if retired (marked as such)."""
+    out = []
+    for item in items:
+        if item.active or item.id == current_id:
+            text = label(item) if item.active else _("{name} (retired)").format(name=label(item))
+            out.append((text, item.id))
+    return out
+
+
+class FormDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self._fields: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._dirty = False
+        self.result_value: Any = None
+        outer = QVBoxLayout(self)
+        self.banner = banner()
+        outer.addWidget(self.banner)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(self.form)
+        self.body = outer
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addStretch(1)
+        outer.addWidget(self.buttons)
+
+    # --- building ---
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        err = error_label()
+        box.addWidget(err)
+        self.form.addRow(label, holder)
+        self._fields[key] = widget
+        self._errors[key] = err
+        self._watch(widget)
+        return widget
+
+    def _watch(self, widget: QWidget) -> None:
+        signal = None
+        if isinstance(widget, QLineEdit):
+            signal = widget.textEdited
+        elif isinstance(widget, QPlainTextEdit):
+            signal = widget.textChanged
+        elif isinstance(widget, QComboBox):
+            signal = widget.activated
+        elif isinstance(widget, QCheckBox):
+            signal = widget.toggled
+        elif isinstance(widget, QSpinBox):
+            signal = widget.valueChanged
+        elif isinstance(widget, QDateEdit):
+            signal = widget.dateChanged
+        if signal is not None:
+            signal.connect(self.mark_dirty)
+
+    def mark_dirty(self, *_args) -> None:
+        self._dirty = True
+
+    # --- saving: subclasses define save(), which builds the record, saves it and returns it
+
+    def show_problems(self, message: str, problems: dict[str, str]) -> None:
+        for key, label in self._errors.items():
+            text = problems.get(key, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+        unplaced = [v for k, v in problems.items() if k not in self._errors]
+        self.banner.setText("\n".join([message, *unplaced]))
+        self.banner.show()
+        for key in problems:
+            if key in self._fields:
+                self._fields[key].setFocus()
+                break
+
+    def accept(self) -> None:
+        try:
+            self.result_value = self.save()
+        except OperationFailed as exc:
+            self.show_problems(exc.message, exc.problems)
+            return
+        self._dirty = False
+        super().accept()
+
+    def reject(self) -> None:
+        if self._dirty:
+            answer = QMessageBox.question(
+                self,
+                _("Discard changes?"),
+                _("You have typed things that are not saved. Close without saving?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # window close button behaves like Cancel
+        if self._dirty:
+            event.ignore()
+            self.reject()
+        else:
+            super().closeEvent(event)
+
+
+def right_aligned(label: QLabel) -> QLabel:
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label

@@ -1,0 +1,120 @@
+"""A searchable, sortable list with New and Edit buttons, on the lazy table model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.services.listing import ListQuery
+from finsam_desktop.ui.table_model import LazyTableModel
+
+
+class ListPanel(QWidget):
+    """``on_new()`` and ``on_open(record_id)`` are called by the buttons and double-click."""
+
+    opened = Signal(int)
+
+    def __init__(
+        self,
+        query: ListQuery,
+        on_new: Callable[[], None] | None = None,
+        on_open: Callable[[int], None] | None = None,
+        new_text: str | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.model = LazyTableModel(query, self)
+        self._on_open = on_open
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search…"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(lambda: self.model.set_search(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        bar.addWidget(self.search, 1)
+        self.filters = QHBoxLayout()
+        bar.addLayout(self.filters)
+        if on_new is not None:
+            self.new_button = QPushButton(new_text or _("New…"))
+            self.new_button.clicked.connect(on_new)
+            bar.addWidget(self.new_button)
+        if on_open is not None:
+            self.open_button = QPushButton(_("Open…"))
+            self.open_button.clicked.connect(self.open_current)
+            bar.addWidget(self.open_button)
+        layout.addLayout(bar)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vertical = self.view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(100)  # size columns from a page, not every row
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.view.activated.connect(lambda index: self._open_row(index.row()))
+        layout.addWidget(self.view, 1)
+
+        self.count_label = QLabel()
+        layout.addWidget(self.count_label)
+        self.model.modelReset.connect(self._update_count)
+        self._update_count()
+        self._sized = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            for column in range(self.model.columnCount() - 1):
+                width = min(max(self.view.sizeHintForColumn(column), 80), 320)
+                self.view.setColumnWidth(column, width + 16)
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(ngettext("{n} row", "{n} rows", n).format(n=n))
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def open_current(self) -> None:
+        record_id = self.current_id()
+        if record_id is not None and self._on_open is not None:
+            self._on_open(record_id)
+
+    def _open_row(self, row: int) -> None:
+        record_id = self.model.id_at(row)
+        if record_id is not None and self._on_open is not None:
+            self._on_open(record_id)
+
+    def refresh(self) -> None:
+        self.model.refresh()

@@ -1,0 +1,131 @@
+"""The main window: navigation on the left, one page at a time on the right.
+
+Pages are built the first time they are shown, so the window appears at once and
+heavy modules (ReportLab, charts) load only when a page needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from finsam_desktop import APP_NAME
+from finsam_desktop.i18n import N_, _
+from finsam_desktop.ui.context import AppContext
+
+# (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
+PAGES: list[tuple[str, str, str]] = [
+    ("overview", N_("Overview"), "finsam_desktop.ui.pages.overview:OverviewPage"),
+    ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.coming:ReferralsComing"),
+    ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
+    ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.coming:LotsComing"),
+    ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.coming:StatisticsComing"),
+    ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
+]
+
+
+def load_factory(spec: str) -> Callable[[AppContext], QWidget]:
+    module, name = spec.split(":")
+    return getattr(import_module(module), name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        title = APP_NAME + (" — " + _("DEMO DATABASE") if ctx.demo else "")
+        self.setWindowTitle(title)
+        self._pages: dict[str, QWidget] = {}
+
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(220)
+        self.nav.setMinimumWidth(170)
+        self.stack = QStackedWidget()
+        for number, (key, page_title, _spec) in enumerate(PAGES, start=1):
+            item = QListWidgetItem(_(page_title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(_("Ctrl+{n}").format(n=number))
+            self.nav.addItem(item)
+            placeholder = QWidget()
+            self.stack.addWidget(placeholder)
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda k=key: self.show_page(k))
+        self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row][0]))
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_menus()
+        self.resize(1200, 780)
+        self._restore_layout()
+        self.show_page(str(ctx.settings.value("window/page", "overview")))
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("&About Finsam Desktop"), self)
+        about.setShortcut(QKeySequence("F1"))
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key not in self._pages:
+            index = [k for k, *_ in PAGES].index(key)
+            widget = load_factory(PAGES[index][2])(self.ctx)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [k for k, *_ in PAGES]
+        if key not in keys:
+            key = "overview"
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        index = keys.index(key)
+        if self.nav.currentRow() != index:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(index)
+            self.nav.blockSignals(False)
+        self.ctx.settings.setValue("window/page", key)
+        return widget
+
+    def show_about(self) -> None:
+        from finsam_desktop.ui.dialogs.about import AboutDialog
+
+        AboutDialog(self.ctx, self).exec()
+
+    def _restore_layout(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        state = self.ctx.settings.value("window/splitter")
+        if isinstance(state, QByteArray | bytes):
+            self.splitter.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,80 @@
+"""The one way a screen changes data: run a service function in a transaction,
+then announce which kinds of records changed so each screen redraws only that.
+
+Errors a user can act on become Swedish messages; nothing the user typed is
+touched, because the form that asked stays open.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.exc import DBAPIError, OperationalError, StaleDataError
+
+from finsam_desktop.db.engine import Database
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.i18n import _
+from finsam_desktop.services.records import ConcurrentChange
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class OperationFailed(Exception):
+    """A change could not be saved. ``message`` is for the user; ``problems`` per field."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or {}
+
+
+def explain_database_error(exc: BaseException) -> str:
+    """A Swedish sentence for what went wrong on disk. Never includes data or SQL."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return _("The disk is full. Free some space and save again; what you typed is kept.")
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return _(
+            "The database cannot be written to (the folder is read-only). "
+            "What you typed is kept."
+        )
+    if "locked" in text or "busy" in text:
+        return _(
+            "The database is busy with a change from another copy of the program. "
+            "Wait a moment and save again; what you typed is kept."
+        )
+    return _("The change could not be saved. What you typed is kept.")
+
+
+class OperationRunner(QObject):
+    changed = Signal(frozenset)
+
+    def __init__(self, db: Database, parent=None):
+        super().__init__(parent)
+        self.db = db
+
+    def run(self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()) -> T:
+        """Run ``fn(session, *args)`` in one transaction; raise OperationFailed on trouble."""
+        try:
+            with self.db.session() as session:
+                result = fn(session, *args)
+        except ValidationError as exc:
+            raise OperationFailed(_("Check the marked fields."), exc.problems) from None
+        except (ConcurrentChange, StaleDataError):
+            raise OperationFailed(str(ConcurrentChange())) from None
+        except (OperationalError, DBAPIError, sqlite3.Error, OSError) as exc:
+            # Only the kind of error is logged: the statement may hold personal data.
+            log.error("database write failed: %s", type(getattr(exc, "orig", exc)).__name__)
+            raise OperationFailed(explain_database_error(exc)) from None
+        if changes:
+            self.changed.emit(frozenset(changes))
+        return result
+
+    def read(self, fn: Callable[..., T], *args: Any) -> T:
+        with self.db.reading() as session:
+            return fn(session, *args)
