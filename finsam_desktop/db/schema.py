@@ -4,7 +4,10 @@ A capability that adds tables puts its models in its own module under db/ and
 imports it here.
 """
 
-from finsam_desktop.db import models  # noqa: F401
+from finsam_desktop.db import (
+    models,  # noqa: F401
+    referral_models,  # noqa: F401
+)
 from finsam_desktop.db.models import Base
 
 metadata = Base.metadata

@@ -1,0 +1,186 @@
+"""Tables of the front door: information meetings, referrals, the team's decision,
+enrolment (participation), the letters sent and the letter templates, and drafts of
+half-filled forms.
+
+A referral keeps its own copy of the home municipality and the referring party as
+they were when it arrived, so that counts of cases *aktualiserade* per party and
+municipality do not change when a person moves later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from finsam_desktop.db.models import Base, Versioned
+
+
+class RemittentColumns:
+    """The referring officer (remittent): party, name and how to reach them."""
+
+    remittent_party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party.id"), nullable=True, index=True
+    )
+    remittent_name: Mapped[str] = mapped_column(String(200), default="")
+    remittent_phone: Mapped[str] = mapped_column(String(50), default="")
+    remittent_email: Mapped[str] = mapped_column(String(200), default="")
+    # Postal address for the copy of a letter, one line per row (may be empty).
+    remittent_address: Mapped[str] = mapped_column(String(400), default="")
+
+
+class InfoMeetingRow(Versioned, RemittentColumns, Base):
+    """An information meeting (informationsmöte) with a prospective participant."""
+
+    __tablename__ = "info_meeting"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id"), index=True)
+    meeting_date: Mapped[date] = mapped_column(Date, index=True)
+    meeting_time: Mapped[str] = mapped_column(String(5))  # HH:MM
+    staff1_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    staff2_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    place_name: Mapped[str] = mapped_column(String(200), default="")
+    place_street: Mapped[str] = mapped_column(String(200), default="")
+    place_postcode: Mapped[str] = mapped_column(String(20), default="")
+    place_city: Mapped[str] = mapped_column(String(100), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="")  # "", yes, no, thinking
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReferralRow(Versioned, RemittentColumns, Base):
+    """A referral (remiss) to one insats, and the team's decision on it."""
+
+    __tablename__ = "referral"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        Index("ix_referral_person_insats", "person_id", "insats_id"),
+        Index("ix_referral_open_due", "answer_sent_on", "answer_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(30), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id"), index=True)
+    info_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id"), nullable=True, index=True
+    )
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id"), nullable=True, index=True
+    )
+    arrived_on: Mapped[date] = mapped_column(Date, index=True)
+    answer_due: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # received, dormant (vilande), accepted (antagen), rejected (avslag), enrolled
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    exclusions_applying: Mapped[list] = mapped_column(JSON, default=list)
+    override_motivation: Mapped[str] = mapped_column(Text, default="")
+    answer_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The two contact persons named in the remissvar (often the future kontaktpersoner).
+    answer_contact1_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    answer_contact2_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime, nullable=False, server_default=func.current_timestamp()
+    )
+
+
+class ReferralPartyContactRow(Base):
+    """A party the person is in contact with when referred (for the two-party rule)."""
+
+    __tablename__ = "referral_party_contact"
+
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True
+    )
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True, index=True)
+
+
+class ParticipationRow(Versioned, Base):
+    """An enrolment (inskrivning) in an insats. Case work extends this table."""
+
+    __tablename__ = "participation"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral.id"), nullable=True, unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="enrolled", index=True)
+    enrolled_on: Mapped[date] = mapped_column(Date, index=True)
+    planned_end: Mapped[date] = mapped_column(Date, index=True)
+    contact_person_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    second_contact_person_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    af_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LetterTemplateRow(Versioned, Base):
+    """The editable subject and body of one kind of letter (kallelse, remissvar, ...)."""
+
+    __tablename__ = "letter_template"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class SentLetterRow(Base):
+    """A letter as it was sent: the exact PDF bytes, what, when and by whom."""
+
+    __tablename__ = "sent_letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referral.id"), nullable=True, index=True
+    )
+    info_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id"), nullable=True, index=True
+    )
+    participation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participation.id"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(200), default="")  # e.g. "Deltagare"
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_by: Mapped[str] = mapped_column(String(200), default="")
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DraftRow(Base):
+    """A half-filled form kept when the window closed before it was saved."""
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("kind", "record_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # the form, e.g. "referral"
+    record_key: Mapped[str] = mapped_column(String(60), default="")  # "" for a new record
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
