@@ -56,16 +56,18 @@ def open_or_explain(path: Path, demo: bool, participants: int):
         QMessageBox.critical(
             None,
             APP_NAME,
-            _("The database {path} could not be opened: the folder is missing or read-only.").format(
-                path=path
-            ),
+            _(
+                "The database {path} could not be opened: the folder is missing or read-only."
+            ).format(path=path),
         )
     return None
 
 
 def run(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     QCoreApplication.setOrganizationName("Finsam")
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)

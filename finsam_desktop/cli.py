@@ -1,6 +1,6 @@
 """The command line: the same services as the window.
 
-    finsam [--db PATH] info | migrate | backup DEST | demo [--participants N]
+finsam [--db PATH] info | migrate | backup DEST | demo [--participants N]
 """
 
 from __future__ import annotations
@@ -57,9 +57,11 @@ def cmd_info(args) -> int:
         print(_("The database does not exist yet; it is created when the program starts."))
         return 0
     state = schema_state(path)
-    print(_("Schema: {revision} (latest: {head})").format(
-        revision=state.label, head="+".join(sorted(state.heads))
-    ))
+    print(
+        _("Schema: {revision} (latest: {head})").format(
+            revision=state.label, head="+".join(sorted(state.heads))
+        )
+    )
     if not state.is_current:
         print(_("The database needs an upgrade: run 'finsam migrate'."))
         return 0
@@ -77,9 +79,11 @@ def cmd_migrate(args) -> int:
 
     db = _open(args)
     db.close()
-    print(_("The database is up to date (schema {revision}).").format(
-        revision=schema_state(db.path).label
-    ))
+    print(
+        _("The database is up to date (schema {revision}).").format(
+            revision=schema_state(db.path).label
+        )
+    )
     return 0
 
 
@@ -128,10 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Finsam Desktop from the command line."),
     )
     parser.add_argument(
-        "--db", metavar=_("PATH"), help=_("the database file (default: FINSAM_DB or the data folder)")
+        "--db",
+        metavar=_("PATH"),
+        help=_("the database file (default: FINSAM_DB or the data folder)"),
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
-                        help=_("show the program's version and exit"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("show the program's version and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=SwedishParser)
     sub.required = True
     p = sub.add_parser("info", help=_("show the database's location, schema and contents"))
@@ -142,8 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", metavar=_("DEST"), help=_("a file or folder for the copy"))
     p.set_defaults(run=cmd_backup)
     p = sub.add_parser("demo", help=_("create a demo database with fictitious data"))
-    p.add_argument("--participants", type=int, default=60, metavar="N",
-                   help=_("how many fictitious persons (default 60)"))
+    p.add_argument(
+        "--participants",
+        type=int,
+        default=60,
+        metavar="N",
+        help=_("how many fictitious persons (default 60)"),
+    )
     p.add_argument("--replace", action="store_true", help=_("replace an existing demo database"))
     p.set_defaults(run=cmd_demo)
     for name, (help_text, configure, run) in extra_commands().items():

@@ -4,10 +4,15 @@
 - an older file is first backed up with the SQLite backup API, then upgraded, all
   migrations inside one exclusive transaction;
 - a file written by a newer program is refused and left untouched.
+
+With a ``key`` the file is an SQLCipher database (see ``db/keys.py``); without one it is
+plain SQLite, as every test of a service uses. ``encrypt_in_place`` turns a plain file
+from before encryption into an encrypted one, after an (encrypted) backup.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +22,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from finsam_desktop.db.backup import backup_file, timestamped_name
-from finsam_desktop.db.engine import Database
+from finsam_desktop.db.engine import Database, raw_connect
+from finsam_desktop.db.keys import sqlcipher_key
 from finsam_desktop.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -78,15 +84,35 @@ def known_revisions() -> set[str]:
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def schema_state(path: Path) -> SchemaState:
+SQLITE_MAGIC = b"SQLite format 3\0"
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True for an unencrypted SQLite file; an SQLCipher file starts with random salt."""
+    with open(path, "rb") as fh:
+        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    try:
+        import sqlcipher3
+    except ImportError:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+
+
+def schema_state(path: Path, key: bytes | None = None) -> SchemaState:
     """Read the file's revision without changing a byte of it."""
     heads = head_revisions()
+    path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), heads)
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = raw_connect(path, key, readonly=True)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if not tables:
                 return SchemaState(frozenset(), heads)
             if "alembic_version" not in tables:
@@ -94,22 +120,32 @@ def schema_state(path: Path) -> SchemaState:
             rows = con.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except _database_errors() as exc:
         raise NotAFinsamDatabase(path) from exc
     return SchemaState(frozenset(r[0] for r in rows), heads)
 
 
-def open_database(path: Path, backup_dir: Path | None = None) -> Database:
-    """Open ``path``, creating or upgrading it; see the module docstring."""
+def open_database(
+    path: Path, backup_dir: Path | None = None, key: bytes | None = None, keyfile=None
+) -> Database:
+    """Open ``path``, creating or upgrading it; see the module docstring.
+
+    ``key``: the SQLCipher key of an encrypted file (a new file is created encrypted);
+    ``keyfile``: its ``db.keys.KeyFile``, kept on the Database for account changes.
+    """
     path = Path(path)
-    state = schema_state(path)
+    state = schema_state(path, key)
     if not state.revisions <= known_revisions():
         raise DatabaseTooNew(state.label)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not state.is_new and not state.is_current:
         target_dir = backup_dir or path.parent / "backups"
-        backup_file(path, target_dir / timestamped_name(path, f"before-upgrade-{state.label}"))
-    db = Database(path)
+        dest = target_dir / timestamped_name(path, f"before-upgrade-{state.label}")
+        if key is None:
+            backup_file(path, dest)
+        else:
+            keyed_backup(path, dest, key)
+    db = Database(path, key=key, keyfile=keyfile)
     if not state.is_current:
         upgrade(db)
     return db
@@ -129,3 +165,76 @@ def upgrade(db: Database, revision: str = "heads") -> None:
             if problems:
                 raise RuntimeError(f"foreign key check failed after migration: {len(problems)}")
         raw.execute("PRAGMA foreign_keys = ON")
+
+
+def keyed_backup(source: Path, dest: Path, key: bytes) -> Path:
+    """An encrypted copy with the same key, made with the backup API and verified."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        raise FileExistsError(dest.name)
+    src = raw_connect(source, key, readonly=True)
+    try:
+        dst = raw_connect(dest, key)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            (result,) = dst.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if result != "ok":
+        raise RuntimeError(f"integrity check failed for {dest.name}")
+    return dest
+
+
+def _export_encrypted(source: Path, dest: Path, key: bytes) -> dict[str, int]:
+    """Write an encrypted copy of the plain file ``source``; return its row counts."""
+    import sqlcipher3
+
+    dest.unlink(missing_ok=True)
+    con = sqlcipher3.connect(str(source), isolation_level=None)
+    try:
+        # An empty key opens a plain file with SQLCipher; sqlcipher_export copies
+        # schema, data and user_version into the attached, keyed database.
+        con.execute("PRAGMA key = ''")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute(f"ATTACH DATABASE ? AS encrypted KEY \"{sqlcipher_key(key)}\"", (str(dest),))
+        con.execute("SELECT sqlcipher_export('encrypted')")
+        con.execute("DETACH DATABASE encrypted")
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+    check = raw_connect(dest, key)
+    try:
+        (result,) = check.execute("PRAGMA integrity_check").fetchone()
+        copied = {t: check.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in counts}
+    finally:
+        check.close()
+    if result != "ok" or copied != counts:
+        dest.unlink(missing_ok=True)
+        raise RuntimeError("the encrypted copy does not match the original")
+    return counts
+
+
+def encrypt_in_place(path: Path, key: bytes, backup_dir: Path | None = None) -> Path:
+    """Convert a plain database from before encryption; return the backup's path.
+
+    First an encrypted backup (same key) is written to the backup folder and checked
+    row for row; then the file itself is replaced by an encrypted copy, atomically.
+    No unencrypted copy is left behind by the program.
+    """
+    path = Path(path)
+    target_dir = backup_dir or path.parent / "backups"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    backup = target_dir / timestamped_name(path, "before-encryption")
+    _export_encrypted(path, backup, key)
+    staging = path.with_name(path.name + ".encrypting")
+    _export_encrypted(path, staging, key)
+    with open(staging, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(staging, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return backup

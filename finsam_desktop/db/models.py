@@ -167,4 +167,3 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict | list | str | int | None] = mapped_column(JSON, nullable=True)
-

@@ -88,9 +88,7 @@ def create_organisation(session: Session) -> dict[str, int]:
     parties["KAA"] = organisation.save_party(
         session, Party(None, "Kommunala aktivitetsansvaret", "KAA")
     ).id
-    parties["SKOLA"] = organisation.save_party(
-        session, Party(None, "Exempelgymnasiet", "Skola")
-    ).id
+    parties["SKOLA"] = organisation.save_party(session, Party(None, "Exempelgymnasiet", "Skola")).id
     office = PostalAddress("Påhittsgatan 6", "999 30", "Älvsnäs")
     team = organisation.save_insats(
         session,
@@ -130,8 +128,11 @@ def create_organisation(session: Session) -> dict[str, int]:
             age_min=30,
             age_max=64,
             meeting_places=[
-                MeetingPlace(municipalities["Granvik"], "Kommunhuset Granvik",
-                             PostalAddress("Hamngatan 9", "999 70", "Granvik")),
+                MeetingPlace(
+                    municipalities["Granvik"],
+                    "Kommunhuset Granvik",
+                    PostalAddress("Hamngatan 9", "999 70", "Granvik"),
+                ),
             ],
         ),
     )

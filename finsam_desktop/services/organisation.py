@@ -216,7 +216,11 @@ def save_insats(session: Session, insats: Insats) -> Insats:
     problems = {}
     if not name:
         problems["name"] = _("Enter the name of the insats.")
-    if insats.age_min is not None and insats.age_max is not None and insats.age_min > insats.age_max:
+    if (
+        insats.age_min is not None
+        and insats.age_max is not None
+        and insats.age_min > insats.age_max
+    ):
         problems["age_max"] = _("The highest age must not be lower than the lowest age.")
     for key, value in (
         ("answer_days", insats.answer_days),
@@ -268,6 +272,7 @@ def save_insats(session: Session, insats: Insats) -> Insats:
 
 
 # --- lists for the settings screens -------------------------------------------------
+
 
 def _active_text(active: bool) -> str:
     return _("Active") if active else _("Retired")

@@ -9,12 +9,12 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import MunicipalityRow, PersonRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.organisation import PostalAddress
-from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.domain.personnummer import (
     InvalidPersonnummer,
     PersonalNumber,
     parse_personnummer,
 )
+from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
@@ -64,6 +64,8 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
             number = parse_personnummer(personnummer_text)
         except InvalidPersonnummer as exc:
             problems["personnummer"] = str(exc)
+    if number is None and "personnummer" not in problems:
+        problems["personnummer"] = _("Enter a personal identity number.")
     if not person.first_name.strip():
         problems["first_name"] = _("Enter the first name.")
     if not person.last_name.strip():

@@ -97,33 +97,22 @@ def active_items(items, current_id: int | None, label=lambda x: x.name):
     return out
 
 
-class FormDialog(QDialog):
-    def __init__(self, title: str, parent: QWidget | None = None):
+class FieldForm(QWidget):
+    """Labelled fields, each with a place for its error message, and a dirty flag."""
+
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(480)
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
-        self._dirty = False
-        self.result_value: Any = None
+        self.dirty = False
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.banner = banner()
         outer.addWidget(self.banner)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        outer.addLayout(self.form)
-        self.body = outer
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        outer.addStretch(1)
-        outer.addWidget(self.buttons)
+        self.layout_form = QFormLayout()
+        self.layout_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(self.layout_form)
 
-    # --- building ---
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
         holder = QWidget()
         box = QVBoxLayout(holder)
@@ -132,7 +121,7 @@ class FormDialog(QDialog):
         box.addWidget(widget)
         err = error_label()
         box.addWidget(err)
-        self.form.addRow(label, holder)
+        self.layout_form.addRow(label, holder)
         self._fields[key] = widget
         self._errors[key] = err
         self._watch(widget)
@@ -156,9 +145,7 @@ class FormDialog(QDialog):
             signal.connect(self.mark_dirty)
 
     def mark_dirty(self, *_args) -> None:
-        self._dirty = True
-
-    # --- saving: subclasses define save(), which builds the record, saves it and returns it
+        self.dirty = True
 
     def show_problems(self, message: str, problems: dict[str, str]) -> None:
         for key, label in self._errors.items():
@@ -166,12 +153,54 @@ class FormDialog(QDialog):
             label.setText(text)
             label.setVisible(bool(text))
         unplaced = [v for k, v in problems.items() if k not in self._errors]
-        self.banner.setText("\n".join([message, *unplaced]))
-        self.banner.show()
+        text = "\n".join(t for t in [message, *unplaced] if t)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
         for key in problems:
             if key in self._fields:
                 self._fields[key].setFocus()
                 break
+
+    def clear_problems(self) -> None:
+        self.show_problems("", {})
+
+    def error_text(self, key: str) -> str:
+        """The message shown under a field ('' when none): what tests and screen readers read."""
+        return self._errors[key].text()
+
+
+class FormDialog(QDialog):
+    """A FieldForm with Save and Cancel. Subclasses define ``save()``, which builds the
+    record from the fields, saves it through the operation runner and returns it."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.result_value: Any = None
+        outer = QVBoxLayout(self)
+        self.fields = FieldForm()
+        self.banner = self.fields.banner
+        outer.addWidget(self.fields)
+        self.body = outer
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addStretch(1)
+        outer.addWidget(self.buttons)
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        return self.fields.add_field(key, label, widget)
+
+    def mark_dirty(self, *_args) -> None:
+        self.fields.mark_dirty()
+
+    def show_problems(self, message: str, problems: dict[str, str]) -> None:
+        self.fields.show_problems(message, problems)
 
     def accept(self) -> None:
         try:
@@ -179,28 +208,31 @@ class FormDialog(QDialog):
         except OperationFailed as exc:
             self.show_problems(exc.message, exc.problems)
             return
-        self._dirty = False
+        self.fields.dirty = False
         super().accept()
 
     def reject(self) -> None:
-        if self._dirty:
-            answer = QMessageBox.question(
-                self,
-                _("Discard changes?"),
-                _("You have typed things that are not saved. Close without saving?"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.fields.dirty and not confirm_discard(self):
+            return
         super().reject()
 
-    def closeEvent(self, event) -> None:  # window close button behaves like Cancel
-        if self._dirty:
+    def closeEvent(self, event) -> None:  # the window's close button behaves like Cancel
+        if self.fields.dirty and not confirm_discard(self):
             event.ignore()
-            self.reject()
-        else:
-            super().closeEvent(event)
+            return
+        self.fields.dirty = False
+        super().closeEvent(event)
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        _("Discard changes?"),
+        _("You have typed things that are not saved. Close without saving?"),
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
 
 
 def right_aligned(label: QLabel) -> QLabel:

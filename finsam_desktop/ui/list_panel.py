@@ -94,9 +94,11 @@ class ListPanel(QWidget):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
+            header = self.view.horizontalHeader()
             for column in range(self.model.columnCount() - 1):
-                width = min(max(self.view.sizeHintForColumn(column), 80), 320)
-                self.view.setColumnWidth(column, width + 16)
+                content = self.view.sizeHintForColumn(column)
+                width = max(content + 16, header.sectionSizeHint(column), 80)
+                self.view.setColumnWidth(column, min(width, 360))
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

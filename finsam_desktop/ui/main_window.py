@@ -35,6 +35,13 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 
+NAV_STYLE = """
+QListWidget#navigation { font-size: 11pt; border: none; background: palette(window); }
+QListWidget#navigation::item { padding: 9px 14px; }
+QListWidget#navigation::item:selected { background: #2d6a9f; color: white; }
+"""
+
+
 def load_factory(spec: str) -> Callable[[AppContext], QWidget]:
     module, name = spec.split(":")
     return getattr(import_module(module), name)
@@ -49,8 +56,9 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
-        self.nav.setMaximumWidth(220)
+        self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(170)
+        self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
         for number, (key, page_title, _spec) in enumerate(PAGES, start=1):
             item = QListWidgetItem(_(page_title))
@@ -59,13 +67,16 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             placeholder = QWidget()
             self.stack.addWidget(placeholder)
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda k=key: self.show_page(k))
+            QShortcut(
+                QKeySequence(f"Ctrl+{number}"), self, activated=lambda k=key: self.show_page(k)
+            )
         self.nav.currentRowChanged.connect(lambda row: self.show_page(PAGES[row][0]))
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1000])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_menus()

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import DBAPIError, OperationalError, StaleDataError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain.errors import ValidationError
@@ -40,8 +41,7 @@ def explain_database_error(exc: BaseException) -> str:
         return _("The disk is full. Free some space and save again; what you typed is kept.")
     if "readonly" in text or "read-only" in text or "permission" in text:
         return _(
-            "The database cannot be written to (the folder is read-only). "
-            "What you typed is kept."
+            "The database cannot be written to (the folder is read-only). What you typed is kept."
         )
     if "locked" in text or "busy" in text:
         return _(
@@ -58,7 +58,9 @@ class OperationRunner(QObject):
         super().__init__(parent)
         self.db = db
 
-    def run(self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()) -> T:
+    def run(
+        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
+    ) -> T:
         """Run ``fn(session, *args)`` in one transaction; raise OperationFailed on trouble."""
         try:
             with self.db.session() as session:

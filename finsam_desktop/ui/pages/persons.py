@@ -1,0 +1,106 @@
+"""Deltagare: every person, searched by name or personnummer as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+
+from finsam_desktop.domain.organisation import PostalAddress
+from finsam_desktop.domain.persons import Gender, Person
+from finsam_desktop.i18n import _
+from finsam_desktop.services import organisation, persons
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line
+from finsam_desktop.ui.list_panel import ListPanel
+
+PROTECTED_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
+
+
+class PersonDialog(FormDialog):
+    def __init__(self, ctx: AppContext, person: Person | None = None, parent=None):
+        super().__init__(_("Edit person") if person else _("New person"), parent)
+        self.ctx = ctx
+        self.person = person
+        p = person
+        self.protected_banner = banner(
+            _("Protected identity: do not give out address or other details."), PROTECTED_STYLE
+        )
+        self.protected_banner.setVisible(bool(p and p.protected_identity))
+        self.body.insertWidget(0, self.protected_banner)
+        self.pnr = self.add_field(
+            "personnummer",
+            _("Personal identity number"),
+            line(p.personnummer.formatted() if p else "", 13),
+        )
+        self.pnr.setPlaceholderText(_("YYYYMMDD-NNNN"))
+        self.first = self.add_field("first_name", _("First name"), line(p.first_name if p else ""))
+        self.last = self.add_field("last_name", _("Last name"), line(p.last_name if p else ""))
+        address = p.address if p else PostalAddress()
+        self.street = self.add_field("street", _("Street address"), line(address.street))
+        self.postcode = self.add_field("postcode", _("Postcode"), line(address.postcode, 20))
+        self.city = self.add_field("city", _("Town"), line(address.city, 100))
+        municipalities = ctx.runner.read(organisation.list_municipalities, True)
+        current = p.municipality_id if p else None
+        self.municipality = self.add_field(
+            "municipality_id",
+            _("Home municipality"),
+            choice(active_items(municipalities, current), current, empty=_("(not given)")),
+        )
+        self.gender = self.add_field(
+            "gender",
+            _("Gender"),
+            choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
+        )
+        self.protected = self.add_field(
+            "protected_identity", _("Protected identity"), QCheckBox(_("Hide the address in lists and letters"))
+        )
+        self.protected.setChecked(bool(p and p.protected_identity))
+        self.protected.toggled.connect(self.protected_banner.setVisible)
+        self.phone = self.add_field("phone", _("Phone"), line(p.phone if p else "", 50))
+        self.email = self.add_field("email", _("E-mail"), line(p.email if p else ""))
+
+    def save(self) -> Person:
+        draft = Person(
+            id=self.person.id if self.person else None,
+            personnummer=self.person.personnummer if self.person else None,
+            first_name=self.first.text(),
+            last_name=self.last.text(),
+            address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
+            municipality_id=self.municipality.currentData(),
+            gender=self.gender.currentData(),
+            protected_identity=self.protected.isChecked(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            version=self.person.version if self.person else 0,
+        )
+        return self.ctx.runner.run(persons.save_person, draft, self.pnr.text(), changes={"person"})
+
+
+class PersonsPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.panel = ListPanel(
+            persons.person_list(ctx.db),
+            on_new=self.new_person,
+            on_open=self.open_person,
+            new_text=_("New person…"),
+        )
+        self.panel.search.setPlaceholderText(_("Search by name or personal identity number…"))
+        layout.addWidget(self.panel)
+        ctx.runner.changed.connect(self._on_changed)
+
+    def _on_changed(self, kinds: frozenset) -> None:
+        if kinds & {"person", "municipality"}:
+            self.panel.refresh()
+
+    def new_person(self) -> PersonDialog:
+        dialog = PersonDialog(self.ctx, None, self)
+        dialog.open()
+        return dialog
+
+    def open_person(self, person_id: int) -> PersonDialog:
+        person = self.ctx.runner.read(persons.get_person, person_id)
+        dialog = PersonDialog(self.ctx, person, self)
+        dialog.open()
+        return dialog

@@ -1,0 +1,247 @@
+"""Insatser: each team's address, rules and where it meets people from each municipality."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop.domain.organisation import Insats, MeetingPlace, PostalAddress
+from finsam_desktop.i18n import _
+from finsam_desktop.services import organisation
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FieldForm, FormDialog, active_items, line, spin
+from finsam_desktop.ui.pages.settings.lists import ConfigListTab, active_box
+
+PLACE_COLUMNS = ("municipality", "name", "street", "postcode", "city")
+
+
+class MeetingPlacesEditor(QWidget):
+    """One row per municipality the insats serves, with its information-meeting place."""
+
+    def __init__(self, municipalities, places: list[MeetingPlace], team_address, on_change):
+        super().__init__()
+        self._municipalities = municipalities
+        self._team_address = team_address  # callable -> PostalAddress
+        self._on_change = on_change
+        self.table = QTableWidget(0, len(PLACE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            [_("Municipality"), _("Meeting place"), _("Street address"), _("Postcode"), _("Town")]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 240, 190, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.itemChanged.connect(lambda _item: on_change())
+        add = QPushButton(_("Add municipality"))
+        add.clicked.connect(lambda: self.add_row(None))
+        remove = QPushButton(_("Remove row"))
+        remove.clicked.connect(self.remove_current)
+        team = QPushButton(_("Use the team's own address"))
+        team.setToolTip(_("Meetings for this municipality are held at the team's office."))
+        team.clicked.connect(self.use_team_address)
+        buttons = QHBoxLayout()
+        for b in (add, remove, team):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        for place in places:
+            self.add_row(place)
+
+    def add_row(self, place: MeetingPlace | None) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        combo = QComboBox()
+        current = place.municipality_id if place else None
+        for label, value in active_items(self._municipalities, current):
+            combo.addItem(label, value)
+        if current is not None:
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.activated.connect(lambda _i: self._on_change())
+        self.table.setCellWidget(row, 0, combo)
+        values = ("", "", "", "")
+        if place:
+            a = place.address
+            values = (place.name, a.street, a.postcode, a.city)
+        for column, text in enumerate(values, start=1):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+        self._on_change()
+        return row
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self._on_change()
+
+    def use_team_address(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        address = self._team_address()
+        for column, text in enumerate(
+            (_("The team's office"), address.street, address.postcode, address.city), start=1
+        ):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def places(self) -> list[MeetingPlace]:
+        out = []
+        for row in range(self.table.rowCount()):
+            municipality_id = self.table.cellWidget(row, 0).currentData()
+            if municipality_id is None:
+                continue
+
+            def text(column: int, r: int = row) -> str:
+                item = self.table.item(r, column)
+                return item.text() if item else ""
+
+            out.append(
+                MeetingPlace(municipality_id, text(1), PostalAddress(text(2), text(3), text(4)))
+            )
+        return out
+
+
+class InsatsDialog(FormDialog):
+    def __init__(self, ctx: AppContext, item: Insats | None, parent=None):
+        super().__init__(_("Insats"), parent)
+        self.ctx, self.item = ctx, item
+        self.setMinimumWidth(980)
+        i = item or Insats(id=None, name="")
+        tabs = QTabWidget()
+        # The dialog's own FieldForm holds the first tab; the rules tab gets a second one,
+        # and both report problems (see show_problems).
+        self.fields.layout().removeItem(self.fields.layout_form)
+        general = QWidget()
+        general.setLayout(self.fields.layout_form)
+        rules_page = QWidget()
+        self.rules = FieldForm()
+        QVBoxLayout(rules_page).addWidget(self.rules)
+        tabs.addTab(general, _("Address and municipalities"))
+        tabs.addTab(rules_page, _("Rules"))
+        self.fields.layout().addWidget(tabs)
+        self.tabs = tabs
+
+        self.name = self.add_field("name", _("Name"), line(i.name))
+        self.street = self.add_field("street", _("Postal address"), line(i.address.street))
+        self.postcode = self.add_field("postcode", _("Postcode"), line(i.address.postcode, 20))
+        self.city = self.add_field("city", _("Town"), line(i.address.city, 100))
+        self.phone = self.add_field("phone", _("Phone"), line(i.phone, 50))
+        self.email = self.add_field("email", _("E-mail"), line(i.email))
+        municipalities = ctx.runner.read(organisation.list_municipalities, True)
+        group = QGroupBox(_("Municipalities served and where information meetings are held"))
+        self.places = MeetingPlacesEditor(
+            municipalities,
+            i.meeting_places,
+            lambda: PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
+            self.mark_dirty,
+        )
+        QVBoxLayout(group).addWidget(self.places)
+        self.add_field("meeting_places", "", group)
+        self.fields.dirty = False
+
+        r = self.rules
+        self.answer_days = r.add_field(
+            "answer_days", _("Answer to the remittent within (days)"), spin(i.answer_days, 1, 365)
+        )
+        self.enrolment_months = r.add_field(
+            "enrolment_months", _("Longest enrolment (months)"), spin(i.enrolment_months, 1, 60)
+        )
+        self.extension_months = r.add_field(
+            "extension_months", _("Longest extension (months)"), spin(i.extension_months, 0, 24)
+        )
+        self.age_min = r.add_field("age_min", _("Lowest age"), spin(i.age_min or 0, 0, 120))
+        self.age_max = r.add_field("age_max", _("Highest age"), spin(i.age_max or 0, 0, 120))
+        self.age_min.setSpecialValueText(_("no limit"))
+        self.age_max.setSpecialValueText(_("no limit"))
+        self.min_parties = r.add_field(
+            "min_parties_in_contact",
+            _("Parties in contact, at least"),
+            spin(i.min_parties_in_contact, 0, 10),
+        )
+        self.exclusions = r.add_field(
+            "exclusion_criteria",
+            _("Exclusion criteria (one per line)"),
+            QPlainTextEdit("\n".join(i.exclusion_criteria)),
+        )
+        self.exclusions.setMinimumHeight(90)
+        self.caseload_cap = r.add_field(
+            "caseload_cap", _("Participants per coordinator, at most"), spin(i.caseload_cap, 1, 500)
+        )
+        self.follow_up = r.add_field(
+            "plan_follow_up_months",
+            _("Action plan follow-up every (months)"),
+            spin(i.plan_follow_up_months, 1, 24),
+        )
+        self.remittent_days = r.add_field(
+            "remittent_contact_days",
+            _("Contact with the remittent at least every (days)"),
+            spin(i.remittent_contact_days, 1, 365),
+        )
+        self.active = r.add_field("active", _("Status"), active_box(i.active))
+        r.dirty = False
+
+    def mark_dirty(self, *_args) -> None:
+        self.fields.mark_dirty()
+
+    def show_problems(self, message: str, problems: dict[str, str]) -> None:
+        general = {k: v for k, v in problems.items() if k in self.fields._fields}
+        rules = {k: v for k, v in problems.items() if k in self.rules._fields}
+        self.fields.show_problems(message, general)
+        self.rules.show_problems("", rules)
+        if rules and not general:
+            self.tabs.setCurrentIndex(1)
+
+    def reject(self) -> None:
+        self.fields.dirty = self.fields.dirty or self.rules.dirty
+        super().reject()
+
+    def save(self) -> Insats:
+        record = Insats(
+            id=self.item.id if self.item else None,
+            name=self.name.text(),
+            address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            answer_days=self.answer_days.value(),
+            enrolment_months=self.enrolment_months.value(),
+            extension_months=self.extension_months.value(),
+            age_min=self.age_min.value() or None,
+            age_max=self.age_max.value() or None,
+            min_parties_in_contact=self.min_parties.value(),
+            exclusion_criteria=self.exclusions.toPlainText().splitlines(),
+            caseload_cap=self.caseload_cap.value(),
+            plan_follow_up_months=self.follow_up.value(),
+            remittent_contact_days=self.remittent_days.value(),
+            active=self.active.isChecked(),
+            meeting_places=self.places.places(),
+            version=self.item.version if self.item else 0,
+        )
+        return self.ctx.runner.run(organisation.save_insats, record, changes={"insats"})
+
+
+def InsatserTab(ctx: AppContext) -> ConfigListTab:
+    return ConfigListTab(
+        ctx,
+        organisation.insats_list(ctx.db),
+        InsatsDialog,
+        organisation.list_insatser,
+        {"insats"},
+        _("New insats…"),
+    )
