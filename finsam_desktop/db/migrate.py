@@ -195,11 +195,10 @@ def _export_encrypted(source: Path, dest: Path, key: bytes) -> dict[str, int]:
     dest.unlink(missing_ok=True)
     con = sqlcipher3.connect(str(source), isolation_level=None)
     try:
-        # An empty key opens a plain file with SQLCipher; sqlcipher_export copies
+        # Without PRAGMA key SQLCipher reads a plain file; sqlcipher_export copies
         # schema, data and user_version into the attached, keyed database.
-        con.execute("PRAGMA key = ''")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute(f"ATTACH DATABASE ? AS encrypted KEY \"{sqlcipher_key(key)}\"", (str(dest),))
+        con.execute(f'ATTACH DATABASE ? AS encrypted KEY "{sqlcipher_key(key)}"', (str(dest),))
         con.execute("SELECT sqlcipher_export('encrypted')")
         con.execute("DETACH DATABASE encrypted")
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
