@@ -1,0 +1,1 @@
+"""Printed documents and exports: one module per document; no Qt, no Session."""
