@@ -1,0 +1,307 @@
+"""The rules of one participation: limits, extension, follow-ups, contacts and notes.
+
+Every rule takes the day it is judged on (``today``) as an argument, so that the
+program and its tests run on an explicit calendar, never on the clock of the PC.
+Seed 002 (Samverkansteamet) is the source: enrolment at most one year, the styrgrupp
+may extend once by at most six months, contact with the remittent about once a
+month, stöd vid studier one month from study start, extendable to at most three.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.i18n import N_, _
+
+END_WARNING_DAYS = 30  # Översikt warns this many days before a participation ends
+STUDY_SUPPORT_MONTHS = 1
+STUDY_SUPPORT_MAX_MONTHS = 3
+MAPPING_SESSIONS_MIN = 3
+MAPPING_SESSIONS_MAX = 6
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, on the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+class CaseStatus(enum.StrEnum):
+    ENROLLED = "enrolled"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _(N_("Enrolled") if self is CaseStatus.ENROLLED else N_("Closed"))
+
+
+# --- limits of a participation ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Extension:
+    """The styrgrupp's decision on prolonging one participation."""
+
+    requested_on: date | None = None
+    decided_on: date | None = None
+    months: int = 0  # 0 with a decision date: refused
+
+    @property
+    def granted(self) -> bool:
+        return self.decided_on is not None and self.months > 0
+
+    @property
+    def pending(self) -> bool:
+        return self.requested_on is not None and self.decided_on is None
+
+
+@dataclass(frozen=True)
+class ParticipationLimits:
+    """When a participation must end, counting a granted extension."""
+
+    enrolled_on: date
+    planned_end: date
+    extension: Extension = field(default_factory=Extension)
+
+    @property
+    def ends_on(self) -> date:
+        if self.extension.granted:
+            return add_months(self.planned_end, self.extension.months)
+        return self.planned_end
+
+    def days_since_enrolment(self, today: date) -> int:
+        return (today - self.enrolled_on).days
+
+    def days_left(self, today: date) -> int:
+        """Days until the last day; negative once the end has passed."""
+        return (self.ends_on - today).days
+
+    def ending_soon(self, today: date) -> bool:
+        return 0 <= self.days_left(today) <= END_WARNING_DAYS
+
+    def past_end(self, today: date) -> bool:
+        return self.days_left(today) < 0
+
+
+def planned_end(enrolled_on: date, enrolment_months: int) -> date:
+    """The same rule as the enrolment (domain.referrals): ``enrolment_months`` later."""
+    return add_months(enrolled_on, enrolment_months)
+
+
+def check_extension_request(extension: Extension, requested_on: date, today: date) -> None:
+    if extension.granted:
+        raise ValidationError.single(
+            "requested_on", _("The participation has already been extended once.")
+        )
+    if requested_on > today:
+        raise ValidationError.single("requested_on", _("The date must not lie in the future."))
+
+
+def check_extension_decision(
+    limits: ParticipationLimits,
+    decided_on: date | None,
+    months: int,
+    max_months: int,
+    today: date,
+) -> None:
+    """The styrgrupp may extend once, by at most ``max_months``, with a decision date."""
+    problems: dict[str, str] = {}
+    if limits.extension.granted:
+        problems["months"] = _("The participation has already been extended once.")
+    if decided_on is None:
+        problems["decided_on"] = _("Enter the date of the steering group's decision.")
+    elif decided_on > today:
+        problems["decided_on"] = _("The decision date must not lie in the future.")
+    elif decided_on < limits.enrolled_on:
+        problems["decided_on"] = _("The decision date lies before the enrolment.")
+    if months < 0 or months > max_months:
+        problems["months"] = _("An extension may be at most {n} months.").format(n=max_months)
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- stöd vid studier ---------------------------------------------------------------
+
+
+def study_support_end(study_start: date, months: int) -> date:
+    return add_months(study_start, months)
+
+
+def check_study_support_months(months: int, previous_months: int = 0) -> None:
+    """Support lasts one month from study start, extendable to at most three."""
+    if months < STUDY_SUPPORT_MONTHS:
+        raise ValidationError.single("months", _("Support lasts at least one month."))
+    if months > STUDY_SUPPORT_MAX_MONTHS:
+        raise ValidationError.single(
+            "months",
+            _("Support during studies can be extended to at most {n} months.").format(
+                n=STUDY_SUPPORT_MAX_MONTHS
+            ),
+        )
+    if months < previous_months:
+        raise ValidationError.single(
+            "months", _("An extension cannot shorten the support already given.")
+        )
+
+
+# --- follow-ups and contact with the remittent ---------------------------------------
+
+
+def plan_follow_up_due(last_plan_event: date | None, enrolled_on: date, months: int) -> date:
+    """A plan is followed up every ``months``; before any plan, counted from enrolment."""
+    return add_months(last_plan_event or enrolled_on, months)
+
+
+def remittent_contact_due(last_contact: date | None, enrolled_on: date, days: int) -> date:
+    return (last_contact or enrolled_on) + timedelta(days=days)
+
+
+def mapping_session_warning(count: int) -> str:
+    """Seed 002: three to six mapping conversations. Empty when the count is within that."""
+    if count < MAPPING_SESSIONS_MIN:
+        return _("Fewer than {n} mapping conversations so far ({count}).").format(
+            n=MAPPING_SESSIONS_MIN, count=count
+        )
+    if count > MAPPING_SESSIONS_MAX:
+        return _("More than {n} mapping conversations ({count}).").format(
+            n=MAPPING_SESSIONS_MAX, count=count
+        )
+    return ""
+
+
+# --- the contacts journal -------------------------------------------------------------
+
+
+class ContactKind(enum.StrEnum):
+    SAMTAL = "samtal"
+    MOTE = "mote"
+    TREPARTSMOTE = "trepartsmote"
+    TELEFON = "telefon"
+    EPOST = "epost"
+    SMS = "sms"
+    ANTECKNING = "anteckning"  # a note with no contact, e.g. after a team meeting
+
+    @property
+    def label(self) -> str:
+        return _(_CONTACT_KIND_LABELS[self])
+
+
+_CONTACT_KIND_LABELS = {
+    ContactKind.SAMTAL: N_("Conversation"),
+    ContactKind.MOTE: N_("Meeting"),
+    ContactKind.TREPARTSMOTE: N_("Three-party meeting"),
+    ContactKind.TELEFON: N_("Phone"),
+    ContactKind.EPOST: N_("E-mail"),
+    ContactKind.SMS: N_("Text message"),
+    ContactKind.ANTECKNING: N_("Note"),
+}
+
+
+class Counterpart(enum.StrEnum):
+    PARTICIPANT = "participant"
+    REMITTENT = "remittent"
+    EMPLOYER = "employer"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _(_COUNTERPART_LABELS[self])
+
+
+_COUNTERPART_LABELS = {
+    Counterpart.PARTICIPANT: N_("Participant"),
+    Counterpart.REMITTENT: N_("Remittent"),
+    Counterpart.EMPLOYER: N_("Employer"),
+    Counterpart.OTHER: N_("Other party"),
+}
+
+
+@dataclass
+class ContactEntry:
+    """One line of the journal. ``written_on`` is the day the note was typed."""
+
+    id: int | None
+    participation_id: int
+    occurred_on: date
+    kind: ContactKind
+    counterparts: list[Counterpart]
+    note: str
+    written_on: date
+    staff_id: int | None = None
+    staff_name: str = ""
+    counterpart_name: str = ""
+    corrects_id: int | None = None
+    corrected_by_ids: list[int] = field(default_factory=list)
+    version: int = 0
+
+    def locked(self, today: date) -> bool:
+        return note_locked(self.written_on, today)
+
+    @property
+    def with_remittent(self) -> bool:
+        return Counterpart.REMITTENT in self.counterparts
+
+
+def note_locked(written_on: date, today: date) -> bool:
+    """A note can be edited on the day it was written, never after: then it is evidence."""
+    return today > written_on
+
+
+def check_contact(entry: ContactEntry, today: date) -> None:
+    problems: dict[str, str] = {}
+    if entry.occurred_on > today:
+        problems["occurred_on"] = _("A contact cannot be recorded for a day in the future.")
+    if entry.kind is not ContactKind.ANTECKNING and not entry.counterparts:
+        problems["counterparts"] = _("Choose who the contact was with.")
+    if not entry.note.strip() and entry.kind is ContactKind.ANTECKNING:
+        problems["note"] = _("Write the note.")
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- what the program reminds of -----------------------------------------------------
+
+
+class ReminderKind(enum.StrEnum):
+    REFERRAL_ANSWER = "referral_answer"
+    PLAN_FOLLOW_UP = "plan_follow_up"
+    REMITTENT_CONTACT = "remittent_contact"
+    STUDY_SUPPORT_END = "study_support_end"
+    ENROLMENT_END = "enrolment_end"
+    PAST_END = "past_end"
+    EXTENSION_DECISION = "extension_decision"
+
+    @property
+    def label(self) -> str:
+        return _(_REMINDER_LABELS[self])
+
+
+_REMINDER_LABELS = {
+    ReminderKind.REFERRAL_ANSWER: N_("Answer to the remittent"),
+    ReminderKind.PLAN_FOLLOW_UP: N_("Follow-up of the action plan"),
+    ReminderKind.REMITTENT_CONTACT: N_("Contact with the remittent"),
+    ReminderKind.STUDY_SUPPORT_END: N_("Support during studies ends"),
+    ReminderKind.ENROLMENT_END: N_("Participation ends within 30 days"),
+    ReminderKind.PAST_END: N_("Past its end without avslut"),
+    ReminderKind.EXTENSION_DECISION: N_("Extension awaiting the steering group's decision"),
+}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: ReminderKind
+    due_on: date
+    person_name: str
+    participation_id: int | None = None
+    referral_id: int | None = None
+    staff_id: int | None = None
+    detail: str = ""
+
+    def overdue(self, today: date) -> bool:
+        return self.due_on < today
