@@ -1,0 +1,217 @@
+"""The front door on a real database: meeting, referral, decision, answer, enrolment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.organisation import PostalAddress
+from finsam_desktop.domain.personnummer import PersonalNumber
+from finsam_desktop.domain.persons import Person
+from finsam_desktop.domain.referrals import (
+    Decision,
+    DecisionInput,
+    InfoMeeting,
+    MeetingOutcome,
+    Referral,
+    ReferralStatus,
+    Remittent,
+)
+from finsam_desktop.services import organisation, referrals
+from finsam_desktop.services.demo import fake_personnummer
+
+TODAY = date(2026, 11, 22)
+
+
+def number(born: date, serial: int = 1) -> str:
+    import random
+
+    return fake_personnummer(random.Random(0), born, serial)
+
+
+@pytest.fixture
+def org(demo_db):
+    with demo_db.session() as s:
+        insats = next(i for i in organisation.list_insatser(s) if i.name.startswith("Samverk"))
+        staff = [x for x in organisation.list_staff(s) if x.insats_id == insats.id]
+        parties = {p.short_name: p.id for p in organisation.list_parties(s)}
+        municipalities = {m.name: m.id for m in organisation.list_municipalities(s)}
+    return {"insats": insats, "staff": staff, "parties": parties, "m": municipalities}
+
+
+def new_person(municipality_id: int, protected: bool = False) -> Person:
+    return Person(
+        None,
+        PersonalNumber(""),
+        "Åsa",
+        "Övningström",
+        PostalAddress("Testvägen 4", "999 12", "Exempelstad"),
+        municipality_id=municipality_id,
+        protected_identity=protected,
+    )
+
+
+def remittent(org) -> Remittent:
+    return Remittent(org["parties"]["AF"], "Rut Remissdotter", "010-111 11 11", "rut@af.example")
+
+
+def referral(org, arrived=date(2026, 11, 16), parties=("AF", "FK")) -> Referral:
+    return Referral(
+        id=None,
+        person_id=None,
+        insats_id=org["insats"].id,
+        arrived_on=arrived,
+        remittent=remittent(org),
+        parties_in_contact=[org["parties"][p] for p in parties],
+        reason="Behöver samordnat stöd mot arbete.",
+        consent=True,
+        consent_on=arrived,
+    )
+
+
+def register(db, org, pnr=None, **kw) -> Referral:
+    pnr = pnr or number(date(2001, 5, 17))
+    with db.session() as s:
+        return referrals.save_referral(
+            s, referral(org, **kw), pnr, new_person(org["m"]["Älvsnäs"]), TODAY
+        )
+
+
+def test_meeting_gets_place_from_home_municipality_and_needs_two_staff(demo_db, org):
+    with demo_db.session() as s:
+        place = referrals.proposed_place(s, org["insats"].id, org["m"]["Björkhälla"])
+        assert place.name == "Arbetsförmedlingen Björkhälla"
+        meeting = InfoMeeting(
+            None,
+            None,
+            org["insats"].id,
+            date(2026, 12, 3),
+            "9.30",
+            org["staff"][0].id,
+            org["staff"][0].id,
+            place.name,
+            place.address,
+            remittent(org),
+        )
+        with pytest.raises(ValidationError) as err:
+            referrals.save_meeting(
+                s, meeting, number(date(2000, 1, 2)), new_person(org["m"]["Björkhälla"]), TODAY
+            )
+        assert set(err.value.problems) == {"staff2_id"}
+        meeting.staff2_id = org["staff"][1].id
+        saved = referrals.save_meeting(
+            s, meeting, number(date(2000, 1, 2)), new_person(org["m"]["Björkhälla"]), TODAY
+        )
+    assert saved.meeting_time == "09:30"
+    assert saved.place_address.city == "Björkhälla"
+    with demo_db.session() as s:
+        done = referrals.record_meeting_outcome(s, saved.id, MeetingOutcome.THINKING, saved.version)
+    assert done.outcome is MeetingOutcome.THINKING
+
+
+def test_bad_referral_input_is_named_per_field(demo_db, org):
+    bad = referral(org, arrived=date(2026, 11, 30))
+    bad.remittent = Remittent(org["parties"]["AF"], "  ")
+    with demo_db.session() as s, pytest.raises(ValidationError) as err:
+        referrals.save_referral(s, bad, "19900101-1235", new_person(1), TODAY)
+    assert {"personnummer", "arrived_on", "remittent_name"} <= set(err.value.problems)
+
+
+def test_referral_gets_case_number_due_date_and_home_municipality(demo_db, org):
+    saved = register(demo_db, org)
+    assert saved.case_number == "R2026-00001"
+    assert saved.answer_due == date(2026, 11, 30)  # 14 days after arrival
+    assert saved.municipality_id == org["m"]["Älvsnäs"]
+    assert saved.days_left(TODAY) == 8
+    assert len(saved.parties_in_contact) == 2
+    second = register(demo_db, org, pnr=number(date(1999, 3, 3)))
+    assert second.case_number == "R2026-00002"
+
+
+def test_second_open_referral_to_same_insats_is_refused(demo_db, org):
+    register(demo_db, org)
+    with pytest.raises(ValidationError) as err:
+        register(demo_db, org)
+    assert "R2026-00001" in err.value.problems["personnummer"]
+
+
+def test_eligibility_rules_warn_and_acceptance_needs_motivation(demo_db, org):
+    saved = register(demo_db, org, pnr=number(date(1980, 1, 1)), parties=("AF",))
+    with demo_db.session() as s:
+        checks = referrals.eligibility(s, saved.id)
+    met = {c.key.split(":")[0]: c.met for c in checks}
+    assert met["age"] is False and met["parties"] is False
+    accept = DecisionInput(Decision.ACCEPT, TODAY)
+    with demo_db.session() as s, pytest.raises(ValidationError) as err:
+        referrals.decide(s, saved.id, accept, saved.version, TODAY)
+    assert "override_motivation" in err.value.problems
+    accept.override_motivation = "Styrgruppen har medgett undantag."
+    with demo_db.session() as s:
+        decided = referrals.decide(s, saved.id, accept, saved.version, TODAY)
+    assert decided.status is ReferralStatus.ACCEPTED
+
+
+def test_exclusion_ticked_is_an_unmet_rule(demo_db, org):
+    saved = register(demo_db, org)
+    criterion = org["insats"].exclusion_criteria[0]
+    with demo_db.session() as s:
+        checks = referrals.eligibility(s, saved.id, [criterion])
+    failing = [c for c in checks if c.met is False]
+    assert [c.key for c in failing] == ["exclusion:" + criterion]
+
+
+def test_rejection_needs_reason(demo_db, org):
+    saved = register(demo_db, org)
+    with demo_db.session() as s, pytest.raises(ValidationError) as err:
+        referrals.decide(s, saved.id, DecisionInput(Decision.REJECT, TODAY), saved.version, TODAY)
+    assert "reason" in err.value.problems
+
+
+def test_due_answers_lists_overdue_and_due_soon_until_answered(demo_db, org):
+    late = register(demo_db, org, arrived=date(2026, 11, 1))
+    soon = register(demo_db, org, pnr=number(date(1999, 3, 3)), arrived=date(2026, 11, 12))
+    register(demo_db, org, pnr=number(date(1998, 4, 4)), arrived=date(2026, 11, 21))
+    with demo_db.reading() as s:
+        due = referrals.due_answers(s, TODAY)
+    assert [d.referral_id for d in due] == [late.id, soon.id]
+    assert due[0].days_left == -7 and due[0].overdue
+    assert due[1].days_left == 4
+    assert due[0].person_name == "Åsa Övningström"
+    with demo_db.session() as s:
+        referrals.decide(s, late.id, DecisionInput(Decision.DORMANT, TODAY), late.version, TODAY)
+        referrals.record_answer_sent(s, late.id, TODAY, TODAY)
+    with demo_db.reading() as s:
+        assert [d.referral_id for d in referrals.due_answers(s, TODAY)] == [soon.id]
+
+
+def test_enrolment_needs_two_different_contact_persons_and_sets_planned_end(demo_db, org):
+    saved = register(demo_db, org)
+    a, b = org["staff"][2].id, org["staff"][3].id
+    with demo_db.session() as s:
+        decided = referrals.decide(
+            s, saved.id, DecisionInput(Decision.ACCEPT, TODAY), saved.version, TODAY
+        )
+    with demo_db.session() as s, pytest.raises(ValidationError) as err:
+        referrals.enrol(s, decided.id, a, a, TODAY, True, TODAY)
+    assert "second_contact_person_id" in err.value.problems
+    with demo_db.session() as s:
+        enrolled = referrals.enrol(s, decided.id, a, b, date(2026, 11, 20), True, TODAY)
+    assert enrolled.planned_end == date(2027, 11, 20)
+    assert enrolled.af_registered
+    with demo_db.reading() as s:
+        assert referrals.get_referral(s, saved.id).status is ReferralStatus.ENROLLED
+    # An enrolled person cannot be referred again to the same insats.
+    with pytest.raises(ValidationError):
+        register(demo_db, org)
+
+
+def test_rejected_referral_allows_a_new_one(demo_db, org):
+    saved = register(demo_db, org)
+    with demo_db.session() as s:
+        referrals.decide(
+            s, saved.id, DecisionInput(Decision.REJECT, TODAY, "Pågående missbruk."), 0, TODAY
+        )
+    again = register(demo_db, org)
+    assert again.case_number == "R2026-00002"
