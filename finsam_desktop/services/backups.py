@@ -1,0 +1,215 @@
+"""Automatic backups of the open database, and restoring one.
+
+The program backs up when it closes and at least once a day while it is open, into
+the folder the administrator chose (a network share in practice; stored in the
+database's ``setting`` table so every PC of the team uses the same folder). Each copy
+is verified and the folder is thinned to daily, weekly and monthly copies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db import backup as files
+from finsam_desktop.db.backup import BackupError, BackupFile
+from finsam_desktop.db.engine import Database
+from finsam_desktop.db.models import SettingRow
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.i18n import _
+from finsam_desktop.services.access import Permission, require
+
+log = logging.getLogger(__name__)
+
+SETTING_KEY = "backups"
+DAILY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    folder: str = ""  # empty: the default, a "backups" folder beside the database
+
+
+def database_key(db: Database) -> Any:
+    """The key the database was opened with (None for a plain file)."""
+    return getattr(db, "key", None)
+
+
+def get_settings(session: Session) -> BackupSettings:
+    row = session.get(SettingRow, SETTING_KEY)
+    value = row.value if row is not None and isinstance(row.value, dict) else {}
+    return BackupSettings(folder=str(value.get("folder") or ""))
+
+
+def save_settings(session: Session, settings: BackupSettings) -> BackupSettings:
+    """Store the backup folder after checking that a file can be written there."""
+    require(session, Permission.ADMINISTER)
+    folder = settings.folder.strip()
+    if folder:
+        path = Path(folder).expanduser()
+        if not path.is_absolute():
+            raise ValidationError.single(
+                "folder", _("Give the whole path of the folder, for example a network share.")
+            )
+        problem = _writable_problem(path)
+        if problem:
+            raise ValidationError.single("folder", problem)
+        folder = str(path)
+    row = session.get(SettingRow, SETTING_KEY)
+    if row is None:
+        row = SettingRow(key=SETTING_KEY)
+        session.add(row)
+    row.value = {"folder": folder}
+    session.flush()
+    return BackupSettings(folder=folder)
+
+
+def _writable_problem(path: Path) -> str | None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".finsam-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return _("Backups cannot be written to this folder. Choose another folder.")
+    return None
+
+
+def folder_for(db: Database, settings: BackupSettings) -> Path:
+    return Path(settings.folder) if settings.folder else db.path.parent / "backups"
+
+
+def backup_folder(db: Database) -> Path:
+    with db.reading() as session:
+        return folder_for(db, get_settings(session))
+
+
+def list_backups(db: Database) -> list[BackupFile]:
+    """The backups of this database in the chosen folder, newest first."""
+    return files.list_backups(backup_folder(db), db.path.stem)
+
+
+def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
+    """Copy the open database into the backup folder, verify it, then thin the folder."""
+    when = when or datetime.now()
+    folder = backup_folder(db)
+    dest = folder / files.backup_name(db.path.stem, when)
+    try:
+        with db.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            files.copy_database(raw, dest, key=database_key(db))
+        files.copy_sidecar(db.path, dest)
+    except OSError as exc:
+        log.error("backup failed: %s", type(exc).__name__)
+        raise BackupError(
+            _(
+                "The backup could not be written to {folder}: the folder is missing, full or "
+                "read-only."
+            ).format(folder=folder)
+        ) from None
+    files.thin_backups(folder, db.path.stem)
+    return BackupFile(dest, when.replace(microsecond=0), dest.stat().st_size)
+
+
+def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DAILY):
+    """Back up when the newest backup is older than ``age``; the new backup or None."""
+    now = now or datetime.now()
+    if files.is_older_than(list_backups(db), age, now):
+        return backup_now(db, now)
+    return None
+
+
+def check_may_restore(session: Session) -> None:
+    """Only an administrator restores; screens call this before asking to confirm."""
+    require(session, Permission.ADMINISTER)
+
+
+# --- restore ---------------------------------------------------------------------
+
+
+def backup_revisions(path: Path, key: Any = None) -> set[str]:
+    con = files.connect(path, key=key, readonly=True)
+    try:
+        return {r[0] for r in con.execute("SELECT version_num FROM alembic_version")}
+    finally:
+        con.close()
+
+
+def check_restorable(backup: Path, key: Any = None) -> None:
+    """Refuse a file that is damaged, not ours, or from a newer program."""
+    from finsam_desktop.db.migrate import known_revisions
+
+    if not backup.is_file():
+        raise BackupError(_("The backup file {name} does not exist.").format(name=backup.name))
+    if files.integrity(backup, key=key) != "ok":
+        raise BackupError(
+            _(
+                "The backup {name} is damaged or cannot be opened with this database's key. "
+                "Nothing has been changed."
+            ).format(name=backup.name)
+        )
+    try:
+        revisions = backup_revisions(backup, key)
+    except Exception:
+        raise BackupError(
+            _("The file {name} is not a Finsam Desktop backup. Nothing has been changed.").format(
+                name=backup.name
+            )
+        ) from None
+    if not revisions <= known_revisions():
+        raise BackupError(
+            _(
+                "The backup {name} was made by a newer version of the program. "
+                "Nothing has been changed."
+            ).format(name=backup.name)
+        )
+
+
+def restore_file(
+    database: Path, backup: Path, key: Any = None, when: datetime | None = None
+) -> Path | None:
+    """Replace the (closed) database file with ``backup``; returns where the current file
+    was put aside (None if there was none). The database must not be open anywhere."""
+    check_restorable(backup, key)
+    incoming = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, incoming)
+    with open(incoming, "rb+") as f:
+        os.fsync(f.fileno())
+    kept = None
+    if database.exists():
+        kept = database.with_name(files.timestamped_name(database, "before-restore", when))
+        # The WAL and shared-memory files go with the file they belong to, so the kept copy
+        # still holds every change committed before the restore.
+        os.replace(database, kept)
+        for suffix in files.WAL_SUFFIXES:
+            side = Path(str(database) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(kept) + suffix))
+        files.copy_sidecar(database, kept)
+    os.replace(incoming, database)
+    # The current key wraps (today's passwords) stay; a backup's own wraps are used only
+    # when there are none, e.g. restoring onto a new PC.
+    if not files.sidecar(database).exists():
+        files.copy_sidecar(backup, database)
+    return kept
+
+
+def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Path | None:
+    """Restore ``backup`` under the open ``db``: its connections are closed, the file is
+    swapped, and the next session reads the restored data (upgraded if it is older)."""
+    from finsam_desktop.db.migrate import head_revisions, upgrade
+
+    key = database_key(db)
+    check_restorable(backup, key)
+    db.engine.dispose()
+    kept = restore_file(db.path, backup, key, when)
+    if backup_revisions(db.path, key) != set(head_revisions()):
+        upgrade(db)
+    return kept
