@@ -93,7 +93,7 @@ def cmd_backup(args) -> int:
     db = _open(args)
     db.close()
     dest = Path(args.dest)
-    if dest.is_dir():
+    if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
         dest = dest / timestamped_name(db.path, "backup")
     backup_file(db.path, dest)
     print(_("Backup written and verified: {path}").format(path=dest))

@@ -26,14 +26,37 @@ def pybabel(*args: str) -> None:
 
 def update() -> None:
     pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "ngettext:1,2",
-        "--no-location", "--sort-output", "--omit-header", "-o", str(POT), "finsam_desktop",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_",
+        "-k",
+        "N_",
+        "-k",
+        "ngettext:1,2",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        str(POT),
+        "finsam_desktop",
     )
     for lang in LANGS:
         po = ROOT / "translations" / lang / "LC_MESSAGES" / "finsam.po"
         if po.exists():
-            pybabel("update", "-i", str(POT), "-o", str(po), "-l", lang, "--no-fuzzy-matching",
-                    "--ignore-obsolete", "--omit-header")
+            pybabel(
+                "update",
+                "-i",
+                str(POT),
+                "-o",
+                str(po),
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+                "--omit-header",
+            )
         else:
             po.parent.mkdir(parents=True, exist_ok=True)
             pybabel("init", "-i", str(POT), "-o", str(po), "-l", lang)

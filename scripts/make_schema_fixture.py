@@ -42,9 +42,9 @@ DATA = {
         "1, '0999-1', 'karin@fixtur.example', 1, 1)",
         "INSERT INTO person (id, personnummer, first_name, last_name, name_key, street, postcode, "
         "city, municipality_id, gender, protected_identity, phone, email, version) VALUES "
-        "(1, '199001019806', 'Åsa', 'Fixtursson', 'fixtursson {sa', 'Testvägen 1', '999 10', "
+        "(1, '199001019802', 'Åsa', 'Fixtursson', 'fixtursson {sa', 'Testvägen 1', '999 10', "
         "'Älvsnäs', 1, 'kvinna', 0, '', '', 1), "
-        "(2, '198502149817', 'Örjan', 'Provlund', 'provlund }rjan', '', '', '', 2, 'man', 1, '', "
+        "(2, '198502149811', 'Örjan', 'Provlund', 'provlund }rjan', '', '', '', 2, 'man', 1, '', "
         "'', 1)",
     ],
 }

@@ -45,7 +45,9 @@ def test_enrolment_lasts_one_year_and_extension_adds_at_most_its_months():
     assert limits.ending_soon(today)
     assert not limits.ending_soon(date(2026, 12, 15))  # 31 days left
     assert limits.past_end(date(2027, 1, 16))
-    extended = ParticipationLimits(ENROLLED, end, Extension(date(2026, 12, 1), date(2026, 12, 10), 6))
+    extended = ParticipationLimits(
+        ENROLLED, end, Extension(date(2026, 12, 1), date(2026, 12, 10), 6)
+    )
     assert extended.ends_on == date(2027, 7, 15)
     assert not extended.ending_soon(today)
 
@@ -98,7 +100,9 @@ def test_notes_lock_after_the_day_they_were_written():
     written = date(2026, 11, 20)
     assert not note_locked(written, written)
     assert note_locked(written, date(2026, 11, 21))
-    entry = ContactEntry(None, 1, written, ContactKind.TELEFON, [Counterpart.REMITTENT], "x", written)
+    entry = ContactEntry(
+        None, 1, written, ContactKind.TELEFON, [Counterpart.REMITTENT], "x", written
+    )
     assert entry.with_remittent and entry.locked(date(2026, 11, 22))
     with pytest.raises(ValidationError):
         check_contact(entry, date(2026, 11, 19))  # occurred in the future

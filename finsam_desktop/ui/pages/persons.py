@@ -51,7 +51,9 @@ class PersonDialog(FormDialog):
             choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
         )
         self.protected = self.add_field(
-            "protected_identity", _("Protected identity"), QCheckBox(_("Hide the address in lists and letters"))
+            "protected_identity",
+            _("Protected identity"),
+            QCheckBox(_("Hide the address in lists and letters")),
         )
         self.protected.setChecked(bool(p and p.protected_identity))
         self.protected.toggled.connect(self.protected_banner.setVisible)

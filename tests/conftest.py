@@ -1,0 +1,77 @@
+"""Shared fixtures: a real SQLite database per test, the demo organisation, the window."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from finsam_desktop.i18n import set_language  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    """Tests read what a Swedish user reads."""
+    set_language("sv")
+    yield
+    set_language("sv")
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    from finsam_desktop.db.migrate import open_database
+
+    database = open_database(tmp_path / "finsam.sqlite")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(db):
+    """The database with the fictitious demo organisation and 60 persons."""
+    from finsam_desktop.services import demo
+
+    demo.fill(db, participants=60)
+    return db
+
+
+@pytest.fixture
+def ctx(demo_db, tmp_path, qapp):
+    from PySide6.QtCore import QSettings
+
+    from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.operations import OperationRunner
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    return AppContext(demo_db, OperationRunner(demo_db), settings, demo=True)
+
+
+@pytest.fixture
+def window(ctx, qtbot):
+    from finsam_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """Type any text, å ä ö included, as key events (QTest.keyClicks takes ASCII only)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    def type_into(widget, text: str) -> None:
+        widget.setFocus()
+        for ch in text:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(
+                    widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch)
+                )
+
+    return type_into

@@ -1,0 +1,91 @@
+"""Every released schema opens in this version with its data intact; a newer one is refused."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from finsam_desktop.db.migrate import (
+    DatabaseTooNew,
+    NotAFinsamDatabase,
+    head_revisions,
+    open_database,
+    schema_state,
+)
+from finsam_desktop.services import organisation, persons
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema_*.sqlite"))
+
+
+def test_a_new_file_is_created_at_the_latest_revision(tmp_path):
+    db = open_database(tmp_path / "new.sqlite")
+    db.close()
+    assert schema_state(tmp_path / "new.sqlite").revisions == head_revisions()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db):
+    with db.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA busy_timeout").scalar() >= 5000
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_every_released_schema_upgrades_with_its_data_intact(fixture, tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(fixture, path)
+    before = schema_state(path)
+    db = open_database(path)
+    try:
+        assert schema_state(path).revisions == head_revisions()
+        with db.reading() as session:
+            federation = organisation.get_federation(session)
+            assert federation.name == "Samordningsförbundet Fixturbygden"
+            insats = organisation.list_insatser(session)[0]
+            assert insats.exclusion_criteria == ["Pågående missbruk"]
+            assert {p.name for p in insats.meeting_places} == {"Teamets lokaler", "Kommunhuset"}
+            retired = [m for m in organisation.list_municipalities(session, True) if not m.active]
+            assert [m.name for m in retired] == ["Åkerby"]
+            person = persons.find_by_personnummer(session, "19900101-9802")
+            assert person.first_name == "Åsa" and person.municipality_id == 1
+            assert persons.find_by_personnummer(session, "850214-9811").protected_identity
+    finally:
+        db.close()
+    if not before.is_current:
+        backups = list((tmp_path / "backups").glob("old.before-upgrade-*.sqlite"))
+        assert len(backups) == 1, "an older file is backed up before the upgrade"
+        con = sqlite3.connect(backups[0])
+        assert con.execute("SELECT count(*) FROM person").fetchone() == (2,)
+        con.close()
+
+
+def test_a_file_from_a_newer_program_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "future.sqlite"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM alembic_version")
+    con.execute("INSERT INTO alembic_version VALUES ('9999')")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew) as err:
+        open_database(path)
+    assert "nyare version" in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_ours_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE x (a)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotAFinsamDatabase):
+        open_database(path)
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(NotAFinsamDatabase):
+        open_database(garbage)
