@@ -305,3 +305,86 @@ class Reminder:
 
     def overdue(self, today: date) -> bool:
         return self.due_on < today
+
+
+# --- what the case screen shows at a glance ----------------------------------------
+
+
+@dataclass
+class CaseOverview:
+    participation_id: int
+    person_id: int
+    person_name: str
+    personnummer: str
+    insats_id: int
+    insats_name: str
+    status: CaseStatus
+    contact_person_id: int | None
+    contact_person_name: str
+    second_contact_person_id: int | None
+    second_contact_person_name: str
+    limits: ParticipationLimits
+    next_follow_up: date
+    remittent_contact_due: date
+    last_remittent_contact: date | None = None
+    remittent_name: str = ""
+    remittent_party: str = ""
+    remittent_phone: str = ""
+    remittent_email: str = ""
+    remittent_address: str = ""
+    case_number: str = ""
+    closed_on: date | None = None
+    exit_route_name: str = ""
+    entry_recorded: bool = False
+    extension_max_months: int = 6
+    caseload_cap: int = 25
+    version: int = 0
+
+    @property
+    def extension(self) -> Extension:
+        return self.limits.extension
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CaseStatus.ENROLLED
+
+
+class TimelineKind(enum.StrEnum):
+    ENROLMENT = "enrolment"
+    CONTACT = "contact"
+    MAPPING = "mapping"
+    PLAN = "plan"
+    LETTER = "letter"
+    VISIT = "visit"
+    STUDIES = "studies"
+    EXTENSION = "extension"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        return _(_TIMELINE_LABELS[self])
+
+
+_TIMELINE_LABELS = {
+    TimelineKind.ENROLMENT: N_("Enrolment"),
+    TimelineKind.CONTACT: N_("Contact"),
+    TimelineKind.MAPPING: N_("Mapping conversation"),
+    TimelineKind.PLAN: N_("Action plan"),
+    TimelineKind.LETTER: N_("Letter"),
+    TimelineKind.VISIT: N_("Workplace visit"),
+    TimelineKind.STUDIES: N_("Support during studies"),
+    TimelineKind.EXTENSION: N_("Extension"),
+    TimelineKind.CLOSED: N_("Avslut"),
+    TimelineKind.REOPENED: N_("Reopened"),
+    TimelineKind.NOTE: N_("Note"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    kind: TimelineKind
+    text: str
+    staff_name: str = ""

@@ -158,7 +158,12 @@ class Situation:
     @property
     def empty(self) -> bool:
         return not any(
-            (self.income_source_id, self.occupation_id, self.education_level_id, self.support_time_id)
+            (
+                self.income_source_id,
+                self.occupation_id,
+                self.education_level_id,
+                self.support_time_id,
+            )
         )
 
 
@@ -223,3 +228,31 @@ def check_closing(
 def check_reopen(reason: str) -> None:
     if not reason.strip():
         raise ValidationError.single("reason", _("Write why the participation is reopened."))
+
+
+@dataclass
+class ClosingLetterData:
+    """Everything the closing letter to the remittent prints (see reports.closing_letter)."""
+
+    participation_id: int
+    person_name: str
+    personnummer: str
+    insats_name: str
+    enrolled_on: date
+    closing: Closing
+    remittent_lines: list[str]  # name, party, postal address; empty when unknown
+    sender_name: str
+    sender_address_lines: list[str]
+    sender_phone: str = ""
+    sender_email: str = ""
+    sender_website: str = ""
+    sender_org_number: str = ""
+    sender_logo_png: bytes | None = None
+    federation_name: str = ""
+    case_number: str = ""
+    planned_insatser: list[str] = field(default_factory=list)
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signatory_phone: str = ""
+    signatory_email: str = ""
+    letter_date: date | None = None

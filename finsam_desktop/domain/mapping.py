@@ -45,11 +45,18 @@ class Question:
     choices: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"key": self.key, "text": self.text, "kind": self.kind.value, "choices": self.choices}
+        return {
+            "key": self.key,
+            "text": self.text,
+            "kind": self.kind.value,
+            "choices": self.choices,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Question:
-        return cls(data["key"], data["text"], AnswerKind(data["kind"]), list(data.get("choices", [])))
+        return cls(
+            data["key"], data["text"], AnswerKind(data["kind"]), list(data.get("choices", []))
+        )
 
 
 @dataclass
@@ -112,9 +119,10 @@ def check_template(sections: list[Section]) -> None:
                     key=question.key
                 )
             keys.add(question.key)
-            if question.kind is AnswerKind.CHOICE and len(
-                [c for c in question.choices if c.strip()]
-            ) < 2:
+            if (
+                question.kind is AnswerKind.CHOICE
+                and len([c for c in question.choices if c.strip()]) < 2
+            ):
                 problems["questions"] = _(
                     "The question “{text}” needs at least two choices."
                 ).format(text=question.text)
@@ -182,7 +190,9 @@ class Mapping:
 
 # The default template: the areas seen in seeds 002 and 004. Questions in English
 # (translated when the first version is stored, so each team's template is in its language).
-DEFAULT_TEMPLATE: tuple[tuple[str, tuple[tuple[str, str, AnswerKind, tuple[str, ...]], ...]], ...] = (
+DEFAULT_TEMPLATE: tuple[
+    tuple[str, tuple[tuple[str, str, AnswerKind, tuple[str, ...]], ...]], ...
+] = (
     (
         N_("Work and studies"),
         (
@@ -221,14 +231,24 @@ DEFAULT_TEMPLATE: tuple[tuple[str, tuple[tuple[str, str, AnswerKind, tuple[str, 
         N_("Family and relatives"),
         (
             ("family", N_("Family, relatives and network"), AnswerKind.TEXT, ()),
-            ("family_support", N_("Is there someone close who supports you?"), AnswerKind.YES_NO, ()),
+            (
+                "family_support",
+                N_("Is there someone close who supports you?"),
+                AnswerKind.YES_NO,
+                (),
+            ),
         ),
     ),
     (
         N_("Health"),
         (
             ("health", N_("Health and what affects daily life"), AnswerKind.TEXT, ()),
-            ("health_care", N_("In contact with health care or psychiatry?"), AnswerKind.YES_NO, ()),
+            (
+                "health_care",
+                N_("In contact with health care or psychiatry?"),
+                AnswerKind.YES_NO,
+                (),
+            ),
         ),
     ),
     (
@@ -242,7 +262,12 @@ DEFAULT_TEMPLATE: tuple[tuple[str, tuple[tuple[str, str, AnswerKind, tuple[str, 
         N_("Motivation and initiative"),
         (
             ("motivation", N_("Motivation for change"), AnswerKind.SCALE, ()),
-            ("goals", N_("What do you want to achieve during the participation?"), AnswerKind.TEXT, ()),
+            (
+                "goals",
+                N_("What do you want to achieve during the participation?"),
+                AnswerKind.TEXT,
+                (),
+            ),
         ),
     ),
     (
@@ -271,7 +296,10 @@ def default_template_sections() -> list[Section]:
     return [
         Section(
             _(title),
-            [Question(key, _(text), kind, [_(c) for c in choices]) for key, text, kind, choices in qs],
+            [
+                Question(key, _(text), kind, [_(c) for c in choices])
+                for key, text, kind, choices in qs
+            ],
         )
         for title, qs in DEFAULT_TEMPLATE
     ]

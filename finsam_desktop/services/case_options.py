@@ -1,0 +1,103 @@
+"""The team's configurable lists for case work (exit routes and sub-routes, benefits,
+types of planned insatser, follow-up terms). Values are retired, never deleted."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db.casework_models import CaseOptionRow
+from finsam_desktop.domain.closing import Option, OptionList
+from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.i18n import _
+from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.records import apply_version
+
+
+def _option(row: CaseOptionRow) -> Option:
+    return Option(
+        row.id,
+        OptionList(row.list_key),
+        row.name,
+        row.parent_id,
+        row.position,
+        row.active,
+        row.version,
+    )
+
+
+def list_options(
+    session: Session, list_key: OptionList, include_retired: bool = False
+) -> list[Option]:
+    """Top-level values first in their order, each followed by its sub-values."""
+    require(session, Permission.CASEWORK)
+    stmt = select(CaseOptionRow).where(CaseOptionRow.list_key == list_key.value)
+    if not include_retired:
+        stmt = stmt.where(CaseOptionRow.active)
+    rows = list(session.scalars(stmt.order_by(CaseOptionRow.position, CaseOptionRow.id)))
+    tops = [r for r in rows if r.parent_id is None]
+    out: list[Option] = []
+    for top in tops:
+        out.append(_option(top))
+        out.extend(_option(r) for r in rows if r.parent_id == top.id)
+    return out
+
+
+def option_names(session: Session, ids) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(CaseOptionRow.id, CaseOptionRow.name).where(CaseOptionRow.id.in_(wanted))
+    )
+    return {r.id: r.name for r in rows}
+
+
+def get_option(session: Session, option_id: int) -> Option:
+    row = session.get(CaseOptionRow, option_id)
+    if row is None:
+        raise NotFound(option_id)
+    return _option(row)
+
+
+def save_option(session: Session, option: Option) -> Option:
+    """Add a value (at the end of its list) or rename/retire one."""
+    require(session, Permission.CASEWORK)
+    name = option.name.strip()
+    if not name:
+        raise ValidationError.single("name", _("Enter a name."))
+    clash = session.scalar(
+        select(CaseOptionRow.id).where(
+            CaseOptionRow.list_key == option.list_key.value,
+            CaseOptionRow.name == name,
+            CaseOptionRow.parent_id.is_(option.parent_id)
+            if option.parent_id is None
+            else CaseOptionRow.parent_id == option.parent_id,
+            CaseOptionRow.id != (option.id or 0),
+        )
+    )
+    if clash is not None:
+        raise ValidationError.single("name", _("The list already holds that value."))
+    if option.parent_id is not None:
+        parent = session.get(CaseOptionRow, option.parent_id)
+        if parent is None or parent.list_key != option.list_key.value or parent.parent_id:
+            raise ValidationError.single("parent_id", _("Choose a value at the top level."))
+    if option.id is None:
+        row = CaseOptionRow(list_key=option.list_key.value, parent_id=option.parent_id)
+        row.position = (
+            session.scalar(
+                select(func.max(CaseOptionRow.position)).where(
+                    CaseOptionRow.list_key == option.list_key.value
+                )
+            )
+            or 0
+        ) + 1
+        session.add(row)
+    else:
+        row = session.get(CaseOptionRow, option.id)
+        if row is None:
+            raise NotFound(option.id)
+        apply_version(row, option.version)
+    row.name, row.active = name, option.active
+    session.flush()
+    return _option(row)

@@ -1,0 +1,219 @@
+"""Kartläggning: the versioned template, a case's answers, sessions and ekonomisk
+rådgivning."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db.casework_models import (
+    CaseEventRow,
+    MappingAnswerRow,
+    MappingSessionRow,
+    MappingTemplateRow,
+)
+from finsam_desktop.db.models import StaffRow
+from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.mapping import (
+    EconomicAdvice,
+    Mapping,
+    MappingSession,
+    MappingTemplate,
+    Section,
+    check_answer,
+    check_template,
+)
+from finsam_desktop.i18n import _
+from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.case_options import option_names
+from finsam_desktop.services.casework import case_file, participation_row, require_open
+
+
+def _template(row: MappingTemplateRow) -> MappingTemplate:
+    return MappingTemplate(
+        row.id, row.number, [Section.from_json(s) for s in row.sections], row.created_on
+    )
+
+
+def current_template(session: Session) -> MappingTemplate:
+    """The newest template version: what a case that has not been mapped yet gets."""
+    require(session, Permission.CASEWORK)
+    row = session.scalar(select(MappingTemplateRow).order_by(MappingTemplateRow.number.desc()))
+    if row is None:
+        raise NotFound("mapping_template")
+    return _template(row)
+
+
+def get_template(session: Session, template_id: int) -> MappingTemplate:
+    row = session.get(MappingTemplateRow, template_id)
+    if row is None:
+        raise NotFound(template_id)
+    return _template(row)
+
+
+def save_template(session: Session, sections: list[Section], today: date) -> MappingTemplate:
+    """Store the edited template as a new version; cases already mapped keep theirs."""
+    require(session, Permission.CASEWORK)
+    check_template(sections)
+    current = current_template(session)
+    json_sections = [s.to_json() for s in sections]
+    if json_sections == current.to_json():
+        return current
+    number = (session.scalar(select(func.max(MappingTemplateRow.number))) or 0) + 1
+    row = MappingTemplateRow(number=number, sections=json_sections, created_on=today)
+    session.add(row)
+    session.flush()
+    return _template(row)
+
+
+def get_mapping(session: Session, participation_id: int) -> Mapping:
+    require(session, Permission.CASEWORK)
+    participation_row(session, participation_id)
+    file = case_file(session, participation_id)
+    template = (
+        get_template(session, file.mapping_template_id)
+        if file.mapping_template_id
+        else current_template(session)
+    )
+    answers = dict(
+        session.execute(
+            select(MappingAnswerRow.question_key, MappingAnswerRow.value).where(
+                MappingAnswerRow.participation_id == participation_id
+            )
+        ).all()
+    )
+    names = dict(session.execute(select(StaffRow.id, StaffRow.name)).all())
+    sessions = [
+        MappingSession(r.id, r.held_on, r.staff_id, names.get(r.staff_id, ""), r.note)
+        for r in session.scalars(
+            select(MappingSessionRow)
+            .where(MappingSessionRow.participation_id == participation_id)
+            .order_by(MappingSessionRow.held_on, MappingSessionRow.id)
+        )
+    ]
+    benefit_ids = list(file.advice_benefit_ids or [])
+    benefits = option_names(session, benefit_ids)
+    advice = EconomicAdvice(
+        file.advice_offered_on,
+        file.advice_offered_by_id,
+        names.get(file.advice_offered_by_id, ""),
+        benefit_ids,
+        [benefits[i] for i in benefit_ids if i in benefits],
+        file.advice_note,
+    )
+    return Mapping(participation_id, template, answers, sessions, advice, file.version)
+
+
+def save_answers(session: Session, participation_id: int, answers: dict[str, str]) -> Mapping:
+    """Save the answers; the case is tied to its template version on the first save."""
+    require(session, Permission.CASEWORK)
+    require_open(session, participation_id)
+    file = case_file(session, participation_id)
+    template = (
+        get_template(session, file.mapping_template_id)
+        if file.mapping_template_id
+        else current_template(session)
+    )
+    problems: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for key, value in answers.items():
+        question = template.question(key)
+        if question is None:
+            continue
+        try:
+            cleaned[key] = check_answer(question, value)
+        except ValidationError as exc:
+            problems.update(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    file.mapping_template_id = template.id
+    existing = {
+        r.question_key: r
+        for r in session.scalars(
+            select(MappingAnswerRow).where(MappingAnswerRow.participation_id == participation_id)
+        )
+    }
+    for key, value in cleaned.items():
+        row = existing.get(key)
+        if row is None:
+            session.add(
+                MappingAnswerRow(participation_id=participation_id, question_key=key, value=value)
+            )
+        else:
+            row.value = value
+    session.flush()
+    return get_mapping(session, participation_id)
+
+
+def add_session(
+    session: Session, participation_id: int, item: MappingSession, today: date
+) -> MappingSession:
+    require(session, Permission.CASEWORK)
+    require_open(session, participation_id)
+    problems = {}
+    if item.held_on > today:
+        problems["held_on"] = _("A conversation cannot be recorded for a day in the future.")
+    if item.staff_id is None:
+        problems["staff_id"] = _("Choose who held the conversation.")
+    if problems:
+        raise ValidationError(problems)
+    file = case_file(session, participation_id)
+    if file.mapping_template_id is None:
+        file.mapping_template_id = current_template(session).id
+    row = MappingSessionRow(
+        participation_id=participation_id,
+        held_on=item.held_on,
+        staff_id=item.staff_id,
+        note=item.note.strip(),
+    )
+    session.add(row)
+    session.flush()
+    return MappingSession(row.id, row.held_on, row.staff_id, "", row.note)
+
+
+def remove_session(session: Session, participation_id: int, session_id: int) -> None:
+    """A session recorded by mistake; only while the case is open."""
+    require(session, Permission.CASEWORK)
+    require_open(session, participation_id)
+    session.execute(
+        delete(MappingSessionRow).where(
+            MappingSessionRow.id == session_id,
+            MappingSessionRow.participation_id == participation_id,
+        )
+    )
+
+
+def save_advice(
+    session: Session, participation_id: int, advice: EconomicAdvice, today: date
+) -> EconomicAdvice:
+    """Ekonomisk rådgivning: when it was offered, by whom and which benefits were discussed."""
+    require(session, Permission.CASEWORK)
+    require_open(session, participation_id)
+    problems = {}
+    if advice.offered_on is None:
+        problems["offered_on"] = _("Enter the date the counselling was offered.")
+    elif advice.offered_on > today:
+        problems["offered_on"] = _("The date must not lie in the future.")
+    if advice.offered_by_id is None:
+        problems["offered_by_id"] = _("Choose who offered the counselling.")
+    if problems:
+        raise ValidationError(problems)
+    file = case_file(session, participation_id)
+    first_time = file.advice_offered_on is None
+    file.advice_offered_on = advice.offered_on
+    file.advice_offered_by_id = advice.offered_by_id
+    file.advice_benefit_ids = list(dict.fromkeys(advice.benefit_ids))
+    file.advice_note = advice.note.strip()
+    if first_time:
+        session.add(
+            CaseEventRow(
+                participation_id=participation_id,
+                happened_on=advice.offered_on,
+                kind="note",
+                text=_("Financial counselling offered."),
+            )
+        )
+    session.flush()
+    return get_mapping(session, participation_id).advice
