@@ -119,7 +119,7 @@ def cmd_demo(args) -> int:
             Path(str(path) + suffix).unlink(missing_ok=True)
     db = open_database(path)
     try:
-        demo.fill(db, participants=args.participants)
+        demo.fill(db, participants=args.participants, lots=args.lots)
     finally:
         db.close()
     print(_("Demo database created: {path}").format(path=path))
@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=_("how many fictitious persons (default 60)"),
     )
+    p.add_argument("--lots", type=int, default=400, metavar="N",
+                   help=_("how many fictitious lotsärenden (default 400)"))
     p.add_argument("--replace", action="store_true", help=_("replace an existing demo database"))
     p.set_defaults(run=cmd_demo)
     for name, (help_text, configure, run) in extra_commands().items():
@@ -170,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> dict[str, Command]:
     """Commands of later capabilities (lotsärenden, restore, ...), imported lazily."""
-    return {}
+    from finsam_desktop import cli_lots
+
+    return {
+        "lots": (_("lotsärenden: summary and import"), cli_lots.configure, cli_lots.run),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

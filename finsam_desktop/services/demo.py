@@ -201,7 +201,9 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
     return rows
 
 
-def fill(db: Database, participants: int = 60, seed: int = 2026) -> dict[str, int]:
+def fill(
+    db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
+) -> dict[str, int]:
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:
         ids = create_organisation(session)
@@ -210,4 +212,7 @@ def fill(db: Database, participants: int = 60, seed: int = 2026) -> dict[str, in
     with db.session() as session:
         for i in range(0, len(rows), 10_000):
             session.execute(insert(PersonRow), rows[i : i + 10_000])
+    from finsam_desktop.services.demo_lots import fill_lots
+
+    fill_lots(db, lots, seed=seed)
     return ids

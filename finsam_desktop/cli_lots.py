@@ -1,0 +1,205 @@
+"""`finsam lots ...`: the lots summary and the spreadsheet import from the command line.
+
+finsam lots summary --year 2016 --kommun Håbo --format json|csv|xlsx|pdf --out FILE
+finsam lots summary --from 2015-12-01 --to 2016-12-31
+finsam lots import FILE [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from finsam_desktop.i18n import _
+
+FORMATS = ("text", "json", "csv", "xlsx", "pdf")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from finsam_desktop.cli import SwedishParser
+
+    sub = parser.add_subparsers(
+        dest="lots_command", metavar=_("COMMAND"), parser_class=SwedishParser
+    )
+    sub.required = True
+    p = sub.add_parser("summary", help=_("the lots summary for a year or a period"))
+    p.add_argument("--year", type=int, metavar=_("YEAR"), help=_("a calendar year"))
+    p.add_argument("--from", dest="start", metavar=_("DATE"), help=_("first day (2016-01-01)"))
+    p.add_argument("--to", dest="end", metavar=_("DATE"), help=_("last day (2016-12-31)"))
+    p.add_argument("--kommun", metavar=_("NAME"), help=_("one municipality (default: all of them)"))
+    p.add_argument("--format", choices=FORMATS, help=_("output format (default: from --out)"))
+    p.add_argument("--out", metavar=_("FILE"), help=_("the file to write"))
+    p.set_defaults(run=run_summary)
+    p = sub.add_parser("import", help=_("import lotsärenden from an XLSX or CSV file"))
+    p.add_argument("file", metavar=_("FILE"), help=_("an .xlsx or .csv file"))
+    p.add_argument("--dry-run", action="store_true", help=_("only show what would be imported"))
+    p.set_defaults(run=run_import)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry registered in cli.extra_commands(): dispatch on the subcommand."""
+    return {"summary": run_summary, "import": run_import}[args.lots_command](args)
+
+
+def _open(args):
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.paths import database_path
+
+    return open_database(database_path(args.db))
+
+
+def _period(args) -> tuple[date, date]:
+    from finsam_desktop.services.lots_import import parse_date
+    from finsam_desktop.services.lots_summary import year_period
+
+    if args.year is not None:
+        return year_period(args.year)
+    try:
+        start = parse_date(args.start) if args.start else None
+        end = parse_date(args.end) if args.end else None
+    except ValueError as exc:
+        raise SystemExit(_("Not a date: {value}").format(value=exc)) from None
+    if start is None and end is None:
+        return year_period(date.today().year)
+    start = start or date((end or date.today()).year, 1, 1)
+    end = end or date(start.year, 12, 31)
+    return start, end
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from finsam_desktop.domain.errors import ValidationError
+    from finsam_desktop.reports import lots_tables, tabular
+    from finsam_desktop.services import organisation
+    from finsam_desktop.services.lots_summary import lots_summary, municipality_named
+
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "text")
+    if fmt not in FORMATS:
+        print(_("Choose --format: {formats}.").format(formats=", ".join(FORMATS)), file=sys.stderr)
+        return 2
+    if fmt in ("xlsx", "pdf") and not args.out:
+        print(_("--out FILE is needed for {format}.").format(format=fmt), file=sys.stderr)
+        return 2
+    start, end = _period(args)
+    db = _open(args)
+    try:
+        with db.reading() as session:
+            try:
+                municipality_id = municipality_named(session, args.kommun) if args.kommun else None
+                summary = lots_summary(session, start, end, municipality_id)
+            except ValidationError as exc:
+                print(str(exc), file=sys.stderr)
+                return 1
+            federation = organisation.get_federation(session).name
+    finally:
+        db.close()
+    tables = lots_tables.summary_tables(summary)
+    heading = lots_tables.heading(summary, federation)
+    if fmt == "pdf":
+        from finsam_desktop.reports.lots_summary_pdf import write_lots_summary_pdf
+
+        write_lots_summary_pdf(args.out, summary, federation)
+    elif fmt == "xlsx":
+        tabular.write_xlsx(args.out, tables, heading)
+    elif fmt == "json":
+        data = lots_tables.summary_json(summary, federation)
+        if args.out:
+            tabular.write_json(args.out, data)
+        else:
+            import json
+
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        if args.out:
+            tabular.write_csv(args.out, tables, heading)
+        else:
+            import csv
+
+            writer = csv.writer(sys.stdout, delimiter=";")
+            for t in tables:
+                writer.writerow(["", *t.columns])
+                for row in [*t.rows, *([t.total] if t.total else [])]:
+                    writer.writerow([t.title, *("" if v is None else v for v in row)])
+    else:
+        _print_text(summary, heading)
+    if args.out:
+        print(_("Written: {path}").format(path=args.out))
+    return 0
+
+
+def _print_text(summary, heading: list[str]) -> None:
+    from finsam_desktop.domain.lots import whole_percent
+    from finsam_desktop.reports import lots_tables
+
+    for line in heading:
+        print(line)
+    print()
+    for sentence in lots_tables.summary_sentences(summary):
+        print(sentence)
+    for b in summary.breakdowns:
+        print()
+        print(f"{b.title} — {lots_tables.share_note(b)}")
+        width = max([len(r.label) for r in b.rows] + [10])
+        for r in b.rows:
+            p = whole_percent(r.count, b.total)
+            print(f"  {r.label:<{width}} {r.count:>8} {'' if p is None else f'{p} %':>6}")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from finsam_desktop.services.lots_import import (
+        ImportFileError,
+        import_cases,
+        preview_import,
+    )
+
+    db = _open(args)
+    try:
+        try:
+            with db.reading() as session:
+                preview = preview_import(session, args.file)
+        except ImportFileError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        _print_preview(preview)
+        if args.dry_run:
+            print(_("Dry run: nothing was imported."))
+            return 0
+        if not preview.rows:
+            print(_("Nothing new to import."))
+            return 0
+        with db.session() as session:
+            result = import_cases(session, preview)
+        print(
+            _("Imported {n} lotsärenden ({d} were already imported, {c} categories added).").format(
+                n=result.imported, d=result.already_imported, c=result.categories_added
+            )
+        )
+    finally:
+        db.close()
+    return 0
+
+
+def _print_preview(preview) -> None:
+    print(_("File: {name}").format(name=preview.file_name))
+    print(_("Rows read: {n}").format(n=preview.rows_read))
+    print(_("New lotsärenden to import: {n}").format(n=len(preview.rows)))
+    print(_("Already imported earlier: {n}").format(n=preview.already_imported))
+    print(_("Rejected rows: {n}").format(n=preview.rejected_rows))
+    for kind, names in preview.new_categories.items():
+        print(_("New values for {list}: {names}").format(list=kind.label, names=", ".join(names)))
+    if preview.ignored_columns:
+        print(_("Columns not used: {names}").format(names=", ".join(preview.ignored_columns)))
+    if preview.personal_columns:
+        print(
+            _("Columns never imported (they would identify the individual): {names}").format(
+                names=", ".join(preview.personal_columns)
+            )
+        )
+    for r in preview.rejected:
+        print(
+            "  "
+            + _("Row {row}, {column}: {reason}").format(
+                row=r.row, column=r.column or "–", reason=r.reason
+            )
+        )

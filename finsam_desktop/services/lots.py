@@ -1,0 +1,406 @@
+"""Registering lotsärenden and keeping their category lists.
+
+Category lists belong to the förbund (one per database). A category that any
+lotsärende uses can be renamed or retired but not deleted, so that a summary of an
+old year still reads the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from finsam_desktop.db.engine import Database
+from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.models import MunicipalityRow, PartyRow, SettingRow
+from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.lots import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_SATISFACTION_GOAL,
+    Answer,
+    CategoryKind,
+    LotsCase,
+    LotsCategory,
+    normalise_officer,
+    validate_case,
+)
+from finsam_desktop.domain.persons import Gender
+from finsam_desktop.domain.sorting import swedish_key
+from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+from finsam_desktop.services.records import apply_version
+
+GOAL_SETTING = "lots.satisfaction_goal"
+CATEGORY_FIELDS = {
+    CategoryKind.QUESTION: "question_id",
+    CategoryKind.ACTION: "action_id",
+    CategoryKind.OUTCOME: "outcome_id",
+}
+
+# --- categories ----------------------------------------------------------------------
+
+
+def _category(row: LotsCategoryRow) -> LotsCategory:
+    return LotsCategory(
+        row.id,
+        CategoryKind(row.kind),
+        row.name,
+        row.active,
+        row.position,
+        row.work_or_studies,
+        row.version,
+    )
+
+
+def ensure_default_categories(session: Session) -> int:
+    """Give each list that has never had a value the defaults; returns how many were added."""
+    added = 0
+    for kind, defaults in DEFAULT_CATEGORIES.items():
+        exists = session.scalar(
+            select(LotsCategoryRow.id).where(LotsCategoryRow.kind == kind.value).limit(1)
+        )
+        if exists is not None:
+            continue
+        for position, (name, work_or_studies) in enumerate(defaults, start=1):
+            text = _(name)
+            session.add(
+                LotsCategoryRow(
+                    kind=kind.value,
+                    name=text,
+                    name_key=swedish_key(text),
+                    active=True,
+                    position=position,
+                    work_or_studies=work_or_studies,
+                )
+            )
+            added += 1
+    session.flush()
+    return added
+
+
+def list_categories(
+    session: Session, kind: CategoryKind, include_retired: bool = False
+) -> list[LotsCategory]:
+    stmt = (
+        select(LotsCategoryRow)
+        .where(LotsCategoryRow.kind == kind.value)
+        .order_by(LotsCategoryRow.position, LotsCategoryRow.name_key)
+    )
+    if not include_retired:
+        stmt = stmt.where(LotsCategoryRow.active)
+    return [_category(r) for r in session.scalars(stmt)]
+
+
+def get_category(session: Session, category_id: int) -> LotsCategory:
+    row = session.get(LotsCategoryRow, category_id)
+    if row is None:
+        raise NotFound(category_id)
+    return _category(row)
+
+
+def save_category(session: Session, category: LotsCategory) -> LotsCategory:
+    require(session, Permission.CASEWORK)
+    name = " ".join(category.name.split())
+    if not name:
+        raise ValidationError.single("name", _("Enter a name for the category."))
+    if len(name) > 200:
+        raise ValidationError.single("name", _("At most {n} characters.").format(n=200))
+    clash = session.scalar(
+        select(LotsCategoryRow.id).where(
+            LotsCategoryRow.kind == category.kind.value,
+            LotsCategoryRow.name_key == swedish_key(name),
+            LotsCategoryRow.id != (category.id or 0),
+        )
+    )
+    if clash is not None:
+        raise ValidationError.single("name", _("The list already has a category with that name."))
+    if category.id is None:
+        row = LotsCategoryRow(kind=category.kind.value)
+        last = session.scalar(
+            select(func.max(LotsCategoryRow.position)).where(
+                LotsCategoryRow.kind == category.kind.value
+            )
+        )
+        row.position = category.position or (last or 0) + 1
+        session.add(row)
+    else:
+        row = session.get(LotsCategoryRow, category.id)
+        if row is None:
+            raise NotFound(category.id)
+        apply_version(row, category.version)
+        row.position = category.position or row.position
+    row.name, row.name_key = name, swedish_key(name)
+    row.active = category.active
+    row.work_or_studies = category.work_or_studies and category.kind is CategoryKind.OUTCOME
+    session.flush()
+    return _category(row)
+
+
+def category_use_count(session: Session, category_id: int) -> int:
+    c = LotsCaseRow
+    return session.scalar(
+        select(func.count()).where(
+            or_(
+                c.question_id == category_id,
+                c.action_id == category_id,
+                c.outcome_id == category_id,
+            )
+        )
+    )
+
+
+def delete_category(session: Session, category_id: int) -> None:
+    """Delete a category nobody has used yet (a typo); a used one can only be retired."""
+    require(session, Permission.CASEWORK)
+    row = session.get(LotsCategoryRow, category_id)
+    if row is None:
+        raise NotFound(category_id)
+    used = category_use_count(session, category_id)
+    if used:
+        raise ValidationError.single(
+            "name",
+            _(
+                "{n} lotsärenden use this category, so it cannot be deleted. "
+                "Retire it instead: old summaries keep it, new cases cannot choose it."
+            ).format(n=used),
+        )
+    session.delete(row)
+    session.flush()
+
+
+def category_list(db: Database, kind: CategoryKind) -> ListQuery:
+    c = LotsCategoryRow
+    used = (
+        select(func.count())
+        .where(
+            or_(
+                LotsCaseRow.question_id == c.id,
+                LotsCaseRow.action_id == c.id,
+                LotsCaseRow.outcome_id == c.id,
+            )
+        )
+        .correlate(c)
+        .scalar_subquery()
+    )
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("position", N_("Order"), c.position, numeric=True),
+            Column("name", N_("Category"), c.name_key),
+            Column("used", N_("Used by"), numeric=True),
+            Column("active", N_("Status")),
+        ],
+        base=select(c.id, c.position, c.name, used.label("used"), c.active).where(
+            c.kind == kind.value
+        ),
+        to_row=lambda r: ListRow(
+            r.id,
+            (r.position, r.name, r.used, _("Active") if r.active else _("Retired")),
+            muted=not r.active,
+        ),
+        id_column=c.id,
+        search=lambda t: like_any(swedish_key(t), c.name_key),
+    )
+
+
+# --- the satisfaction goal -----------------------------------------------------------
+
+
+def satisfaction_goal(session: Session) -> int:
+    row = session.get(SettingRow, GOAL_SETTING)
+    value = row.value if row is not None else None
+    return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
+
+
+def set_satisfaction_goal(session: Session, percent: int) -> int:
+    require(session, Permission.CASEWORK)
+    if not 1 <= percent <= 100:
+        raise ValidationError.single("goal", _("The goal is a percentage from 1 to 100."))
+    row = session.get(SettingRow, GOAL_SETTING)
+    if row is None:
+        session.add(SettingRow(key=GOAL_SETTING, value=percent))
+    else:
+        row.value = percent
+    session.flush()
+    return percent
+
+
+# --- lotsärenden ------------------------------------------------------------------
+
+
+def _case(row: LotsCaseRow) -> LotsCase:
+    return LotsCase(
+        id=row.id,
+        received=row.received,
+        municipality_id=row.municipality_id,
+        party_id=row.party_id,
+        officer=row.officer,
+        gender=Gender(row.gender),
+        birth_year=row.birth_year,
+        foreign_background=Answer(row.foreign_background),
+        sick_leave_fs=Answer(row.sick_leave_fs),
+        individual_case=row.individual_case,
+        question_id=row.question_id,
+        coordination_need=Answer(row.coordination_need),
+        action_id=row.action_id,
+        outcome_id=row.outcome_id,
+        closed=row.closed,
+        reference=row.reference,
+        survey_sent=row.survey_sent,
+        survey_score=row.survey_score,
+        version=row.version,
+    )
+
+
+def get_case(session: Session, case_id: int) -> LotsCase:
+    require(session, Permission.CASEWORK)
+    row = session.get(LotsCaseRow, case_id)
+    if row is None:
+        raise NotFound(case_id)
+    return _case(row)
+
+
+def check_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
+    """Every problem with ``case``, including references to values that do not exist."""
+    problems = validate_case(case, today or date.today())
+    if (
+        case.municipality_id is not None
+        and session.get(MunicipalityRow, case.municipality_id) is None
+    ):
+        problems["municipality"] = _("Choose the municipality.")
+    if case.party_id is not None and session.get(PartyRow, case.party_id) is None:
+        problems["party"] = _("Choose the contacting party.")
+    for kind, attr in CATEGORY_FIELDS.items():
+        value = getattr(case, attr)
+        if value is None:
+            continue
+        row = session.get(LotsCategoryRow, value)
+        if row is None or row.kind != kind.value:
+            problems[attr.removesuffix("_id")] = _("Choose a value from the list.")
+    return problems
+
+
+def _apply(row: LotsCaseRow, case: LotsCase) -> None:
+    row.received = case.received
+    row.municipality_id = case.municipality_id
+    row.party_id = case.party_id
+    row.officer = " ".join(case.officer.split())
+    row.officer_key = normalise_officer(case.officer)
+    row.gender = Gender(case.gender).value
+    row.birth_year = case.birth_year
+    row.foreign_background = Answer(case.foreign_background).value
+    row.sick_leave_fs = Answer(case.sick_leave_fs).value
+    row.individual_case = bool(case.individual_case)
+    row.question_id = case.question_id
+    row.coordination_need = Answer(case.coordination_need).value
+    row.action_id = case.action_id
+    row.outcome_id = case.outcome_id
+    row.closed = case.closed
+    row.reference = case.reference.strip()
+    row.survey_sent = bool(case.survey_sent)
+    row.survey_score = case.survey_score
+
+
+def save_case(session: Session, case: LotsCase, today: date | None = None) -> LotsCase:
+    """Register a new lotsärende (id None) or save changes to one."""
+    require(session, Permission.CASEWORK)
+    problems = check_case(session, case, today)
+    if problems:
+        raise ValidationError(problems)
+    if case.id is None:
+        row = LotsCaseRow()
+        session.add(row)
+    else:
+        row = session.get(LotsCaseRow, case.id)
+        if row is None:
+            raise NotFound(case.id)
+        apply_version(row, case.version)
+    _apply(row, case)
+    session.flush()
+    return _case(row)
+
+
+def delete_case(session: Session, case_id: int) -> None:
+    """Remove a lotsärende registered by mistake."""
+    require(session, Permission.CASEWORK)
+    row = session.get(LotsCaseRow, case_id)
+    if row is None:
+        raise NotFound(case_id)
+    session.delete(row)
+    session.flush()
+
+
+def case_years(session: Session) -> list[int]:
+    """Years that have lotsärenden, newest first (for the year filters)."""
+    first = session.scalar(select(func.min(LotsCaseRow.received)))
+    last = session.scalar(select(func.max(LotsCaseRow.received)))
+    if first is None or last is None:
+        return [date.today().year]
+    top = max(last.year, date.today().year)
+    return list(range(top, first.year - 1, -1))
+
+
+def case_list(db: Database) -> ListQuery:
+    """All lotsärenden, newest first by default; filters 'year' and 'municipality'."""
+    c, m, p = LotsCaseRow, MunicipalityRow, PartyRow
+    q, o = aliased(LotsCategoryRow), aliased(LotsCategoryRow)
+    gender_labels = {g.value: g.label for g in Gender}
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("received", N_("Received"), c.received),
+            Column("municipality", N_("Municipality"), m.name_key),
+            Column("party", N_("Party"), p.name_key),
+            Column("officer", N_("Officer"), c.officer_key),
+            Column("gender", N_("Gender"), c.gender),
+            Column("birth_year", N_("Born"), c.birth_year, numeric=True),
+            Column("individual", N_("Individärende"), c.individual_case),
+            Column("question", N_("Question"), q.name_key),
+            Column("outcome", N_("Outcome"), o.name_key),
+            Column("closed", N_("Closed"), c.closed),
+            Column("reference", N_("Reference"), c.reference),
+        ],
+        base=select(
+            c.id,
+            c.received,
+            m.name.label("municipality"),
+            func.coalesce(p.short_name, p.name).label("party"),
+            c.officer,
+            c.gender,
+            c.birth_year,
+            c.individual_case,
+            q.name.label("question"),
+            o.name.label("outcome"),
+            c.closed,
+            c.reference,
+        )
+        .join(m, m.id == c.municipality_id)
+        .outerjoin(p, p.id == c.party_id)
+        .outerjoin(q, q.id == c.question_id)
+        .outerjoin(o, o.id == c.outcome_id),
+        to_row=lambda r: ListRow(
+            r.id,
+            (
+                r.received.isoformat(),
+                r.municipality,
+                r.party or "",
+                r.officer,
+                gender_labels.get(r.gender, r.gender),
+                r.birth_year,
+                _("Yes") if r.individual_case else _("No"),
+                r.question or "",
+                r.outcome or "",
+                r.closed.isoformat() if r.closed else "",
+                r.reference,
+            ),
+        ),
+        id_column=c.id,
+        search=lambda t: like_any(normalise_officer(t), c.officer_key) | like_any(t, c.reference),
+        filters={
+            "year": lambda y: c.received.between(date(int(y), 1, 1), date(int(y), 12, 31)),
+            "municipality": lambda mid: c.municipality_id == mid,
+        },
+    )
