@@ -212,6 +212,9 @@ def fill(
     with db.session() as session:
         for i in range(0, len(rows), 10_000):
             session.execute(insert(PersonRow), rows[i : i + 10_000])
+    from finsam_desktop.services.demo_referrals import fill_referrals
+
+    fill_referrals(db, seed=seed)
     from finsam_desktop.services.demo_lots import fill_lots
 
     fill_lots(db, lots, seed=seed)

@@ -112,7 +112,7 @@ def test_remissvar_for_rejection_has_reason_contacts_and_next_step(demo_db, org)
         org["staff"][0].name,
         org["staff"][2].name,
         org["staff"][0].phone,
-        "R2026-00001",
+        saved.case_number,
         "Rut Remissdotter",
         "2026-11-16",
     ):

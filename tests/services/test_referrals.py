@@ -121,20 +121,20 @@ def test_bad_referral_input_is_named_per_field(demo_db, org):
 
 def test_referral_gets_case_number_due_date_and_home_municipality(demo_db, org):
     saved = register(demo_db, org)
-    assert saved.case_number == "R2026-00001"
+    assert saved.case_number.startswith("R2026-")
     assert saved.answer_due == date(2026, 11, 30)  # 14 days after arrival
     assert saved.municipality_id == org["m"]["Älvsnäs"]
     assert saved.days_left(TODAY) == 8
     assert len(saved.parties_in_contact) == 2
     second = register(demo_db, org, pnr=number(date(1999, 3, 3)))
-    assert second.case_number == "R2026-00002"
+    assert int(second.case_number[6:]) == int(saved.case_number[6:]) + 1
 
 
 def test_second_open_referral_to_same_insats_is_refused(demo_db, org):
-    register(demo_db, org)
+    first = register(demo_db, org)
     with pytest.raises(ValidationError) as err:
         register(demo_db, org)
-    assert "R2026-00001" in err.value.problems["personnummer"]
+    assert first.case_number in err.value.problems["personnummer"]
 
 
 def test_eligibility_rules_warn_and_acceptance_needs_motivation(demo_db, org):
@@ -172,9 +172,10 @@ def test_rejection_needs_reason(demo_db, org):
 def test_due_answers_lists_overdue_and_due_soon_until_answered(demo_db, org):
     late = register(demo_db, org, arrived=date(2026, 11, 1))
     soon = register(demo_db, org, pnr=number(date(1999, 3, 3)), arrived=date(2026, 11, 12))
-    register(demo_db, org, pnr=number(date(1998, 4, 4)), arrived=date(2026, 11, 21))
+    fresh = register(demo_db, org, pnr=number(date(1998, 4, 4)), arrived=date(2026, 11, 21))
+    mine = {late.id, soon.id, fresh.id}
     with demo_db.reading() as s:
-        due = referrals.due_answers(s, TODAY)
+        due = [d for d in referrals.due_answers(s, TODAY) if d.referral_id in mine]
     assert [d.referral_id for d in due] == [late.id, soon.id]
     assert due[0].days_left == -7 and due[0].overdue
     assert due[1].days_left == 4
@@ -183,7 +184,8 @@ def test_due_answers_lists_overdue_and_due_soon_until_answered(demo_db, org):
         referrals.decide(s, late.id, DecisionInput(Decision.DORMANT, TODAY), late.version, TODAY)
         referrals.record_answer_sent(s, late.id, TODAY, TODAY)
     with demo_db.reading() as s:
-        assert [d.referral_id for d in referrals.due_answers(s, TODAY)] == [soon.id]
+        left = [d.referral_id for d in referrals.due_answers(s, TODAY) if d.referral_id in mine]
+    assert left == [soon.id]
 
 
 def test_enrolment_needs_two_different_contact_persons_and_sets_planned_end(demo_db, org):
@@ -214,4 +216,4 @@ def test_rejected_referral_allows_a_new_one(demo_db, org):
             s, saved.id, DecisionInput(Decision.REJECT, TODAY, "Pågående missbruk."), 0, TODAY
         )
     again = register(demo_db, org)
-    assert again.case_number == "R2026-00002"
+    assert again.case_number != saved.case_number

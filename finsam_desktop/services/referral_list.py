@@ -1,0 +1,139 @@
+"""The Remisser list: every referral, sorted, filtered and searched in SQL so it stays
+instant at 100,000 referrals (see tests/benchmarks/test_referrals_bench.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from finsam_desktop.db.engine import Database
+from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
+from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.domain.personnummer import PersonalNumber
+from finsam_desktop.domain.referrals import DUE_SOON_DAYS, ReferralStatus
+from finsam_desktop.domain.sorting import swedish_key
+from finsam_desktop.i18n import N_, _, format_date
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+
+# Values of the "answer" filter.
+DUE_OVERDUE = "overdue"
+DUE_SOON = "soon"
+DUE_WAITING = "waiting"
+DUE_FILTERS = (
+    (DUE_WAITING, N_("Answer not sent")),
+    (DUE_SOON, N_("Answer due soon or overdue")),
+    (DUE_OVERDUE, N_("Answer overdue")),
+)
+STATUS_OPEN = "open"  # filter value: received, dormant or accepted
+
+
+def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQuery:
+    """``today`` is asked on every page, so a window left open overnight stays right."""
+    r, p, i, m, pa = ReferralRow, PersonRow, InsatsRow, MunicipalityRow, PartyRow
+    part = ParticipationRow
+    contact = aliased(StaffRow, name="contact")
+    contact_id = func.coalesce(part.contact_person_id, r.answer_contact1_id)
+    # Answered referrals sort after every waiting one when sorting by days left.
+    due_sort = case((r.answer_sent_on.is_(None), r.answer_due), else_=literal("9999-12-31"))
+
+    def search(text: str):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        compact = text.replace("-", "").replace(" ", "")
+        if text.strip().upper().startswith("R") and len(digits) >= 4:
+            return r.case_number.like(text.strip().upper() + "%")
+        if len(digits) >= 4 and len(digits) >= len(compact):
+            return p.personnummer.like(f"%{digits}%")
+        return like_any(swedish_key(text), p.name_key)
+
+    def status_filter(value: str):
+        if value == STATUS_OPEN:
+            return r.status.in_([s.value for s in ReferralStatus if s.is_open])
+        return r.status == value
+
+    def due_filter(value: str):
+        waiting = r.answer_sent_on.is_(None)
+        if value == DUE_OVERDUE:
+            return waiting & (r.answer_due < today())
+        if value == DUE_SOON:
+            return waiting & (r.answer_due <= today() + timedelta(days=DUE_SOON_DAYS))
+        return waiting
+
+    def row(x) -> ListRow:
+        status = ReferralStatus(x.status)
+        days = (x.answer_due - today()).days if x.answer_sent_on is None else None
+        if days is None:
+            left = _("answered {day}").format(day=format_date(x.answer_sent_on))
+        else:
+            left = days
+        return ListRow(
+            x.id,
+            (
+                x.case_number,
+                format_date(x.arrived_on),
+                f"{x.last_name}, {x.first_name}",
+                PersonalNumber(x.personnummer).formatted(),
+                x.insats,
+                x.municipality or "",
+                x.party or "",
+                x.remittent_name,
+                status.label,
+                x.contact or "",
+                left,
+            ),
+            muted=status in (ReferralStatus.REJECTED,),
+        )
+
+    base = (
+        select(r.id, r.case_number, r.arrived_on, p.last_name, p.first_name, p.personnummer)
+        .add_columns(
+            i.name.label("insats"),
+            m.name.label("municipality"),
+            pa.name.label("party"),
+            r.remittent_name,
+            r.status,
+            contact.name.label("contact"),
+            r.answer_due,
+            r.answer_sent_on,
+        )
+        .join(p, p.id == r.person_id)
+        .join(i, i.id == r.insats_id)
+        .outerjoin(m, m.id == r.municipality_id)
+        .outerjoin(pa, pa.id == r.remittent_party_id)
+        .outerjoin(part, part.referral_id == r.id)
+        .outerjoin(contact, contact.id == contact_id)
+    )
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("case_number", N_("Case number"), r.case_number),
+            Column("arrived", N_("Arrived"), r.arrived_on),
+            Column("name", N_("Name"), p.name_key),
+            Column("personnummer", N_("Personal identity number"), p.personnummer),
+            Column("insats", N_("Insats"), i.name_key),
+            Column("municipality", N_("Home municipality"), m.name_key),
+            Column("party", N_("Referring party"), pa.name_key),
+            Column("remittent", N_("Remittent")),
+            Column("status", N_("Status"), r.status),
+            Column("contact", N_("Contact person"), contact.name_key),
+            Column("days_left", N_("Days left to answer"), due_sort, numeric=True),
+        ],
+        base=base,
+        to_row=row,
+        id_column=r.id,
+        search=search,
+        filters={
+            "status": status_filter,
+            "municipality_id": lambda v: r.municipality_id == v,
+            "party_id": lambda v: r.remittent_party_id == v,
+            "insats_id": lambda v: r.insats_id == v,
+            "contact_person_id": lambda v: or_(
+                part.contact_person_id == v,
+                part.second_contact_person_id == v,
+                (part.id.is_(None) & ((r.answer_contact1_id == v) | (r.answer_contact2_id == v))),
+            ),
+            "due": due_filter,
+        },
+    )
