@@ -263,6 +263,7 @@ def closing_letter_data(
     signatory = session.get(StaffRow, signatory_id or case.contact_person_id or 0)
     remittent = [v for v in (case.remittent_name, case.remittent_party) if v]
     remittent += [line.strip() for line in case.remittent_address.splitlines() if line.strip()]
+    remittent = list(dict.fromkeys(remittent))  # the party often opens the address too
     plan = current_plan(session, participation_id)
     planned = []
     for item in plan.insatser if plan else []:
