@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import Permission, User
 from finsam_desktop.ui.context import AppContext
 
 # (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
@@ -32,7 +34,24 @@ PAGES: list[tuple[str, str, str]] = [
     ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.coming:LotsComing"),
     ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.coming:StatisticsComing"),
     ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
+    ("accounts", N_("Accounts"), "finsam_desktop.ui.pages.admin.accounts:AccountsPage"),
+    ("access_log", N_("Access log"), "finsam_desktop.ui.pages.admin.log_review:LogReviewPage"),
 ]
+
+# Which permission a page needs. A page not listed here shows names, so it needs
+# CASEWORK: a new page is closed to the statistics role until someone opens it here.
+PAGE_PERMISSIONS: dict[str, Permission] = {
+    "overview": Permission.STATISTICS,
+    "statistics": Permission.STATISTICS,
+    "settings": Permission.ADMINISTER,
+    "accounts": Permission.ADMINISTER,
+    "access_log": Permission.ADMINISTER,
+}
+
+
+def visible_for(key: str, user: User | None) -> bool:
+    """Whether the signed-in ``user`` sees page ``key`` (None: the program, sees all)."""
+    return user is None or user.may(PAGE_PERMISSIONS.get(key, Permission.CASEWORK))
 
 
 NAV_STYLE = """
@@ -65,6 +84,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(_("Ctrl+{n}").format(n=number))
             self.nav.addItem(item)
+            item.setHidden(not visible_for(key, ctx.runner.user))
             placeholder = QWidget()
             self.stack.addWidget(placeholder)
             QShortcut(
@@ -85,11 +105,17 @@ class MainWindow(QMainWindow):
         self.show_page(str(ctx.settings.value("window/page", "overview")))
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu = self.file_menu = self.menuBar().addMenu(_("&File"))
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        language_menu = self.menuBar().addMenu(_("&Language"))
+        current = str(self.ctx.settings.value("language", "sv"))
+        for code, name in (("sv", "Svenska"), ("en", "English")):
+            action = QAction(name, self, checkable=True, checked=code == current)
+            action.triggered.connect(lambda _checked, c=code: self.choose_language(c))
+            language_menu.addAction(action)
         help_menu = self.menuBar().addMenu(_("&Help"))
         about = QAction(_("&About Finsam Desktop"), self)
         about.setShortcut(QKeySequence("F1"))
@@ -110,8 +136,8 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> QWidget:
         keys = [k for k, *_ in PAGES]
-        if key not in keys:
-            key = "overview"
+        if key not in keys or not visible_for(key, self.ctx.runner.user):
+            key = next(k for k in keys if visible_for(k, self.ctx.runner.user))
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         index = keys.index(key)
@@ -121,6 +147,15 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
         self.ctx.settings.setValue("window/page", key)
         return widget
+
+    def choose_language(self, code: str) -> None:
+        """Remembered for the next start: every screen is built in one language."""
+        self.ctx.settings.setValue("language", code)
+        QMessageBox.information(
+            self,
+            APP_NAME,
+            _("The language changes the next time Finsam Desktop starts."),
+        )
 
     def show_about(self) -> None:
         from finsam_desktop.ui.dialogs.about import AboutDialog

@@ -1,0 +1,61 @@
+"""How the Deltagare list feels with 100,000 persons: count, first page, sort, search.
+
+    .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/test_lists_bench.py
+
+Each figure is the best of five runs on the demo generator's data.
+"""
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from finsam_desktop.services import demo, persons
+from finsam_desktop.ui.table_model import LazyTableModel
+
+pytestmark = pytest.mark.benchmark
+N = 100_000
+
+
+def best_of(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory):
+    from finsam_desktop.db.migrate import open_database
+
+    db = open_database(tmp_path_factory.mktemp("bench") / "big.sqlite")
+    start = time.perf_counter()
+    demo.fill(db, participants=N)
+    print(f"\ndemo data, {N} persons: {time.perf_counter() - start:.1f} s")
+    yield db
+    db.close()
+
+
+def test_person_list_stays_instant(big_db, qapp):
+    model = LazyTableModel(persons.person_list(big_db))
+    figures = {
+        "open (count)": best_of(model.refresh),
+        "first screen": best_of(lambda: (model.refresh(), model.index(0, 1).data())),
+        "scroll to the middle": best_of(lambda: (model.refresh(), model.index(N // 2, 1).data())),
+        "sort by last name": best_of(
+            lambda: (model.sort(1, Qt.SortOrder.DescendingOrder), model.index(0, 1).data())
+        ),
+        "sort by municipality": best_of(lambda: (model.sort(3), model.index(0, 1).data())),
+        "search 'åsa'": best_of(
+            lambda: (model.set_search(""), model.set_search("åsa"), model.index(0, 1).data())
+        ),
+        "search by number": best_of(
+            lambda: (model.set_search(""), model.set_search("19800"), model.index(0, 1).data())
+        ),
+    }
+    assert model.rowCount() > 0
+    for name, seconds in figures.items():
+        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    assert max(figures.values()) < 0.5
