@@ -44,7 +44,8 @@ MIN_YEARS, MAX_YEARS = 1, 100
 # name says it is personal. Text and binary columns (notes, letters) always go.
 _PERSONAL_NAME = re.compile(
     r"name|street|postcode|city|address|phone|email|note|text|attendees|recipient|"
-    r"subject|reference|sent_by|officer|remittent|summary|recommendation|description"
+    r"subject|reference|sent_by|officer|remittent|summary|recommendation|description|"
+    r"workplace|school|employer|counterpart"
 )
 _KEEP_NAME = re.compile(r"^(status|outcome|gender|kind|case_number|question_key)$")
 LONG_STRING = 60

@@ -1,0 +1,100 @@
+"""Command-line commands that protect the data: restore a backup, print a registerutdrag.
+
+    finsam restore BACKUPFILE
+    finsam registerutdrag PERSONNUMMER --out FILE
+
+Registered in ``cli.extra_commands``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from finsam_desktop.i18n import _
+
+
+def configure_restore(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("backup", metavar=_("BACKUPFILE"), help=_("the backup to restore"))
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Restore a backup over the database; the current file is kept aside first."""
+    from finsam_desktop.db.backup import BackupError
+    from finsam_desktop.paths import database_path
+    from finsam_desktop.services import backups
+
+    path = database_path(args.db)
+    backup = Path(args.backup).expanduser().resolve()
+    key = None
+    if path.exists():
+        from finsam_desktop.cli import _open
+
+        # Opening proves who we are (for an encrypted file) and gives its key, with which
+        # the backup is checked before anything is moved.
+        try:
+            db = _open(args)
+        except Exception:
+            db = None
+        if db is not None:
+            key = backups.database_key(db)
+            db.close()
+    try:
+        kept = backups.restore_file(path, backup, key)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if kept is not None:
+        print(_("The database that was in use is kept as {path}.").format(path=kept))
+    print(_("Restored {backup} to {path}.").format(backup=backup.name, path=path))
+    return 0
+
+
+def configure_register_extract(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "personnummer", metavar=_("PERSONNUMMER"), help=_("the person's personal identity number")
+    )
+    parser.add_argument("--out", required=True, metavar=_("FILE"), help=_("where to write the PDF"))
+
+
+def run_register_extract(args: argparse.Namespace) -> int:
+    """Everything held about one person, as a PDF (GDPR article 15)."""
+    from finsam_desktop.cli import _open
+    from finsam_desktop.domain.errors import NotFound
+    from finsam_desktop.domain.personnummer import InvalidPersonnummer
+    from finsam_desktop.reports import register_extract_pdf
+    from finsam_desktop.services import register_extract
+
+    db = _open(args)
+    try:
+        with db.session() as session:
+            person_id = register_extract.find_person(session, args.personnummer)
+            extract = register_extract.build_extract(session, person_id)
+    except InvalidPersonnummer as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except NotFound:
+        print(_("No person with that personal identity number is registered."), file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    out = Path(args.out)
+    register_extract_pdf.write(extract, out)
+    print(_("Register extract written: {path}").format(path=out))
+    return 0
+
+
+def commands() -> dict:
+    return {
+        "restore": (
+            _("restore a backup (the current database is kept aside first)"),
+            configure_restore,
+            run_restore,
+        ),
+        "registerutdrag": (
+            _("write everything held about one person as a PDF (GDPR art. 15)"),
+            configure_register_extract,
+            run_register_extract,
+        ),
+    }
