@@ -31,7 +31,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("overview", N_("Overview"), "finsam_desktop.ui.pages.overview:OverviewPage"),
     ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.coming:ReferralsComing"),
     ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
-    ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.coming:LotsComing"),
+    ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.lots:LotsPage"),
     ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.coming:StatisticsComing"),
     ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
     ("accounts", N_("Accounts"), "finsam_desktop.ui.pages.admin.accounts:AccountsPage"),

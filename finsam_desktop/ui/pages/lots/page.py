@@ -1,0 +1,130 @@
+"""Lotsärenden: the list with the registration form, the summary, and the lists.
+
+Ctrl+N registers a new lotsärende from anywhere on the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from finsam_desktop.i18n import _
+from finsam_desktop.services import lots, organisation
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import choice
+from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.lots.case_form import LotsCaseDialog
+from finsam_desktop.ui.pages.lots.categories import CategoriesTab
+from finsam_desktop.ui.pages.lots.import_dialog import ImportDialog
+from finsam_desktop.ui.pages.lots.summary import SummaryTab
+
+ALL_YEARS = "all"
+
+
+class CasesTab(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.panel = ListPanel(lots.case_list(ctx.db), self.new, self.open, _("New lotsärende…"))
+        self.panel.new_button.setToolTip(_("Ctrl+N"))
+        self.panel.search.setPlaceholderText(_("Search officer or reference…"))
+        years = ctx.runner.read(lots.case_years)
+        self.year = choice([(str(y), y) for y in years], date.today().year, _("All years"))
+        self.municipality = choice([], None, _("All municipalities"))
+        self.panel.filters.addWidget(self.year)
+        self.panel.filters.addWidget(self.municipality)
+        self.import_button = QPushButton(_("Import…"))
+        self.import_button.clicked.connect(self.import_file)
+        self.delete_button = QPushButton(_("Delete…"))
+        self.delete_button.clicked.connect(self.delete_current)
+        self.panel.filters.addWidget(self.import_button)
+        self.panel.filters.addWidget(self.delete_button)
+        layout.addWidget(self.panel)
+        self.reload_municipalities()
+        self.year.currentIndexChanged.connect(
+            lambda _i: self.panel.model.set_filter("year", self.year.currentData())
+        )
+        self.municipality.currentIndexChanged.connect(
+            lambda _i: self.panel.model.set_filter("municipality", self.municipality.currentData())
+        )
+        self.panel.model.set_filter("year", self.year.currentData())
+        # Newest first: what was registered last is what one checks.
+        self.panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+    def reload_municipalities(self) -> None:
+        current = self.municipality.currentData()
+        self.municipality.blockSignals(True)
+        self.municipality.clear()
+        self.municipality.addItem(_("All municipalities"), None)
+        for m in self.ctx.runner.read(organisation.list_municipalities, True):
+            self.municipality.addItem(m.name, m.id)
+        self.municipality.setCurrentIndex(max(self.municipality.findData(current), 0))
+        self.municipality.blockSignals(False)
+
+    def new(self) -> LotsCaseDialog:
+        dialog = LotsCaseDialog(self.ctx, None, self)
+        dialog.open()
+        return dialog
+
+    def open(self, case_id: int) -> LotsCaseDialog:
+        case = self.ctx.runner.read(lots.get_case, case_id)
+        dialog = LotsCaseDialog(self.ctx, case, self)
+        dialog.open()
+        return dialog
+
+    def import_file(self) -> ImportDialog:
+        dialog = ImportDialog(self.ctx, self)
+        dialog.open()
+        return dialog
+
+    def delete_current(self) -> None:
+        case_id = self.panel.current_id()
+        if case_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Delete lotsärende?"),
+            _("Delete the selected lotsärende? It will no longer count in any summary."),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.ctx.runner.run(lots.delete_case, case_id, changes={"lots"})
+        except OperationFailed as exc:
+            QMessageBox.warning(self, _("Not deleted"), exc.message)
+
+
+class LotsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        # The lists start with the defaults the first time anyone opens the page.
+        ctx.runner.run(lots.ensure_default_categories)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.cases = CasesTab(ctx)
+        self.summary = SummaryTab(ctx)
+        self.categories = CategoriesTab(ctx)
+        self.tabs.addTab(self.cases, _("Lotsärenden"))
+        self.tabs.addTab(self.summary, _("Summary"))
+        self.tabs.addTab(self.categories, _("Lists and goal"))
+        layout.addWidget(self.tabs)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.cases.new)
+        ctx.runner.changed.connect(self.on_changed)
+
+    def on_changed(self, kinds: frozenset) -> None:
+        if "lots" in kinds or "lots_categories" in kinds:
+            self.cases.panel.refresh()
+            self.summary.refresh()
+        if "lots_categories" in kinds:
+            self.categories.refresh()
+        if kinds & {"municipality", "party"}:
+            self.cases.reload_municipalities()
+            self.summary.reload_choices()
+            self.summary.refresh()
