@@ -1,0 +1,1 @@
+"""The case screen of one participation and its tabs."""

@@ -1,0 +1,113 @@
+"""Small pieces the case screen's tabs share: the day, optional dates, staff and list
+choices, and handing a printed PDF to the user."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QTreeWidget,
+    QWidget,
+)
+
+from finsam_desktop.domain.closing import OptionList
+from finsam_desktop.i18n import _
+from finsam_desktop.services import case_options, organisation
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import date_edit
+
+STAFF_SETTING = "casework/staff_id"
+
+
+def today() -> date:
+    """The one place the screens read the clock; services always get it passed in."""
+    return date.today()
+
+
+def to_date(edit: QDateEdit) -> date:
+    return edit.date().toPython()
+
+
+def my_staff_id(ctx: AppContext) -> int | None:
+    """Who sits at this PC (chosen on Översikt): the default staff in new records."""
+    value = ctx.settings.value(STAFF_SETTING)
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def staff_items(ctx: AppContext, current: int | None = None) -> list[tuple[str, int]]:
+    staff = ctx.runner.read(organisation.list_staff, True)
+    out = []
+    for s in staff:
+        if s.active or s.id == current:
+            label = s.name if s.active else _("{name} (retired)").format(name=s.name)
+            out.append((label, s.id))
+    return out
+
+
+def option_items(ctx: AppContext, list_key: OptionList, current=None, top_only=False):
+    """(label, id) of a configurable list; sub-values indented under their parent."""
+    options = ctx.runner.read(case_options.list_options, list_key, True)
+    out = []
+    for o in options:
+        if top_only and o.parent_id is not None:
+            continue
+        if not o.active and o.id != current:
+            continue
+        label = ("    " + o.name) if o.parent_id else o.name
+        if not o.active:
+            label = _("{name} (retired)").format(name=label)
+        out.append((label, o.id))
+    return out
+
+
+class OptionalDate(QWidget):
+    """A date that may be left out: a check box in front of the date field."""
+
+    def __init__(self, value: date | None = None, text: str = "", parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.check = QCheckBox(text)
+        self.edit = date_edit(value or today())
+        self.check.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> date | None:
+        return self.edit.date().toPython() if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(QDate(value))
+
+
+def fit_columns(tree: QTreeWidget) -> None:
+    for column in range(tree.columnCount() - 1):
+        tree.resizeColumnToContents(column)
+
+
+def save_pdf(parent: QWidget, suggested_name: str, pdf: bytes) -> Path | None:
+    """Ask where to save the printout, save it and open it for printing."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save printout"), str(Path(folder) / suggested_name), _("PDF files (*.pdf)")
+    )
+    if not name:
+        return None
+    path = Path(name)
+    path.write_bytes(pdf)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return path
