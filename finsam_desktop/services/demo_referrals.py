@@ -130,7 +130,7 @@ def _referral(rng, referral_id, person_id, insats_id, municipality_id, arrived) 
         "arrived_on": arrived,
         "remittent_name": f"{first} {last}",
         "remittent_phone": f"010-{rng.randrange(100, 999)} {rng.randrange(10, 99)} 00",
-        "remittent_email": f"{first.lower()}.{last.lower()}@myndighet.example",
+        "remittent_email": f"{_ascii(first)}.{_ascii(last)}@myndighet.example",
         "remittent_address": "",
         "reason": rng.choice(REASONS),
         "consent": True,
@@ -146,6 +146,10 @@ def _referral(rng, referral_id, person_id, insats_id, municipality_id, arrived) 
         "answer_contact2_id": None,
         "version": 1,
     }
+
+
+def _ascii(name: str) -> str:
+    return name.lower().translate(str.maketrans("åäöé", "aaoe"))
 
 
 def _decide(rng, row: dict, age: int, today: date, staff: list[int]) -> None:

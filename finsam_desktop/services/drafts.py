@@ -39,4 +39,6 @@ def load_draft(session: Session, kind: str, record_key: str) -> tuple[dict, date
 
 def discard_draft(session: Session, kind: str, record_key: str) -> None:
     require(session, Permission.CASEWORK)
-    session.execute(delete(DraftRow).where(DraftRow.kind == kind, DraftRow.record_key == record_key))
+    session.execute(
+        delete(DraftRow).where(DraftRow.kind == kind, DraftRow.record_key == record_key)
+    )

@@ -28,7 +28,7 @@ from finsam_desktop.domain.organisation import Federation, Insats, Staff
 from finsam_desktop.domain.referrals import ReferralStatus, SentLetter
 from finsam_desktop.i18n import N_, _, format_date, locale_name
 from finsam_desktop.services import organisation, persons, referrals
-from finsam_desktop.services.access import Permission, current_user, require
+from finsam_desktop.services.access import Permission, current_user, log_output, require
 from finsam_desktop.services.records import apply_version
 
 KALLELSE = "kallelse"
@@ -555,6 +555,7 @@ def record_sent(session: Session, composed: ComposedLetter, pdf: bytes) -> SentL
     )
     session.add(row)
     session.flush()
+    log_output(session, "letter:" + composed.kind, composed.person_id)
     return _sent(row)
 
 
@@ -600,6 +601,15 @@ def sent_letter_pdf(session: Session, letter_id: int) -> bytes:
     if pdf is None:
         raise NotFound(letter_id)
     return pdf
+
+
+def log_reprint(session: Session, letter_id: int) -> None:
+    """A sent letter printed or saved again: logged as an output, not a new letter."""
+    require(session, Permission.CASEWORK)
+    row = session.get(SentLetterRow, letter_id)
+    if row is None:
+        raise NotFound(letter_id)
+    log_output(session, "letter-copy:" + row.kind, row.person_id)
 
 
 def kind_label(kind: str) -> str:

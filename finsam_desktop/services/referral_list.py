@@ -63,11 +63,8 @@ def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQ
 
     def row(x) -> ListRow:
         status = ReferralStatus(x.status)
-        days = (x.answer_due - today()).days if x.answer_sent_on is None else None
-        if days is None:
-            left = _("answered {day}").format(day=format_date(x.answer_sent_on))
-        else:
-            left = days
+        # Blank once answered: the column is about what is still owed.
+        left = (x.answer_due - today()).days if x.answer_sent_on is None else ""
         return ListRow(
             x.id,
             (
@@ -135,5 +132,76 @@ def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQ
                 (part.id.is_(None) & ((r.answer_contact1_id == v) | (r.answer_contact2_id == v))),
             ),
             "due": due_filter,
+        },
+    )
+
+
+def meeting_list(db: Database) -> ListQuery:
+    """Information meetings, newest first by default, searchable like the referrals."""
+    from finsam_desktop.db.referral_models import InfoMeetingRow
+    from finsam_desktop.domain.referrals import MeetingOutcome
+
+    im, p, i = InfoMeetingRow, PersonRow, InsatsRow
+    s1, s2 = aliased(StaffRow, name="s1"), aliased(StaffRow, name="s2")
+    has_referral = (
+        select(ReferralRow.id).where(ReferralRow.info_meeting_id == im.id).exists()
+    ).label("has_referral")
+
+    def search(text: str):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        compact = text.replace("-", "").replace(" ", "")
+        if len(digits) >= 4 and len(digits) >= len(compact):
+            return p.personnummer.like(f"%{digits}%")
+        return like_any(swedish_key(text), p.name_key)
+
+    def row(x) -> ListRow:
+        return ListRow(
+            x.id,
+            (
+                format_date(x.meeting_date),
+                x.meeting_time,
+                f"{x.last_name}, {x.first_name}",
+                PersonalNumber(x.personnummer).formatted(),
+                x.insats,
+                x.place_name,
+                f"{x.s1 or ''}, {x.s2 or ''}",
+                MeetingOutcome(x.outcome or "").label,
+                _("Yes") if x.has_referral else "",
+            ),
+        )
+
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("date", N_("Date"), im.meeting_date),
+            Column("time", N_("Time"), im.meeting_time),
+            Column("name", N_("Name"), p.name_key),
+            Column("personnummer", N_("Personal identity number"), p.personnummer),
+            Column("insats", N_("Insats"), i.name_key),
+            Column("place", N_("Place"), im.place_name),
+            Column("staff", N_("Attending staff")),
+            Column("outcome", N_("Outcome"), im.outcome),
+            Column("referral", N_("Referral registered")),
+        ],
+        base=select(im.id, im.meeting_date, im.meeting_time, p.last_name, p.first_name)
+        .add_columns(
+            p.personnummer,
+            i.name.label("insats"),
+            im.place_name,
+            s1.name.label("s1"),
+            s2.name.label("s2"),
+            im.outcome,
+            has_referral,
+        )
+        .join(p, p.id == im.person_id)
+        .join(i, i.id == im.insats_id)
+        .outerjoin(s1, s1.id == im.staff1_id)
+        .outerjoin(s2, s2.id == im.staff2_id),
+        to_row=row,
+        id_column=im.id,
+        search=search,
+        filters={
+            "insats_id": lambda v: im.insats_id == v,
+            "upcoming": lambda v: im.meeting_date >= date.today() if v else im.id > 0,
         },
     )

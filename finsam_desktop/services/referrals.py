@@ -9,6 +9,7 @@ answer deadline matters, so tests and the Översikt page agree on what "today" i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -38,6 +39,7 @@ from finsam_desktop.domain.referrals import (
     ReferralStatus,
     Remittent,
     RuleCheck,
+    SentLetter,
     answer_due_date,
     check_eligibility,
     planned_end,
@@ -45,7 +47,7 @@ from finsam_desktop.domain.referrals import (
 )
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, log_view, require
 from finsam_desktop.services.records import apply_version
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -652,3 +654,57 @@ def municipality_name(session: Session, municipality_id: int | None) -> str:
         return ""
     row = session.get(MunicipalityRow, municipality_id)
     return row.name if row else ""
+
+
+# --- the referral screen ----------------------------------------------------------------------
+
+
+@dataclass
+class ReferralCase:
+    """Everything the referral screen shows, read in one go."""
+
+    referral: Referral
+    person: Person
+    insats_name: str
+    municipality: str
+    remittent_party: str
+    parties_in_contact: list[str]
+    meeting: InfoMeeting | None
+    meeting_staff: list[str]
+    participation: Participation | None
+    staff_names: dict[int, str]
+    checks: list[RuleCheck]
+    letters: list[SentLetter]
+
+
+def open_case(session: Session, referral_id: int) -> ReferralCase:
+    """Read the referral screen's content and log that the case was opened."""
+    require(session, Permission.CASEWORK)
+    referral = get_referral(session, referral_id)
+    person = persons.get_person(session, referral.person_id)
+    log_view(session, person.id, "referral")
+    meeting = get_meeting(session, referral.info_meeting_id) if referral.info_meeting_id else None
+    participation = participation_for_referral(session, referral_id)
+    staff_names = {s.id: s.name for s in organisation.list_staff(session, include_retired=True)}
+    party_names = {p.id: p.name for p in organisation.list_parties(session, include_retired=True)}
+    from finsam_desktop.services import letters
+
+    return ReferralCase(
+        referral=referral,
+        person=person,
+        insats_name=organisation.get_insats(session, referral.insats_id).name,
+        municipality=municipality_name(session, referral.municipality_id),
+        remittent_party=party_names.get(referral.remittent.party_id, ""),
+        parties_in_contact=[party_names.get(p, "") for p in referral.parties_in_contact],
+        meeting=meeting,
+        meeting_staff=[
+            staff_names.get(meeting.staff1_id, ""),
+            staff_names.get(meeting.staff2_id, ""),
+        ]
+        if meeting
+        else [],
+        participation=participation,
+        staff_names=staff_names,
+        checks=eligibility(session, referral_id),
+        letters=letters.sent_letters(session, referral_id=referral_id),
+    )

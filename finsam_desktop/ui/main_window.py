@@ -29,7 +29,7 @@ from finsam_desktop.ui.context import AppContext
 # (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
 PAGES: list[tuple[str, str, str]] = [
     ("overview", N_("Overview"), "finsam_desktop.ui.pages.overview:OverviewPage"),
-    ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.coming:ReferralsComing"),
+    ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.referrals:ReferralsPage"),
     ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
     ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.lots:LotsPage"),
     ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.coming:StatisticsComing"),

@@ -1,0 +1,86 @@
+"""Inskrivning: kontaktperson and second kontaktperson (two different staff, not tied
+to who held the meeting), the enrolment date, AF registration, and the planned end
+date that follows from the insats's settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QCheckBox, QLabel
+
+from finsam_desktop.domain.referrals import Participation, Referral, add_months
+from finsam_desktop.i18n import _, format_date
+from finsam_desktop.services import organisation, referrals
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FormDialog, choice, date_edit
+from finsam_desktop.ui.pages.referrals.meeting_dialog import staff_items
+
+
+class EnrolmentDialog(FormDialog):
+    def __init__(self, ctx: AppContext, referral: Referral, parent=None):
+        super().__init__(_("Enrol in the insats"), parent)
+        self.ctx = ctx
+        self.referral = referral
+        self.insats = ctx.runner.read(organisation.get_insats, referral.insats_id)
+        first, second = referral.answer_contact1_id, referral.answer_contact2_id
+        self.contact = self.add_field(
+            "contact_person_id",
+            _("Contact person"),
+            choice(staff_items(ctx, first), first, empty=_("(choose)")),
+        )
+        self.second = self.add_field(
+            "second_contact_person_id",
+            _("Second contact person"),
+            choice(staff_items(ctx, second), second, empty=_("(choose)")),
+        )
+        self.enrolled_on = self.add_field("enrolled_on", _("Enrolled on"), date_edit(date.today()))
+        self.af = self.add_field(
+            "af_registered",
+            _("Arbetsförmedlingen"),
+            QCheckBox(_("Registration at Arbetsförmedlingen is done")),
+        )
+        self.planned_end = QLabel()
+        self.fields.layout_form.addRow(_("Planned end"), self.planned_end)
+        self.enrolled_on.dateChanged.connect(lambda _d: self.update_end())
+        self.update_end()
+
+    def update_end(self) -> None:
+        end = add_months(self.enrolled_on.date().toPython(), self.insats.enrolment_months)
+        self.planned_end.setText(
+            _("{day} ({months} months, per the insats's settings)").format(
+                day=format_date(end), months=self.insats.enrolment_months
+            )
+        )
+
+    def save(self) -> Participation:
+        return self.ctx.runner.run(
+            referrals.enrol,
+            self.referral.id,
+            self.contact.currentData(),
+            self.second.currentData(),
+            self.enrolled_on.date().toPython(),
+            self.af.isChecked(),
+            changes={"referral", "participation"},
+        )
+
+
+class AnswerSentDialog(FormDialog):
+    """The day the remissvar went to the remittent."""
+
+    def __init__(self, ctx: AppContext, referral: Referral, parent=None):
+        super().__init__(_("Answer sent"), parent)
+        self.ctx = ctx
+        self.referral = referral
+        self.day = self.add_field(
+            "answer_sent_on",
+            _("Answer sent on"),
+            date_edit(referral.answer_sent_on or date.today()),
+        )
+
+    def save(self) -> Referral:
+        return self.ctx.runner.run(
+            referrals.record_answer_sent,
+            self.referral.id,
+            self.day.date().toPython(),
+            changes={"referral"},
+        )
