@@ -1,12 +1,43 @@
-"""Översikt: the day's work at a glance."""
+"""Översikt: the day's work at a glance.
+
+Who sits at the PC (remembered on this PC), everything due (remissvar, plan
+follow-ups, contact with the remittent, end of stöd vid studier, participations
+ending or past their end, extensions awaiting the styrgrupp), the participants
+(mine or everyone's, searchable, from the one lazy list), and each coordinator's
+caseload against the insats's cap.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from datetime import date
 
-from finsam_desktop.i18n import _, format_date, format_week
-from finsam_desktop.services import organisation, stats_overview
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
+from finsam_desktop.i18n import _, format_date, format_week, ngettext
+from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id, today
+
+USER = Qt.ItemDataRole.UserRole
+OVERDUE = QBrush(QColor(176, 0, 32))
+OVER_CAP = QBrush(QColor(176, 0, 32))
+SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant
+REFRESH_KINDS = {"case", "referral", "participation", "person", "staff", "insats"}
 
 
 class OverviewPage(QWidget):
@@ -16,23 +47,186 @@ class OverviewPage(QWidget):
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         layout.addWidget(self.heading)
-        self.counts_box = QGroupBox(_("The team in numbers"))
-        self.counts = QFormLayout(self.counts_box)
-        layout.addWidget(self.counts_box)
-        layout.addStretch(1)
-        ctx.runner.changed.connect(lambda _kinds: self.refresh())
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("I am:")))
+        self.me = QComboBox()
+        self.me.setMinimumWidth(220)
+        bar.addWidget(self.me)
+        self.only_mine = QCheckBox(_("Only my participants"))
+        self.only_mine.setChecked(True)
+        bar.addWidget(self.only_mine)
+        self.status = QComboBox()
+        self.status.addItem(_("Enrolled"), CaseStatus.ENROLLED.value)
+        self.status.addItem(_("Closed"), CaseStatus.CLOSED.value)
+        self.status.addItem(_("All"), None)
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+
+        split = QSplitter()
+        due_box = QGroupBox(_("Due"))
+        dl = QVBoxLayout(due_box)
+        self.due = QTreeWidget()
+        self.due.setHeaderLabels([_("What"), _("Date"), _("Participant"), _("Detail")])
+        self.due.setAlternatingRowColors(True)
+        self.due.itemActivated.connect(self._open_due)
+        self.due.itemDoubleClicked.connect(self._open_due)
+        dl.addWidget(self.due)
+        split.addWidget(due_box)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.participants_box = QGroupBox(_("Participants"))
+        pl = QVBoxLayout(self.participants_box)
+        self.participants = ListPanel(casework.case_list(ctx.db), on_open=self.open_case)
+        self.participants.search.setPlaceholderText(
+            _("Search by name or personal identity number…")
+        )
+        pl.addWidget(self.participants)
+        rl.addWidget(self.participants_box, 3)
+        load_box = QGroupBox(_("Caseload per coordinator"))
+        ll = QVBoxLayout(load_box)
+        self.caseload = QTreeWidget()
+        self.caseload.setHeaderLabels([_("Coordinator"), _("Insats"), _("Open"), _("Cap")])
+        self.caseload.setRootIsDecorated(False)
+        ll.addWidget(self.caseload)
+        rl.addWidget(load_box, 1)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+
+        self._fill_me()
+        self.me.activated.connect(self._me_changed)
+        self.only_mine.toggled.connect(lambda _on: self._apply_filters())
+        self.status.activated.connect(lambda _i: self._apply_filters())
+        ctx.runner.changed.connect(self._on_changed)
+        self._apply_filters(refresh=False)
         self.refresh()
 
-    def refresh(self) -> None:
-        from datetime import date
+    # --- who am I ---
+    def _fill_me(self) -> None:
+        current = my_staff_id(self.ctx)
+        self.me.clear()
+        self.me.addItem(_("(choose yourself)"), None)
+        for staff in self.ctx.runner.read(organisation.list_staff):
+            self.me.addItem(staff.name, staff.id)
+        index = self.me.findData(current)
+        self.me.setCurrentIndex(max(index, 0))
 
-        today = date.today()
+    def _me_changed(self, _index: int) -> None:
+        self.ctx.settings.setValue(STAFF_SETTING, self.me.currentData() or "")
+        self._apply_filters()
+
+    def staff_filter(self) -> int | None:
+        return self.me.currentData() if self.only_mine.isChecked() else None
+
+    def _apply_filters(self, refresh: bool = True) -> None:
+        model = self.participants.model
+        model.set_filter("staff_id", self.staff_filter())
+        model.set_filter("status", self.status.currentData())
+        title = _("My participants") if self.staff_filter() else _("Participants")
+        self.participants_box.setTitle(title)
+        if refresh:
+            self.refresh_due()
+
+    # --- refreshing ---
+    def _on_changed(self, kinds: frozenset) -> None:
+        if kinds & {"staff"}:
+            self._fill_me()
+        if kinds & REFRESH_KINDS:
+            self.participants.refresh()
+            self.refresh()
+
+    def refresh(self) -> None:
+        day = today()
         federation = self.ctx.runner.read(organisation.get_federation)
         name = federation.name or _("No förbund set up yet: start in Settings.")
         self.heading.setText(
-            f"<h2>{_('Overview')}</h2><p>{name}<br>{format_date(today)}, {format_week(today)}</p>"
+            f"<h2>{_('Overview')}</h2><p>{name}<br>{format_date(day)}, {format_week(day)}</p>"
         )
-        while self.counts.rowCount():
-            self.counts.removeRow(0)
-        for label, value in stats_overview.database_counts(self.ctx.db):
-            self.counts.addRow(label + ":", QLabel(str(value)))
+        self.refresh_due(day)
+        self._show_caseload()
+
+    def refresh_due(self, day: date | None = None) -> None:
+        day = day or today()
+        found = self.ctx.runner.read(reminders.due_items, day, self.staff_filter())
+        self.due.clear()
+        bold = QFont()
+        bold.setBold(True)
+        for kind in ReminderKind:
+            items = found.get(kind, [])
+            if not items:
+                continue
+            group = QTreeWidgetItem([f"{kind.label} ({len(items)})"])
+            group.setFont(0, bold)
+            group.setFirstColumnSpanned(True)
+            self.due.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)
+            for reminder in items[:SHOWN_PER_KIND]:
+                group.addChild(self._due_item(reminder, day))
+            if len(items) > SHOWN_PER_KIND:
+                more = len(items) - SHOWN_PER_KIND
+                group.addChild(
+                    QTreeWidgetItem(
+                        [ngettext("… and {n} more", "… and {n} more", more).format(n=more)]
+                    )
+                )
+            group.setExpanded(True)
+        if not self.due.topLevelItemCount():
+            self.due.addTopLevelItem(QTreeWidgetItem([_("Nothing is due. Well done!")]))
+        for column in range(3):
+            self.due.resizeColumnToContents(column)
+
+    def _due_item(self, reminder: Reminder, day: date) -> QTreeWidgetItem:
+        days = (reminder.due_on - day).days
+        if days < 0:
+            when = ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
+        elif days == 0:
+            when = _("today")
+        else:
+            when = ngettext("in {n} day", "in {n} days", days).format(n=days)
+        item = QTreeWidgetItem(
+            [when, format_date(reminder.due_on), reminder.person_name, reminder.detail]
+        )
+        item.setData(
+            0, USER, (reminder.kind.value, reminder.participation_id, reminder.referral_id)
+        )
+        if reminder.overdue(day):
+            for column in range(4):
+                item.setForeground(column, OVERDUE)
+        return item
+
+    def _show_caseload(self) -> None:
+        self.caseload.clear()
+        for staff, insats, count, cap in self.ctx.runner.read(casework.caseload):
+            item = QTreeWidgetItem([staff, insats, str(count), str(cap)])
+            item.setTextAlignment(2, int(Qt.AlignmentFlag.AlignRight))
+            item.setTextAlignment(3, int(Qt.AlignmentFlag.AlignRight))
+            if count > cap:
+                item.setToolTip(2, _("More than the insats's cap of {n}.").format(n=cap))
+                for column in range(4):
+                    item.setForeground(column, OVER_CAP)
+            self.caseload.addTopLevelItem(item)
+        for column in range(3):
+            self.caseload.resizeColumnToContents(column)
+
+    # --- opening ---
+    def _open_due(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        data = item.data(0, USER)
+        if not data:
+            return
+        kind, participation_id, _referral_id = data
+        if participation_id:
+            self.open_case(participation_id)
+        elif kind == ReminderKind.REFERRAL_ANSWER.value:
+            window = self.window()
+            if hasattr(window, "show_page"):
+                window.show_page("referrals")
+
+    def open_case(self, participation_id: int):
+        from finsam_desktop.ui.pages.case.case_window import open_case
+
+        return open_case(self.ctx, participation_id)
