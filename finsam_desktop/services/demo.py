@@ -215,6 +215,9 @@ def fill(
     from finsam_desktop.services.demo_referrals import fill_referrals
 
     fill_referrals(db, seed=seed)
+    from finsam_desktop.services.demo_cases import fill_cases
+
+    fill_cases(db, seed=seed)
     from finsam_desktop.services.demo_lots import fill_lots
 
     fill_lots(db, lots, seed=seed)

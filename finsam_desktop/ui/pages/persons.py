@@ -11,6 +11,7 @@ from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line
 from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 
 PROTECTED_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
 
@@ -90,6 +91,7 @@ class PersonsPage(QWidget):
         )
         self.panel.search.setPlaceholderText(_("Search by name or personal identity number…"))
         layout.addWidget(self.panel)
+        self.open_case_button = add_open_case_button(self.panel, ctx)
         ctx.runner.changed.connect(self._on_changed)
 
     def _on_changed(self, kinds: frozenset) -> None:

@@ -30,8 +30,10 @@ from finsam_desktop.domain.mapping import (
     AnswerKind,
     EconomicAdvice,
     Mapping,
-    MappingSession,
     Question,
+)
+from finsam_desktop.domain.mapping import (
+    MappingSession as Conversation,
 )
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, mapping
@@ -69,7 +71,7 @@ class SessionDialog(FormDialog):
         self.note = self.add_field("note", _("Note"), QLineEdit())
 
     def save(self):
-        item = MappingSession(
+        item = Conversation(
             None, to_date(self.held_on), self.staff.currentData(), note=self.note.text()
         )
         return self.screen.run(mapping.add_session, self.screen.participation_id, item, today())
