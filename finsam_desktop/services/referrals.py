@@ -436,6 +436,8 @@ def decide(
     but needs a written motivation; a rejection needs its reason."""
     require(session, Permission.CASEWORK)
     today = today or date.today()
+    # Combo boxes hand back the plain string value of the enum.
+    decision.decision = Decision(decision.decision)
     row = _referral_row(session, referral_id)
     apply_version(row, version)
     problems: dict[str, str] = {}
