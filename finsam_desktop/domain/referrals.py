@@ -57,7 +57,7 @@ class ReferralStatus(enum.StrEnum):
 
 
 _STATUS_LABELS = {
-    ReferralStatus.RECEIVED: N_("Received"),
+    ReferralStatus.RECEIVED: N_("Received, not decided"),
     ReferralStatus.DORMANT: N_("Dormant"),
     ReferralStatus.ACCEPTED: N_("Accepted"),
     ReferralStatus.REJECTED: N_("Rejected"),
