@@ -31,6 +31,7 @@ def list_options(
 ) -> list[Option]:
     """Top-level values first in their order, each followed by its sub-values."""
     require(session, Permission.CASEWORK)
+    list_key = OptionList(list_key)
     stmt = select(CaseOptionRow).where(CaseOptionRow.list_key == list_key.value)
     if not include_retired:
         stmt = stmt.where(CaseOptionRow.active)

@@ -203,8 +203,8 @@ class OverviewPage(QWidget):
         self.caseload.clear()
         for staff, insats, count, cap in self.ctx.runner.read(casework.caseload):
             item = QTreeWidgetItem([staff, insats, str(count), str(cap)])
-            item.setTextAlignment(2, int(Qt.AlignmentFlag.AlignRight))
-            item.setTextAlignment(3, int(Qt.AlignmentFlag.AlignRight))
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
             if count > cap:
                 item.setToolTip(2, _("More than the insats's cap of {n}.").format(n=cap))
                 for column in range(4):

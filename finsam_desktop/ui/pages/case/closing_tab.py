@@ -39,7 +39,7 @@ OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4p
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
 
 
-class FieldForm(QFormLayout):
+class SectionForm(QFormLayout):
     """A form whose fields each have an error label underneath, keyed like the service."""
 
     def __init__(self, parent: QWidget):
@@ -94,7 +94,7 @@ class ClosingTab(QWidget):
     # --- building ---
     def _entry_box(self) -> None:
         box = QGroupBox(_("Situation at entry (recorded at enrolment)"))
-        self.entry_form = FieldForm(box)
+        self.entry_form = SectionForm(box)
         self.entry_fields = {
             "income_source_id": self.entry_form.add(
                 "income_source_id", _("Main source of income"), QComboBox()
@@ -114,7 +114,7 @@ class ClosingTab(QWidget):
 
     def _extension_box(self) -> None:
         box = QGroupBox(_("Limits and extension by the steering group"))
-        self.extension_form = FieldForm(box)
+        self.extension_form = SectionForm(box)
         self.limits_label = QLabel()
         self.limits_label.setWordWrap(True)
         self.extension_form.addRow(self.limits_label)
@@ -141,7 +141,7 @@ class ClosingTab(QWidget):
 
     def _closing_box(self) -> None:
         box = QGroupBox(_("Avslut"))
-        f = self.closing_form = FieldForm(box)
+        f = self.closing_form = SectionForm(box)
         self.closed_on = f.add("closed_on", _("Closing date"), date_edit(today()))
         self.route = f.add("exit_route_id", _("Exit route"), QComboBox())
         self.route.activated.connect(lambda *_a: self._fill_sub_routes(None))
@@ -295,7 +295,7 @@ class ClosingTab(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
-    def _attempt(self, form: FieldForm, fn, *args, done: str = "") -> bool:
+    def _attempt(self, form: SectionForm, fn, *args, done: str = "") -> bool:
         try:
             form.show_problems({})
             self.screen.run(fn, *args)

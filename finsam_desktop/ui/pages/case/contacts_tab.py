@@ -56,7 +56,7 @@ class ContactDialog(FormDialog):
             )
             original.setWordWrap(True)
             original.setStyleSheet("color: #555;")
-            self.form.addRow(original)
+            self.fields.layout_form.addRow(original)
         self.occurred = self.add_field(
             "occurred_on", _("Date"), date_edit(base.occurred_on if base else today())
         )
@@ -93,7 +93,7 @@ class ContactDialog(FormDialog):
             id=e.id if e else None,
             participation_id=self.screen.participation_id,
             occurred_on=to_date(self.occurred),
-            kind=self.kind.currentData(),
+            kind=ContactKind(self.kind.currentData()),
             counterparts=[c for c, box in self.counterparts.items() if box.isChecked()],
             note=self.note.toPlainText(),
             written_on=e.written_on if e else today(),

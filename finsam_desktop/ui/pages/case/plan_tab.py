@@ -55,7 +55,7 @@ class GoalRow(QWidget):
         layout.addWidget(remove)
 
     def goal(self) -> Goal:
-        return Goal(self.text.text(), self.status.currentData())
+        return Goal(self.text.text(), GoalStatus(self.status.currentData()))
 
 
 class InsatsRow(QWidget):
@@ -121,14 +121,14 @@ class PlanDialog(FormDialog):
         self.add_field("goals", _("Goals"), goals)
         add_goal = QPushButton(_("Add goal"))
         add_goal.clicked.connect(lambda: self.add_goal(Goal("")))
-        self.form.addRow("", add_goal)
+        self.fields.layout_form.addRow("", add_goal)
         self.insats_box = QVBoxLayout()
         insatser = QWidget()
         insatser.setLayout(self.insats_box)
         self.add_field("insatser", _("Planned insatser"), insatser)
         add_insats = QPushButton(_("Add insats"))
         add_insats.clicked.connect(lambda: self.add_insats(PlannedInsats(None)))
-        self.form.addRow("", add_insats)
+        self.fields.layout_form.addRow("", add_insats)
         self.note = self.add_field("note", _("Note"), QPlainTextEdit())
         self.note.setFixedHeight(60)
         self.goal_rows: list[GoalRow] = []
