@@ -236,19 +236,19 @@ def lots_summary(
             _answer_rows(counts, "sick_leave_fs"),
         )
     )
-    parties = {
-        r.id: (r.name, r.name_key)
-        for r in session.execute(select(PartyRow.id, PartyRow.name, PartyRow.name_key))
-    }
-    party_counts = sorted(
-        ((k, n, officers) for k, n, officers in party_rows if k is not None),
-        key=lambda t: parties.get(t[0], ("", ""))[1],
-    )
-    unrecorded = [(n, o) for k, n, o in party_rows if k is None]
-    rows = [Count(parties.get(k, ("?", ""))[0], n) for k, n, _o in party_counts]
-    extra = [o for _k, _n, o in party_counts]
-    rows.append(Count(_("Not recorded"), unrecorded[0][0] if unrecorded else 0))
-    extra.append(unrecorded[0][1] if unrecorded else 0)
+    # Active parties always (a party that never calls is worth seeing), retired when counted.
+    by_party = {k: (n, officers) for k, n, officers in party_rows}
+    rows, extra = [], []
+    for pid, pname, active in session.execute(
+        select(PartyRow.id, PartyRow.name, PartyRow.active).order_by(PartyRow.name_key)
+    ):
+        n, officers = by_party.get(pid, (0, 0))
+        if active or n:
+            rows.append(Count(pname, n))
+            extra.append(officers)
+    n, officers = by_party.get(None, (0, 0))
+    rows.append(Count(_("Not recorded"), n))
+    extra.append(officers)
     breakdowns.append(
         Breakdown(
             "party",

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QPushButton
 
 from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCase, looks_like_personnummer
@@ -124,8 +123,6 @@ class LotsCaseDialog(FormDialog):
         self.save_new.setAutoDefault(False)
         self.save_new.clicked.connect(self.save_and_new)
         self.buttons.addButton(self.save_new, QDialogButtonBox.ButtonRole.ActionRole)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save_and_new)
         self._check_reference(c.reference)
         self.received.setFocus()
         self.received.selectAll()
@@ -142,6 +139,14 @@ class LotsCaseDialog(FormDialog):
             self.reference_warning.show()
         else:
             self.reference_warning.hide()
+
+    def keyPressEvent(self, event) -> None:
+        # Ctrl+Enter reaches the dialog from any field (line edits pass Enter on).
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.save_and_new()
+            return
+        super().keyPressEvent(event)
 
     # --- saving ---
 

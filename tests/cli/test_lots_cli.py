@@ -1,0 +1,52 @@
+"""`finsam lots summary` and `finsam lots import` on a real database file."""
+
+import json
+
+from test_lots_support import county
+
+from finsam_desktop.cli import main
+from finsam_desktop.db.migrate import open_database
+
+
+def test_import_dry_run_then_import_then_summary(tmp_path, capsys):
+    path = tmp_path / "f.sqlite"
+    db = open_database(path)
+    county(db)
+    db.close()
+    sheet = tmp_path / "lots.csv"
+    sheet.write_text(
+        "Inkom;Kommun;Part;Handläggare;Kön;Födelseår;Sjukskriven med försörjningsstöd\n"
+        "2016-02-01;Håbo;AF;AF-1;Man;1994;Ja\n"
+        "2016-02-03;Håbo;FK;FK-1;Kvinna;1970;Nej\n"
+        "2016-02-05;Håbo;FK;FK-1;Okänt;;x\n"
+        "2016-02-05;Ingenstans;FK;FK-1;Man;;\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", str(path), "lots", "import", str(sheet), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Nya lotsärenden att importera: 3" in out
+    assert "Rad 5, Kommun: Okänd kommun 'Ingenstans'" in out
+    assert "ingenting har importerats" in out
+    assert main(["--db", str(path), "lots", "import", str(sheet)]) == 0
+    assert "3 lotsärenden importerades" in capsys.readouterr().out
+    out_file = tmp_path / "s.json"
+    code = main(["--db", str(path), "lots", "summary", "--year", "2016", "--kommun", "Håbo",
+                 "--format", "json", "--out", str(out_file)])  # fmt: skip
+    assert code == 0
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert data["municipality"] == "Håbo" and data["lotsarenden"] == 3
+    assert data["distinct_officers"] == 2
+    for fmt in ("csv", "xlsx", "pdf"):
+        target = tmp_path / f"s.{fmt}"
+        assert main(["--db", str(path), "lots", "summary", "--year", "2016", "--out",
+                     str(target)]) == 0  # fmt: skip
+        assert target.stat().st_size > 100
+    assert main(["--db", str(path), "lots", "summary", "--kommun", "Atlantis"]) == 1
+
+
+def test_demo_has_lotsarenden(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite"
+    assert main(["--db", str(path), "demo", "--participants", "5", "--lots", "50"]) == 0
+    assert main(["--db", str(path), "lots", "summary", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert 0 < data["lotsarenden"] <= 50

@@ -1,0 +1,78 @@
+"""The exports read back by real readers show the same numbers as the summary."""
+
+import csv
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from test_lots_support import case, county, register
+
+from finsam_desktop.domain.lots import Answer
+from finsam_desktop.domain.persons import Gender
+from finsam_desktop.reports import lots_tables, tabular
+from finsam_desktop.reports.lots_summary_pdf import write_lots_summary_pdf
+from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
+
+
+@pytest.fixture
+def habo(db):
+    ids = county(db)
+    base = case(ids, "Håbo", date(2016, 6, 1), party_id=ids["SOC"])
+    for i in range(25):
+        register(db, 1, base, gender=Gender.MAN if i < 15 else Gender.KVINNA,
+                 sick_leave_fs=Answer.JA if i < 15 else Answer.NEJ,
+                 birth_year=1995 if i < 10 else 1970, officer=f"soc-{i % 13}")  # fmt: skip
+    with db.reading() as s:
+        return lots_summary(s, *year_period(2016), municipality_named(s, "Håbo"))
+
+
+def test_pdf_states_the_figures_in_the_reports_words(habo, tmp_path):
+    path = write_lots_summary_pdf(tmp_path / "s.pdf", habo, "Samordningsförbundet Uppsala län")
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    flat = " ".join(text.split())
+    assert "Sammanställning av lotsärenden" in flat
+    assert "Kommun: Håbo" in flat
+    assert "Under 2016 inkom 25 lotsärenden." in flat
+    assert "15 av dessa (60 %) rörde sjukskrivna individer med försörjningsstöd." in flat
+    assert "Sammanlagt 13 olika handläggare/vårdgivare" in flat
+    assert "10 gällde individer under 30 år (40 %)" in flat
+    assert "Andel av 25 lotsärenden" in flat
+    assert "personnummer" in flat  # the footer says none are included
+
+
+def test_xlsx_has_one_sheet_per_table_with_numbers(habo, tmp_path):
+    tables = lots_tables.summary_tables(habo)
+    path = tabular.write_xlsx(tmp_path / "s.xlsx", tables, lots_tables.heading(habo))
+    book = load_workbook(path)
+    assert len(book.sheetnames) == len(tables)
+    gender = book["Kön"]
+    values = {r[0]: r[1:3] for r in gender.iter_rows(values_only=True) if r[0]}
+    assert values["Man"] == (15, 60)
+    assert values["Kvinna"] == (10, 40)
+    assert values["Totalt"] == (25, 100)
+    assert isinstance(values["Man"][0], int)
+
+
+def test_csv_and_json(habo, tmp_path):
+    tables = lots_tables.summary_tables(habo)
+    path = tabular.write_csv(tmp_path / "s.csv", tables, lots_tables.heading(habo))
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert ["Kön", "Man", "15", "60"] in rows
+    data = json.loads(
+        tabular.write_json(tmp_path / "s.json", lots_tables.summary_json(habo)).read_text()
+    )
+    assert data["lotsarenden"] == 25 and data["distinct_officers"] == 13
+    gender = next(b for b in data["breakdowns"] if b["key"] == "gender")
+    assert {"label": "Man", "count": 15, "percent": 60} in gender["rows"]
+    assert data["period"] == {"start": "2016-01-01", "end": "2016-12-31"}
+
+
+def test_sheet_names_are_valid_and_unique():
+    t = tabular.Table("a", "Utfall: individärenden / alla [2016]?", ["x"], [])
+    names = tabular.sheet_names([t, t])
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert len(set(names)) == 2

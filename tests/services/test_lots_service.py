@@ -1,0 +1,199 @@
+"""Registering lotsärenden, the category lists, and the summary checked against the
+figures of the Långsiktig samverkan reports (seed 003)."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from test_lots_support import case, county, register
+
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCategory
+from finsam_desktop.domain.persons import Gender
+from finsam_desktop.i18n import _
+from finsam_desktop.services import lots
+from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
+from finsam_desktop.services.records import ConcurrentChange
+
+
+@pytest.fixture
+def ids(db):
+    return county(db)
+
+
+def rows(summary, key):
+    return {r.label: r.count for r in summary.breakdown(key).rows}
+
+
+def test_register_and_read_back(db, ids):
+    draft = case(
+        ids, "Håbo", date(2016, 3, 4), party_id=ids["FK"], officer=" FK-3 ", gender=Gender.MAN,
+        birth_year=1990, sick_leave_fs=Answer.JA, individual_case=True,
+        question_id=ids["question:1"], coordination_need=Answer.JA, reference="H-17",
+    )  # fmt: skip
+    with db.session() as s:
+        saved = lots.save_case(s, draft)
+    with db.reading() as s:
+        back = lots.get_case(s, saved.id)
+    assert back.officer == "FK-3"
+    assert back.gender is Gender.MAN and back.birth_year == 1990
+    assert back.question_id == ids["question:1"] and back.individual_case
+    assert back.version == 1
+
+
+def test_a_personnummer_reference_is_refused(db, ids):
+    with db.session() as s, pytest.raises(ValidationError) as err:
+        lots.save_case(s, case(ids, "Heby", date(2016, 1, 5), reference="19850101-1234"))
+    assert "personnummer" in err.value.problems["reference"]
+
+
+def test_a_category_of_the_wrong_list_is_refused(db, ids):
+    with db.session() as s, pytest.raises(ValidationError) as err:
+        lots.save_case(s, case(ids, "Heby", date(2016, 1, 5), question_id=ids["outcome:1"]))
+    assert "question" in err.value.problems
+
+
+def test_a_used_category_is_renamed_or_retired_never_deleted(db, ids):
+    register(db, 2, case(ids, "Tierp", date(2016, 5, 1), question_id=ids["question:2"]))
+    with db.session() as s, pytest.raises(ValidationError):
+        lots.delete_category(s, ids["question:2"])
+    with db.session() as s:
+        old = lots.get_category(s, ids["question:2"])
+        old.name, old.active = "Otydliga roller", False
+        lots.save_category(s, old)
+        new = lots.save_category(s, LotsCategory(None, CategoryKind.QUESTION, "Stavfel"))
+        lots.delete_category(s, new.id)
+    with db.reading() as s:
+        assert ids["question:2"] not in [
+            c.id for c in lots.list_categories(s, CategoryKind.QUESTION)
+        ]
+        summary = lots_summary(s, *year_period(2016))
+    assert rows(summary, "question")[_("{name} (retired)").format(name="Otydliga roller")] == 2
+
+
+def test_category_names_are_unique_per_list(db, ids):
+    with db.session() as s, pytest.raises(ValidationError):
+        lots.save_category(s, LotsCategory(None, CategoryKind.OUTCOME, "arbete"))
+
+
+def test_habo_2016_shape(db, ids):
+    """Håbo: 25 lotsärenden; 15 (60 %) sick leave with försörjningsstöd; 15 men (60 %);
+    10 under 30 (40 %); 13 different officers."""
+    base = case(ids, "Håbo", date(2016, 6, 1), party_id=ids["SOC"])
+    for i in range(25):
+        register(
+            db, 1, base,
+            gender=Gender.MAN if i < 15 else Gender.KVINNA,
+            sick_leave_fs=Answer.JA if i < 15 else Answer.NEJ,
+            birth_year=1995 if i < 10 else 1970,
+            officer=f"soc-{i % 13}",
+            coordination_need=Answer.JA if i < 22 else Answer.NEJ,
+        )  # fmt: skip
+    register(db, 4, case(ids, "Enköping", date(2016, 6, 1)))  # another municipality
+    with db.reading() as s:
+        habo = municipality_named(s, "Håbo kommun")
+        summary = lots_summary(s, *year_period(2016), municipality_id=habo)
+    assert summary.cases == 25
+    assert summary.distinct_officers == 13
+    assert rows(summary, "gender")["Man"] == 15
+    assert rows(summary, "sick_leave_fs")["Ja"] == 15
+    assert rows(summary, "age")["Under 30 år"] == 10
+    assert summary.breakdown("gender").total == 25
+    assert summary.breakdown("party").extra == (0, 0, 0, 13, 0)  # AF, FK, Region, Soc, -
+    assert "municipality" not in [b.key for b in summary.breakdowns]
+
+
+def test_heby_individarenden_and_outcomes(db, ids):
+    """Heby: 129 lotsärenden of which 57 individärenden; of these 15 to work or studies
+    (11 arbete, 4 studier), 12 from försörjningsstöd to another benefit. (The report's
+    37 RITA overlap the others, 15 + 12 + 37 > 57; here each case has one outcome.)"""
+    base = case(ids, "Heby", date(2017, 2, 1), closed=date(2017, 9, 1))
+    register(db, 72, base)
+    for outcome, n in (("outcome:1", 11), ("outcome:2", 4), ("outcome:3", 12), ("outcome:4", 30)):
+        register(db, n, base, individual_case=True, outcome_id=ids[outcome])
+    with db.reading() as s:
+        summary = lots_summary(s, *year_period(2017), municipality_named(s, "Heby"))
+    assert (summary.cases, summary.individual_cases) == (129, 57)
+    assert summary.work_or_studies == 15
+    outcome = summary.breakdown("outcome_individual")
+    assert outcome.total == 57
+    counts = rows(summary, "outcome_individual")
+    assert counts["Arbete"] == 11 and counts["Studier"] == 4
+    assert counts["RITA – rätt insats i rätt tid av rätt aktör"] == 30
+    assert rows(summary, "outcome")["Ej angivet"] == 72
+
+
+def test_alvkarleby_survey(db, ids):
+    """Älvkarleby: 20 lotsärenden (10 men, 10 women), questionnaire sent to all, response
+    rate 40 %, 6 of 8 respondents gave 4 or 5: 75 %, the goal is met."""
+    base = case(ids, "Älvkarleby", date(2017, 3, 1), closed=date(2017, 4, 1), survey_sent=True)
+    scores = [5, 4, 4, 5, 4, 4, 2, 3] + [None] * 12
+    for i, score in enumerate(scores):
+        register(db, 1, base, gender=Gender.MAN if i % 2 else Gender.KVINNA, survey_score=score)
+    with db.reading() as s:
+        v = lots_summary(s, date(2016, 8, 1), date(2017, 12, 31)).survey
+    assert (v.closed, v.sent, v.answered, v.satisfied) == (20, 20, 8, 6)
+    assert v.response_rate == 0.4 and v.satisfied_share == 0.75
+    assert v.goal_met is True
+
+
+def test_the_goal_is_configurable(db, ids):
+    register(db, 4, case(ids, "Tierp", date(2017, 3, 1), closed=date(2017, 4, 1),
+                         survey_sent=True, survey_score=4))  # fmt: skip
+    register(db, 1, case(ids, "Tierp", date(2017, 3, 1), closed=date(2017, 4, 1),
+                         survey_sent=True, survey_score=1))  # fmt: skip
+    with db.session() as s:
+        lots.set_satisfaction_goal(s, 85)
+    with db.reading() as s:
+        v = lots_summary(s, *year_period(2017)).survey
+    assert v.goal_percent == 85 and v.goal_met is False
+
+
+def test_unknown_gender_is_counted_never_dropped(db, ids):
+    """Uppsala: of 168 individuals 73 women and 60 men; in 35 cases gender was missing."""
+    base = case(ids, "Uppsala", date(2016, 10, 1))
+    register(db, 73, base, gender=Gender.KVINNA)
+    register(db, 60, base, gender=Gender.MAN)
+    register(db, 35, base)
+    with db.reading() as s:
+        summary = lots_summary(s, *year_period(2016))
+    assert rows(summary, "gender") == {"Kvinna": 73, "Man": 60, "Annat": 0, "Okänt": 35}
+    assert sum(rows(summary, "gender").values()) == summary.cases == 168
+
+
+def test_birth_decade_and_period_bounds(db, ids):
+    register(db, 3, case(ids, "Knivsta", date(2015, 9, 14), birth_year=1984))
+    register(db, 2, case(ids, "Knivsta", date(2016, 12, 31), birth_year=1992))
+    register(db, 1, case(ids, "Knivsta", date(2017, 1, 1), birth_year=1960))
+    with db.reading() as s:
+        summary = lots_summary(s, date(2015, 9, 14), date(2016, 12, 31))
+    assert summary.cases == 5
+    assert rows(summary, "birth_decade") == {
+        "Födda på 1980-talet": 3,
+        "Födda på 1990-talet": 2,
+        "Födelseår okänt": 0,
+    }
+    assert rows(summary, "municipality") == {"Knivsta": 5}
+    assert summary.period_label == "2015-09-14 – 2016-12-31"
+
+
+def test_the_list_filters_by_year_and_municipality(db, ids):
+    register(db, 3, case(ids, "Tierp", date(2016, 5, 1)))
+    register(db, 2, case(ids, "Heby", date(2017, 5, 1)))
+    query = lots.case_list(db)
+    assert query.count() == 5
+    assert query.count(filters={"year": 2016}) == 3
+    assert query.count(filters={"municipality": ids["Heby"]}) == 2
+    page = query.page(0, 10, sort_index=0, descending=True)
+    assert page[0].values[0] == "2017-05-01" and page[0].values[1] == "Heby"
+
+
+def test_an_old_version_cannot_overwrite_a_newer_one(db, ids):
+    with db.session() as s:
+        saved = lots.save_case(s, case(ids, "Tierp", date(2016, 5, 1)))
+    first, second = replace(saved, officer="AF-1"), replace(saved, officer="AF-2")
+    with db.session() as s:
+        lots.save_case(s, first)
+
+    with db.session() as s, pytest.raises(ConcurrentChange):
+        lots.save_case(s, second)
