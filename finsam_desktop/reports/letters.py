@@ -312,27 +312,41 @@ def _fit(text: str, size: float) -> str:
 
 
 def _footer(c: Canvas, head: Letterhead) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     c.saveState()
     c.setStrokeGray(0.6)
     c.setLineWidth(0.5)
     c.line(LEFT, _y(FOOTER_TOP - 4 * mm), PAGE_WIDTH - RIGHT_MARGIN, _y(FOOTER_TOP - 4 * mm))
-    c.setFont(REGULAR, 7.5)
     columns = [
         (_("Postal address"), [head.unit or head.organisation, *head.address_lines]),
         (_("Phone"), [head.phone] if head.phone else []),
         (_("E-mail / web"), [v for v in (head.email, head.website) if v]),
         (_("Org. number"), [head.org_number] if head.org_number else []),
     ]
+    columns = [(title, lines[:3]) for title, lines in columns if lines]
+    gap = 6 * mm
+    # Columns as wide as their longest line; a smaller size if they would not fit.
+    size = 7.5
+    while True:
+        widths = [
+            max(
+                stringWidth(t, BOLD if i == 0 else REGULAR, size)
+                for i, t in enumerate([title, *lines])
+            )
+            for title, lines in columns
+        ]
+        if sum(widths) + gap * (len(widths) - 1) <= TEXT_WIDTH or size <= 5.5:
+            break
+        size -= 0.5
     x = LEFT
-    widths = (55 * mm, 30 * mm, 55 * mm, 25 * mm)
     for (title, lines), width in zip(columns, widths, strict=True):
-        if lines:
-            c.setFont(BOLD, 7.5)
-            c.drawString(x, _y(FOOTER_TOP), title)
-            c.setFont(REGULAR, 7.5)
-            for i, text in enumerate(lines[:3]):
-                c.drawString(x, _y(FOOTER_TOP + (i + 1) * 3.3 * mm), text)
-        x += width
+        c.setFont(BOLD, size)
+        c.drawString(x, _y(FOOTER_TOP), title)
+        c.setFont(REGULAR, size)
+        for i, text in enumerate(lines):
+            c.drawString(x, _y(FOOTER_TOP + (i + 1) * 3.3 * mm), text)
+        x += width + gap
     c.restoreState()
 
 
@@ -383,6 +397,8 @@ def _signature_table(signatories: list[Signatory]) -> Table:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                # Tables default to Helvetica, which is not embedded.
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ]
         )

@@ -316,6 +316,17 @@ def _remittent_label(session: Session, remittent) -> str:
     return ", ".join(v for v in (remittent.name, party) if v)
 
 
+def _remittent_address(session: Session, remittent) -> list[str]:
+    """Name, party and postal address; the party is left out when the address
+    already starts with it (as "Arbetsförmedlingen Åkerby" does)."""
+    party = referrals.party_name(session, remittent.party_id)
+    lines = remittent.address_lines()
+    head = [remittent.name]
+    if party and not (lines and lines[0].lower().startswith(party.lower())):
+        head.append(party)
+    return [line for line in head + lines if line]
+
+
 def compose_kallelse(session: Session, meeting_id: int, today: date) -> ComposedLetter:
     """The kallelse to the participant, with a copy to the remittent on its own page."""
     from finsam_desktop.reports.letters import Letter
@@ -369,7 +380,7 @@ def compose_kallelse(session: Session, meeting_id: int, today: date) -> Composed
     elif not person.address.lines():
         warnings.append(_("The person has no postal address registered."))
     if remittent:
-        copy_address = [remittent, *meeting.remittent.address_lines()]
+        copy_address = _remittent_address(session, meeting.remittent)
         letters.append(
             Letter(
                 head,
@@ -436,11 +447,7 @@ def compose_remissvar(session: Session, referral_id: int, today: date) -> Compos
         or _("{insats}, phone {phone}").format(insats=insats.name, phone=insats.phone),
         "nasta_steg": referral.next_step or _(_DEFAULT_NEXT_STEPS[kind]),
     }
-    recipient = [
-        referral.remittent.name,
-        referrals.party_name(session, referral.remittent.party_id),
-        *referral.remittent.address_lines(),
-    ]
+    recipient = _remittent_address(session, referral.remittent)
     subject = fill(template.subject, values)
     letter = Letter(
         letterhead(federation, insats),
