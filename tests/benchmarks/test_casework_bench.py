@@ -1,0 +1,136 @@
+"""How case work feels with 100,000 participants: Översikt (everything due, caseload,
+my participants) and the case list, and opening one case.
+
+    .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/test_casework_bench.py
+
+The demo generator gives 100,000 persons; two in three are referred, most of those
+are enrolled, and every participation gets case content (plans, contacts, avslut).
+Each figure is the best of five runs.
+"""
+
+import time
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from sqlalchemy import func, select
+
+from finsam_desktop.db.casework_models import CaseContactRow, CaseFileRow, PlanRevisionRow
+from finsam_desktop.db.referral_models import ParticipationRow
+from finsam_desktop.services import casework, demo, reminders
+from finsam_desktop.ui.table_model import LazyTableModel
+
+pytestmark = pytest.mark.benchmark
+N = 100_000
+LIMIT_SECONDS = 0.5  # "instant" for a screen that opens on a click
+
+
+def best_of(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory):
+    from finsam_desktop.db.migrate import open_database
+
+    db = open_database(tmp_path_factory.mktemp("bench") / "big.sqlite")
+    start = time.perf_counter()
+    demo.fill(db, participants=N, lots=0)
+    print(f"\ndemo data, {N} persons with case content: {time.perf_counter() - start:.1f} s")
+    with db.reading() as s:
+        for label, model in (
+            ("participations", ParticipationRow),
+            ("case files", CaseFileRow),
+            ("plan versions", PlanRevisionRow),
+            ("journal entries", CaseContactRow),
+        ):
+            print(f"{label:>24}: {s.scalar(select(func.count()).select_from(model)):,}")
+        open_cases = s.scalar(select(func.count()).where(ParticipationRow.status == "enrolled"))
+        print(f"{'open participations':>24}: {open_cases:,}")
+    yield db
+    db.close()
+
+
+def test_overview_stays_instant(big_db, qapp, tmp_path):
+    today = date.today()
+    with big_db.reading() as s:
+        staff_id = s.scalar(select(ParticipationRow.contact_person_id).limit(1))
+
+    def due(staff=None):
+        with big_db.reading() as s:
+            return reminders.due_items(s, today, staff)
+
+    def load():
+        with big_db.reading() as s:
+            return casework.caseload(s)
+
+    everything = due()
+    figures = {
+        "due, whole team": best_of(due),
+        "due, one coordinator": best_of(lambda: due(staff_id)),
+        "caseload": best_of(load),
+    }
+    from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.operations import OperationRunner
+    from finsam_desktop.ui.pages.overview import OverviewPage
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("casework/staff_id", staff_id)
+    ctx = AppContext(big_db, OperationRunner(big_db), settings)
+    figures["Översikt page built"] = best_of(lambda: OverviewPage(ctx).deleteLater(), runs=3)
+    for kind, items in everything.items():
+        print(f"{kind.value:>24}: {len(items):,} due")
+    for name, seconds in figures.items():
+        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    assert figures["due, one coordinator"] < LIMIT_SECONDS
+    assert figures["caseload"] < LIMIT_SECONDS
+
+
+def test_case_list_and_opening_a_case(big_db, qapp):
+    query = casework.case_list(big_db)
+    model = LazyTableModel(query)
+    with big_db.reading() as s:
+        pid, staff_id = s.execute(
+            select(ParticipationRow.id, ParticipationRow.contact_person_id)
+            .where(ParticipationRow.status == "enrolled")
+            .limit(1)
+        ).one()
+
+    def open_case():
+        with big_db.reading() as s:
+            casework.get_case(s, pid)
+            casework.timeline(s, pid)
+
+    figures = {
+        "open (count)": best_of(model.refresh),
+        "first screen": best_of(lambda: (model.refresh(), model.index(0, 0).data())),
+        "scroll to the middle": best_of(
+            lambda: (model.refresh(), model.index(model.rowCount() // 2, 0).data())
+        ),
+        "sort by name": best_of(
+            lambda: (model.sort(0, Qt.SortOrder.DescendingOrder), model.index(0, 0).data())
+        ),
+        "sort by end date": best_of(lambda: (model.sort(5), model.index(0, 0).data())),
+        "search 'åsa'": best_of(
+            lambda: (model.set_search(""), model.set_search("åsa"), model.index(0, 0).data())
+        ),
+        "my open cases": best_of(
+            lambda: (
+                model.set_filter("staff_id", None),
+                model.set_filter("staff_id", staff_id),
+                model.set_filter("status", "enrolled"),
+                model.index(0, 0).data(),
+            )
+        ),
+        "open one case + timeline": best_of(open_case),
+    }
+    print(f"\n{'cases':>24}: {query.count():,}")
+    for name, seconds in figures.items():
+        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    assert figures["first screen"] < LIMIT_SECONDS
+    assert figures["open one case + timeline"] < LIMIT_SECONDS
