@@ -13,7 +13,7 @@ from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome
 from finsam_desktop.i18n import _
 from finsam_desktop.services import letters, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, line
+from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
 from finsam_desktop.ui.pages.referrals.remittent_fields import (
@@ -21,6 +21,14 @@ from finsam_desktop.ui.pages.referrals.remittent_fields import (
     section,
     small_text,
 )
+
+
+def serving_insats(insatser, municipality_id: int | None) -> int | None:
+    """The active insats that holds meetings for people from this municipality."""
+    for insats in insatser:
+        if insats.active and insats.meeting_place_for(municipality_id) is not None:
+            return insats.id
+    return None
 
 
 def staff_items(ctx: AppContext, current: int | None):
@@ -43,9 +51,11 @@ class MeetingDialog(FormDialog):
             "insats_id", _("Insats"), choice(active_items(insatser, current_insats), current_insats)
         )
         person = ctx.runner.read(persons.get_person, m.person_id) if m else None
-        self.person = PersonFields(ctx, self.fields, person, on_person=lambda _p: self.propose())
-        self.person.municipality.activated.connect(lambda _i: self.propose())
-        self.insats.activated.connect(lambda _i: self.propose())
+        self._insatser = insatser
+        self._insats_chosen = m is not None
+        self.person = PersonFields(ctx, self.fields, person, on_person=self._person_changed)
+        self.person.municipality.activated.connect(lambda _i: self._person_changed(None))
+        self.insats.activated.connect(self._insats_picked)
         section(self.fields, _("Meeting"))
         self.meeting_date = self.add_field(
             "meeting_date", _("Date"), date_edit(m.meeting_date if m else date.today())
@@ -96,6 +106,18 @@ class MeetingDialog(FormDialog):
         self.kallelse_button.clicked.connect(self.save_and_show_kallelse)
         self.buttons.addButton(self.kallelse_button, self.buttons.ButtonRole.ActionRole)
         self.letter_dialog = None
+
+    def _insats_picked(self, *_args) -> None:
+        self._insats_chosen = True
+        self.propose()
+
+    def _person_changed(self, _person) -> None:
+        """A new home municipality suggests the insats serving it, and its meeting place."""
+        if not self._insats_chosen:
+            found = serving_insats(self._insatser, self.person.municipality_id())
+            if found is not None:
+                set_choice(self.insats, found)
+        self.propose()
 
     def _mark_place_edited(self, *_args) -> None:
         self._place_edited = True

@@ -25,6 +25,7 @@ from finsam_desktop.services import drafts, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, set_choice
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.referrals.meeting_dialog import serving_insats
 from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
 from finsam_desktop.ui.pages.referrals.remittent_fields import (
     RemittentFields,
@@ -83,6 +84,9 @@ class ReferralDialog(FormDialog):
         self.insats = self.add_field(
             "insats_id", _("Insats"), choice(active_items(insatser, insats_id), insats_id)
         )
+        self._insatser = insatser
+        self._insats_chosen = r is not None or from_meeting is not None
+        self.insats.activated.connect(lambda _i: setattr(self, "_insats_chosen", True))
         person_id = r.person_id if r else from_meeting.person_id if from_meeting else None
         person = ctx.runner.read(persons.get_person, person_id) if person_id else None
         self.person = PersonFields(ctx, self.fields, person, on_person=self._person_changed)
@@ -146,6 +150,10 @@ class ReferralDialog(FormDialog):
     def _person_changed(self, person) -> None:
         if person is not None and self.municipality.currentData() is None:
             set_choice(self.municipality, person.municipality_id)
+        if person is not None and not self._insats_chosen:
+            found = serving_insats(self._insatser, person.municipality_id)
+            if found is not None:
+                set_choice(self.insats, found)
         self._load_meetings(person.id if person else None, None)
 
     def _load_meetings(self, person_id: int | None, current: int | None) -> None:
