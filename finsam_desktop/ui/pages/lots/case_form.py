@@ -133,9 +133,7 @@ class LotsCaseDialog(FormDialog):
 
     def _check_reference(self, text: str) -> None:
         if looks_like_personnummer(text):
-            self.reference_warning.setText(
-                _("Looks like a personnummer: it is not saved. Use a code of your own.")
-            )
+            self.reference_warning.setText(_("Looks like a personnummer: it will not be saved."))
             self.reference_warning.show()
         else:
             self.reference_warning.hide()

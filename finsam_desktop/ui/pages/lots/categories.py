@@ -8,11 +8,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -70,15 +71,18 @@ class CategoryDialog(FormDialog):
         return self.ctx.runner.run(lots.save_category, record, changes={"lots_categories"})
 
 
-class CategoryList(QGroupBox):
+class CategoryList(QWidget):
     def __init__(self, ctx: AppContext, kind: CategoryKind, parent=None):
-        super().__init__(kind.label, parent)
+        super().__init__(parent)
         self.ctx, self.kind = ctx, kind
         layout = QVBoxLayout(self)
         self.panel = ListPanel(
             lots.category_list(ctx.db, kind), self.new, self.open, _("New category…")
         )
         self.panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.panel.view.horizontalHeader()
+        header.setStretchLastSection(False)  # the name gets the room, not the status
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.panel)
         self.delete_button = QPushButton(_("Delete unused category…"))
         self.delete_button.clicked.connect(self.delete_current)
@@ -134,11 +138,12 @@ class CategoriesTab(QWidget):
         goal_row.addWidget(self.goal_message)
         goal_row.addStretch(1)
         outer.addLayout(goal_row)
-        lists = QHBoxLayout()
+        # One list at a time, at full width: the names are long Swedish phrases.
+        self.list_tabs = QTabWidget()
         self.lists = {kind: CategoryList(ctx, kind) for kind in CategoryKind}
-        for widget in self.lists.values():
-            lists.addWidget(widget)
-        outer.addLayout(lists, 1)
+        for kind, widget in self.lists.items():
+            self.list_tabs.addTab(widget, kind.label)
+        outer.addWidget(self.list_tabs, 1)
 
     def _save_goal(self) -> None:
         try:
