@@ -81,3 +81,32 @@ def test_referral_list_is_instant_at_100k(big_db):
         timed(
             f"search {text!r}: page ({n} rows)", lambda t=text: query.page(0, 200, 2, False, t), 0.6
         )
+
+
+@pytest.mark.benchmark
+def test_remisser_page_is_instant_at_100k(big_db, qtbot, tmp_path):
+    """The same through the real page: build it, sort, filter and search via the model."""
+    from PySide6.QtCore import QSettings, Qt
+
+    from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.forms import set_choice
+    from finsam_desktop.ui.operations import OperationRunner
+    from finsam_desktop.ui.pages.referrals import ReferralsPage
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    ctx = AppContext(big_db, OperationRunner(big_db), settings)
+    page = timed("build the Remisser page", lambda: ReferralsPage(ctx), 1.0)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    timed("show and paint the first rows", lambda: (page.show(), qtbot.wait(1)), 1.0)
+    model = page.panel.model
+    assert model.rowCount() == COUNT
+    name = [c.key for c in page.query.columns].index("name")
+    timed(
+        "sort by name (click the header)",
+        lambda: page.panel.view.sortByColumn(name, Qt.SortOrder.AscendingOrder),
+        0.8,
+    )
+    timed("filter: open referrals", lambda: set_choice(page.filters["status"], STATUS_OPEN), 0.8)
+    timed("search 'Åsa' as typed", lambda: model.set_search("Åsa"), 0.8)
+    timed("scroll to the last row", lambda: page.panel.view.scrollToBottom(), 0.8)
