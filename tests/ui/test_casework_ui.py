@@ -190,8 +190,8 @@ def test_extend_once_close_print_and_reopen(screen, monkeypatch):
 
     printed = {}
     monkeypatch.setattr(
-        "finsam_desktop.ui.pages.case.closing_tab.save_pdf",
-        lambda parent, name, pdf: printed.setdefault("pdf", pdf) and name,
+        "finsam_desktop.ui.pages.case.closing_tab.present_pdf",
+        lambda parent, title, name, pdf: bool(printed.setdefault("pdf", pdf)),
     )
     tab.print_letter()
     text = " ".join(PdfReader(io.BytesIO(printed["pdf"])).pages[0].extract_text().split())
@@ -283,3 +283,12 @@ def test_deltagare_opens_the_case_of_the_selected_person(case_ctx, qtbot, monkey
     page.panel.view.selectRow(0)
     page.open_case_button.click()
     assert opened == [case["participation"]]
+
+
+def test_printout_shows_the_pages_before_printing(screen, qtbot):
+    from finsam_desktop.ui.pages.case.printout import PrintoutDialog
+
+    dialog = PrintoutDialog("Kartläggning", "k.pdf", screen.mapping.mapping_pdf_bytes(), screen)
+    qtbot.addWidget(dialog)
+    assert len(dialog.preview.pages) >= 1
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()

@@ -30,10 +30,10 @@ from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
     my_staff_id,
     option_items,
-    save_pdf,
     to_date,
     today,
 )
+from finsam_desktop.ui.pages.case.printout import present_pdf
 
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
@@ -401,7 +401,7 @@ class ClosingTab(QWidget):
             return
         pdf, subject = self.letter_pdf()
         name = _("closing-summary-{name}.pdf").format(name=self.screen.case.person_name)
-        if save_pdf(self, name.replace(" ", "-"), pdf) is not None:
+        if present_pdf(self, subject, name, pdf):
             self.screen.run(
                 closing.record_letter,
                 self.screen.participation_id,

@@ -1,17 +1,14 @@
 """Small pieces the case screen's tabs share: the day, optional dates, staff and list
-choices, and handing a printed PDF to the user."""
+choices, and handing a printout to the user (printout.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QTreeWidget,
     QWidget,
@@ -97,17 +94,3 @@ class OptionalDate(QWidget):
 def fit_columns(tree: QTreeWidget) -> None:
     for column in range(tree.columnCount() - 1):
         tree.resizeColumnToContents(column)
-
-
-def save_pdf(parent: QWidget, suggested_name: str, pdf: bytes) -> Path | None:
-    """Ask where to save the printout, save it and open it for printing."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save printout"), str(Path(folder) / suggested_name), _("PDF files (*.pdf)")
-    )
-    if not name:
-        return None
-    path = Path(name)
-    path.write_bytes(pdf)
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-    return path

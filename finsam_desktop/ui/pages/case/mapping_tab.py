@@ -50,11 +50,11 @@ from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
     fit_columns,
     my_staff_id,
-    save_pdf,
     staff_items,
     to_date,
     today,
 )
+from finsam_desktop.ui.pages.case.printout import present_pdf
 
 USER = Qt.ItemDataRole.UserRole
 
@@ -332,4 +332,4 @@ class MappingTab(QWidget):
         if self._dirty and not self.save_answers():
             return
         name = _("kartlaggning-{name}.pdf").format(name=self.screen.case.person_name)
-        save_pdf(self, name.replace(" ", "-"), self.mapping_pdf_bytes())
+        present_pdf(self, _("Kartläggning"), name, self.mapping_pdf_bytes())

@@ -31,11 +31,11 @@ from finsam_desktop.ui.pages.case.common import (
     fit_columns,
     my_staff_id,
     option_items,
-    save_pdf,
     staff_items,
     to_date,
     today,
 )
+from finsam_desktop.ui.pages.case.printout import present_pdf
 
 USER = Qt.ItemDataRole.UserRole
 
@@ -378,4 +378,4 @@ class PlanTab(QWidget):
         name = _("action-plan-{name}-v{n}.pdf").format(
             name=self.screen.case.person_name, n=revision.number
         )
-        save_pdf(self, name.replace(" ", "-"), self.plan_pdf_bytes())
+        present_pdf(self, _("Action plan"), name, self.plan_pdf_bytes())
