@@ -72,7 +72,11 @@ def run_summary(args: argparse.Namespace) -> int:
     from finsam_desktop.domain.errors import ValidationError
     from finsam_desktop.reports import lots_tables, tabular
     from finsam_desktop.services import organisation
-    from finsam_desktop.services.lots_summary import lots_summary, municipality_named
+    from finsam_desktop.services.lots_summary import (
+        lots_summary,
+        municipality_named,
+        record_export,
+    )
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "text")
     if fmt not in FORMATS:
@@ -124,6 +128,12 @@ def run_summary(args: argparse.Namespace) -> int:
     else:
         _print_text(summary, heading)
     if args.out:
+        db = _open(args)
+        try:
+            with db.session() as session:
+                record_export(session, fmt)
+        finally:
+            db.close()
         print(_("Written: {path}").format(path=args.out))
     return 0
 

@@ -103,7 +103,7 @@ def _breakdown_flowables(b, st) -> list:
     label_w = WIDTH * (0.44 if has_extra else 0.52)
     widths = [label_w, 19 * mm, 19 * mm]
     if has_extra:
-        widths.append(26 * mm)
+        widths.append(32 * mm)
     widths.append(WIDTH - sum(widths))
     header = [Paragraph(escape(t.columns[0]), st["cellb"]), t.columns[1], t.columns[2]]
     if has_extra:

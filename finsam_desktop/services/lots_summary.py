@@ -34,7 +34,7 @@ from finsam_desktop.domain.lots import (
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.lots import satisfaction_goal
 
 C = LotsCaseRow
@@ -344,6 +344,12 @@ def lots_summary(
         survey=survey,
         breakdowns=tuple(breakdowns),
     )
+
+
+def record_export(session: Session, fmt: str) -> None:
+    """Note in the log that the lots summary was printed or exported (no personal data)."""
+    require(session, Permission.STATISTICS)
+    log_output(session, f"lots-summary-{fmt}")
 
 
 def municipality_named(session: Session, name: str) -> int:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.lots import LotsSummary
 from finsam_desktop.i18n import _, format_number
 from finsam_desktop.services import lots, organisation
-from finsam_desktop.services.lots_summary import lots_summary, year_period
+from finsam_desktop.services.lots_summary import lots_summary, record_export, year_period
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import choice
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
@@ -223,6 +223,7 @@ class SummaryTab(QWidget):
                 )
             else:
                 tabular.write_json(path, lots_tables.summary_json(s, federation))
+            self.ctx.runner.run(record_export, fmt)
         except OSError:
             QMessageBox.warning(
                 self,
