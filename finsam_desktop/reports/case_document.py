@@ -76,8 +76,9 @@ def signature_lines(signers: list[tuple[str, str]]) -> Flowable:
     """Lines to sign on: (role, name) pairs side by side, with place and date."""
     width = WIDTH / len(signers)
     line = "_" * 34
+    place_and_date = _("Place and date")
     cells = [
-        text(f"{_('Place and date')}\n\n{line}\n\n\n{line}\n{name}\n{role}", BODY)
+        text(f"{place_and_date}\n\n{line}\n\n\n{line}\n{name}\n{role}", BODY)
         for role, name in signers
     ]
     table = Table([cells], colWidths=[width] * len(signers), hAlign="LEFT")

@@ -29,7 +29,7 @@ def closing_letter(data: ClosingLetterData) -> Letter:
             end=format_date(closing.closed_on),
         ),
         _("Exit route") + ": " + route,
-        _("Summary") + "\n" + closing.summary,
+        _("Summary of the participation") + "\n" + closing.summary,
     ]
     if closing.recommendations.strip():
         paragraphs.append(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSplitter,
     QTreeWidget,
@@ -89,8 +90,10 @@ class OverviewPage(QWidget):
         load_box = QGroupBox(_("Caseload per coordinator"))
         ll = QVBoxLayout(load_box)
         self.caseload = QTreeWidget()
-        self.caseload.setHeaderLabels([_("Coordinator"), _("Insats"), _("Open"), _("Cap")])
+        self.caseload.setHeaderLabels([_("Coordinator"), _("Insats"), _("Enrolled now"), _("Cap")])
         self.caseload.setRootIsDecorated(False)
+        self.caseload.header().setStretchLastSection(False)
+        self.caseload.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         ll.addWidget(self.caseload)
         rl.addWidget(load_box, 1)
         split.addWidget(right)
@@ -210,7 +213,7 @@ class OverviewPage(QWidget):
                 for column in range(4):
                     item.setForeground(column, OVER_CAP)
             self.caseload.addTopLevelItem(item)
-        for column in range(3):
+        for column in (0, 2, 3):
             self.caseload.resizeColumnToContents(column)
 
     # --- opening ---
