@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.referrals import Decision, DecisionInput, InfoMeeting
-from finsam_desktop.services import letters, persons, referrals
+from finsam_desktop.services import info_meetings, letter_templates, letters, persons, referrals
 from tests.services import test_referrals as base
 
 TODAY = base.TODAY
@@ -29,7 +29,7 @@ def text_of(pdf: bytes) -> list[str]:
 
 def book(db, org, protected=False, municipality="Björkhälla"):
     with db.session() as s:
-        place = referrals.proposed_place(s, org["insats"].id, org["m"][municipality])
+        place = info_meetings.proposed_place(s, org["insats"].id, org["m"][municipality])
         rem = remittent(org)
         rem.address = "Arbetsförmedlingen Björkhälla\nBox 7\n999 41 Björkhälla"
         meeting = InfoMeeting(
@@ -44,7 +44,7 @@ def book(db, org, protected=False, municipality="Björkhälla"):
             place.address,
             rem,
         )
-        return referrals.save_meeting(
+        return info_meetings.save_meeting(
             s,
             meeting,
             number(date(2002, 2, 2)),
@@ -130,29 +130,31 @@ def test_sent_letter_reopens_byte_for_byte(demo_db, org):
         assert letters.sent_letter_pdf(s, sent.id) == pdf
         listed = letters.sent_letters(s, person_id=meeting.person_id)
     assert [x.id for x in listed] == [sent.id]
-    assert listed[0].kind == letters.KALLELSE and listed[0].sent_by
+    assert listed[0].kind == letter_templates.KALLELSE and listed[0].sent_by
 
 
 def test_edited_template_is_used_and_unknown_placeholders_refused(demo_db, org):
     with demo_db.session() as s:
-        template = letters.get_template(s, letters.KALLELSE)
+        template = letter_templates.get_template(s, letter_templates.KALLELSE)
         assert template.is_default
         template.body = "Hej {fornamn}, välkommen {datum} kl. {tid} till {plats}."
-        letters.save_template(s, template)
-        bad = letters.get_template(s, letters.KALLELSE)
+        letter_templates.save_template(s, template)
+        bad = letter_templates.get_template(s, letter_templates.KALLELSE)
         bad.body = "Hej {förnamn}"
         with pytest.raises(ValidationError) as err:
-            letters.save_template(s, bad)
+            letter_templates.save_template(s, bad)
         assert "{förnamn}" in err.value.problems["body"]
     meeting = book(demo_db, org)
     with demo_db.reading() as s:
         text = text_of(letters.render(letters.compose_kallelse(s, meeting.id, TODAY)))[0]
     assert "Hej Åsa, välkommen 2026-12-03 kl. 10:00 till Arbetsförmedlingen Björkhälla" in text
     with demo_db.session() as s:
-        assert letters.reset_template(s, letters.KALLELSE).is_default
+        assert letter_templates.reset_template(s, letter_templates.KALLELSE).is_default
 
 
 def test_template_preview_renders(demo_db):
     with demo_db.reading() as s:
-        pdf = letters.preview_template(s, letters.get_template(s, letters.REMISSVAR_ACCEPTED))
+        pdf = letters.preview_template(
+            s, letter_templates.get_template(s, letter_templates.REMISSVAR_ACCEPTED)
+        )
     assert "R2026-00012" in text_of(pdf)[0]

@@ -19,7 +19,7 @@ from finsam_desktop.domain.referrals import (
     ReferralStatus,
     Remittent,
 )
-from finsam_desktop.services import organisation, referrals
+from finsam_desktop.services import info_meetings, organisation, referrals
 from finsam_desktop.services.demo import fake_personnummer
 
 TODAY = date(2026, 11, 22)
@@ -81,7 +81,7 @@ def register(db, org, pnr=None, **kw) -> Referral:
 
 def test_meeting_gets_place_from_home_municipality_and_needs_two_staff(demo_db, org):
     with demo_db.session() as s:
-        place = referrals.proposed_place(s, org["insats"].id, org["m"]["Björkhälla"])
+        place = info_meetings.proposed_place(s, org["insats"].id, org["m"]["Björkhälla"])
         assert place.name == "Arbetsförmedlingen Björkhälla"
         meeting = InfoMeeting(
             None,
@@ -96,18 +96,20 @@ def test_meeting_gets_place_from_home_municipality_and_needs_two_staff(demo_db, 
             remittent(org),
         )
         with pytest.raises(ValidationError) as err:
-            referrals.save_meeting(
+            info_meetings.save_meeting(
                 s, meeting, number(date(2000, 1, 2)), new_person(org["m"]["Björkhälla"]), TODAY
             )
         assert set(err.value.problems) == {"staff2_id"}
         meeting.staff2_id = org["staff"][1].id
-        saved = referrals.save_meeting(
+        saved = info_meetings.save_meeting(
             s, meeting, number(date(2000, 1, 2)), new_person(org["m"]["Björkhälla"]), TODAY
         )
     assert saved.meeting_time == "09:30"
     assert saved.place_address.city == "Björkhälla"
     with demo_db.session() as s:
-        done = referrals.record_meeting_outcome(s, saved.id, MeetingOutcome.THINKING, saved.version)
+        done = info_meetings.record_meeting_outcome(
+            s, saved.id, MeetingOutcome.THINKING, saved.version
+        )
     assert done.outcome is MeetingOutcome.THINKING
 
 

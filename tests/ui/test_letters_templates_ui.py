@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from finsam_desktop.services import letters
+from finsam_desktop.services import letter_templates
 from finsam_desktop.ui.pages.referrals.templates import LetterTemplatesTab
 
 
@@ -12,7 +12,7 @@ def test_edit_preview_and_restore_a_template(ctx, qtbot, monkeypatch):
     tab = LetterTemplatesTab(ctx)
     qtbot.addWidget(tab)
     tab.show()
-    assert tab.template.kind == letters.KALLELSE and tab.template.is_default
+    assert tab.template.kind == letter_templates.KALLELSE and tab.template.is_default
     assert "{fornamn}" in tab.body.toPlainText()
     tab.body.setPlainText("Hej {förnamn}!")
     assert not tab.save()
@@ -24,10 +24,12 @@ def test_edit_preview_and_restore_a_template(ctx, qtbot, monkeypatch):
     preview = tab.preview()
     assert len(preview.preview.pages) == 1
     with ctx.db.reading() as s:
-        assert letters.get_template(s, letters.KALLELSE).body.startswith("Hej {fornamn}!")
+        assert letter_templates.get_template(s, letter_templates.KALLELSE).body.startswith(
+            "Hej {fornamn}!"
+        )
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     tab.reset()
     assert tab.template.is_default
     tab.kinds.setCurrentRow(2)
-    assert tab.template.kind == letters.REMISSVAR_REJECTED
+    assert tab.template.kind == letter_templates.REMISSVAR_REJECTED
     assert "{motivering}" in tab.body.toPlainText()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from finsam_desktop.domain.referrals import Decision, ReferralStatus
-from finsam_desktop.services import letters, organisation, referrals
+from finsam_desktop.services import letter_templates, letters, organisation, referrals
 from finsam_desktop.services.referral_list import STATUS_OPEN
 from finsam_desktop.ui.forms import set_choice
 from finsam_desktop.ui.pages.referrals import ReferralsPage
@@ -118,7 +118,7 @@ def test_meeting_kallelse_referral_decision_remissvar_enrolment(
     booked = meeting.meeting
     with ctx.db.reading() as s:
         assert [x.kind for x in letters.sent_letters(s, person_id=booked.person_id)] == [
-            letters.KALLELSE
+            letter_templates.KALLELSE
         ]
     meeting.accept()
 

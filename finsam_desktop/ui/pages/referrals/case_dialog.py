@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import letters, referrals
+from finsam_desktop.services import letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.decision_dialog import checklist_html
@@ -217,7 +217,7 @@ class ReferralCaseDialog(QDialog):
         self.letter_list.clear()
         for sent in c.letters:
             item = QListWidgetItem(
-                f"{sent.sent_at:%Y-%m-%d %H:%M} · {letters.kind_label(sent.kind)} · "
+                f"{sent.sent_at:%Y-%m-%d %H:%M} · {letter_templates.kind_label(sent.kind)} · "
                 f"{sent.recipient} · {sent.sent_by}"
             )
             item.setData(Qt.ItemDataRole.UserRole, sent.id)

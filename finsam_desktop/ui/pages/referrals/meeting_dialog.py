@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome
 from finsam_desktop.i18n import _
-from finsam_desktop.services import letters, organisation, persons, referrals
+from finsam_desktop.services import info_meetings, letters, organisation, persons
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
@@ -130,7 +130,7 @@ class MeetingDialog(FormDialog):
         if insats_id is None:
             return
         place = self.ctx.runner.read(
-            referrals.proposed_place, insats_id, self.person.municipality_id()
+            info_meetings.proposed_place, insats_id, self.person.municipality_id()
         )
         if place is None:
             if force:
@@ -167,7 +167,7 @@ class MeetingDialog(FormDialog):
 
     def save(self) -> InfoMeeting:
         saved = self.ctx.runner.run(
-            referrals.save_meeting,
+            info_meetings.save_meeting,
             self.build(),
             self.person.pnr.text(),
             self.person.new_person(),

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QVBoxLayout, QWidge
 
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _
-from finsam_desktop.services import organisation, referrals
+from finsam_desktop.services import info_meetings, organisation
 from finsam_desktop.services.referral_list import (
     DUE_FILTERS,
     STATUS_OPEN,
@@ -137,7 +137,7 @@ class ReferralsPage(QWidget):
 
         from finsam_desktop.ui.pages.referrals.meeting_dialog import MeetingDialog
 
-        meeting = self.ctx.runner.read(referrals.get_meeting, meeting_id)
+        meeting = self.ctx.runner.read(info_meetings.get_meeting, meeting_id)
         dialog = MeetingDialog(self.ctx, meeting, self)
         register = QPushButton(_("Register the referral…"))
         register.clicked.connect(lambda: self._referral_from(dialog, meeting))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
-from finsam_desktop.services import drafts, organisation, persons, referrals
+from finsam_desktop.services import drafts, info_meetings, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, set_choice
 from finsam_desktop.ui.operations import OperationFailed
@@ -161,7 +161,7 @@ class ReferralDialog(FormDialog):
         self.meeting.addItem(_("(none)"), None)
         if person_id is None:
             return
-        for m in self.ctx.runner.read(referrals.meetings_for_person, person_id):
+        for m in self.ctx.runner.read(info_meetings.meetings_for_person, person_id):
             self.meeting.addItem(
                 f"{format_date(m.meeting_date)} {m.meeting_time} {m.place_name}", m.id
             )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _
-from finsam_desktop.services import letters
+from finsam_desktop.services import letter_templates, letters
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FieldForm, confirm_discard, line
 from finsam_desktop.ui.operations import OperationFailed
@@ -28,13 +28,13 @@ class LetterTemplatesTab(QWidget):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        self.template: letters.Template | None = None
+        self.template: letter_templates.Template | None = None
         self.preview_dialog = None
         layout = QHBoxLayout(self)
         self.kinds = QListWidget()
         self.kinds.setMaximumWidth(300)
-        for kind in letters.KINDS:
-            item = QListWidgetItem(letters.kind_label(kind))
+        for kind in letter_templates.KINDS:
+            item = QListWidgetItem(letter_templates.kind_label(kind))
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.kinds.addItem(item)
         layout.addWidget(self.kinds)
@@ -53,7 +53,7 @@ class LetterTemplatesTab(QWidget):
             + "</b><br>"
             + "<br>".join(
                 f"<code>{{{name}}}</code> – {_(meaning)}"
-                for name, meaning in letters.PLACEHOLDERS.items()
+                for name, meaning in letter_templates.PLACEHOLDERS.items()
             )
         )
         self.placeholders = QLabel(help_text)
@@ -78,18 +78,18 @@ class LetterTemplatesTab(QWidget):
         self.kinds.setCurrentRow(0)
 
     def _switch(self, row: int) -> None:
-        kind = letters.KINDS[row]
+        kind = letter_templates.KINDS[row]
         if self.template is not None and kind == self.template.kind:
             return
         if self.form.dirty and not confirm_discard(self):
             self.kinds.blockSignals(True)
-            self.kinds.setCurrentRow(letters.KINDS.index(self.template.kind))
+            self.kinds.setCurrentRow(letter_templates.KINDS.index(self.template.kind))
             self.kinds.blockSignals(False)
             return
         self.load(kind)
 
     def load(self, kind: str) -> None:
-        self.template = self.ctx.runner.read(letters.get_template, kind)
+        self.template = self.ctx.runner.read(letter_templates.get_template, kind)
         self.subject.setText(self.template.subject)
         self.body.setPlainText(self.template.body)
         self.form.clear_problems()
@@ -103,15 +103,15 @@ class LetterTemplatesTab(QWidget):
             else _("The team's own text.")
         )
 
-    def current(self) -> letters.Template:
-        return letters.Template(
+    def current(self) -> letter_templates.Template:
+        return letter_templates.Template(
             self.template.kind, self.subject.text(), self.body.toPlainText(), self.template.version
         )
 
     def save(self) -> bool:
         try:
             self.template = self.ctx.runner.run(
-                letters.save_template, self.current(), changes={"letter_template"}
+                letter_templates.save_template, self.current(), changes={"letter_template"}
             )
         except OperationFailed as exc:
             self.form.show_problems(exc.message, exc.problems)
@@ -131,7 +131,7 @@ class LetterTemplatesTab(QWidget):
             return
         try:
             self.ctx.runner.run(
-                letters.reset_template, self.template.kind, changes={"letter_template"}
+                letter_templates.reset_template, self.template.kind, changes={"letter_template"}
             )
         except OperationFailed as exc:
             self.form.show_problems(exc.message, exc.problems)
@@ -146,7 +146,7 @@ class LetterTemplatesTab(QWidget):
         problems = {
             key: problem
             for key, text in (("subject", self.subject.text()), ("body", self.body.toPlainText()))
-            if (problem := letters.template_problems(text))
+            if (problem := letter_templates.template_problems(text))
         }
         if problems:
             self.form.show_problems(_("Check the marked fields."), problems)
