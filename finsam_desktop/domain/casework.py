@@ -350,6 +350,8 @@ class CaseOverview:
 
 
 class TimelineKind(enum.StrEnum):
+    REFERRAL = "referral"
+    MEETING = "meeting"
     ENROLMENT = "enrolment"
     CONTACT = "contact"
     MAPPING = "mapping"
@@ -368,6 +370,8 @@ class TimelineKind(enum.StrEnum):
 
 
 _TIMELINE_LABELS = {
+    TimelineKind.REFERRAL: N_("Referral"),
+    TimelineKind.MEETING: N_("Information meeting"),
     TimelineKind.ENROLMENT: N_("Enrolment"),
     TimelineKind.CONTACT: N_("Contact"),
     TimelineKind.MAPPING: N_("Mapping conversation"),

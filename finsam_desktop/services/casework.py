@@ -25,7 +25,12 @@ from finsam_desktop.db.casework_models import (
 )
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow, PartyRow, PersonRow, StaffRow
-from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow, SentLetterRow
+from finsam_desktop.db.referral_models import (
+    InfoMeetingRow,
+    ParticipationRow,
+    ReferralRow,
+    SentLetterRow,
+)
 from finsam_desktop.domain.casework import (
     CaseOverview,
     CaseStatus,
@@ -314,6 +319,32 @@ def timeline(session: Session, participation_id: int) -> list[TimelineEntry]:
     p = participation_row(session, participation_id)
     names = dict(session.execute(select(StaffRow.id, StaffRow.name)).all())
     out = [TimelineEntry(p.enrolled_on, TimelineKind.ENROLMENT, _("Enrolled in the insats."))]
+    referral = session.get(ReferralRow, p.referral_id) if p.referral_id else None
+    if referral is not None:
+        out.append(
+            TimelineEntry(
+                referral.arrived_on,
+                TimelineKind.REFERRAL,
+                _("Referral {number} arrived.").format(number=referral.case_number),
+            )
+        )
+        meeting = (
+            session.get(InfoMeetingRow, referral.info_meeting_id)
+            if referral.info_meeting_id
+            else None
+        )
+        if meeting is not None:
+            who = ", ".join(
+                n for n in (names.get(meeting.staff1_id), names.get(meeting.staff2_id)) if n
+            )
+            out.append(
+                TimelineEntry(
+                    meeting.meeting_date,
+                    TimelineKind.MEETING,
+                    _("Information meeting at {place}.").format(place=meeting.place_name or "–"),
+                    who,
+                )
+            )
     for c in list_contacts(session, participation_id):
         with_whom = ", ".join(x.label for x in c.counterparts)
         head = c.kind.label + (f" ({with_whom})" if with_whom else "")

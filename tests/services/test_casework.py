@@ -359,6 +359,7 @@ def test_close_with_summary_then_reopen_only_with_reason(demo_db, case):
     reopened = next(e for e in events if e.kind is TimelineKind.REOPENED)
     assert "provanställningen" in reopened.text
     assert any(e.kind is TimelineKind.LETTER for e in events)
+    assert any(e.kind is TimelineKind.REFERRAL and "R-2026-0003" in e.text for e in events)
 
 
 def test_reminders_on_a_fixed_calendar(demo_db, case):
