@@ -65,7 +65,14 @@ class LotsCategoryRow(Versioned, Base):
 class LotsCaseRow(Versioned, Base):
     __tablename__ = "lots_case"
     __mapper_args__ = {"version_id_col": Versioned.version}
-    __table_args__ = (Index("ix_lots_case_municipality_received", "municipality_id", "received"),)
+    __table_args__ = (
+        Index("ix_lots_case_municipality_received", "municipality_id", "received"),
+        Index("ix_lots_case_summary", *SUMMARY_COLUMNS),
+        # How many lotsärenden use a category (the lists show it; delete refuses it).
+        Index("ix_lots_case_question_id", "question_id"),
+        Index("ix_lots_case_action_id", "action_id"),
+        Index("ix_lots_case_outcome_id", "outcome_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     received: Mapped[date] = mapped_column(Date)
