@@ -473,3 +473,22 @@ def caseload(session: Session) -> list[tuple[str, str, int, int]]:
         .order_by(func.count(p.id).desc(), StaffRow.name_key)
     )
     return [tuple(r) for r in session.execute(stmt)]
+
+
+# --- who looked at and printed what -------------------------------------------------------
+
+
+def record_case_opened(session: Session, participation_id: int) -> None:
+    """The case screen was opened: logged once per opening, without any case text."""
+    from finsam_desktop.services.access import log_view
+
+    require(session, Permission.CASEWORK)
+    log_view(session, participation_row(session, participation_id).person_id, "case")
+
+
+def record_printout(session: Session, participation_id: int, kind: str) -> None:
+    """A case document was printed or saved (``kind``: "mapping", "plan", ...)."""
+    from finsam_desktop.services.access import log_output
+
+    require(session, Permission.CASEWORK)
+    log_output(session, kind, participation_row(session, participation_id).person_id)

@@ -33,6 +33,7 @@ from finsam_desktop.services.casework import (
     case_file,
     get_case,
     participation_row,
+    record_printout,
     require_open,
 )
 from finsam_desktop.services.plans import current_plan, list_study_support, list_work_training
@@ -323,4 +324,5 @@ def record_letter(
     )
     session.add(row)
     session.flush()
+    record_printout(session, participation_id, CLOSING_LETTER_KIND)
     return row.id

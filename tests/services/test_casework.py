@@ -419,3 +419,23 @@ def test_configurable_lists_add_sub_routes_and_retire(demo_db, case):
     with demo_db.reading() as s:
         every = case_options.list_options(s, OptionList.EXIT_ROUTE, include_retired=True)
     assert new.id in {o.id for o in every}
+
+
+def test_opening_and_printing_are_logged_without_case_text(demo_db, case):
+    from sqlalchemy import select
+
+    # The access log belongs to the security capability; without it there is nothing to read.
+    security = pytest.importorskip("finsam_desktop.db.security_models")
+    AuditLogRow = security.AuditRow  # noqa: N806
+
+    with demo_db.session() as s:
+        casework.record_case_opened(s, case["participation"])
+        casework.record_printout(s, case["participation"], "plan")
+    with demo_db.reading() as s:
+        rows = s.execute(
+            select(AuditLogRow.action, AuditLogRow.person_id, AuditLogRow.what).where(
+                AuditLogRow.action.in_(("view", "output"))
+            )
+        ).all()
+    assert ("view", case["person"], "case") in rows
+    assert ("output", case["person"], "plan") in rows

@@ -66,6 +66,7 @@ class CaseWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         self._build_tabs()
         ctx.runner.changed.connect(self._on_changed)
+        ctx.runner.run(casework.record_case_opened, participation_id)
         self.refresh()
 
     def _build_tabs(self) -> None:

@@ -36,7 +36,7 @@ from finsam_desktop.domain.mapping import (
     MappingSession as Conversation,
 )
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import case_options, mapping
+from finsam_desktop.services import case_options, casework, mapping
 from finsam_desktop.ui.forms import (
     ERROR_STYLE,
     FormDialog,
@@ -332,4 +332,7 @@ class MappingTab(QWidget):
         if self._dirty and not self.save_answers():
             return
         name = _("kartlaggning-{name}.pdf").format(name=self.screen.case.person_name)
-        present_pdf(self, _("Kartläggning"), name, self.mapping_pdf_bytes())
+        if present_pdf(self, _("Kartläggning"), name, self.mapping_pdf_bytes()):
+            self.screen.ctx.runner.run(
+                casework.record_printout, self.screen.participation_id, "mapping"
+            )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.plans import Goal, GoalStatus, PlannedInsats, PlanRevision
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import plans
+from finsam_desktop.services import casework, plans
 from finsam_desktop.ui.forms import FormDialog, banner, choice, date_edit
 from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
@@ -378,4 +378,7 @@ class PlanTab(QWidget):
         name = _("action-plan-{name}-v{n}.pdf").format(
             name=self.screen.case.person_name, n=revision.number
         )
-        present_pdf(self, _("Action plan"), name, self.plan_pdf_bytes())
+        if present_pdf(self, _("Action plan"), name, self.plan_pdf_bytes()):
+            self.screen.ctx.runner.run(
+                casework.record_printout, self.screen.participation_id, "plan"
+            )
