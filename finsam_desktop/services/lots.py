@@ -325,6 +325,22 @@ def delete_case(session: Session, case_id: int) -> None:
     session.flush()
 
 
+def recent_officers(session: Session, cases: int = 2000) -> list[str]:
+    """Officer codes of the latest lotsärenden, for completion as one types: the same
+    code spelt the same way keeps 'distinct officers' honest. Reads by primary key."""
+    require(session, Permission.CASEWORK)
+    recent = (
+        select(LotsCaseRow.officer, LotsCaseRow.officer_key)
+        .where(LotsCaseRow.officer_key != "")
+        .order_by(LotsCaseRow.id.desc())
+        .limit(cases)
+    )
+    seen: dict[str, str] = {}
+    for officer, key in session.execute(recent):
+        seen.setdefault(key, officer)
+    return sorted(seen.values(), key=swedish_key)
+
+
 def case_years(session: Session) -> list[int]:
     """Years that have lotsärenden, newest first (for the year filters)."""
     first = session.scalar(select(func.min(LotsCaseRow.received)))

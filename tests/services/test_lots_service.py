@@ -197,3 +197,11 @@ def test_an_old_version_cannot_overwrite_a_newer_one(db, ids):
 
     with db.session() as s, pytest.raises(ConcurrentChange):
         lots.save_case(s, second)
+
+
+def test_recent_officers_are_offered_once_each(db, ids):
+    register(db, 2, case(ids, "Tierp", date(2016, 5, 1), officer="AF-7"))
+    register(db, 1, case(ids, "Tierp", date(2016, 5, 2), officer="af-7 "))
+    register(db, 1, case(ids, "Tierp", date(2016, 5, 3), officer="Öberg FK"))
+    with db.reading() as s:
+        assert lots.recent_officers(s) == ["af-7", "Öberg FK"]

@@ -112,3 +112,14 @@ def test_categories_can_be_retired_but_not_deleted_when_used(ctx, qtbot):
     tab.goal.setValue(80)
     tab.save_goal.click()
     assert ctx.runner.read(lots.satisfaction_goal) == 80
+
+
+def test_the_officer_field_completes_known_codes(ctx, qtbot):
+    page = LotsPage(ctx)
+    qtbot.addWidget(page)
+    dialog = page.cases.new()
+    qtbot.addWidget(dialog)
+    model = dialog.officer.completer().model()
+    codes = [model.index(i, 0).data() for i in range(model.rowCount())]
+    assert codes and all("-" in c for c in codes)
+    dialog.reject()

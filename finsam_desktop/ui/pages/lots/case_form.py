@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QDialogButtonBox, QPushButton
 
 from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCase, looks_like_personnummer
 from finsam_desktop.domain.persons import Gender
@@ -68,6 +68,10 @@ class LotsCaseDialog(FormDialog):
         )
         self.officer = self.add_field("officer", _("Officer (code or name)"), line(c.officer, 100))
         self.officer.setPlaceholderText(_("e.g. AF-07: the handläggare or vårdgivare"))
+        completer = QCompleter(ctx.runner.read(lots.recent_officers), self.officer)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.officer.setCompleter(completer)
         self.gender = self.add_field(
             "gender", _("Gender"), choice([(g.label, g) for g in Gender], c.gender)
         )
