@@ -51,8 +51,9 @@ class ListPanel(QWidget):
         self._search_timer.timeout.connect(lambda: self.model.set_search(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         bar.addWidget(self.search, 1)
+        # Filters get a row of their own under the search field, so that a list with
+        # many of them still fits a 1280-pixel screen.
         self.filters = QHBoxLayout()
-        bar.addLayout(self.filters)
         if on_new is not None:
             self.new_button = QPushButton(new_text or _("New…"))
             self.new_button.clicked.connect(on_new)
@@ -62,6 +63,7 @@ class ListPanel(QWidget):
             self.open_button.clicked.connect(self.open_current)
             bar.addWidget(self.open_button)
         layout.addLayout(bar)
+        layout.addLayout(self.filters)
 
         self.view = QTableView()
         self.view.setModel(self.model)
