@@ -63,6 +63,49 @@ def open_or_explain(path: Path, demo: bool, participants: int):
     return None
 
 
+def create_demo_or_explain(path: Path, participants: int) -> bool:
+    """A new encrypted demo database with the demo accounts; False after telling why not."""
+    from finsam_desktop.services import signin
+    from finsam_desktop.ui.login import BusyCursor
+
+    try:
+        with BusyCursor():
+            signin.create_demo_database(path, participants=participants)
+    except OSError as exc:
+        log.error("cannot create the demo database: %s", type(exc).__name__)
+        QMessageBox.critical(
+            None,
+            APP_NAME,
+            _(
+                "The database {path} could not be opened: the folder is missing or read-only."
+            ).format(path=path),
+        )
+        return False
+    return True
+
+
+def add_security_actions(window, ctx, lock) -> None:
+    """Lock now, change password, and who is signed in, on the main window."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QLabel
+
+    from finsam_desktop.ui.login import ChangePasswordDialog
+
+    lock_action = QAction(_("&Lock now"), window)
+    lock_action.setShortcut(QKeySequence("Ctrl+L"))
+    lock_action.triggered.connect(lock.lock)
+    password_action = QAction(_("Change &password…"), window)
+    password_action.triggered.connect(lambda: ChangePasswordDialog(ctx, parent=window).exec())
+    first = window.file_menu.actions()[0] if window.file_menu.actions() else None
+    window.file_menu.insertAction(first, lock_action)
+    window.file_menu.insertAction(first, password_action)
+    window.file_menu.insertSeparator(first)
+    user = ctx.runner.user
+    window.statusBar().addPermanentWidget(
+        QLabel(_("Logged in: {name} ({role})").format(name=user.display_name, role=user.role.label))
+    )
+
+
 def run(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
@@ -81,17 +124,37 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.paths import database_path
 
     path = database_path(args.db, demo=args.demo)
-    db = open_or_explain(path, args.demo, args.participants)
-    if db is None:
+    if args.demo and not path.exists() and not create_demo_or_explain(path, args.participants):
         return 1
 
+    # The first start creates the administrator (and encrypts the file); after that
+    # a login opens it. Without a signed-in user the program shows nothing.
+    from finsam_desktop.ui.login import ChangePasswordDialog, sign_in_or_quit
+
+    opened = sign_in_or_quit(path, demo=args.demo)
+    if opened is None:
+        return 0
+    db, user = opened
+
+    from PySide6.QtWidgets import QDialog
+
+    from finsam_desktop.services import accounts
     from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.lock import InactivityLock
     from finsam_desktop.ui.main_window import MainWindow
     from finsam_desktop.ui.operations import OperationRunner
 
     ctx = AppContext(db=db, runner=OperationRunner(db), settings=settings, demo=args.demo)
+    forced = ChangePasswordDialog(ctx, forced=True) if user.must_change_password else None
+    if forced is not None and forced.exec() != QDialog.DialogCode.Accepted:
+        db.close()
+        return 0
     window = MainWindow(ctx)
+    lock = InactivityLock(ctx, parent=window)
+    add_security_actions(window, ctx, lock)
     window.show()
     code = app.exec()
+    lock.stop()
+    ctx.runner.run(accounts.record_logout)
     db.close()
     return code

@@ -9,6 +9,7 @@ from finsam_desktop.db import (
     lots_models,  # noqa: F401
     models,  # noqa: F401
     referral_models,  # noqa: F401
+    security_models,  # noqa: F401
 )
 from finsam_desktop.db.models import Base
 

@@ -26,6 +26,7 @@ from finsam_desktop.domain.organisation import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import apply_version, require_text
 
@@ -49,6 +50,7 @@ def get_federation(session: Session) -> Federation:
 
 
 def save_federation(session: Session, federation: Federation) -> Federation:
+    require(session, Permission.ADMINISTER)
     require_text({"name": (federation.name, _("Enter the name of the förbund."))})
     row = session.get(FederationRow, 1)
     if row is None:
@@ -82,6 +84,7 @@ def list_municipalities(session: Session, include_retired: bool = False) -> list
 
 
 def save_municipality(session: Session, municipality: Municipality) -> Municipality:
+    require(session, Permission.ADMINISTER)
     name = municipality.name.strip()
     require_text({"name": (name, _("Enter the name of the municipality."))})
     _unique(session, MunicipalityRow, name, municipality.id, _("The municipality already exists."))
@@ -99,6 +102,7 @@ def list_parties(session: Session, include_retired: bool = False) -> list[Party]
 
 
 def save_party(session: Session, party: Party) -> Party:
+    require(session, Permission.ADMINISTER)
     name = party.name.strip()
     require_text({"name": (name, _("Enter the name of the party."))})
     _unique(session, PartyRow, name, party.id, _("A party with that name already exists."))
@@ -150,6 +154,7 @@ def get_staff(session: Session, staff_id: int) -> Staff:
 
 
 def save_staff(session: Session, staff: Staff) -> Staff:
+    require(session, Permission.ADMINISTER)
     name = staff.name.strip()
     problems = {}
     if not name:
@@ -212,6 +217,7 @@ def get_insats(session: Session, insats_id: int) -> Insats:
 
 
 def save_insats(session: Session, insats: Insats) -> Insats:
+    require(session, Permission.ADMINISTER)
     name = insats.name.strip()
     problems = {}
     if not name:

@@ -17,6 +17,7 @@ from finsam_desktop.domain.personnummer import (
 from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import Permission, log_view, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import apply_version
 
@@ -42,14 +43,17 @@ def _person(row: PersonRow) -> Person:
 
 
 def get_person(session: Session, person_id: int) -> Person:
+    require(session, Permission.CASEWORK)
     row = session.get(PersonRow, person_id)
     if row is None:
         raise NotFound(person_id)
+    log_view(session, person_id, "person")
     return _person(row)
 
 
 def find_by_personnummer(session: Session, text: str) -> Person | None:
     """The person with this number, or None; raises InvalidPersonnummer for a bad number."""
+    require(session, Permission.CASEWORK)
     number = parse_personnummer(text)
     row = session.scalar(select(PersonRow).where(PersonRow.personnummer == number.digits))
     return _person(row) if row else None
@@ -57,6 +61,7 @@ def find_by_personnummer(session: Session, text: str) -> Person | None:
 
 def save_person(session: Session, person: Person, personnummer_text: str | None = None) -> Person:
     """Create or update a person. ``personnummer_text`` is what the user typed, if anything."""
+    require(session, Permission.CASEWORK)
     problems: dict[str, str] = {}
     number = person.personnummer
     if personnummer_text is not None:
@@ -106,6 +111,7 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
 
 def person_list(db: Database) -> ListQuery:
     """Every person, searchable by name or personnummer as the user types."""
+    require(db, Permission.CASEWORK)
     p, m = PersonRow, MunicipalityRow
 
     def search(text: str):

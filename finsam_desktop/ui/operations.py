@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
+from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.records import ConcurrentChange
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ class OperationRunner(QObject):
         super().__init__(parent)
         self.db = db
 
+    @property
+    def user(self):
+        """The signed-in account (``services.access.User``). Every session the runner
+        (and every list query on the same database) opens carries it in
+        ``session.info["user"]``, so the services enforce its role."""
+        return self.db.user
+
+    @user.setter
+    def user(self, value) -> None:
+        self.db.user = value
+
     def run(
         self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
     ) -> T:
@@ -69,6 +81,8 @@ class OperationRunner(QObject):
             raise OperationFailed(_("Check the marked fields."), exc.problems) from None
         except (ConcurrentChange, StaleDataError):
             raise OperationFailed(str(ConcurrentChange())) from None
+        except AccessDenied as exc:
+            raise OperationFailed(str(exc)) from None
         except (OperationalError, DBAPIError, sqlite3.Error, OSError) as exc:
             # Only the kind of error is logged: the statement may hold personal data.
             log.error("database write failed: %s", type(getattr(exc, "orig", exc)).__name__)

@@ -1,0 +1,456 @@
+"""Accounts: the first administrator, signing in, passwords, roles, deactivation.
+
+Passwords are hashed with argon2id (argon2-cffi's PasswordHasher, its default
+parameters). After five failed attempts in a row an account waits before it may try
+again, 30 s doubling each further failure up to 15 minutes (``db.keys.wait_seconds``).
+
+When the database is encrypted the database key is wrapped per account in the
+sidecar (``db/keys.py``): a new account, a changed or reset password rewraps it and a
+deactivated account loses its wrap, all in the same call as the database change. A
+login on an encrypted file is proven by unwrapping the key (``KeyFile.unlock``, whose
+failure counter lives in the sidecar because the database is not open yet); the
+database is then opened and ``signed_in`` records the login. On a plain file
+``sign_in`` checks the password hash and keeps the counter in the ``users`` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db.engine import Database
+from finsam_desktop.db.keys import wait_seconds
+from finsam_desktop.db.security_models import UserRow
+from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.sorting import swedish_key
+from finsam_desktop.i18n import N_, _
+from finsam_desktop.services import audit
+from finsam_desktop.services.access import Permission, Role, User, current_user, require
+from finsam_desktop.services.listing import Column, ListQuery, ListRow
+from finsam_desktop.services.records import apply_version
+
+MIN_PASSWORD_LENGTH = 10
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-åäö")
+_hasher = PasswordHasher()
+
+
+class LoginFailed(Exception):
+    def __init__(self):
+        super().__init__(_("Wrong username or password."))
+
+
+def waiting_message(seconds: int) -> str:
+    minutes, rest = divmod(max(1, seconds), 60)
+    if minutes:
+        return _("Too many failed attempts. Try again in {minutes} min {seconds} s.").format(
+            minutes=minutes, seconds=rest
+        )
+    return _("Too many failed attempts. Try again in {seconds} s.").format(seconds=rest)
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        must_change_password=row.must_change_password,
+        active=row.active,
+        version=row.version,
+    )
+
+
+def _now() -> datetime:
+    return audit.utc_now()
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def password_problems(password: str, repeat: str, field: str = "password") -> dict[str, str]:
+    problems = {}
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems[field] = _("The password must have at least {n} characters.").format(
+            n=MIN_PASSWORD_LENGTH
+        )
+    elif password != repeat:
+        problems["repeat"] = _("The two passwords are not the same.")
+    return problems
+
+
+def normalise_username(text: str) -> str:
+    return text.strip().lower()
+
+
+def _username_problems(session: Session, username: str) -> dict[str, str]:
+    if not username:
+        return {"username": _("Enter a username.")}
+    if len(username) > 64 or not set(username) <= USERNAME_CHARS:
+        return {"username": _("Use only letters, digits, dot, dash and underscore (no spaces).")}
+    if username_taken(session, username):
+        return {"username": _("This username is already taken.")}
+    return {}
+
+
+def _wrap_key(session: Session, user_id: int, username: str, password: str) -> None:
+    """Rewrap the database key for this account when the database is encrypted."""
+    db = session.info.get("database")
+    if db is not None and db.key is not None and db.keyfile is not None:
+        db.keyfile.set_password(db.key, user_id, username, password)
+
+
+def _unwrap_key(session: Session, user_id: int) -> None:
+    db = session.info.get("database")
+    if db is not None and db.keyfile is not None:
+        db.keyfile.remove_user(user_id)
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        select(func.count(UserRow.id)).where(UserRow.active, UserRow.role == Role.ADMIN.value)
+    )
+
+
+def _get(session: Session, user_id: int) -> UserRow:
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFound(user_id)
+    return row
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def username_taken(session: Session, username: str) -> bool:
+    name = normalise_username(username)
+    return session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None
+
+
+def has_accounts(session: Session) -> bool:
+    return session.scalar(select(func.count(UserRow.id))) > 0
+
+
+def get_user(session: Session, user_id: int) -> User:
+    require(session, Permission.ADMINISTER)
+    return _user(_get(session, user_id))
+
+
+def list_users(session: Session) -> list[User]:
+    require(session, Permission.ADMINISTER)
+    return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.display_name_key))]
+
+
+def user_list(db: Database) -> ListQuery:
+    """The accounts screen's table."""
+    require(db, Permission.ADMINISTER)
+    u = UserRow
+
+    def row(r) -> ListRow:
+        if not r.active:
+            state = _("Deactivated")
+        elif r.wait_until is not None and r.wait_until > _now():
+            state = _("Waiting after failed logins")
+        elif r.must_change_password:
+            state = _("Must choose a new password")
+        else:
+            state = _("Active")
+        last = (
+            audit.local_time(r.last_login_at).strftime("%Y-%m-%d %H:%M") if r.last_login_at else ""
+        )
+        return ListRow(
+            r.id, (r.display_name, r.username, Role(r.role).label, state, last), muted=not r.active
+        )
+
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("display_name", N_("Name"), u.display_name_key),
+            Column("username", N_("Username"), u.username),
+            Column("role", N_("Role"), u.role),
+            Column("state", N_("State"), u.active),
+            Column("last_login", N_("Last login"), u.last_login_at),
+        ],
+        base=select(u.id, u.display_name, u.username, u.role, u.active, u.wait_until).add_columns(
+            u.must_change_password, u.last_login_at
+        ),
+        to_row=row,
+        id_column=u.id,
+        search=lambda text: (
+            u.display_name_key.like(f"%{swedish_key(text)}%")
+            | u.username.like(f"%{text.strip().lower()}%")
+        ),
+    )
+
+
+# --- creating and changing accounts ---------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    repeat: str,
+    temporary: bool = False,
+) -> User:
+    """A new account. The very first account needs no signed-in administrator (it is
+    created at first start) and is always an administrator. ``temporary``: the password
+    was given by the administrator; the person chooses his own at the first login."""
+    first = not has_accounts(session)
+    if not first:
+        require(session, Permission.ADMINISTER)
+    username = normalise_username(username)
+    problems = _username_problems(session, username)
+    if not display_name.strip():
+        problems["display_name"] = _("Enter the person's name.")
+    problems.update(password_problems(password, repeat))
+    if problems:
+        raise ValidationError(problems)
+    row = UserRow(
+        username=username,
+        display_name=display_name.strip(),
+        display_name_key=swedish_key(display_name.strip()),
+        role=(Role.ADMIN if first else Role(role)).value,
+        password_hash=_hasher.hash(password),
+        active=True,
+        must_change_password=temporary,
+        failed_attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    _wrap_key(session, row.id, row.username, password)
+    audit.record(
+        session,
+        audit.Action.ACCOUNT,
+        table="users",
+        record_id=row.id,
+        what="created",
+        user=current_user(session) or _user(row),
+    )
+    return _user(row)
+
+
+def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
+    require(session, Permission.ADMINISTER)
+    row = _get(session, user_id)
+    apply_version(row, version)
+    if (
+        row.role == Role.ADMIN.value
+        and role != Role.ADMIN
+        and row.active
+        and _active_admins(session) <= 1
+    ):
+        raise ValidationError.single(
+            "role", _("There must always be at least one active administrator.")
+        )
+    row.role = Role(role).value
+    session.flush()
+    return _user(row)
+
+
+def set_display_name(session: Session, user_id: int, display_name: str, version: int) -> User:
+    require(session, Permission.ADMINISTER)
+    if not display_name.strip():
+        raise ValidationError.single("display_name", _("Enter the person's name."))
+    row = _get(session, user_id)
+    apply_version(row, version)
+    row.display_name = display_name.strip()
+    row.display_name_key = swedish_key(row.display_name)
+    session.flush()
+    return _user(row)
+
+
+def deactivate(session: Session, user_id: int) -> User:
+    """The account can no longer sign in; its key wrap is removed. Kept in the table
+    because the access log names it."""
+    require(session, Permission.ADMINISTER)
+    row = _get(session, user_id)
+    me = current_user(session)
+    if me is not None and me.id == user_id:
+        raise ValidationError.single("user", _("You cannot deactivate your own account."))
+    if row.role == Role.ADMIN.value and row.active and _active_admins(session) <= 1:
+        raise ValidationError.single(
+            "user", _("There must always be at least one active administrator.")
+        )
+    row.active = False
+    session.flush()
+    _unwrap_key(session, row.id)
+    audit.record(session, audit.Action.ACCOUNT, table="users", record_id=row.id, what="deactivated")
+    return _user(row)
+
+
+def reset_password(session: Session, user_id: int, password: str, repeat: str) -> User:
+    """The administrator gives a temporary password (the account is reactivated if it
+    was deactivated); the user must choose a new one at the next login. Logged."""
+    require(session, Permission.ADMINISTER)
+    problems = password_problems(password, repeat)
+    if problems:
+        raise ValidationError(problems)
+    row = _get(session, user_id)
+    row.password_hash = _hasher.hash(password)
+    row.must_change_password = True
+    row.active = True
+    row.failed_attempts, row.wait_until = 0, None
+    session.flush()
+    _wrap_key(session, row.id, row.username, password)
+    audit.record(session, audit.Action.PASSWORD, table="users", record_id=row.id, what="reset")
+    return _user(row)
+
+
+def change_own_password(session: Session, current: str, password: str, repeat: str) -> User:
+    """The signed-in user chooses a new password (also after a reset)."""
+    me = current_user(session)
+    if me is None:
+        raise LoginFailed()
+    row = _get(session, me.id)
+    if not _matches(row, current):
+        raise ValidationError.single("current", _("The current password is wrong."))
+    problems = password_problems(password, repeat)
+    if not problems and password == current:
+        problems["password"] = _("Choose a password different from the current one.")
+    if problems:
+        raise ValidationError(problems)
+    row.password_hash = _hasher.hash(password)
+    row.must_change_password = False
+    session.flush()
+    _wrap_key(session, row.id, row.username, password)
+    audit.record(session, audit.Action.PASSWORD, table="users", record_id=row.id, what="changed")
+    return _user(row)
+
+
+def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
+    """After the recovery key opened the database: give an administrator a new password."""
+    row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
+    if row is None or row.role != Role.ADMIN.value:
+        raise ValidationError.single("username", _("There is no administrator with this username."))
+    problems = password_problems(password, repeat)
+    if problems:
+        raise ValidationError(problems)
+    row.password_hash = _hasher.hash(password)
+    row.must_change_password, row.active = False, True
+    row.failed_attempts, row.wait_until = 0, None
+    session.flush()
+    _wrap_key(session, row.id, row.username, password)
+    audit.record(
+        session,
+        audit.Action.RECOVERY,
+        table="users",
+        record_id=row.id,
+        what="password set with recovery key",
+        user=_user(row),
+    )
+    return _user(row)
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def _matches(row: UserRow, password: str) -> bool:
+    try:
+        return _hasher.verify(row.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of a password check. A failure is a result, not an exception, so
+    that the transaction recording it (counter and access log) is committed."""
+
+    user: User | None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def _check_password(session: Session, row: UserRow, password: str, failed_action: str) -> str:
+    """Verify with the waiting rule; counts a failure in the users table. Returns the
+    message for the user, or "" when the password is right."""
+    now = _now()
+    if row.wait_until is not None and row.wait_until > now:
+        return waiting_message(int((row.wait_until - now).total_seconds()) + 1)
+    if not _matches(row, password):
+        row.failed_attempts += 1
+        wait = wait_seconds(row.failed_attempts)
+        row.wait_until = now + timedelta(seconds=wait) if wait else None
+        session.flush()
+        audit.record(session, failed_action, table="users", record_id=row.id, user=_user(row))
+        return waiting_message(wait) if wait else str(LoginFailed())
+    if row.failed_attempts:
+        row.failed_attempts, row.wait_until = 0, None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    return ""
+
+
+def sign_in(session: Session, username: str, password: str) -> Attempt:
+    """Sign in on a plain database: the password hash is checked here."""
+    row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
+    if row is None or not row.active:
+        # The same work as a real check, so timing does not tell which names exist.
+        _hasher.hash(password)
+        audit.record(session, audit.Action.LOGIN_FAILED, what="unknown or inactive account")
+        return Attempt(None, str(LoginFailed()))
+    message = _check_password(session, row, password, audit.Action.LOGIN_FAILED)
+    if message:
+        return Attempt(None, message)
+    return Attempt(_record_login(session, row))
+
+
+def signed_in(session: Session, user_id: int, pending_failures=()) -> User:
+    """Record a login already proven by unwrapping the key (encrypted database), and
+    the failed logins the sidecar counted while the database was closed."""
+    for failure in pending_failures:
+        known = session.get(UserRow, failure.user_id) if failure.user_id else None
+        audit.record(
+            session,
+            audit.Action.LOGIN_FAILED,
+            table="users" if known else "",
+            record_id=known.id if known else None,
+            what="" if known else "unknown account",
+            user=_user(known) if known else None,
+            at=datetime.fromtimestamp(failure.at, UTC).replace(tzinfo=None, microsecond=0),
+        )
+    row = _get(session, user_id)
+    if not row.active:
+        raise LoginFailed()
+    row.failed_attempts, row.wait_until = 0, None
+    return _record_login(session, row)
+
+
+def _record_login(session: Session, row: UserRow) -> User:
+    row.last_login_at = _now()
+    session.flush()
+    user = _user(row)
+    audit.record(session, audit.Action.LOGIN, table="users", record_id=row.id, user=user)
+    return user
+
+
+def verify_for_unlock(session: Session, password: str) -> Attempt:
+    """The locked screen asks the signed-in user's password again."""
+    me = current_user(session)
+    row = _get(session, me.id) if me is not None else None
+    if row is None or not row.active:
+        return Attempt(None, str(LoginFailed()))
+    message = _check_password(session, row, password, audit.Action.UNLOCK_FAILED)
+    if message:
+        return Attempt(None, message)
+    session.flush()
+    audit.record(session, audit.Action.UNLOCK, table="users", record_id=row.id)
+    return Attempt(_user(row))
+
+
+def record_lock(session: Session) -> None:
+    audit.record(session, audit.Action.LOCK)
+
+
+def record_logout(session: Session) -> None:
+    audit.record(session, audit.Action.LOGOUT)

@@ -1,0 +1,448 @@
+"""The access log (loggning): who did what, when, to which person or record.
+
+- ``record`` writes one entry: logins, failed logins, locks, views, printouts and
+  exports, account changes.
+- Every change made through the ORM is recorded by a flush listener on the Session
+  class: table, record id, person id (for a person row or a row with ``person_id``)
+  and, per changed field, the value before and after. The log sits in the encrypted
+  database with the data it describes, so holding case text here is no new exposure.
+- The log is append-only: triggers refuse UPDATE, and DELETE of anything younger than
+  five years (migration 0005). Each entry holds the hash of the entry before it and a
+  hash over its own content; ``verify_chain`` recomputes the chain and names the first
+  entry that was changed, removed or inserted out of turn.
+
+Entries are written with Core inserts on the session's connection, in the same
+transaction as the change they describe: a change that is rolled back leaves no entry
+and an entry cannot exist without its change. A view recorded in a read-only session
+is queued and written in its own short transaction when the read ends.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db.engine import Database
+from finsam_desktop.db.models import PersonRow
+from finsam_desktop.db.security_models import AuditRow, UserRow
+from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import Permission, current_user, require
+from finsam_desktop.services.listing import Column, ListQuery, ListRow
+
+GENESIS = "0" * 64
+# Fields whose change says nothing about the data (bookkeeping) are not listed.
+SKIPPED_FIELDS = {"version", "updated_at"}
+# Changes made by signing in are logged as the login itself, not as a row update.
+QUIET_FIELDS = {"users": {"failed_attempts", "wait_until", "last_login_at"}}
+MASKED_FIELDS = {"users": {"password_hash"}}
+MASK = "•••"
+
+
+class Action(enum.StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    UNLOCK_FAILED = "unlock_failed"
+    VIEW = "view"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    OUTPUT = "output"
+    ACCOUNT = "account"
+    PASSWORD = "password"
+    RECOVERY = "recovery"
+    GALLRING = "gallring"
+
+    @property
+    def label(self) -> str:
+        return _(ACTION_LABELS[self])
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.LOGIN: N_("Login"),
+    Action.LOGIN_FAILED: N_("Failed login"),
+    Action.LOGOUT: N_("Logout"),
+    Action.LOCK: N_("Locked"),
+    Action.UNLOCK: N_("Unlocked"),
+    Action.UNLOCK_FAILED: N_("Failed unlock"),
+    Action.VIEW: N_("Opened"),
+    Action.CREATE: N_("Created"),
+    Action.UPDATE: N_("Changed"),
+    Action.DELETE: N_("Removed"),
+    Action.OUTPUT: N_("Printout or export"),
+    Action.ACCOUNT: N_("Account"),
+    Action.PASSWORD: N_("Password"),
+    Action.RECOVERY: N_("Recovery key used"),
+    Action.GALLRING: N_("Gallring"),
+}
+
+
+ACTION_VALUES = frozenset(a.value for a in Action)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering of a column value."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
+    content = [
+        prev_hash,
+        values["at"].isoformat() if values["at"] else None,
+        values["user_id"],
+        values["username"],
+        values["action"],
+        values["table_name"],
+        values["record_id"],
+        values["person_id"],
+        values["what"],
+        values["details"],
+    ]
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _append(session: Session, entries: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    prev = connection.execute(
+        select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    prev = prev or GENESIS
+    for values in entries:
+        values["prev_hash"] = prev
+        values["hash"] = prev = entry_hash(prev, values)
+    connection.execute(insert(AuditRow.__table__), entries)
+
+
+def _entry(
+    session: Session,
+    action: str,
+    *,
+    table: str = "",
+    record_id: int | None = None,
+    person_id: int | None = None,
+    what: str = "",
+    details: dict | None = None,
+    user: Any = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    user = user if user is not None else current_user(session)
+    return {
+        "at": at or utc_now(),
+        "user_id": user.id if user else None,
+        "username": user.username if user else "",
+        "action": str(action),
+        "table_name": table,
+        "record_id": record_id,
+        "person_id": person_id,
+        "what": what[:200],
+        "details": _plain(details) if details else None,
+    }
+
+
+def record(session: Session, action: str, **fields: Any) -> None:
+    """Append one entry (see ``_entry`` for the fields). In a read-only session the
+    entry is written right after the read, in its own transaction."""
+    values = _entry(session, action, **fields)
+    if session.info.get("writable", True) or "database" not in session.info:
+        _append(session, [values])
+    else:
+        session.info.setdefault("pending_writes", []).append(lambda s: _append(s, [values]))
+
+
+# --- every change through the ORM ----------------------------------------------------------
+
+
+def _person_id(obj: Any) -> int | None:
+    if isinstance(obj, PersonRow):
+        return obj.id
+    value = getattr(obj, "person_id", None)
+    return value if isinstance(value, int) else None
+
+
+def _record_id(obj: Any) -> int | None:
+    # During after_flush a new row has its primary key but not yet an identity key.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if len(key) == 1 and isinstance(key[0], int):
+        return key[0]
+    return None
+
+
+def _column_values(obj: Any, table: str) -> dict[str, Any]:
+    masked = MASKED_FIELDS.get(table, set())
+    values = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        value = getattr(obj, attr.key, None)
+        values[attr.key] = MASK if attr.key in masked and value else _plain(value)
+    return values
+
+
+def _changes(obj: Any, table: str) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the columns this flush changes."""
+    state = inspect(obj)
+    masked = MASKED_FIELDS.get(table, set())
+    changed = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if before == after:
+            continue
+        if attr.key in masked:
+            before, after = MASK, MASK
+        changed[attr.key] = [_plain(before), _plain(after)]
+    return changed
+
+
+def _on_after_flush(session: Session, _context) -> None:
+    entries = []
+    for obj in session.new:
+        if isinstance(obj, AuditRow):
+            continue
+        table = inspect(obj).mapper.local_table.name
+        entries.append(
+            _entry(
+                session,
+                Action.CREATE,
+                table=table,
+                record_id=_record_id(obj),
+                person_id=_person_id(obj),
+                details={"after": _column_values(obj, table)},
+            )
+        )
+    for obj in session.dirty:
+        if isinstance(obj, AuditRow) or not session.is_modified(obj, include_collections=False):
+            continue
+        table = inspect(obj).mapper.local_table.name
+        changed = _changes(obj, table)
+        if not set(changed) - QUIET_FIELDS.get(table, set()):
+            continue
+        entries.append(
+            _entry(
+                session,
+                Action.UPDATE,
+                table=table,
+                record_id=_record_id(obj),
+                person_id=_person_id(obj),
+                details={"changed": changed},
+            )
+        )
+    for obj in session.deleted:
+        table = inspect(obj).mapper.local_table.name
+        entries.append(
+            _entry(
+                session,
+                Action.DELETE,
+                table=table,
+                record_id=_record_id(obj),
+                person_id=_person_id(obj),
+                details={"before": _column_values(obj, table)},
+            )
+        )
+    if entries:
+        _append(session, entries)
+
+
+def install_change_log() -> None:
+    """Record every ORM change of every Session (idempotent; done on import)."""
+    if not event.contains(Session, "after_flush", _on_after_flush):
+        event.listen(Session, "after_flush", _on_after_flush)
+
+
+install_change_log()
+
+
+# --- checking the chain ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None = None  # id of the first entry that does not fit
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Recompute every entry's hash and link. The oldest entry present anchors the chain
+    (entries older than five years may have been removed from its start)."""
+    prev: str | None = None
+    checked = 0
+    columns = AuditRow.__table__.c
+    stmt = select(AuditRow.__table__).order_by(columns.id)
+    for row in session.execute(stmt.execution_options(yield_per=2000)).mappings():
+        values = dict(row)
+        if prev is not None and values["prev_hash"] != prev:
+            return ChainReport(checked, row["id"], _("An entry before this one is missing."))
+        if entry_hash(values["prev_hash"], values) != values["hash"]:
+            return ChainReport(checked, row["id"], _("This entry has been changed."))
+        prev = values["hash"]
+        checked += 1
+    return ChainReport(checked)
+
+
+# --- reviewing the log (logguppföljning) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    user_id: int | None = None
+    person_id: int | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+
+
+def _utc_bounds(day: date, end: bool) -> datetime:
+    """Local midnight of ``day`` (or of the next day) in UTC, as the log stores it."""
+    local = datetime.combine(day + timedelta(days=1) if end else day, time())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_time(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def describe(action: str, table: str, what: str) -> str:
+    """The "what" column of the review screen: the action's object in words."""
+    return what or table
+
+
+def _filter_clauses(chosen: LogFilter) -> list:
+    a = AuditRow
+    clauses = []
+    if chosen.user_id is not None:
+        clauses.append(a.user_id == chosen.user_id)
+    if chosen.person_id is not None:
+        clauses.append(a.person_id == chosen.person_id)
+    if chosen.action:
+        clauses.append(a.action == chosen.action)
+    if chosen.date_from is not None:
+        clauses.append(a.at >= _utc_bounds(chosen.date_from, end=False))
+    if chosen.date_to is not None:
+        clauses.append(a.at < _utc_bounds(chosen.date_to, end=True))
+    return clauses
+
+
+def _review_row(r) -> tuple:
+    return (
+        local_time(r.at).strftime("%Y-%m-%d %H:%M:%S"),
+        r.username or _("(the program)"),
+        Action(r.action).label if r.action in ACTION_VALUES else r.action,
+        describe(r.action, r.table_name, r.what),
+        r.record_id if r.record_id is not None else "",
+        r.person_id if r.person_id is not None else "",
+        summarise_details(r.details),
+    )
+
+
+def summarise_details(details: dict | None) -> str:
+    """The changed fields with before → after, compactly, for the review table."""
+    if not details:
+        return ""
+    if "changed" in details:
+        return "; ".join(
+            f"{k}: {_short(b)} → {_short(a)}" for k, (b, a) in details["changed"].items()
+        )
+    if "after" in details:
+        return ", ".join(sorted(details["after"]))
+    if "before" in details:
+        return ", ".join(sorted(details["before"]))
+    return ", ".join(f"{k}: {_short(v)}" for k, v in details.items())
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "∅" if value is None or value == "" else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+REVIEW_COLUMNS = [
+    N_("Time"),
+    N_("User"),
+    N_("Action"),
+    N_("What"),
+    N_("Record"),
+    N_("Person id"),
+    N_("Details"),
+]
+
+
+def log_list(db: Database) -> ListQuery:
+    """The log for the review screen, newest first by default; filters take a LogFilter's
+    fields: user_id, person_id, action, date_from, date_to."""
+    require(db, Permission.ADMINISTER)
+    a = AuditRow
+    keys = ("at", "username", "action", "what", "record", "person", "details")
+    sorts = (a.id, a.username, a.action, a.table_name, a.record_id, a.person_id, None)
+    return ListQuery(
+        db=db,
+        columns=[Column(k, t, s) for k, t, s in zip(keys, REVIEW_COLUMNS, sorts, strict=True)],
+        base=select(a.id, a.at, a.username, a.action, a.table_name, a.what).add_columns(
+            a.record_id, a.person_id, a.details
+        ),
+        to_row=lambda r: ListRow(r.id, _review_row(r)),
+        id_column=a.id,
+        filters={
+            "user_id": lambda v: a.user_id == v,
+            "person_id": lambda v: a.person_id == v,
+            "action": lambda v: a.action == v,
+            "date_from": lambda v: a.at >= _utc_bounds(v, end=False),
+            "date_to": lambda v: a.at < _utc_bounds(v, end=True),
+        },
+    )
+
+
+def review_rows(session: Session, chosen: LogFilter, limit: int = 1_000_000) -> list[tuple]:
+    """The filtered log as display rows (oldest first) for an export; the export itself
+    is logged by the caller with ``log_output``."""
+    require(session, Permission.ADMINISTER)
+    stmt = select(AuditRow).where(*_filter_clauses(chosen)).order_by(AuditRow.id).limit(limit)
+    return [_review_row(r) for r in session.scalars(stmt)]
+
+
+def log_users(session: Session) -> list[tuple[int, str]]:
+    """Accounts to filter the review by: (id, "display name (username)")."""
+    require(session, Permission.ADMINISTER)
+    rows = session.execute(
+        select(UserRow.id, UserRow.display_name, UserRow.username).order_by(
+            UserRow.display_name_key
+        )
+    )
+    return [(r.id, f"{r.display_name} ({r.username})") for r in rows]

@@ -1,0 +1,200 @@
+"""Locking the program after inactivity (10 minutes unless the settings say otherwise).
+
+Nothing is closed or hidden when the program locks: an open form keeps what was being
+typed, even a form in the middle of ``exec()`` (hiding a dialog would end its
+``exec()``). Instead every open window is covered by an opaque overlay and its title is
+replaced, and one application-modal dialog asks for the password. Unlocking removes
+the overlays; the user continues where he was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop import APP_NAME
+from finsam_desktop.i18n import _
+from finsam_desktop.services import accounts
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FieldForm
+from finsam_desktop.ui.login import BusyCursor, password_field
+
+DEFAULT_LOCK_MINUTES = 10
+SETTING = "security/lock_minutes"
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+OVERLAY_STYLE = "background: #1f2d3d; color: white; font-size: 18pt;"
+
+
+def lock_minutes(ctx: AppContext) -> int:
+    try:
+        minutes = int(ctx.settings.value(SETTING, DEFAULT_LOCK_MINUTES))
+    except (TypeError, ValueError):
+        minutes = DEFAULT_LOCK_MINUTES
+    return max(1, minutes)
+
+
+class Overlay(QWidget):
+    """Covers one window completely while the program is locked."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(OVERLAY_STYLE)
+        layout = QVBoxLayout(self)
+        label = QLabel(_("Finsam Desktop is locked"))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.parent():
+            self.setGeometry(self.parent().rect())
+            self.raise_()
+        return False
+
+
+class LockDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Finsam Desktop is locked"))
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        user = ctx.runner.user
+        intro = QLabel(
+            _(
+                "The program was locked because nobody used it for a while. {name}, type "
+                "your password to continue where you were."
+            ).format(name=user.display_name if user else "")
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.fields = FieldForm()
+        self.password = self.fields.add_field("password", _("Password"), password_field())
+        layout.addWidget(self.fields)
+        buttons = QDialogButtonBox()
+        self.unlock_button = buttons.addButton(_("Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button.setDefault(True)
+        self.quit_button = buttons.addButton(
+            _("Quit the program"), QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        buttons.accepted.connect(self.accept)
+        self.quit_button.clicked.connect(self.quit_program)
+        layout.addWidget(buttons)
+        self.password.setFocus()
+
+    def accept(self) -> None:
+        with BusyCursor():
+            attempt = self.ctx.runner.run(accounts.verify_for_unlock, self.password.text())
+        self.password.clear()
+        if not attempt.ok:
+            self.fields.show_problems(attempt.message, {})
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        # Escape and the close button do not unlock: back to the password.
+        self.password.setFocus()
+
+    def quit_program(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            _("Quit Finsam Desktop? What has been typed but not saved is lost."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.done(2)
+            QApplication.exit(0)
+
+
+class InactivityLock(QObject):
+    """Watches the application's input; after ``minutes`` without any, locks.
+
+    ``minutes`` None: the setting (re-read at every timeout, so a change made on the
+    accounts page applies at once)."""
+
+    def __init__(
+        self, ctx: AppContext, minutes: float | None = None, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.fixed_ms = int(minutes * 60_000) if minutes else None
+        self.locked = False
+        self.dialog: LockDialog | None = None
+        self.idle = QElapsedTimer()
+        self.idle.start()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.allowed_ms())
+        self.timer.timeout.connect(self._timeout)
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    def allowed_ms(self) -> int:
+        return self.fixed_ms or lock_minutes(self.ctx) * 60_000
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.locked and event.type() in ACTIVITY:
+            self.idle.restart()
+            self.timer.start()
+        return False
+
+    def _timeout(self) -> None:
+        allowed = self.allowed_ms()
+        self.timer.setInterval(allowed)
+        idle = self.idle.elapsed()
+        if idle < allowed:
+            self.timer.start(allowed - idle)
+            self.timer.setInterval(allowed)
+            return
+        self.lock()
+
+    def lock(self) -> None:
+        """Cover every window and ask for the password (returns once unlocked)."""
+        if self.locked:
+            return
+        self.locked = True
+        self.timer.stop()
+        self.ctx.runner.run(accounts.record_lock)
+        covered = []
+        for window in QApplication.topLevelWidgets():
+            if window.isVisible() and not isinstance(window, LockDialog):
+                covered.append((window, window.windowTitle(), Overlay(window)))
+                window.setWindowTitle(_("Finsam Desktop is locked"))
+        try:
+            self.dialog = LockDialog(self.ctx)
+            self.dialog.exec()
+        finally:
+            self.dialog = None
+            for window, title, overlay in covered:
+                overlay.deleteLater()
+                window.setWindowTitle(title)
+            self.locked = False
+            self.idle.restart()
+            self.timer.start(self.allowed_ms())
+
+    def stop(self) -> None:
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self)

@@ -1,0 +1,367 @@
+"""The doors into the program: first start, login, recovery key, new password.
+
+No Session is held here: the dialogs call ``services.signin`` with the database path
+(there is no open database before the login) and, once it is open, an
+OperationRunner on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop import APP_NAME
+from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.i18n import _
+from finsam_desktop.services import accounts, signin
+from finsam_desktop.services.access import User
+from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FieldForm, FormDialog, line
+from finsam_desktop.ui.operations import OperationFailed, OperationRunner
+
+INFO_STYLE = "background: #e8f1fb; color: #14365d; padding: 8px; border-radius: 4px;"
+KEY_STYLE = "font-size: 16pt; padding: 12px; border: 2px dashed #14365d; background: white;"
+
+
+def password_field() -> QLineEdit:
+    edit = line("", 200)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def info_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(INFO_STYLE)
+    return label
+
+
+class BusyCursor:
+    """Key derivation and conversion take a moment: show it."""
+
+    def __enter__(self):
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        return self
+
+    def __exit__(self, *exc):
+        QApplication.restoreOverrideCursor()
+        return False
+
+
+def _open_problem(exc: BaseException) -> str:
+    if isinstance(exc, DatabaseTooNew | NotAFinsamDatabase | KeyFileMissing):
+        return str(exc)
+    return _("The database could not be opened: the folder is missing or read-only.")
+
+
+class _Door(QDialog):
+    """A dialog with a FieldForm, an OK button named ``ok_text`` and Quit."""
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.outer = QVBoxLayout(self)
+        self.fields = FieldForm()
+        self.outer.addWidget(self.fields)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.quit_button = self.buttons.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.outer.addStretch(1)
+        self.outer.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        """Runs the subclass's ``attempt()``; problems stay in the dialog."""
+        self.fields.clear_problems()
+        try:
+            with BusyCursor():
+                ok = self.attempt()
+        except ValidationError as exc:
+            self.fields.show_problems(_("Check the marked fields."), exc.problems)
+            return
+        except SignInRefused as exc:
+            self.fields.show_problems(exc.message, {})
+            return
+        except (DatabaseTooNew, NotAFinsamDatabase, KeyFileMissing, OSError) as exc:
+            self.fields.show_problems(_open_problem(exc), {})
+            return
+        if ok:
+            super().accept()
+
+
+class FirstStartDialog(_Door):
+    """Create the first administrator; the database is created (or converted) encrypted."""
+
+    def __init__(self, path: Path, state: DatabaseState, parent: QWidget | None = None):
+        super().__init__(_("Welcome to Finsam Desktop"), _("Create account"), parent)
+        self.path = Path(path)
+        self.started: signin.Started | None = None
+        if state is DatabaseState.PLAIN:
+            text = _(
+                "This database is not encrypted yet. Create the administrator's account: the "
+                "database will then be encrypted so that only people with an account can read "
+                "it. An encrypted copy of it is first saved in the folder “backups”."
+            )
+        else:
+            text = _(
+                "This is the first start. Create the administrator's account. The "
+                "administrator creates accounts for the others, chooses their roles and "
+                "reviews the access log. Everyone has an account of their own."
+            )
+        self.outer.insertWidget(0, info_label(text))
+        self.username = self.fields.add_field("username", _("Username"), line("", 64))
+        self.display_name = self.fields.add_field("display_name", _("Your name"), line())
+        self.password = self.fields.add_field("password", _("Password"), password_field())
+        self.repeat = self.fields.add_field("repeat", _("Repeat the password"), password_field())
+        hint = QLabel(
+            _("At least {n} characters. A sentence of a few words is easy to remember.").format(
+                n=accounts.MIN_PASSWORD_LENGTH
+            )
+        )
+        hint.setWordWrap(True)
+        self.fields.layout_form.addRow("", hint)
+        self.username.setFocus()
+
+    def attempt(self) -> bool:
+        self.started = signin.first_start(
+            self.path,
+            self.username.text(),
+            self.display_name.text(),
+            self.password.text(),
+            self.repeat.text(),
+        )
+        return True
+
+
+def recovery_key_text(recovery_key: str, db_path: Path) -> str:
+    return _(
+        "Recovery key for Finsam Desktop\n\n{key}\n\nDatabase: {path}\n\n"
+        "With this key an administrator who has forgotten the password can open the "
+        "database and choose a new password. Keep this paper in a safe. Anyone who has "
+        "both the key and a copy of the database can read it."
+    ).format(key=recovery_key, path=db_path)
+
+
+class RecoveryKeyDialog(QDialog):
+    """Shows the recovery key once, with Print and Save as PDF; Continue needs a tick."""
+
+    def __init__(self, recovery_key: str, db_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.recovery_key = recovery_key
+        self.db_path = Path(db_path)
+        self.setWindowTitle(_("Recovery key"))
+        self.setMinimumWidth(640)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            info_label(
+                _(
+                    "This is the database's recovery key. It is shown only now. If every "
+                    "administrator forgets the password, the key is the only way to open "
+                    "the database. Print it (or save it as a PDF and print that), and keep "
+                    "the paper in a safe, not next to the computer."
+                )
+            )
+        )
+        self.key_label = QLabel(recovery_key)
+        font = QFont("DejaVu Sans Mono")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        self.key_label.setFont(font)
+        self.key_label.setStyleSheet(KEY_STYLE)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.key_label)
+        row = QHBoxLayout()
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.clicked.connect(self.print_key)
+        self.pdf_button = QPushButton(_("Save as PDF…"))
+        self.pdf_button.clicked.connect(self.save_pdf)
+        row.addWidget(self.print_button)
+        row.addWidget(self.pdf_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.kept = QCheckBox(_("I have printed the recovery key and will keep it in a safe"))
+        layout.addWidget(self.kept)
+        self.buttons = QDialogButtonBox()
+        self.continue_button = self.buttons.addButton(
+            _("Continue"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.continue_button.setEnabled(False)
+        self.kept.toggled.connect(self.continue_button.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+
+    def print_key(self) -> None:
+        from PySide6.QtGui import QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        document = QTextDocument()
+        document.setPlainText(recovery_key_text(self.recovery_key, self.db_path))
+        document.print_(printer)
+
+    def save_pdf(self) -> None:
+        from finsam_desktop.reports.recovery_key import write_recovery_key_pdf
+
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save as PDF"), str(Path.home() / "finsam-recovery-key.pdf"), "PDF (*.pdf)"
+        )
+        if name:
+            write_recovery_key_pdf(Path(name), self.recovery_key, self.db_path)
+
+    def reject(self) -> None:
+        # Closing without confirming would lose the only copy of the key.
+        if self.kept.isChecked():
+            super().reject()
+
+
+class LoginDialog(_Door):
+    """Username and password open the database. ``db`` and ``user`` after success."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None, demo: bool = False):
+        super().__init__(_("Log in to Finsam Desktop"), _("Log in"), parent)
+        self.path = Path(path)
+        self.db = None
+        self.user: User | None = None
+        if demo:
+            self.outer.insertWidget(
+                0,
+                info_label(
+                    _("Demo database: log in as “{user}” with the password “{password}”.").format(
+                        user=signin.DEMO_ACCOUNTS[0][0], password=signin.DEMO_PASSWORD
+                    )
+                ),
+            )
+        self.username = self.fields.add_field("username", _("Username"), line("", 64))
+        self.password = self.fields.add_field("password", _("Password"), password_field())
+        self.forgot = QPushButton(_("Forgot the password? Use the recovery key…"))
+        self.forgot.setFlat(True)
+        self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.forgot.clicked.connect(self.recover)
+        self.outer.insertWidget(self.outer.count() - 1, self.forgot)
+        self.username.setFocus()
+
+    def attempt(self) -> bool:
+        self.db, self.user = signin.log_in(self.path, self.username.text(), self.password.text())
+        self.password.clear()
+        return True
+
+    def recover(self) -> None:
+        dialog = RecoverDialog(self.path, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.username.setText(dialog.username.text())
+            self.password.setFocus()
+            self.fields.show_problems(_("The new password is set. Log in with it."), {})
+
+
+class RecoverDialog(_Door):
+    """The recovery key opens the database to give an administrator a new password."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None):
+        super().__init__(_("Use the recovery key"), _("Set the new password"), parent)
+        self.quit_button.setText(_("Cancel"))
+        self.path = Path(path)
+        self.outer.insertWidget(
+            0,
+            info_label(
+                _(
+                    "Type the recovery key from the paper kept in the safe, the username of "
+                    "an administrator and a new password for that account."
+                )
+            ),
+        )
+        self.key = self.fields.add_field("key", _("Recovery key"), line("", 60))
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.username = self.fields.add_field("username", _("Administrator"), line("", 64))
+        self.password = self.fields.add_field("password", _("New password"), password_field())
+        self.repeat = self.fields.add_field("repeat", _("Repeat the password"), password_field())
+
+    def attempt(self) -> bool:
+        db = signin.open_with_recovery_key(self.path, self.key.text())
+        try:
+            OperationRunner(db).run(
+                accounts.recover_account,
+                self.username.text(),
+                self.password.text(),
+                self.repeat.text(),
+            )
+        except OperationFailed as exc:
+            self.fields.show_problems(exc.message, exc.problems)
+            return False
+        finally:
+            db.close()
+        return True
+
+
+class ChangePasswordDialog(FormDialog):
+    """The signed-in user's own password; ``forced`` after an administrator's reset."""
+
+    def __init__(self, ctx: AppContext, forced: bool = False, parent: QWidget | None = None):
+        super().__init__(_("Change password"), parent)
+        self.ctx = ctx
+        if forced:
+            self.body.insertWidget(
+                0,
+                info_label(
+                    _(
+                        "An administrator has given you a temporary password. Choose a new "
+                        "password of your own before you continue."
+                    )
+                ),
+            )
+        self.current = self.add_field("current", _("Current password"), password_field())
+        self.password = self.add_field("password", _("New password"), password_field())
+        self.repeat = self.add_field("repeat", _("Repeat the password"), password_field())
+
+    def save(self):
+        with BusyCursor():
+            user = self.ctx.runner.run(
+                accounts.change_own_password,
+                self.current.text(),
+                self.password.text(),
+                self.repeat.text(),
+            )
+        self.ctx.runner.user = user
+        return user
+
+
+def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
+    """Run the first-start or the login dialog; (db, user) or None when the user quits."""
+    try:
+        state = signin.database_state(path)
+    except KeyFileMissing as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return None
+    if state is DatabaseState.ENCRYPTED:
+        login = LoginDialog(path, demo=demo)
+        if login.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return login.db, login.user
+    first = FirstStartDialog(path, state)
+    if first.exec() != QDialog.DialogCode.Accepted or first.started is None:
+        return None
+    RecoveryKeyDialog(first.started.recovery_key, path).exec()
+    QGuiApplication.clipboard().clear()
+    return first.started.db, first.started.user

@@ -1,0 +1,1 @@
+"""The administrator's pages: accounts and the access log review."""

@@ -1,0 +1,196 @@
+"""Konton: who may sign in, with which role; new accounts, password resets, deactivation."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop import APP_NAME
+from finsam_desktop.i18n import _
+from finsam_desktop.services import accounts
+from finsam_desktop.services.access import Role, User
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import FormDialog, choice, line
+from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.lock import DEFAULT_LOCK_MINUTES, SETTING, lock_minutes
+from finsam_desktop.ui.login import BusyCursor, password_field
+from finsam_desktop.ui.operations import OperationFailed
+
+
+def role_choice(current: Role = Role.COORDINATOR):
+    return choice([(r.label, r) for r in Role], current)
+
+
+def role_help() -> str:
+    return _(
+        "Administrator: settings, accounts, access log, gallring and case work. "
+        "Coordinator: the team's case work and statistics. "
+        "Statistics: reports and exports only, never a name or a personnummer."
+    )
+
+
+class NewAccountDialog(FormDialog):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(_("New account"), parent)
+        self.ctx = ctx
+        self.display_name = self.add_field("display_name", _("Name"), line())
+        self.username = self.add_field("username", _("Username"), line("", 64))
+        self.role = self.add_field("role", _("Role"), role_choice())
+        help_label = QLabel(role_help())
+        help_label.setWordWrap(True)
+        self.fields.layout_form.addRow("", help_label)
+        self.password = self.add_field("password", _("Temporary password"), password_field())
+        self.repeat = self.add_field("repeat", _("Repeat the password"), password_field())
+
+    def save(self) -> User:
+        with BusyCursor():
+            # The person chooses a password of his own at the first login.
+            return self.ctx.runner.run(
+                accounts.create_user,
+                self.username.text(),
+                self.display_name.text(),
+                self.role.currentData(),
+                self.password.text(),
+                self.repeat.text(),
+                True,
+                changes={"users"},
+            )
+
+
+class EditAccountDialog(FormDialog):
+    """Name and role of an account."""
+
+    def __init__(self, ctx: AppContext, user: User, parent=None):
+        super().__init__(_("Account {username}").format(username=user.username), parent)
+        self.ctx, self.user = ctx, user
+        self.display_name = self.add_field("display_name", _("Name"), line(user.display_name))
+        self.role = self.add_field("role", _("Role"), role_choice(Role(user.role)))
+        help_label = QLabel(role_help())
+        help_label.setWordWrap(True)
+        self.fields.layout_form.addRow("", help_label)
+
+    def save(self) -> User:
+        user = self.user
+        if self.display_name.text().strip() != user.display_name:
+            user = self.ctx.runner.run(
+                accounts.set_display_name, user.id, self.display_name.text(), user.version
+            )
+        if self.role.currentData() != Role(user.role):
+            user = self.ctx.runner.run(
+                accounts.set_role, user.id, self.role.currentData(), user.version
+            )
+        self.ctx.runner.changed.emit(frozenset({"users"}))
+        return user
+
+
+class ResetPasswordDialog(FormDialog):
+    def __init__(self, ctx: AppContext, user: User, parent=None):
+        super().__init__(_("New password for {name}").format(name=user.display_name), parent)
+        self.ctx, self.user = ctx, user
+        text = QLabel(
+            _(
+                "Give the person a temporary password, preferably in person. They choose a "
+                "new password of their own at the next login. The reset is logged."
+            )
+        )
+        text.setWordWrap(True)
+        self.body.insertWidget(0, text)
+        self.password = self.add_field("password", _("Temporary password"), password_field())
+        self.repeat = self.add_field("repeat", _("Repeat the password"), password_field())
+
+    def save(self) -> User:
+        with BusyCursor():
+            return self.ctx.runner.run(
+                accounts.reset_password,
+                self.user.id,
+                self.password.text(),
+                self.repeat.text(),
+                changes={"users"},
+            )
+
+
+class AccountsPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.panel = ListPanel(
+            accounts.user_list(ctx.db), self.new_account, self.edit_account, _("New account…")
+        )
+        layout.addWidget(self.panel, 1)
+        row = QHBoxLayout()
+        self.reset_button = QPushButton(_("New password…"))
+        self.reset_button.clicked.connect(self.reset_password)
+        self.deactivate_button = QPushButton(_("Deactivate"))
+        self.deactivate_button.clicked.connect(self.deactivate)
+        row.addWidget(self.reset_button)
+        row.addWidget(self.deactivate_button)
+        row.addStretch(1)
+        row.addWidget(QLabel(_("Lock the program after this many minutes without use:")))
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 120)
+        self.lock_minutes.setValue(lock_minutes(ctx))
+        self.lock_minutes.valueChanged.connect(self.set_lock_minutes)
+        row.addWidget(self.lock_minutes)
+        layout.addLayout(row)
+        self.note = QLabel(
+            _(
+                "Accounts are never removed, because the access log names them: a person who "
+                "leaves is deactivated and can no longer open the database."
+            )
+        )
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        ctx.runner.changed.connect(self._changed)
+
+    def _changed(self, kinds: frozenset) -> None:
+        if "users" in kinds:
+            self.panel.refresh()
+
+    def _selected(self) -> User | None:
+        user_id = self.panel.current_id()
+        if user_id is None:
+            QMessageBox.information(self, APP_NAME, _("Choose an account in the list first."))
+            return None
+        return self.ctx.runner.read(accounts.get_user, user_id)
+
+    def new_account(self) -> None:
+        NewAccountDialog(self.ctx, self).exec()
+
+    def edit_account(self, user_id: int) -> None:
+        EditAccountDialog(self.ctx, self.ctx.runner.read(accounts.get_user, user_id), self).exec()
+
+    def reset_password(self) -> None:
+        user = self._selected()
+        if user is not None:
+            ResetPasswordDialog(self.ctx, user, self).exec()
+
+    def deactivate(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            _(
+                "Deactivate the account of {name}? The person can no longer log in. "
+                "A new password reactivates the account."
+            ).format(name=user.display_name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.ctx.runner.run(accounts.deactivate, user.id, changes={"users"})
+        except OperationFailed as exc:
+            text = "\n".join([exc.message, *exc.problems.values()])
+            QMessageBox.warning(self, APP_NAME, text)
+
+    def set_lock_minutes(self, minutes: int) -> None:
+        self.ctx.settings.setValue(SETTING, minutes or DEFAULT_LOCK_MINUTES)

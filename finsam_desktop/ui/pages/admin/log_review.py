@@ -1,0 +1,158 @@
+"""Logguppföljning: the administrator reviews who opened and changed what.
+
+Filter by user, person (the person's id, as the log and the case windows show it),
+action and period; export what is shown to CSV or XLSX (the export is itself logged);
+check that the log is whole (the hash chain).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop import APP_NAME
+from finsam_desktop.i18n import _
+from finsam_desktop.services import audit
+from finsam_desktop.services.access import log_output
+from finsam_desktop.services.audit import Action, LogFilter
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import choice, date_edit
+from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.login import BusyCursor
+
+
+def _export_rows(session, chosen: LogFilter, kind: str) -> list[tuple]:
+    rows = audit.review_rows(session, chosen)
+    log_output(session, kind)
+    return rows
+
+
+class LogReviewPage(QWidget):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        users = ctx.runner.read(audit.log_users)
+        self.user = choice([(label, uid) for uid, label in users], empty=_("(all)"))
+        self.action = choice([(a.label, a.value) for a in Action], empty=_("(all)"))
+        self.person = QSpinBox()
+        self.person.setRange(0, 2_000_000_000)
+        self.person.setSpecialValueText(_("(all)"))
+        self.use_period = QCheckBox(_("Period"))
+        today = date.today()
+        self.date_from = date_edit(today.replace(day=1))
+        self.date_to = date_edit(today)
+        grid.addWidget(QLabel(_("User")), 0, 0)
+        grid.addWidget(self.user, 0, 1)
+        grid.addWidget(QLabel(_("Action")), 0, 2)
+        grid.addWidget(self.action, 0, 3)
+        grid.addWidget(QLabel(_("Person id")), 1, 0)
+        grid.addWidget(self.person, 1, 1)
+        grid.addWidget(self.use_period, 1, 2)
+        period = QHBoxLayout()
+        period.addWidget(self.date_from)
+        period.addWidget(QLabel("–"))
+        period.addWidget(self.date_to)
+        grid.addLayout(period, 1, 3)
+        grid.setColumnStretch(4, 1)
+        layout.addLayout(grid)
+
+        self.panel = ListPanel(audit.log_list(ctx.db))
+        self.panel.search.hide()
+        # Newest first: what the administrator usually looks for.
+        self.panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        layout.addWidget(self.panel, 1)
+
+        buttons = QHBoxLayout()
+        self.csv_button = QPushButton(_("Export to CSV…"))
+        self.csv_button.clicked.connect(lambda: self.export("csv"))
+        self.xlsx_button = QPushButton(_("Export to Excel…"))
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.verify_button = QPushButton(_("Check that the log is whole"))
+        self.verify_button.clicked.connect(self.verify)
+        buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.xlsx_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.verify_button)
+        layout.addLayout(buttons)
+
+        for box in (self.user, self.action):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self.person.valueChanged.connect(self.apply_filters)
+        self.use_period.toggled.connect(self.apply_filters)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+        ctx.runner.changed.connect(lambda _kinds: self.panel.refresh())
+
+    def current_filter(self) -> LogFilter:
+        period = self.use_period.isChecked()
+        return LogFilter(
+            user_id=self.user.currentData(),
+            person_id=self.person.value() or None,
+            action=self.action.currentData(),
+            date_from=self.date_from.date().toPython() if period else None,
+            date_to=self.date_to.date().toPython() if period else None,
+        )
+
+    def apply_filters(self, *_args) -> None:
+        chosen = self.current_filter()
+        for key in ("user_id", "person_id", "action", "date_from", "date_to"):
+            self.panel.model.set_filter(key, getattr(chosen, key))
+
+    def export(self, kind: str) -> None:
+        suffix = "xlsx" if kind == "xlsx" else "csv"
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export the access log"),
+            str(Path.home() / f"logguppfoljning-{date.today().isoformat()}.{suffix}"),
+            "Excel (*.xlsx)" if suffix == "xlsx" else "CSV (*.csv)",
+        )
+        if not name:
+            return
+        self.export_to(Path(name), kind)
+
+    def export_to(self, dest: Path, kind: str) -> Path:
+        from finsam_desktop.reports import audit_export
+
+        with BusyCursor():
+            rows = self.ctx.runner.run(_export_rows, self.current_filter(), f"access-log-{kind}")
+            headers = [_(title) for title in audit.REVIEW_COLUMNS]
+            writer = audit_export.write_xlsx if kind == "xlsx" else audit_export.write_csv
+            return writer(dest, headers, rows)
+
+    def verify(self) -> None:
+        with BusyCursor():
+            report = self.ctx.runner.read(audit.verify_chain)
+        if report.ok:
+            QMessageBox.information(
+                self,
+                APP_NAME,
+                _("The access log is whole: {n} entries checked, none changed or missing.").format(
+                    n=report.checked
+                ),
+            )
+        else:
+            QMessageBox.critical(
+                self,
+                APP_NAME,
+                _(
+                    "The access log has been tampered with at entry {id}: {problem} "
+                    "Keep the database as it is and contact the person responsible for "
+                    "information security."
+                ).format(id=report.broken_at, problem=report.problem),
+            )
