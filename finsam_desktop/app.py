@@ -63,6 +63,16 @@ def open_or_explain(path: Path, demo: bool, participants: int):
     return None
 
 
+def needs_demo(path: Path) -> bool:
+    """No demo database yet, or a plain one from before encryption (it gets the accounts)."""
+    from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, database_state
+
+    try:
+        return database_state(path) is not DatabaseState.ENCRYPTED
+    except KeyFileMissing:
+        return False  # the login explains it
+
+
 def create_demo_or_explain(path: Path, participants: int) -> bool:
     """A new encrypted demo database with the demo accounts; False after telling why not."""
     from finsam_desktop.services import signin
@@ -124,7 +134,7 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.paths import database_path
 
     path = database_path(args.db, demo=args.demo)
-    if args.demo and not path.exists() and not create_demo_or_explain(path, args.participants):
+    if args.demo and needs_demo(path) and not create_demo_or_explain(path, args.participants):
         return 1
 
     # The first start creates the administrator (and encrypts the file); after that

@@ -39,10 +39,13 @@ class SwedishParser(argparse.ArgumentParser):
 
 
 def _open(args):
-    from finsam_desktop.db.migrate import open_database
     from finsam_desktop.paths import database_path
+    from finsam_desktop.services.signin import KeyFileMissing, SignInRefused, open_for_command_line
 
-    return open_database(database_path(args.db))
+    try:
+        return open_for_command_line(database_path(args.db), getattr(args, "user", None))
+    except (SignInRefused, KeyFileMissing) as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def cmd_info(args) -> int:
@@ -56,7 +59,11 @@ def cmd_info(args) -> int:
     if not path.exists():
         print(_("The database does not exist yet; it is created when the program starts."))
         return 0
-    state = schema_state(path)
+    from finsam_desktop.db.migrate import is_plain_sqlite
+
+    # An encrypted file shows nothing, not even its schema, before the login.
+    db = None if is_plain_sqlite(path) else _open(args)
+    state = schema_state(path, db.key if db else None)
     print(
         _("Schema: {revision} (latest: {head})").format(
             revision=state.label, head="+".join(sorted(state.heads))
@@ -64,8 +71,10 @@ def cmd_info(args) -> int:
     )
     if not state.is_current:
         print(_("The database needs an upgrade: run 'finsam migrate'."))
+        if db is not None:
+            db.close()
         return 0
-    db = _open(args)
+    db = db or _open(args)
     try:
         for label, value in stats_overview.database_counts(db):
             print(f"  {label}: {value}")
@@ -81,7 +90,7 @@ def cmd_migrate(args) -> int:
     db.close()
     print(
         _("The database is up to date (schema {revision}).").format(
-            revision=schema_state(db.path).label
+            revision=schema_state(db.path, db.key).label
         )
     )
     return 0
@@ -95,7 +104,7 @@ def cmd_backup(args) -> int:
     dest = Path(args.dest)
     if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
         dest = dest / timestamped_name(db.path, "backup")
-    backup_file(db.path, dest)
+    backup_file(db.path, dest, key=db.key)
     print(_("Backup written and verified: {path}").format(path=dest))
     return 0
 
@@ -135,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar=_("PATH"),
         help=_("the database file (default: FINSAM_DB or the data folder)"),
+    )
+    parser.add_argument(
+        "--user", metavar=_("NAME"), help=_("your username (needed for an encrypted database)")
     )
     parser.add_argument(
         "--version",

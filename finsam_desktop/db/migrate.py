@@ -141,10 +141,7 @@ def open_database(
     if not state.is_new and not state.is_current:
         target_dir = backup_dir or path.parent / "backups"
         dest = target_dir / timestamped_name(path, f"before-upgrade-{state.label}")
-        if key is None:
-            backup_file(path, dest)
-        else:
-            keyed_backup(path, dest, key)
+        backup_file(path, dest, key=key)  # stays encrypted; the key sidecar goes along
     db = Database(path, key=key, keyfile=keyfile)
     if not state.is_current:
         upgrade(db)
@@ -165,27 +162,6 @@ def upgrade(db: Database, revision: str = "heads") -> None:
             if problems:
                 raise RuntimeError(f"foreign key check failed after migration: {len(problems)}")
         raw.execute("PRAGMA foreign_keys = ON")
-
-
-def keyed_backup(source: Path, dest: Path, key: bytes) -> Path:
-    """An encrypted copy with the same key, made with the backup API and verified."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        raise FileExistsError(dest.name)
-    src = raw_connect(source, key, readonly=True)
-    try:
-        dst = raw_connect(dest, key)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-            (result,) = dst.execute("PRAGMA integrity_check").fetchone()
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    if result != "ok":
-        raise RuntimeError(f"integrity check failed for {dest.name}")
-    return dest
 
 
 def _export_encrypted(source: Path, dest: Path, key: bytes) -> dict[str, int]:

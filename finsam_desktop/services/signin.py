@@ -189,19 +189,45 @@ def open_with_recovery_key(path: Path, recovery_key: str) -> Database:
     return open_database(Path(path), key=key, keyfile=keyfile)
 
 
-def create_demo_database(path: Path, participants: int = 60) -> Database:
+def create_demo_database(path: Path, participants: int = 60, **fill_options) -> Database:
     """An encrypted demo database with fictitious data and the three demo accounts,
-    all with the password ``DEMO_PASSWORD`` (printed in the README)."""
+    all with the password ``DEMO_PASSWORD`` (printed in the README). A plain demo
+    database from before encryption is converted and gets the accounts instead."""
     from finsam_desktop.services import demo
 
+    fill = database_state(path) is DatabaseState.NEW
     started = first_start(path, "demo", DEMO_ACCOUNTS[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
     db = started.db
     for username, display_name, role in DEMO_ACCOUNTS[1:]:
         with db.session() as session:
-            accounts.create_user(
-                session, username, display_name, role, DEMO_PASSWORD, DEMO_PASSWORD
-            )
+            if not accounts.username_taken(session, username):
+                accounts.create_user(
+                    session, username, display_name, role, DEMO_PASSWORD, DEMO_PASSWORD
+                )
     db.user = None  # the demo generator writes as the program
-    demo.fill(db, participants=participants)
+    if fill:
+        demo.fill(db, participants=participants, **fill_options)
     db.close()
+    return db
+
+
+def open_for_command_line(path: Path, username: str | None) -> Database:
+    """The command line's way in. An encrypted database needs ``--user``; the password
+    comes from FINSAM_PASSWORD (scripts) or is asked without echo. A plain database
+    opens as the program unless a user is named."""
+    import getpass
+    import os
+
+    state = database_state(path)
+    if state is not DatabaseState.ENCRYPTED and not username:
+        return open_database(Path(path))
+    if not username:
+        raise SignInRefused(_("The database is encrypted: give your username with --user NAME."))
+    password = os.environ.get("FINSAM_PASSWORD")
+    if password is None:
+        password = getpass.getpass(_("Password for {user}: ").format(user=username))
+    if state is DatabaseState.ENCRYPTED:
+        db, _user = log_in(path, username, password)
+    else:
+        db, _user = log_in_plain(path, username, password)
     return db

@@ -1,0 +1,48 @@
+"""The command line opens an encrypted database only with a user and a password."""
+
+from __future__ import annotations
+
+import pytest
+
+from finsam_desktop import cli
+from finsam_desktop.services import signin
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    path = tmp_path / "finsam.sqlite"
+    started = signin.first_start(path, "admin", "Anna", "correct horse 42", "correct horse 42")
+    started.db.close()
+    return path
+
+
+def test_encrypted_database_needs_user(encrypted, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--db", str(encrypted), "info"])
+    assert "--user" in str(exc.value)
+
+
+def test_password_from_environment(encrypted, capsys, monkeypatch):
+    monkeypatch.setenv("FINSAM_PASSWORD", "correct horse 42")
+    assert cli.main(["--db", str(encrypted), "--user", "admin", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "Schema" in out
+
+
+def test_wrong_password_is_refused(encrypted, monkeypatch):
+    monkeypatch.setenv("FINSAM_PASSWORD", "wrong password")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--db", str(encrypted), "--user", "admin", "migrate"])
+    assert "Fel användarnamn eller lösenord" in str(exc.value)
+
+
+def test_plain_demo_from_the_command_line_gets_encrypted_with_the_demo_accounts(
+    tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "demo.sqlite"
+    assert cli.main(["--db", str(path), "demo", "--participants", "5", "--lots", "5"]) == 0
+    signin.create_demo_database(path)  # what `finsam-desktop --demo` does at start
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    capsys.readouterr()
+    assert cli.main(["--db", str(path), "--user", "statistik", "info"]) == 0
+    assert "Personer: 5" in capsys.readouterr().out

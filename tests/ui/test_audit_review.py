@@ -1,0 +1,74 @@
+"""Logguppföljning: filter the access log and export it; the export is itself logged."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from finsam_desktop.services import persons, signin
+from finsam_desktop.services.access import AccessDenied
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.operations import OperationRunner
+from finsam_desktop.ui.pages.admin.log_review import LogReviewPage
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    signin.create_demo_database(path, participants=10, lots=5)
+    return path
+
+
+def login(path, username, tmp_path):
+    db, _user = signin.log_in(path, username, signin.DEMO_PASSWORD)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    return AppContext(db, OperationRunner(db), settings, demo=True)
+
+
+def test_review_shows_who_opened_which_person_and_exports(demo_path, tmp_path, qtbot, monkeypatch):
+    coordinator = login(demo_path, "samordnare", tmp_path)
+    coordinator.runner.read(persons.get_person, 3)
+    coordinator.db.close()
+
+    ctx = login(demo_path, "demo", tmp_path)
+    page = LogReviewPage(ctx)
+    qtbot.addWidget(page)
+    page.person.setValue(3)
+    page.action.setCurrentIndex(page.action.findData("view"))
+    model = page.panel.model
+    assert model.rowCount() == 1
+    row = model.row_at(0).values
+    assert row[1] == "samordnare" and row[2] == "Öppnad" and row[3] == "person" and row[5] == 3
+
+    xlsx = page.export_to(tmp_path / "log.xlsx", "xlsx")
+    sheet = load_workbook(xlsx).active
+    assert [c.value for c in sheet[1]][:3] == ["Tid", "Användare", "Händelse"]
+    assert sheet.max_row == 2 and sheet["B2"].value == "samordnare"
+
+    page.action.setCurrentIndex(page.action.findData("output"))
+    page.person.setValue(0)
+    assert model.rowCount() == 1  # the export just made is in the log
+    path = page.export_to(tmp_path / "log.csv", "csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[1][1] == "demo" and rows[1][3] == "access-log-xlsx"
+
+    shown = {}
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, _t, text: shown.setdefault("t", text)
+    )
+    page.verify()
+    assert "Loggen är hel" in shown["t"]
+    ctx.db.close()
+
+
+def test_statistics_and_coordinator_never_see_the_log(demo_path, tmp_path, qtbot):
+    for username in ("statistik", "samordnare"):
+        ctx = login(demo_path, username, tmp_path)
+        with pytest.raises(AccessDenied):
+            LogReviewPage(ctx)
+        ctx.db.close()
