@@ -16,7 +16,7 @@ def write_recovery_key_pdf(dest: Path, recovery_key: str, db_path: Path) -> Path
     from finsam_desktop.reports.fonts import BOLD, register_fonts
 
     regular = register_fonts()
-    canvas = Canvas(str(dest), pagesize=A4)
+    canvas = Canvas(str(dest), pagesize=A4, initialFontName=regular)
     canvas.setTitle(_("Recovery key"))
     width, height = A4
     y = height - 30 * mm
@@ -28,8 +28,13 @@ def write_recovery_key_pdf(dest: Path, recovery_key: str, db_path: Path) -> Path
     y -= 6 * mm
     canvas.drawString(25 * mm, y, _("Printed: {date}").format(date=format_date(date.today())))
     y -= 22 * mm
-    canvas.setFont("Courier-Bold", 20)
-    canvas.rect(22 * mm, y - 6 * mm, width - 44 * mm, 20 * mm)
+    # The embedded bold face (base32 has no 0/1/8, so no look-alikes), as large as fits.
+    box = width - 44 * mm
+    size = 20
+    while size > 10 and canvas.stringWidth(recovery_key, BOLD, size) > box - 12 * mm:
+        size -= 1
+    canvas.setFont(BOLD, size)
+    canvas.rect(22 * mm, y - 6 * mm, box, 20 * mm)
     canvas.drawCentredString(width / 2, y, recovery_key)
     y -= 24 * mm
     canvas.setFont(regular, 11)

@@ -43,6 +43,9 @@ SKIPPED_FIELDS = {"version", "updated_at"}
 # Changes made by signing in are logged as the login itself, not as a row update.
 QUIET_FIELDS = {"users": {"failed_attempts", "wait_until", "last_login_at"}}
 MASKED_FIELDS = {"users": {"password_hash"}}
+# Half-typed forms kept so that nothing is lost (services/drafts.py) are not a change to
+# any record: the save that follows is logged, the autosaves every few seconds are not.
+UNLOGGED_TABLES = frozenset({"draft"})
 MASK = "•••"
 
 
@@ -181,11 +184,49 @@ def record(session: Session, action: str, **fields: Any) -> None:
 # --- every change through the ORM ----------------------------------------------------------
 
 
-def _person_id(obj: Any) -> int | None:
+def _person_id(session: Session, obj: Any) -> int | None:
+    """The person a row is about: itself, its ``person_id``, or found through its foreign
+    keys (a plan's goal → plan → participation → person), so that the review can list
+    every change to one person's case."""
     if isinstance(obj, PersonRow):
         return obj.id
     value = getattr(obj, "person_id", None)
-    return value if isinstance(value, int) else None
+    if isinstance(value, int):
+        return value
+    table = inspect(obj).mapper.local_table
+    for fk in table.foreign_keys:
+        column = table.c[fk.parent.name]
+        attr = inspect(obj).mapper.get_property_by_column(column)
+        ref = getattr(obj, attr.key, None)
+        if isinstance(ref, int):
+            found = _person_through(session, fk.column.table, fk.column, ref, hops=3)
+            if found is not None:
+                return found
+    return None
+
+
+def _person_through(session: Session, table, key_column, value: int, hops: int) -> int | None:
+    if table.name == "person":
+        return value
+    if hops == 0 or table.name in ("users", "audit_log"):
+        return None
+    if "person_id" in table.c:
+        return (
+            session.connection()
+            .execute(select(table.c.person_id).where(key_column == value))
+            .scalar_one_or_none()
+        )
+    for fk in table.foreign_keys:
+        ref = (
+            session.connection()
+            .execute(select(table.c[fk.parent.name]).where(key_column == value))
+            .scalar_one_or_none()
+        )
+        if isinstance(ref, int):
+            found = _person_through(session, fk.column.table, fk.column, ref, hops - 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _record_id(obj: Any) -> int | None:
@@ -231,23 +272,23 @@ def _changes(obj: Any, table: str) -> dict[str, list[Any]]:
 def _on_after_flush(session: Session, _context) -> None:
     entries = []
     for obj in session.new:
-        if isinstance(obj, AuditRow):
-            continue
         table = inspect(obj).mapper.local_table.name
+        if isinstance(obj, AuditRow) or table in UNLOGGED_TABLES:
+            continue
         entries.append(
             _entry(
                 session,
                 Action.CREATE,
                 table=table,
                 record_id=_record_id(obj),
-                person_id=_person_id(obj),
+                person_id=_person_id(session, obj),
                 details={"after": _column_values(obj, table)},
             )
         )
     for obj in session.dirty:
-        if isinstance(obj, AuditRow) or not session.is_modified(obj, include_collections=False):
-            continue
         table = inspect(obj).mapper.local_table.name
+        if table in UNLOGGED_TABLES or not session.is_modified(obj, include_collections=False):
+            continue
         changed = _changes(obj, table)
         if not set(changed) - QUIET_FIELDS.get(table, set()):
             continue
@@ -257,19 +298,21 @@ def _on_after_flush(session: Session, _context) -> None:
                 Action.UPDATE,
                 table=table,
                 record_id=_record_id(obj),
-                person_id=_person_id(obj),
+                person_id=_person_id(session, obj),
                 details={"changed": changed},
             )
         )
     for obj in session.deleted:
         table = inspect(obj).mapper.local_table.name
+        if table in UNLOGGED_TABLES:
+            continue
         entries.append(
             _entry(
                 session,
                 Action.DELETE,
                 table=table,
                 record_id=_record_id(obj),
-                person_id=_person_id(obj),
+                person_id=_person_id(session, obj),
                 details={"before": _column_values(obj, table)},
             )
         )

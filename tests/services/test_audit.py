@@ -142,3 +142,19 @@ def test_review_filters_by_user_person_action_and_period(db, admin):
     with db.reading() as s:
         rows = audit.review_rows(s, LogFilter(person_id=person.id))
     assert rows[0][1] == "admin" and rows[0][2] == "Skapad" and rows[0][3] == "person"
+
+
+def test_a_change_deep_in_a_case_is_logged_under_the_person(demo_db):
+    from finsam_desktop.db.casework_models import CaseFileRow
+    from finsam_desktop.db.referral_models import ParticipationRow
+
+    with demo_db.session() as s:
+        case = s.scalar(select(CaseFileRow).limit(1))
+        if case is None:
+            pytest.skip("the demo data has no case file")
+        person_id = s.get(ParticipationRow, case.participation_id).person_id
+        case.advice_note = "Ekonomisk rådgivning erbjuden."
+        case_id = case.participation_id
+    (entry,) = entries(demo_db, action="update", table_name="case_file")
+    assert entry[2:4] == (case_id, person_id)
+    assert entry[6]["changed"]["advice_note"][1] == "Ekonomisk rådgivning erbjuden."
