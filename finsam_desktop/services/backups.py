@@ -19,7 +19,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db import backup as files
-from finsam_desktop.db.backup import BackupError, BackupFile
+from finsam_desktop.db.backup import (  # noqa: F401 (screens take these from here)
+    KEEP_DAILY,
+    KEEP_MONTHLY,
+    KEEP_WEEKLY,
+    BackupError,
+    BackupFile,
+)
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import SettingRow
 from finsam_desktop.domain.errors import ValidationError

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _
+from finsam_desktop.ui.conflict import resolve_conflict
 from finsam_desktop.ui.operations import OperationFailed
 
 ERROR_STYLE = "color: #b00020;"
@@ -206,7 +207,9 @@ class FormDialog(QDialog):
         try:
             self.result_value = self.save()
         except OperationFailed as exc:
-            self.show_problems(exc.message, exc.problems)
+            # Someone else saved the record first: show both versions (ui/conflict.py).
+            if not resolve_conflict(self, exc):
+                self.show_problems(exc.message, exc.problems)
             return
         self.fields.dirty = False
         super().accept()

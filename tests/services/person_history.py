@@ -26,7 +26,11 @@ SECRET_NOTE = "Mår dåligt efter skilsmässan, berättade om sin mamma."
 
 
 def organisation(session: Session) -> dict[str, int]:
-    ids = demo.create_organisation(session)
+    """The demo organisation's ids (created unless the database already has it)."""
+    from finsam_desktop.db.models import InsatsRow
+
+    existing = session.scalars(select(InsatsRow.id)).first()
+    ids = {"insats": existing} if existing else demo.create_organisation(session)
     ids["staff"] = session.scalars(select(StaffRow.id)).first()
     ids["party"] = session.scalars(select(PartyRow.id)).first()
     ids["municipality"] = session.scalars(select(MunicipalityRow.id)).first()

@@ -9,11 +9,11 @@ from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line
+from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
-
-PROTECTED_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
+from finsam_desktop.ui.protected import protected_banner
+from finsam_desktop.ui.register_extract import add_register_extract_button
 
 
 class PersonDialog(FormDialog):
@@ -22,10 +22,7 @@ class PersonDialog(FormDialog):
         self.ctx = ctx
         self.person = person
         p = person
-        self.protected_banner = banner(
-            _("Protected identity: do not give out address or other details."), PROTECTED_STYLE
-        )
-        self.protected_banner.setVisible(bool(p and p.protected_identity))
+        self.protected_banner = protected_banner(bool(p and p.protected_identity))
         self.body.insertWidget(0, self.protected_banner)
         self.pnr = self.add_field(
             "personnummer",
@@ -60,6 +57,8 @@ class PersonDialog(FormDialog):
         self.protected.toggled.connect(self.protected_banner.setVisible)
         self.phone = self.add_field("phone", _("Phone"), line(p.phone if p else "", 50))
         self.email = self.add_field("email", _("E-mail"), line(p.email if p else ""))
+        if p is not None:
+            add_register_extract_button(self, ctx, p.id)
 
     def save(self) -> Person:
         draft = Person(
@@ -76,6 +75,13 @@ class PersonDialog(FormDialog):
             version=self.person.version if self.person else 0,
         )
         return self.ctx.runner.run(persons.save_person, draft, self.pnr.text(), changes={"person"})
+
+    # --- two copies of the program saved this person: ui/conflict.py shows both versions
+    def load_saved(self) -> Person:
+        return self.ctx.runner.read(persons.get_person, self.person.id)
+
+    def adopt_saved(self, person: Person) -> None:
+        self.person = person
 
 
 class PersonsPage(QWidget):

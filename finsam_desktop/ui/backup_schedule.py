@@ -1,0 +1,53 @@
+"""Automatic backups while the program runs: at least daily, and when it closes.
+
+The check runs every hour and backs up only when the newest backup is a day old, so a
+PC left on over a weekend still gets one copy a day and a short session adds none.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+
+from finsam_desktop.services import backups
+from finsam_desktop.services.backups import BackupError
+from finsam_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+CHECK_INTERVAL_MS = 60 * 60 * 1000
+
+
+class BackupSchedule(QObject):
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, start: bool = True):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_error: str = ""
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_INTERVAL_MS)
+        self.timer.timeout.connect(self.backup_if_due)
+        if start:
+            self.timer.start()
+            # The first check soon after start, without delaying the window.
+            QTimer.singleShot(30_000, self.backup_if_due)
+
+    def backup_if_due(self) -> None:
+        self._guarded(lambda: backups.backup_if_due(self.ctx.db))
+
+    def backup_on_close(self) -> None:
+        self.timer.stop()
+        self._guarded(lambda: backups.backup_now(self.ctx.db))
+
+    def _guarded(self, fn) -> None:
+        # A backup that fails must never stop the work or the closing; it is logged
+        # (the type only) and shown in the Backups tab.
+        try:
+            fn()
+            self.last_error = ""
+        except (BackupError, OSError) as exc:
+            self.last_error = str(exc)
+            log.error("automatic backup failed: %s", type(exc).__name__)
+        except Exception as exc:  # e.g. the database file vanished from a network share
+            self.last_error = str(exc)
+            log.error("automatic backup failed: %s", type(exc).__name__)
