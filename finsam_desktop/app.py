@@ -121,6 +121,10 @@ def run(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from finsam_desktop.paths import data_dir
+    from finsam_desktop.ui import crash
+
+    crash.install(data_dir())  # crash reports and log file without personal data
     QCoreApplication.setOrganizationName("Finsam")
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
@@ -163,8 +167,12 @@ def run(argv: list[str] | None = None) -> int:
     lock = InactivityLock(ctx, parent=window)
     add_security_actions(window, ctx, lock)
     window.show()
+    from finsam_desktop.ui.backup_schedule import BackupSchedule
+
+    backup_schedule = BackupSchedule(ctx, parent=window)  # at least daily while open
     code = app.exec()
     lock.stop()
     ctx.runner.run(accounts.record_logout)
+    backup_schedule.backup_on_close()
     db.close()
     return code

@@ -104,9 +104,12 @@ def list_backups(db: Database) -> list[BackupFile]:
 
 def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
     """Copy the open database into the backup folder, verify it, then thin the folder."""
-    when = when or datetime.now()
+    when = (when or datetime.now()).replace(microsecond=0)
     folder = backup_folder(db)
     dest = folder / files.backup_name(db.path.stem, when)
+    while dest.exists():  # two backups in one second (e.g. "now" just before closing)
+        when += timedelta(seconds=1)
+        dest = folder / files.backup_name(db.path.stem, when)
     try:
         with db.engine.connect() as connection:
             raw = connection.connection.driver_connection
@@ -121,7 +124,7 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
             ).format(folder=folder)
         ) from None
     files.thin_backups(folder, db.path.stem)
-    return BackupFile(dest, when.replace(microsecond=0), dest.stat().st_size)
+    return BackupFile(dest, when, dest.stat().st_size)
 
 
 def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DAILY):

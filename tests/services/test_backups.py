@@ -171,3 +171,10 @@ def test_backups_of_an_encrypted_database_stay_encrypted_and_restore(tmp_path):
         assert integrity(db.path, key) == "ok"
     finally:
         db.close()
+
+
+def test_two_backups_in_the_same_second_both_get_a_name(db):
+    when = datetime(2026, 11, 22, 17, 0, 0)
+    first = backups.backup_now(db, when)
+    second = backups.backup_now(db, when)
+    assert first.path != second.path and second.path.exists()

@@ -93,3 +93,25 @@ def test_gallring_preview_and_run_after_confirmation(ctx, qtbot):
     assert tab.table.rowCount() == 0
     with ctx.db.reading() as s:
         assert persons.get_person(s, old).first_name == ""
+
+
+def test_the_schedule_backs_up_daily_and_on_close_and_survives_a_broken_folder(ctx, qtbot,
+                                                                               tmp_path):
+    from finsam_desktop.ui.backup_schedule import BackupSchedule
+
+    schedule = BackupSchedule(ctx, start=False)
+    schedule.backup_if_due()
+    schedule.backup_if_due()  # the newest copy is minutes old: no second one
+    assert len(backups.list_backups(ctx.db)) == 1
+    schedule.timer.start()
+    schedule.backup_on_close()
+    assert not schedule.timer.isActive()
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with ctx.db.session() as s:
+        from finsam_desktop.db.models import SettingRow
+
+        s.merge(SettingRow(key=backups.SETTING_KEY, value={"folder": str(blocker)}))
+    schedule.backup_on_close()  # must not raise: closing the program goes on
+    assert schedule.last_error
