@@ -1,0 +1,334 @@
+"""Bad input: hostile strings and numbers through every form service and importer parser.
+
+For each service: whatever is typed, the service either saves it (and the stored
+value reads back as typed, trimmed) or refuses it with a ValidationError (the form
+shows the message next to the field). Nothing else may escape, and after every
+example the database passes ``integrity_check``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from finsam_desktop.db.migrate import open_database
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.lots import LotsCase
+from finsam_desktop.domain.organisation import (
+    Federation,
+    Insats,
+    Municipality,
+    Party,
+    PostalAddress,
+    Staff,
+)
+from finsam_desktop.domain.personnummer import (
+    InvalidPersonnummer,
+    PersonalNumber,
+    parse_personnummer,
+)
+from finsam_desktop.domain.persons import Gender, Person
+from finsam_desktop.domain.referrals import Referral, Remittent
+from finsam_desktop.services import demo, lots, organisation, persons, referrals
+from finsam_desktop.services.lots_import import parse_birth_year, parse_date
+
+FAST = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+FRAGMENTS = [
+    "'; DROP TABLE person; --",
+    "Robert'); DELETE FROM person WHERE ('1'='1",
+    "<script>alert('x')</script>",
+    "<b>fet</b> &amp; &lt;",
+    "{fornamn} {0} %s %(x)s",
+    "\x00\x01\x1b[31m\x7f",
+    "\u202eevil\u202c",
+    "Åsa Ö'Brien-Ärlig",
+    "🙂 emoji",
+    "line\nbreak\r\ntab\t",
+    "x" * 10_000,
+    " ",
+    "",
+]
+
+# Text a user could paste: anything printable or not (no lone surrogates: Qt cannot
+# produce them), very long text and known attack fragments.
+hostile_text = st.one_of(
+    st.sampled_from(FRAGMENTS),
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(whitelist_categories=("Cc", "Cf", "Zs")), max_size=50),
+    st.builds(lambda a, b: a + b, st.sampled_from(FRAGMENTS), st.text(max_size=40)),
+)
+
+
+def or_plausible(value):
+    """Half the time a plausible value, so examples also reach the saving code."""
+    return st.one_of(st.just(value), hostile_text)
+
+
+hostile_int = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.sampled_from([0, -1, 1, 2**31, -(2**31), 10**12]),
+)
+maybe_int = st.one_of(st.none(), hostile_int)
+
+
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory):
+    """One database for all examples of a test (Hypothesis runs many per test)."""
+    db = open_database(tmp_path_factory.mktemp("hostile") / "finsam.sqlite")
+    with db.session() as s:
+        demo.create_organisation(s)
+    yield db
+    db.close()
+
+
+def integrity_ok(db) -> None:
+    con = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+
+
+def save_or_reject(db, fn, *args):
+    """The saved result, or None when refused with a ValidationError."""
+    try:
+        with db.session() as s:
+            result = fn(s, *args)
+        event("saved")
+        return result
+    except ValidationError as exc:
+        event("refused: " + ",".join(sorted(exc.problems)))
+        assert exc.problems and all(isinstance(m, str) and m for m in exc.problems.values())
+        return None
+    finally:
+        integrity_ok(db)
+
+
+# --- personnummer --------------------------------------------------------------------
+
+
+@FAST
+@given(text=st.one_of(hostile_text, st.from_regex(r"\A\d{6,8}[-+]?\d{4}\Z")))
+def test_parse_personnummer_accepts_or_explains(text):
+    try:
+        number = parse_personnummer(text, today=date(2026, 11, 22))
+    except InvalidPersonnummer as exc:
+        assert str(exc)
+        return
+    assert len(number.digits) == 12 and number.digits.isdigit()
+    assert parse_personnummer(number.formatted(), today=date(2026, 11, 22)) == number
+
+
+# --- persons -----------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    first=or_plausible("Åsa"),
+    last=or_plausible("Testberg"),
+    street=hostile_text,
+    city=hostile_text,
+    phone=hostile_text,
+    email=or_plausible(""),
+    pnr=or_plausible("19900101-9810"),
+)
+def test_save_person_stores_what_was_typed_or_refuses(
+    shared_db, first, last, street, city, phone, email, pnr
+):
+    draft = Person(
+        None,
+        PersonalNumber(""),
+        first,
+        last,
+        PostalAddress(street, "", city),
+        gender=Gender.OKANT,
+        phone=phone,
+        email=email,
+    )
+    saved = save_or_reject(shared_db, persons.save_person, draft, pnr)
+    if saved is None:
+        return
+    with shared_db.reading() as s:
+        again = persons.get_person(s, saved.id)
+    assert (again.first_name, again.last_name) == (first.strip(), last.strip())
+    assert (again.address.street, again.address.city) == (street.strip(), city.strip())
+    assert (again.phone, again.email) == (phone.strip(), email.strip())
+    with shared_db.session() as s:  # free the number for the next example
+        from finsam_desktop.db.models import PersonRow
+
+        s.delete(s.get(PersonRow, saved.id))
+
+
+# --- the organisation ------------------------------------------------------------------
+
+
+@FAST
+@given(name=hostile_text, street=hostile_text, phone=hostile_text, org=hostile_text)
+def test_save_federation(shared_db, name, street, phone, org):
+    with shared_db.reading() as s:
+        version = organisation.get_federation(s).version
+    saved = save_or_reject(
+        shared_db,
+        organisation.save_federation,
+        Federation(name, PostalAddress(street), phone, org_number=org, version=version),
+    )
+    if saved is not None:
+        assert (saved.name, saved.address.street, saved.org_number) == (
+            name.strip(),
+            street.strip(),
+            org.strip(),
+        )
+
+
+@FAST
+@given(name=hostile_text, short=hostile_text, active=st.booleans())
+def test_save_municipality_and_party(shared_db, name, short, active):
+    saved = save_or_reject(
+        shared_db, organisation.save_municipality, Municipality(None, name, active)
+    )
+    if saved is not None:
+        assert saved.name == name.strip()
+    party = save_or_reject(shared_db, organisation.save_party, Party(None, name, short, active))
+    if party is not None:
+        assert (party.name, party.short_name) == (name.strip(), short.strip())
+
+
+@FAST
+@given(name=hostile_text, title=hostile_text, email=or_plausible(""), pick=st.integers(0, 3))
+def test_save_staff(shared_db, name, title, email, pick):
+    # Ids come from a list the user picks in, never from typing: only real ids or none.
+    with shared_db.reading() as s:
+        party_ids = [None] + [p.id for p in organisation.list_parties(s)]
+    party_id = party_ids[pick % len(party_ids)]
+    saved = save_or_reject(
+        shared_db, organisation.save_staff, Staff(None, name, title, party_id, email=email)
+    )
+    if saved is not None:
+        assert (saved.name, saved.title) == (name.strip(), title.strip())
+
+
+@FAST
+@given(
+    name=hostile_text,
+    numbers=st.lists(st.one_of(hostile_int, st.integers(1, 40)), min_size=8, max_size=8),
+    ages=st.one_of(st.tuples(maybe_int, maybe_int), st.just((18, 29))),
+    criteria=st.lists(hostile_text, max_size=4),
+)
+def test_save_insats(shared_db, name, numbers, ages, criteria):
+    answer, enrol, ext, parties, cap, follow, contact, _spare = numbers
+    draft = Insats(
+        None,
+        name,
+        answer_days=answer,
+        enrolment_months=enrol,
+        extension_months=ext,
+        age_min=ages[0],
+        age_max=ages[1],
+        min_parties_in_contact=parties,
+        exclusion_criteria=criteria,
+        caseload_cap=cap,
+        plan_follow_up_months=follow,
+        remittent_contact_days=contact,
+    )
+    saved = save_or_reject(shared_db, organisation.save_insats, draft)
+    if saved is not None:
+        assert saved.name == name.strip()
+        assert saved.answer_days == answer and saved.caseload_cap == cap
+
+
+# --- lotsärenden ---------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    officer=hostile_text,
+    reference=hostile_text,
+    birth_year=st.one_of(maybe_int, st.just(1990)),
+    score=st.one_of(maybe_int, st.just(4)),
+    received=st.one_of(st.none(), st.dates(), st.just(date(2026, 11, 2))),
+    closed=st.one_of(st.none(), st.dates()),
+)
+def test_save_lots_case(shared_db, officer, reference, birth_year, score, received, closed):
+    with shared_db.reading() as s:
+        municipality = organisation.list_municipalities(s)[0].id
+    case = LotsCase(
+        None,
+        received,
+        municipality,
+        officer=officer,
+        birth_year=birth_year,
+        closed=closed,
+        reference=reference,
+        survey_sent=score is not None,
+        survey_score=score,
+    )
+    saved = save_or_reject(shared_db, lots.save_case, case, date(2026, 11, 22))
+    if saved is not None:
+        # The officer's code is stored with its whitespace collapsed (one spelling per code).
+        assert saved.officer == " ".join(officer.split()) and saved.birth_year == birth_year
+
+
+@FAST
+@given(
+    value=st.one_of(
+        hostile_text,
+        hostile_int,
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.dates(),
+        st.datetimes(),
+        st.none(),
+    )
+)
+def test_import_parsers_return_a_value_or_raise_value_error(value):
+    for parse in (parse_date, lambda v: parse_birth_year(v, date(2026, 11, 22))):
+        try:
+            result = parse(value)
+        except ValueError:
+            continue
+        assert result is None or isinstance(result, date | datetime | int)
+
+
+# --- referrals -------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    reason=hostile_text,
+    remittent_name=or_plausible("Handläggare Exempelsson"),
+    remittent_phone=or_plausible("010-000 00 00"),
+    pnr=or_plausible("19910202-9817"),
+    first=or_plausible("Saga"),
+    arrived_days_ago=st.one_of(st.integers(min_value=-400, max_value=40_000), st.just(3)),
+)
+def test_save_referral(
+    shared_db, reason, remittent_name, remittent_phone, pnr, first, arrived_days_ago
+):
+    with shared_db.reading() as s:
+        insats_id = organisation.list_insatser(s)[0].id
+        party_id = organisation.list_parties(s)[0].id
+    today = date(2026, 11, 22)
+    try:
+        arrived = today - timedelta(days=arrived_days_ago)
+    except OverflowError:
+        return
+    draft = Referral(
+        None,
+        None,
+        insats_id,
+        arrived,
+        remittent=Remittent(party_id, remittent_name, remittent_phone),
+        reason=reason,
+    )
+    new_person = Person(None, PersonalNumber(""), first, "Testberg")
+    saved = save_or_reject(shared_db, referrals.save_referral, draft, pnr, new_person, today)
+    if saved is not None:
+        assert saved.reason == reason.strip() or saved.reason == reason
