@@ -6,11 +6,13 @@ import sqlite3
 from datetime import date, datetime
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 
 from finsam_desktop import cli
 from finsam_desktop.db.migrate import open_database
 from finsam_desktop.services import backups
+from finsam_desktop.services.demo import fake_personnummer
 from tests.services.person_history import add_person_with_history, organisation
 
 
@@ -57,3 +59,39 @@ def test_registerutdrag_writes_the_pdf(tmp_path, capsys):
     assert "Åsa" in text and "19900101-9810" in text
     assert cli.main(["--db", str(path), "registerutdrag", "19800101-9812", "--out", str(out)]) == 1
     assert cli.main(["--db", str(path), "registerutdrag", "12345", "--out", str(out)]) == 2
+
+
+def test_encrypted_database_backup_keeps_its_key_file_and_restores_from_the_cli(
+    tmp_path, monkeypatch, capsys
+):
+    pytest.importorskip("sqlcipher3")
+    from finsam_desktop.db.keys import sidecar_path
+    from finsam_desktop.services.signin import first_start
+
+    path = tmp_path / "finsam.sqlite"
+    password = "ett långt lösenord 2026"
+    started = first_start(path, "admin", "Admin Istratör", password, password)
+    db = started.db
+    with db.session() as s:
+        org = organisation(s)
+        add_person_with_history(s, org, date(1990, 1, 1), 2025, 1)
+    made = backups.backup_now(db, datetime(2026, 11, 21, 17, 0))
+    with db.session() as s:
+        add_person_with_history(s, org, date(1991, 1, 1), 2026, 2, first="Märta")
+    db.close()
+
+    assert sidecar_path(made.path).exists()  # the wrapped keys travel with the copy
+    with sqlite3.connect(made.path) as con, pytest.raises(sqlite3.DatabaseError):
+        con.execute("SELECT * FROM person").fetchall()
+
+    monkeypatch.setenv("FINSAM_PASSWORD", password)
+    args = ["--db", str(path), "--user", "admin"]
+    assert cli.main([*args, "restore", str(made.path)]) == 0
+    out = tmp_path / "utdrag.pdf"
+    assert cli.main([*args, "registerutdrag", "19900101-9810", "--out", str(out)]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages)
+    assert "Åsa" in text
+    marta = fake_personnummer(None, date(1991, 1, 1), 2)  # added after the backup
+    assert cli.main([*args, "registerutdrag", marta, "--out", str(out)]) == 1
+    kept = next(tmp_path.glob("finsam.before-restore-*.sqlite"))
+    assert sidecar_path(kept).exists()
