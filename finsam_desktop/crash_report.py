@@ -113,7 +113,20 @@ class PrivacyFilter(logging.Filter):
 
 
 def install_log_privacy(log_file: Path | None = None) -> logging.Handler | None:
-    """Put the filter on every root handler, adding a rotating log file if asked."""
+    """Scrub every log record as it is made (so handlers added later by anyone are covered
+    too), put the filter on every root handler, and add a rotating log file if asked."""
+    previous = logging.getLogRecordFactory()
+    if not getattr(previous, "finsam_private", False):
+        scrubber = PrivacyFilter()
+
+        def private_record(*args, **kwargs) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            scrubber.filter(record)
+            return record
+
+        private_record.finsam_private = True  # type: ignore[attr-defined]
+        private_record.previous = previous  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(private_record)
     root = logging.getLogger()
     added = None
     if log_file is not None:
@@ -125,6 +138,14 @@ def install_log_privacy(log_file: Path | None = None) -> logging.Handler | None:
         if not any(isinstance(f, PrivacyFilter) for f in handler.filters):
             handler.addFilter(PrivacyFilter())
     return added
+
+
+def uninstall_log_privacy() -> None:
+    """Undo the record factory (tests)."""
+    factory = logging.getLogRecordFactory()
+    previous = getattr(factory, "previous", None)
+    if previous is not None:
+        logging.setLogRecordFactory(previous)
 
 
 def print_safe_traceback(kind, value, tb) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -71,4 +72,6 @@ def install(data_dir: Path, show_dialog: bool = True) -> CrashHandler:
     install_log_privacy(data_dir / "logs" / "finsam.log")
     handler = CrashHandler(data_dir / "crash-reports", show_dialog)
     sys.excepthook = handler
+    quiet = CrashHandler(handler.report_dir, show_dialog=False)  # no dialogs off the GUI thread
+    threading.excepthook = lambda a: quiet(a.exc_type, a.exc_value, a.exc_traceback)
     return handler

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from finsam_desktop.crash_report import PrivacyFilter, scrub
+from finsam_desktop.crash_report import PrivacyFilter, scrub, uninstall_log_privacy
 from finsam_desktop.ui import crash
 
 PNR = "19900101-9983"
@@ -24,11 +25,12 @@ def fail_with_personal_data(personnummer: str) -> None:
 def handler(tmp_path, qapp):
     root = logging.getLogger()
     before_handlers, before_level = list(root.handlers), root.level
-    before_hook = sys.excepthook
+    before_hook, before_thread_hook = sys.excepthook, threading.excepthook
     root.setLevel(logging.INFO)
     installed = crash.install(tmp_path)
     yield installed
-    sys.excepthook = before_hook
+    sys.excepthook, threading.excepthook = before_hook, before_thread_hook
+    uninstall_log_privacy()
     for h in root.handlers:
         if h not in before_handlers:
             h.close()
@@ -84,3 +86,27 @@ def test_log_messages_are_scrubbed_of_numbers_and_addresses(handler, tmp_path):
 def test_scrub_leaves_ordinary_numbers_and_dates():
     assert scrub("12 persons on 2026-11-22, id 4711") == "12 persons on 2026-11-22, id 4711"
     assert scrub("pnr 900101-1234 and 19900101-1234") == "pnr [personnummer] and [personnummer]"
+
+
+def test_records_are_scrubbed_for_handlers_added_later_and_thread_crashes_reported(
+    handler, tmp_path
+):
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(self.format(record))
+
+    late = Keep()
+    logging.getLogger().addHandler(late)
+    try:
+        logging.getLogger("x").warning("number %s", PNR)
+    finally:
+        logging.getLogger().removeHandler(late)
+    assert seen and PNR not in seen[0]
+
+    worker = threading.Thread(target=fail_with_personal_data, args=(PNR,))
+    worker.start()
+    worker.join()
+    reports = list((tmp_path / "crash-reports").glob("crash-*.txt"))
+    assert reports and all(PNR not in r.read_text(encoding="utf-8") for r in reports)
