@@ -313,7 +313,8 @@ def test_save_referral(
     shared_db, reason, remittent_name, remittent_phone, pnr, first, arrived_days_ago
 ):
     with shared_db.reading() as s:
-        insats_id = organisation.list_insatser(s)[0].id
+        # The demo team (the first insats), not one a hostile example above created.
+        insats_id = min(i.id for i in organisation.list_insatser(s))
         party_id = organisation.list_parties(s)[0].id
     today = date(2026, 11, 22)
     try:
@@ -332,3 +333,107 @@ def test_save_referral(
     saved = save_or_reject(shared_db, referrals.save_referral, draft, pnr, new_person, today)
     if saved is not None:
         assert saved.reason == reason.strip() or saved.reason == reason
+
+
+# --- the lotsärende importer: hostile spreadsheets ---------------------------------------
+
+IMPORT_HEADER = [
+    "Inkom",
+    "Kommun",
+    "Part",
+    "Handläggare",
+    "Kön",
+    "Födelseår",
+    "Fråga",
+    "Utfall",
+    "Avslutad",
+    "Betyg",
+    "Personnummer",
+    "Enkät skickad",
+]
+cell = st.one_of(
+    hostile_text,
+    st.sampled_from(
+        [
+            "2026-03-04",
+            "4/3/2016",
+            "150914",
+            "Björkhälla",
+            "AF",
+            "kvinna",
+            "1985",
+            "85",
+            "ja",
+            "nej",
+            "5",
+            "19900101-9810",
+        ]
+    ),
+    st.integers(-(10**6), 10**8).map(str),
+)
+
+
+PLAUSIBLE_ROW = [
+    "2026-03-04",
+    "Björkhälla",
+    "AF",
+    "K12",
+    "kvinna",
+    "1985",
+    "Information",
+    "Arbete",
+    "2026-04-01",
+    "5",
+    "",
+    "ja",
+]
+plausible_row = st.tuples(*(st.one_of(st.just(v), cell) for v in PLAUSIBLE_ROW)).map(list)
+
+
+@FAST
+@given(
+    rows=st.lists(
+        st.one_of(plausible_row, st.lists(cell, max_size=len(IMPORT_HEADER) + 2)), max_size=8
+    ),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+)
+def test_lots_import_of_a_hostile_csv_previews_and_imports_without_harm(
+    shared_db, tmp_path_factory, rows, delimiter
+):
+    import csv
+
+    from finsam_desktop.services import lots_import
+
+    path = tmp_path_factory.mktemp("csv") / "lots.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(IMPORT_HEADER)
+        writer.writerows(rows)
+    try:
+        with shared_db.reading() as s:
+            preview = lots_import.preview_import(s, path, date(2026, 11, 22))
+    except lots_import.ImportFileError as exc:
+        assert str(exc)
+        return
+    assert preview.rows_read >= len(preview.rows)
+    assert "Personnummer" in preview.personal_columns  # never read
+    for problem in preview.rejected:
+        assert problem.message if hasattr(problem, "message") else str(problem)
+    result = save_or_reject(shared_db, lots_import.import_cases, preview)
+    if result is not None:
+        assert result.imported <= len(preview.rows)
+        event(f"imported {min(result.imported, 3)}+")
+
+
+@FAST
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_lots_import_of_a_damaged_file_says_so(shared_db, tmp_path_factory, data, suffix):
+    from finsam_desktop.services import lots_import
+
+    path = tmp_path_factory.mktemp("bad") / f"lots{suffix}"
+    path.write_bytes(data)
+    try:
+        with shared_db.reading() as s:
+            lots_import.preview_import(s, path, date(2026, 11, 22))
+    except lots_import.ImportFileError as exc:
+        assert str(exc)
