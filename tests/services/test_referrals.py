@@ -219,3 +219,23 @@ def test_rejected_referral_allows_a_new_one(demo_db, org):
         )
     again = register(demo_db, org)
     assert again.case_number != saved.case_number
+
+
+def test_enrolment_can_be_corrected_and_planned_end_follows(demo_db, org):
+    saved = register(demo_db, org)
+    a, b, c = (s.id for s in org["staff"][:3])
+    with demo_db.session() as s:
+        referrals.decide(s, saved.id, DecisionInput(Decision.ACCEPT, TODAY), saved.version, TODAY)
+        enrolled = referrals.enrol(s, saved.id, a, b, date(2026, 11, 20), False, TODAY)
+    enrolled.enrolled_on = date(2026, 11, 21)
+    enrolled.second_contact_person_id = a
+    with demo_db.session() as s, pytest.raises(ValidationError) as err:
+        referrals.update_participation_start(s, enrolled, TODAY)
+    assert "second_contact_person_id" in err.value.problems
+    enrolled.second_contact_person_id = c
+    enrolled.af_registered = True
+    with demo_db.session() as s:
+        fixed = referrals.update_participation_start(s, enrolled, TODAY)
+    assert fixed.planned_end == date(2027, 11, 21) and fixed.af_registered
+    with demo_db.reading() as s:
+        assert [r.id for r in referrals.referrals_for_person(s, saved.person_id)] == [saved.id]

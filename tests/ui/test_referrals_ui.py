@@ -241,3 +241,18 @@ def test_printing_paints_every_page(ctx, tmp_path, qapp):
 def _municipality(ctx, name: str) -> int:
     with ctx.db.reading() as s:
         return next(m.id for m in organisation.list_municipalities(s) if m.name == name)
+
+
+def test_home_municipality_suggests_insats_and_place(page, ctx, team):
+    insats, _staff, _parties = team
+    meeting = page.new_meeting()
+    fill_new_person(meeting.person, "20030303-9812")
+    set_choice(meeting.person.municipality, _municipality(ctx, "Åkerby"))
+    meeting.person.municipality.activated.emit(meeting.person.municipality.currentIndex())
+    assert meeting.insats.currentData() == insats.id
+    assert meeting.place_name.text() == "Kommunhuset"
+    assert meeting.place_city.text() == "Åkerby"
+    meeting.place_name.setText("Biblioteket")
+    meeting.place_name.textEdited.emit("Biblioteket")
+    meeting.person.municipality.activated.emit(meeting.person.municipality.currentIndex())
+    assert meeting.place_name.text() == "Biblioteket"  # a place typed by hand stays
