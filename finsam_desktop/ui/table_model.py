@@ -67,9 +67,12 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if self._query.columns[column].sort is None:
+        if column < 0:  # the header's "no sort indicator": back to insertion order
+            self._sort = (None, False)
+        elif self._query.columns[column].sort is None:
             return
-        self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+        else:
+            self._sort = (column, order == Qt.SortOrder.DescendingOrder)
         self.refresh()
 
     # --- what the screens ask ---

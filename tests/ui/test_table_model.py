@@ -39,3 +39,11 @@ def test_headers_are_translated_and_ids_ride_along(demo_db, qapp):
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Personnummer"
     assert model.index(0, 0).data(Qt.ItemDataRole.UserRole) == model.id_at(0)
     assert model.row_of_id(model.id_at(3)) == 3
+
+
+def test_no_sort_indicator_means_insertion_order(demo_db, qapp):
+    model = LazyTableModel(persons.person_list(demo_db))
+    first_id = model.id_at(0)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.sort(-1)
+    assert model.id_at(0) == first_id
