@@ -24,7 +24,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, LargeBinary, String, Table, Text, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import PersonRow, SettingRow
@@ -215,13 +226,13 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
     if not chosen:
         return RetentionResult(0, 0)
     found = collect(session, chosen)
-    total = 0
+    changed: dict[int, int] = dict.fromkeys(chosen, 0)
+    for table, _links in person_tables():
+        rows = [(pid, row) for pid in chosen for row in found.rows[table.name].get(pid, [])]
+        if rows and _anonymise_rows(session, table, rows):
+            for pid, _row in rows:
+                changed[pid] += 1
     for person_id in chosen:
-        changed = 0
-        for table, _links in person_tables():
-            rows = found.rows[table.name].get(person_id, [])
-            if rows:
-                changed += _anonymise_rows(session, table, rows, person_id)
         audit.record(
             session,
             audit.Action.GALLRING,
@@ -229,29 +240,35 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
             record_id=person_id,
             person_id=person_id,
             what="anonymised",
-            details={"rows": changed},
+            details={"rows": changed[person_id]},
         )
-        total += changed
-    return RetentionResult(len(chosen), total)
+    return RetentionResult(len(chosen), sum(changed.values()))
 
 
-def _anonymise_rows(session: Session, table: Table, rows: list[dict], person_id: int) -> int:
+def _anonymise_rows(session: Session, table: Table, rows: list[tuple[int, dict]]) -> bool:
+    """Blank the personal columns of ``rows`` (person id, row) in one executemany."""
     personal = [c for c in table.columns if is_personal_column(c)]
     values: dict[str, Any] = {c.name: _blank(c) for c in personal}
-    if table.name == PersonRow.__tablename__:
-        birth_year = PersonalNumber(rows[0]["personnummer"]).birth_date.year
-        values["personnummer"] = anonymised_number(birth_year, person_id)
+    is_person = table.name == PersonRow.__tablename__
+    if is_person:
+        values["personnummer"] = bindparam("new_personnummer")
     if not values:
-        return 0
+        return False
     if "version" in table.c:
         # An open form elsewhere then gets "someone else changed it" instead of
         # writing the removed data back.
         values["version"] = table.c.version + 1
-    keys = [c for c in table.primary_key.columns]
-    for row in rows:
-        where = [k == row[k.name] for k in keys]
-        session.execute(update(table).where(*where).values(**values))
-    return len(rows)
+    keys = list(table.primary_key.columns)
+    stmt = update(table).where(*[k == bindparam(f"pk_{k.name}") for k in keys]).values(**values)
+    params = []
+    for person_id, row in rows:
+        p = {f"pk_{k.name}": row[k.name] for k in keys}
+        if is_person:
+            birth_year = PersonalNumber(row["personnummer"]).birth_date.year
+            p["new_personnummer"] = anonymised_number(birth_year, person_id)
+        params.append(p)
+    session.execute(stmt, params)
+    return True
 
 
 def anonymised_count(session: Session) -> int:

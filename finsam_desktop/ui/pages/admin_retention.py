@@ -3,11 +3,13 @@ and running it after a confirmation."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +30,16 @@ from finsam_desktop.ui.forms import FieldForm, banner, spin
 from finsam_desktop.ui.operations import OperationFailed
 
 SAVED_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
+
+
+@contextmanager
+def busy():
+    """A wait cursor: a first gallring over thousands of persons takes seconds."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class RetentionTab(QWidget):
@@ -130,7 +142,8 @@ class RetentionTab(QWidget):
         if self.form.dirty:
             self.save_rules()
         try:
-            self.candidates = self.ctx.runner.read(retention.candidates, self.today)
+            with busy():
+                self.candidates = self.ctx.runner.read(retention.candidates, self.today)
         except Exception as exc:  # AccessDenied for anyone but an administrator
             QMessageBox.warning(self, _("Gallring"), str(exc))
             return []
@@ -195,7 +208,8 @@ class RetentionTab(QWidget):
     def run(self) -> None:
         ids = [c.person_id for c in self.candidates]
         try:
-            result = self.ctx.runner.run(retention.run, ids, self.today, changes={"person"})
+            with busy():
+                result = self.ctx.runner.run(retention.run, ids, self.today, changes={"person"})
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Gallring"), exc.message)
             return
