@@ -99,20 +99,25 @@ def backup_file(source: Path, dest: Path, key: Any = None) -> Path:
     return dest
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """sqlite3's and SQLCipher's DatabaseError (the latter is not a subclass)."""
+    try:
+        import sqlcipher3
+    except ImportError:
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+
+
 def integrity(path: Path, key: Any = None) -> str:
-    """``ok`` or SQLite's first complaint about the file."""
+    """``ok`` or SQLite's first complaint about the file (also: not a database, wrong key)."""
     try:
         con = connect(path, key=key, readonly=True)
         try:
             (result,) = con.execute("PRAGMA integrity_check").fetchone()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except _database_errors() as exc:
         return type(exc).__name__
-    except Exception as exc:  # sqlcipher3 has its own DatabaseError class
-        if type(exc).__name__ in {"DatabaseError", "OperationalError"}:
-            return type(exc).__name__
-        raise
     return str(result)
 
 

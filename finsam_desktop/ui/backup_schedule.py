@@ -11,7 +11,6 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 
 from finsam_desktop.services import backups
-from finsam_desktop.services.backups import BackupError
 from finsam_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,6 @@ class BackupSchedule(QObject):
         try:
             fn()
             self.last_error = ""
-        except (BackupError, OSError) as exc:
-            self.last_error = str(exc)
-            log.error("automatic backup failed: %s", type(exc).__name__)
-        except Exception as exc:  # e.g. the database file vanished from a network share
+        except Exception as exc:  # a full share, a vanished network drive, a damaged file
             self.last_error = str(exc)
             log.error("automatic backup failed: %s", type(exc).__name__)
