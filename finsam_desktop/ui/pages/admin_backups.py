@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.i18n import _, format_datetime, format_number
 from finsam_desktop.services import backups
+from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.backups import (
     KEEP_DAILY,
     KEEP_MONTHLY,
@@ -171,7 +172,7 @@ class BackupsTab(QWidget):
             return None
         try:
             self.ctx.runner.read(backups.check_may_restore)
-        except Exception as exc:  # AccessDenied: the tab is hidden from others anyway
+        except AccessDenied as exc:  # the tab is hidden from others anyway
             QMessageBox.warning(self, _("Restore"), str(exc))
             return None
         box = QMessageBox(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import organisation, retention
+from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.retention import Candidate, RetentionRules
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FieldForm, banner, spin
@@ -144,7 +145,7 @@ class RetentionTab(QWidget):
         try:
             with busy():
                 self.candidates = self.ctx.runner.read(retention.candidates, self.today)
-        except Exception as exc:  # AccessDenied for anyone but an administrator
+        except AccessDenied as exc:  # anyone but an administrator
             QMessageBox.warning(self, _("Gallring"), str(exc))
             return []
         municipalities = {
