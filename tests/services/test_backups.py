@@ -178,3 +178,20 @@ def test_two_backups_in_the_same_second_both_get_a_name(db):
     first = backups.backup_now(db, when)
     second = backups.backup_now(db, when)
     assert first.path != second.path and second.path.exists()
+
+
+def test_restore_is_refused_while_another_copy_has_the_database_open(db):
+    from finsam_desktop.db.engine import Database
+
+    add_person(db, "Åsa")
+    made = backups.backup_now(db)
+    add_person(db, "Örjan", "1985-12-31")
+    other = Database(db.path)  # a second copy of the program, idle after showing a list
+    with other.reading() as s:
+        persons.get_person(s, 1)
+    with pytest.raises(BackupError, match="annan|Another"):
+        backups.restore_into(db, made.path)
+    other.close()
+    assert names(db) == ["Åsa", "Örjan"]
+    backups.restore_into(db, made.path)  # once the other copy is closed
+    assert names(db) == ["Åsa"]
