@@ -85,8 +85,8 @@ def render(extract: RegisterExtract) -> bytes:
         ),
     ]
     for section in extract.sections:
-        story.append(_para(section.title, st["h2"]))
-        for record in section.records:
+        heading = _para(section.title, st["h2"])
+        for number, record in enumerate(section.records):
             data = [[_para(k, st["label"]), _para(v, st["body"])] for k, v in record.fields]
             if not data:
                 continue
@@ -102,7 +102,12 @@ def render(extract: RegisterExtract) -> bytes:
                     ]
                 )
             )
-            story.append(KeepTogether([table]) if len(data) < 25 else table)
+            # A heading never stands alone at the foot of a page: it keeps its first record.
+            block = [heading, table] if number == 0 else [table]
+            if len(data) < 25:
+                story.append(KeepTogether(block))
+            else:  # longer than a page may hold: let it split (the heading keeps with it)
+                story.extend(block)
             story.append(Spacer(1, 5))
     story.append(_para(_("Who has opened or changed the record"), st["h2"]))
     if extract.access_log:
