@@ -60,11 +60,14 @@ DESCRIPTIONS = (
     "Studiebesök på Testverkstaden",
     "Gruppträff om arbetsliv",
 )
-NOTES = (
-    "Stämt av hur det går. Deltagaren trivs och vill fortsätta.",
-    "Pratat om nästa steg i planen.",
+REMITTENT_NOTES = (
     "Avstämning med remittenten om aktivitetsersättningen.",
     "Trepartsmöte: överens om att pröva arbetsträning.",
+    "Berättat för remittenten hur planen går.",
+)
+PARTICIPANT_NOTES = (
+    "Stämt av hur det går. Deltagaren trivs och vill fortsätta.",
+    "Pratat om nästa steg i planen.",
     "Deltagaren uteblev, ny tid bokad.",
 )
 WORKPLACES = ("Exempelbyggen AB", "Påhitts Café", "Testverkstaden", "Låtsaslagret i Granvik")
@@ -184,7 +187,7 @@ class _Writer:
                         (Counterpart.REMITTENT if with_remittent else Counterpart.PARTICIPANT).value
                     ],
                     "counterpart_name": "",
-                    "note": rng.choice(NOTES),
+                    "note": rng.choice(REMITTENT_NOTES if with_remittent else PARTICIPANT_NOTES),
                     "written_on": day,
                     "staff_id": r.contact_person_id,
                     "version": 1,

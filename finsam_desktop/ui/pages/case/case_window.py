@@ -128,6 +128,12 @@ class CaseWindow(QWidget):
         ends = format_date(limits.ends_on)
         if limits.extension.granted:
             ends += " " + _("(extended by {n} months)").format(n=limits.extension.months)
+        if c.is_open:
+            ends_text = (
+                f"{ends} (" + ngettext("{n} day left", "{n} days left", left).format(n=left) + ")"
+            )
+        else:
+            ends_text = _("Closed {date}").format(date=format_date(c.closed_on))
         last_contact = (
             format_date(c.last_remittent_contact) if c.last_remittent_contact else _("none yet")
         )
@@ -140,11 +146,8 @@ class CaseWindow(QWidget):
                 + ngettext("{n} day ago", "{n} days ago", since).format(n=since)
                 + ")",
             ),
-            (
-                _("Ends"),
-                f"{ends} (" + ngettext("{n} day left", "{n} days left", left).format(n=left) + ")",
-            ),
-            (_("Next plan follow-up"), format_date(c.next_follow_up)),
+            (_("Ends"), ends_text),
+            (_("Next plan follow-up"), format_date(c.next_follow_up) if c.is_open else "–"),
             (_("Last contact with the remittent"), last_contact),
             (
                 _("Remittent"),

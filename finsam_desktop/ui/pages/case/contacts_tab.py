@@ -145,7 +145,11 @@ class ContactsTab(QWidget):
             date=format_date(last) if last else _("none yet"),
             due=format_date(case.remittent_contact_due),
         )
-        if case.is_open and case.remittent_contact_due < day:
+        if not case.is_open:
+            text = _("Last contact with the remittent: {date}.").format(
+                date=format_date(last) if last else _("none yet")
+            )
+        elif case.remittent_contact_due < day:
             text = "<span style='color:#b00020'>" + text + "</span>"
         self.remittent.setText(text)
         self.entries = self.screen.read(casework.list_contacts, self.screen.participation_id)
@@ -161,7 +165,7 @@ class ContactsTab(QWidget):
                 with_whom += f" ({e.counterpart_name})"
             written = format_date(e.written_on)
             if e.locked(day):
-                written += " 🔒"
+                written += " " + _("(locked)")
             item = QTreeWidgetItem(
                 [
                     format_date(e.occurred_on),

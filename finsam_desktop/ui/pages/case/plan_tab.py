@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -58,11 +60,14 @@ class GoalRow(QWidget):
         return Goal(self.text.text(), GoalStatus(self.status.currentData()))
 
 
-class InsatsRow(QWidget):
+class InsatsRow(QFrame):
+    """One planned insats on two lines: what, then who and when."""
+
     def __init__(self, ctx, item: PlannedInsats, on_remove):
         super().__init__()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         self.type = choice(
             option_items(ctx, OptionList.INSATS_TYPE, item.type_id),
             item.type_id,
@@ -77,15 +82,13 @@ class InsatsRow(QWidget):
         self.ends = OptionalDate(item.ends_on, _("to"))
         remove = QPushButton(_("Remove"))
         remove.clicked.connect(lambda: on_remove(self))
-        for w, stretch in (
-            (self.type, 0),
-            (self.description, 1),
-            (self.responsible, 0),
-            (self.starts, 0),
-            (self.ends, 0),
-            (remove, 0),
-        ):
-            layout.addWidget(w, stretch)
+        layout.addWidget(self.type, 0, 0)
+        layout.addWidget(self.description, 0, 1, 1, 3)
+        layout.addWidget(remove, 0, 4)
+        layout.addWidget(self.responsible, 1, 0)
+        layout.addWidget(self.starts, 1, 1)
+        layout.addWidget(self.ends, 1, 2)
+        layout.setColumnStretch(3, 1)
 
     def item(self) -> PlannedInsats:
         return PlannedInsats(
@@ -137,6 +140,7 @@ class PlanDialog(FormDialog):
             self.add_goal(goal)
         for item in current.insatser if current else []:
             self.add_insats(item)
+        self.fields.dirty = False  # filled in from the current version, nothing typed yet
 
     def add_goal(self, goal: Goal) -> GoalRow:
         row = GoalRow(goal, self._remove_goal)
@@ -214,6 +218,8 @@ class CompareDialog(QDialog):
         part_names = {"goal": _("Goal"), "insats": _("Insats")}
         for change in changes:
             item = QTreeWidgetItem([part_names[change.part], change.before, change.after])
+            item.setToolTip(1, change.before)
+            item.setToolTip(2, change.after)
             colour = self.COLOURS.get(change.kind)
             if colour is not None:
                 for column in range(3):
