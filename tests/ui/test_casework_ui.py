@@ -278,7 +278,7 @@ def test_deltagare_opens_the_case_of_the_selected_person(case_ctx, qtbot, monkey
     opened = []
     monkeypatch.setattr(
         "finsam_desktop.ui.pages.case.case_window.open_case",
-        lambda _ctx, pid: opened.append(pid),
+        lambda _ctx, pid, _owner=None: opened.append(pid),
     )
     page.panel.view.selectRow(0)
     page.open_case_button.click()
@@ -292,3 +292,17 @@ def test_printout_shows_the_pages_before_printing(screen, qtbot):
     qtbot.addWidget(dialog)
     assert len(dialog.preview.pages) >= 1
     assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+
+
+def test_a_case_opens_once_and_belongs_to_the_window_that_opened_it(case_ctx, qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from finsam_desktop.ui.pages.case.case_window import open_case
+
+    ctx, case = case_ctx
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    first = open_case(ctx, case["participation"], owner)
+    assert open_case(ctx, case["participation"], owner) is first
+    assert first.parent() is owner and first.isWindow()
+    first.close()

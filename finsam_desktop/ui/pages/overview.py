@@ -232,4 +232,4 @@ class OverviewPage(QWidget):
     def open_case(self, participation_id: int):
         from finsam_desktop.ui.pages.case.case_window import open_case
 
-        return open_case(self.ctx, participation_id)
+        return open_case(self.ctx, participation_id, self.window())

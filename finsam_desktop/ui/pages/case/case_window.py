@@ -32,11 +32,12 @@ CHANGE_KIND = "case"
 _open_windows: dict[int, CaseWindow] = {}
 
 
-def open_case(ctx: AppContext, participation_id: int) -> CaseWindow:
-    """Show the case's window, reusing it if it is already open."""
+def open_case(ctx: AppContext, participation_id: int, owner: QWidget | None = None) -> CaseWindow:
+    """Show the case's window, reusing it if it is already open. ``owner`` (the main
+    window) closes it when the program closes."""
     window = _open_windows.get(participation_id)
     if window is None:
-        window = CaseWindow(ctx, participation_id)
+        window = CaseWindow(ctx, participation_id, owner)
         _open_windows[participation_id] = window
         window.destroyed.connect(lambda *_a, pid=participation_id: _open_windows.pop(pid, None))
     window.show()

@@ -27,7 +27,7 @@ def add_open_case_button(panel: ListPanel, ctx: AppContext) -> QPushButton:
             return
         from finsam_desktop.ui.pages.case.case_window import open_case
 
-        open_case(ctx, participation_id)
+        open_case(ctx, participation_id, panel.window())
 
     button = QPushButton(_("Open case…"))
     button.clicked.connect(open_selected)
