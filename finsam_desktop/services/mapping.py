@@ -106,16 +106,20 @@ def get_mapping(session: Session, participation_id: int) -> Mapping:
     return Mapping(participation_id, template, answers, sessions, advice, file.version)
 
 
-def save_answers(session: Session, participation_id: int, answers: dict[str, str]) -> Mapping:
-    """Save the answers; the case is tied to its template version on the first save."""
+def save_answers(
+    session: Session,
+    participation_id: int,
+    answers: dict[str, str],
+    template_id: int | None = None,
+) -> Mapping:
+    """Save the answers; the case is tied to its template version on the first save.
+    ``template_id``: the version the form was built from, so that a template saved in
+    the settings meanwhile cannot change which questions the answers belong to."""
     require(session, Permission.CASEWORK)
     require_open(session, participation_id)
     file = case_file(session, participation_id)
-    template = (
-        get_template(session, file.mapping_template_id)
-        if file.mapping_template_id
-        else current_template(session)
-    )
+    chosen = file.mapping_template_id or template_id
+    template = get_template(session, chosen) if chosen else current_template(session)
     problems: dict[str, str] = {}
     cleaned: dict[str, str] = {}
     for key, value in answers.items():

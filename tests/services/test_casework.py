@@ -159,6 +159,13 @@ def test_template_versions_never_change_answers_given(demo_db, case):
     assert kept.template.number == 1 and kept.template.question("motivation")
     assert kept.answers["motivation"] == "4"
     assert fresh.template.number == 2 and fresh.template.question("motivation") is None
+    # A form built from version 1 before version 2 was saved still answers version 1.
+    third = enrol_participant(demo_db, first="Saga", last="Provlund", serial=9)
+    with demo_db.session() as s:
+        saved = mapping.save_answers(
+            s, third["participation"], {"motivation": "2"}, kept.template.id
+        )
+    assert saved.template.number == 1 and saved.answers["motivation"] == "2"
     with pytest.raises(ValidationError) as err, demo_db.session() as s:
         mapping.save_answers(s, pid, {"motivation": "9", "family_support": "kanske"})
     assert set(err.value.problems) == {"motivation", "family_support"}

@@ -274,7 +274,12 @@ class MappingTab(QWidget):
             label.hide()
         try:
             self._dirty = False
-            self.screen.run(mapping.save_answers, self.screen.participation_id, self.answers())
+            self.screen.run(
+                mapping.save_answers,
+                self.screen.participation_id,
+                self.answers(),
+                self._template_id,
+            )
         except OperationFailed as exc:
             self._dirty = True
             for key, text in exc.problems.items():
