@@ -8,6 +8,7 @@ example the database passes ``integrity_check``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, datetime, timedelta
 
@@ -37,8 +38,9 @@ from finsam_desktop.domain.referrals import Referral, Remittent
 from finsam_desktop.services import demo, lots, organisation, persons, referrals
 from finsam_desktop.services.lots_import import parse_birth_year, parse_date
 
+# HOSTILE_EXAMPLES=1000 for a deeper search; the default run stays fast.
 FAST = settings(
-    max_examples=50,
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "50")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
