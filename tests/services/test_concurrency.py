@@ -73,3 +73,42 @@ def test_writes_from_both_copies_interleave_without_loss(two_copies):
         ids.append(p.id)
     with first.reading() as s:
         assert [persons.get_person(s, i).first_name for i in ids] == [f"P{n}" for n in range(20)]
+
+
+def test_a_second_program_process_on_the_same_file(tmp_path):
+    """The same as above with a real second process (its own connections and file locks)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "shared.sqlite"
+    db = open_database(path)
+    try:
+        number = fake_personnummer(None, date(1990, 1, 1), 1)
+        with db.session() as s:
+            mine = persons.save_person(
+                s, Person(None, PersonalNumber(""), "Åsa", "Testberg"), personnummer_text=number
+            )
+        other_program = textwrap.dedent(
+            f"""
+            from dataclasses import replace
+            from finsam_desktop.db.engine import Database
+            from finsam_desktop.services import persons
+            db = Database({str(path)!r})
+            with db.session() as s:
+                p = persons.get_person(s, {mine.id})
+                persons.save_person(s, replace(p, phone="070-111 11 11"))
+            db.close()
+            print("saved")
+            """
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", other_program], capture_output=True, text=True, timeout=60
+        )
+        assert done.stdout.strip() == "saved", done.stderr
+        with pytest.raises(ConcurrentChange), db.session() as s:
+            persons.save_person(s, replace(mine, phone="070-222 22 22"))
+        with db.reading() as s:
+            assert persons.get_person(s, mine.id).phone == "070-111 11 11"
+    finally:
+        db.close()
