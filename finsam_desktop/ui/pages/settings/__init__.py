@@ -21,6 +21,12 @@ SETTINGS_TABS: list[tuple[str, str, str]] = [
     ),
     ("parties", N_("Parties"), "finsam_desktop.ui.pages.settings.lists:PartiesTab"),
     ("staff", N_("Staff"), "finsam_desktop.ui.pages.settings.staff:StaffTab"),
+    ("casework", N_("Case work"), "finsam_desktop.ui.pages.casework_settings:CaseworkSettingsTab"),
+    (
+        "letter_templates",
+        N_("Letter templates"),
+        "finsam_desktop.ui.pages.referrals.templates:LetterTemplatesTab",
+    ),
 ]
 
 
