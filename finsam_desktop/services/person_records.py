@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Table, or_, select
+from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, Text, or_, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.schema import metadata
 
 ROOT = "person"
+HEAVY = (LargeBinary, Text)
 NEVER_WALKED = frozenset({"audit_log"})
 
 
@@ -90,8 +91,12 @@ class PersonRows:
         return newest
 
 
-def collect(session: Session, person_ids: list[int] | None = None) -> PersonRows:
-    """The rows of the given persons (None: of every person), whole rows per table."""
+def collect(
+    session: Session, person_ids: list[int] | None = None, full: bool = True
+) -> PersonRows:
+    """The rows of the given persons (None: of every person). ``full=False`` leaves out
+    free text and binary columns (stored letters): gallring over every person needs
+    only keys, dates and statuses, and must not read every PDF into memory."""
     result = PersonRows()
     # For each reached table: value of a referenced column -> the person it belongs to.
     owners: dict[tuple[str, str], dict[Any, int]] = defaultdict(dict)
@@ -100,7 +105,8 @@ def collect(session: Session, person_ids: list[int] | None = None) -> PersonRows
         for link in links:
             referenced[link.parent].add(link.parent_column)
     for table, links in person_tables():
-        stmt = select(table)
+        wanted_columns = [c for c in table.columns if full or not isinstance(c.type, HEAVY)]
+        stmt = select(*wanted_columns)
         if person_ids is not None:
             # Only the rows that can belong to the chosen persons (one person: a few rows).
             if table.name == ROOT:

@@ -179,7 +179,7 @@ def candidates(session: Session, today: date | None = None) -> list[Candidate]:
     today = today or date.today()
     rules = get_rules(session)
     cutoff = rules.cutoff(today)
-    found = collect(session)
+    found = collect(session, full=False)
     out = []
     for person_id, person_rows in found.rows["person"].items():
         person = person_rows[0]
@@ -225,7 +225,7 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
     chosen = [pid for pid in person_ids if pid in allowed]
     if not chosen:
         return RetentionResult(0, 0)
-    found = collect(session, chosen)
+    found = collect(session, chosen, full=False)
     changed: dict[int, int] = dict.fromkeys(chosen, 0)
     for table, _links in person_tables():
         rows = [(pid, row) for pid in chosen for row in found.rows[table.name].get(pid, [])]
