@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    delete,
     select,
     update,
 )
@@ -223,6 +224,7 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
 
     allowed = {c.person_id for c in candidates(session, today)}
     chosen = [pid for pid in person_ids if pid in allowed]
+    _remove_old_drafts(session, get_rules(session).cutoff(today or date.today()))
     if not chosen:
         return RetentionResult(0, 0)
     found = collect(session, chosen, full=False)
@@ -243,6 +245,14 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
             details={"rows": changed[person_id]},
         )
     return RetentionResult(len(chosen), sum(changed.values()))
+
+
+def _remove_old_drafts(session: Session, cutoff: date) -> None:
+    """Half-filled forms (which may hold anything typed about anyone) older than the
+    retention period go too; a draft is meant to live for days, not years."""
+    from finsam_desktop.db.referral_models import DraftRow
+
+    session.execute(delete(DraftRow).where(DraftRow.saved_at < datetime.combine(cutoff, time())))
 
 
 def _anonymise_rows(session: Session, table: Table, rows: list[tuple[int, dict]]) -> bool:

@@ -154,3 +154,32 @@ def test_gallring_never_touches_the_access_log(db):
 
         assert audit.verify_chain(s).ok
     assert after[: len(before)] == before
+
+
+def test_drafts_older_than_the_retention_period_go_too(db):
+    from datetime import datetime
+
+    from finsam_desktop.db.referral_models import DraftRow
+
+    with db.session() as s:
+        s.add(
+            DraftRow(
+                kind="referral",
+                record_key="",
+                payload={"reason": SECRET_NOTE},
+                saved_at=datetime(2019, 1, 1, 12, 0),
+            )
+        )
+        s.add(
+            DraftRow(
+                kind="referral",
+                record_key="7",
+                payload={"reason": "nyss"},
+                saved_at=datetime(2026, 11, 20, 12, 0),
+            )
+        )
+    with db.session() as s:
+        retention.run(s, [], TODAY)
+    with db.reading() as s:
+        left = s.scalars(select(DraftRow.record_key)).all()
+    assert left == ["7"]
