@@ -238,6 +238,10 @@ def create_user(
 
 def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
     require(session, Permission.ADMINISTER)
+    me = current_user(session)
+    if me is not None and me.id == user_id and Role(role) != Role(me.role):
+        # Another administrator does it: nobody locks himself out by mistake.
+        raise ValidationError.single("role", _("You cannot change your own role."))
     row = _get(session, user_id)
     apply_version(row, version)
     if (

@@ -383,9 +383,57 @@ def local_time(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
+# What the review calls the records and the parts of a case (codes stay as they are
+# in the log; unknown ones are shown as stored).
+SUBJECT_LABELS: dict[str, str] = {
+    "person": N_("Person"),
+    "users": N_("Account"),
+    "referral": N_("Referral"),
+    "info_meeting": N_("Information meeting"),
+    "participation": N_("Participation"),
+    "case": N_("Case"),
+    "case_file": N_("Case file"),
+    "case_contact": N_("Contact journal"),
+    "case_event": N_("Case event"),
+    "mapping_session": N_("Mapping conversation"),
+    "mapping_answer": N_("Mapping answer"),
+    "plan_revision": N_("Action plan"),
+    "plan_goal": N_("Action plan goal"),
+    "plan_insats": N_("Action plan insats"),
+    "work_training": N_("Work training"),
+    "work_visit": N_("Workplace visit"),
+    "study_support": N_("Study support"),
+    "sent_letter": N_("Letter"),
+    "letter_template": N_("Letter template"),
+    "lots_case": N_("Lotsärende"),
+    "registerutdrag": N_("Registerutdrag"),
+    "setting": N_("Setting"),
+    "staff": N_("Staff"),
+    "insats": N_("Insats"),
+    "federation": N_("Förbund"),
+    "municipality": N_("Municipality"),
+    "party": N_("Party"),
+}
+
+
 def describe(action: str, table: str, what: str) -> str:
     """The "what" column of the review screen: the action's object in words."""
-    return what or table
+    code = what or table
+    if code in SUBJECT_LABELS and action not in (Action.ACCOUNT, Action.PASSWORD):
+        return _(SUBJECT_LABELS[code])
+    if ":" in code:  # "letter:kallelse"
+        head, _sep, tail = code.partition(":")
+        head = _(SUBJECT_LABELS["sent_letter"]) if head.startswith("letter") else head
+        return f"{head}: {tail}"
+    return code
+
+
+def person_label(r) -> str:
+    if r.person_id is None:
+        return ""
+    if r.last_name is None:
+        return str(r.person_id)
+    return f"{r.last_name}, {r.first_name} ({r.person_id})"
 
 
 def _filter_clauses(chosen: LogFilter) -> list:
@@ -411,7 +459,7 @@ def _review_row(r) -> tuple:
         Action(r.action).label if r.action in ACTION_VALUES else r.action,
         describe(r.action, r.table_name, r.what),
         r.record_id if r.record_id is not None else "",
-        r.person_id if r.person_id is not None else "",
+        person_label(r),
         summarise_details(r.details),
     )
 
@@ -442,7 +490,7 @@ REVIEW_COLUMNS = [
     N_("Action"),
     N_("What"),
     N_("Record"),
-    N_("Person id"),
+    N_("Person"),
     N_("Details"),
 ]
 
@@ -457,9 +505,7 @@ def log_list(db: Database) -> ListQuery:
     return ListQuery(
         db=db,
         columns=[Column(k, t, s) for k, t, s in zip(keys, REVIEW_COLUMNS, sorts, strict=True)],
-        base=select(a.id, a.at, a.username, a.action, a.table_name, a.what).add_columns(
-            a.record_id, a.person_id, a.details
-        ),
+        base=_review_select(),
         to_row=lambda r: ListRow(r.id, _review_row(r)),
         id_column=a.id,
         filters={
@@ -476,8 +522,36 @@ def review_rows(session: Session, chosen: LogFilter, limit: int = 1_000_000) -> 
     """The filtered log as display rows (oldest first) for an export; the export itself
     is logged by the caller with ``log_output``."""
     require(session, Permission.ADMINISTER)
-    stmt = select(AuditRow).where(*_filter_clauses(chosen)).order_by(AuditRow.id).limit(limit)
-    return [_review_row(r) for r in session.scalars(stmt)]
+    stmt = _review_select().where(*_filter_clauses(chosen)).order_by(AuditRow.id).limit(limit)
+    return [_review_row(r) for r in session.execute(stmt)]
+
+
+def _review_select():
+    """The log with the person's name (the administrator reviews who looked at whom)."""
+    a, p = AuditRow, PersonRow
+    return (
+        select(a.id, a.at, a.username, a.action, a.table_name, a.what)
+        .add_columns(a.record_id, a.person_id, a.details, p.first_name, p.last_name)
+        .outerjoin(p, p.id == a.person_id)
+    )
+
+
+def find_person_id(session: Session, text: str) -> int | None:
+    """The person a review filter means: a personnummer, or a person id as shown."""
+    from finsam_desktop.domain.personnummer import InvalidPersonnummer
+    from finsam_desktop.services import persons
+
+    require(session, Permission.ADMINISTER)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return None
+    if len(digits) >= 10:
+        try:
+            found = persons.find_by_personnummer(session, text)
+        except InvalidPersonnummer:
+            return None
+        return found.id if found else None
+    return int(digits)
 
 
 def log_users(session: Session) -> list[tuple[int, str]]:

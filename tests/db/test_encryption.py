@@ -151,3 +151,19 @@ def test_bad_first_account_creates_nothing(tmp_path):
         signin.first_start(path, "admin", "Anna", "short", "short")
     assert "password" in exc.value.problems
     assert not path.exists() and not sidecar_path(path).exists()
+
+
+def test_a_reset_password_opens_the_file_and_must_be_changed(started):
+    db = started.db
+    db.user = started.user
+    with db.session() as s:
+        kalle = accounts.create_user(s, "kalle", "Kalle", Role.COORDINATOR, PASSWORD, PASSWORD)
+        accounts.reset_password(s, kalle.id, "temporary-pw-1", "temporary-pw-1")
+        with pytest.raises(ValidationError):
+            accounts.set_role(s, started.user.id, Role.COORDINATOR, started.user.version)
+    db.close()
+    with pytest.raises(SignInRefused):
+        signin.log_in(db.path, "kalle", PASSWORD)
+    db2, user = signin.log_in(db.path, "kalle", "temporary-pw-1")
+    assert user.must_change_password
+    db2.close()

@@ -141,7 +141,7 @@ def test_review_filters_by_user_person_action_and_period(db, admin):
     assert query.count(filters={"date_to": date(2020, 1, 1)}) == 0
     with db.reading() as s:
         rows = audit.review_rows(s, LogFilter(person_id=person.id))
-    assert rows[0][1] == "admin" and rows[0][2] == "Skapad" and rows[0][3] == "person"
+    assert rows[0][1] == "admin" and rows[0][2] == "Skapad" and rows[0][3] == "Person"
 
 
 def test_a_change_deep_in_a_case_is_logged_under_the_person(demo_db):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
+from finsam_desktop.db.models import PersonRow
+from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.services import persons, signin
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.ui.context import AppContext
@@ -37,20 +40,35 @@ def test_review_shows_who_opened_which_person_and_exports(demo_path, tmp_path, q
     ctx = login(demo_path, "demo", tmp_path)
     page = LogReviewPage(ctx)
     qtbot.addWidget(page)
-    page.person.setValue(3)
+    with ctx.db.reading() as s:  # read without opening the case (that would be logged)
+        person = s.get(PersonRow, 3)
+        person = SimpleNamespace(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            number=PersonalNumber(person.personnummer).formatted(),
+        )
+    page.person.setText("12345")
+    page.apply_filters()
+    assert page.panel.model.rowCount() == 0
+    page.person.setText(person.number)
+    page.apply_filters()
     page.action.setCurrentIndex(page.action.findData("view"))
     model = page.panel.model
     assert model.rowCount() == 1
     row = model.row_at(0).values
-    assert row[1] == "samordnare" and row[2] == "Öppnad" and row[3] == "person" and row[5] == 3
+    assert row[1] == "samordnare" and row[2] == "Öppnad" and row[3] == "Person"
+    assert row[5] == f"{person.last_name}, {person.first_name} (3)"
 
     xlsx = page.export_to(tmp_path / "log.xlsx", "xlsx")
     sheet = load_workbook(xlsx).active
     assert [c.value for c in sheet[1]][:3] == ["Tid", "Användare", "Händelse"]
     assert sheet.max_row == 2 and sheet["B2"].value == "samordnare"
+    page.person.setText("19991231-0000")  # not a valid number: nobody, and it says so
+    page.apply_filters()
+    assert model.rowCount() == 0 and page.person_note.text()
 
     page.action.setCurrentIndex(page.action.findData("output"))
-    page.person.setValue(0)
+    page.person.clear()
     assert model.rowCount() == 1  # the export just made is in the log
     path = page.export_to(tmp_path / "log.csv", "csv")
     with open(path, encoding="utf-8-sig", newline="") as fh:

@@ -1,6 +1,6 @@
 """Logguppföljning: the administrator reviews who opened and changed what.
 
-Filter by user, person (the person's id, as the log and the case windows show it),
+Filter by user, person (personnummer, or the person id the log shows),
 action and period; export what is shown to CSV or XLSX (the export is itself logged);
 check that the log is whole (the hash chain).
 """
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,7 @@ from finsam_desktop.services import audit
 from finsam_desktop.services.access import log_output
 from finsam_desktop.services.audit import Action, LogFilter
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, date_edit
+from finsam_desktop.ui.forms import choice, date_edit, error_label, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import BusyCursor
 
@@ -50,9 +49,10 @@ class LogReviewPage(QWidget):
         users = ctx.runner.read(audit.log_users)
         self.user = choice([(label, uid) for uid, label in users], empty=_("(all)"))
         self.action = choice([(a.label, a.value) for a in Action], empty=_("(all)"))
-        self.person = QSpinBox()
-        self.person.setRange(0, 2_000_000_000)
-        self.person.setSpecialValueText(_("(all)"))
+        self.person = line("", 20)
+        self.person.setPlaceholderText(_("Personnummer or person id"))
+        self.person.setClearButtonEnabled(True)
+        self.person_note = error_label()
         self.use_period = QCheckBox(_("Period"))
         today = date.today()
         self.date_from = date_edit(today.replace(day=1))
@@ -61,8 +61,9 @@ class LogReviewPage(QWidget):
         grid.addWidget(self.user, 0, 1)
         grid.addWidget(QLabel(_("Action")), 0, 2)
         grid.addWidget(self.action, 0, 3)
-        grid.addWidget(QLabel(_("Person id")), 1, 0)
+        grid.addWidget(QLabel(_("Person")), 1, 0)
         grid.addWidget(self.person, 1, 1)
+        grid.addWidget(self.person_note, 2, 1)
         grid.addWidget(self.use_period, 1, 2)
         period = QHBoxLayout()
         period.addWidget(self.date_from)
@@ -93,17 +94,27 @@ class LogReviewPage(QWidget):
 
         for box in (self.user, self.action):
             box.currentIndexChanged.connect(self.apply_filters)
-        self.person.valueChanged.connect(self.apply_filters)
+        self.person.editingFinished.connect(self.apply_filters)
+        self.person.textChanged.connect(lambda text: text or self.apply_filters())
         self.use_period.toggled.connect(self.apply_filters)
         self.date_from.dateChanged.connect(self.apply_filters)
         self.date_to.dateChanged.connect(self.apply_filters)
         ctx.runner.changed.connect(lambda _kinds: self.panel.refresh())
 
+    def chosen_person(self) -> int | None:
+        """The person id the filter field means; -1 (no rows) for an unknown number."""
+        text = self.person.text().strip()
+        found = self.ctx.runner.read(audit.find_person_id, text) if text else None
+        unknown = bool(text) and found is None
+        self.person_note.setText(_("No person with this personnummer.") if unknown else "")
+        self.person_note.setVisible(unknown)
+        return -1 if unknown else found
+
     def current_filter(self) -> LogFilter:
         period = self.use_period.isChecked()
         return LogFilter(
             user_id=self.user.currentData(),
-            person_id=self.person.value() or None,
+            person_id=self.chosen_person(),
             action=self.action.currentData(),
             date_from=self.date_from.date().toPython() if period else None,
             date_to=self.date_to.date().toPython() if period else None,
