@@ -168,6 +168,11 @@ class KeyFile:
             "wraps": {},
             "pending_failures": [],
         }
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file again: another copy of the program (on another PC, on a shared
+        folder) may have added or removed a wrap since. Every change reads first."""
         if self.path.exists():
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
 
@@ -197,14 +202,17 @@ class KeyFile:
 
     def set_password(self, db_key: bytes, user_id: int, username: str, password: str) -> None:
         """Wrap the key for this account (new account, changed or reset password)."""
-        self.remove_user(user_id, save=False)
+        self.reload()
+        self.remove_user(user_id, save=False, reload=False)
         lookup = self._lookup(username)
         entry = _wrap(db_key, password, lookup)
         entry.update(user_id=user_id, failures=0, wait_until=0.0)
         self.data["wraps"][lookup] = entry
         self.save()
 
-    def remove_user(self, user_id: int, save: bool = True) -> None:
+    def remove_user(self, user_id: int, save: bool = True, reload: bool = True) -> None:
+        if reload:
+            self.reload()
         wraps = self.data["wraps"]
         for lookup in [k for k, w in wraps.items() if w.get("user_id") == user_id]:
             del wraps[lookup]
@@ -214,6 +222,7 @@ class KeyFile:
     def unlock(self, username: str, password: str, now: float | None = None) -> tuple[int, bytes]:
         """The user's id and the database key; counts failures and enforces the wait."""
         now = time.time() if now is None else now
+        self.reload()
         lookup = self._lookup(username)
         entry = self.data["wraps"].get(lookup)
         if entry is None:
@@ -236,6 +245,7 @@ class KeyFile:
         return entry["user_id"], key
 
     def clear_failures(self, user_id: int) -> None:
+        self.reload()
         for entry in self.data["wraps"].values():
             if entry.get("user_id") == user_id:
                 entry["failures"], entry["wait_until"] = 0, 0.0
@@ -247,6 +257,7 @@ class KeyFile:
 
     def take_pending_failures(self) -> list[PendingFailure]:
         """Failed logins not yet in the access log; the caller writes them there."""
+        self.reload()
         items = [PendingFailure(p["user_id"], p["at"]) for p in self.data["pending_failures"]]
         if items:
             self.data["pending_failures"] = []
@@ -256,6 +267,7 @@ class KeyFile:
     # --- recovery ----------------------------------------------------------------------
 
     def set_recovery_key(self, db_key: bytes, recovery_key: str) -> None:
+        self.reload()
         self.data[RECOVERY] = _wrap(db_key, normalise_recovery_key(recovery_key), RECOVERY)
         self.save()
 

@@ -167,3 +167,13 @@ def test_a_reset_password_opens_the_file_and_must_be_changed(started):
     db2, user = signin.log_in(db.path, "kalle", "temporary-pw-1")
     assert user.must_change_password
     db2.close()
+
+
+def test_two_copies_of_the_program_do_not_lose_each_others_wraps(started):
+    key = started.db.key
+    first, second = KeyFile(started.db.path), KeyFile(started.db.path)
+    first.set_password(key, 50, "kalle", PASSWORD)
+    second.set_password(key, 51, "olle", PASSWORD)  # second had read the file before
+    again = KeyFile(started.db.path)
+    assert {started.user.id, 50, 51} <= again.user_ids()
+    assert again.unlock("kalle", PASSWORD)[1] == key
