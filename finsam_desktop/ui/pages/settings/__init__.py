@@ -27,6 +27,8 @@ SETTINGS_TABS: list[tuple[str, str, str]] = [
         N_("Letter templates"),
         "finsam_desktop.ui.pages.referrals.templates:LetterTemplatesTab",
     ),
+    ("backups", N_("Backups"), "finsam_desktop.ui.pages.admin_backups:BackupsTab"),
+    ("gallring", N_("Gallring"), "finsam_desktop.ui.pages.admin_retention:RetentionTab"),
 ]
 
 
