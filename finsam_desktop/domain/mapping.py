@@ -136,7 +136,7 @@ def check_answer(question: Question, value: str) -> str:
     if not value:
         return ""
     if question.kind is AnswerKind.SCALE:
-        if not value.isdigit() or not SCALE_MIN <= int(value) <= SCALE_MAX:
+        if value not in {str(n) for n in range(SCALE_MIN, SCALE_MAX + 1)}:
             raise ValidationError.single(
                 question.key,
                 _("Answer with a number from {lo} to {hi}.").format(lo=SCALE_MIN, hi=SCALE_MAX),

@@ -174,7 +174,10 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = int(value)
+        try:
+            number = int(value)
+        except (OverflowError, ValueError):  # inf and nan from a spreadsheet cell
+            raise ValueError(value) from None
         if 19000101 <= number <= 29991231:
             value = str(number)
         elif 1 <= number <= 100_000:  # an Excel serial day number in an unformatted cell

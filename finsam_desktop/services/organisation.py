@@ -161,6 +161,10 @@ def save_staff(session: Session, staff: Staff) -> Staff:
         problems["name"] = _("Enter the staff member's name.")
     if staff.email.strip() and "@" not in staff.email:
         problems["email"] = _("The e-mail address must contain @.")
+    if staff.party_id is not None and session.get(PartyRow, staff.party_id) is None:
+        problems["party_id"] = _("Choose a party from the list.")
+    if staff.insats_id is not None and session.get(InsatsRow, staff.insats_id) is None:
+        problems["insats_id"] = _("Choose an insats from the list.")
     if problems:
         raise ValidationError(problems)
     row = _get_or_new(session, StaffRow, staff.id)
@@ -216,6 +220,20 @@ def get_insats(session: Session, insats_id: int) -> Insats:
     return _insats(row)
 
 
+# (field, lowest, highest): the same bounds as the settings screen's spin boxes.
+INSATS_LIMITS = (
+    ("answer_days", 1, 365),
+    ("enrolment_months", 1, 60),
+    ("extension_months", 0, 24),
+    ("age_min", 0, 120),
+    ("age_max", 0, 120),
+    ("min_parties_in_contact", 0, 10),
+    ("caseload_cap", 1, 500),
+    ("plan_follow_up_months", 1, 24),
+    ("remittent_contact_days", 1, 365),
+)
+
+
 def save_insats(session: Session, insats: Insats) -> Insats:
     require(session, Permission.ADMINISTER)
     name = insats.name.strip()
@@ -228,15 +246,12 @@ def save_insats(session: Session, insats: Insats) -> Insats:
         and insats.age_min > insats.age_max
     ):
         problems["age_max"] = _("The highest age must not be lower than the lowest age.")
-    for key, value in (
-        ("answer_days", insats.answer_days),
-        ("enrolment_months", insats.enrolment_months),
-        ("caseload_cap", insats.caseload_cap),
-        ("plan_follow_up_months", insats.plan_follow_up_months),
-        ("remittent_contact_days", insats.remittent_contact_days),
-    ):
-        if value < 1:
-            problems[key] = _("The value must be at least 1.")
+    for key, low, high in INSATS_LIMITS:
+        value = getattr(insats, key)
+        if value is not None and not low <= value <= high:
+            problems[key] = _("The value must be between {low} and {high}.").format(
+                low=low, high=high
+            )
     municipality_ids = [p.municipality_id for p in insats.meeting_places]
     if len(set(municipality_ids)) != len(municipality_ids):
         problems["meeting_places"] = _("Each municipality may be listed only once.")
