@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import wait_seconds
+from finsam_desktop.db.models import SettingRow
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.sorting import swedish_key
@@ -35,6 +36,8 @@ from finsam_desktop.services.listing import Column, ListQuery, ListRow
 from finsam_desktop.services.records import apply_version
 
 MIN_PASSWORD_LENGTH = 10
+LOCK_SETTING = "security.lock_minutes"
+DEFAULT_LOCK_MINUTES = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-åäö")
 _hasher = PasswordHasher()
 
@@ -458,3 +461,25 @@ def record_lock(session: Session) -> None:
 
 def record_logout(session: Session) -> None:
     audit.record(session, audit.Action.LOGOUT)
+
+
+# --- the inactivity lock: one setting for every PC that opens the database ----------------
+
+
+def lock_minutes(session: Session) -> int:
+    row = session.get(SettingRow, LOCK_SETTING)
+    value = row.value if row is not None else None
+    return int(value) if isinstance(value, int) and value > 0 else DEFAULT_LOCK_MINUTES
+
+
+def set_lock_minutes(session: Session, minutes: int) -> int:
+    require(session, Permission.ADMINISTER)
+    if not 1 <= minutes <= 120:
+        raise ValidationError.single("lock_minutes", _("Choose between 1 and 120 minutes."))
+    row = session.get(SettingRow, LOCK_SETTING)
+    if row is None:
+        session.add(SettingRow(key=LOCK_SETTING, value=minutes))
+    else:
+        row.value = minutes
+    session.flush()
+    return minutes

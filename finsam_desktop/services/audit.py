@@ -237,6 +237,12 @@ def _record_id(obj: Any) -> int | None:
     return None
 
 
+def _record_name(obj: Any) -> str:
+    """A record whose key is not a number (a setting) is named by its key."""
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(k) for k in key) if _record_id(obj) is None else ""
+
+
 def _column_values(obj: Any, table: str) -> dict[str, Any]:
     masked = MASKED_FIELDS.get(table, set())
     values = {}
@@ -281,6 +287,7 @@ def _on_after_flush(session: Session, _context) -> None:
                 Action.CREATE,
                 table=table,
                 record_id=_record_id(obj),
+                what=_record_name(obj),
                 person_id=_person_id(session, obj),
                 details={"after": _column_values(obj, table)},
             )
@@ -298,6 +305,7 @@ def _on_after_flush(session: Session, _context) -> None:
                 Action.UPDATE,
                 table=table,
                 record_id=_record_id(obj),
+                what=_record_name(obj),
                 person_id=_person_id(session, obj),
                 details={"changed": changed},
             )
@@ -312,6 +320,7 @@ def _on_after_flush(session: Session, _context) -> None:
                 Action.DELETE,
                 table=table,
                 record_id=_record_id(obj),
+                what=_record_name(obj),
                 person_id=_person_id(session, obj),
                 details={"before": _column_values(obj, table)},
             )
@@ -419,6 +428,8 @@ SUBJECT_LABELS: dict[str, str] = {
 def describe(action: str, table: str, what: str) -> str:
     """The "what" column of the review screen: the action's object in words."""
     code = what or table
+    if what and table in SUBJECT_LABELS and action in (Action.CREATE, Action.UPDATE, Action.DELETE):
+        return f"{_(SUBJECT_LABELS[table])}: {what}"
     if code in SUBJECT_LABELS and action not in (Action.ACCOUNT, Action.PASSWORD):
         return _(SUBJECT_LABELS[code])
     if ":" in code:  # "letter:kallelse"

@@ -1,4 +1,5 @@
-"""Locking the program after inactivity (10 minutes unless the settings say otherwise).
+"""Locking the program after inactivity (10 minutes unless the administrator chose
+otherwise on the accounts page; the choice is kept in the database).
 
 Nothing is closed or hidden when the program locks: an open form keeps what was being
 typed, even a form in the middle of ``exec()`` (hiding a dialog would end its
@@ -27,8 +28,6 @@ from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FieldForm
 from finsam_desktop.ui.login import BusyCursor, password_field
 
-DEFAULT_LOCK_MINUTES = 10
-SETTING = "security/lock_minutes"
 ACTIVITY = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -42,11 +41,8 @@ OVERLAY_STYLE = "background: #1f2d3d; color: white; font-size: 18pt;"
 
 
 def lock_minutes(ctx: AppContext) -> int:
-    try:
-        minutes = int(ctx.settings.value(SETTING, DEFAULT_LOCK_MINUTES))
-    except (TypeError, ValueError):
-        minutes = DEFAULT_LOCK_MINUTES
-    return max(1, minutes)
+    """The administrator's choice, stored in the database (the same on every PC)."""
+    return ctx.runner.read(accounts.lock_minutes)
 
 
 class Overlay(QWidget):

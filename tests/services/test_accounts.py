@@ -146,3 +146,25 @@ def test_statistics_role_is_refused_names_by_the_services(db):
 
 def test_roles_have_swedish_names():
     assert [r.label for r in Role] == ["Administratör", "Samordnare", "Statistik"]
+
+
+def test_lock_minutes_are_one_setting_for_every_pc_and_only_admins_change_them(db):
+    admin = make_admin(db)
+    coordinator = add(db, admin, "kalle", Role.COORDINATOR)
+    with db.reading() as s:
+        assert accounts.lock_minutes(s) == 10
+    db.user = coordinator
+    with db.session() as s, pytest.raises(AccessDenied):
+        accounts.set_lock_minutes(s, 3)
+    db.user = admin
+    with db.session() as s, pytest.raises(ValidationError):
+        accounts.set_lock_minutes(s, 0)
+    with db.session() as s:
+        accounts.set_lock_minutes(s, 5)
+    with db.reading() as s:
+        assert accounts.lock_minutes(s) == 5
+    rows = audit.log_list(db).page(0, 500)
+    settings = [r.values for r in rows if r.values[3].startswith("Inställning")]
+    assert [(v[3], v[6]) for v in settings] == [
+        ("Inställning: security.lock_minutes", "key, value")
+    ]

@@ -19,7 +19,6 @@ from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, choice, line
 from finsam_desktop.ui.list_panel import ListPanel
-from finsam_desktop.ui.lock import DEFAULT_LOCK_MINUTES, SETTING, lock_minutes
 from finsam_desktop.ui.login import BusyCursor, password_field
 from finsam_desktop.ui.operations import OperationFailed
 
@@ -136,7 +135,8 @@ class AccountsPage(QWidget):
         row.addWidget(QLabel(_("Lock the program after this many minutes without use:")))
         self.lock_minutes = QSpinBox()
         self.lock_minutes.setRange(1, 120)
-        self.lock_minutes.setValue(lock_minutes(ctx))
+        self.lock_minutes.setKeyboardTracking(False)  # typing "15" must not save 1 first
+        self.lock_minutes.setValue(ctx.runner.read(accounts.lock_minutes))
         self.lock_minutes.valueChanged.connect(self.set_lock_minutes)
         row.addWidget(self.lock_minutes)
         layout.addLayout(row)
@@ -193,4 +193,4 @@ class AccountsPage(QWidget):
             QMessageBox.warning(self, APP_NAME, text)
 
     def set_lock_minutes(self, minutes: int) -> None:
-        self.ctx.settings.setValue(SETTING, minutes or DEFAULT_LOCK_MINUTES)
+        self.ctx.runner.run(accounts.set_lock_minutes, minutes, changes={"settings"})
