@@ -415,6 +415,11 @@ SUBJECT_LABELS: dict[str, str] = {
     "sent_letter": N_("Letter"),
     "letter_template": N_("Letter template"),
     "lots_case": N_("Lotsärende"),
+    "lots_category": N_("Lotsärende category"),
+    "case_option": N_("Case list value"),
+    "mapping_template": N_("Mapping template"),
+    "meeting_place": N_("Meeting place"),
+    "referral_party_contact": N_("Referral: party in contact"),
     "registerutdrag": N_("Registerutdrag"),
     "setting": N_("Setting"),
     "staff": N_("Staff"),
@@ -491,6 +496,8 @@ def summarise_details(details: dict | None) -> str:
 
 
 def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     text = "∅" if value is None or value == "" else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
