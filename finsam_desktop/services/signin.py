@@ -16,7 +16,7 @@ The window and the command line both start here:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from finsam_desktop.db.engine import Database
@@ -83,6 +83,24 @@ class Started:
     user: User
     recovery_key: str
     backup: Path | None  # the encrypted copy made before a plain file was converted
+    plain_copies: list[Path] = field(default_factory=list)  # older unencrypted backups
+
+
+def plain_copies_beside(path: Path) -> list[Path]:
+    """Unencrypted copies of the database left in its backup folder from before the
+    encryption: they would still reveal everything, so the administrator is told."""
+    folder = Path(path).parent / "backups"
+    if not folder.is_dir():
+        return []
+    found = []
+    for candidate in sorted(folder.iterdir()):
+        if candidate.is_file() and candidate.name.startswith(Path(path).stem):
+            try:
+                if is_plain_sqlite(candidate):
+                    found.append(candidate)
+            except OSError:
+                continue
+    return found
 
 
 def _check_new_account(username: str, display_name: str, password: str, repeat: str) -> None:
@@ -141,7 +159,7 @@ def first_start(
             keyfile.path.unlink(missing_ok=True)
         raise
     db.user = user
-    return Started(db, user, recovery_key, backup)
+    return Started(db, user, recovery_key, backup, plain_copies_beside(path))
 
 
 def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:

@@ -364,4 +364,16 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
         return None
     RecoveryKeyDialog(first.started.recovery_key, path).exec()
     QGuiApplication.clipboard().clear()
+    if first.started.plain_copies:
+        QMessageBox.warning(
+            None,
+            APP_NAME,
+            _(
+                "The database is now encrypted. {n} older copies of it in the folder {folder} "
+                "are not encrypted and can be read by anyone who gets hold of them. Delete "
+                "them when you have checked that the program works."
+            ).format(
+                n=len(first.started.plain_copies), folder=first.started.plain_copies[0].parent
+            ),
+        )
     return first.started.db, first.started.user

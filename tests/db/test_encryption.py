@@ -133,6 +133,18 @@ def test_plain_database_is_converted_in_place_after_a_backup(tmp_path):
     assert names_in(backup, limit=30) == before
     backup.close()
     assert not (tmp_path / "finsam.sqlite.encrypting").exists()
+    assert started.plain_copies == []
+
+
+def test_older_plain_backups_are_pointed_out_after_encryption(tmp_path):
+    path = tmp_path / "finsam.sqlite"
+    open_database(path).close()
+    (tmp_path / "backups").mkdir()
+    old = tmp_path / "backups" / "finsam.backup-20260101-120000.sqlite"
+    sqlite3.connect(old).execute("CREATE TABLE t(x)").connection.close()
+    started = signin.first_start(path, "admin", "Anna", PASSWORD, PASSWORD)
+    started.db.close()
+    assert started.plain_copies == [old]
 
 
 def test_demo_database_is_encrypted_with_three_demo_accounts(tmp_path):
