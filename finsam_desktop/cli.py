@@ -194,6 +194,7 @@ def extra_commands() -> dict[str, Command]:
 
 def main(argv: list[str] | None = None) -> int:
     from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
+    from finsam_desktop.services.access import AccessDenied
 
     args = build_parser().parse_args(argv)
     try:
@@ -201,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     except (DatabaseTooNew, NotAFinsamDatabase) as exc:
         print(str(exc), file=sys.stderr)
         return 3
+    except AccessDenied as exc:  # the role of --user may not do this
+        print(str(exc), file=sys.stderr)
+        return 4
 
 
 if __name__ == "__main__":

@@ -46,3 +46,21 @@ def test_plain_demo_from_the_command_line_gets_encrypted_with_the_demo_accounts(
     capsys.readouterr()
     assert cli.main(["--db", str(path), "--user", "statistik", "info"]) == 0
     assert "Personer: 5" in capsys.readouterr().out
+
+
+def test_statistics_user_gets_no_registerutdrag(tmp_path, monkeypatch, capsys):
+    from sqlalchemy import select
+
+    from finsam_desktop.db.models import PersonRow
+
+    path = tmp_path / "demo.sqlite"
+    signin.create_demo_database(path, participants=5, lots=5)
+    db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
+    with db.reading() as s:
+        number = s.scalar(select(PersonRow.personnummer).limit(1))
+    db.close()
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    out = tmp_path / "x.pdf"
+    args = ["--db", str(path), "--user", "statistik", "registerutdrag", "--out", str(out), number]
+    assert cli.main(args) == 4
+    assert "behörighet" in capsys.readouterr().err and not out.exists()
