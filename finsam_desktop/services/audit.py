@@ -20,6 +20,7 @@ is queued and written in its own short transaction when the read ends.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Table, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
@@ -193,30 +194,52 @@ def _person_id(session: Session, obj: Any) -> int | None:
     value = getattr(obj, "person_id", None)
     if isinstance(value, int):
         return value
-    table = inspect(obj).mapper.local_table
+    state = inspect(obj)
+    table = state.mapper.local_table
     for fk in table.foreign_keys:
-        column = table.c[fk.parent.name]
-        attr = inspect(obj).mapper.get_property_by_column(column)
+        if not _leads_to_person(fk.column.table, PERSON_HOPS):
+            continue
+        attr = state.mapper.get_property_by_column(table.c[fk.parent.name])
         ref = getattr(obj, attr.key, None)
         if isinstance(ref, int):
-            found = _person_through(session, fk.column.table, fk.column, ref, hops=3)
+            found = _person_through(session, fk.column.table, fk.column, ref, PERSON_HOPS)
             if found is not None:
                 return found
     return None
 
 
+PERSON_HOPS = 3
+NEVER_ABOUT_A_PERSON = frozenset({"users", "audit_log", "staff"})
+
+
+@functools.cache
+def _leads_to_person(table: Table, hops: int) -> bool:
+    """Whether rows of ``table`` can belong to a person within ``hops`` foreign keys
+    (worked out once per table from the schema, so no query is spent on the others)."""
+    if table.name == "person" or "person_id" in table.c:
+        return True
+    if hops == 0 or table.name in NEVER_ABOUT_A_PERSON:
+        return False
+    return any(
+        fk.column.table is not table and _leads_to_person(fk.column.table, hops - 1)
+        for fk in table.foreign_keys
+    )
+
+
 def _person_through(session: Session, table, key_column, value: int, hops: int) -> int | None:
     if table.name == "person":
         return value
-    if hops == 0 or table.name in ("users", "audit_log"):
-        return None
     if "person_id" in table.c:
         return (
             session.connection()
             .execute(select(table.c.person_id).where(key_column == value))
             .scalar_one_or_none()
         )
+    if hops == 0:
+        return None
     for fk in table.foreign_keys:
+        if fk.column.table is table or not _leads_to_person(fk.column.table, hops - 1):
+            continue
         ref = (
             session.connection()
             .execute(select(table.c[fk.parent.name]).where(key_column == value))
