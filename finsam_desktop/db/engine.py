@@ -39,6 +39,8 @@ def _configure(dbapi_connection: Any, encrypted: bool = False) -> None:
     cursor = dbapi_connection.cursor()
     if encrypted:
         cursor.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
+        # Sorts and temporary tables stay in memory: temporary files are not encrypted.
+        cursor.execute("PRAGMA temp_store = MEMORY")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
