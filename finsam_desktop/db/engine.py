@@ -68,6 +68,7 @@ def raw_connect(path: Path | str, key: bytes | None = None, readonly: bool = Fal
         except sqlcipher3.DatabaseError:
             con.close()
             raise
+        con.execute("PRAGMA temp_store = MEMORY")
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return con
 
