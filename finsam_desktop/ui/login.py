@@ -98,16 +98,21 @@ class _Door(QDialog):
             with BusyCursor():
                 ok = self.attempt()
         except ValidationError as exc:
-            self.fields.show_problems(_("Check the marked fields."), exc.problems)
+            self.show_problems(_("Check the marked fields."), exc.problems)
             return
         except SignInRefused as exc:
-            self.fields.show_problems(exc.message, {})
+            self.show_problems(exc.message, {})
             return
         except (DatabaseTooNew, NotAFinsamDatabase, KeyFileMissing, OSError) as exc:
-            self.fields.show_problems(_open_problem(exc), {})
+            self.show_problems(_open_problem(exc), {})
             return
         if ok:
             super().accept()
+
+    def show_problems(self, message: str, problems: dict[str, str]) -> None:
+        self.fields.show_problems(message, problems)
+        # Messages add lines: grow so that no field is squeezed.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
 
 class FirstStartDialog(_Door):
@@ -273,7 +278,7 @@ class LoginDialog(_Door):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.username.setText(dialog.username.text())
             self.password.setFocus()
-            self.fields.show_problems(_("The new password is set. Log in with it."), {})
+            self.show_problems(_("The new password is set. Log in with it."), {})
 
 
 class RecoverDialog(_Door):
@@ -308,7 +313,7 @@ class RecoverDialog(_Door):
                 self.repeat.text(),
             )
         except OperationFailed as exc:
-            self.fields.show_problems(exc.message, exc.problems)
+            self.show_problems(exc.message, exc.problems)
             return False
         finally:
             db.close()
