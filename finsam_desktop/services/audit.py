@@ -462,7 +462,8 @@ def describe(action: str, table: str, what: str) -> str:
         return _(SUBJECT_LABELS[code])
     if ":" in code:  # "letter:kallelse"
         head, _sep, tail = code.partition(":")
-        head = _(SUBJECT_LABELS["sent_letter"]) if head.startswith("letter") else head
+        letter = SUBJECT_LABELS["sent_letter"]
+        head = _(letter) if head.startswith("letter") else head
         return f"{head}: {tail}"
     return code
 
