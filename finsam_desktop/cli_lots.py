@@ -44,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open(args):
-    from finsam_desktop.db.migrate import open_database
-    from finsam_desktop.paths import database_path
+    """The same opening as every command: encrypted databases need --user and a password."""
+    from finsam_desktop.cli import _open as open_for_command
 
-    return open_database(database_path(args.db))
+    return open_for_command(args)
 
 
 def _period(args) -> tuple[date, date]:

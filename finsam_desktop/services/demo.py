@@ -201,9 +201,7 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
     return rows
 
 
-def fill(
-    db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
-) -> dict[str, int]:
+def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400) -> dict[str, int]:
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:
         ids = create_organisation(session)

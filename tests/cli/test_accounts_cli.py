@@ -64,3 +64,20 @@ def test_statistics_user_gets_no_registerutdrag(tmp_path, monkeypatch, capsys):
     args = ["--db", str(path), "--user", "statistik", "registerutdrag", "--out", str(out), number]
     assert cli.main(args) == 4
     assert "behörighet" in capsys.readouterr().err and not out.exists()
+
+
+def test_lots_summary_opens_an_encrypted_database_like_every_command(
+    tmp_path, monkeypatch, capsys
+):
+    import json
+
+    path = tmp_path / "demo.sqlite"
+    signin.create_demo_database(path, participants=5, lots=40)
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    out = tmp_path / "summary.json"
+    args = ["--db", str(path), "--user", "statistik", "lots", "summary", "--year", "2026"]
+    assert cli.main([*args, "--format", "json", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--db", str(path), "lots", "summary", "--year", "2026"])
+    assert "--user" in str(exc.value)

@@ -19,6 +19,8 @@ def test_navigation_is_swedish(window):
         "Lotsärenden",
         "Statistik",
         "Inställningar",
+        "Konton",
+        "Logguppföljning",
     ]
 
 
