@@ -1,10 +1,12 @@
 """Write the fixture database of one released schema, with data, for the upgrade tests.
 
     .venv/bin/python scripts/make_schema_fixture.py 0001
+    .venv/bin/python scripts/make_schema_fixture.py heads
 
 Run it once when a schema is released (before the next migration is written) and
-commit tests/db/fixtures/schema_<rev>.sqlite. The data is fictitious and is written
-with plain SQL so that it does not depend on today's models.
+commit the file it writes under tests/db/fixtures/. Schema 0001 is filled with plain
+SQL; a later release ("heads": every current branch head) with the demo generator of
+that release, which then matched its schema. All data is fictitious.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.migrate import upgrade
+from finsam_desktop.db.migrate import head_revisions, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "db" / "fixtures"
@@ -52,14 +54,20 @@ DATA = {
 
 def make(revision: str) -> Path:
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    path = FIXTURES / f"schema_{revision}.sqlite"
+    label = "_".join(sorted(head_revisions())) if revision == "heads" else revision
+    path = FIXTURES / f"schema_{label}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     db = Database(path)
     upgrade(db, revision)
-    with db.engine.begin() as connection:
-        for statement in DATA[revision]:
-            connection.exec_driver_sql(statement)
+    if revision in DATA:
+        with db.engine.begin() as connection:
+            for statement in DATA[revision]:
+                connection.exec_driver_sql(statement)
+    else:
+        from finsam_desktop.services import demo
+
+        demo.fill(db, participants=40, lots=60)
     db.close()
     # One self-contained file in git: no WAL beside it.
     con = sqlite3.connect(path)

@@ -21,4 +21,5 @@ with tempfile.TemporaryDirectory() as tmp:
         open_database(scratch).close()
     cfg = alembic_config()
     cfg.set_main_option("sqlalchemy.url", f"sqlite:///{scratch}")
-    command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)
+    # On top of every head: with several branches the new revision also merges them.
+    command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id, head="heads")

@@ -33,14 +33,48 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db):
         assert pragma("PRAGMA busy_timeout").scalar() >= 5000
 
 
+def row_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            for t in tables
+            if t not in ("alembic_version", "sqlite_sequence")
+        }
+    finally:
+        con.close()
+
+
+def test_there_is_a_fixture_for_the_first_and_the_latest_released_schema():
+    names = {p.stem for p in FIXTURES}
+    assert "schema_0001" in names
+    assert len(FIXTURES) >= 2
+
+
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_every_released_schema_upgrades_with_its_data_intact(fixture, tmp_path):
     path = tmp_path / "old.sqlite"
     shutil.copy(fixture, path)
     before = schema_state(path)
+    counts = row_counts(path)
+    assert sum(counts.values()) > 0
+    db = open_database(path)
+    db.close()
+    assert schema_state(path).revisions == head_revisions()
+    after = row_counts(path)
+    assert {t: after.get(t) for t in counts} == counts, "no table lost a row"
+    if not before.is_current:
+        backups = list((tmp_path / "backups").glob("old.before-upgrade-*.sqlite"))
+        assert len(backups) == 1, "an older file is backed up before the upgrade"
+        assert row_counts(backups[0]) == counts
+
+
+def test_the_first_schema_reads_back_through_todays_services(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema_0001.sqlite", path)
     db = open_database(path)
     try:
-        assert schema_state(path).revisions == head_revisions()
         with db.reading() as session:
             federation = organisation.get_federation(session)
             assert federation.name == "Samordningsförbundet Fixturbygden"
@@ -54,12 +88,18 @@ def test_every_released_schema_upgrades_with_its_data_intact(fixture, tmp_path):
             assert persons.find_by_personnummer(session, "850214-9811").protected_identity
     finally:
         db.close()
-    if not before.is_current:
-        backups = list((tmp_path / "backups").glob("old.before-upgrade-*.sqlite"))
-        assert len(backups) == 1, "an older file is backed up before the upgrade"
-        con = sqlite3.connect(backups[0])
-        assert con.execute("SELECT count(*) FROM person").fetchone() == (2,)
-        con.close()
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from finsam_desktop.db.schema import metadata
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        differences = compare_metadata(context, metadata)
+    assert differences == []
 
 
 def test_a_file_from_a_newer_program_is_refused_and_left_untouched(tmp_path):
