@@ -17,11 +17,25 @@ log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="finsam-desktop", add_help=True)
-    parser.add_argument("--db", help="database file")
-    parser.add_argument("--demo", action="store_true", help="open (or create) the demo database")
-    parser.add_argument("--participants", type=int, default=60, help="persons in a new demo db")
-    parser.add_argument("--lang", choices=["sv", "en"], default=None)
+    from finsam_desktop.cli import SwedishParser
+
+    parser = SwedishParser(prog="finsam-desktop", description=_("Start Finsam Desktop."))
+    parser.add_argument(
+        "--db",
+        metavar=_("PATH"),
+        help=_("the database file (default: FINSAM_DB or the data folder)"),
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help=_("open the demo database (created the first time)")
+    )
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=60,
+        metavar="N",
+        help=_("how many fictitious persons (default 60)"),
+    )
+    parser.add_argument("--lang", choices=["sv", "en"], default=None, help=_("language: sv or en"))
     return parser.parse_args(argv)
 
 
@@ -35,32 +49,6 @@ def install_translators(app: QApplication, language: str) -> None:
         translator = QTranslator(app)
         if translator.load(name, path):
             app.installTranslator(translator)
-
-
-def open_or_explain(path: Path, demo: bool, participants: int):
-    """Open the database (creating demo data if asked); None after telling the user why not."""
-    from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase, open_database
-
-    try:
-        is_new = not path.exists()
-        db = open_database(path)
-        if demo and is_new:
-            from finsam_desktop.services import demo as demo_data
-
-            demo_data.fill(db, participants=participants)
-        return db
-    except (DatabaseTooNew, NotAFinsamDatabase) as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-    except OSError as exc:
-        log.error("cannot open database: %s", type(exc).__name__)
-        QMessageBox.critical(
-            None,
-            APP_NAME,
-            _(
-                "The database {path} could not be opened: the folder is missing or read-only."
-            ).format(path=path),
-        )
-    return None
 
 
 def needs_demo(path: Path) -> bool:
@@ -121,6 +109,7 @@ def run(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from finsam_desktop.paths import data_dir
     from finsam_desktop.ui import crash
 

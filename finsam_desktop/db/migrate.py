@@ -12,14 +12,12 @@ from before encryption into an encrypted one, after an (encrypted) backup.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
 from finsam_desktop.db.backup import backup_file, timestamped_name
 from finsam_desktop.db.engine import Database, raw_connect
@@ -70,18 +68,43 @@ class SchemaState:
         return "+".join(sorted(self.revisions)) or "-"
 
 
-def alembic_config() -> Config:
+def alembic_config():
+    from alembic.config import Config  # Alembic costs ~0.1 s to import: only for upgrades
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
+_REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.MULTILINE)
+
+
+def _revision_graph() -> dict[str, tuple[str, ...]]:
+    """revision -> the revisions it builds on, read from the migration files' headers.
+
+    Every start needs this to see whether the file is current; reading two lines per
+    file keeps Alembic itself out of the start unless there is something to upgrade.
+    """
+    graph = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        fields = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        down = ast.literal_eval(fields.get("down_revision", "None"))
+        graph[ast.literal_eval(fields["revision"])] = (
+            () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        )
+    return graph
+
+
 def head_revisions() -> frozenset[str]:
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+    graph = _revision_graph()
+    below = {d for downs in graph.values() for d in downs}
+    return frozenset(set(graph) - below)
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revision_graph())
 
 
 SQLITE_MAGIC = b"SQLite format 3\0"
@@ -149,6 +172,8 @@ def open_database(
 
 
 def upgrade(db: Database, revision: str = "heads") -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with db.engine.connect() as connection:
         # Batch migrations rebuild tables; foreign keys are checked once at the end instead.

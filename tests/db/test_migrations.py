@@ -129,3 +129,13 @@ def test_a_file_that_is_not_ours_is_refused(tmp_path):
     garbage.write_bytes(b"not a database at all" * 100)
     with pytest.raises(NotAFinsamDatabase):
         open_database(garbage)
+
+
+def test_the_quick_revision_reading_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from finsam_desktop.db.migrate import alembic_config, known_revisions
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revisions() == frozenset(scripts.get_heads())
+    assert known_revisions() == {s.revision for s in scripts.walk_revisions()}
