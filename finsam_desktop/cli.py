@@ -171,8 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=_("how many fictitious persons (default 60)"),
     )
-    p.add_argument("--lots", type=int, default=400, metavar="N",
-                   help=_("how many fictitious lotsärenden (default 400)"))
+    p.add_argument(
+        "--lots",
+        type=int,
+        default=400,
+        metavar="N",
+        help=_("how many fictitious lotsärenden (default 400)"),
+    )
     p.add_argument("--replace", action="store_true", help=_("replace an existing demo database"))
     p.set_defaults(run=cmd_demo)
     for name, (help_text, configure, run) in extra_commands().items():

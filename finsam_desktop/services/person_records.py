@@ -91,9 +91,7 @@ class PersonRows:
         return newest
 
 
-def collect(
-    session: Session, person_ids: list[int] | None = None, full: bool = True
-) -> PersonRows:
+def collect(session: Session, person_ids: list[int] | None = None, full: bool = True) -> PersonRows:
     """The rows of the given persons (None: of every person). ``full=False`` leaves out
     free text and binary columns (stored letters): gallring over every person needs
     only keys, dates and statuses, and must not read every PDF into memory."""

@@ -66,9 +66,7 @@ def test_statistics_user_gets_no_registerutdrag(tmp_path, monkeypatch, capsys):
     assert "behörighet" in capsys.readouterr().err and not out.exists()
 
 
-def test_lots_summary_opens_an_encrypted_database_like_every_command(
-    tmp_path, monkeypatch, capsys
-):
+def test_lots_summary_opens_an_encrypted_database_like_every_command(tmp_path, monkeypatch, capsys):
     import json
 
     path = tmp_path / "demo.sqlite"

@@ -95,8 +95,9 @@ def test_gallring_preview_and_run_after_confirmation(ctx, qtbot):
         assert persons.get_person(s, old).first_name == ""
 
 
-def test_the_schedule_backs_up_daily_and_on_close_and_survives_a_broken_folder(ctx, qtbot,
-                                                                               tmp_path):
+def test_the_schedule_backs_up_daily_and_on_close_and_survives_a_broken_folder(
+    ctx, qtbot, tmp_path
+):
     from finsam_desktop.ui.backup_schedule import BackupSchedule
 
     schedule = BackupSchedule(ctx, start=False)
