@@ -197,6 +197,10 @@ class FormDialog(QDialog):
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
         return self.fields.add_field(key, label, widget)
 
+    def showEvent(self, event) -> None:
+        enter_presses(self, self.buttons.button(QDialogButtonBox.StandardButton.Save))
+        super().showEvent(event)
+
     def mark_dirty(self, *_args) -> None:
         self.fields.mark_dirty()
 
@@ -225,6 +229,20 @@ class FormDialog(QDialog):
             return
         self.fields.dirty = False
         super().closeEvent(event)
+
+
+def enter_presses(dialog: QDialog, button) -> None:
+    """Make Enter in any field press ``button``: every other push button in the dialog
+    (Registerutdrag, Glömt lösenordet…, Lägg till…) would otherwise grab the default as
+    an auto-default button and fire on Enter instead of Save."""
+    from PySide6.QtWidgets import QPushButton
+
+    for other in dialog.findChildren(QPushButton):
+        if other is not button:
+            other.setAutoDefault(False)
+            other.setDefault(False)
+    button.setAutoDefault(True)
+    button.setDefault(True)
 
 
 def confirm_discard(parent: QWidget) -> bool:

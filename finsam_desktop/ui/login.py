@@ -34,7 +34,7 @@ from finsam_desktop.services import accounts, signin
 from finsam_desktop.services.access import User
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, FormDialog, line
+from finsam_desktop.ui.forms import FieldForm, FormDialog, enter_presses, line
 from finsam_desktop.ui.operations import OperationFailed, OperationRunner
 
 INFO_STYLE = "background: #e8f1fb; color: #14365d; padding: 8px; border-radius: 4px;"
@@ -90,6 +90,10 @@ class _Door(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.outer.addStretch(1)
         self.outer.addWidget(self.buttons)
+
+    def showEvent(self, event) -> None:
+        enter_presses(self, self.ok_button)
+        super().showEvent(event)
 
     def accept(self) -> None:
         """Runs the subclass's ``attempt()``; problems stay in the dialog."""
