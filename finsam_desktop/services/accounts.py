@@ -27,13 +27,13 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import wait_seconds
 from finsam_desktop.db.models import SettingRow
 from finsam_desktop.db.security_models import UserRow
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import Permission, Role, User, current_user, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 MIN_PASSWORD_LENGTH = 10
 LOCK_SETTING = "security.lock_minutes"
@@ -120,9 +120,7 @@ def _active_admins(session: Session) -> int:
 
 
 def _get(session: Session, user_id: int) -> UserRow:
-    row = session.get(UserRow, user_id)
-    if row is None:
-        raise NotFound(user_id)
+    row = existing_row(session, UserRow, user_id)
     return row
 
 

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseOptionRow
 from finsam_desktop.domain.closing import Option, OptionList
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 
 def _option(row: CaseOptionRow) -> Option:
@@ -55,9 +55,7 @@ def option_names(session: Session, ids) -> dict[int, str]:
 
 
 def get_option(session: Session, option_id: int) -> Option:
-    row = session.get(CaseOptionRow, option_id)
-    if row is None:
-        raise NotFound(option_id)
+    row = existing_row(session, CaseOptionRow, option_id)
     return _option(row)
 
 
@@ -95,9 +93,7 @@ def save_option(session: Session, option: Option) -> Option:
         ) + 1
         session.add(row)
     else:
-        row = session.get(CaseOptionRow, option.id)
-        if row is None:
-            raise NotFound(option.id)
+        row = existing_row(session, CaseOptionRow, option.id)
         apply_version(row, option.version)
     row.name, row.active = name, option.active
     session.flush()

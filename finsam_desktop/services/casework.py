@@ -47,21 +47,19 @@ from finsam_desktop.domain.casework import (
     plan_follow_up_due,
     remittent_contact_due,
 )
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 # --- the case file: the one-to-one companion of a participation ---------------------
 
 
 def participation_row(session: Session, participation_id: int) -> ParticipationRow:
-    row = session.get(ParticipationRow, participation_id)
-    if row is None:
-        raise NotFound(participation_id)
+    row = existing_row(session, ParticipationRow, participation_id)
     return row
 
 
@@ -268,9 +266,7 @@ def save_contact(session: Session, entry: ContactEntry, today: date) -> ContactE
         row = CaseContactRow(participation_id=entry.participation_id, written_on=today)
         session.add(row)
     else:
-        row = session.get(CaseContactRow, entry.id)
-        if row is None:
-            raise NotFound(entry.id)
+        row = existing_row(session, CaseContactRow, entry.id)
         apply_version(row, entry.version)
         if today > row.written_on:
             raise ValidationError.single(

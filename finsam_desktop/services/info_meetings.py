@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.referral_models import InfoMeetingRow
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.organisation import MeetingPlace, PostalAddress
 from finsam_desktop.domain.personnummer import InvalidPersonnummer, parse_personnummer
 from finsam_desktop.domain.persons import Person
@@ -20,7 +20,7 @@ from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome, Remitte
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.services.access import Permission, require
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -105,9 +105,7 @@ def _meeting(row: InfoMeetingRow) -> InfoMeeting:
 
 def get_meeting(session: Session, meeting_id: int) -> InfoMeeting:
     require(session, Permission.CASEWORK)
-    row = session.get(InfoMeetingRow, meeting_id)
-    if row is None:
-        raise NotFound(meeting_id)
+    row = existing_row(session, InfoMeetingRow, meeting_id)
     return _meeting(row)
 
 
@@ -174,9 +172,7 @@ def save_meeting(
         row = InfoMeetingRow()
         session.add(row)
     else:
-        row = session.get(InfoMeetingRow, meeting.id)
-        if row is None:
-            raise NotFound(meeting.id)
+        row = existing_row(session, InfoMeetingRow, meeting.id)
         apply_version(row, meeting.version)
     hours, minutes = _TIME.match(meeting.meeting_time.strip()).groups()
     row.person_id = person_id
@@ -199,9 +195,7 @@ def record_meeting_outcome(
     session: Session, meeting_id: int, outcome: MeetingOutcome, version: int = 0
 ) -> InfoMeeting:
     require(session, Permission.CASEWORK)
-    row = session.get(InfoMeetingRow, meeting_id)
-    if row is None:
-        raise NotFound(meeting_id)
+    row = existing_row(session, InfoMeetingRow, meeting_id)
     apply_version(row, version)
     row.outcome = MeetingOutcome(outcome).value
     session.flush()

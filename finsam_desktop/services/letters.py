@@ -27,6 +27,7 @@ from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import info_meetings, organisation, persons, referrals
 from finsam_desktop.services import letter_templates as templates
 from finsam_desktop.services.access import Permission, current_user, log_output, require
+from finsam_desktop.services.records import existing_row
 
 # --- composing letters ----------------------------------------------------------------------
 
@@ -393,7 +394,5 @@ def sent_letter_pdf(session: Session, letter_id: int) -> bytes:
 def log_reprint(session: Session, letter_id: int) -> None:
     """A sent letter printed or saved again: logged as an output, not a new letter."""
     require(session, Permission.CASEWORK)
-    row = session.get(SentLetterRow, letter_id)
-    if row is None:
-        raise NotFound(letter_id)
+    row = existing_row(session, SentLetterRow, letter_id)
     log_output(session, "letter-copy:" + row.kind, row.person_id)

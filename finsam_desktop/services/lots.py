@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow, SettingRow
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
     DEFAULT_CATEGORIES,
     DEFAULT_SATISFACTION_GOAL,
@@ -31,7 +31,7 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 GOAL_SETTING = "lots.satisfaction_goal"
 CATEGORY_FIELDS = {
@@ -95,9 +95,7 @@ def list_categories(
 
 
 def get_category(session: Session, category_id: int) -> LotsCategory:
-    row = session.get(LotsCategoryRow, category_id)
-    if row is None:
-        raise NotFound(category_id)
+    row = existing_row(session, LotsCategoryRow, category_id)
     return _category(row)
 
 
@@ -127,9 +125,7 @@ def save_category(session: Session, category: LotsCategory) -> LotsCategory:
         row.position = category.position or (last or 0) + 1
         session.add(row)
     else:
-        row = session.get(LotsCategoryRow, category.id)
-        if row is None:
-            raise NotFound(category.id)
+        row = existing_row(session, LotsCategoryRow, category.id)
         apply_version(row, category.version)
         row.position = category.position or row.position
     row.name, row.name_key = name, swedish_key(name)
@@ -158,9 +154,7 @@ def _uses(category_id):
 def delete_category(session: Session, category_id: int) -> None:
     """Delete a category nobody has used yet (a typo); a used one can only be retired."""
     require(session, Permission.CASEWORK)
-    row = session.get(LotsCategoryRow, category_id)
-    if row is None:
-        raise NotFound(category_id)
+    row = existing_row(session, LotsCategoryRow, category_id)
     used = category_use_count(session, category_id)
     if used:
         raise ValidationError.single(
@@ -249,9 +243,7 @@ def _case(row: LotsCaseRow) -> LotsCase:
 
 def get_case(session: Session, case_id: int) -> LotsCase:
     require(session, Permission.CASEWORK)
-    row = session.get(LotsCaseRow, case_id)
-    if row is None:
-        raise NotFound(case_id)
+    row = existing_row(session, LotsCaseRow, case_id)
     return _case(row)
 
 
@@ -306,9 +298,7 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
         row = LotsCaseRow()
         session.add(row)
     else:
-        row = session.get(LotsCaseRow, case.id)
-        if row is None:
-            raise NotFound(case.id)
+        row = existing_row(session, LotsCaseRow, case.id)
         apply_version(row, case.version)
     _apply(row, case)
     session.flush()
@@ -318,9 +308,7 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
 def delete_case(session: Session, case_id: int) -> None:
     """Remove a lotsärende registered by mistake."""
     require(session, Permission.CASEWORK)
-    row = session.get(LotsCaseRow, case_id)
-    if row is None:
-        raise NotFound(case_id)
+    row = existing_row(session, LotsCaseRow, case_id)
     session.delete(row)
     session.flush()
 

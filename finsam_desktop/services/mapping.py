@@ -29,6 +29,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.case_options import option_names
 from finsam_desktop.services.casework import case_file, participation_row, require_open
+from finsam_desktop.services.records import existing_row
 
 
 def _template(row: MappingTemplateRow) -> MappingTemplate:
@@ -47,9 +48,7 @@ def current_template(session: Session) -> MappingTemplate:
 
 
 def get_template(session: Session, template_id: int) -> MappingTemplate:
-    row = session.get(MappingTemplateRow, template_id)
-    if row is None:
-        raise NotFound(template_id)
+    row = existing_row(session, MappingTemplateRow, template_id)
     return _template(row)
 
 

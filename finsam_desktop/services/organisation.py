@@ -14,7 +14,7 @@ from finsam_desktop.db.models import (
     PartyRow,
     StaffRow,
 )
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.organisation import (
     Federation,
     Insats,
@@ -28,7 +28,7 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version, require_text
+from finsam_desktop.services.records import apply_version, existing_row, require_text, row_to_save
 
 # --- förbund -------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ def save_municipality(session: Session, municipality: Municipality) -> Municipal
     name = municipality.name.strip()
     require_text({"name": (name, _("Enter the name of the municipality."))})
     _unique(session, MunicipalityRow, name, municipality.id, _("The municipality already exists."))
-    row = _get_or_new(session, MunicipalityRow, municipality.id)
+    row = row_to_save(session, MunicipalityRow, municipality.id)
     row.name, row.name_key, row.active = name, swedish_key(name), municipality.active
     session.flush()
     return Municipality(row.id, row.name, row.active)
@@ -106,22 +106,11 @@ def save_party(session: Session, party: Party) -> Party:
     name = party.name.strip()
     require_text({"name": (name, _("Enter the name of the party."))})
     _unique(session, PartyRow, name, party.id, _("A party with that name already exists."))
-    row = _get_or_new(session, PartyRow, party.id)
+    row = row_to_save(session, PartyRow, party.id)
     row.name, row.name_key = name, swedish_key(name)
     row.short_name, row.active = party.short_name.strip(), party.active
     session.flush()
     return Party(row.id, row.name, row.short_name, row.active)
-
-
-def _get_or_new(session: Session, model, record_id: int | None):
-    if record_id is None:
-        row = model()
-        session.add(row)
-        return row
-    row = session.get(model, record_id)
-    if row is None:
-        raise NotFound(record_id)
-    return row
 
 
 def _unique(session: Session, model, name: str, record_id: int | None, message: str) -> None:
@@ -147,9 +136,7 @@ def list_staff(session: Session, include_retired: bool = False) -> list[Staff]:
 
 
 def get_staff(session: Session, staff_id: int) -> Staff:
-    row = session.get(StaffRow, staff_id)
-    if row is None:
-        raise NotFound(staff_id)
+    row = existing_row(session, StaffRow, staff_id)
     return _staff(row)
 
 
@@ -167,7 +154,7 @@ def save_staff(session: Session, staff: Staff) -> Staff:
         problems["insats_id"] = _("Choose an insats from the list.")
     if problems:
         raise ValidationError(problems)
-    row = _get_or_new(session, StaffRow, staff.id)
+    row = row_to_save(session, StaffRow, staff.id)
     row.name, row.name_key = name, swedish_key(name)
     row.title = staff.title.strip()
     row.party_id, row.insats_id = staff.party_id, staff.insats_id
@@ -214,9 +201,7 @@ def list_insatser(session: Session, include_retired: bool = False) -> list[Insat
 
 
 def get_insats(session: Session, insats_id: int) -> Insats:
-    row = session.get(InsatsRow, insats_id)
-    if row is None:
-        raise NotFound(insats_id)
+    row = existing_row(session, InsatsRow, insats_id)
     return _insats(row)
 
 
@@ -258,7 +243,7 @@ def save_insats(session: Session, insats: Insats) -> Insats:
     if problems:
         raise ValidationError(problems)
     _unique(session, InsatsRow, name, insats.id, _("An insats with that name already exists."))
-    row = _get_or_new(session, InsatsRow, insats.id)
+    row = row_to_save(session, InsatsRow, insats.id)
     if insats.id is not None:
         apply_version(row, insats.version)
     row.name, row.name_key = name, swedish_key(name)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import MunicipalityRow, PersonRow
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.personnummer import (
     InvalidPersonnummer,
@@ -19,7 +19,7 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, log_view, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 
 def person_name_key(first_name: str, last_name: str) -> str:
@@ -44,9 +44,7 @@ def _person(row: PersonRow) -> Person:
 
 def get_person(session: Session, person_id: int) -> Person:
     require(session, Permission.CASEWORK)
-    row = session.get(PersonRow, person_id)
-    if row is None:
-        raise NotFound(person_id)
+    row = existing_row(session, PersonRow, person_id)
     log_view(session, person_id, "person")
     return _person(row)
 
@@ -91,9 +89,7 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
         row = PersonRow()
         session.add(row)
     else:
-        row = session.get(PersonRow, person.id)
-        if row is None:
-            raise NotFound(person.id)
+        row = existing_row(session, PersonRow, person.id)
         apply_version(row, person.version)
     row.personnummer = number.digits
     row.first_name, row.last_name = person.first_name.strip(), person.last_name.strip()

@@ -35,7 +35,7 @@ from finsam_desktop.domain.plans import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.casework import case_file, require_open
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 # --- handlingsplan ----------------------------------------------------------------------
 
@@ -109,9 +109,7 @@ def current_plan(session: Session, participation_id: int) -> PlanRevision | None
 
 def get_revision(session: Session, revision_id: int) -> PlanRevision:
     require(session, Permission.CASEWORK)
-    row = session.get(PlanRevisionRow, revision_id)
-    if row is None:
-        raise NotFound(revision_id)
+    row = existing_row(session, PlanRevisionRow, revision_id)
     return _revision(session, row, _staff_names(session))
 
 
@@ -245,9 +243,7 @@ def add_work_visit(
     session: Session, work_training_id: int, visit: WorkVisit, today: date
 ) -> WorkVisit:
     require(session, Permission.CASEWORK)
-    training = session.get(WorkTrainingRow, work_training_id)
-    if training is None:
-        raise NotFound(work_training_id)
+    training = existing_row(session, WorkTrainingRow, work_training_id)
     require_open(session, training.participation_id)
     if visit.visited_on > today:
         raise ValidationError.single(

@@ -1,9 +1,15 @@
-"""Rules every saved record follows: required text and optimistic versions."""
+"""Rules every saved record follows: required text, optimistic versions, rows that exist."""
 
 from __future__ import annotations
 
-from finsam_desktop.domain.errors import ValidationError
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.i18n import _
+
+T = TypeVar("T")
 
 
 class ConcurrentChange(RuntimeError):
@@ -29,3 +35,20 @@ def require_text(fields: dict[str, tuple[str, str]]) -> None:
     problems = {k: msg for k, (value, msg) in fields.items() if not (value or "").strip()}
     if problems:
         raise ValidationError(problems)
+
+
+def existing_row(session: Session, model: type[T], record_id: Any) -> T:
+    """The row with this id, or NotFound: the record was removed since it was listed."""
+    row = session.get(model, record_id)
+    if row is None:
+        raise NotFound(record_id)
+    return row
+
+
+def row_to_save(session: Session, model: type[T], record_id: int | None) -> T:
+    """A new row (added to the session) when ``record_id`` is None, else the existing one."""
+    if record_id is None:
+        row = model()
+        session.add(row)
+        return row
+    return existing_row(session, model, record_id)

@@ -21,7 +21,7 @@ from finsam_desktop.db.referral_models import (
     ReferralPartyContactRow,
     ReferralRow,
 )
-from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import (
     DUE_SOON_DAYS,
@@ -50,7 +50,7 @@ from finsam_desktop.services.info_meetings import (
     resolve_person,
     store_remittent,
 )
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import apply_version, existing_row
 
 OPEN_STATUSES = tuple(s.value for s in ReferralStatus if s.is_open)
 
@@ -92,9 +92,7 @@ def _referral(session: Session, row: ReferralRow) -> Referral:
 
 
 def _referral_row(session: Session, referral_id: int) -> ReferralRow:
-    row = session.get(ReferralRow, referral_id)
-    if row is None:
-        raise NotFound(referral_id)
+    row = existing_row(session, ReferralRow, referral_id)
     return row
 
 
@@ -437,9 +435,7 @@ def update_participation_start(
     """Correct the contact persons, AF registration or enrolment date after enrolment."""
     require(session, Permission.CASEWORK)
     today = today or date.today()
-    row = session.get(ParticipationRow, participation.id)
-    if row is None:
-        raise NotFound(participation.id)
+    row = existing_row(session, ParticipationRow, participation.id)
     apply_version(row, participation.version)
     problems = {}
     if participation.contact_person_id == participation.second_contact_person_id:
