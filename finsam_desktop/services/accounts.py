@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import wait_seconds
-from finsam_desktop.db.models import SettingRow
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
@@ -33,7 +32,12 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import Permission, Role, User, current_user, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
-from finsam_desktop.services.records import apply_version, existing_row
+from finsam_desktop.services.records import (
+    apply_version,
+    existing_row,
+    setting_value,
+    store_setting,
+)
 
 MIN_PASSWORD_LENGTH = 10
 LOCK_SETTING = "security.lock_minutes"
@@ -465,8 +469,7 @@ def record_logout(session: Session) -> None:
 
 
 def lock_minutes(session: Session) -> int:
-    row = session.get(SettingRow, LOCK_SETTING)
-    value = row.value if row is not None else None
+    value = setting_value(session, LOCK_SETTING)
     return int(value) if isinstance(value, int) and value > 0 else DEFAULT_LOCK_MINUTES
 
 
@@ -474,10 +477,5 @@ def set_lock_minutes(session: Session, minutes: int) -> int:
     require(session, Permission.ADMINISTER)
     if not 1 <= minutes <= 120:
         raise ValidationError.single("lock_minutes", _("Choose between 1 and 120 minutes."))
-    row = session.get(SettingRow, LOCK_SETTING)
-    if row is None:
-        session.add(SettingRow(key=LOCK_SETTING, value=minutes))
-    else:
-        row.value = minutes
-    session.flush()
+    store_setting(session, LOCK_SETTING, minutes)
     return minutes

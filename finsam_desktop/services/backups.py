@@ -27,10 +27,10 @@ from finsam_desktop.db.backup import (  # noqa: F401 (screens take these from he
     BackupFile,
 )
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.models import SettingRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.records import setting_value, store_setting
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ def database_key(db: Database) -> Any:
 
 
 def get_settings(session: Session) -> BackupSettings:
-    row = session.get(SettingRow, SETTING_KEY)
-    value = row.value if row is not None and isinstance(row.value, dict) else {}
+    value = setting_value(session, SETTING_KEY)
+    value = value if isinstance(value, dict) else {}
     return BackupSettings(folder=str(value.get("folder") or ""))
 
 
@@ -68,12 +68,7 @@ def save_settings(session: Session, settings: BackupSettings) -> BackupSettings:
         if problem:
             raise ValidationError.single("folder", problem)
         folder = str(path)
-    row = session.get(SettingRow, SETTING_KEY)
-    if row is None:
-        row = SettingRow(key=SETTING_KEY)
-        session.add(row)
-    row.value = {"folder": folder}
-    session.flush()
+    store_setting(session, SETTING_KEY, {"folder": folder})
     return BackupSettings(folder=folder)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
-from finsam_desktop.db.models import MunicipalityRow, PartyRow, SettingRow
+from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
     DEFAULT_CATEGORIES,
@@ -31,7 +31,12 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version, existing_row
+from finsam_desktop.services.records import (
+    apply_version,
+    existing_row,
+    setting_value,
+    store_setting,
+)
 
 GOAL_SETTING = "lots.satisfaction_goal"
 CATEGORY_FIELDS = {
@@ -196,8 +201,7 @@ def category_list(db: Database, kind: CategoryKind) -> ListQuery:
 
 
 def satisfaction_goal(session: Session) -> int:
-    row = session.get(SettingRow, GOAL_SETTING)
-    value = row.value if row is not None else None
+    value = setting_value(session, GOAL_SETTING)
     return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
 
 
@@ -205,12 +209,7 @@ def set_satisfaction_goal(session: Session, percent: int) -> int:
     require(session, Permission.CASEWORK)
     if not 1 <= percent <= 100:
         raise ValidationError.single("goal", _("The goal is a percentage from 1 to 100."))
-    row = session.get(SettingRow, GOAL_SETTING)
-    if row is None:
-        session.add(SettingRow(key=GOAL_SETTING, value=percent))
-    else:
-        row.value = percent
-    session.flush()
+    store_setting(session, GOAL_SETTING, percent)
     return percent
 
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db.models import SettingRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.i18n import _
 
@@ -52,3 +53,19 @@ def row_to_save(session: Session, model: type[T], record_id: int | None) -> T:
         session.add(row)
         return row
     return existing_row(session, model, record_id)
+
+
+def setting_value(session: Session, key: str) -> Any:
+    """The stored value of a database-wide setting (None when it was never saved)."""
+    row = session.get(SettingRow, key)
+    return row.value if row is not None else None
+
+
+def store_setting(session: Session, key: str, value: Any) -> None:
+    """Save a database-wide setting (the change log records it like any other row)."""
+    row = session.get(SettingRow, key)
+    if row is None:
+        session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()

@@ -39,13 +39,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from finsam_desktop.db.models import PersonRow, SettingRow
+from finsam_desktop.db.models import PersonRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.person_records import collect, person_tables
+from finsam_desktop.services.records import setting_value, store_setting
 
 SETTING_KEY = "retention"
 RESEARCH_DAYS = (5, 15, 25)
@@ -98,8 +99,8 @@ class RetentionResult:
 
 
 def get_rules(session: Session) -> RetentionRules:
-    row = session.get(SettingRow, SETTING_KEY)
-    value = row.value if row is not None and isinstance(row.value, dict) else {}
+    value = setting_value(session, SETTING_KEY)
+    value = value if isinstance(value, dict) else {}
     return RetentionRules(
         years=int(value.get("years", RetentionRules.years)),
         keep_research_days=bool(value.get("keep_research_days", False)),
@@ -115,12 +116,11 @@ def save_rules(session: Session, rules: RetentionRules) -> RetentionRules:
                 low=MIN_YEARS, high=MAX_YEARS
             ),
         )
-    row = session.get(SettingRow, SETTING_KEY)
-    if row is None:
-        row = SettingRow(key=SETTING_KEY)
-        session.add(row)
-    row.value = {"years": rules.years, "keep_research_days": rules.keep_research_days}
-    session.flush()
+    store_setting(
+        session,
+        SETTING_KEY,
+        {"years": rules.years, "keep_research_days": rules.keep_research_days},
+    )
     return rules
 
 
