@@ -301,55 +301,44 @@ def _changes(obj: Any, table: str) -> dict[str, list[Any]]:
 def _on_after_flush(session: Session, _context) -> None:
     entries = []
     for obj in session.new:
-        table = inspect(obj).mapper.local_table.name
+        table = _table(obj)
         if isinstance(obj, AuditRow) or table in UNLOGGED_TABLES:
             continue
-        entries.append(
-            _entry(
-                session,
-                Action.CREATE,
-                table=table,
-                record_id=_record_id(obj),
-                what=_record_name(obj),
-                person_id=_person_id(session, obj),
-                details={"after": _column_values(obj, table)},
-            )
-        )
+        details = {"after": _column_values(obj, table)}
+        entries.append(_change_entry(session, Action.CREATE, obj, table, details))
     for obj in session.dirty:
-        table = inspect(obj).mapper.local_table.name
+        table = _table(obj)
         if table in UNLOGGED_TABLES or not session.is_modified(obj, include_collections=False):
             continue
         changed = _changes(obj, table)
         if not set(changed) - QUIET_FIELDS.get(table, set()):
             continue
-        entries.append(
-            _entry(
-                session,
-                Action.UPDATE,
-                table=table,
-                record_id=_record_id(obj),
-                what=_record_name(obj),
-                person_id=_person_id(session, obj),
-                details={"changed": changed},
-            )
-        )
+        entries.append(_change_entry(session, Action.UPDATE, obj, table, {"changed": changed}))
     for obj in session.deleted:
-        table = inspect(obj).mapper.local_table.name
+        table = _table(obj)
         if table in UNLOGGED_TABLES:
             continue
-        entries.append(
-            _entry(
-                session,
-                Action.DELETE,
-                table=table,
-                record_id=_record_id(obj),
-                what=_record_name(obj),
-                person_id=_person_id(session, obj),
-                details={"before": _column_values(obj, table)},
-            )
-        )
+        details = {"before": _column_values(obj, table)}
+        entries.append(_change_entry(session, Action.DELETE, obj, table, details))
     if entries:
         _append(session, entries)
+
+
+def _table(obj) -> str:
+    return inspect(obj).mapper.local_table.name
+
+
+def _change_entry(session: Session, action: str, obj, table: str, details: dict) -> dict[str, Any]:
+    """One log entry for a created, changed or deleted row."""
+    return _entry(
+        session,
+        action,
+        table=table,
+        record_id=_record_id(obj),
+        what=_record_name(obj),
+        person_id=_person_id(session, obj),
+        details=details,
+    )
 
 
 def install_change_log() -> None:
