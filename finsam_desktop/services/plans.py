@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,8 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.casework import case_file, require_open
 from finsam_desktop.services.records import apply_version, existing_row
+
+T = TypeVar("T")
 
 # --- handlingsplan ----------------------------------------------------------------------
 
@@ -221,14 +224,7 @@ def save_work_training(session: Session, item: WorkTraining) -> WorkTraining:
     require(session, Permission.CASEWORK)
     require_open(session, item.participation_id)
     check_work_training(item)
-    if item.id is None:
-        row = WorkTrainingRow(participation_id=item.participation_id)
-        session.add(row)
-    else:
-        row = session.get(WorkTrainingRow, item.id)
-        if row is None or row.participation_id != item.participation_id:
-            raise NotFound(item.id)
-        apply_version(row, item.version)
+    row = _item_row(session, WorkTrainingRow, item)
     row.workplace = item.workplace.strip()
     row.employer_contact = item.employer_contact.strip()
     row.employer_phone = item.employer_phone.strip()
@@ -237,6 +233,19 @@ def save_work_training(session: Session, item: WorkTraining) -> WorkTraining:
     session.flush()
     item.id, item.version = row.id, row.version
     return item
+
+
+def _item_row(session: Session, model: type[T], item) -> T:
+    """A new row for the case, or the saved one: NotFound when it belongs to another case."""
+    if item.id is None:
+        row = model(participation_id=item.participation_id)
+        session.add(row)
+        return row
+    row = session.get(model, item.id)
+    if row is None or row.participation_id != item.participation_id:
+        raise NotFound(item.id)
+    apply_version(row, item.version)
+    return row
 
 
 def add_work_visit(
@@ -281,14 +290,8 @@ def save_study_support(session: Session, item: StudySupport) -> StudySupport:
     require(session, Permission.CASEWORK)
     require_open(session, item.participation_id)
     previous = 0
-    if item.id is None:
-        row = StudySupportRow(participation_id=item.participation_id)
-        session.add(row)
-    else:
-        row = session.get(StudySupportRow, item.id)
-        if row is None or row.participation_id != item.participation_id:
-            raise NotFound(item.id)
-        apply_version(row, item.version)
+    row = _item_row(session, StudySupportRow, item)
+    if item.id is not None:
         previous = row.months
         if row.study_start != item.study_start:
             raise ValidationError.single(
