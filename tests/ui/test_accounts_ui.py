@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import select
 
 from finsam_desktop.db.security_models import AuditRow
@@ -192,3 +192,15 @@ def test_accounts_page_creates_resets_and_deactivates(demo_path, tmp_path, qtbot
     ctx.db.close()
     with pytest.raises(signin.SignInRefused):
         signin.log_in(demo_path, "asa", "temporary-1234")
+
+
+def test_about_reads_the_schema_of_an_encrypted_database(demo_path, tmp_path, qtbot):
+    from finsam_desktop.db.migrate import head_revisions
+    from finsam_desktop.ui.dialogs.about import AboutDialog
+
+    ctx = signed_in_ctx(demo_path, "demo", tmp_path)
+    dialog = AboutDialog(ctx)  # opened the file without its key before, and failed
+    qtbot.addWidget(dialog)
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "+".join(sorted(head_revisions())) in shown
+    ctx.db.close()

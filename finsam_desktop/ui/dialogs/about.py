@@ -33,7 +33,7 @@ class AboutDialog(QDialog):
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.db_label.setWordWrap(True)
         form.addRow(_("Database:"), self.db_label)
-        form.addRow(_("Schema:"), QLabel(schema_state(ctx.db_path).label))
+        form.addRow(_("Schema:"), QLabel(schema_state(ctx.db_path, ctx.db.key).label))
         if ctx.demo:
             form.addRow("", QLabel(_("This is the demo database with fictitious data.")))
         form.addRow(
