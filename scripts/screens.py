@@ -27,16 +27,73 @@ def page(key):
     return lambda w: w.show_page(key)
 
 
+def tab(key, index):
+    def show(w):
+        shown = w.show_page(key)
+        shown.tabs.setCurrentIndex(index)
+        return shown
+
+    return show
+
+
 def settings_tab(key):
     return lambda w: w.show_page("settings").show_tab(key)
 
 
 def first_item_dialog(settings_key):
     def open_dialog(w):
-        tab = w.show_page("settings").show_tab(settings_key)
-        return tab.open_item(tab.panel.model.id_at(0))
+        shown = w.show_page("settings").show_tab(settings_key)
+        return shown.open_item(shown.panel.model.id_at(0))
 
     return open_dialog
+
+
+def one_id(w, sql: str) -> int:
+    """The first id a query over the demo database finds (the script's own look-up)."""
+    from sqlalchemy import text
+
+    with w.ctx.db.reading() as session:
+        return session.execute(text(sql)).scalar_one()
+
+
+# A referral at each step, and the richest case (plan revisions, contacts, kartläggning).
+REFERRAL_WITH_MEETING = "SELECT id FROM referral WHERE info_meeting_id IS NOT NULL ORDER BY id"
+REFERRAL_RECEIVED = "SELECT id FROM referral WHERE status = 'received' ORDER BY id"
+REFERRAL_ACCEPTED = "SELECT id FROM referral WHERE status = 'accepted' ORDER BY id"
+REFERRAL_DECIDED = "SELECT id FROM referral WHERE status IN ('accepted', 'enrolled') ORDER BY id"
+RICH_CASE = """
+    SELECT p.id FROM participation p WHERE p.status = 'enrolled'
+    ORDER BY (SELECT count(*) FROM plan_revision r WHERE r.participation_id = p.id)
+           + (SELECT count(*) FROM case_contact c WHERE c.participation_id = p.id)
+           + (SELECT count(*) FROM mapping_answer a WHERE a.participation_id = p.id) DESC
+"""
+PROTECTED_PERSON = "SELECT id FROM person WHERE protected_identity ORDER BY id"
+
+
+def referral_case(w):
+    return w.show_page("referrals").open_referral(one_id(w, REFERRAL_WITH_MEETING + " LIMIT 1"))
+
+
+def from_referral(action: str, sql: str):
+    def open_dialog(w):
+        case = w.show_page("referrals").open_referral(one_id(w, sql + " LIMIT 1"))
+        return getattr(case, action)()
+
+    return open_dialog
+
+
+def meeting_dialog(w):
+    referrals = w.show_page("referrals")
+    referrals.tabs.setCurrentIndex(1)
+    return referrals.open_meeting(referrals.meetings.model.id_at(0))
+
+
+def new_referral(w):
+    return w.show_page("referrals").new_referral(ask_draft=False)
+
+
+def kallelse(w):
+    return meeting_dialog(w).show_kallelse()
 
 
 def person_dialog(w):
@@ -44,39 +101,186 @@ def person_dialog(w):
     return persons_page.open_person(persons_page.panel.model.id_at(0))
 
 
+def protected_person(w):
+    return w.show_page("participants").open_person(one_id(w, PROTECTED_PERSON + " LIMIT 1"))
+
+
+def case_window(tab_name: str | None = None):
+    def open_window(w):
+        from finsam_desktop.ui.pages.case.case_window import open_case
+
+        window = open_case(w.ctx, one_id(w, RICH_CASE + " LIMIT 1"), w)
+        window.resize(1280, 800)
+        if tab_name:
+            window.tabs.setCurrentWidget(getattr(window, tab_name))
+        return window
+
+    return open_window
+
+
+def plan_comparison(w):
+    window = case_window("plan")(w)
+    window.plan.versions.setCurrentItem(window.plan.versions.topLevelItem(1))
+    return window.plan.compare()
+
+
+def lots_form(w):
+    return w.show_page("lots").cases.new()
+
+
+def lots_import(w):
+    path = Path(tempfile.gettempdir()) / "finsam-screens-lots.csv"
+    path.write_text(
+        "Inkom;Kommun;Part;Kön;Födelseår\n"
+        "2016-02-01;Åkerby;Arbetsförmedlingen;K;1980\n"
+        "2016-02-03;Åkerby;Försäkringskassan;M;1975\n"
+        "2016-02-04;Nowhere;Region;M;1990\n",
+        "utf-8",
+    )
+    dialog = w.show_page("lots").cases.import_file()
+    dialog.load(path)
+    return dialog
+
+
 def about(w):
     from finsam_desktop.ui.dialogs.about import AboutDialog
 
-    dialog = AboutDialog(w.ctx, w)
+    return shown(AboutDialog(w.ctx, w))
+
+
+def shown(dialog):
     dialog.show()
     return dialog
 
 
+def login(w):
+    from finsam_desktop.ui.login import LoginDialog
+
+    return shown(LoginDialog(Path(tempfile.gettempdir()) / "demo.sqlite", w, demo=True))
+
+
+def first_start(w):
+    from finsam_desktop.services.signin import DatabaseState
+    from finsam_desktop.ui.login import FirstStartDialog
+
+    return shown(FirstStartDialog(Path(tempfile.gettempdir()) / "new.sqlite", DatabaseState.NEW, w))
+
+
+def recovery_key(w):
+    from finsam_desktop.ui.login import RecoveryKeyDialog
+
+    key = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789"
+    return shown(RecoveryKeyDialog(key, Path(tempfile.gettempdir()) / "finsam.sqlite", w))
+
+
+def lock(w):
+    from finsam_desktop.ui.lock import LockDialog
+
+    return shown(LockDialog(w.ctx, w))  # for the signed-in administrator
+
+
+def conflict(w):
+    from finsam_desktop.ui.conflict import ConflictDialog, FieldDifference
+
+    found = [
+        FieldDifference("phone", _t("Phone"), "070-123 45 67", "070-765 43 21"),
+        FieldDifference("email", _t("E-mail"), "anna@example.se", "anna.a@example.se"),
+        FieldDifference("address", _t("Street address"), "Storgatan 1", "Lillgatan 2"),
+    ]
+    return shown(ConflictDialog(found, w))
+
+
+def _t(text: str) -> str:
+    from finsam_desktop.i18n import _
+
+    return _(text)
+
+
 SCREENS = [
     ("01-oversikt", page("overview")),
-    ("02-remisser", page("referrals")),
-    ("03-deltagare", page("participants")),
-    ("04-lotsarenden", page("lots")),
-    ("05-statistik", page("statistics")),
-    ("10-installningar-forbund", settings_tab("federation")),
-    ("11-installningar-insatser", settings_tab("insatser")),
-    ("12-installningar-kommuner", settings_tab("municipalities")),
-    ("13-installningar-parter", settings_tab("parties")),
-    ("14-installningar-personal", settings_tab("staff")),
+    ("02-remisser", tab("referrals", 0)),
+    ("03-remisser-infomoten", tab("referrals", 1)),
+    ("04-deltagare", page("participants")),
+    ("05-lotsarenden", tab("lots", 0)),
+    ("06-lotsarenden-sammanstallning", tab("lots", 1)),
+    ("07-lotsarenden-listor", tab("lots", 2)),
+    ("08-statistik", page("statistics")),
+    ("09-konton", page("accounts")),
+    ("10-logguppfoljning", page("access_log")),
+    ("11-installningar-forbund", settings_tab("federation")),
+    ("12-installningar-insatser", settings_tab("insatser")),
+    ("13-installningar-kommuner", settings_tab("municipalities")),
+    ("14-installningar-parter", settings_tab("parties")),
+    ("15-installningar-personal", settings_tab("staff")),
+    ("16-installningar-arendearbete", settings_tab("casework")),
+    ("17-installningar-brevmallar", settings_tab("letter_templates")),
+    ("18-installningar-sakerhetskopior", settings_tab("backups")),
+    ("19-installningar-gallring", settings_tab("gallring")),
     ("20-dialog-insats", first_item_dialog("insatser")),
     ("21-dialog-personal", first_item_dialog("staff")),
     ("22-dialog-kommun", first_item_dialog("municipalities")),
     ("23-dialog-part", first_item_dialog("parties")),
     ("24-dialog-person", person_dialog),
-    ("25-dialog-om", about),
+    ("25-dialog-person-skyddad", protected_person),
+    ("26-dialog-om", about),
+    ("30-remiss-arende", referral_case),
+    ("31-dialog-remiss-ny", new_referral),
+    ("32-dialog-remiss-andra", from_referral("edit_referral", REFERRAL_WITH_MEETING)),
+    ("33-dialog-infomote", meeting_dialog),
+    ("34-dialog-beslut", from_referral("decide", REFERRAL_RECEIVED)),
+    ("35-dialog-inskrivning", from_referral("enrol", REFERRAL_ACCEPTED)),
+    ("36-brev-kallelse", kallelse),
+    ("37-brev-remissvar", from_referral("show_remissvar", REFERRAL_DECIDED)),
+    ("40-arende-oversikt", case_window()),
+    ("41-arende-kartlaggning", case_window("mapping")),
+    ("42-arende-handlingsplan", case_window("plan")),
+    ("43-arende-plan-jamforelse", plan_comparison),
+    ("44-arende-insatser", case_window("insatser")),
+    ("45-arende-kontakter", case_window("contacts")),
+    ("46-arende-avslut", case_window("closing")),
+    ("50-dialog-lotsarende", lots_form),
+    ("51-dialog-lots-import", lots_import),
+    ("60-dialog-inloggning", login),
+    ("61-dialog-forsta-start", first_start),
+    ("62-dialog-aterstallningsnyckel", recovery_key),
+    ("63-dialog-last", lock),
+    ("64-dialog-konflikt", conflict),
 ]
+
+
+def close_others(app: QApplication, window: QWidget) -> None:
+    """Close every window a screen opened (dialogs before the windows they belong to)."""
+    from PySide6.QtWidgets import QDialog
+
+    others = [w for w in app.topLevelWidgets() if w is not window and w.isVisible()]
+    for other in sorted(others, key=lambda w: -depth(w)):
+        if isinstance(other, QDialog):
+            other.done(0)
+        else:
+            other.close()
+    app.processEvents()
+
+
+def depth(widget: QWidget) -> int:
+    count = 0
+    while widget.parentWidget() is not None:
+        widget = widget.parentWidget()
+        count += 1
+    return count
+
+
+def too_big(widget: QWidget) -> str:
+    """Whether the window cannot shrink to a 1280×800 screen."""
+    size = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if size.width() > 1280 or size.height() > 800:
+        return f" (minimum {size.width()}×{size.height()} does not fit 1280×800)"
+    return ""
 
 
 def render(out: Path, language: str = "sv") -> list[Path]:
     from finsam_desktop.app import install_translators
-    from finsam_desktop.db.migrate import open_database
     from finsam_desktop.i18n import set_language
-    from finsam_desktop.services import demo
+    from finsam_desktop.services import signin
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.main_window import MainWindow
     from finsam_desktop.ui.operations import OperationRunner
@@ -87,21 +291,27 @@ def render(out: Path, language: str = "sv") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(Path(tmp) / "demo.sqlite")
-        demo.fill(db, participants=200)
+        # The demo database as the program makes it: encrypted, with the demo accounts,
+        # and the administrator signed in (so Konton and the access log have content).
+        path = Path(tmp) / "demo.sqlite"
+        signin.create_demo_database(path, participants=200)
+        db, _user = signin.log_in(path, signin.DEMO_ACCOUNTS[0][0], signin.DEMO_PASSWORD)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(AppContext(db, OperationRunner(db), settings, demo=True))
         window.resize(1280, 800)
         window.show()
         for name, open_screen in SCREENS:
-            shown = open_screen(window)
-            app.processEvents()
-            target = shown if isinstance(shown, QWidget) and shown.isWindow() else window
+            opened = open_screen(window)
+            for _round in range(3):  # layouts of freshly built content settle in a few rounds
+                app.processEvents()
+            target = opened if isinstance(opened, QWidget) and opened.isWindow() else window
             path = out / f"{name}.png"
             target.grab().save(str(path))
             written.append(path)
-            if target is not window:
-                target.done(0)
+            warning = too_big(target)
+            if warning:
+                print(name + warning, file=sys.stderr)
+            close_others(app, window)
         window.close()
         db.close()
     return written
