@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,6 +33,9 @@ from finsam_desktop.ui.conflict import resolve_conflict
 from finsam_desktop.ui.operations import OperationFailed
 
 ERROR_STYLE = "color: #b00020;"
+# A long form scrolls rather than grow taller than this (a 1280×800 screen, less the
+# window frame and taskbar).
+MAX_FORM_HEIGHT = 720
 BANNER_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
 
 
@@ -196,6 +201,25 @@ class FormDialog(QDialog):
 
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
         return self.fields.add_field(key, label, widget)
+
+    def scroll_fields(self, height: int = MAX_FORM_HEIGHT) -> None:
+        """Call at the end of a long form's constructor: its fields scroll, so the dialog
+        fits a 1280×800 screen with Save and Cancel always in view."""
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        index = self.body.indexOf(self.fields)
+        self.body.removeWidget(self.fields)
+        area.setWidget(self.fields)
+        self.body.insertWidget(index, area, 1)
+        stretch = self.body.itemAt(index + 1)  # the area takes the room the stretch took
+        if stretch is not None and stretch.spacerItem() is not None:
+            self.body.removeItem(stretch)
+        scrollbar = area.verticalScrollBar().sizeHint().width()
+        area.setMinimumWidth(self.fields.minimumSizeHint().width() + scrollbar)
+        wanted = self.fields.sizeHint().height() + self.buttons.sizeHint().height() + 40
+        self.resize(max(self.width(), area.minimumWidth() + 24), min(wanted, height))
 
     def showEvent(self, event) -> None:
         enter_presses(self, self.buttons.button(QDialogButtonBox.StandardButton.Save))

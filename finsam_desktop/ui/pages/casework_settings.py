@@ -123,24 +123,27 @@ class TemplateEditor(QGroupBox):
         self.tree.setHeaderLabels([_("Section / question"), _("Answered as")])
         self.tree.itemDoubleClicked.connect(lambda *_a: self.edit())
         layout.addWidget(self.tree, 1)
-        row = QHBoxLayout()
+        # Two rows of buttons, so the tab fits a 1280 px wide window beside the lists.
+        edit_row, order_row = QHBoxLayout(), QHBoxLayout()
         buttons = (
-            (_("Add section…"), self.add_section),
-            (_("Add question…"), self.add_question),
-            (_("Edit…"), self.edit),
-            (_("Remove"), self.remove),
-            (_("Up"), lambda: self.move(-1)),
-            (_("Down"), lambda: self.move(1)),
+            (edit_row, _("Add section…"), self.add_section),
+            (edit_row, _("Add question…"), self.add_question),
+            (edit_row, _("Edit…"), self.edit),
+            (edit_row, _("Remove"), self.remove),
+            (order_row, _("Up"), lambda: self.move(-1)),
+            (order_row, _("Down"), lambda: self.move(1)),
         )
-        for text, slot in buttons:
+        for row, text, slot in buttons:
             b = QPushButton(text)
             b.clicked.connect(slot)
             row.addWidget(b)
-        row.addStretch(1)
+        edit_row.addStretch(1)
+        order_row.addStretch(1)
         self.save_button = QPushButton(_("Save as new version"))
         self.save_button.clicked.connect(self.save)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
+        order_row.addWidget(self.save_button)
+        layout.addLayout(edit_row)
+        layout.addLayout(order_row)
         self.load()
 
     def load(self) -> None:

@@ -270,6 +270,7 @@ class PlanTab(QWidget):
         rl.addWidget(self.note)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
+        split.setSizes([400, 800])  # the version list shows all four columns
         outer.addWidget(split, 1)
         buttons = QHBoxLayout()
         self.revise_button = QPushButton(_("Revise plan…"))

@@ -45,7 +45,8 @@ def _rows(pairs) -> str:
     return (
         "<table cellspacing='3'>"
         + "".join(
-            f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(str(v))}</td></tr>"
+            f"<tr><td style='color:#555; padding-right:8px'>{escape(k)}</td>"
+            f"<td>{escape(str(v))}</td></tr>"
             for k, v in pairs
             if v not in (None, "")
         )

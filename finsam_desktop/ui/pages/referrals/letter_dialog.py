@@ -39,7 +39,7 @@ class LetterPreviewDialog(QDialog):
         self.on_sent = on_sent
         self.recorded = None
         self.setWindowTitle(title)
-        self.resize(900, 980)
+        self.resize(900, 740)  # fits a 1280×800 screen; the pages scroll
         layout = QVBoxLayout(self)
         warnings = composed.warnings if composed else []
         self.warning = banner("\n".join(warnings), WARNING_STYLE)

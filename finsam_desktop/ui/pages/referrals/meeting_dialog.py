@@ -106,6 +106,7 @@ class MeetingDialog(FormDialog):
         self.kallelse_button.clicked.connect(self.save_and_show_kallelse)
         self.buttons.addButton(self.kallelse_button, self.buttons.ButtonRole.ActionRole)
         self.letter_dialog = None
+        self.scroll_fields()
 
     def _insats_picked(self, *_args) -> None:
         self._insats_chosen = True

@@ -71,7 +71,7 @@ class ReferralDialog(FormDialog):
         super().__init__(_("Referral") if referral else _("Register a referral"), parent)
         self.ctx = ctx
         self.referral = referral
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(680)
         r = referral
         insatser = ctx.runner.read(organisation.list_insatser, True)
         insats_id = (
@@ -145,6 +145,7 @@ class ReferralDialog(FormDialog):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.save_draft)
         self._watch_for_draft()
+        self.scroll_fields()
 
     # --- the person's meetings -------------------------------------------------------
     def _person_changed(self, person) -> None:
