@@ -10,27 +10,24 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from finsam_desktop.domain.casework import CaseOverview
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from finsam_desktop.reports.page import MARGIN, WIDTH, a4_document, footer, page_number
 
 # Paragraphs are built before the document, so the fonts must be known from the start.
 register_fonts()
-
-MARGIN = 20 * mm
-WIDTH = A4[0] - 2 * MARGIN
 
 TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4)
 HEADING = ParagraphStyle(
@@ -89,30 +86,18 @@ def signature_lines(signers: list[tuple[str, str]]) -> Flowable:
 def render(header: DocumentHeader, story: list[Flowable]) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
-
-    def furniture(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillGray(0.4)
-        canvas.drawString(MARGIN, 12 * mm, f"{header.team} · {header.title}")
-        canvas.drawRightString(
-            A4[0] - MARGIN,
-            12 * mm,
-            _("Page {n}").format(n=doc.page) + " · " + format_date(header.printed_on),
-        )
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
+    furniture = footer(
+        f"{header.team} · {header.title}",
+        lambda page: page_number(page) + " · " + format_date(header.printed_on),
+        colors.Color(0.4, 0.4, 0.4),
+    )
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=22 * mm,
+        top=MARGIN,
+        bottom=22 * mm,
         title=f"{header.title} – {header.person_name}",
         author=header.team,
         creator="Finsam Desktop",
-        initialFontName=REGULAR,
     )
     top: list[Flowable] = [
         text(header.team, SMALL),
@@ -133,3 +118,22 @@ def render(header: DocumentHeader, story: list[Flowable]) -> bytes:
     )
     doc.build(top + story, onFirstPage=furniture, onLaterPages=furniture)
     return buffer.getvalue()
+
+
+def case_pdf(
+    case: CaseOverview, title: str, subtitle: str, printed_on: date, story: list[Flowable]
+) -> bytes:
+    """A case document about the participant, signed by them and the contact person."""
+    header = DocumentHeader(
+        title=title,
+        team=case.insats_name,
+        person_name=case.person_name,
+        personnummer=case.personnummer,
+        printed_on=printed_on,
+        subtitle=subtitle,
+    )
+    signers = [
+        (_("Participant"), case.person_name),
+        (_("Contact person"), case.contact_person_name),
+    ]
+    return render(header, [*story, signature_lines(signers)])

@@ -13,14 +13,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -31,12 +29,11 @@ from finsam_desktop.i18n import _, format_date, format_number
 from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from finsam_desktop.reports.lots_tables import breakdown_table as as_table
 from finsam_desktop.reports.lots_tables import heading, key_figures, summary_sentences
+from finsam_desktop.reports.page import WIDTH, a4_document, footer, page_number
 
 BAR_COLOUR = colors.HexColor("#2f6f9f")
 GRID = colors.HexColor("#b8c4ce")
 HEAD_BG = colors.HexColor("#e7eef4")
-MARGIN = 20 * mm
-WIDTH = A4[0] - 2 * MARGIN
 
 
 class Bar(Flowable):
@@ -163,29 +160,18 @@ def write_lots_summary_pdf(
     st = _styles()
     created = created or date.today()
     lines = heading(summary, organisation)
-    footer = _("Created {date} with Finsam Desktop. Contains no names or personnummer.").format(
-        date=format_date(created)
-    )
+    footer_text = _(
+        "Created {date} with Finsam Desktop. Contains no names or personnummer."
+    ).format(date=format_date(created))
 
-    def on_page(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(MARGIN, 12 * mm, footer)
-        canvas.drawRightString(A4[0] - MARGIN, 12 * mm, _("Page {n}").format(n=doc.page))
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
+    on_page = footer(footer_text, page_number, colors.HexColor("#555555"))
+    doc = a4_document(
         str(path),
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
+        top=18 * mm,
+        bottom=20 * mm,
         title=lines[0],
         author=organisation or "Finsam Desktop",
         subject=" – ".join(lines[1:]),
-        initialFontName=REGULAR,
     )
     story: list = [Paragraph(escape(lines[0]), st["title"])]
     for line in lines[1:]:

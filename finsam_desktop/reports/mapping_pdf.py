@@ -16,23 +16,13 @@ from finsam_desktop.reports.case_document import (
     LABEL,
     SMALL,
     WIDTH,
-    DocumentHeader,
+    case_pdf,
     grid,
-    render,
-    signature_lines,
     text,
 )
 
 
 def mapping_pdf(case: CaseOverview, mapping: Mapping, printed_on: date) -> bytes:
-    header = DocumentHeader(
-        title=_("Kartläggning"),
-        team=case.insats_name,
-        person_name=case.person_name,
-        personnummer=case.personnummer,
-        printed_on=printed_on,
-        subtitle=_("Template version {n}").format(n=mapping.template.number),
-    )
     story: list[Flowable] = [text(_("Mapping conversations"), HEADING)]
     if mapping.sessions:
         rows = [[text(_("Date"), LABEL), text(_("Staff"), LABEL), text(_("Note"), LABEL)]]
@@ -62,9 +52,5 @@ def mapping_pdf(case: CaseOverview, mapping: Mapping, printed_on: date) -> bytes
         story.append(grid(rows, [45 * mm, WIDTH - 45 * mm], header=False))
     else:
         story.append(text(_("Not yet offered.")))
-    story.append(
-        signature_lines(
-            [(_("Participant"), case.person_name), (_("Contact person"), case.contact_person_name)]
-        )
-    )
-    return render(header, story)
+    subtitle = _("Template version {n}").format(n=mapping.template.number)
+    return case_pdf(case, _("Kartläggning"), subtitle, printed_on, story)

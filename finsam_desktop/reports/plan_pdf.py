@@ -15,10 +15,8 @@ from finsam_desktop.reports.case_document import (
     HEADING,
     LABEL,
     WIDTH,
-    DocumentHeader,
+    case_pdf,
     grid,
-    render,
-    signature_lines,
     text,
 )
 
@@ -26,14 +24,6 @@ from finsam_desktop.reports.case_document import (
 def plan_pdf(
     case: CaseOverview, plan: PlanRevision, printed_on: date, next_follow_up: date
 ) -> bytes:
-    header = DocumentHeader(
-        title=_("Action plan"),
-        team=case.insats_name,
-        person_name=case.person_name,
-        personnummer=case.personnummer,
-        printed_on=printed_on,
-        subtitle=_("Version {n} of {date}").format(n=plan.number, date=format_date(plan.made_on)),
-    )
     facts = [
         [text(_("Contact person"), LABEL), case.contact_person_name],
         [text(_("Second contact person"), LABEL), case.second_contact_person_name],
@@ -70,9 +60,5 @@ def plan_pdf(
     if plan.note:
         story.append(text(_("Note"), HEADING))
         story.append(text(plan.note))
-    story.append(
-        signature_lines(
-            [(_("Participant"), case.person_name), (_("Contact person"), case.contact_person_name)]
-        )
-    )
-    return render(header, story)
+    subtitle = _("Version {n} of {date}").format(n=plan.number, date=format_date(plan.made_on))
+    return case_pdf(case, _("Action plan"), subtitle, printed_on, story)
