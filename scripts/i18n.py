@@ -20,30 +20,52 @@ POT = ROOT / "translations" / "finsam.pot"
 LANGS = ("sv", "en")
 
 
-def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+KEYWORDS = ("-k", "_", "-k", "N_", "-k", "ngettext:1,2")
 
 
-def update() -> None:
+def pybabel(*args: str, quiet: bool = False) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args],
+        check=True,
+        cwd=ROOT,
+        capture_output=quiet,
+    )
+
+
+def extract(pot: Path, *options: str, quiet: bool = False) -> None:
+    """Every translatable string in the program into ``pot`` (the tests check against it)."""
     pybabel(
         "extract",
         "-F",
         "babel.cfg",
-        "-k",
-        "_",
-        "-k",
-        "N_",
-        "-k",
-        "ngettext:1,2",
+        *KEYWORDS,
         "--no-location",
-        "--sort-output",
-        "--omit-header",
+        *options,
         "-o",
-        str(POT),
+        str(pot),
         "finsam_desktop",
+        quiet=quiet,
     )
+
+
+def catalogue_path(lang: str) -> Path:
+    return ROOT / "translations" / lang / "LC_MESSAGES" / "finsam.po"
+
+
+def catalogue(lang: str = "sv"):
+    with catalogue_path(lang).open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def msgid(message) -> str:
+    """The singular id (a plural entry's id is a tuple)."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def update() -> None:
+    extract(POT, "--sort-output", "--omit-header")
     for lang in LANGS:
-        po = ROOT / "translations" / lang / "LC_MESSAGES" / "finsam.po"
+        po = catalogue_path(lang)
         if po.exists():
             pybabel(
                 "update",
@@ -63,16 +85,13 @@ def update() -> None:
 
 
 def missing(lang: str = "sv") -> list[str]:
-    po = ROOT / "translations" / lang / "LC_MESSAGES" / "finsam.po"
-    with po.open("rb") as f:
-        catalog = read_po(f)
     out = []
-    for message in catalog:
+    for message in catalogue(lang):
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if any(not s for s in strings):
-            out.append(message.id if isinstance(message.id, str) else message.id[0])
+            out.append(msgid(message))
     return out
 
 
