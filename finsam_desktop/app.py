@@ -17,24 +17,14 @@ log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    from finsam_desktop.cli import SwedishParser
+    from finsam_desktop.cli import SwedishParser, add_database_argument, add_participants_argument
 
     parser = SwedishParser(prog="finsam-desktop", description=_("Start Finsam Desktop."))
-    parser.add_argument(
-        "--db",
-        metavar=_("PATH"),
-        help=_("the database file (default: FINSAM_DB or the data folder)"),
-    )
+    add_database_argument(parser)
     parser.add_argument(
         "--demo", action="store_true", help=_("open the demo database (created the first time)")
     )
-    parser.add_argument(
-        "--participants",
-        type=int,
-        default=60,
-        metavar="N",
-        help=_("how many fictitious persons (default 60)"),
-    )
+    add_participants_argument(parser)
     parser.add_argument("--lang", choices=["sv", "en"], default=None, help=_("language: sv or en"))
     return parser.parse_args(argv)
 

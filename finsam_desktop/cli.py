@@ -135,16 +135,32 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = SwedishParser(
-        prog="finsam",
-        description=_("Finsam Desktop from the command line."),
-    )
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    """--db, the same for the window (app.py) and the command line."""
     parser.add_argument(
         "--db",
         metavar=_("PATH"),
         help=_("the database file (default: FINSAM_DB or the data folder)"),
     )
+
+
+def add_participants_argument(parser: argparse.ArgumentParser) -> None:
+    """--participants for a demo database, the same for the window and ``finsam demo``."""
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=60,
+        metavar="N",
+        help=_("how many fictitious persons (default 60)"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = SwedishParser(
+        prog="finsam",
+        description=_("Finsam Desktop from the command line."),
+    )
+    add_database_argument(parser)
     parser.add_argument(
         "--user", metavar=_("NAME"), help=_("your username (needed for an encrypted database)")
     )
@@ -164,13 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", metavar=_("DEST"), help=_("a file or folder for the copy"))
     p.set_defaults(run=cmd_backup)
     p = sub.add_parser("demo", help=_("create a demo database with fictitious data"))
-    p.add_argument(
-        "--participants",
-        type=int,
-        default=60,
-        metavar="N",
-        help=_("how many fictitious persons (default 60)"),
-    )
+    add_participants_argument(p)
     p.add_argument(
         "--lots",
         type=int,
