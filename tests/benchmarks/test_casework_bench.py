@@ -8,7 +8,6 @@ are enrolled, and every participation gets case content (plans, contacts, avslut
 Each figure is the best of five runs.
 """
 
-import time
 from datetime import date
 
 import pytest
@@ -17,31 +16,18 @@ from sqlalchemy import func, select
 
 from finsam_desktop.db.casework_models import CaseContactRow, CaseFileRow, PlanRevisionRow
 from finsam_desktop.db.referral_models import ParticipationRow
-from finsam_desktop.services import casework, demo, reminders
+from finsam_desktop.services import casework, reminders
 from finsam_desktop.ui.table_model import LazyTableModel
+from tests.benchmarks.bench_helpers import best_of, demo_database
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
 LIMIT_SECONDS = 0.5  # "instant" for a screen that opens on a click
 
 
-def best_of(fn, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory):
-    from finsam_desktop.db.migrate import open_database
-
-    db = open_database(tmp_path_factory.mktemp("bench") / "big.sqlite")
-    start = time.perf_counter()
-    demo.fill(db, participants=N, lots=0)
-    print(f"\ndemo data, {N} persons with case content: {time.perf_counter() - start:.1f} s")
+    db = demo_database(tmp_path_factory, "persons with case content", N, lots=0)
     with db.reading() as s:
         for label, model in (
             ("participations", ParticipationRow),

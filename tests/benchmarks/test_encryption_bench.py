@@ -20,18 +20,14 @@ from finsam_desktop.db.keys import KDF_PARAMS, _derive, new_database_key
 from finsam_desktop.db.migrate import open_database
 from finsam_desktop.db.models import MunicipalityRow, PersonRow
 from finsam_desktop.services import demo, organisation, persons
+from tests.benchmarks import bench_helpers
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
 
 
-def best_of(fn, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best_of(fn) -> float:
+    return bench_helpers.best_of(fn, runs=3)
 
 
 def measure(path, key) -> dict[str, float]:

@@ -5,35 +5,20 @@
 Each figure is the best of five runs on the demo generator's data.
 """
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 
-from finsam_desktop.services import demo, persons
+from finsam_desktop.services import persons
 from finsam_desktop.ui.table_model import LazyTableModel
+from tests.benchmarks.bench_helpers import best_of, demo_database
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
 
 
-def best_of(fn, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory):
-    from finsam_desktop.db.migrate import open_database
-
-    db = open_database(tmp_path_factory.mktemp("bench") / "big.sqlite")
-    start = time.perf_counter()
-    demo.fill(db, participants=N)
-    print(f"\ndemo data, {N} persons: {time.perf_counter() - start:.1f} s")
+    db = demo_database(tmp_path_factory, "persons", N)
     yield db
     db.close()
 

@@ -1,0 +1,27 @@
+"""Timing and the big demo database the benchmarks share."""
+
+from __future__ import annotations
+
+import time
+
+
+def best_of(fn, runs: int = 5) -> float:
+    """The fastest of ``runs`` calls, in seconds: the figure least disturbed by the machine."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def demo_database(tmp_path_factory, what: str, participants: int, **fill):
+    """A new database filled by the demo generator, saying how long that took."""
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.services import demo
+
+    db = open_database(tmp_path_factory.mktemp("bench") / "big.sqlite")
+    start = time.perf_counter()
+    demo.fill(db, participants=participants, **fill)
+    print(f"\ndemo data, {participants} {what}: {time.perf_counter() - start:.1f} s")
+    return db
