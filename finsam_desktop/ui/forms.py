@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -36,6 +37,7 @@ ERROR_STYLE = "color: #b00020;"
 # A long form scrolls rather than grow taller than this (a 1280×800 screen, less the
 # window frame and taskbar).
 MAX_FORM_HEIGHT = 720
+SAVED_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 BANNER_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
 
 
@@ -283,3 +285,42 @@ def confirm_discard(parent: QWidget) -> bool:
 def right_aligned(label: QLabel) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return label
+
+
+class BusyCursor:
+    """A wait cursor while something takes a moment (key derivation, a backup, gallring)."""
+
+    def __enter__(self):
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        return self
+
+    def __exit__(self, *exc):
+        QApplication.restoreOverrideCursor()
+        return False
+
+
+def save_from_form(ctx, form: FieldForm, fn, *args, changes: set[str]) -> bool:
+    """Save a settings form that is not a dialog: problems go next to its fields and
+    it stays as typed; True, with the form clean, when it was saved."""
+    try:
+        ctx.runner.run(fn, *args, changes=changes)
+    except OperationFailed as exc:
+        form.show_problems(exc.message, exc.problems)
+        return False
+    form.clear_problems()
+    form.dirty = False
+    return True
+
+
+def confirm_destructive(parent: QWidget, title: str, text: str, action: str, on_confirm):
+    """A warning with ``action`` and Cancel (the default); ``on_confirm()`` runs only when
+    the action is chosen. Opened window-modal; returns the box (tests press its buttons)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent
+    )
+    chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.finished.connect(lambda _r: on_confirm() if box.clickedButton() is chosen else None)
+    box.open()
+    return box

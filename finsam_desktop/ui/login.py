@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -34,7 +33,7 @@ from finsam_desktop.services import accounts, signin
 from finsam_desktop.services.access import User
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, FormDialog, enter_presses, line
+from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, enter_presses, line
 from finsam_desktop.ui.operations import OperationFailed, OperationRunner
 
 INFO_STYLE = "background: #e8f1fb; color: #14365d; padding: 8px; border-radius: 4px;"
@@ -52,18 +51,6 @@ def info_label(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(INFO_STYLE)
     return label
-
-
-class BusyCursor:
-    """Key derivation and conversion take a moment: show it."""
-
-    def __enter__(self):
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        return self
-
-    def __exit__(self, *exc):
-        QApplication.restoreOverrideCursor()
-        return False
 
 
 def _open_problem(exc: BaseException) -> str:

@@ -29,10 +29,15 @@ from finsam_desktop.services.backups import (
     BackupFile,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, banner, line
-from finsam_desktop.ui.operations import OperationFailed
-
-SAVED_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
+from finsam_desktop.ui.forms import (
+    SAVED_STYLE,
+    BusyCursor,
+    FieldForm,
+    banner,
+    confirm_destructive,
+    line,
+    save_from_form,
+)
 
 
 def size_text(size: int) -> str:
@@ -117,17 +122,11 @@ class BackupsTab(QWidget):
             self.form.mark_dirty()
 
     def save_settings(self) -> None:
-        try:
-            self.ctx.runner.run(
-                backups.save_settings,
-                backups.BackupSettings(self.folder.text()),
-                changes={"setting"},
-            )
-        except OperationFailed as exc:
-            self.form.show_problems(exc.message, exc.problems)
+        settings = backups.BackupSettings(self.folder.text())
+        if not save_from_form(
+            self.ctx, self.form, backups.save_settings, settings, changes={"setting"}
+        ):
             return
-        self.form.clear_problems()
-        self.form.dirty = False
         self.status.setText(_("The backup folder is saved."))
         self.status.show()
         self.refresh()
@@ -154,14 +153,12 @@ class BackupsTab(QWidget):
         return self.backups[rows[0].row()] if rows else None
 
     def backup_now(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            made = backups.backup_now(self.ctx.db)
+            with BusyCursor():
+                made = backups.backup_now(self.ctx.db)
         except BackupError as exc:
-            QApplication.restoreOverrideCursor()
             QMessageBox.warning(self, _("Backup"), str(exc))
             return
-        QApplication.restoreOverrideCursor()
         self.status.setText(_("Backup written and verified: {name}").format(name=made.path.name))
         self.status.show()
         self.refresh()
@@ -175,8 +172,8 @@ class BackupsTab(QWidget):
         except AccessDenied as exc:  # the tab is hidden from others anyway
             QMessageBox.warning(self, _("Restore"), str(exc))
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        return confirm_destructive(
+            self,
             _("Restore backup"),
             _(
                 "Restore the backup from {when}? Everything saved after that time is "
@@ -184,17 +181,9 @@ class BackupsTab(QWidget):
                 "new name, so nothing is deleted. Other copies of the program that use the "
                 "database must be closed first. The program closes when the restore is done."
             ).format(when=format_datetime(chosen.taken_at)),
-            QMessageBox.StandardButton.Cancel,
-            self,
+            _("Restore"),
+            lambda: self._restore(chosen),
         )
-        restore = box.addButton(_("Restore"), QMessageBox.ButtonRole.DestructiveRole)
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(
-            lambda _r: self._restore(chosen) if box.clickedButton() is restore else None
-        )
-        box.open()
-        return box
 
     def _restore(self, chosen: BackupFile) -> None:
         try:

@@ -3,13 +3,11 @@ and running it after a confirmation."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,20 +25,16 @@ from finsam_desktop.services import organisation, retention
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.retention import Candidate, RetentionRules
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, banner, spin
+from finsam_desktop.ui.forms import (
+    SAVED_STYLE,
+    BusyCursor,
+    FieldForm,
+    banner,
+    confirm_destructive,
+    save_from_form,
+    spin,
+)
 from finsam_desktop.ui.operations import OperationFailed
-
-SAVED_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
-
-
-@contextmanager
-def busy():
-    """A wait cursor: a first gallring over thousands of persons takes seconds."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 class RetentionTab(QWidget):
@@ -122,13 +116,10 @@ class RetentionTab(QWidget):
         return RetentionRules(self.years.value(), self.research.isChecked())
 
     def save_rules(self) -> None:
-        try:
-            self.ctx.runner.run(retention.save_rules, self.rules(), changes={"setting"})
-        except OperationFailed as exc:
-            self.form.show_problems(exc.message, exc.problems)
+        if not save_from_form(
+            self.ctx, self.form, retention.save_rules, self.rules(), changes={"setting"}
+        ):
             return
-        self.form.clear_problems()
-        self.form.dirty = False
         self.status.setText(_("The rules are saved. Show the preview again to see their effect."))
         self.status.show()
         self.clear_preview()
@@ -143,7 +134,7 @@ class RetentionTab(QWidget):
         if self.form.dirty:
             self.save_rules()
         try:
-            with busy():
+            with BusyCursor():  # a first gallring over thousands of persons takes seconds
                 self.candidates = self.ctx.runner.read(retention.candidates, self.today)
         except AccessDenied as exc:  # anyone but an administrator
             QMessageBox.warning(self, _("Gallring"), str(exc))
@@ -186,8 +177,8 @@ class RetentionTab(QWidget):
         if not self.candidates:
             return None
         n = len(self.candidates)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        return confirm_destructive(
+            self,
             _("Remove personal data"),
             ngettext(
                 "Remove the personal data of {n} person? This cannot be undone (except by "
@@ -196,20 +187,14 @@ class RetentionTab(QWidget):
                 "restoring a backup). The run is recorded in the access log.",
                 n,
             ).format(n=n),
-            QMessageBox.StandardButton.Cancel,
-            self,
+            _("Remove personal data"),
+            self.run,
         )
-        remove = box.addButton(_("Remove personal data"), QMessageBox.ButtonRole.DestructiveRole)
-        box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(lambda _r: self.run() if box.clickedButton() is remove else None)
-        box.open()
-        return box
 
     def run(self) -> None:
         ids = [c.person_id for c in self.candidates]
         try:
-            with busy():
+            with BusyCursor():  # a first gallring over thousands of persons takes seconds
                 result = self.ctx.runner.run(retention.run, ids, self.today, changes={"person"})
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Gallring"), exc.message)

@@ -17,10 +17,9 @@ from finsam_desktop.domain.organisation import Federation, PostalAddress
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, banner, line
+from finsam_desktop.ui.forms import SAVED_STYLE, FieldForm, banner, line
 from finsam_desktop.ui.operations import OperationFailed
 
-SAVED_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 LOGO_MAX = (600, 240)
 
 
