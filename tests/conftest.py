@@ -38,15 +38,42 @@ def demo_db(db):
     return db
 
 
-@pytest.fixture
-def ctx(demo_db, tmp_path, qapp):
+def app_context(db, tmp_path: Path):
+    """What the window gets: the database, a runner and settings in a file of the test's own."""
     from PySide6.QtCore import QSettings
 
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(demo_db, OperationRunner(demo_db), settings, demo=True)
+    return AppContext(db, OperationRunner(db), settings, demo=True)
+
+
+@pytest.fixture
+def ctx(demo_db, tmp_path, qapp):
+    return app_context(demo_db, tmp_path)
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """An encrypted demo database with the demo accounts (one per role)."""
+    from finsam_desktop.services import signin
+
+    path = tmp_path / "demo.sqlite"
+    signin.create_demo_database(path, participants=10, lots=5)
+    return path
+
+
+@pytest.fixture
+def sign_in(demo_path, tmp_path, qapp):
+    """``sign_in(username)``: an AppContext for that demo account, as after the login."""
+    from finsam_desktop.services import signin
+
+    def as_user(username: str):
+        db, _user = signin.log_in(demo_path, username, signin.DEMO_PASSWORD)
+        return app_context(db, tmp_path)
+
+    return as_user
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import select
 
@@ -13,7 +13,6 @@ from finsam_desktop.reports.recovery_key import write_recovery_key_pdf
 from finsam_desktop.services import signin
 from finsam_desktop.services.access import Role
 from finsam_desktop.services.signin import DatabaseState
-from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.lock import InactivityLock, Overlay
 from finsam_desktop.ui.login import (
     ChangePasswordDialog,
@@ -22,22 +21,8 @@ from finsam_desktop.ui.login import (
     RecoveryKeyDialog,
 )
 from finsam_desktop.ui.main_window import MainWindow
-from finsam_desktop.ui.operations import OperationRunner
 
 PASSWORD = "correct horse 42"
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=10, lots=5)
-    return path
-
-
-def signed_in_ctx(path, username, tmp_path):
-    db, _user = signin.log_in(path, username, signin.DEMO_PASSWORD)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(db, OperationRunner(db), settings, demo=True)
 
 
 def test_first_start_keeps_typed_text_on_error_and_creates_the_admin(tmp_path, qtbot):
@@ -87,8 +72,8 @@ def test_login_dialog_refuses_then_opens(demo_path, qtbot):
     dialog.db.close()
 
 
-def test_statistics_role_sees_only_statistics(demo_path, tmp_path, qtbot):
-    ctx = signed_in_ctx(demo_path, "statistik", tmp_path)
+def test_statistics_role_sees_only_statistics(sign_in, qtbot):
+    ctx = sign_in("statistik")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -103,8 +88,8 @@ def test_statistics_role_sees_only_statistics(demo_path, tmp_path, qtbot):
     ctx.db.close()
 
 
-def test_coordinator_does_not_see_settings_accounts_or_log(demo_path, tmp_path, qtbot):
-    ctx = signed_in_ctx(demo_path, "samordnare", tmp_path)
+def test_coordinator_does_not_see_settings_accounts_or_log(sign_in, qtbot):
+    ctx = sign_in("samordnare")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     hidden = {
@@ -116,8 +101,8 @@ def test_coordinator_does_not_see_settings_accounts_or_log(demo_path, tmp_path, 
     ctx.db.close()
 
 
-def test_lock_covers_windows_and_keeps_what_was_typed(demo_path, tmp_path, qtbot):
-    ctx = signed_in_ctx(demo_path, "demo", tmp_path)
+def test_lock_covers_windows_and_keeps_what_was_typed(sign_in, qtbot):
+    ctx = sign_in("demo")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -154,7 +139,7 @@ def test_lock_covers_windows_and_keeps_what_was_typed(demo_path, tmp_path, qtbot
     ctx.db.close()
 
 
-def test_accounts_page_creates_resets_and_deactivates(demo_path, tmp_path, qtbot, monkeypatch):
+def test_accounts_page_creates_resets_and_deactivates(sign_in, demo_path, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from finsam_desktop.ui.pages.admin.accounts import (
@@ -163,7 +148,7 @@ def test_accounts_page_creates_resets_and_deactivates(demo_path, tmp_path, qtbot
         ResetPasswordDialog,
     )
 
-    ctx = signed_in_ctx(demo_path, "demo", tmp_path)
+    ctx = sign_in("demo")
     page = AccountsPage(ctx)
     qtbot.addWidget(page)
     assert page.panel.model.rowCount() == 3
@@ -194,11 +179,11 @@ def test_accounts_page_creates_resets_and_deactivates(demo_path, tmp_path, qtbot
         signin.log_in(demo_path, "asa", "temporary-1234")
 
 
-def test_about_reads_the_schema_of_an_encrypted_database(demo_path, tmp_path, qtbot):
+def test_about_reads_the_schema_of_an_encrypted_database(sign_in, qtbot):
     from finsam_desktop.db.migrate import head_revisions
     from finsam_desktop.ui.dialogs.about import AboutDialog
 
-    ctx = signed_in_ctx(demo_path, "demo", tmp_path)
+    ctx = sign_in("demo")
     dialog = AboutDialog(ctx)  # opened the file without its key before, and failed
     qtbot.addWidget(dialog)
     shown = [label.text() for label in dialog.findChildren(QLabel)]

@@ -7,37 +7,21 @@ from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.domain.personnummer import PersonalNumber
-from finsam_desktop.services import persons, signin
+from finsam_desktop.services import persons
 from finsam_desktop.services.access import AccessDenied
-from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.operations import OperationRunner
 from finsam_desktop.ui.pages.admin.log_review import LogReviewPage
 
 
-@pytest.fixture
-def demo_path(tmp_path):
-    path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=10, lots=5)
-    return path
-
-
-def login(path, username, tmp_path):
-    db, _user = signin.log_in(path, username, signin.DEMO_PASSWORD)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(db, OperationRunner(db), settings, demo=True)
-
-
-def test_review_shows_who_opened_which_person_and_exports(demo_path, tmp_path, qtbot, monkeypatch):
-    coordinator = login(demo_path, "samordnare", tmp_path)
+def test_review_shows_who_opened_which_person_and_exports(sign_in, tmp_path, qtbot, monkeypatch):
+    coordinator = sign_in("samordnare")
     coordinator.runner.read(persons.get_person, 3)
     coordinator.db.close()
 
-    ctx = login(demo_path, "demo", tmp_path)
+    ctx = sign_in("demo")
     page = LogReviewPage(ctx)
     qtbot.addWidget(page)
     with ctx.db.reading() as s:  # read without opening the case (that would be logged)
@@ -84,9 +68,9 @@ def test_review_shows_who_opened_which_person_and_exports(demo_path, tmp_path, q
     ctx.db.close()
 
 
-def test_statistics_and_coordinator_never_see_the_log(demo_path, tmp_path, qtbot):
+def test_statistics_and_coordinator_never_see_the_log(sign_in, qtbot):
     for username in ("statistik", "samordnare"):
-        ctx = login(demo_path, username, tmp_path)
+        ctx = sign_in(username)
         with pytest.raises(AccessDenied):
             LogReviewPage(ctx)
         ctx.db.close()
