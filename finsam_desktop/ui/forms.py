@@ -87,6 +87,20 @@ def set_choice(box: QComboBox, value: Any) -> None:
         box.setCurrentIndex(index)
 
 
+def refill(box: QComboBox, items: Iterable[tuple[str, Any]], empty: str | None = None) -> None:
+    """New items for a choice (e.g. after a municipality was added), keeping what was
+    chosen and without signalling a change."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    if empty is not None:
+        box.addItem(empty, None)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    box.blockSignals(False)
+
+
 def date_edit(value=None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)

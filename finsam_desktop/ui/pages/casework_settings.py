@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,8 +33,8 @@ from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, banner, choice, line
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import today
+from finsam_desktop.ui.table_model import USER
 
-USER = Qt.ItemDataRole.UserRole
 CHANGE_KINDS = {"case_option"}
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"

@@ -33,8 +33,8 @@ from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id, today
+from finsam_desktop.ui.table_model import USER
 
-USER = Qt.ItemDataRole.UserRole
 OVERDUE = QBrush(QColor(176, 0, 32))
 OVER_CAP = QBrush(QColor(176, 0, 32))
 SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant

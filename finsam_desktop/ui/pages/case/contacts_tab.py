@@ -3,7 +3,6 @@ was written; after that it is locked, and a correction is a new note referring t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,8 +27,8 @@ from finsam_desktop.ui.pages.case.common import (
     to_date,
     today,
 )
+from finsam_desktop.ui.table_model import USER
 
-USER = Qt.ItemDataRole.UserRole
 LOCKED = QColor(110, 110, 110)
 
 

@@ -3,7 +3,6 @@ visits) and stöd vid studier (one month from study start, at most three)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGroupBox,
@@ -29,8 +28,7 @@ from finsam_desktop.ui.pages.case.common import (
     to_date,
     today,
 )
-
-USER = Qt.ItemDataRole.UserRole
+from finsam_desktop.ui.table_model import USER
 
 
 class WorkTrainingDialog(FormDialog):

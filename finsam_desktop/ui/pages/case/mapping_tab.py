@@ -3,7 +3,7 @@ ekonomisk rådgivning; printable as a document."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,8 +55,7 @@ from finsam_desktop.ui.pages.case.common import (
     today,
 )
 from finsam_desktop.ui.pages.case.printout import present_pdf
-
-USER = Qt.ItemDataRole.UserRole
+from finsam_desktop.ui.table_model import USER
 
 
 class SessionDialog(FormDialog):

@@ -3,7 +3,6 @@ follow-up, and printing with signature lines."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,8 +37,7 @@ from finsam_desktop.ui.pages.case.common import (
     today,
 )
 from finsam_desktop.ui.pages.case.printout import present_pdf
-
-USER = Qt.ItemDataRole.UserRole
+from finsam_desktop.ui.table_model import USER
 
 
 class GoalRow(QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout,
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice
+from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.lots.case_form import LotsCaseDialog
@@ -57,14 +57,8 @@ class CasesTab(QWidget):
         self.panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
 
     def reload_municipalities(self) -> None:
-        current = self.municipality.currentData()
-        self.municipality.blockSignals(True)
-        self.municipality.clear()
-        self.municipality.addItem(_("All municipalities"), None)
-        for m in self.ctx.runner.read(organisation.list_municipalities, True):
-            self.municipality.addItem(m.name, m.id)
-        self.municipality.setCurrentIndex(max(self.municipality.findData(current), 0))
-        self.municipality.blockSignals(False)
+        municipalities = self.ctx.runner.read(organisation.list_municipalities, True)
+        refill(self.municipality, [(m.name, m.id) for m in municipalities], _("All municipalities"))
 
     def new(self) -> LotsCaseDialog:
         dialog = LotsCaseDialog(self.ctx, None, self)

@@ -26,7 +26,7 @@ from finsam_desktop.i18n import _, format_number
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.services.lots_summary import lots_summary, record_export, year_period
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice
+from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
 
 EXPORTS = (
@@ -87,15 +87,8 @@ class SummaryTab(QWidget):
 
     # --- choices ---
     def reload_choices(self) -> None:
-        current = self.municipality.currentData()
-        self.municipality.blockSignals(True)
-        self.municipality.clear()
-        self.municipality.addItem(_("All municipalities"), None)
-        for m in self.ctx.runner.read(organisation.list_municipalities, True):
-            self.municipality.addItem(m.name, m.id)
-        index = self.municipality.findData(current)
-        self.municipality.setCurrentIndex(max(index, 0))
-        self.municipality.blockSignals(False)
+        municipalities = self.ctx.runner.read(organisation.list_municipalities, True)
+        refill(self.municipality, [(m.name, m.id) for m in municipalities], _("All municipalities"))
         years = self.ctx.runner.read(lots.case_years)
         self.year.setRange(min(years) - 1, max(years))
 
