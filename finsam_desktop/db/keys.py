@@ -87,8 +87,6 @@ def wait_seconds(failures: int) -> int:
 
 # --- recovery key text ----------------------------------------------------------------
 
-RECOVERY_GROUPS = 8
-
 
 def new_recovery_key() -> str:
     """160 random bits as 8 groups of 4 base32 letters: easy to read off paper and type."""

@@ -54,11 +54,6 @@ def option_names(session: Session, ids) -> dict[int, str]:
     return {r.id: r.name for r in rows}
 
 
-def get_option(session: Session, option_id: int) -> Option:
-    row = existing_row(session, CaseOptionRow, option_id)
-    return _option(row)
-
-
 def save_option(session: Session, option: Option) -> Option:
     """Add a value (at the end of its list) or rename/retire one."""
     require(session, Permission.CASEWORK)

@@ -136,10 +136,6 @@ def get_template(session: Session, kind: str) -> Template:
     return Template(kind, row.subject, row.body, row.version)
 
 
-def list_templates(session: Session) -> list[Template]:
-    return [get_template(session, kind) for kind in KINDS]
-
-
 def template_problems(text: str) -> str | None:
     """What is wrong with a template text, or None: unknown placeholders, stray braces."""
     try:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
 
@@ -81,8 +81,3 @@ def like_any(text: str, *columns) -> ColumnElement:
 
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(*(c.like(pattern, escape="\\") for c in columns))
-
-
-def count_all(db: Database, stmt: Select) -> int:
-    with db.reading() as session:
-        return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

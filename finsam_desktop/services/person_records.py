@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, Text, or_, select
+from sqlalchemy import LargeBinary, Table, Text, or_, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.schema import metadata
@@ -61,10 +61,6 @@ def person_tables() -> list[tuple[Table, list[Link]]]:
         for table, links in added:
             reached.add(table.name)
             order.append((table, links))
-
-
-def date_columns(table: Table) -> list[Column]:
-    return [c for c in table.columns if isinstance(c.type, Date | DateTime)]
 
 
 @dataclass

@@ -34,7 +34,6 @@ from sqlalchemy import (
     Text,
     bindparam,
     delete,
-    select,
     update,
 )
 from sqlalchemy.orm import Session
@@ -279,12 +278,3 @@ def _anonymise_rows(session: Session, table: Table, rows: list[tuple[int, dict]]
         params.append(p)
     session.execute(stmt, params)
     return True
-
-
-def anonymised_count(session: Session) -> int:
-    require(session, Permission.ADMINISTER)
-    return len(
-        session.scalars(
-            select(PersonRow.id).where(PersonRow.personnummer.contains(ANONYMISED_MARK))
-        ).all()
-    )
