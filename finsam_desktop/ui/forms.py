@@ -119,6 +119,18 @@ def active_items(items, current_id: int | None, label=lambda x: x.name):
     return out
 
 
+def with_error_label(widget: QWidget) -> tuple[QWidget, QLabel]:
+    """One form cell: the widget with its (hidden) error message underneath."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(widget)
+    err = error_label()
+    box.addWidget(err)
+    return holder, err
+
+
 class FieldForm(QWidget):
     """Labelled fields, each with a place for its error message, and a dirty flag."""
 
@@ -136,13 +148,7 @@ class FieldForm(QWidget):
         outer.addLayout(self.layout_form)
 
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        err = error_label()
-        box.addWidget(err)
+        holder, err = with_error_label(widget)
         self.layout_form.addRow(label, holder)
         self._fields[key] = widget
         self._errors[key] = err

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, closing
-from finsam_desktop.ui.forms import banner, date_edit, error_label, set_choice, spin
+from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
@@ -47,13 +47,7 @@ class SectionForm(QFormLayout):
         self.errors: dict[str, QLabel] = {}
 
     def add(self, key: str, label: str, widget: QWidget) -> QWidget:
-        cell = QWidget()
-        layout = QVBoxLayout(cell)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        error = error_label()
-        layout.addWidget(error)
+        cell, error = with_error_label(widget)
         self.addRow(label, cell)
         self.errors[key] = error
         return widget
@@ -62,15 +56,6 @@ class SectionForm(QFormLayout):
         for key, label in self.errors.items():
             label.setText(problems.get(key, ""))
             label.setVisible(key in problems)
-
-
-def combo(items, current=None, empty: str = "–") -> QComboBox:
-    box = QComboBox()
-    box.addItem(empty, None)
-    for label, value in items:
-        box.addItem(label, value)
-    set_choice(box, current)
-    return box
 
 
 class ClosingTab(QWidget):
