@@ -9,7 +9,7 @@ on the case with its exact PDF bytes, so it re-opens exactly as it was sent.
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -162,18 +162,9 @@ def compose_kallelse(session: Session, meeting_id: int, today: date) -> Composed
         warnings.append(_("The person has no postal address registered."))
     if remittent:
         copy_address = _remittent_address(session, meeting.remittent)
+        # The remittent's copy: the same letter to another address, marked as a copy.
         letters.append(
-            Letter(
-                head,
-                copy_address,
-                today,
-                reference,
-                subject,
-                paragraphs,
-                signatories,
-                document_type=_("Kallelse"),
-                copy_label=_("Copy to remittent"),
-            )
+            replace(to_person, recipient=copy_address, cc=[], copy_label=_("Copy to remittent"))
         )
     return ComposedLetter(
         templates.KALLELSE,
