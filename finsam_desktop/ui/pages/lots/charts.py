@@ -70,6 +70,9 @@ class BreakdownChart(QGroupBox):
             label = QLabel(row.label)
             label.setWordWrap(True)
             label.setMinimumWidth(140)
+            # A wrapped label is exactly as tall as its lines: the dots of a leading Ö or
+            # Ä rise above some fonts' ascent (DejaVu Sans) and would be cut off.
+            label.setContentsMargins(0, 2, 0, 0)
             grid.addWidget(label, row_no, 0)
             grid.addWidget(_number(row.count), row_no, 1)
             pct = whole_percent(row.count, b.total)
