@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import N_, _
 
 
@@ -241,18 +242,8 @@ class ClosingLetterData:
     enrolled_on: date
     closing: Closing
     remittent_lines: list[str]  # name, party, postal address; empty when unknown
-    sender_name: str
-    sender_address_lines: list[str]
-    sender_phone: str = ""
-    sender_email: str = ""
-    sender_website: str = ""
-    sender_org_number: str = ""
-    sender_logo_png: bytes | None = None
-    federation_name: str = ""
+    letterhead: Letterhead
     case_number: str = ""
     planned_insatser: list[str] = field(default_factory=list)
-    signatory_name: str = ""
-    signatory_title: str = ""
-    signatory_phone: str = ""
-    signatory_email: str = ""
+    signatory: Signatory | None = None  # None: nobody signs (no contact person)
     letter_date: date | None = None

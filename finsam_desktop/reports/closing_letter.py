@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from finsam_desktop.domain.closing import ClosingLetterData
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.reports.letters import Letter, Letterhead, Signatory, render_letter
+from finsam_desktop.reports.letters import Letter, render_letter
 
 
 def closing_subject(data: ClosingLetterData) -> str:
@@ -54,33 +54,14 @@ def closing_letter(data: ClosingLetterData) -> Letter:
                 "{date}."
             ).format(date=format_date(closing.meeting_offered_on))
         )
-    signatories = []
-    if data.signatory_name:
-        signatories.append(
-            Signatory(
-                data.signatory_name,
-                data.signatory_title,
-                data.signatory_phone,
-                data.signatory_email,
-            )
-        )
     return Letter(
-        letterhead=Letterhead(
-            organisation=data.federation_name or data.sender_name,
-            unit=data.sender_name,
-            address_lines=data.sender_address_lines,
-            phone=data.sender_phone,
-            email=data.sender_email,
-            website=data.sender_website,
-            org_number=data.sender_org_number,
-            logo_png=data.sender_logo_png,
-        ),
+        letterhead=data.letterhead,
         recipient=data.remittent_lines or None,
         date=data.letter_date,
         reference=data.case_number,
         subject=closing_subject(data),
         paragraphs=paragraphs,
-        signatories=signatories,
+        signatories=[data.signatory] if data.signatory else [],
         document_type=_("Closing summary"),
     )
 

@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 
@@ -68,28 +69,6 @@ FIRST_BODY_TOP = 100 * mm
 LATER_BODY_TOP = 30 * mm
 FOOTER_TOP = PAGE_HEIGHT - 18 * mm  # measured from the top
 BODY_BOTTOM = 26 * mm  # from the bottom edge
-
-
-@dataclass
-class Letterhead:
-    """Who sends the letter: the förbund and the insats (team)."""
-
-    organisation: str
-    unit: str = ""
-    address_lines: list[str] = field(default_factory=list)
-    phone: str = ""
-    email: str = ""
-    website: str = ""
-    org_number: str = ""
-    logo_png: bytes | None = None
-
-
-@dataclass
-class Signatory:
-    name: str
-    title: str = ""
-    phone: str = ""
-    email: str = ""
 
 
 @dataclass

@@ -27,6 +27,7 @@ from finsam_desktop.domain.closing import (
     check_situation,
 )
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.casework import (
@@ -277,24 +278,27 @@ def closing_letter_data(
         enrolled_on=case.limits.enrolled_on,
         closing=closing,
         remittent_lines=remittent,
-        sender_name=insats.name,
-        sender_address_lines=[
-            v
-            for v in (insats.street, " ".join(x for x in (insats.postcode, insats.city) if x))
-            if v
-        ],
-        sender_phone=insats.phone,
-        sender_email=insats.email,
-        sender_website=federation.website if federation else "",
-        sender_org_number=federation.org_number if federation else "",
-        sender_logo_png=federation.logo_png if federation else None,
-        federation_name=federation.name if federation else "",
+        letterhead=Letterhead(
+            organisation=(federation.name if federation else "") or insats.name,
+            unit=insats.name,
+            address_lines=[
+                v
+                for v in (insats.street, " ".join(x for x in (insats.postcode, insats.city) if x))
+                if v
+            ],
+            phone=insats.phone,
+            email=insats.email,
+            website=federation.website if federation else "",
+            org_number=federation.org_number if federation else "",
+            logo_png=federation.logo_png if federation else None,
+        ),
         case_number=case.case_number,
         planned_insatser=planned,
-        signatory_name=signatory.name if signatory else "",
-        signatory_title=signatory.title if signatory else "",
-        signatory_phone=signatory.phone if signatory else "",
-        signatory_email=signatory.email if signatory else "",
+        signatory=(
+            Signatory(signatory.name, signatory.title, signatory.phone, signatory.email)
+            if signatory and signatory.name
+            else None
+        ),
         letter_date=today,
     )
 

@@ -21,6 +21,7 @@ from finsam_desktop.db.referral_models import (
     SentLetterRow,
 )
 from finsam_desktop.domain.errors import NotFound, ValidationError
+from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.domain.organisation import Federation, Insats, Staff
 from finsam_desktop.domain.referrals import ReferralStatus, SentLetter
 from finsam_desktop.i18n import _, format_date
@@ -47,9 +48,7 @@ class ComposedLetter:
     warnings: list[str] = field(default_factory=list)
 
 
-def letterhead(federation: Federation, insats: Insats):
-    from finsam_desktop.reports.letters import Letterhead
-
+def letterhead(federation: Federation, insats: Insats) -> Letterhead:
     address = insats.address if insats.address.lines() else federation.address
     return Letterhead(
         organisation=federation.name or insats.name,
@@ -63,9 +62,7 @@ def letterhead(federation: Federation, insats: Insats):
     )
 
 
-def _signatory(staff: Staff):
-    from finsam_desktop.reports.letters import Signatory
-
+def _signatory(staff: Staff) -> Signatory:
     return Signatory(staff.name, staff.title, staff.phone, staff.email)
 
 
@@ -281,7 +278,7 @@ def render(composed: ComposedLetter) -> bytes:
 
 def preview_template(session: Session, template: templates.Template) -> bytes:
     """A PDF of the template filled with invented values (settings preview)."""
-    from finsam_desktop.reports.letters import Letter, Signatory
+    from finsam_desktop.reports.letters import Letter
 
     federation = organisation.get_federation(session)
     insatser = organisation.list_insatser(session)
