@@ -130,9 +130,12 @@ class CaseWindow(QWidget):
         if limits.extension.granted:
             ends += " " + _("(extended by {n} months)").format(n=limits.extension.months)
         if c.is_open:
-            ends_text = (
-                f"{ends} (" + ngettext("{n} day left", "{n} days left", left).format(n=left) + ")"
+            when = (
+                ngettext("{n} day left", "{n} days left", left).format(n=left)
+                if left >= 0  # an end date already passed reads "6 days ago", not "-6 left"
+                else ngettext("{n} day ago", "{n} days ago", -left).format(n=-left)
             )
+            ends_text = f"{ends} ({when})"
         else:
             ends_text = _("Closed {date}").format(date=format_date(c.closed_on))
         last_contact = (
