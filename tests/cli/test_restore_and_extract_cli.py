@@ -16,9 +16,8 @@ from finsam_desktop.services.demo import fake_personnummer
 from tests.services.person_history import add_person_with_history, organisation
 
 
-def test_restore_from_the_command_line_keeps_the_current_file_aside(tmp_path, capsys):
-    path = tmp_path / "finsam.sqlite"
-    db = open_database(path)
+def backup_then_add_a_person(db):
+    """One person in the backup, a second (Märta) only in the file; the file is closed."""
     with db.session() as s:
         org = organisation(s)
         add_person_with_history(s, org, date(1990, 1, 1), 2025, 1)
@@ -26,6 +25,13 @@ def test_restore_from_the_command_line_keeps_the_current_file_aside(tmp_path, ca
     with db.session() as s:
         add_person_with_history(s, org, date(1991, 1, 1), 2026, 2, first="Märta")
     db.close()
+    return made
+
+
+def test_restore_from_the_command_line_keeps_the_current_file_aside(tmp_path, capsys):
+    path = tmp_path / "finsam.sqlite"
+    db = open_database(path)
+    made = backup_then_add_a_person(db)
 
     assert cli.main(["--db", str(path), "restore", str(made.path)]) == 0
     out = capsys.readouterr().out
@@ -72,13 +78,7 @@ def test_encrypted_database_backup_keeps_its_key_file_and_restores_from_the_cli(
     password = "ett långt lösenord 2026"
     started = first_start(path, "admin", "Admin Istratör", password, password)
     db = started.db
-    with db.session() as s:
-        org = organisation(s)
-        add_person_with_history(s, org, date(1990, 1, 1), 2025, 1)
-    made = backups.backup_now(db, datetime(2026, 11, 21, 17, 0))
-    with db.session() as s:
-        add_person_with_history(s, org, date(1991, 1, 1), 2026, 2, first="Märta")
-    db.close()
+    made = backup_then_add_a_person(db)
 
     assert sidecar_path(made.path).exists()  # the wrapped keys travel with the copy
     with sqlite3.connect(made.path) as con, pytest.raises(sqlite3.DatabaseError):
