@@ -40,6 +40,18 @@ def settings_tab(key):
     return lambda w: w.show_page("settings").show_tab(key)
 
 
+def backups(w):
+    shown = w.show_page("settings").show_tab("backups")
+    shown.backup_now()  # one backup in the list, as after the first day
+    return shown
+
+
+def gallring(w):
+    shown = w.show_page("settings").show_tab("gallring")
+    shown.preview()
+    return shown
+
+
 def first_item_dialog(settings_key):
     def open_dialog(w):
         shown = w.show_page("settings").show_tab(settings_key)
@@ -214,8 +226,8 @@ SCREENS = [
     ("15-installningar-personal", settings_tab("staff")),
     ("16-installningar-arendearbete", settings_tab("casework")),
     ("17-installningar-brevmallar", settings_tab("letter_templates")),
-    ("18-installningar-sakerhetskopior", settings_tab("backups")),
-    ("19-installningar-gallring", settings_tab("gallring")),
+    ("18-installningar-sakerhetskopior", backups),
+    ("19-installningar-gallring", gallring),
     ("20-dialog-insats", first_item_dialog("insatser")),
     ("21-dialog-personal", first_item_dialog("staff")),
     ("22-dialog-kommun", first_item_dialog("municipalities")),
