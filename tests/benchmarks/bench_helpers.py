@@ -25,3 +25,9 @@ def demo_database(tmp_path_factory, what: str, participants: int, **fill):
     demo.fill(db, participants=participants, **fill)
     print(f"\ndemo data, {participants} {what}: {time.perf_counter() - start:.1f} s")
     return db
+
+
+def print_figures(figures: dict[str, float]) -> None:
+    """One line per measurement, in milliseconds, names right-aligned."""
+    for name, seconds in figures.items():
+        print(f"{name:>24}: {seconds * 1000:7.1f} ms")

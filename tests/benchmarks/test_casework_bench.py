@@ -18,7 +18,7 @@ from finsam_desktop.db.casework_models import CaseContactRow, CaseFileRow, PlanR
 from finsam_desktop.db.referral_models import ParticipationRow
 from finsam_desktop.services import casework, reminders
 from finsam_desktop.ui.table_model import LazyTableModel
-from tests.benchmarks.bench_helpers import best_of, demo_database
+from tests.benchmarks.bench_helpers import best_of, demo_database, print_figures
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
@@ -71,8 +71,7 @@ def test_overview_stays_instant(big_db, qapp, tmp_path):
     figures["Översikt page built"] = best_of(lambda: OverviewPage(ctx).deleteLater(), runs=3)
     for kind, items in everything.items():
         print(f"{kind.value:>24}: {len(items):,} due")
-    for name, seconds in figures.items():
-        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    print_figures(figures)
     assert figures["due, one coordinator"] < LIMIT_SECONDS
     assert figures["caseload"] < LIMIT_SECONDS
 
@@ -116,7 +115,6 @@ def test_case_list_and_opening_a_case(big_db, qapp):
         "open one case + timeline": best_of(open_case),
     }
     print(f"\n{'cases':>24}: {query.count():,}")
-    for name, seconds in figures.items():
-        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    print_figures(figures)
     assert figures["first screen"] < LIMIT_SECONDS
     assert figures["open one case + timeline"] < LIMIT_SECONDS

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from finsam_desktop.services import persons
 from finsam_desktop.ui.table_model import LazyTableModel
-from tests.benchmarks.bench_helpers import best_of, demo_database
+from tests.benchmarks.bench_helpers import best_of, demo_database, print_figures
 
 pytestmark = pytest.mark.benchmark
 N = 100_000
@@ -41,6 +41,5 @@ def test_person_list_stays_instant(big_db, qapp):
         ),
     }
     assert model.rowCount() > 0
-    for name, seconds in figures.items():
-        print(f"{name:>24}: {seconds * 1000:7.1f} ms")
+    print_figures(figures)
     assert max(figures.values()) < 0.5
