@@ -245,6 +245,11 @@ class FormDialog(QDialog):
 
     def showEvent(self, event) -> None:
         enter_presses(self, self.buttons.button(QDialogButtonBox.StandardButton.Save))
+        # A set minimum width wins over what the fields need: never narrower than them
+        # (a row of check boxes was cut off).
+        needed = self.minimumSizeHint()
+        self.setMinimumSize(self.minimumSize().expandedTo(needed))
+        self.resize(self.size().expandedTo(needed))
         super().showEvent(event)
 
     def mark_dirty(self, *_args) -> None:
