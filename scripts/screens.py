@@ -136,6 +136,38 @@ def plan_comparison(w):
     return window.plan.compare()
 
 
+def case_dialog(tab_name: str, opener: str, *args):
+    """A dialog opened from one of the case window's tabs (e.g. a new contact)."""
+
+    def open_dialog(w):
+        window = case_window(tab_name)(w)
+        return getattr(getattr(window, tab_name), opener)(*args)
+
+    return open_dialog
+
+
+def new_account(w):
+    from finsam_desktop.ui.pages.admin.accounts import NewAccountDialog
+
+    w.show_page("accounts")
+    return shown(NewAccountDialog(w.ctx, w))
+
+
+def change_password(w):
+    from finsam_desktop.ui.login import ChangePasswordDialog
+
+    return shown(ChangePasswordDialog(w.ctx, w))
+
+
+def lots_category(w):
+    from finsam_desktop.domain.lots import CategoryKind
+    from finsam_desktop.ui.pages.lots.categories import CategoryDialog
+
+    lots_page = w.show_page("lots")
+    lots_page.tabs.setCurrentIndex(2)
+    return shown(CategoryDialog(w.ctx, CategoryKind.QUESTION, None, lots_page))
+
+
 def lots_form(w):
     return w.show_page("lots").cases.new()
 
@@ -250,6 +282,11 @@ SCREENS = [
     ("44-arende-insatser", case_window("insatser")),
     ("45-arende-kontakter", case_window("contacts")),
     ("46-arende-avslut", case_window("closing")),
+    ("47-dialog-kartlaggningssamtal", case_dialog("mapping", "add_session")),
+    ("48-dialog-handlingsplan", case_dialog("plan", "revise", False)),
+    ("49-dialog-arbetstraning", case_dialog("insatser", "edit_work", None)),
+    ("4a-dialog-stod-vid-studier", case_dialog("insatser", "edit_study", None)),
+    ("4b-dialog-kontakt", case_dialog("contacts", "new_contact")),
     ("50-dialog-lotsarende", lots_form),
     ("51-dialog-lots-import", lots_import),
     ("60-dialog-inloggning", login),
@@ -257,6 +294,9 @@ SCREENS = [
     ("62-dialog-aterstallningsnyckel", recovery_key),
     ("63-dialog-last", lock),
     ("64-dialog-konflikt", conflict),
+    ("65-dialog-nytt-konto", new_account),
+    ("66-dialog-byt-losenord", change_password),
+    ("52-dialog-lotskategori", lots_category),
 ]
 
 
