@@ -11,7 +11,7 @@ from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
-from finsam_desktop.services.records import apply_version, existing_row
+from finsam_desktop.services.records import apply_version, existing_row, require_unique_name
 
 
 def _option(row: CaseOptionRow) -> Option:
@@ -60,18 +60,17 @@ def save_option(session: Session, option: Option) -> Option:
     name = option.name.strip()
     if not name:
         raise ValidationError.single("name", _("Enter a name."))
-    clash = session.scalar(
-        select(CaseOptionRow.id).where(
-            CaseOptionRow.list_key == option.list_key.value,
-            CaseOptionRow.name == name,
-            CaseOptionRow.parent_id.is_(option.parent_id)
-            if option.parent_id is None
-            else CaseOptionRow.parent_id == option.parent_id,
-            CaseOptionRow.id != (option.id or 0),
-        )
+    require_unique_name(
+        session,
+        CaseOptionRow,
+        option.id,
+        _("The list already holds that value."),
+        CaseOptionRow.list_key == option.list_key.value,
+        CaseOptionRow.name == name,
+        CaseOptionRow.parent_id.is_(option.parent_id)
+        if option.parent_id is None
+        else CaseOptionRow.parent_id == option.parent_id,
     )
-    if clash is not None:
-        raise ValidationError.single("name", _("The list already holds that value."))
     if option.parent_id is not None:
         parent = session.get(CaseOptionRow, option.parent_id)
         if parent is None or parent.list_key != option.list_key.value or parent.parent_id:

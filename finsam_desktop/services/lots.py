@@ -34,6 +34,7 @@ from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
     apply_version,
     existing_row,
+    require_unique_name,
     setting_value,
     store_setting,
 )
@@ -111,15 +112,14 @@ def save_category(session: Session, category: LotsCategory) -> LotsCategory:
         raise ValidationError.single("name", _("Enter a name for the category."))
     if len(name) > 200:
         raise ValidationError.single("name", _("At most {n} characters.").format(n=200))
-    clash = session.scalar(
-        select(LotsCategoryRow.id).where(
-            LotsCategoryRow.kind == category.kind.value,
-            LotsCategoryRow.name_key == swedish_key(name),
-            LotsCategoryRow.id != (category.id or 0),
-        )
+    require_unique_name(
+        session,
+        LotsCategoryRow,
+        category.id,
+        _("The list already has a category with that name."),
+        LotsCategoryRow.kind == category.kind.value,
+        LotsCategoryRow.name_key == swedish_key(name),
     )
-    if clash is not None:
-        raise ValidationError.single("name", _("The list already has a category with that name."))
     if category.id is None:
         row = LotsCategoryRow(kind=category.kind.value)
         last = session.scalar(

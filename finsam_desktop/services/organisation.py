@@ -28,7 +28,13 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
-from finsam_desktop.services.records import apply_version, existing_row, require_text, row_to_save
+from finsam_desktop.services.records import (
+    apply_version,
+    existing_row,
+    require_text,
+    require_unique_name,
+    row_to_save,
+)
 
 # --- förbund -------------------------------------------------------------------
 
@@ -114,9 +120,7 @@ def save_party(session: Session, party: Party) -> Party:
 
 
 def _unique(session: Session, model, name: str, record_id: int | None, message: str) -> None:
-    clash = session.scalar(select(model.id).where(model.name == name, model.id != (record_id or 0)))
-    if clash is not None:
-        raise ValidationError.single("name", message)
+    require_unique_name(session, model, record_id, message, model.name == name)
 
 
 # --- staff -------------------------------------------------------------------------

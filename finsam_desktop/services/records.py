@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import SettingRow
@@ -69,3 +70,12 @@ def store_setting(session: Session, key: str, value: Any) -> None:
     else:
         row.value = value
     session.flush()
+
+
+def require_unique_name(
+    session: Session, model: type, record_id: int | None, message: str, *same: Any
+) -> None:
+    """A field message on "name" when another row of ``model`` meets every ``same`` condition."""
+    clash = session.scalar(select(model.id).where(*same, model.id != (record_id or 0)))
+    if clash is not None:
+        raise ValidationError.single("name", message)
