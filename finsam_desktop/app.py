@@ -109,6 +109,9 @@ def run(argv: list[str] | None = None) -> int:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
+    from finsam_desktop.ui.style import install_style
+
+    install_style(app)
     settings = QSettings()
     language = args.lang or str(settings.value("language", "sv"))
     set_language(language)

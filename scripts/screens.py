@@ -338,6 +338,9 @@ def render(out: Path, language: str = "sv") -> list[Path]:
     from finsam_desktop.ui.operations import OperationRunner
 
     app = QApplication.instance() or QApplication([])
+    from finsam_desktop.ui.style import install_style
+
+    install_style(app)
     set_language(language)
     install_translators(app, language)
     out.mkdir(parents=True, exist_ok=True)
