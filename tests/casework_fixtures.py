@@ -7,10 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from finsam_desktop.db.casework_models import CaseOptionRow
 from finsam_desktop.db.models import InsatsRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
-from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.referrals import planned_end
 from finsam_desktop.services import organisation
 from finsam_desktop.services.demo import fake_personnummer
@@ -74,12 +72,3 @@ def enrol_participant(
             "insats": insats.id,
             "staff": staff,
         }
-
-
-def option_id(db, list_key: OptionList, name: str) -> int:
-    with db.reading() as s:
-        return s.scalar(
-            select(CaseOptionRow.id).where(
-                CaseOptionRow.list_key == list_key.value, CaseOptionRow.name == name
-            )
-        )
