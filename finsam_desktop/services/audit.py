@@ -497,15 +497,17 @@ def summarise_details(details: dict | None) -> str:
     """The changed fields with before → after, compactly, for the review table."""
     if not details:
         return ""
+    from finsam_desktop.services.field_labels import column_label
+
     if "changed" in details:
         return "; ".join(
-            f"{k}: {_short(b)} → {_short(a)}" for k, (b, a) in details["changed"].items()
+            f"{column_label(k)}: {_short(b)} → {_short(a)}"
+            for k, (b, a) in details["changed"].items()
         )
-    if "after" in details:
-        return ", ".join(sorted(details["after"]))
-    if "before" in details:
-        return ", ".join(sorted(details["before"]))
-    return ", ".join(f"{k}: {_short(v)}" for k, v in details.items())
+    for side in ("after", "before"):
+        if side in details:
+            return ", ".join(sorted(column_label(k) for k in details[side]))
+    return ", ".join(f"{column_label(k)}: {_short(v)}" for k, v in details.items())
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -158,3 +158,19 @@ def test_a_change_deep_in_a_case_is_logged_under_the_person(demo_db):
     (entry,) = entries(demo_db, action="update", table_name="case_file")
     assert entry[2:4] == (case_id, person_id)
     assert entry[6]["changed"]["advice_note"][1] == "Ekonomisk rådgivning erbjuden."
+
+
+def test_changed_fields_are_named_in_swedish_in_the_review():
+    from finsam_desktop.services.audit import summarise_details
+
+    assert summarise_details({"changed": {"first_name": ["Åsa", "Åse"]}}) == "Förnamn: Åsa → Åse"
+    assert summarise_details({"after": {"name": 1, "active": 1}}) == "Aktiv, Namn"
+
+
+def test_every_column_has_a_swedish_label():
+    from finsam_desktop.db.schema import metadata
+    from finsam_desktop.services.field_labels import COLUMN_LABELS
+
+    assert [
+        c.name for t in metadata.tables.values() for c in t.c if c.name not in COLUMN_LABELS
+    ] == []
