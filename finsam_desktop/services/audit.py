@@ -489,11 +489,11 @@ def _review_row(r) -> tuple:
         describe(r.action, r.table_name, r.what),
         r.record_id if r.record_id is not None else "",
         person_label(r),
-        summarise_details(r.details),
+        summarise_details(r.details, r.table_name),
     )
 
 
-def summarise_details(details: dict | None) -> str:
+def summarise_details(details: dict | None, table: str | None = None) -> str:
     """The changed fields with before → after, compactly, for the review table."""
     if not details:
         return ""
@@ -501,13 +501,13 @@ def summarise_details(details: dict | None) -> str:
 
     if "changed" in details:
         return "; ".join(
-            f"{column_label(k)}: {_short(b)} → {_short(a)}"
+            f"{column_label(k, table)}: {_short(b)} → {_short(a)}"
             for k, (b, a) in details["changed"].items()
         )
     for side in ("after", "before"):
         if side in details:
-            return ", ".join(sorted(column_label(k) for k in details[side]))
-    return ", ".join(f"{column_label(k)}: {_short(v)}" for k, v in details.items())
+            return ", ".join(sorted(column_label(k, table) for k in details[side]))
+    return ", ".join(f"{column_label(k, table)}: {_short(v)}" for k, v in details.items())
 
 
 def _short(value: Any, limit: int = 60) -> str:

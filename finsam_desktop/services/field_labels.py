@@ -227,5 +227,13 @@ def table_title(name: str) -> str:
     return _(TABLE_TITLES[name]) if name in TABLE_TITLES else name
 
 
-def column_label(name: str) -> str:
-    return _(COLUMN_LABELS[name]) if name in COLUMN_LABELS else name
+# Where one column name means different things in different tables.
+TABLE_COLUMN_LABELS = {
+    ("setting", "key"): N_("Setting"),
+    ("setting", "value"): N_("Value"),
+}
+
+
+def column_label(name: str, table: str | None = None) -> str:
+    label = TABLE_COLUMN_LABELS.get((table, name)) or COLUMN_LABELS.get(name)
+    return _(label) if label else name

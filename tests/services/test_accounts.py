@@ -166,5 +166,5 @@ def test_lock_minutes_are_one_setting_for_every_pc_and_only_admins_change_them(d
     rows = audit.log_list(db).page(0, 500)
     settings = [r.values for r in rows if r.values[3].startswith("Inställning")]
     assert [(v[3], v[6]) for v in settings] == [
-        ("Inställning: security.lock_minutes", "key, value")
+        ("Inställning: security.lock_minutes", "Inställning, Värde")
     ]
