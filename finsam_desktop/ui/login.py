@@ -289,7 +289,7 @@ class RecoverDialog(_Door):
             ),
         )
         self.key = self.fields.add_field("key", _("Recovery key"), line("", 60))
-        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.key.setPlaceholderText("••••-••••-••••-••••-••••-••••-••••-••••")
         self.username = self.fields.add_field("username", _("Administrator"), line("", 64))
         self.password = self.fields.add_field("password", _("New password"), password_field())
         self.repeat = self.fields.add_field("repeat", _("Repeat the password"), password_field())
