@@ -33,6 +33,7 @@ from finsam_desktop.domain.lots import (
     birth_decade,
 )
 from finsam_desktop.domain.persons import Gender
+from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.lots import satisfaction_goal
@@ -168,7 +169,7 @@ def lots_summary(
     breakdowns: list[Breakdown] = []
     if municipality_id is None:
         names = dict(session.execute(select(MunicipalityRow.id, MunicipalityRow.name)).all())
-        ordered = sorted(by_municipality.items(), key=lambda kv: names.get(kv[0], "").casefold())
+        ordered = sorted(by_municipality.items(), key=lambda kv: swedish_key(names.get(kv[0], "")))
         breakdowns.append(
             Breakdown(
                 "municipality",
@@ -354,8 +355,6 @@ def record_export(session: Session, fmt: str) -> None:
 
 def municipality_named(session: Session, name: str) -> int:
     """The id of the municipality called ``name`` ('Håbo' or 'Håbo kommun'), for the CLI."""
-    from finsam_desktop.domain.sorting import swedish_key
-
     wanted = swedish_key(name).removesuffix(" kommun")
     for mid, mname in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
         if swedish_key(mname).removesuffix(" kommun") == wanted:

@@ -205,3 +205,16 @@ def test_recent_officers_are_offered_once_each(db, ids):
     register(db, 1, case(ids, "Tierp", date(2016, 5, 3), officer="Öberg FK"))
     with db.reading() as s:
         assert lots.recent_officers(s) == ["af-7", "Öberg FK"]
+
+
+def test_municipalities_in_the_summary_follow_the_swedish_alphabet(db, ids):
+    from finsam_desktop.domain.organisation import Municipality
+    from finsam_desktop.services import organisation
+
+    with db.session() as s:
+        ids["Åre"] = organisation.save_municipality(s, Municipality(None, "Åre")).id
+    for name in ("Östhammar", "Älvkarleby", "Åre", "Uppsala"):
+        register(db, 1, case(ids, name, date(2016, 5, 2)))
+    with db.reading() as s:
+        summary = lots_summary(s, *year_period(2016))
+    assert list(rows(summary, "municipality")) == ["Uppsala", "Åre", "Älvkarleby", "Östhammar"]
