@@ -26,6 +26,7 @@ from finsam_desktop.domain.casework import (
     plan_follow_up_due,
     remittent_contact_due,
 )
+from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import referrals
 from finsam_desktop.services.access import Permission, require
@@ -171,5 +172,5 @@ def due_items(
         for item in fn(session, today, staff_id):
             found[item.kind].append(item)
     for items in found.values():
-        items.sort(key=lambda x: (x.due_on, x.person_name))
+        items.sort(key=lambda x: (x.due_on, swedish_key(x.person_name)))
     return found
