@@ -68,12 +68,14 @@ class LazyTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column < 0:  # the header's "no sort indicator": back to insertion order
-            self._sort = (None, False)
+            wanted = (None, False)
         elif self._query.columns[column].sort is None:
             return
         else:
-            self._sort = (column, order == Qt.SortOrder.DescendingOrder)
-        self.refresh()
+            wanted = (column, order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._sort:
+            self._sort = wanted
+            self._reset(recount=False)  # the same rows in another order: no new count
 
     # --- what the screens ask ---
     def row_at(self, row: int) -> ListRow | None:
@@ -120,7 +122,11 @@ class LazyTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Forget every cached page and count again (after a change or a new filter)."""
+        self._reset(recount=True)
+
+    def _reset(self, recount: bool) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._query.count(self._search, self._filters)
+        if recount:
+            self._count = self._query.count(self._search, self._filters)
         self.endResetModel()

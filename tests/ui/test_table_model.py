@@ -47,3 +47,17 @@ def test_no_sort_indicator_means_insertion_order(demo_db, qapp):
     model.sort(1, Qt.SortOrder.DescendingOrder)
     model.sort(-1)
     assert model.id_at(0) == first_id
+
+
+def test_sorting_reorders_without_counting_again(demo_db, qapp, monkeypatch):
+    query = persons.person_list(demo_db)
+    counts = []
+    original = query.count
+    monkeypatch.setattr(query, "count", lambda *a, **k: counts.append(1) or original(*a, **k))
+    model = LazyTableModel(query)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    model.sort(-1)
+    assert len(counts) == 1, "a count of 100,000 rows costs tens of ms: once is enough"
+    model.set_search("åsa")
+    assert len(counts) == 2
