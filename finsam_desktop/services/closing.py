@@ -81,6 +81,34 @@ def save_entry_situation(
     return entry_situation(session, participation_id)
 
 
+def enrol_with_entry_situation(
+    session: Session,
+    referral_id: int,
+    contact_person_id: int | None,
+    second_contact_person_id: int | None,
+    enrolled_on: date,
+    af_registered: bool,
+    situation: Situation,
+    today: date | None = None,
+):
+    """Inskrivning and the situation at entry in one transaction. The situation may be
+    left empty (the case screen then asks for it); given at all, it must be whole."""
+    from finsam_desktop.services.referrals import enrol
+
+    participation = enrol(
+        session,
+        referral_id,
+        contact_person_id,
+        second_contact_person_id,
+        enrolled_on,
+        af_registered,
+        today,
+    )
+    if not situation.empty:
+        save_entry_situation(session, participation.id, situation, today or date.today())
+    return participation
+
+
 def get_closing(session: Session, participation_id: int) -> Closing:
     require(session, Permission.CASEWORK)
     file = case_file(session, participation_id)

@@ -169,11 +169,25 @@ def test_meeting_kallelse_referral_decision_remissvar_enrolment(
     assert enrolment.fields.error_text("second_contact_person_id")
     set_choice(enrolment.second, staff[1].id)
     enrolment.af.setChecked(True)
+    # The situation at entry: given in part, every missing field is named.
+    income = enrolment.entry["income_source_id"]
+    income.setCurrentIndex(1)
+    enrolment.accept()
+    assert enrolment.isVisible()
+    assert enrolment.fields.error_text("occupation_id")
+    for box in enrolment.entry.values():
+        box.setCurrentIndex(1)
     enrolment.accept()
     assert not enrolment.isVisible()
     participation = case.case.participation
     assert participation.contact_person_id == staff[0].id
     assert participation.planned_end.year == date.today().year + 1
+    from finsam_desktop.services import closing
+
+    with ctx.db.reading() as s:
+        entry = closing.entry_situation(s, participation.id)
+    assert entry.income_source_id == income.itemData(1)
+    assert not entry.empty
 
     # 7. A sent letter re-opens byte for byte.
     case.letter_list.setCurrentRow(0)

@@ -8,11 +8,13 @@ from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QLabel
 
+from finsam_desktop.domain.closing import OptionList, Situation
 from finsam_desktop.domain.referrals import Participation, Referral, add_months
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import organisation, referrals
+from finsam_desktop.services import closing, organisation, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, choice, date_edit
+from finsam_desktop.ui.pages.case.common import option_items
 from finsam_desktop.ui.pages.referrals.meeting_dialog import staff_items
 
 
@@ -43,6 +45,24 @@ class EnrolmentDialog(FormDialog):
         self.fields.layout_form.addRow(_("Planned end"), self.planned_end)
         self.enrolled_on.dateChanged.connect(lambda _d: self.update_end())
         self.update_end()
+        # The situation at entry, in the national follow-up's terms (SUS).
+        heading = QLabel("<b>%s</b>" % _("Situation at entry (recorded at enrolment)"))
+        self.fields.layout_form.addRow(heading)
+        self.entry = {
+            key: self.add_field(
+                key, label, choice(option_items(ctx, lists, top_only=True), empty="–")
+            )
+            for key, label, lists in (
+                ("income_source_id", _("Main source of income"), OptionList.INCOME_SOURCE),
+                ("occupation_id", _("Occupation"), OptionList.OCCUPATION),
+                ("education_level_id", _("Highest education level"), OptionList.EDUCATION_LEVEL),
+                (
+                    "support_time_id",
+                    _("Time on public support before entry"),
+                    OptionList.SUPPORT_TIME,
+                ),
+            )
+        }
 
     def update_end(self) -> None:
         end = add_months(self.enrolled_on.date().toPython(), self.insats.enrolment_months)
@@ -54,12 +74,13 @@ class EnrolmentDialog(FormDialog):
 
     def save(self) -> Participation:
         return self.ctx.runner.run(
-            referrals.enrol,
+            closing.enrol_with_entry_situation,
             self.referral.id,
             self.contact.currentData(),
             self.second.currentData(),
             self.enrolled_on.date().toPython(),
             self.af.isChecked(),
+            Situation(*(box.currentData() for box in self.entry.values())),
             changes={"referral", "participation"},
         )
 
