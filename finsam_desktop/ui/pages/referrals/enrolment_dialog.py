@@ -46,7 +46,7 @@ class EnrolmentDialog(FormDialog):
         self.enrolled_on.dateChanged.connect(lambda _d: self.update_end())
         self.update_end()
         # The situation at entry, in the national follow-up's terms (SUS).
-        heading = QLabel("<b>%s</b>" % _("Situation at entry (recorded at enrolment)"))
+        heading = QLabel(f"<b>{_('Situation at entry (recorded at enrolment)')}</b>")
         self.fields.layout_form.addRow(heading)
         self.entry = {
             key: self.add_field(
