@@ -46,7 +46,8 @@ class EnrolmentDialog(FormDialog):
         self.enrolled_on.dateChanged.connect(lambda _d: self.update_end())
         self.update_end()
         # The situation at entry, in the national follow-up's terms (SUS).
-        heading = QLabel(f"<b>{_('Situation at entry (recorded at enrolment)')}</b>")
+        title = _("Situation at entry (recorded at enrolment)")  # outside the f-string: extracted
+        heading = QLabel(f"<b>{title}</b>")
         self.fields.layout_form.addRow(heading)
         self.entry = {
             key: self.add_field(
