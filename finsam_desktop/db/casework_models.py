@@ -31,6 +31,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from finsam_desktop.db.models import Base, Versioned
 
 
+def option_ref():
+    """A nullable link to a value of one of the configurable lists (case_option)."""
+    return mapped_column(ForeignKey("case_option.id"), nullable=True)
+
+
 class CaseOptionRow(Versioned, Base):
     """A value of one of the team's configurable lists (exit routes, benefits, ...)."""
 
@@ -84,35 +89,19 @@ class CaseFileRow(Versioned, Base):
     last_plan_event_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     # situation at entry (recorded at enrolment) and at exit (at avslut)
     entry_recorded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    entry_income_source_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    entry_occupation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    entry_education_level_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    entry_support_time_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    exit_income_source_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    exit_occupation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
-    exit_education_level_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
+    entry_income_source_id: Mapped[int | None] = option_ref()
+    entry_occupation_id: Mapped[int | None] = option_ref()
+    entry_education_level_id: Mapped[int | None] = option_ref()
+    entry_support_time_id: Mapped[int | None] = option_ref()
+    exit_income_source_id: Mapped[int | None] = option_ref()
+    exit_occupation_id: Mapped[int | None] = option_ref()
+    exit_education_level_id: Mapped[int | None] = option_ref()
     # avslut
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     exit_route_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_option.id"), nullable=True, index=True
     )
-    exit_sub_route_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case_option.id"), nullable=True
-    )
+    exit_sub_route_id: Mapped[int | None] = option_ref()
     summary: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
     meeting_offered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
