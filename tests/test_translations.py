@@ -41,3 +41,20 @@ def test_placeholders_survive_translation():
             if s and set(re.findall(r"\{\w+\}", s)) != wanted:
                 broken.append(ids[0])
     assert broken == []
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """Babel on Python 3.11 reads an f-string as one token: a _() inside it is never
+    extracted, so its Swedish could vanish without any test noticing."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    inside = re.compile(r"""\bf(["']).*?\{_\(["']""")
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sorted((root / "finsam_desktop").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert offenders == []

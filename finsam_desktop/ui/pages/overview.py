@@ -147,8 +147,9 @@ class OverviewPage(QWidget):
         day = today()
         federation = self.ctx.runner.read(organisation.get_federation)
         name = federation.name or _("No förbund set up yet: start in Settings.")
+        title = _("Overview")
         self.heading.setText(
-            f"<h2>{_('Overview')}</h2><p>{name}<br>{format_date(day)}, {format_week(day)}</p>"
+            f"<h2>{title}</h2><p>{name}<br>{format_date(day)}, {format_week(day)}</p>"
         )
         self.refresh_due(day)
         self._show_caseload()

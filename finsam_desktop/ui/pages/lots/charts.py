@@ -82,7 +82,7 @@ class BreakdownChart(QGroupBox):
                 grid.addWidget(_number(b.extra[index] if index < len(b.extra) else None), row_no, 3)
             grid.addWidget(ShareBar(b.share(row.count)), row_no, bar_column)
         last = len(b.rows) + 2
-        total = QLabel(f"<b>{_('Total')}</b>")
+        total = QLabel("<b>{}</b>".format(_("Total")))
         grid.addWidget(total, last, 0)
         count = _number(b.total)
         count.setText(f"<b>{count.text()}</b>")
