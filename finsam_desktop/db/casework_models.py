@@ -49,6 +49,9 @@ class CaseOptionRow(Versioned, Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("case_option.id"), nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Exit routes only: counted as "ute i aktivitet", and as work or studies.
+    in_activity: Mapped[bool] = mapped_column(Boolean, default=False)
+    work_or_studies: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class MappingTemplateRow(Base):
@@ -266,3 +269,20 @@ class CaseEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime, nullable=False, server_default=func.current_timestamp()
     )
+
+
+class ParticipantSurveyRow(Versioned, Base):
+    """The deltagarenkät of one participation: sent, answered, score 1–5 and a free
+    comment (the comment is never part of any statistics)."""
+
+    __tablename__ = "participant_survey"
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="survey_score"),)
+
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")

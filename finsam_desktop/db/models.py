@@ -100,6 +100,9 @@ class InsatsRow(Versioned, AddressColumns, Base):
     caseload_cap: Mapped[int] = mapped_column(Integer, default=25)
     plan_follow_up_months: Mapped[int] = mapped_column(Integer, default=3)
     remittent_contact_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Targets the statistics hold the actuals against (None: no target set).
+    expected_per_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_work_studies_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     meeting_places: Mapped[list[MeetingPlaceRow]] = relationship(
@@ -152,6 +155,8 @@ class PersonRow(Versioned, AddressColumns, Base):
         ForeignKey("municipality.id"), nullable=True, index=True
     )
     gender: Mapped[str] = mapped_column(String(10), default="okant")
+    # Utländsk bakgrund (born abroad, or both parents born abroad): ja / nej / okant.
+    foreign_background: Mapped[str] = mapped_column(String(6), default="okant")
     protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
