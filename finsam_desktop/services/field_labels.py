@@ -23,6 +23,7 @@ TABLE_TITLES = {
     "study_support": N_("Study support"),
     "work_training": N_("Work training"),
     "work_visit": N_("Workplace visits"),
+    "participant_survey": N_("Participant survey"),
 }
 
 COLUMN_LABELS = {
@@ -35,6 +36,13 @@ COLUMN_LABELS = {
     "city": N_("Town"),
     "municipality_id": N_("Home municipality"),
     "gender": N_("Gender"),
+    "expected_per_year": N_("Expected participants per year"),
+    "target_work_studies_percent": N_("Target share to work or studies (%)"),
+    "in_activity": N_("Counts as in activity"),
+    "sent_on": N_("Sent"),
+    "answered_on": N_("Answered"),
+    "score": N_("Score"),
+    "comment": N_("Comment"),
     "protected_identity": N_("Protected identity"),
     "phone": N_("Phone"),
     "email": N_("E-mail"),
