@@ -86,7 +86,7 @@ def render(header: DocumentHeader, story: list[Flowable]) -> bytes:
         date=header.printed_on,
         reference=header.reference,
     )
-    top: list[Flowable] = [text(clip(header.title, 200), TITLE)]
+    top: list[Flowable] = [*heading(clip(header.title, 200), TITLE)]
     if header.subtitle:
         top.append(text(clip(header.subtitle, 300), SMALL))
     top.append(Spacer(1, 3 * mm))

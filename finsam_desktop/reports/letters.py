@@ -42,6 +42,7 @@ from finsam_desktop.reports.page import (  # noqa: F401 (the window's place, for
     SUBJECT,
     TEXT_WIDTH,
     Head,
+    Heading,
     Part,
     clip,
     flow,
@@ -104,7 +105,7 @@ def letter_part(letter: Letter) -> Part:
 
 
 def _body(letter: Letter) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(markup(clip(letter.subject, 500)), SUBJECT)]
+    story: list[Flowable] = [Heading(markup(clip(letter.subject, 500)), SUBJECT)]
     for paragraph in letter.paragraphs:
         if isinstance(paragraph, LetterSection):
             if paragraph.text.strip():

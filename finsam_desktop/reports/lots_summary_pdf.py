@@ -59,7 +59,7 @@ def _styles():
     return {
         "title": ParagraphStyle("title", fontName=BOLD, fontSize=17, leading=21, spaceAfter=4),
         "sub": ParagraphStyle("sub", fontName=REGULAR, fontSize=10.5, leading=14),
-        "h2": ParagraphStyle("h2", parent=HEADING, spaceBefore=8, spaceAfter=1, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=HEADING, spaceBefore=8, spaceAfter=1),
         "note": ParagraphStyle(
             "note", fontName=REGULAR, fontSize=8.5, leading=11, textColor=colors.HexColor("#555")
         ),

@@ -41,6 +41,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -99,12 +100,8 @@ GREY = colors.Color(0.35, 0.35, 0.35)
 # --- text styles ------------------------------------------------------------------------
 # No paragraph leaves a single line behind on the next page (widow).
 
-TITLE = ParagraphStyle(
-    "title", fontName=BOLD, fontSize=15, leading=19, spaceAfter=4, keepWithNext=1
-)
-SUBJECT = ParagraphStyle(
-    "subject", fontName=BOLD, fontSize=12, leading=15, spaceAfter=8, keepWithNext=1
-)
+TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=15, leading=19, spaceAfter=4)
+SUBJECT = ParagraphStyle("subject", fontName=BOLD, fontSize=12, leading=15, spaceAfter=8)
 HEADING = ParagraphStyle(
     "heading",
     fontName=BOLD,
@@ -112,23 +109,23 @@ HEADING = ParagraphStyle(
     leading=15,
     spaceBefore=10,
     spaceAfter=4,
-    keepWithNext=1,
 )
-BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13, allowWidows=0)
+BODY = ParagraphStyle(
+    "body", fontName=REGULAR, fontSize=10, leading=13, spaceAfter=4, allowWidows=0
+)
 LETTER_HEADING = ParagraphStyle(
     "letter_heading",
     fontName=BOLD,
-    fontSize=10.5,
+    fontSize=11,
     leading=14,
     spaceBefore=4,
     spaceAfter=2,
-    keepWithNext=1,
 )
 LETTER_BODY = ParagraphStyle(
     "letter", fontName=REGULAR, fontSize=10.5, leading=14, spaceAfter=7, allowWidows=0
 )
 SMALL = ParagraphStyle("small", fontName=REGULAR, fontSize=8.5, leading=11, textColor=GREY)
-LABEL = ParagraphStyle("label", fontName=BOLD, fontSize=9.5, leading=12, keepWithNext=1)
+LABEL = ParagraphStyle("label", fontName=BOLD, fontSize=9.5, leading=12)
 CELL = ParagraphStyle("cell", fontName=REGULAR, fontSize=9.5, leading=12)
 
 # --- text of any length -----------------------------------------------------------------
@@ -227,10 +224,76 @@ def flow(value: str, style: ParagraphStyle = BODY) -> list[Flowable]:
     return out
 
 
+class Heading(Paragraph):
+    """A heading: ``render`` binds it to the start of what follows it (see _HeadingWithStart)."""
+
+
 def heading(title: str, style: ParagraphStyle = HEADING) -> list[Flowable]:
-    """A heading that never ends a page: it starts a new page unless there is room for
-    it and a few lines of what follows (which it keeps with through keepWithNext)."""
-    return [CondPageBreak(style.leading + style.spaceBefore + 30 * mm), text(clip(title), style)]
+    """A heading that never ends a page: it goes where the first lines (or the first
+    rows) of what follows it go."""
+    return [Heading(markup(clip(title)), style)]
+
+
+class _HeadingWithStart(Flowable):
+    """A heading and the flowable after it, laid out as one: when the two do not fit,
+    the heading stays with the part of the follower that fits here, or both move on.
+    Unlike KeepTogether, a long follower is split, not moved whole to the next page."""
+
+    def __init__(self, head: Flowable, following: Flowable):
+        super().__init__()
+        self.head, self.following = head, following
+        self.head_height = self.gap = self.following_height = 0.0
+
+    def getSpaceBefore(self) -> float:
+        return self.head.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.following.getSpaceAfter()
+
+    def _gap(self) -> float:
+        return max(self.head.getSpaceAfter(), self.following.getSpaceBefore())
+
+    def wrap(self, available_width, available_height):
+        _w, self.head_height = self.head.wrapOn(self.canv, available_width, available_height)
+        self.gap = self._gap()
+        room = max(0.0, available_height - self.head_height - self.gap)
+        _w, self.following_height = self.following.wrapOn(self.canv, available_width, room)
+        self.width = available_width
+        self.height = self.head_height + self.gap + self.following_height
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        _w, head_height = self.head.wrapOn(self.canv, available_width, available_height)
+        room = available_height - head_height - self._gap()
+        if room <= 0:
+            return []
+        parts = self.following.splitOn(self.canv, available_width, room)
+        if len(parts) >= 2 and not isinstance(parts[0], ActionFlowable):
+            return [_HeadingWithStart(self.head, parts[0]), *parts[1:]]
+        return []  # nothing of the follower fits here: both go to the next page
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.following.drawOn(canvas, x, y)
+        self.head.drawOn(canvas, x, y + self.following_height + self.gap)
+
+    def draw(self) -> None:  # drawOn does the work
+        pass
+
+
+def bind_headings(story: list[Flowable]) -> list[Flowable]:
+    """Every Heading joined with the flowable after it (spacers after a heading dropped:
+    the heading's own space follows it)."""
+    out: list[Flowable] = []
+    for flowable in reversed(story):
+        if isinstance(flowable, Heading):
+            while out and isinstance(out[-1], Spacer | CondPageBreak):
+                out.pop()
+            if out:
+                out[-1] = _HeadingWithStart(flowable, out[-1])
+                continue
+        out.append(flowable)
+    out.reverse()
+    return out
 
 
 def label_value_rows(
@@ -250,7 +313,7 @@ def label_value_rows(
         if len(value or "") > LONG_CELL or (value or "").count("\n") > 8:
             close()
             out.append(Spacer(1, 2 * mm))
-            out.append(text(clip(label), LABEL))
+            out.append(Heading(markup(clip(label)), LABEL))
             out.extend(flow(value))
             out.append(Spacer(1, 2 * mm))
         else:
@@ -296,7 +359,8 @@ def long_cells_table(
                 start = clip(value, 160)
                 cells.append(text(start + " " + _("(continued below)"), CELL))
                 after.append(Spacer(1, 2 * mm))
-                after.append(text(clip(f"{row_name(row)} – {headers[column]}", 200), LABEL))
+                label = clip(f"{row_name(row)} – {headers[column]}", 200)
+                after.append(Heading(markup(label), LABEL))
                 after.extend(flow(value))
             else:
                 cells.append(text(value, CELL))
@@ -413,7 +477,7 @@ def render(parts: list[Part], *, title: str = "", author: str = "", subject: str
     for index, part in enumerate(parts):
         if index:
             story += [_NextPart(state, part), NextPageTemplate(first(part)), PageBreak()]
-        story += part.story
+        story += bind_headings(part.story)
     doc.build(story, canvasmaker=_numbered_canvas(state))
     return buffer.getvalue()
 
@@ -473,17 +537,22 @@ def _later_page(c: Canvas, state: _State) -> None:
     state.new_page(right_edge, y, True)
     c.saveState()
     size = 9
-    bits = [head.title, format_date(head.date) if head.date else "", head.reference]
-    middle = "  ·  ".join(clip(b, 120) for b in bits if b)
+    gap = 6 * mm
+    # Date and reference always print whole; the organisation takes at most a third of
+    # the line and the title whatever room is left between them.
+    tail = "  ·  ".join(
+        b for b in (format_date(head.date) if head.date else "", clip(head.reference, 40)) if b
+    )
     middle_right = right_edge - PAGE_NUMBER_ROOM
-    # The organisation takes at most 40 % of the line; the rest is title · date · ref.
-    org_room = TEXT_WIDTH * 0.4
-    organisation = fit(head.letterhead.organisation, BOLD, size, org_room)
+    tail_width = stringWidth(tail, REGULAR, size)
+    organisation = fit(head.letterhead.organisation, BOLD, size, TEXT_WIDTH / 3)
     org_width = stringWidth(organisation, BOLD, size)
     c.setFont(BOLD, size)
     c.drawString(LEFT, y, organisation)
     c.setFont(REGULAR, size)
-    middle = fit(middle, REGULAR, size, middle_right - (LEFT + org_width + 8 * mm))
+    room = middle_right - tail_width - (LEFT + org_width + gap)
+    title = fit(head.title, REGULAR, size, room - stringWidth("  ·  ", REGULAR, size))
+    middle = "  ·  ".join(b for b in (title if room > 15 * mm else "", tail) if b)
     c.drawRightString(middle_right, y, middle)
     c.setStrokeGray(0.6)
     c.setLineWidth(0.5)
@@ -585,16 +654,13 @@ def _footer(c: Canvas, head: Head) -> None:
         c.setFillColor(GREY)
         c.drawString(LEFT, FOOTER_NOTE_Y, fit(head.footer_note, REGULAR, 7.5, TEXT_WIDTH))
         c.setFillColor(colors.black)
-    c.setStrokeGray(0.6)
-    c.setLineWidth(0.5)
-    c.line(LEFT, _y(FOOTER_TOP - 4 * mm), PAGE_WIDTH - RIGHT_MARGIN, _y(FOOTER_TOP - 4 * mm))
     columns = [
         (
             _("Postal address"),
-            [
-                letterhead.unit or letterhead.organisation,
-                *letterhead.address_lines,
-            ],
+            # The sender's name alone is no address: the column needs an address line.
+            [letterhead.unit or letterhead.organisation, *letterhead.address_lines]
+            if any(line.strip() for line in letterhead.address_lines)
+            else [],
         ),
         (_("Phone"), [letterhead.phone]),
         (_("E-mail / web"), [letterhead.email, letterhead.website]),
@@ -606,6 +672,10 @@ def _footer(c: Canvas, head: Head) -> None:
     ]
     columns = [(title, lines) for title, lines in columns if lines]
     if columns:
+        c.setStrokeGray(0.6)
+        c.setLineWidth(0.5)
+        rule = _y(FOOTER_TOP - 4 * mm)
+        c.line(LEFT, rule, PAGE_WIDTH - RIGHT_MARGIN, rule)
         gap = 6 * mm
         room = (TEXT_WIDTH - gap * (len(columns) - 1)) / len(columns)
         # Columns as wide as their longest line; a smaller size if they would not fit.

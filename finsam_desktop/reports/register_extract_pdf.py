@@ -38,8 +38,7 @@ def render(extract: RegisterExtract) -> bytes:
         date=extract.produced_at.date(),
     )
     story: list[Flowable] = [
-        text(_("Register extract"), TITLE),
-        Spacer(1, 4),
+        *heading(_("Register extract"), TITLE),
         text(
             _("Everything {organisation} holds about {name}, {personnummer}.").format(
                 organisation=clip(extract.organisation, 200) or _("the team"),
@@ -62,7 +61,7 @@ def render(extract: RegisterExtract) -> bytes:
         story += heading(section.title)
         for record in records:
             story += label_value_rows(record.fields, LABEL_WIDTH)
-            story.append(Spacer(1, 5))
+            story.append(Spacer(1, 4 * mm))  # records read apart
     story += heading(_("Who has opened or changed the record"))
     if extract.access_log:
         rows = [[text(h, LABEL) for h in (_("When"), _("Who"), _("What"))]]
