@@ -538,20 +538,25 @@ def _later_page(c: Canvas, state: _State) -> None:
     c.saveState()
     size = 9
     gap = 6 * mm
-    # Date and reference always print whole; the organisation takes at most a third of
-    # the line and the title whatever room is left between them.
+    # Date and reference always print whole; the organisation gets the room the title
+    # leaves (a third of the line at least), the title what is left between them.
     tail = "  ·  ".join(
         b for b in (format_date(head.date) if head.date else "", clip(head.reference, 40)) if b
     )
     middle_right = right_edge - PAGE_NUMBER_ROOM
     tail_width = stringWidth(tail, REGULAR, size)
-    organisation = fit(head.letterhead.organisation, BOLD, size, TEXT_WIDTH / 3)
+    separator = stringWidth("  ·  ", REGULAR, size)
+    title_width = stringWidth(clip(head.title, 120), REGULAR, size) + separator
+    org_room = max(
+        TEXT_WIDTH / 3, middle_right - LEFT - gap - tail_width - title_width if head.title else 0
+    )
+    organisation = fit(head.letterhead.organisation, BOLD, size, org_room)
     org_width = stringWidth(organisation, BOLD, size)
     c.setFont(BOLD, size)
     c.drawString(LEFT, y, organisation)
     c.setFont(REGULAR, size)
     room = middle_right - tail_width - (LEFT + org_width + gap)
-    title = fit(head.title, REGULAR, size, room - stringWidth("  ·  ", REGULAR, size))
+    title = fit(head.title, REGULAR, size, room - separator)
     middle = "  ·  ".join(b for b in (title if room > 15 * mm else "", tail) if b)
     c.drawRightString(middle_right, y, middle)
     c.setStrokeGray(0.6)
