@@ -180,11 +180,7 @@ def run_import(args: argparse.Namespace) -> int:
             return 0
         with db.session() as session:
             result = import_cases(session, preview)
-        print(
-            _("Imported {n} lotsärenden ({d} were already imported, {c} categories added).").format(
-                n=result.imported, d=result.already_imported, c=result.categories_added
-            )
-        )
+        print(result.summary())
     finally:
         db.close()
     return 0

@@ -91,12 +91,22 @@ def format_number(value: float | int, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=locale_name())
 
 
+# Between a number and its unit ("41 %"): a line never breaks there.
+NBSP = "\u00a0"
+
+
 def format_percent(share: float, decimals: int = 0) -> str:
-    """A share (0.0–1.0) as a percentage, '37 %' in Swedish."""
+    """A share (0.0–1.0) as a percentage, '37 %' in Swedish, with a non-breaking space
+    between the number and the sign so the two never land on different lines."""
     from babel.numbers import format_percent as babel_percent
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
-    return babel_percent(share, format=pattern, locale=locale_name())
+    return babel_percent(share, format=pattern, locale=locale_name()).replace(" ", NBSP)
+
+
+def format_whole_percent(value: int | float | None) -> str:
+    """A percentage already in whole percents (60 → '60 %'); '' for None."""
+    return "" if value is None else format_percent(value / 100)
 
 
 set_language(DEFAULT_LANGUAGE)

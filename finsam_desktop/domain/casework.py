@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import N_, _, ngettext
 
 END_WARNING_DAYS = 30  # Översikt warns this many days before a participation ends
 STUDY_SUPPORT_MONTHS = 1
@@ -121,7 +121,11 @@ def check_extension_decision(
     elif decided_on < limits.enrolled_on:
         problems["decided_on"] = _("The decision date lies before the enrolment.")
     if months < 0 or months > max_months:
-        problems["months"] = _("An extension may be at most {n} months.").format(n=max_months)
+        problems["months"] = ngettext(
+            "An extension may be at most {n} month.",
+            "An extension may be at most {n} months.",
+            max_months,
+        ).format(n=max_months)
     if problems:
         raise ValidationError(problems)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from finsam_desktop.domain.organisation import Insats, PostalAddress
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import N_, _, ngettext
 
 # --- enums ------------------------------------------------------------------------
 
@@ -80,6 +80,10 @@ class Decision(enum.StrEnum):
 class ParticipationStatus(enum.StrEnum):
     ENROLLED = "enrolled"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _(N_("Enrolled") if self is ParticipationStatus.ENROLLED else N_("Closed"))
 
 
 # --- records ----------------------------------------------------------------------
@@ -273,9 +277,15 @@ def check_eligibility(
         checks.append(
             RuleCheck(
                 "parties",
-                _("In contact with at least {n} parties").format(n=insats.min_parties_in_contact),
+                ngettext(
+                    "In contact with at least {n} party",
+                    "In contact with at least {n} parties",
+                    insats.min_parties_in_contact,
+                ).format(n=insats.min_parties_in_contact),
                 parties_in_contact >= insats.min_parties_in_contact,
-                _("{n} parties").format(n=parties_in_contact),
+                ngettext("{n} party", "{n} parties", parties_in_contact).format(
+                    n=parties_in_contact
+                ),
             )
         )
     for criterion in insats.exclusion_criteria:

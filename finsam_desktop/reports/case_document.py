@@ -1,41 +1,57 @@
-"""The common shape of a printed case document (kartläggning, handlingsplan): a header
-naming the team, the document and the participant, headings, question/answer tables,
-and signature lines. Fonts are embedded (DejaVu Sans), so å ä ö print everywhere."""
+"""The common shape of a printed case document (kartläggning, handlingsplan) on the
+shared page layout (``reports.page``): the team's letterhead, the document's title,
+date and case number, the participant, headings, question/answer tables, and
+signature lines. Fonts are embedded (DejaVu Sans), so å ä ö print everywhere."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from finsam_desktop.domain.casework import CaseOverview
-from finsam_desktop.i18n import _, format_date
-from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
-from finsam_desktop.reports.page import MARGIN, WIDTH, a4_document, footer, page_number
-
-# Paragraphs are built before the document, so the fonts must be known from the start.
-register_fonts()
-
-TITLE = ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4)
-HEADING = ParagraphStyle(
-    "heading", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4
+from finsam_desktop.domain.letters import Letterhead
+from finsam_desktop.i18n import _
+from finsam_desktop.reports.page import (
+    BODY,
+    CELL,
+    HEADING,
+    LABEL,
+    SMALL,
+    TITLE,
+    WIDTH,
+    Head,
+    Part,
+    clip,
+    flow,
+    grid,
+    heading,
+    label_value_rows,
+    long_cells_table,
+    text,
 )
-BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13)
-SMALL = ParagraphStyle("small", fontName=REGULAR, fontSize=8.5, leading=11, textColor=colors.grey)
-LABEL = ParagraphStyle("label", fontName=BOLD, fontSize=9.5, leading=12)
+from finsam_desktop.reports.page import render as render_parts
+
+__all__ = [
+    "BODY",
+    "CELL",
+    "HEADING",
+    "LABEL",
+    "SMALL",
+    "WIDTH",
+    "DocumentHeader",
+    "case_pdf",
+    "flow",
+    "grid",
+    "heading",
+    "label_value_rows",
+    "long_cells_table",
+    "render",
+    "signature_lines",
+    "text",
+]
 
 
 @dataclass(frozen=True)
@@ -46,27 +62,7 @@ class DocumentHeader:
     personnummer: str
     printed_on: date
     subtitle: str = ""
-
-
-def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """User text as a paragraph: escaped, line breaks kept."""
-    return Paragraph("<br/>".join(escape(line) for line in (value or "").split("\n")), style)
-
-
-def grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
-    """A table of Paragraphs (wrapping), with a shaded header row."""
-    cells = [[c if isinstance(c, Flowable) else text(str(c)) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.Color(0.75, 0.75, 0.75)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.94, 0.97)))
-    table.setStyle(TableStyle(style))
-    return table
+    reference: str = ""
 
 
 def signature_lines(signers: list[tuple[str, str]]) -> Flowable:
@@ -75,7 +71,7 @@ def signature_lines(signers: list[tuple[str, str]]) -> Flowable:
     line = "_" * 34
     place_and_date = _("Place and date")
     cells = [
-        text(f"{place_and_date}\n\n{line}\n\n\n{line}\n{name}\n{role}", BODY)
+        text(f"{place_and_date}\n\n{line}\n\n\n{line}\n{clip(name, 80)}\n{role}", BODY)
         for role, name in signers
     ]
     table = Table([cells], colWidths=[width] * len(signers), hAlign="LEFT")
@@ -84,40 +80,27 @@ def signature_lines(signers: list[tuple[str, str]]) -> Flowable:
 
 
 def render(header: DocumentHeader, story: list[Flowable]) -> bytes:
-    register_fonts()
-    buffer = io.BytesIO()
-    furniture = footer(
-        f"{header.team} · {header.title}",
-        lambda page: page_number(page) + " · " + format_date(header.printed_on),
-        colors.Color(0.4, 0.4, 0.4),
+    head = Head(
+        letterhead=Letterhead(organisation=header.team),
+        title=header.title,
+        date=header.printed_on,
+        reference=header.reference,
     )
-    doc = a4_document(
-        buffer,
-        top=MARGIN,
-        bottom=22 * mm,
-        title=f"{header.title} – {header.person_name}",
-        author=header.team,
-        creator="Finsam Desktop",
-    )
-    top: list[Flowable] = [
-        text(header.team, SMALL),
-        text(header.title, TITLE),
-    ]
+    top: list[Flowable] = [*heading(clip(header.title, 200), TITLE)]
     if header.subtitle:
-        top.append(text(header.subtitle, SMALL))
+        top.append(text(clip(header.subtitle, 300), SMALL))
     top.append(Spacer(1, 3 * mm))
-    top.append(
-        grid(
-            [
-                [text(_("Participant"), LABEL), header.person_name],
-                [text(_("Personal identity number"), LABEL), header.personnummer],
-            ],
-            [45 * mm, WIDTH - 45 * mm],
-            header=False,
-        )
+    top += label_value_rows(
+        [
+            (_("Participant"), clip(header.person_name, 200)),
+            (_("Personal identity number"), header.personnummer),
+        ]
     )
-    doc.build(top + story, onFirstPage=furniture, onLaterPages=furniture)
-    return buffer.getvalue()
+    return render_parts(
+        [Part(head, top + story)],
+        title=f"{clip(header.title, 100)} – {clip(header.person_name, 100)}",
+        author=header.team,
+    )
 
 
 def case_pdf(
@@ -131,6 +114,7 @@ def case_pdf(
         personnummer=case.personnummer,
         printed_on=printed_on,
         subtitle=subtitle,
+        reference=case.case_number,
     )
     signers = [
         (_("Participant"), case.person_name),

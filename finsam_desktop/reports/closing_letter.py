@@ -1,11 +1,15 @@
 """The closing summary (sammanfattning med rekommendationer och förslag på fortsatta
-åtgärder) as a letter to the remittent, on the shared letter layout."""
+åtgärder) as a letter to the remittent, on the shared letter layout.
+
+The letter says each thing once: the period and insats in its first sentence, the
+planned insatser in their own list (left out when the coordinator's summary already
+names them), then the summary, recommendations and the closing meeting."""
 
 from __future__ import annotations
 
 from finsam_desktop.domain.closing import ClosingLetterData
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.reports.letters import Letter, render_letter
+from finsam_desktop.reports.letters import Letter, LetterSection, render_letter
 
 
 def closing_subject(data: ClosingLetterData) -> str:
@@ -17,7 +21,7 @@ def closing_letter(data: ClosingLetterData) -> Letter:
     route = closing.exit_route_name
     if closing.exit_sub_route_name:
         route += f" ({closing.exit_sub_route_name})"
-    paragraphs = [
+    paragraphs: list[str | LetterSection] = [
         _(
             "{name}, {pnr}, has taken part in {insats} from {start} to {end}. "
             "The participation is now closed and we hand the case back to you."
@@ -29,17 +33,14 @@ def closing_letter(data: ClosingLetterData) -> Letter:
             end=format_date(closing.closed_on),
         ),
         _("Exit route") + ": " + route,
-        _("Summary of the participation") + "\n" + closing.summary,
+        LetterSection(_("Summary of the participation"), closing.summary),
+        LetterSection(_("Recommendations and proposed next steps"), closing.recommendations),
     ]
-    if closing.recommendations.strip():
+    summary = " ".join(closing.summary.casefold().split())
+    planned = [i for i in data.planned_insatser if " ".join(i.casefold().split()) not in summary]
+    if planned:
         paragraphs.append(
-            _("Recommendations and proposed next steps") + "\n" + closing.recommendations
-        )
-    if data.planned_insatser:
-        paragraphs.append(
-            _("Insatser in the action plan")
-            + "\n"
-            + "\n".join(f"– {i}" for i in data.planned_insatser)
+            LetterSection(_("Insatser in the action plan"), "\n".join(f"– {i}" for i in planned))
         )
     if closing.meeting_held_on:
         paragraphs.append(

@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -24,12 +25,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from finsam_desktop.domain.letters import Letterhead
 from finsam_desktop.domain.lots import LotsSummary
-from finsam_desktop.i18n import _, format_date, format_number
-from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from finsam_desktop.i18n import _, format_date, format_number, format_whole_percent
+from finsam_desktop.reports.fonts import BOLD, REGULAR
 from finsam_desktop.reports.lots_tables import breakdown_table as as_table
 from finsam_desktop.reports.lots_tables import heading, key_figures, summary_sentences
-from finsam_desktop.reports.page import WIDTH, a4_document, footer, page_number
+from finsam_desktop.reports.page import HEADING, WIDTH, Head, Part, clip, flow, render
 
 BAR_COLOUR = colors.HexColor("#2f6f9f")
 GRID = colors.HexColor("#b8c4ce")
@@ -57,9 +59,7 @@ def _styles():
     return {
         "title": ParagraphStyle("title", fontName=BOLD, fontSize=17, leading=21, spaceAfter=4),
         "sub": ParagraphStyle("sub", fontName=REGULAR, fontSize=10.5, leading=14),
-        "h2": ParagraphStyle(
-            "h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=1
-        ),
+        "h2": ParagraphStyle("h2", parent=HEADING, spaceBefore=8, spaceAfter=1),
         "note": ParagraphStyle(
             "note", fontName=REGULAR, fontSize=8.5, leading=11, textColor=colors.HexColor("#555")
         ),
@@ -74,7 +74,12 @@ def _num(value) -> str:
 
 
 def _pct(value) -> str:
-    return "" if value is None else f"{value} %"
+    return format_whole_percent(value)
+
+
+def _cell(value, style) -> Paragraph:
+    """A label cell: escaped and clipped (an imported category name can be any length)."""
+    return Paragraph(escape(clip(str(value or ""), 300)), style)
 
 
 def _table_style(rows: int, bold_last: bool) -> TableStyle:
@@ -102,18 +107,18 @@ def _breakdown_flowables(b, st) -> list:
     if has_extra:
         widths.append(32 * mm)
     widths.append(WIDTH - sum(widths))
-    header = [Paragraph(escape(t.columns[0]), st["cellb"]), t.columns[1], t.columns[2]]
+    header = [_cell(t.columns[0], st["cellb"]), t.columns[1], t.columns[2]]
     if has_extra:
-        header.append(Paragraph(escape(t.columns[3]), st["cellb"]))
+        header.append(_cell(t.columns[3], st["cellb"]))
     header.append("")
     data = [header]
     for row in t.rows:
-        cells = [Paragraph(escape(str(row[0])), st["cell"]), _num(row[1]), _pct(row[2])]
+        cells = [_cell(row[0], st["cell"]), _num(row[1]), _pct(row[2])]
         if has_extra:
             cells.append(_num(row[3]))
         cells.append(Bar(b.share(row[1]), widths[-1] - 6))
         data.append(cells)
-    total = [Paragraph(escape(str(t.total[0])), st["cellb"]), _num(t.total[1]), _pct(t.total[2])]
+    total = [_cell(t.total[0], st["cellb"]), _num(t.total[1]), _pct(t.total[2])]
     if has_extra:
         total.append("")
     total.append("")
@@ -123,65 +128,74 @@ def _breakdown_flowables(b, st) -> list:
     if has_extra:
         table.setStyle(TableStyle([("ALIGN", (3, 0), (3, -1), "RIGHT")]))
     return [
+        CondPageBreak(40 * mm),
         KeepTogether(
             [
-                Paragraph(escape(b.title), st["h2"]),
-                Paragraph(escape(t.note), st["note"]),
+                _cell(b.title, st["h2"]),
+                _cell(t.note, st["note"]),
                 Spacer(1, 1.5 * mm),
                 table,
             ]
-        )
+        ),
     ]
 
 
 def _key_figures_flowables(summary: LotsSummary, st) -> list:
     t = key_figures(summary)
-    data = [[Paragraph(escape(t.columns[0]), st["cellb"]), t.columns[1], t.columns[2],
-             Paragraph(escape(t.columns[3]), st["cellb"])]]  # fmt: skip
+    data = [[_cell(t.columns[0], st["cellb"]), t.columns[1], t.columns[2],
+             _cell(t.columns[3], st["cellb"])]]  # fmt: skip
     for row in t.rows:
         data.append(
             [
-                Paragraph(escape(str(row[0])), st["cell"]),
+                _cell(row[0], st["cell"]),
                 _num(row[1]),
                 _pct(row[2]),
-                Paragraph(escape(str(row[3] or "")), st["cell"]),
+                _cell(row[3], st["cell"]),
             ]
         )
     table = Table(data, colWidths=[WIDTH * 0.42, 19 * mm, 19 * mm, WIDTH * 0.58 - 38 * mm])
     table.setStyle(_table_style(len(data), False))
-    return [KeepTogether([Paragraph(escape(t.title), st["h2"]), Spacer(1, 1.5 * mm), table])]
+    return [
+        CondPageBreak(40 * mm),
+        KeepTogether([_cell(t.title, st["h2"]), Spacer(1, 1.5 * mm), table]),
+    ]
+
+
+def lots_summary_pdf(
+    summary: LotsSummary, organisation: str = "", created: date | None = None
+) -> bytes:
+    st = _styles()
+    created = created or date.today()
+    lines = heading(summary, organisation)
+    head = Head(
+        letterhead=Letterhead(organisation=organisation or "Finsam Desktop"),
+        title=lines[0],
+        date=created,
+        footer_note=_(
+            "Created {date} with Finsam Desktop. Contains no names or personnummer."
+        ).format(date=format_date(created)),
+    )
+    story: list = [_cell(lines[0], st["title"])]
+    for line in lines[1:]:
+        story.append(_cell(line, st["sub"]))
+    story.append(Spacer(1, 5 * mm))
+    for sentence in summary_sentences(summary):
+        story += flow(sentence, st["body"])
+    story.append(Spacer(1, 2 * mm))
+    story += _key_figures_flowables(summary, st)
+    for b in summary.breakdowns:
+        story += _breakdown_flowables(b, st)
+    return render(
+        [Part(head, story)],
+        title=lines[0],
+        author=organisation or "Finsam Desktop",
+        subject=" – ".join(lines[1:]),
+    )
 
 
 def write_lots_summary_pdf(
     path: Path | str, summary: LotsSummary, organisation: str = "", created: date | None = None
 ) -> Path:
-    register_fonts()
     path = Path(path)
-    st = _styles()
-    created = created or date.today()
-    lines = heading(summary, organisation)
-    footer_text = _(
-        "Created {date} with Finsam Desktop. Contains no names or personnummer."
-    ).format(date=format_date(created))
-
-    on_page = footer(footer_text, page_number, colors.HexColor("#555555"))
-    doc = a4_document(
-        str(path),
-        top=18 * mm,
-        bottom=20 * mm,
-        title=lines[0],
-        author=organisation or "Finsam Desktop",
-        subject=" – ".join(lines[1:]),
-    )
-    story: list = [Paragraph(escape(lines[0]), st["title"])]
-    for line in lines[1:]:
-        story.append(Paragraph(escape(line), st["sub"]))
-    story.append(Spacer(1, 5 * mm))
-    for sentence in summary_sentences(summary):
-        story.append(Paragraph(escape(sentence), st["body"]))
-    story.append(Spacer(1, 2 * mm))
-    story += _key_figures_flowables(summary, st)
-    for b in summary.breakdowns:
-        story += _breakdown_flowables(b, st)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    path.write_bytes(lots_summary_pdf(summary, organisation, created))
     return path

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from finsam_desktop.domain.lots import Breakdown, LotsSummary, whole_percent
-from finsam_desktop.i18n import _, format_date, format_number, format_percent
+from finsam_desktop.i18n import (
+    _,
+    format_date,
+    format_number,
+    format_percent,
+    format_whole_percent,
+    ngettext,
+)
 from finsam_desktop.reports.tabular import Table, table_dict
 
 
@@ -105,20 +112,26 @@ def _count_of(b: Breakdown, index: int) -> tuple[int, str]:
 def summary_sentences(s: LotsSummary) -> list[str]:
     """The summary in the words of the seed's reports ('15 av dessa (60 %) ...')."""
     if s.period_label == str(s.start.year):
-        first = _("In {year}, {n} lotsärenden were received.").format(
-            year=s.start.year, n=format_number(s.cases)
-        )
+        first = ngettext(
+            "In {year}, {n} lotsärende was received.",
+            "In {year}, {n} lotsärenden were received.",
+            s.cases,
+        ).format(year=s.start.year, n=format_number(s.cases))
     else:
-        first = _("From {start} to {end}, {n} lotsärenden were received.").format(
-            start=format_date(s.start), end=format_date(s.end), n=format_number(s.cases)
-        )
+        first = ngettext(
+            "From {start} to {end}, {n} lotsärende was received.",
+            "From {start} to {end}, {n} lotsärenden were received.",
+            s.cases,
+        ).format(start=format_date(s.start), end=format_date(s.end), n=format_number(s.cases))
     out = [first]
     if not s.cases:
         return out
     out.append(
-        _("{k} of them were individärenden ({p}).").format(
-            k=format_number(s.individual_cases), p=percent_text(s.individual_cases, s.cases)
-        )
+        ngettext(
+            "{k} of them was an individärende ({p}).",
+            "{k} of them were individärenden ({p}).",
+            s.individual_cases,
+        ).format(k=format_number(s.individual_cases), p=percent_text(s.individual_cases, s.cases))
     )
     g = s.breakdown("gender")
     (w, pw), (m, pm), (o, po), (u, pu) = (_count_of(g, i) for i in range(4))
@@ -136,15 +149,25 @@ def summary_sentences(s: LotsSummary) -> list[str]:
     out.append(
         _("{n} concerned individuals under 30 ({p}).").format(n=format_number(young), p=pyoung)
     )
-    sick, psick = _count_of(s.breakdown("sick_leave_fs"), 0)
+    # Each share names its base: "75 av dessa" after "54 gällde individer under 30 år"
+    # read as 75 of the 54.
+    sick_b = s.breakdown("sick_leave_fs")
+    sick, psick = _count_of(sick_b, 0)
     out.append(
-        _("{n} of them ({p}) concerned individuals on sick leave with försörjningsstöd.").format(
-            n=format_number(sick), p=psick
+        _("Of all {total} {base}, {n} ({p}) concerned individuals on sick leave with "
+          "försörjningsstöd.").format(
+            total=format_number(sick_b.total), base=sick_b.base, n=format_number(sick), p=psick
         )
-    )
-    foreign, pforeign = _count_of(s.breakdown("foreign_background"), 0)
+    )  # fmt: skip
+    foreign_b = s.breakdown("foreign_background")
+    foreign, pforeign = _count_of(foreign_b, 0)
     out.append(
-        _("{n} ({p}) had a foreign background.").format(n=format_number(foreign), p=pforeign)
+        _("Of all {total} {base}, {n} ({p}) had a foreign background.").format(
+            total=format_number(foreign_b.total),
+            base=foreign_b.base,
+            n=format_number(foreign),
+            p=pforeign,
+        )
     )
     decades = [r for r in s.breakdown("birth_decade").rows[:-1] if r.count]
     if decades:
@@ -155,15 +178,19 @@ def summary_sentences(s: LotsSummary) -> list[str]:
             )
         )
     out.append(
-        _("In total {n} different officers (handläggare/vårdgivare) made contact.").format(
-            n=format_number(s.distinct_officers)
-        )
+        ngettext(
+            "In total {n} officer (handläggare/vårdgivare) made contact.",
+            "In total {n} different officers (handläggare/vårdgivare) made contact.",
+            s.distinct_officers,
+        ).format(n=format_number(s.distinct_officers))
     )
     need, pneed = _count_of(s.breakdown("coordination_need"), 0)
     out.append(
-        _("A need for coordination was found in {n} cases ({p}).").format(
-            n=format_number(need), p=pneed
-        )
+        ngettext(
+            "A need for coordination was found in {n} case ({p}).",
+            "A need for coordination was found in {n} cases ({p}).",
+            need,
+        ).format(n=format_number(need), p=pneed)
     )
     questions = [r for r in s.breakdown("question").rows[:-1] if r.count]
     if questions:
@@ -175,7 +202,11 @@ def summary_sentences(s: LotsSummary) -> list[str]:
         )
     if s.individual_cases:
         out.append(
-            _("Of the {k} individärenden, {n} went to work or studies ({p}).").format(
+            ngettext(
+                "Of the {k} individärende, {n} went to work or studies ({p}).",
+                "Of the {k} individärenden, {n} went to work or studies ({p}).",
+                s.individual_cases,
+            ).format(
                 k=format_number(s.individual_cases),
                 n=format_number(s.work_or_studies),
                 p=percent_text(s.work_or_studies, s.individual_cases),
@@ -198,12 +229,12 @@ def summary_sentences(s: LotsSummary) -> list[str]:
         out.append(
             _(
                 "The officers' satisfaction was {p}: {s} of {a} respondents gave a 4 or a 5 "
-                "(goal {goal} %)."
+                "(goal {goal})."
             ).format(
                 p=percent_text(v.satisfied, v.answered),
                 s=format_number(v.satisfied),
                 a=format_number(v.answered),
-                goal=v.goal_percent,
+                goal=format_whole_percent(v.goal_percent),
             )
         )
     return out

@@ -12,44 +12,46 @@ from finsam_desktop.domain.casework import CaseOverview, mapping_session_warning
 from finsam_desktop.domain.mapping import Mapping, display_answer
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.reports.case_document import (
-    HEADING,
-    LABEL,
     SMALL,
     WIDTH,
     case_pdf,
-    grid,
+    heading,
+    label_value_rows,
+    long_cells_table,
     text,
 )
 
 
 def mapping_pdf(case: CaseOverview, mapping: Mapping, printed_on: date) -> bytes:
-    story: list[Flowable] = [text(_("Mapping conversations"), HEADING)]
+    story: list[Flowable] = [*heading(_("Mapping conversations"))]
     if mapping.sessions:
-        rows = [[text(_("Date"), LABEL), text(_("Staff"), LABEL), text(_("Note"), LABEL)]]
-        rows += [[format_date(s.held_on), s.staff_name, s.note] for s in mapping.sessions]
-        story.append(grid(rows, [28 * mm, 50 * mm, WIDTH - 78 * mm]))
+        story += long_cells_table(
+            [[format_date(s.held_on), s.staff_name, s.note] for s in mapping.sessions],
+            [_("Date"), _("Staff"), _("Note")],
+            [28 * mm, 50 * mm, WIDTH - 78 * mm],
+            row_name=lambda row: row[0],
+        )
     warning = mapping_session_warning(len(mapping.sessions))
     if warning:
         story.append(text(warning, SMALL))
     for section in mapping.template.sections:
-        story.append(text(section.title, HEADING))
-        rows = []
-        for question in section.questions:
-            answer = display_answer(question, mapping.answers.get(question.key, ""))
-            rows.append([text(question.text, LABEL), answer or "–"])
-        if rows:
-            story.append(grid(rows, [70 * mm, WIDTH - 70 * mm], header=False))
-    story.append(text(_("Financial counselling"), HEADING))
+        story += heading(section.title)
+        rows = [
+            (question.text, display_answer(question, mapping.answers.get(question.key, "")))
+            for question in section.questions
+        ]
+        story += label_value_rows(rows, 70 * mm)
+    story += heading(_("Financial counselling"))
     advice = mapping.advice
     if advice.offered_on:
         rows = [
-            [text(_("Offered"), LABEL), format_date(advice.offered_on)],
-            [text(_("Offered by"), LABEL), advice.offered_by_name],
-            [text(_("Benefits discussed"), LABEL), ", ".join(advice.benefit_names) or "–"],
+            (_("Offered"), format_date(advice.offered_on)),
+            (_("Offered by"), advice.offered_by_name),
+            (_("Benefits discussed"), ", ".join(advice.benefit_names) or "–"),
         ]
         if advice.note:
-            rows.append([text(_("Note"), LABEL), advice.note])
-        story.append(grid(rows, [45 * mm, WIDTH - 45 * mm], header=False))
+            rows.append((_("Note"), advice.note))
+        story += label_value_rows(rows)
     else:
         story.append(text(_("Not yet offered.")))
     subtitle = _("Template version {n}").format(n=mapping.template.number)

@@ -12,11 +12,12 @@ from finsam_desktop.domain.casework import CaseOverview
 from finsam_desktop.domain.plans import PlanRevision
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.reports.case_document import (
-    HEADING,
-    LABEL,
     WIDTH,
     case_pdf,
-    grid,
+    flow,
+    heading,
+    label_value_rows,
+    long_cells_table,
     text,
 )
 
@@ -25,40 +26,44 @@ def plan_pdf(
     case: CaseOverview, plan: PlanRevision, printed_on: date, next_follow_up: date
 ) -> bytes:
     facts = [
-        [text(_("Contact person"), LABEL), case.contact_person_name],
-        [text(_("Second contact person"), LABEL), case.second_contact_person_name],
-        [text(_("Enrolled"), LABEL), format_date(case.limits.enrolled_on)],
-        [text(_("Participation ends"), LABEL), format_date(case.limits.ends_on)],
-        [text(_("Next follow-up"), LABEL), format_date(next_follow_up)],
+        (_("Contact person"), case.contact_person_name),
+        (_("Second contact person"), case.second_contact_person_name),
+        (_("Enrolled"), format_date(case.limits.enrolled_on)),
+        (_("Participation ends"), format_date(case.limits.ends_on)),
+        (_("Next follow-up"), format_date(next_follow_up)),
     ]
-    story: list[Flowable] = [grid(facts, [45 * mm, WIDTH - 45 * mm], header=False)]
-    story.append(text(_("Goals"), HEADING))
-    rows = [[text(_("Goal"), LABEL), text(_("Status"), LABEL)]]
-    rows += [[g.text, g.status.label] for g in plan.goals]
-    story.append(grid(rows, [WIDTH - 35 * mm, 35 * mm]))
-    story.append(text(_("Planned insatser"), HEADING))
+    story: list[Flowable] = label_value_rows(facts)
+    story += heading(_("Goals"))
+    if plan.goals:
+        story += long_cells_table(
+            [[g.text, g.status.label] for g in plan.goals],
+            [_("Goal"), _("Status")],
+            [WIDTH - 35 * mm, 35 * mm],
+            row_name=lambda row: _("Goal"),
+        )
+    else:
+        story.append(text("–"))
+    story += heading(_("Planned insatser"))
     if plan.insatser:
-        rows = [
+        story += long_cells_table(
             [
-                text(h, LABEL)
-                for h in (_("Type"), _("Description"), _("Responsible"), _("Start"), _("End"))
-            ]
-        ]
-        rows += [
-            [
-                i.type_name,
-                i.description,
-                i.responsible_name,
-                format_date(i.starts_on),
-                format_date(i.ends_on),
-            ]
-            for i in plan.insatser
-        ]
-        story.append(grid(rows, [38 * mm, WIDTH - 130 * mm, 40 * mm, 26 * mm, 26 * mm]))
+                [
+                    i.type_name,
+                    i.description,
+                    i.responsible_name,
+                    format_date(i.starts_on),
+                    format_date(i.ends_on),
+                ]
+                for i in plan.insatser
+            ],
+            [_("Type"), _("Description"), _("Responsible"), _("Start"), _("End")],
+            [34 * mm, WIDTH - 122 * mm, 36 * mm, 26 * mm, 26 * mm],
+            row_name=lambda row: row[0][:60],
+        )
     else:
         story.append(text("–"))
     if plan.note:
-        story.append(text(_("Note"), HEADING))
-        story.append(text(plan.note))
+        story += heading(_("Note"))
+        story += flow(plan.note)
     subtitle = _("Version {n} of {date}").format(n=plan.number, date=format_date(plan.made_on))
     return case_pdf(case, _("Action plan"), subtitle, printed_on, story)

@@ -1,54 +1,86 @@
-"""The recovery key on one A4 page, to print and keep in a safe."""
+"""The recovery key on one A4 page, to print and keep in a safe, on the shared page
+layout (``reports.page``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from finsam_desktop.i18n import _, format_date
+
+def recovery_key_pdf(recovery_key: str, db_path: Path, printed_on: date | None = None) -> bytes:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    from finsam_desktop.domain.letters import Letterhead
+    from finsam_desktop.i18n import _
+    from finsam_desktop.reports.fonts import BOLD
+    from finsam_desktop.reports.page import (
+        BODY,
+        TEXT_WIDTH,
+        TITLE,
+        Head,
+        Part,
+        flow,
+        markup,
+        render,
+        text,
+    )
+
+    box = TEXT_WIDTH
+    key = " ".join(recovery_key.split())
+    # The embedded bold face (base32 has no 0/1/8, so no look-alikes), as large as fits.
+    size = 20
+    while size > 10 and stringWidth(key, BOLD, size) > box - 12 * mm:
+        size -= 1
+    key_style = ParagraphStyle("key", fontName=BOLD, fontSize=size, leading=size * 1.3, alignment=1)
+    key_table = Table([[Paragraph(markup(key), key_style)]], colWidths=[box])
+    key_table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, "black"),
+                ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+            ]
+        )
+    )
+    advice = ParagraphStyle("advice", parent=BODY, fontSize=11, leading=15, spaceAfter=6)
+    story = [
+        text(_("Recovery key for Finsam Desktop"), TITLE),
+        Spacer(1, 2 * mm),
+        *flow(_("Database: {path}").format(path=db_path), BODY),
+        Spacer(1, 10 * mm),
+        key_table,
+        Spacer(1, 10 * mm),
+        *flow(
+            _("With this key an administrator who has forgotten the password can open the")
+            + " "
+            + _("database and choose a new password (the login window: “Forgot the password?”)."),
+            advice,
+        ),
+        *flow(
+            " ".join(
+                (
+                    _(
+                        "Keep this paper in a safe, not next to the computer. Anyone who has both the"
+                    ),
+                    _("key and a copy of the database can read it. Do not save this file on the"),
+                    _("computer after printing it."),
+                )
+            ),
+            advice,
+        ),
+    ]
+    head = Head(
+        letterhead=Letterhead(organisation="Finsam Desktop"),
+        title=_("Recovery key"),
+        date=printed_on or date.today(),
+    )
+    return render([Part(head, story)], title=_("Recovery key"))
 
 
 def write_recovery_key_pdf(dest: Path, recovery_key: str, db_path: Path) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    from finsam_desktop.reports.fonts import BOLD, register_fonts
-
-    regular = register_fonts()
-    canvas = Canvas(str(dest), pagesize=A4, initialFontName=regular)
-    canvas.setTitle(_("Recovery key"))
-    width, height = A4
-    y = height - 30 * mm
-    canvas.setFont(BOLD, 18)
-    canvas.drawString(25 * mm, y, _("Recovery key for Finsam Desktop"))
-    y -= 12 * mm
-    canvas.setFont(regular, 10)
-    canvas.drawString(25 * mm, y, _("Database: {path}").format(path=db_path))
-    y -= 6 * mm
-    canvas.drawString(25 * mm, y, _("Printed: {date}").format(date=format_date(date.today())))
-    y -= 22 * mm
-    # The embedded bold face (base32 has no 0/1/8, so no look-alikes), as large as fits.
-    box = width - 44 * mm
-    size = 20
-    while size > 10 and canvas.stringWidth(recovery_key, BOLD, size) > box - 12 * mm:
-        size -= 1
-    canvas.setFont(BOLD, size)
-    canvas.rect(22 * mm, y - 6 * mm, box, 20 * mm)
-    canvas.drawCentredString(width / 2, y, recovery_key)
-    y -= 24 * mm
-    canvas.setFont(regular, 11)
-    text = canvas.beginText(25 * mm, y)
-    for paragraph in (
-        _("With this key an administrator who has forgotten the password can open the"),
-        _("database and choose a new password (the login window: “Forgot the password?”)."),
-        "",
-        _("Keep this paper in a safe, not next to the computer. Anyone who has both the"),
-        _("key and a copy of the database can read it. Do not save this file on the"),
-        _("computer after printing it."),
-    ):
-        text.textLine(paragraph)
-    canvas.drawText(text)
-    canvas.showPage()
-    canvas.save()
+    dest = Path(dest)
+    dest.write_bytes(recovery_key_pdf(recovery_key, db_path))
     return dest

@@ -29,6 +29,17 @@ class Permission(enum.StrEnum):
     CASEWORK = "casework"  # persons, referrals, cases, lotsärenden: names visible
     STATISTICS = "statistics"  # reports and exports without names or personnummer
 
+    @property
+    def label(self) -> str:
+        return _(_PERMISSION_LABELS[self])
+
+
+_PERMISSION_LABELS = {
+    Permission.ADMINISTER: N_("Administration"),
+    Permission.CASEWORK: N_("Case work"),
+    Permission.STATISTICS: N_("Statistics"),
+}
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"

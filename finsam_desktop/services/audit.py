@@ -439,6 +439,13 @@ SUBJECT_LABELS: dict[str, str] = {
     "federation": N_("Förbund"),
     "municipality": N_("Municipality"),
     "party": N_("Party"),
+    # Printouts and exports (``access.log_output``'s kinds).
+    "mapping": N_("Kartläggning"),
+    "plan": N_("Action plan"),
+    "lots-summary-pdf": N_("Lots summary (PDF)"),
+    "lots-summary-xlsx": N_("Lots summary (XLSX)"),
+    "lots-summary-csv": N_("Lots summary (CSV)"),
+    "lots-summary-json": N_("Lots summary (JSON)"),
 }
 
 
@@ -449,10 +456,14 @@ def describe(action: str, table: str, what: str) -> str:
         return f"{_(SUBJECT_LABELS[table])}: {what}"
     if code in SUBJECT_LABELS and action not in (Action.ACCOUNT, Action.PASSWORD):
         return _(SUBJECT_LABELS[code])
+    from finsam_desktop.services import letter_templates
+
+    if code in letter_templates.KIND_LABELS:  # the closing letter, logged by its kind
+        return letter_templates.kind_label(code)
     if ":" in code:  # "letter:kallelse"
         head, _sep, tail = code.partition(":")
-        letter = SUBJECT_LABELS["sent_letter"]
-        head = _(letter) if head.startswith("letter") else head
+        if head.startswith("letter"):
+            return f"{_(SUBJECT_LABELS['sent_letter'])}: {letter_templates.kind_label(tail)}"
         return f"{head}: {tail}"
     return code
 
@@ -497,17 +508,21 @@ def summarise_details(details: dict | None, table: str | None = None) -> str:
     """The changed fields with before → after, compactly, for the review table."""
     if not details:
         return ""
-    from finsam_desktop.services.field_labels import column_label
+    from finsam_desktop.services.field_labels import code_label, column_label
+
+    def shown(column: str, value: Any) -> str:
+        words = code_label(table or "", column, value) if value not in (None, "") else None
+        return _short(words if words is not None else value)
 
     if "changed" in details:
         return "; ".join(
-            f"{column_label(k, table)}: {_short(b)} → {_short(a)}"
+            f"{column_label(k, table)}: {shown(k, b)} → {shown(k, a)}"
             for k, (b, a) in details["changed"].items()
         )
     for side in ("after", "before"):
         if side in details:
             return ", ".join(sorted(column_label(k, table) for k in details[side]))
-    return ", ".join(f"{column_label(k, table)}: {_short(v)}" for k, v in details.items())
+    return ", ".join(f"{column_label(k, table)}: {shown(k, v)}" for k, v in details.items())
 
 
 def _short(value: Any, limit: int = 60) -> str:

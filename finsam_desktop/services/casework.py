@@ -50,7 +50,7 @@ from finsam_desktop.domain.casework import (
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _, format_date
+from finsam_desktop.i18n import N_, _, format_date, ngettext
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import apply_version, existing_row
@@ -194,9 +194,11 @@ def decide_extension(
     limits = _limits(p, file)
     file.ends_on = limits.ends_on
     if months:
-        text = _("The steering group extended the participation by {n} months, to {end}.").format(
-            n=months, end=format_date(limits.ends_on)
-        )
+        text = ngettext(
+            "The steering group extended the participation by {n} month, to {end}.",
+            "The steering group extended the participation by {n} months, to {end}.",
+            months,
+        ).format(n=months, end=format_date(limits.ends_on))
     else:
         text = _("The steering group decided not to extend the participation.")
     if note.strip():

@@ -28,7 +28,8 @@ from finsam_desktop.domain.closing import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
-from finsam_desktop.i18n import _, format_date
+from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.services import letter_templates
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.casework import (
     case_file,
@@ -39,7 +40,7 @@ from finsam_desktop.services.casework import (
 )
 from finsam_desktop.services.plans import current_plan, list_study_support, list_work_training
 
-CLOSING_LETTER_KIND = "closing_summary"
+CLOSING_LETTER_KIND = letter_templates.CLOSING_SUMMARY
 
 
 def _names(session: Session, *ids) -> dict[int, str]:
@@ -217,35 +218,34 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
     the coordinator rewrites it in their own words."""
     require(session, Permission.CASEWORK)
     case = get_case(session, participation_id)
-    lines = [
-        _("{name} took part in {insats} from {start} to {end}.").format(
-            name=case.person_name,
-            insats=case.insats_name,
-            start=format_date(case.limits.enrolled_on),
-            end=format_date(closed_on),
-        )
-    ]
+    # The period, the insats and the planned insatser are not repeated here: the closing
+    # letter states them in its own words (reports.closing_letter).
+    lines = [_("In brief, about {name}:").format(name=case.person_name)]
     sessions = session.scalar(
         select(func.count())
         .select_from(MappingSessionRow)
         .where(MappingSessionRow.participation_id == participation_id)
     )
     if sessions:
-        lines.append(_("The mapping was done in {n} conversations.").format(n=sessions))
+        lines.append(
+            ngettext(
+                "The mapping was done in {n} conversation.",
+                "The mapping was done in {n} conversations.",
+                sessions,
+            ).format(n=sessions)
+        )
     plan = current_plan(session, participation_id)
     if plan is not None:
         lines.append("")
         lines.append(_("Goals in the action plan (version {n}):").format(n=plan.number))
         lines += [f"– {g.text} ({g.status.label})" for g in plan.goals]
-        if plan.insatser:
-            lines.append(_("Planned insatser:"))
-            for item in plan.insatser:
-                text = item.type_name + (f": {item.description}" if item.description else "")
-                lines.append(f"– {text}")
     for training in list_work_training(session, participation_id):
         lines.append(
-            _(
-                "Work training at {place} from {start}, {hours} hours a week, {n} follow-up visits."
+            ngettext(
+                "Work training at {place} from {start}, {hours} hours a week, {n} follow-up visit.",
+                "Work training at {place} from {start}, {hours} hours a week, "
+                "{n} follow-up visits.",
+                len(training.visits),
             ).format(
                 place=training.workplace,
                 start=format_date(training.starts_on),
@@ -272,9 +272,11 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
     if contacts:
         lines.append("")
         lines.append(
-            _("{n} contacts are recorded in the journal, {r} of them with the remittent.").format(
-                n=len(contacts), r=with_remittent
-            )
+            ngettext(
+                "{n} contact is recorded in the journal, {r} of them with the remittent.",
+                "{n} contacts are recorded in the journal, {r} of them with the remittent.",
+                len(contacts),
+            ).format(n=len(contacts), r=with_remittent)
         )
     return "\n".join(lines)
 

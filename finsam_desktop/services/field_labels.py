@@ -1,7 +1,18 @@
 """Swedish words for tables, columns and stored codes, wherever records are shown as
-they are stored: the registerutdrag and the access log's list of changed fields."""
+they are stored: the registerutdrag and the access log's list of changed fields.
+
+Every enum has a ``label``; ``code_label`` is the one place a stored code (a column
+holding an enum's value) becomes those words, and ``enum_classes`` finds every enum so
+a test can prove none prints as its code."""
 
 from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
 
 from finsam_desktop.i18n import N_, _
 
@@ -217,18 +228,95 @@ COLUMN_LABELS = {
     "work_or_studies": N_("Counts as work or studies"),
 }
 
-CODE_LABELS = {
-    "kvinna": N_("Woman"),
-    "man": N_("Man"),
-    "annat": N_("Other"),
-    "okant": N_("Unknown"),
-    "received": N_("Received"),
-    "dormant": N_("Dormant"),
-    "accepted": N_("Accepted"),
-    "rejected": N_("Rejected"),
-    "enrolled": N_("Enrolled"),
-    "closed": N_("Closed"),
-}
+
+def enum_classes() -> list[type[enum.Enum]]:
+    """Every enum defined in ``domain`` and ``services`` (found by introspection, so a new
+    one is covered without anyone remembering to add it)."""
+    import finsam_desktop.domain
+    import finsam_desktop.services
+
+    found: list[type[enum.Enum]] = []
+    for package in (finsam_desktop.domain, finsam_desktop.services):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, enum.Enum) and cls.__module__ == module.__name__:
+                    found.append(cls)
+    return found
+
+
+# Enums that never reach a person's eyes (program states, not recorded codes).
+INTERNAL_ENUMS = {"DatabaseState"}
+
+
+def _letter_kind(value: str) -> str:
+    from finsam_desktop.services.letter_templates import kind_label
+
+    return kind_label(value)
+
+
+def _coded_columns() -> dict[tuple[str, str], Callable[[Any], str]]:
+    """Which stored column holds which code, and how to say it in words."""
+    from finsam_desktop.domain.casework import ContactKind, Counterpart, TimelineKind
+    from finsam_desktop.domain.closing import OptionList
+    from finsam_desktop.domain.lots import Answer, CategoryKind
+    from finsam_desktop.domain.persons import Gender
+    from finsam_desktop.domain.plans import GoalStatus
+    from finsam_desktop.domain.referrals import (
+        MeetingOutcome,
+        ParticipationStatus,
+        ReferralStatus,
+    )
+    from finsam_desktop.services.access import Role
+    from finsam_desktop.services.audit import Action
+
+    return {
+        ("person", "gender"): Gender,
+        ("person", "foreign_background"): Answer,
+        ("lots_case", "gender"): Gender,
+        ("lots_case", "foreign_background"): Answer,
+        ("lots_case", "sick_leave_fs"): Answer,
+        ("lots_case", "coordination_need"): Answer,
+        ("lots_category", "kind"): CategoryKind,
+        ("info_meeting", "outcome"): MeetingOutcome,
+        ("referral", "status"): ReferralStatus,
+        ("participation", "status"): ParticipationStatus,
+        ("case_contact", "kind"): ContactKind,
+        ("case_contact", "counterparts"): Counterpart,
+        ("case_event", "kind"): TimelineKind,
+        ("plan_goal", "status"): GoalStatus,
+        ("sent_letter", "kind"): _letter_kind,
+        ("case_option", "list_key"): OptionList,
+        ("users", "role"): Role,
+        ("audit_log", "action"): Action,
+    }
+
+
+def code_label(table: str, column: str, value: Any) -> str | None:
+    """The words for a stored code in ``table.column`` (a list of codes: joined), or None
+    when the column holds no code. The one place lists, letters and documents that show
+    stored values turn codes into words."""
+    coded = _coded_columns().get((table, column))
+    if coded is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(say(coded, v) for v in values)
+
+
+def say(coded: Callable[[Any], str], value: Any) -> str:
+    """``value`` through an enum's label (or a label function); an unknown code, say from
+    a newer version of the program, reads as "unknown code", never as the code itself."""
+    if isinstance(coded, type) and issubclass(coded, enum.Enum):
+        try:
+            return coded(value).label
+        except ValueError:
+            return _("Unknown value")
+    return coded(value)
+
+
+def label(value: enum.Enum) -> str:
+    """Any enum member in words (its ``label``)."""
+    return value.label  # type: ignore[attr-defined]
 
 
 def table_title(name: str) -> str:
@@ -237,6 +325,9 @@ def table_title(name: str) -> str:
 
 # Where one column name means different things in different tables.
 TABLE_COLUMN_LABELS = {
+    ("plan_revision", "number"): N_("Version"),
+    ("mapping_answer", "question_key"): N_("Mapping question"),
+    ("mapping_template", "number"): N_("Version"),
     ("setting", "key"): N_("Setting"),
     ("setting", "value"): N_("Value"),
 }

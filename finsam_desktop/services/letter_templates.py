@@ -22,12 +22,15 @@ REMISSVAR_ACCEPTED = "remissvar_antagen"
 REMISSVAR_REJECTED = "remissvar_avslag"
 REMISSVAR_DORMANT = "remissvar_vilande"
 KINDS = (KALLELSE, REMISSVAR_ACCEPTED, REMISSVAR_REJECTED, REMISSVAR_DORMANT)
+# Letters with no editable template: the closing summary to the remittent.
+CLOSING_SUMMARY = "closing_summary"
 
 KIND_LABELS = {
     KALLELSE: N_("Invitation to information meeting (kallelse)"),
     REMISSVAR_ACCEPTED: N_("Answer to remittent: accepted"),
     REMISSVAR_REJECTED: N_("Answer to remittent: rejected"),
     REMISSVAR_DORMANT: N_("Answer to remittent: dormant"),
+    CLOSING_SUMMARY: N_("Closing summary to the remittent"),
 }
 
 # Placeholders every template may use, with what they become (shown in the settings).
@@ -231,4 +234,8 @@ def weekday(day: date) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    """What a letter kind is called, wherever a person reads it (the list of sent
+    letters, a window title, the registerutdrag); never the stored code."""
+    if kind in KIND_LABELS:
+        return _(KIND_LABELS[kind])
+    return _("Letter")

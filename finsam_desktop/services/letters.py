@@ -21,7 +21,7 @@ from finsam_desktop.db.referral_models import (
     SentLetterRow,
 )
 from finsam_desktop.domain.errors import NotFound, ValidationError
-from finsam_desktop.domain.letters import Letterhead, Signatory
+from finsam_desktop.domain.letters import Letterhead, Signatory, contact_line
 from finsam_desktop.domain.organisation import Federation, Insats, Staff
 from finsam_desktop.domain.referrals import ReferralStatus, SentLetter
 from finsam_desktop.i18n import _, format_date
@@ -67,14 +67,7 @@ def _signatory(staff: Staff) -> Signatory:
 
 
 def _contact_line(staff: Staff) -> str:
-    parts = [staff.name]
-    if staff.title:
-        parts.append(staff.title)
-    if staff.phone:
-        parts.append(_("phone {phone}").format(phone=staff.phone))
-    if staff.email:
-        parts.append(staff.email)
-    return ", ".join(parts)
+    return contact_line(staff.name, staff.title, staff.phone, staff.email)
 
 
 def _paragraphs(body: str) -> list[str]:
@@ -213,7 +206,7 @@ def compose_remissvar(session: Session, referral_id: int, today: date) -> Compos
         else referral.status.label,
         "motivering": referral.decision_reason or "–",
         "kontaktpersoner": "\n".join(_contact_line(s) for s in contacts)
-        or _("{insats}, phone {phone}").format(insats=insats.name, phone=insats.phone),
+        or contact_line(insats.name, phone=insats.phone or federation.phone),
         "nasta_steg": referral.next_step or _(templates.DEFAULT_NEXT_STEPS[kind]),
     }
     recipient = _remittent_address(session, referral.remittent)

@@ -40,7 +40,7 @@ from finsam_desktop.domain.lots import (
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.lots import ensure_default_categories, save_category
 
@@ -261,6 +261,20 @@ class ImportResult:
     imported: int
     already_imported: int
     categories_added: int
+
+    def summary(self) -> str:
+        """ "Importerade 1 lotsärende (0 var redan importerade, 1 kategori tillagd)."."""
+        return _("Imported {cases} ({known}, {added}).").format(
+            cases=ngettext("{n} lotsärende", "{n} lotsärenden", self.imported).format(
+                n=self.imported
+            ),
+            known=ngettext(
+                "{n} was already imported", "{n} were already imported", self.already_imported
+            ).format(n=self.already_imported),
+            added=ngettext(
+                "{n} category added", "{n} categories added", self.categories_added
+            ).format(n=self.categories_added),
+        )
 
 
 # --- reading the file -------------------------------------------------------------

@@ -21,19 +21,20 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.schema import metadata
 from finsam_desktop.domain.errors import NotFound
+from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
-from finsam_desktop.i18n import _, format_date, format_datetime
+from finsam_desktop.i18n import _, format_date, format_datetime, format_number
 from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.field_labels import (
-    CODE_LABELS,
     TABLE_TITLES,
+    code_label,
     column_label,
     table_title,
 )
 from finsam_desktop.services.person_records import collect, person_tables
 
 # Bookkeeping that tells the person nothing (sort keys, lock counters, the owner link).
-HIDDEN_COLUMNS = {"version", "person_id", "name_key"}
+HIDDEN_COLUMNS = {"version", "person_id", "name_key", "position"}
 ACCESS_LOG_LIMIT = 1000
 
 
@@ -109,20 +110,36 @@ def _fields(table: Table, row: dict[str, Any], names: _Lookups) -> list[tuple[st
             and column.name != ("question_key")
         ):
             continue
-        text = _show(column, row[column.name], names)
+        text = _show(table.name, column, row, names)
         if text:
-            out.append((column_label(column.name), text))
+            out.append((column_label(column.name, table.name), text))
     return out
 
 
-def _show(column, value: Any, names: _Lookups) -> str:
+# Columns holding a list of ids of rows in another table.
+ID_LIST_COLUMNS = {"advice_benefit_ids": "case_option"}
+
+
+def _show(table: str, column, row: dict[str, Any], names: _Lookups) -> str:
+    value = row[column.name]
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if column.name == "personnummer":
         return _personnummer(value)
-    if column.foreign_keys and not column.primary_key:
+    if column.foreign_keys:
         fk = next(iter(column.foreign_keys))
         return names.name(fk.column.table.name, value)
+    if column.name in ID_LIST_COLUMNS and isinstance(value, list):
+        return ", ".join(names.name(ID_LIST_COLUMNS[column.name], v) for v in value)
+    if table == "mapping_answer" and column.name == "question_key":
+        question = names.question(value)
+        return question.text if question else value
+    if table == "mapping_answer" and column.name == "value":
+        question = names.question(row.get("question_key") or "")
+        return display_answer(question, str(value)) if question else str(value)
+    words = code_label(table, column.name, value)
+    if words is not None:
+        return words
     if isinstance(value, bytes):
         return _("PDF document, {size} kB (a copy can be printed from the program)").format(
             size=max(1, len(value) // 1024)
@@ -133,32 +150,53 @@ def _show(column, value: Any, names: _Lookups) -> str:
         return format_datetime(value)
     if isinstance(value, date):
         return format_date(value)
+    if isinstance(value, float):
+        return format_number(value, 0 if value == int(value) else 1)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and value in CODE_LABELS:
-        return _(CODE_LABELS[value])
     return str(value)
 
 
 class _Lookups:
     """Names of the rows a person's rows point at, read once per table."""
 
-    NAME_COLUMNS = ("name", "title", "case_number", "label")
+    NAME_COLUMNS = ("name", "title", "case_number", "label", "workplace", "school")
 
     def __init__(self, session: Session):
         self.session = session
         self.cache: dict[str, dict[Any, str]] = {}
+        self.questions: dict[str, Question] | None = None
 
     def name(self, table_name: str, value: Any) -> str:
         if table_name not in self.cache:
             table = metadata.tables[table_name]
             column = next((table.c[n] for n in self.NAME_COLUMNS if n in table.c), None)
             key = next(iter(table.primary_key.columns))
-            if column is None:
-                self.cache[table_name] = {}
-            else:
+            if column is not None:
                 self.cache[table_name] = dict(self.session.execute(select(key, column)).all())
+            elif "number" in table.c:  # versions: the action plan, the mapping template
+                self.cache[table_name] = {
+                    k: _("version {n}").format(n=n)
+                    for k, n in self.session.execute(select(key, table.c.number))
+                }
+            else:
+                self.cache[table_name] = {}
         return self.cache[table_name].get(value) or _("no. {id}").format(id=value)
+
+    def question(self, key: str) -> Question | None:
+        """A kartläggning question by its key, from the newest template that has it."""
+        if self.questions is None:
+            from finsam_desktop.db.casework_models import MappingTemplateRow
+
+            self.questions = {}
+            rows = self.session.scalars(
+                select(MappingTemplateRow).order_by(MappingTemplateRow.number)
+            )
+            for template in rows:
+                for section in template.sections or []:
+                    for question in Section.from_json(section).questions:
+                        self.questions[question.key] = question
+        return self.questions.get(key)
 
     def organisation(self) -> str:
         from finsam_desktop.db.models import FederationRow

@@ -150,15 +150,6 @@ class FirstStartDialog(_Door):
         return True
 
 
-def recovery_key_text(recovery_key: str, db_path: Path) -> str:
-    return _(
-        "Recovery key for Finsam Desktop\n\n{key}\n\nDatabase: {path}\n\n"
-        "With this key an administrator who has forgotten the password can open the "
-        "database and choose a new password. Keep this paper in a safe. Anyone who has "
-        "both the key and a copy of the database can read it."
-    ).format(key=recovery_key, path=db_path)
-
-
 class RecoveryKeyDialog(QDialog):
     """Shows the recovery key once, with Print and Save as PDF; Continue needs a tick."""
 
@@ -208,15 +199,14 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def print_key(self) -> None:
-        from PySide6.QtGui import QTextDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        """The same one-page PDF as "Save as PDF", sent to the printer as vector pages."""
+        from finsam_desktop.reports.recovery_key import recovery_key_pdf
+        from finsam_desktop.ui.pages.referrals.pdf_view import print_pdf
 
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
-            return
-        document = QTextDocument()
-        document.setPlainText(recovery_key_text(self.recovery_key, self.db_path))
-        document.print_(printer)
+        try:
+            print_pdf(recovery_key_pdf(self.recovery_key, self.db_path), self, _("Recovery key"))
+        except OSError as exc:
+            QMessageBox.warning(self, _("Recovery key"), str(exc))
 
     def save_pdf(self) -> None:
         from finsam_desktop.reports.recovery_key import write_recovery_key_pdf

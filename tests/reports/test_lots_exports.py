@@ -35,7 +35,13 @@ def test_pdf_states_the_figures_in_the_reports_words(habo, tmp_path):
     assert "Sammanställning av lotsärenden" in flat
     assert "Kommun: Håbo" in flat
     assert "Under 2016 inkom 25 lotsärenden." in flat
-    assert "15 av dessa (60 %) rörde sjukskrivna individer med försörjningsstöd." in flat
+    # The share states its base: after "10 gällde individer under 30 år", "15 av dessa"
+    # would read as 15 of the 10.
+    assert (
+        "Av samtliga 25 lotsärenden rörde 15 (60 %) sjukskrivna individer med försörjningsstöd."
+        in flat
+    )
+    assert "av dessa" not in flat
     assert "Sammanlagt 13 olika handläggare/vårdgivare" in flat
     assert "10 gällde individer under 30 år (40 %)" in flat
     assert "Andel av 25 lotsärenden" in flat

@@ -80,3 +80,27 @@ def test_making_an_extract_is_logged_as_a_printout(db):
 def test_an_unknown_number_says_so(db):
     with db.session() as s, pytest.raises(NotFound):
         register_extract.find_person(s, "19800101-9812")
+
+
+def test_long_text_in_the_records_never_breaks_the_extract(db):
+    """Found: a 4,000-character journal note made the extract fail with a LayoutError,
+    and a 1 MB name took minutes. Every free text at 100,000 characters, and a 4,000
+    character note, lay out across pages in bounded time."""
+    import time
+
+    note = ("Ett långt samtal om arbete och hälsa. " * 110)[:4000]
+    huge = ("Åsa berättade om sin vecka och sina mål. " * 2500)[:100_000]
+    with db.session() as s:
+        s.execute(text("UPDATE case_event SET text = :t"), {"t": note})
+        s.execute(text("UPDATE case_file SET summary = :t, recommendations = :t"), {"t": huge})
+        s.execute(text("UPDATE plan_revision SET note = :t"), {"t": "x" * 100_000})
+        s.execute(text("UPDATE person SET first_name = :t WHERE id = :p"), {"t": huge, "p": db.asa})
+        extract = register_extract.build_extract(s, db.asa, datetime(2026, 11, 22, 10, 0))
+    started = time.process_time()
+    data = register_extract_pdf.render(extract)
+    assert time.process_time() - started < 10
+    reader = PdfReader(BytesIO(data))
+    assert len(reader.pages) > 20
+    body = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert note[:200] in body
+    assert "Åsa berättade om sin vecka" in body

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import log_output
 from finsam_desktop.services.audit import Action, LogFilter
@@ -153,9 +153,11 @@ class LogReviewPage(QWidget):
             QMessageBox.information(
                 self,
                 APP_NAME,
-                _("The access log is whole: {n} entries checked, none changed or missing.").format(
-                    n=report.checked
-                ),
+                ngettext(
+                    "The access log is whole: {n} entry checked, none changed or missing.",
+                    "The access log is whole: {n} entries checked, none changed or missing.",
+                    report.checked,
+                ).format(n=report.checked),
             )
         else:
             QMessageBox.critical(

@@ -128,7 +128,9 @@ class CaseWindow(QWidget):
         since = limits.days_since_enrolment(day)
         ends = format_date(limits.ends_on)
         if limits.extension.granted:
-            ends += " " + _("(extended by {n} months)").format(n=limits.extension.months)
+            ends += " " + ngettext(
+                "(extended by {n} month)", "(extended by {n} months)", limits.extension.months
+            ).format(n=limits.extension.months)
         if c.is_open:
             when = (
                 ngettext("{n} day left", "{n} days left", left).format(n=left)

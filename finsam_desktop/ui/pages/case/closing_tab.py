@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
-from finsam_desktop.i18n import _, format_date
+from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import case_options, casework, closing
 from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
 from finsam_desktop.ui.operations import OperationFailed
@@ -222,7 +222,13 @@ class ClosingTab(QWidget):
             lines.append(
                 _("The steering group said no on {date}.").format(date=format_date(ext.decided_on))
             )
-        lines.append(_("At most {n} months' extension.").format(n=case.extension_max_months))
+        lines.append(
+            ngettext(
+                "At most {n} month's extension.",
+                "At most {n} months' extension.",
+                case.extension_max_months,
+            ).format(n=case.extension_max_months)
+        )
         self.limits_label.setText("\n".join(lines))
         self.months.setMaximum(case.extension_max_months)
         may_extend = case.is_open and not ext.granted

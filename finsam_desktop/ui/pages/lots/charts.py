@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QSizePolicy, QWidget
 
 from finsam_desktop.domain.lots import Breakdown, whole_percent
-from finsam_desktop.i18n import _, format_number
+from finsam_desktop.i18n import _, format_number, format_whole_percent
 from finsam_desktop.reports.lots_tables import share_note
 
 BAR = QColor("#2f6f9f")
@@ -97,6 +97,6 @@ class BreakdownChart(QGroupBox):
 
 
 def _percent(value: int | None) -> QLabel:
-    label = QLabel("–" if value is None else f"{value} %")
+    label = QLabel("–" if value is None else format_whole_percent(value))
     label.setAlignment(RIGHT)
     return label

@@ -183,11 +183,5 @@ class ImportDialog(QDialog):
             self.error.show()
             return
         self.import_button.setEnabled(False)
-        self.summary.setText(
-            _("Imported {n} lotsärenden ({d} were already imported, {c} categories added).").format(
-                n=self.result.imported,
-                d=self.result.already_imported,
-                c=self.result.categories_added,
-            )
-        )
+        self.summary.setText(self.result.summary())
         self.accept()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.lots import LotsSummary
-from finsam_desktop.i18n import _, format_number
+from finsam_desktop.i18n import _, format_number, format_whole_percent
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.services.lots_summary import lots_summary, record_export, year_period
 from finsam_desktop.ui.context import AppContext
@@ -174,7 +174,11 @@ class SummaryTab(QWidget):
         for r, row in enumerate(table.rows, start=1):
             grid.addWidget(QLabel(str(row[0])), r, 0)
             for c, value in enumerate(row[1:3], start=1):
-                text = "" if value is None else (f"{value} %" if c == 2 else format_number(value))
+                text = (
+                    ""
+                    if value is None
+                    else (format_whole_percent(value) if c == 2 else format_number(value))
+                )
                 label = QLabel(text)
                 label.setAlignment(RIGHT)
                 grid.addWidget(label, r, c)

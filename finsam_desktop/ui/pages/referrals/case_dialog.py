@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.referrals import ReferralStatus
-from finsam_desktop.i18n import _, format_date
+from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.operations import OperationFailed
@@ -35,10 +35,14 @@ def days_left_text(days: int | None) -> tuple[str, str]:
     if days is None:
         return "", ""
     if days < 0:
-        return _("Answer overdue by {n} days").format(n=-days), OVERDUE_STYLE
+        return ngettext("Answer overdue by {n} day", "Answer overdue by {n} days", -days).format(
+            n=-days
+        ), OVERDUE_STYLE
     if days == 0:
         return _("Answer due today"), SOON_STYLE
-    return _("{n} days left to answer").format(n=days), SOON_STYLE if days <= 5 else ""
+    return ngettext("{n} day left to answer", "{n} days left to answer", days).format(
+        n=days
+    ), SOON_STYLE if days <= 5 else ""
 
 
 def _rows(pairs) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 
 from finsam_desktop.domain.closing import OptionList, Situation
 from finsam_desktop.domain.referrals import Participation, Referral, add_months
-from finsam_desktop.i18n import _, format_date
+from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import closing, organisation, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, choice, date_edit
@@ -68,9 +68,11 @@ class EnrolmentDialog(FormDialog):
     def update_end(self) -> None:
         end = add_months(self.enrolled_on.date().toPython(), self.insats.enrolment_months)
         self.planned_end.setText(
-            _("{day} ({months} months, per the insats's settings)").format(
-                day=format_date(end), months=self.insats.enrolment_months
-            )
+            ngettext(
+                "{day} ({months} month, per the insats's settings)",
+                "{day} ({months} months, per the insats's settings)",
+                self.insats.enrolment_months,
+            ).format(day=format_date(end), months=self.insats.enrolment_months)
         )
 
     def save(self) -> Participation:
