@@ -32,6 +32,8 @@ class ProcessProfile(enum.StrEnum):
         return _PROFILE_STEPS[self]
 
 
+FULL_PROCESS = ProcessProfile.FULL.value
+
 _PROFILE_LABELS = {
     ProcessProfile.FULL: N_("Full process (meeting, referral, enrolment, case work)"),
     ProcessProfile.LOCAL: N_("Local model (aktualisering, beredning, outcome)"),

@@ -229,7 +229,7 @@ def test_aktualisering_requires_party_purpose_and_consent(demo_db, model):
 
 def test_full_process_insats_refuses_aktualisering(demo_db, model):
     with demo_db.session() as s:
-        full = next(i.id for i in organisation.list_insatser(s) if i.id != model["insats"])
+        full = organisation.list_insatser(s, profile=ProcessProfile.FULL)[0].id
     with demo_db.session() as s, pytest.raises(ValidationError) as err:
         krans.register_aktualisering(
             s, Referral(None, None, full, date(2016, 9, 1)), pnr(), None, TODAY
