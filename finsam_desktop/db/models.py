@@ -79,6 +79,11 @@ class PartyRow(Versioned, Base):
     name_key: Mapped[str] = mapped_column(String(100), index=True)
     short_name: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A party only one insats's local model knows (a school, KAA, a hälsocentral);
+    # None: a party every insats offers (AF, FK, socialtjänsten, the region).
+    insats_id: Mapped[int | None] = mapped_column(
+        ForeignKey("insats.id", ondelete="CASCADE"), nullable=True, index=True
+    )
 
 
 class InsatsRow(Versioned, AddressColumns, Base):
@@ -103,6 +108,11 @@ class InsatsRow(Versioned, AddressColumns, Base):
     # Targets the statistics hold the actuals against (None: no target set).
     expected_per_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     target_work_studies_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # "full": meeting, referral, decision, enrolment, case work, avslut (Samverkansteamet);
+    # "local": aktualisering, beredning, destination, outcome (a krans municipality).
+    process_profile: Mapped[str] = mapped_column(String(10), default="full")
+    # Local model: Översikt reminds when an aktualiserad case has no outcome after this.
+    outcome_reminder_weeks: Mapped[int] = mapped_column(Integer, default=12)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     meeting_places: Mapped[list[MeetingPlaceRow]] = relationship(

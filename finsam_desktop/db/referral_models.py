@@ -100,6 +100,18 @@ class ReferralRow(Versioned, RemittentColumns, Base):
     # The two contact persons named in the remissvar (often the future kontaktpersoner).
     answer_contact1_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     answer_contact2_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    # Local model (an insats with the "local" process profile): the beredning that
+    # decided the aktualisering, where the case went, and how it ended.
+    beredning_id: Mapped[int | None] = mapped_column(
+        ForeignKey("beredning.id"), nullable=True, index=True
+    )
+    destination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_option.id"), nullable=True, index=True
+    )
+    outcome_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_option.id"), nullable=True, index=True
+    )
+    outcome_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime, nullable=False, server_default=func.current_timestamp()
     )

@@ -6,6 +6,7 @@ imports it here.
 
 from finsam_desktop.db import (
     casework_models,  # noqa: F401
+    krans_models,  # noqa: F401
     lots_models,  # noqa: F401
     models,  # noqa: F401
     referral_models,  # noqa: F401

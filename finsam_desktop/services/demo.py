@@ -219,4 +219,7 @@ def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
     from finsam_desktop.services.demo_lots import fill_lots
 
     fill_lots(db, lots, seed=seed)
+    from finsam_desktop.services.demo_krans import fill_krans
+
+    fill_krans(db, seed=seed)
     return ids

@@ -197,10 +197,16 @@ def _insats(row: InsatsRow) -> Insats:
     )
 
 
-def list_insatser(session: Session, include_retired: bool = False) -> list[Insats]:
+def list_insatser(
+    session: Session, include_retired: bool = False, profile: str | None = None
+) -> list[Insats]:
+    """The insatser in Swedish order; ``profile`` ("full" or "local", see
+    domain.krans.ProcessProfile) keeps those that follow that process."""
     stmt = select(InsatsRow).order_by(InsatsRow.name_key)
     if not include_retired:
         stmt = stmt.where(InsatsRow.active)
+    if profile is not None:
+        stmt = stmt.where(InsatsRow.process_profile == str(profile))
     return [_insats(r) for r in session.scalars(stmt)]
 
 

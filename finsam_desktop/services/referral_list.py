@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.referrals import DUE_SOON_DAYS, ReferralStatus
 from finsam_desktop.domain.sorting import swedish_key
@@ -97,6 +98,8 @@ def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQ
         )
         .join(p, p.id == r.person_id)
         .join(i, i.id == r.insats_id)
+        # A local model's aktualiseringar are on the Lokal samverkan page.
+        .where(i.process_profile == FULL_PROCESS)
         .outerjoin(m, m.id == r.municipality_id)
         .outerjoin(pa, pa.id == r.remittent_party_id)
         .outerjoin(part, part.referral_id == r.id)

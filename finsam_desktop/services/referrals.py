@@ -22,6 +22,7 @@ from finsam_desktop.db.referral_models import (
     ReferralRow,
 )
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import (
     DUE_SOON_DAYS,
@@ -324,7 +325,11 @@ def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS)
         .add_columns(i.name.label("insats"))
         .join(p, p.id == r.person_id)
         .join(i, i.id == r.insats_id)
-        .where(r.answer_sent_on.is_(None), r.answer_due <= today + timedelta(days=within_days))
+        .where(
+            r.answer_sent_on.is_(None),
+            r.answer_due <= today + timedelta(days=within_days),
+            i.process_profile == FULL_PROCESS,  # a local model sends no remissvar
+        )
         .order_by(r.answer_due, r.id)
     )
     return [

@@ -29,7 +29,7 @@ def test_demo_info_migrate_backup(tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", str(path), "info"]) == 0
     out = capsys.readouterr().out
-    assert "Personer: 25" in out and "Insatser: 2" in out
+    assert "Personer: 25" in out and "Insatser: 5" in out  # 2 teams, 3 local models
     assert main(["--db", str(path), "migrate"]) == 0
     assert "uppdaterad" in capsys.readouterr().out
     assert main(["--db", str(path), "backup", str(tmp_path / "copies")]) == 0

@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QPushButton
 
+from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome
 from finsam_desktop.i18n import _
@@ -45,7 +46,7 @@ class MeetingDialog(FormDialog):
         self.meeting = meeting
         self.setMinimumWidth(560)
         m = meeting
-        insatser = ctx.runner.read(organisation.list_insatser, True)
+        insatser = ctx.runner.read(organisation.list_insatser, True, FULL_PROCESS)
         current_insats = m.insats_id if m else (insatser[0].id if insatser else None)
         self.insats = self.add_field(
             "insats_id", _("Insats"), choice(active_items(insatser, current_insats), current_insats)

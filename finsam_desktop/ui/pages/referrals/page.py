@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _
 from finsam_desktop.services import info_meetings, organisation
@@ -82,7 +83,7 @@ class ReferralsPage(QWidget):
             + [(s.label, s.value) for s in ReferralStatus],
         )
         self._combo("due", _("Any answer"), [(_(label), key) for key, label in DUE_FILTERS])
-        insatser = read(organisation.list_insatser, True)
+        insatser = read(organisation.list_insatser, True, FULL_PROCESS)
         if len(insatser) > 1:
             self._combo("insats_id", _("All insatser"), [(i.name, i.id) for i in insatser])
         self._combo(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
 from finsam_desktop.services import drafts, info_meetings, organisation, persons, referrals
@@ -73,7 +74,7 @@ class ReferralDialog(FormDialog):
         self.referral = referral
         self.setMinimumWidth(680)
         r = referral
-        insatser = ctx.runner.read(organisation.list_insatser, True)
+        insatser = ctx.runner.read(organisation.list_insatser, True, FULL_PROCESS)
         insats_id = (
             r.insats_id
             if r
