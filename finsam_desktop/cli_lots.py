@@ -118,13 +118,7 @@ def run_summary(args: argparse.Namespace) -> int:
         if args.out:
             tabular.write_csv(args.out, tables, heading)
         else:
-            import csv
-
-            writer = csv.writer(sys.stdout, delimiter=";")
-            for t in tables:
-                writer.writerow(["", *t.columns])
-                for row in [*t.rows, *([t.total] if t.total else [])]:
-                    writer.writerow([t.title, *("" if v is None else v for v in row)])
+            tabular.write_csv_rows(sys.stdout, tables)
     else:
         _print_text(summary, heading)
     if args.out:
