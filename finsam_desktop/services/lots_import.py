@@ -30,6 +30,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from functools import lru_cache
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -63,9 +64,19 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message says why, in Swedish."""
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z{|}]")
+
+
 def _norm(text: Any) -> str:
     """Header or value key: lower case, å ä ö kept apart, spaces and punctuation dropped."""
-    return re.sub(r"[^0-9a-z{|}]", "", swedish_key(str(text or "")))
+    if isinstance(text, str) and len(text) <= 100:
+        return _short_norm(text)
+    return _NOT_KEY.sub("", swedish_key(str(text or "")))
+
+
+@lru_cache(maxsize=1 << 14)  # the same few values on every row of a file
+def _short_norm(text: str) -> str:
+    return _NOT_KEY.sub("", swedish_key(text))
 
 
 # field -> accepted headers (compared after _norm, so case, spaces, dots and dashes
@@ -183,6 +194,23 @@ def parse_date(value: Any) -> date | None:
     """A date in any of the accepted forms; None for an empty cell; ValueError otherwise."""
     if value is None:
         return None
+    if isinstance(value, str) and len(value) <= 40:
+        parsed = _parse_date_text(value)  # a file has the same few hundred dates
+        if isinstance(parsed, ValueError):
+            raise ValueError(value)
+        return parsed
+    return _parse_date(value)
+
+
+@lru_cache(maxsize=1 << 13)
+def _parse_date_text(text: str) -> date | None | ValueError:
+    try:
+        return _parse_date(text)
+    except ValueError as exc:
+        return exc
+
+
+def _parse_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -532,6 +560,17 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> int | None:
     return None
 
 
+def _check_width(row_number: int, cells: list[Any]) -> None:
+    if _used_width(cells) > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "Row {row} has values in more than {n} columns; a file of lotsärenden "
+                "has one column per field (about 20). Remove the other columns, or "
+                "copy the right columns to a new sheet, and import again."
+            ).format(row=row_number, n=format_number(MAX_COLUMNS))
+        )
+
+
 def _used_width(cells: list[Any]) -> int:
     width = len(cells)
     while width and (cells[width - 1] is None or cells[width - 1] == ""):
@@ -620,13 +659,14 @@ class _Lookups:
             self.categories[CategoryKind(kind)][_norm(name)] = cid
 
 
-def _municipality_keys(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _municipality_keys(name: str) -> frozenset[str]:
     key = swedish_key(name)
     keys = {key}
     for suffix in (" kommun", "s kommun", " kommune"):
         if key.endswith(suffix):
             keys.add(key.removesuffix(suffix))
-    return {_norm(k) for k in keys}
+    return frozenset(_norm(k) for k in keys)
 
 
 @dataclass
@@ -642,6 +682,8 @@ class _Walk:
 
 def _header(table: _Table) -> tuple[_Walk, Iterator[tuple[int, list[Any]]]]:
     head = list(itertools.islice(table.rows, 20))
+    for row_number, cells in head:
+        _check_width(row_number, cells)
     header_index = _find_header(head)
     if header_index is None:
         raise ImportFileError(
@@ -681,14 +723,7 @@ def _rows(
     count = 0
     try:
         for row_number, cells in rows:
-            if _used_width(cells) > MAX_COLUMNS:
-                raise ImportFileError(
-                    _(
-                        "Row {row} has values in more than {n} columns; a file of lotsärenden "
-                        "has one column per field (about 20). Remove the other columns, or "
-                        "copy the right columns to a new sheet, and import again."
-                    ).format(row=row_number, n=format_number(MAX_COLUMNS))
-                )
+            _check_width(row_number, cells)
             count += 1
             stop = progress is not None and count % PROGRESS_EVERY == 0
             if stop and not progress(count, table.fraction()):  # type: ignore[misc]
@@ -871,7 +906,7 @@ def _parse_row(
         case.municipality_id = next(
             (
                 lookups.municipalities[k]
-                for k in _municipality_keys(name)
+                for k in (_municipality_keys(name) if len(name) <= 100 else ())
                 if k in lookups.municipalities
             ),
             None,
@@ -1032,8 +1067,8 @@ class _Writer:
                     ids[kind][_norm(name)] = saved.id  # type: ignore[assignment]
                     self.categories += 1
             records.append(_record(row, ids))
-        if records:
-            session.execute(insert(LotsCaseRow), records)
+        if records:  # Core executemany: no ORM bookkeeping per row
+            session.execute(insert(LotsCaseRow.__table__), records)
         session.flush()
         self.imported += len(records)
 
