@@ -30,11 +30,11 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from functools import lru_cache
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
