@@ -494,8 +494,13 @@ def _open_xlsx(path: Path, stack: ExitStack) -> _Table:
         ) from exc
     stack.callback(book.close)
     chosen, head = None, []
+    totals = {}
     for sheet in book.worksheets:
-        rows = _numbered(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
+        # The declared size is for the progress bar only: rows are not padded to it
+        # (a sheet formatted out to column XFD would give 16,384 cells a row).
+        totals[sheet.title] = getattr(sheet, "max_row", None)
+        sheet.reset_dimensions()
+        rows = _numbered(sheet.iter_rows(values_only=True))
         first = list(itertools.islice(rows, 20))
         if _find_header(first) is not None:
             chosen, head = (sheet, rows), first
@@ -505,7 +510,7 @@ def _open_xlsx(path: Path, stack: ExitStack) -> _Table:
     if chosen is None:
         return _Table(iter(()), lambda: 1.0)
     sheet, rest = chosen
-    total = getattr(sheet, "max_row", None) or None
+    total = totals.get(sheet.title) or None
     done = [0]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
