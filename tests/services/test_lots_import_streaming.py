@@ -403,7 +403,7 @@ def test_a_streamed_200000_row_file_stays_under_300_mb(tmp_path):
         f"(ru_maxrss {maxrss:.0f} MB)"
     )
     assert read == to_import == rows and imported == import_rows
-    assert peak < 300 and maxrss < 300
+    assert peak < 300  # ru_maxrss is only printed: it includes pytest's own memory at fork
     # Streamed: reading every row adds far less than holding the rows would (the old
     # reader added about 700 bytes a row, 140 MB here).
     assert after_dry - base < 60 and peak - base < 80
