@@ -118,13 +118,7 @@ def run_summary(args: argparse.Namespace) -> int:
         if args.out:
             tabular.write_csv(args.out, tables, heading)
         else:
-            import csv
-
-            writer = csv.writer(sys.stdout, delimiter=";")
-            for t in tables:
-                writer.writerow(["", *t.columns])
-                for row in [*t.rows, *([t.total] if t.total else [])]:
-                    writer.writerow([t.title, *("" if v is None else v for v in row)])
+            tabular.write_csv_rows(sys.stdout, tables)
     else:
         _print_text(summary, heading)
     if args.out:
@@ -156,40 +150,116 @@ def _print_text(summary, heading: list[str]) -> None:
             print(f"  {r.label:<{width}} {r.count:>8} {'' if p is None else f'{p} %':>6}")
 
 
+class _StderrProgress:
+    """Progress of a long import on standard error: a line that updates itself on a
+    terminal, a line every ten per cent otherwise. Ctrl+C asks to stop (Avbryt)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.stopped = False
+        self.last_time = 0.0
+        self.last_step = -1
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, rows: int, fraction: float | None) -> bool:
+        import time
+
+        now = time.monotonic()
+        step = int((fraction or 0) * 10)
+        if (self.tty and now - self.last_time >= 0.2) or (not self.tty and step > self.last_step):
+            self.last_time, self.last_step = now, step
+            percent = "" if fraction is None else f" {int(fraction * 100)} %"
+            line = _("{what}: {n} rows{percent}").format(what=self.what, n=rows, percent=percent)
+            print(("\r" + line) if self.tty else line, end="" if self.tty else "\n",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        return not self.stopped
+
+    def done(self) -> None:
+        if self.tty and self.last_time:
+            print(file=sys.stderr)
+
+    def interrupt(self, _signum, _frame) -> None:
+        self.stopped = True
+
+
 def run_import(args: argparse.Namespace) -> int:
+    import signal
+
     from finsam_desktop.services.lots_import import (
+        ImportCancelled,
         ImportFileError,
-        import_cases,
+        import_in_batches,
         preview_import,
     )
 
     db = _open(args)
+    reading = _StderrProgress(_("Reading"))
+    previous = _on_interrupt(signal, reading.interrupt)
     try:
         try:
             with db.reading() as session:
-                preview = preview_import(session, args.file)
+                preview = preview_import(session, args.file, None, reading)
         except ImportFileError as exc:
+            reading.done()
             print(str(exc), file=sys.stderr)
             return 1
+        except ImportCancelled:
+            reading.done()
+            print(_("Cancelled while reading the file: nothing was imported."), file=sys.stderr)
+            return 1
+        reading.done()
         _print_preview(preview)
         if args.dry_run:
             print(_("Dry run: nothing was imported."))
             return 0
-        if not preview.rows:
+        if not preview.to_import:
             print(_("Nothing new to import."))
             return 0
-        with db.session() as session:
-            result = import_cases(session, preview)
+        writing = _StderrProgress(_("Importing"))
+        _on_interrupt(signal, writing.interrupt)
+        try:
+            result = import_in_batches(db, preview, writing)
+        except ImportFileError as exc:
+            writing.done()
+            print(str(exc), file=sys.stderr)
+            return 1
+        writing.done()
+        if result.cancelled:
+            print(
+                _(
+                    "Cancelled: {n} lotsärenden were imported (whole batches of {batch}); "
+                    "import the same file again to add the rest."
+                ).format(n=result.imported, batch=_batch_rows())
+            )
+            return 1
         print(result.summary())
     finally:
+        if previous is not None:
+            _on_interrupt(signal, previous)
         db.close()
     return 0
 
 
+def _on_interrupt(signal, handler):
+    """Ctrl+C asks the import to stop after the last whole batch (main thread only)."""
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: Ctrl+C keeps its usual meaning
+        return None
+
+
+def _batch_rows() -> int:
+    from finsam_desktop.services.lots_import import BATCH_ROWS
+
+    return BATCH_ROWS
+
+
 def _print_preview(preview) -> None:
     print(_("File: {name}").format(name=preview.file_name))
+    for note in preview.notes:
+        print(note)
     print(_("Rows read: {n}").format(n=preview.rows_read))
-    print(_("New lotsärenden to import: {n}").format(n=len(preview.rows)))
+    print(_("New lotsärenden to import: {n}").format(n=preview.to_import))
     print(_("Already imported earlier: {n}").format(n=preview.already_imported))
     print(_("Rejected rows: {n}").format(n=preview.rejected_rows))
     for kind, names in preview.new_categories.items():
@@ -208,4 +278,8 @@ def _print_preview(preview) -> None:
             + _("Row {row}, {column}: {reason}").format(
                 row=r.row, column=r.column or "–", reason=r.reason
             )
+        )
+    if preview.rejected_rows > len({r.row for r in preview.rejected}):
+        print(
+            "  " + _("(only the first {n} rejections are listed)").format(n=len(preview.rejected))
         )

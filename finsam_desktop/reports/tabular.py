@@ -3,12 +3,12 @@
 A ``Table`` is a titled grid whose numbers stay numbers: the XLSX has one sheet per
 table with integers and percentages as numeric cells (a reader can sum them), the
 CSV is UTF-8 with a BOM and semicolons (what Swedish Excel opens directly), and the
-JSON is for other tools.
+JSON is for other tools. Every cell goes through ``reports.cells``: text that a
+spreadsheet would run as a formula is neutralised, numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Sequence
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from finsam_desktop.reports.cells import append_row, csv_writer, open_csv
 
 Cell = str | int | float | None
 
@@ -60,20 +62,20 @@ def write_xlsx(path: Path | str, tables: Sequence[Table], heading: Sequence[str]
     for table, name in zip(tables, sheet_names(tables), strict=True):
         sheet = book.create_sheet(name)
         for line in heading:
-            sheet.append([line])
-        sheet.append([table.title])
+            append_row(sheet, [line])
+        append_row(sheet, [table.title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
         if table.note:
-            sheet.append([table.note])
+            append_row(sheet, [table.note])
         sheet.append([])
-        sheet.append(list(table.columns))
+        append_row(sheet, table.columns)
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append(list(row))
+            append_row(sheet, row)
         if table.total is not None:
-            sheet.append(list(table.total))
+            append_row(sheet, table.total)
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         for column in table.percent_columns:
@@ -96,21 +98,26 @@ def write_csv(path: Path | str, tables: Sequence[Table], heading: Sequence[str] 
     The first column names the table, so a script can also read the file as one list.
     """
     path = Path(path)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";")
-        for line in heading:
-            writer.writerow([line])
-        if heading:
-            writer.writerow([])
-        for i, table in enumerate(tables):
-            if i:
-                writer.writerow([])
-            writer.writerow(["", *table.columns])
-            for row in table.rows:
-                writer.writerow([table.title, *("" if v is None else v for v in row)])
-            if table.total is not None:
-                writer.writerow([table.title, *("" if v is None else v for v in table.total)])
+    with open_csv(path) as f:
+        write_csv_rows(f, tables, heading)
     return path
+
+
+def write_csv_rows(file, tables: Sequence[Table], heading: Sequence[str] = ()) -> None:
+    """The rows of ``write_csv`` to an open text file (a file, or standard output)."""
+    writer = csv_writer(file, delimiter=";")
+    for line in heading:
+        writer.writerow([line])
+    if heading:
+        writer.writerow([])
+    for i, table in enumerate(tables):
+        if i:
+            writer.writerow([])
+        writer.writerow(["", *table.columns])
+        for row in table.rows:
+            writer.writerow([table.title, *row])
+        if table.total is not None:
+            writer.writerow([table.title, *table.total])
 
 
 def _json_default(value: Any) -> Any:

@@ -3,10 +3,17 @@
 Two steps, so nothing is written before the user has seen what will happen:
 
 1. ``preview_import(session, path)`` reads the file, understands Swedish headers and
-   the usual ways of writing values, and returns the rows that can be imported, the
-   rejected rows (row number, column, reason), the rows already imported earlier and
-   the category values that will be added;
-2. ``import_cases(session, preview)`` writes them in one transaction.
+   the usual ways of writing values, and returns how many rows can be imported (and
+   the first of them), the rejected rows (row number, column, reason), the rows
+   already imported earlier and the category values that will be added;
+2. ``import_in_batches(db, preview)`` reads the file again and writes it, committing
+   every ``BATCH_ROWS`` rows, with progress and cancel (``import_cases(session,
+   preview)`` does the same in one transaction).
+
+Files are streamed, so memory stays bounded for any size: the encoding is found from
+the BOM (UTF-8, UTF-16 as Excel's "Unicode-text"), else UTF-8 or Windows-1252; the
+delimiter from the header row (tab, semicolon or comma). Control characters are
+refused with the row number, and what would not fit in memory is refused up front.
 
 Each imported row stores a fingerprint of its content, so importing the same file
 again adds nothing. Accepted headers and values are documented in docs/lots-import.md.
@@ -14,19 +21,27 @@ again adds nothing. Accepted headers and values are documented in docs/lots-impo
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
-from collections import Counter
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import (
@@ -40,7 +55,7 @@ from finsam_desktop.domain.lots import (
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.lots import ensure_default_categories, save_category
 
@@ -49,9 +64,19 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message says why, in Swedish."""
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z{|}]")
+
+
 def _norm(text: Any) -> str:
     """Header or value key: lower case, å ä ö kept apart, spaces and punctuation dropped."""
-    return re.sub(r"[^0-9a-z{|}]", "", swedish_key(str(text or "")))
+    if isinstance(text, str) and len(text) <= 100:
+        return _short_norm(text)
+    return _NOT_KEY.sub("", swedish_key(str(text or "")))
+
+
+@lru_cache(maxsize=1 << 14)  # the same few values on every row of a file
+def _short_norm(text: str) -> str:
+    return _NOT_KEY.sub("", swedish_key(text))
 
 
 # field -> accepted headers (compared after _norm, so case, spaces, dots and dashes
@@ -169,6 +194,23 @@ def parse_date(value: Any) -> date | None:
     """A date in any of the accepted forms; None for an empty cell; ValueError otherwise."""
     if value is None:
         return None
+    if isinstance(value, str) and len(value) <= 40:
+        parsed = _parse_date_text(value)  # a file has the same few hundred dates
+        if isinstance(parsed, ValueError):
+            raise ValueError(value)
+        return parsed
+    return _parse_date(value)
+
+
+@lru_cache(maxsize=1 << 13)
+def _parse_date_text(text: str) -> date | None | ValueError:
+    try:
+        return _parse_date(text)
+    except ValueError as exc:
+        return exc
+
+
+def _parse_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -246,14 +288,19 @@ class ImportRow:
 class ImportPreview:
     file_name: str
     rows_read: int = 0
-    rows: list[ImportRow] = field(default_factory=list)  # new rows that will be imported
+    rows: list[ImportRow] = field(default_factory=list)  # the first PREVIEW_ROWS new rows
+    to_import: int = 0  # all new rows that will be imported
     already_imported: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    rejected_rows: int = 0
+    rejected: list[Rejection] = field(default_factory=list)  # the first ones, listed
+    rejected_rows: int = 0  # all of them
     new_categories: dict[CategoryKind, list[str]] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     ignored_columns: list[str] = field(default_factory=list)
     personal_columns: list[str] = field(default_factory=list)  # never read
+    notes: list[str] = field(default_factory=list)  # e.g. how the file was decoded
+    path: Path | None = None  # the file, read again by the import
+    today: date = field(default_factory=date.today)
+    identity: tuple[int, str] | None = None  # size and SHA-256 when previewed
 
 
 @dataclass(frozen=True)
@@ -261,6 +308,7 @@ class ImportResult:
     imported: int
     already_imported: int
     categories_added: int
+    cancelled: bool = False  # stopped by Avbryt after ``imported`` rows
 
     def summary(self) -> str:
         """ "Importerade 1 lotsärende (0 var redan importerade, 1 kategori tillagd)."."""
@@ -278,63 +326,328 @@ class ImportResult:
 
 
 # --- reading the file -------------------------------------------------------------
+#
+# Files are read as streams, row by row, so memory stays the same whatever the size:
+# a CSV line by line, an XLSX with openpyxl's read-only mode. What would not fit in
+# memory (a huge string table in an XLSX, a cell of megabytes, thousands of columns)
+# is refused with a message before it is loaded.
+
+MAX_COLUMNS = 1_000  # a lotsärende file has one column per field, about 20
+MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
+MAX_XLSX_PART = 48 * 1024 * 1024  # any part of an XLSX but its sheets, unpacked
+MAX_NEW_CATEGORIES = 500  # more new category values than this: the wrong column
+PREVIEW_ROWS = 500  # rows the preview keeps to show; the import takes them all
+MAX_LISTED_REJECTIONS = 1_000  # rejections the preview lists; all are counted
+BATCH_ROWS = 2_000  # rows written and committed together by import_in_batches
+PROGRESS_EVERY = 100  # rows between two calls of the progress callback
+
+# C0 controls but tab, CR and LF; DEL; lone surrogates (UTF-16 halves without a pair).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+Progress = Callable[[int, "float | None"], bool]
+"""``progress(rows_read, fraction_done_or_None)``; returning False asks to stop."""
 
 
-def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
+class ImportCancelled(Exception):
+    """The user pressed Avbryt while the file was being read."""
+
+
+@dataclass
+class _Table:
+    """The rows of a file, streamed: ``header_index`` into ``head``, then ``rows``."""
+
+    rows: Iterator[tuple[int, list[Any]]]  # (row number, cells), from the first row
+    fraction: Callable[[], float | None]
+    notes: list[str] = field(default_factory=list)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as a message may quote it: short, with no control characters."""
+    text = _CONTROL.sub("\ufffd", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _detect_encoding(path: Path) -> tuple[str, str, str]:
+    """(codec, decoding errors, note for the user) from the BOM, else by looking."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "strict", ""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode-text": UTF-16 little-endian with a BOM, tab separated.
+        return "utf-16", "surrogatepass", ""
+    if len(head) >= 4:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+            return "utf-16-le", "surrogatepass", ""
+        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+            return "utf-16-be", "surrogatepass", ""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        text = raw.decode("utf-8-sig")
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = []
-    for cells in reader:
-        rows.append((reader.line_num, list(cells)))
-    return rows
+        return (
+            "cp1252",
+            "replace",
+            _(
+                "The file is not UTF-8; it was read as Windows-1252 (what Excel saves as "
+                "CSV on a Swedish computer). Check that å, ä and ö look right."
+            ),
+        )
+    return "utf-8", "strict", ""
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
+def _choose_delimiter(lines: list[str]) -> str:
+    """Tab, semicolon or comma: the one that gives a header row with the required
+    columns, else the one the first non-empty line has most of."""
+    for delimiter in ("\t", ";", ","):
+        rows = list(enumerate(csv.reader(lines, delimiter=delimiter), 1))
+        if _find_header(rows) is not None:
+            return delimiter
+    first = next((ln for ln in lines if ln.strip()), "")
+    return max(("\t", ";", ","), key=first.count)
+
+
+MAX_LINE_CHARS = 1 << 20  # a longer line is not a row of a spreadsheet
+
+
+def _open_csv(path: Path, stack: ExitStack) -> _Table:
+    encoding, errors, note = _detect_encoding(path)
+    size = max(path.stat().st_size, 1)
+    binary = stack.enter_context(path.open("rb"))
+    text = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+    head: list[str] = []
+    try:
+        while len(head) < 20 and (line := text.readline(65536)):
+            head.append(line)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is damaged: it is not text in the encoding it says it has.")
+        ) from exc
+    text.detach()
+    delimiter = _choose_delimiter(head)
+    binary.seek(0)
+    text = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
+    number = 0
+
+    def lines() -> Iterator[str]:
+        while line := text.readline(MAX_LINE_CHARS):
+            if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+                raise ImportFileError(
+                    _(
+                        "Row {row} could not be read: it is longer than {n} characters. "
+                        "Is this really a spreadsheet saved as CSV?"
+                    ).format(row=number + 1, n=format_number(MAX_LINE_CHARS))
+                )
+            yield line
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        nonlocal number
+        reader = csv.reader(lines(), delimiter=delimiter)
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFileError(
+                    _(
+                        "Row {row} could not be read: a cell is longer than {n} characters "
+                        "or a quotation mark is missing."
+                    ).format(row=number + 1, n=format_number(csv.field_size_limit()))
+                ) from exc
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(
+                    _("Row {row} could not be read: the text is damaged.").format(row=number + 1)
+                ) from exc
+            number += 1
+            yield number, cells
+
+    return _Table(rows(), lambda: min(binary.tell() / size, 1.0), [note] if note else [])
+
+
+def _check_xlsx_parts(path: Path) -> None:
+    """Refuse a workbook whose string table, styles or other parts would unpack to more
+    than fits in memory (a zip bomb); the sheets themselves are streamed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from exc
+    for part in parts:
+        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            continue
+        if part.file_size > MAX_XLSX_PART:
+            raise ImportFileError(
+                _(
+                    "The workbook cannot be imported: its part {part} unpacks to {mb} MB "
+                    "(at most {limit} MB). Save the sheet as a new workbook or as CSV and "
+                    "import that."
+                ).format(
+                    part=_shown(part.filename),
+                    mb=format_number(part.file_size // (1024 * 1024)),
+                    limit=MAX_XLSX_PART // (1024 * 1024),
+                )
+            )
+
+
+def _open_xlsx(path: Path, stack: ExitStack) -> _Table:
     from openpyxl import load_workbook
 
+    _check_xlsx_parts(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(
             _("The file could not be read as an Excel workbook (.xlsx).")
         ) from exc
-    try:
-        best: list[tuple[int, list[Any]]] = []
-        for sheet in book.worksheets:
-            rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), 1)]
-            if _find_header(rows) is not None:
-                return rows
-            best = best or rows
-        return best
-    finally:
-        book.close()
+    stack.callback(book.close)
+    chosen, head = None, []
+    totals = {}
+    for sheet in book.worksheets:
+        # The declared size is for the progress bar only: rows are not padded to it
+        # (a sheet formatted out to column XFD would give 16,384 cells a row).
+        totals[sheet.title] = getattr(sheet, "max_row", None)
+        sheet.reset_dimensions()
+        rows = _numbered(sheet.iter_rows(values_only=True))
+        first = list(itertools.islice(rows, 20))
+        if _find_header(first) is not None:
+            chosen, head = (sheet, rows), first
+            break
+        if chosen is None:
+            chosen, head = (sheet, rows), first
+    if chosen is None:
+        return _Table(iter(()), lambda: 1.0)
+    sheet, rest = chosen
+    total = totals.get(sheet.title) or None
+    done = [0]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in itertools.chain(head, rest):
+            done[0] = number
+            yield number, cells
+
+    return _Table(rows(), lambda: min(done[0] / total, 1.0) if total else None)
+
+
+def _numbered(rows: Iterator[tuple]) -> Iterator[tuple[int, list[Any]]]:
+    number = 0
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # a damaged sheet: openpyxl and lxml raise many kinds
+            raise ImportFileError(
+                _("Row {row} of the workbook could not be read; the file is damaged.").format(
+                    row=number + 1
+                )
+            ) from exc
+        number += 1
+        yield number, list(cells)
+
+
+def _open_table(path: Path, stack: ExitStack) -> _Table:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ImportFileError(_("The file {name} does not exist.").format(name=path.name))
+    if suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, stack)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _open_csv(path, stack)
+    raise ImportFileError(_("Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported."))
 
 
 def read_table(path: Path) -> list[tuple[int, list[Any]]]:
-    """(row number, cells) for every row of the file's first usable sheet."""
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise ImportFileError(_("The file {name} does not exist.").format(name=path.name))
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise ImportFileError(_("Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported."))
+    """(row number, cells) for every row of the file's first usable sheet (small files;
+    the import itself streams)."""
+    with ExitStack() as stack:
+        return list(_open_table(Path(path), stack).rows)
 
 
 def _find_header(rows: list[tuple[int, list[Any]]]) -> int | None:
     """Index of the first row (among the first 20) that names the required columns."""
     for i, (_n, cells) in enumerate(rows[:20]):
-        fields = {_HEADER_FIELD.get(_norm(c)) for c in cells}
+        fields = {_HEADER_FIELD.get(_norm(c)) for c in cells if isinstance(c, str) and len(c) < 200}
         if all(f in fields for f in REQUIRED):
             return i
     return None
+
+
+def _check_width(row_number: int, cells: list[Any]) -> None:
+    if _used_width(cells) > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "Row {row} has values in more than {n} columns; a file of lotsärenden "
+                "has one column per field (about 20). Remove the other columns, or "
+                "copy the right columns to a new sheet, and import again."
+            ).format(row=row_number, n=format_number(MAX_COLUMNS))
+        )
+
+
+def _used_width(cells: list[Any]) -> int:
+    width = len(cells)
+    while width and (cells[width - 1] is None or cells[width - 1] == ""):
+        width -= 1
+    return width
+
+
+def _file_identity(path: Path) -> tuple[int, str]:
+    with path.open("rb") as f:
+        return path.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class _Occurrences:
+    """How many times each row content has been seen so far in the file (so two identical
+    rows are two lotsärenden with two fingerprints). Kept in memory for the first
+    100,000 contents, then in a temporary database on disk: bounded memory for any file.
+    Only 64-bit hashes of the de-identified content are stored."""
+
+    IN_MEMORY = 100_000
+
+    def __init__(self) -> None:
+        self._counts: dict[int, int] = {}
+        self._disk: sqlite3.Connection | None = None
+        self._dir: tempfile.TemporaryDirectory | None = None
+
+    def next(self, content: str) -> int:
+        key = int.from_bytes(
+            hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+            "big",
+            signed=True,
+        )
+        if self._disk is None:
+            n = self._counts.get(key, 0) + 1
+            self._counts[key] = n
+            if len(self._counts) > self.IN_MEMORY:
+                self._spill()
+            return n
+        return self._disk.execute(
+            "INSERT INTO seen VALUES (?, 1) ON CONFLICT(h) DO UPDATE SET n = n + 1 RETURNING n",
+            (key,),
+        ).fetchone()[0]
+
+    def _spill(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="finsam-import-")
+        self._disk = sqlite3.connect(Path(self._dir.name) / "seen.sqlite")
+        self._disk.execute("PRAGMA journal_mode = OFF")
+        self._disk.execute("PRAGMA synchronous = OFF")
+        self._disk.execute("CREATE TABLE seen (h INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        self._disk.executemany("INSERT INTO seen VALUES (?, ?)", self._counts.items())
+        self._counts = {}
+
+    def close(self) -> None:
+        if self._disk is not None:
+            self._disk.close()
+            self._disk = None
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
 
 
 # --- understanding the rows --------------------------------------------------------
@@ -365,22 +678,32 @@ class _Lookups:
             self.categories[CategoryKind(kind)][_norm(name)] = cid
 
 
-def _municipality_keys(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _municipality_keys(name: str) -> frozenset[str]:
     key = swedish_key(name)
     keys = {key}
     for suffix in (" kommun", "s kommun", " kommune"):
         if key.endswith(suffix):
             keys.add(key.removesuffix(suffix))
-    return {_norm(k) for k in keys}
+    return frozenset(_norm(k) for k in keys)
 
 
-def preview_import(session: Session, path: Path | str, today: date | None = None) -> ImportPreview:
-    """Read ``path`` and say what importing it would do; writes nothing."""
-    require(session, Permission.CASEWORK)
-    path = Path(path)
-    today = today or date.today()
-    table = read_table(path)
-    header_index = _find_header(table)
+@dataclass
+class _Walk:
+    """What the header says: used for the preview and again for the import."""
+
+    columns: dict[str, str]
+    position: dict[str, int]
+    ignored: list[str]
+    personal: list[str]
+    notes: list[str]
+
+
+def _header(table: _Table) -> tuple[_Walk, Iterator[tuple[int, list[Any]]]]:
+    head = list(itertools.islice(table.rows, 20))
+    for row_number, cells in head:
+        _check_width(row_number, cells)
+    header_index = _find_header(head)
     if header_index is None:
         raise ImportFileError(
             _(
@@ -388,49 +711,120 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
                 "See the list of accepted column headers in the manual."
             ).format(received=HEADERS["received"][0], municipality=HEADERS["municipality"][0])
         )
-    preview = ImportPreview(file_name=path.name)
-    header = table[header_index][1]
-    position: dict[str, int] = {}
-    for i, title in enumerate(header):
-        key = _norm(title)
+    walk = _Walk({}, {}, [], [], list(table.notes))
+    for i, title in enumerate(head[header_index][1]):
+        key = _norm(title) if isinstance(title, str) and len(title) < 200 else ""
         if not key:
+            if title not in (None, "") and not isinstance(title, str | int | float):
+                walk.ignored.append(_shown(title))
             continue
         fld = _HEADER_FIELD.get(key)
         if key in _PERSONAL:
-            preview.personal_columns.append(str(title))
-        elif fld is None or fld in position:
-            preview.ignored_columns.append(str(title))
+            walk.personal.append(_shown(title))
+        elif fld is None or fld in walk.position:
+            walk.ignored.append(_shown(title))
         else:
-            position[fld] = i
-            preview.columns[fld] = str(title).strip()
+            walk.position[fld] = i
+            walk.columns[fld] = _shown(str(title).strip())
+    return walk, itertools.chain(head[header_index + 1 :], table.rows)
+
+
+def _rows(
+    walk: _Walk,
+    rows: Iterator[tuple[int, list[Any]]],
+    table: _Table,
+    lookups: _Lookups,
+    today: date,
+    progress: Progress | None,
+) -> Iterator[tuple[int, ImportRow | list[Rejection]]]:
+    """Every data row, parsed: an ImportRow with its fingerprint, or its rejections."""
+    seen = _Occurrences()
+    count = 0
+    try:
+        for row_number, cells in rows:
+            _check_width(row_number, cells)
+            count += 1
+            stop = progress is not None and count % PROGRESS_EVERY == 0
+            if stop and not progress(count, table.fraction()):  # type: ignore[misc]
+                raise ImportCancelled()
+            values = {f: (cells[i] if i < len(cells) else None) for f, i in walk.position.items()}
+            if all(_cell_text(v) == "" for v in values.values()):
+                continue
+            parsed = _parse_row(row_number, values, walk.columns, lookups, today)
+            if isinstance(parsed, list):
+                yield row_number, parsed
+                continue
+            case, names = parsed
+            content = _content_key(case, names)
+            n = seen.next(content)
+            digest = hashlib.sha256(f"{content}#{n}".encode("utf-8", "surrogatepass")).hexdigest()
+            yield row_number, ImportRow(row_number, case, names, digest)
+        if progress is not None and not progress(count, 1.0):
+            raise ImportCancelled()
+    finally:
+        seen.close()
+
+
+def preview_import(
+    session: Session,
+    path: Path | str,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportPreview:
+    """Read ``path`` and say what importing it would do; writes nothing.
+
+    The file is streamed: the preview counts every row but keeps only the first
+    ``PREVIEW_ROWS`` rows to show and the first ``MAX_LISTED_REJECTIONS`` rejections.
+    ``progress`` is called as rows are read; when it returns False, ImportCancelled.
+    """
+    require(session, Permission.CASEWORK)
+    path = Path(path)
+    today = today or date.today()
+    preview = ImportPreview(file_name=path.name, path=path, today=today)
     lookups = _Lookups(session)
-    seen: Counter[str] = Counter()
     new_names: dict[CategoryKind, dict[str, str]] = {k: {} for k in CategoryKind}
-    fingerprints: list[ImportRow] = []
+    pending: list[ImportRow] = []
 
-    for row_number, cells in table[header_index + 1 :]:
-        values = {f: (cells[i] if i < len(cells) else None) for f, i in position.items()}
-        if all(_cell_text(v) == "" for v in values.values()):
-            continue
-        preview.rows_read += 1
-        parsed = _parse_row(row_number, values, preview.columns, lookups, today)
-        if isinstance(parsed, list):
-            preview.rejected.extend(parsed)
-            preview.rejected_rows += 1
-            continue
-        case, names = parsed
-        for kind, name in names.items():
-            if _norm(name) not in lookups.categories[kind]:
-                new_names[kind].setdefault(_norm(name), " ".join(name.split()))
-        content = _content_key(case, names)
-        seen[content] += 1
-        digest = hashlib.sha256(f"{content}#{seen[content]}".encode()).hexdigest()
-        fingerprints.append(ImportRow(row_number, case, names, digest))
+    def settle() -> None:
+        existing = _existing_fingerprints(session, [r.fingerprint for r in pending])
+        for r in pending:
+            if r.fingerprint in existing:
+                preview.already_imported += 1
+                continue
+            preview.to_import += 1
+            if len(preview.rows) < PREVIEW_ROWS:
+                preview.rows.append(r)
+        pending.clear()
 
-    existing = _existing_fingerprints(session, [r.fingerprint for r in fingerprints])
-    preview.rows = [r for r in fingerprints if r.fingerprint not in existing]
-    preview.already_imported = len(fingerprints) - len(preview.rows)
+    with ExitStack() as stack:
+        table = _open_table(path, stack)
+        walk, rows = _header(table)
+        preview.columns, preview.ignored_columns = walk.columns, walk.ignored
+        preview.personal_columns, preview.notes = walk.personal, walk.notes
+        for _row_number, item in _rows(walk, rows, table, lookups, today, progress):
+            preview.rows_read += 1
+            if isinstance(item, list):
+                preview.rejected_rows += 1
+                room = MAX_LISTED_REJECTIONS - len(preview.rejected)
+                preview.rejected.extend(item[: max(room, 0)])
+                continue
+            for kind, name in item.categories.items():
+                if _norm(name) not in lookups.categories[kind]:
+                    new_names[kind].setdefault(_norm(name), " ".join(name.split()))
+            if sum(len(v) for v in new_names.values()) > MAX_NEW_CATEGORIES:
+                raise ImportFileError(
+                    _(
+                        "The file would add more than {n} new values to the lists of "
+                        "questions, actions and outcomes. Check that the columns are the "
+                        "right ones, or add the values under Settings first."
+                    ).format(n=MAX_NEW_CATEGORIES)
+                )
+            pending.append(item)
+            if len(pending) >= 1000:
+                settle()
+        settle()
     preview.new_categories = {k: list(v.values()) for k, v in new_names.items() if v}
+    preview.identity = _file_identity(path)
     return preview
 
 
@@ -484,6 +878,37 @@ def _parse_row(
     def text(fld: str) -> str:
         return _cell_text(values.get(fld))
 
+    # Cells that cannot be a value at all: the row is refused before anything is read.
+    for fld, value in values.items():
+        if not isinstance(value, str):
+            continue
+        if bad := _CONTROL.search(value):
+            reject(
+                fld,
+                _(
+                    "The cell contains a control character ({code}) that cannot be imported. "
+                    "Remove it (it is often left by copying from another program) and "
+                    "import again."
+                ).format(code=f"U+{ord(bad.group()):04X}"),
+            )
+        elif len(value) > MAX_CELL_CHARS:
+            reject(
+                fld,
+                _("The cell holds {n} characters; at most {limit} can be imported.").format(
+                    n=format_number(len(value)), limit=format_number(MAX_CELL_CHARS)
+                ),
+            )
+        elif value.lstrip().startswith("="):
+            reject(
+                fld,
+                _(
+                    "The cell holds a formula ('{value}'). Write the value itself, or save "
+                    "the sheet with values instead of formulas."
+                ).format(value=_shown(value.strip(), 40)),
+            )
+    if problems:
+        return problems
+
     case = LotsCase(id=None, received=None, municipality_id=None)
     for fld in ("received", "closed"):
         try:
@@ -492,7 +917,7 @@ def _parse_row(
             reject(
                 fld,
                 _("'{value}' is not a date (write 2016-03-04, 4/3/2016 or 20160304).").format(
-                    value=text(fld)
+                    value=_shown(text(fld))
                 ),
             )
     name = text("municipality")
@@ -500,7 +925,7 @@ def _parse_row(
         case.municipality_id = next(
             (
                 lookups.municipalities[k]
-                for k in _municipality_keys(name)
+                for k in (_municipality_keys(name) if len(name) <= 100 else ())
                 if k in lookups.municipalities
             ),
             None,
@@ -509,7 +934,7 @@ def _parse_row(
             reject(
                 "municipality",
                 _("Unknown municipality '{value}'. Add it under Settings first.").format(
-                    value=name
+                    value=_shown(name)
                 ),
             )
     party = text("party")
@@ -521,7 +946,7 @@ def _parse_row(
                 _(
                     "Unknown party '{value}'. Add it under Settings first, or use "
                     "AF, FK, Soc or Region."
-                ).format(value=party),
+                ).format(value=_shown(party)),
             )
     case.officer = text("officer")
     if "gender" in values:
@@ -530,7 +955,7 @@ def _parse_row(
             reject(
                 "gender",
                 _("'{value}' is not a gender (kvinna, man, annat or okänt).").format(
-                    value=text("gender")
+                    value=_shown(text("gender"))
                 ),
             )
         else:
@@ -540,14 +965,18 @@ def _parse_row(
     except ValueError:
         reject(
             "birth_year",
-            _("'{value}' is not a birth year (write 1985).").format(value=text("birth_year")),
+            _("'{value}' is not a birth year (write 1985).").format(
+                value=_shown(text("birth_year"))
+            ),
         )
     for fld in ("foreign_background", "sick_leave_fs", "coordination_need"):
         if fld not in values:
             continue
         answer = _ANSWER.get(_norm(text(fld)))
         if answer is None:
-            reject(fld, _("'{value}' is not one of ja, nej or okänt.").format(value=text(fld)))
+            reject(
+                fld, _("'{value}' is not one of ja, nej or okänt.").format(value=_shown(text(fld)))
+            )
         else:
             setattr(case, fld, answer)
     for fld in ("individual_case", "survey_sent"):
@@ -555,7 +984,7 @@ def _parse_row(
             continue
         answer = _ANSWER.get(_norm(text(fld)))
         if answer is None or answer is Answer.OKANT and text(fld):
-            reject(fld, _("'{value}' is not ja or nej.").format(value=text(fld)))
+            reject(fld, _("'{value}' is not ja or nej.").format(value=_shown(text(fld))))
         else:
             setattr(case, fld, answer is Answer.JA)
     score = text("survey_score")
@@ -583,7 +1012,9 @@ def _parse_row(
         (CategoryKind.OUTCOME, "outcome"),
     ):
         value = " ".join(text(fld).split())
-        if value:
+        if len(value) > 200:
+            reject(fld, _("At most {n} characters.").format(n=200))
+        elif value:
             names[kind] = value
             setattr(case, f"{fld}_id", lookups.categories[kind].get(_norm(value)))
     for fld, message in validate_case(case, today).items():
@@ -602,56 +1033,149 @@ def _parse_row(
 # --- writing ---------------------------------------------------------------------
 
 
-def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
-    """Write the preview's rows in this transaction; rows imported meanwhile are skipped."""
-    require(session, Permission.CASEWORK)
-    ensure_default_categories(session)
-    ids: dict[CategoryKind, dict[str, int]] = {k: {} for k in CategoryKind}
-    for cid, kind, name in session.execute(
-        select(LotsCategoryRow.id, LotsCategoryRow.kind, LotsCategoryRow.name)
-    ):
-        ids[CategoryKind(kind)][_norm(name)] = cid
-    added = 0
-    for row in preview.rows:
-        for kind, name in row.categories.items():
-            if _norm(name) not in ids[kind]:
-                saved = save_category(session, LotsCategory(None, kind, name))
-                ids[kind][_norm(name)] = saved.id  # type: ignore[assignment]
-                added += 1
-    existing = _existing_fingerprints(session, [r.fingerprint for r in preview.rows])
-    records = []
-    for row in preview.rows:
-        if row.fingerprint in existing:
-            continue
-        c = row.case
-        records.append(
-            {
-                "received": c.received,
-                "municipality_id": c.municipality_id,
-                "party_id": c.party_id,
-                "officer": " ".join(c.officer.split()),
-                "officer_key": normalise_officer(c.officer),
-                "gender": c.gender.value,
-                "birth_year": c.birth_year,
-                "foreign_background": c.foreign_background.value,
-                "sick_leave_fs": c.sick_leave_fs.value,
-                "individual_case": c.individual_case,
-                "question_id": _category_id(ids, row, CategoryKind.QUESTION),
-                "coordination_need": c.coordination_need.value,
-                "action_id": _category_id(ids, row, CategoryKind.ACTION),
-                "outcome_id": _category_id(ids, row, CategoryKind.OUTCOME),
-                "closed": c.closed,
-                "reference": c.reference.strip(),
-                "survey_sent": c.survey_sent,
-                "survey_score": c.survey_score,
-                "import_fingerprint": row.fingerprint,
-                "version": 1,
-            }
+def _import_rows(
+    lookups: _Lookups, preview: ImportPreview, progress: Progress | None
+) -> Iterator[ImportRow]:
+    """The file read again, as at the preview: every row that can be imported."""
+    if preview.path is None:
+        return
+    path = Path(preview.path)
+    try:
+        identity = _file_identity(path)
+    except OSError:
+        identity = None
+    if preview.identity is not None and identity != preview.identity:
+        raise ImportFileError(
+            _(
+                "The file has changed (or is gone) since it was read. Choose it again to "
+                "see a new preview; nothing was imported."
+            )
         )
-    for i in range(0, len(records), 5000):
-        session.execute(insert(LotsCaseRow), records[i : i + 5000])
-    session.flush()
-    return ImportResult(len(records), preview.already_imported + len(existing), added)
+    with ExitStack() as stack:
+        table = _open_table(path, stack)
+        walk, rows = _header(table)
+        for _n, item in _rows(walk, rows, table, lookups, preview.today, progress):
+            if isinstance(item, ImportRow):
+                yield item
+
+
+class _Writer:
+    """Writes rows batch by batch; skips rows imported meanwhile; adds categories."""
+
+    def __init__(self) -> None:
+        self.imported = 0
+        self.already = 0
+        self.categories = 0
+
+    def write(self, session: Session, rows: list[ImportRow]) -> None:
+        ensure_default_categories(session)
+        ids: dict[CategoryKind, dict[str, int]] = {k: {} for k in CategoryKind}
+        for cid, kind, name in session.execute(
+            select(LotsCategoryRow.id, LotsCategoryRow.kind, LotsCategoryRow.name)
+        ):
+            ids[CategoryKind(kind)][_norm(name)] = cid
+        existing = _existing_fingerprints(session, [r.fingerprint for r in rows])
+        records = []
+        for row in rows:
+            if row.fingerprint in existing:
+                self.already += 1
+                continue
+            for kind, name in row.categories.items():
+                if _norm(name) not in ids[kind]:
+                    saved = save_category(session, LotsCategory(None, kind, name))
+                    ids[kind][_norm(name)] = saved.id  # type: ignore[assignment]
+                    self.categories += 1
+            records.append(_record(row, ids))
+        if records:  # Core executemany: no ORM bookkeeping per row
+            session.execute(insert(LotsCaseRow.__table__), records)
+        session.flush()
+        self.imported += len(records)
+
+    def result(self, cancelled: bool = False) -> ImportResult:
+        return ImportResult(self.imported, self.already, self.categories, cancelled)
+
+
+def _record(row: ImportRow, ids: dict[CategoryKind, dict[str, int]]) -> dict[str, Any]:
+    c = row.case
+    return {
+        "received": c.received,
+        "municipality_id": c.municipality_id,
+        "party_id": c.party_id,
+        "officer": " ".join(c.officer.split()),
+        "officer_key": normalise_officer(c.officer),
+        "gender": c.gender.value,
+        "birth_year": c.birth_year,
+        "foreign_background": c.foreign_background.value,
+        "sick_leave_fs": c.sick_leave_fs.value,
+        "individual_case": c.individual_case,
+        "question_id": _category_id(ids, row, CategoryKind.QUESTION),
+        "coordination_need": c.coordination_need.value,
+        "action_id": _category_id(ids, row, CategoryKind.ACTION),
+        "outcome_id": _category_id(ids, row, CategoryKind.OUTCOME),
+        "closed": c.closed,
+        "reference": c.reference.strip(),
+        "survey_sent": c.survey_sent,
+        "survey_score": c.survey_score,
+        "import_fingerprint": row.fingerprint,
+        "version": 1,
+    }
+
+
+def import_cases(
+    session: Session, preview: ImportPreview, progress: Progress | None = None
+) -> ImportResult:
+    """Import the previewed file in this one transaction (rows imported meanwhile are
+    skipped). A cancel raises ImportCancelled, so the caller's transaction rolls back
+    and the database is as before the import."""
+    require(session, Permission.CASEWORK)
+    writer = _Writer()
+    batch: list[ImportRow] = []
+    for row in _import_rows(_Lookups(session), preview, progress):
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            writer.write(session, batch)
+            batch = []
+    if batch:
+        writer.write(session, batch)
+    return writer.result()
+
+
+def import_in_batches(
+    db: Database,
+    preview: ImportPreview,
+    progress: Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportResult:
+    """Import the previewed file, committing every ``batch_rows`` rows.
+
+    Memory stays bounded for any file. When ``progress`` returns False (Avbryt), the
+    batch being gathered is dropped: the database is as after the last whole batch,
+    and ``ImportResult.cancelled`` is true with ``imported`` saying how many rows are
+    in. Importing the same file again adds exactly the rows that are missing.
+    """
+    with db.reading() as session:
+        require(session, Permission.CASEWORK)
+        lookups = _Lookups(session)
+    rows = _import_rows(lookups, preview, progress)
+    writer = _Writer()
+    batch: list[ImportRow] = []
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_rows:
+                with db.session() as session:
+                    require(session, Permission.CASEWORK)
+                    writer.write(session, batch)
+                batch = []
+        if batch:
+            with db.session() as session:
+                require(session, Permission.CASEWORK)
+                writer.write(session, batch)
+    except ImportCancelled:
+        return writer.result(cancelled=True)
+    finally:
+        rows.close()
+    return writer.result()
 
 
 def _category_id(ids, row: ImportRow, kind: CategoryKind) -> int | None:

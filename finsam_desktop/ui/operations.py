@@ -74,9 +74,29 @@ class OperationRunner(QObject):
         self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
     ) -> T:
         """Run ``fn(session, *args)`` in one transaction; raise OperationFailed on trouble."""
-        try:
+
+        def in_one_transaction() -> T:
             with self.db.session() as session:
-                result = fn(session, *args)
+                return fn(session, *args)
+
+        return self._translated(in_one_transaction, changes)
+
+    def run_in_batches(
+        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
+    ) -> T:
+        """Run ``fn(db, *args)``, a service that commits in batches of its own (a long
+        import). Errors as for ``run``; ``changes`` is announced even when a later batch
+        fails, since the earlier ones are saved."""
+        try:
+            return self._translated(lambda: fn(self.db, *args), changes)
+        except OperationFailed:
+            if changes:
+                self.changed.emit(frozenset(changes))
+            raise
+
+    def _translated(self, call: Callable[[], T], changes: set[str] | frozenset) -> T:
+        try:
+            result = call()
         except ValidationError as exc:
             raise OperationFailed(_("Check the marked fields."), exc.problems) from None
         except (ConcurrentChange, StaleDataError):

@@ -3,18 +3,27 @@
 Nothing is written until the user presses Import; the rejected rows are listed with
 row number, column and reason so the file can be corrected and imported again
 (rows already imported are recognised and skipped).
+
+Reading and importing a large file show a progress bar with Avbryt. The import is
+committed in batches: after Avbryt the database holds the whole batches written so
+far (the message says how many lotsärenden), and importing the same file again adds
+the rest.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QTabWidget,
     QTreeWidget,
@@ -25,17 +34,18 @@ from PySide6.QtWidgets import (
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import organisation
 from finsam_desktop.services.lots_import import (
+    BATCH_ROWS,
+    PREVIEW_ROWS,
+    ImportCancelled,
     ImportFileError,
     ImportPreview,
     ImportResult,
-    import_cases,
+    import_in_batches,
     preview_import,
 )
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import banner
 from finsam_desktop.ui.operations import OperationFailed
-
-PREVIEW_ROWS = 500  # the preview shows the first rows; the import takes them all
 
 
 class ImportDialog(QDialog):
@@ -44,6 +54,17 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.preview: ImportPreview | None = None
         self.result: ImportResult | None = None
+        self.batch_rows = BATCH_ROWS
+        self.progress = QProgressDialog(self)
+        self.progress.setWindowTitle(_("Import lotsärenden"))
+        self.progress.setCancelButtonText(_("Cancel"))
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.setRange(0, 1000)
+        self.progress.reset()
+        self.progress.hide()
         self.setWindowTitle(_("Import lotsärenden"))
         self.resize(900, 600)
         layout = QVBoxLayout(self)
@@ -100,6 +121,27 @@ class ImportDialog(QDialog):
         if path:
             self.load(Path(path))
 
+    def _progress(self, label: str):
+        """A callback for the service: moves the bar, keeps the window alive and says
+        False once Avbryt is pressed."""
+        self.progress.reset()
+        self.progress.setValue(0)
+        self.progress.setLabelText(label.format(n=0))
+        self.progress.show()
+        last = [0.0]
+
+        def report(rows: int, fraction: float | None) -> bool:
+            now = time.monotonic()
+            if now - last[0] >= 0.05:
+                last[0] = now
+                self.progress.setMaximum(0 if fraction is None else 1000)
+                self.progress.setValue(0 if fraction is None else int(fraction * 1000))
+                self.progress.setLabelText(label.format(n=rows))
+                QApplication.processEvents()
+            return not self.progress.wasCanceled()
+
+        return report
+
     def load(self, path: Path) -> None:
         """Read ``path`` and show the preview; writes nothing."""
         self.file_label.setText(str(path))
@@ -107,24 +149,34 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.rows_view.clear()
         self.rejected_view.clear()
+        report = self._progress(_("Reading the file: {n} rows…"))
         try:
-            self.preview = self.ctx.runner.read(preview_import, path)
-        except ImportFileError as exc:
+            self.preview = self.ctx.runner.read(preview_import, path, None, report)
+        except (ImportFileError, ImportCancelled) as exc:
             self.preview = None
             self.summary.clear()
-            self.error.setText(str(exc))
+            cancelled = _("Reading was cancelled; nothing was imported.")
+            self.error.setText(cancelled if isinstance(exc, ImportCancelled) else str(exc))
             self.error.show()
             return
+        finally:
+            self.progress.reset()
+            self.progress.hide()
         self._show(self.preview)
 
     def _show(self, p: ImportPreview) -> None:
         names = {m.id: m.name for m in self.ctx.runner.read(organisation.list_municipalities, True)}
         lines = [
+            *p.notes,
             _("{read} rows read: {new} new lotsärenden to import, {old} already imported, "
               "{bad} rejected.").format(
-                read=p.rows_read, new=len(p.rows), old=p.already_imported, bad=p.rejected_rows
-            )
+                read=p.rows_read, new=p.to_import, old=p.already_imported, bad=p.rejected_rows
+            ),
         ]  # fmt: skip
+        if p.to_import > len(p.rows):
+            lines.append(_("The first {n} are shown below.").format(n=len(p.rows)))
+        if p.rejected_rows > len({r.row for r in p.rejected}):
+            lines.append(_("(only the first {n} rejections are listed)").format(n=len(p.rejected)))
         for kind, values in p.new_categories.items():
             lines.append(
                 _("New values for {list}: {names}").format(list=kind.label, names=", ".join(values))
@@ -160,28 +212,51 @@ class ImportDialog(QDialog):
         for view in (self.rows_view, self.rejected_view):
             for column in range(view.columnCount() - 1):
                 view.resizeColumnToContents(column)
-        self.tabs.setTabText(0, _("To import ({n})").format(n=len(p.rows)))
+        self.tabs.setTabText(0, _("To import ({n})").format(n=p.to_import))
         self.tabs.setTabText(1, _("Rejected rows ({n})").format(n=p.rejected_rows))
         if p.rejected and not p.rows:
             self.tabs.setCurrentIndex(1)
         self.import_button.setText(
-            ngettext("Import {n} lotsärende", "Import {n} lotsärenden", len(p.rows)).format(
-                n=len(p.rows)
+            ngettext("Import {n} lotsärende", "Import {n} lotsärenden", p.to_import).format(
+                n=p.to_import
             )
         )
-        self.import_button.setEnabled(bool(p.rows))
+        self.import_button.setEnabled(bool(p.to_import))
 
     def confirm(self) -> None:
-        if self.preview is None or not self.preview.rows:
+        if self.preview is None or not self.preview.to_import:
             return
+        report = self._progress(_("Importing: {n} rows…"))
         try:
-            self.result = self.ctx.runner.run(
-                import_cases, self.preview, changes={"lots", "lots_categories"}
+            self.result = self.ctx.runner.run_in_batches(
+                import_in_batches,
+                self.preview,
+                report,
+                self.batch_rows,
+                changes={"lots", "lots_categories"},
             )
         except OperationFailed as exc:
             self.error.setText("\n".join([exc.message, *exc.problems.values()]))
             self.error.show()
             return
+        except ImportFileError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        finally:
+            self.progress.reset()
+            self.progress.hide()
         self.import_button.setEnabled(False)
+        if self.result.cancelled:
+            self.error.setText(
+                _(
+                    "The import was cancelled. {n} lotsärenden were imported (whole batches "
+                    "of {batch}); the rest were not. Import the same file again to add the "
+                    "rest: the rows already imported are skipped."
+                ).format(n=self.result.imported, batch=self.batch_rows)
+            )
+            self.error.show()
+            self.summary.setText(self.error.text())
+            return
         self.summary.setText(self.result.summary())
         self.accept()
