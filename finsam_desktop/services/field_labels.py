@@ -23,6 +23,7 @@ TABLE_TITLES = {
     "study_support": N_("Study support"),
     "work_training": N_("Work training"),
     "work_visit": N_("Workplace visits"),
+    "participant_survey": N_("Participant survey"),
 }
 
 COLUMN_LABELS = {
@@ -207,6 +208,15 @@ COLUMN_LABELS = {
     "website": N_("Website"),
     "what": N_("What"),
     "work_or_studies": N_("Counts as work or studies"),
+    "in_activity": N_("Counts as in activity"),
+    "expected_per_year": N_("Expected participants per year"),
+    "target_work_studies_percent": N_("Target share to work or studies (%)"),
+    "sent_on": N_("Sent"),
+    "answered_on": N_("Answered"),
+    "score": N_("Score (1–5)"),
+    "comment": N_("Comment"),
+    "lots_case_id": N_("Lotsärende"),
+    "category_id": N_("Category"),
 }
 
 CODE_LABELS = {
@@ -214,6 +224,8 @@ CODE_LABELS = {
     "man": N_("Man"),
     "annat": N_("Other"),
     "okant": N_("Unknown"),
+    "ja": N_("Yes"),
+    "nej": N_("No"),
     "received": N_("Received"),
     "dormant": N_("Dormant"),
     "accepted": N_("Accepted"),

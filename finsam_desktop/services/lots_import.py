@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import (
     Answer,
@@ -240,6 +240,21 @@ class ImportRow:
     case: LotsCase  # category ids filled in by import_cases for new categories
     categories: dict[CategoryKind, str]  # the category names as written
     fingerprint: str
+    outcomes: list[str] = field(default_factory=list)  # several, as written
+
+
+# Several outcomes in one cell: "Arbete; RITA" (a line break or | also separates).
+OUTCOME_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
+
+
+def split_outcomes(text: str) -> list[str]:
+    """The outcome names in a cell, each once, in the order written."""
+    names: dict[str, str] = {}
+    for part in OUTCOME_SEPARATORS.split(text or ""):
+        name = " ".join(part.split())
+        if name:
+            names.setdefault(_norm(name), name)
+    return list(names.values())
 
 
 @dataclass
@@ -404,14 +419,14 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
             preview.rejected.extend(parsed)
             preview.rejected_rows += 1
             continue
-        case, names = parsed
-        for kind, name in names.items():
+        case, names, outcomes = parsed
+        for kind, name in [*names.items(), *((CategoryKind.OUTCOME, o) for o in outcomes)]:
             if _norm(name) not in lookups.categories[kind]:
                 new_names[kind].setdefault(_norm(name), " ".join(name.split()))
-        content = _content_key(case, names)
+        content = _content_key(case, names, outcomes)
         seen[content] += 1
         digest = hashlib.sha256(f"{content}#{seen[content]}".encode()).hexdigest()
-        fingerprints.append(ImportRow(row_number, case, names, digest))
+        fingerprints.append(ImportRow(row_number, case, names, digest, outcomes))
 
     existing = _existing_fingerprints(session, [r.fingerprint for r in fingerprints])
     preview.rows = [r for r in fingerprints if r.fingerprint not in existing]
@@ -434,7 +449,9 @@ def _existing_fingerprints(session: Session, digests: list[str]) -> set[str]:
     return found
 
 
-def _content_key(case: LotsCase, names: dict[CategoryKind, str]) -> str:
+def _content_key(case: LotsCase, names: dict[CategoryKind, str], outcomes: list[str]) -> str:
+    # One outcome gives the key it gave when a case had at most one (same fingerprint).
+    names = {**names, CategoryKind.OUTCOME: "+".join(sorted(_norm(o) for o in outcomes))}
     parts = [
         case.received.isoformat() if case.received else "",
         str(case.municipality_id),
@@ -461,7 +478,7 @@ def _parse_row(
     columns: dict[str, str],
     lookups: _Lookups,
     today: date,
-) -> tuple[LotsCase, dict[CategoryKind, str]] | list[Rejection]:
+) -> tuple[LotsCase, dict[CategoryKind, str], list[str]] | list[Rejection]:
     problems: list[Rejection] = []
 
     def reject(fld: str, reason: str) -> None:
@@ -563,15 +580,14 @@ def _parse_row(
         )
         case.reference = ""
     names = {}
-    for kind, fld in (
-        (CategoryKind.QUESTION, "question"),
-        (CategoryKind.ACTION, "action"),
-        (CategoryKind.OUTCOME, "outcome"),
-    ):
+    for kind, fld in ((CategoryKind.QUESTION, "question"), (CategoryKind.ACTION, "action")):
         value = " ".join(text(fld).split())
         if value:
             names[kind] = value
             setattr(case, f"{fld}_id", lookups.categories[kind].get(_norm(value)))
+    outcomes = split_outcomes(text("outcome"))
+    known = lookups.categories[CategoryKind.OUTCOME]
+    case.outcome_ids = [known[_norm(o)] for o in outcomes if _norm(o) in known]
     for fld, message in validate_case(case, today).items():
         if fld == "reference" or any(p.column == columns.get(fld, "") for p in problems):
             continue
@@ -582,7 +598,7 @@ def _parse_row(
         reject(fld, message)
     if problems:
         return problems
-    return case, names
+    return case, names, outcomes
 
 
 # --- writing ---------------------------------------------------------------------
@@ -599,7 +615,10 @@ def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
         ids[CategoryKind(kind)][_norm(name)] = cid
     added = 0
     for row in preview.rows:
-        for kind, name in row.categories.items():
+        for kind, name in [
+            *row.categories.items(),
+            *((CategoryKind.OUTCOME, o) for o in row.outcomes),
+        ]:
             if _norm(name) not in ids[kind]:
                 saved = save_category(session, LotsCategory(None, kind, name))
                 ids[kind][_norm(name)] = saved.id  # type: ignore[assignment]
@@ -625,7 +644,6 @@ def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
                 "question_id": _category_id(ids, row, CategoryKind.QUESTION),
                 "coordination_need": c.coordination_need.value,
                 "action_id": _category_id(ids, row, CategoryKind.ACTION),
-                "outcome_id": _category_id(ids, row, CategoryKind.OUTCOME),
                 "closed": c.closed,
                 "reference": c.reference.strip(),
                 "survey_sent": c.survey_sent,
@@ -636,6 +654,7 @@ def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
         )
     for i in range(0, len(records), 5000):
         session.execute(insert(LotsCaseRow), records[i : i + 5000])
+    _insert_outcomes(session, [r for r in preview.rows if r.fingerprint not in existing], ids)
     session.flush()
     return ImportResult(len(records), preview.already_imported + len(existing), added)
 
@@ -643,3 +662,22 @@ def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
 def _category_id(ids, row: ImportRow, kind: CategoryKind) -> int | None:
     name = row.categories.get(kind)
     return ids[kind][_norm(name)] if name else None
+
+
+def _insert_outcomes(session: Session, rows: list[ImportRow], ids) -> None:
+    """The outcome marks of the rows just inserted (found again by their fingerprints)."""
+    wanted = {r.fingerprint: r for r in rows if r.outcomes}
+    digests = list(wanted)
+    marks = []
+    for i in range(0, len(digests), 500):
+        for case_id, digest in session.execute(
+            select(LotsCaseRow.id, LotsCaseRow.import_fingerprint).where(
+                LotsCaseRow.import_fingerprint.in_(digests[i : i + 500])
+            )
+        ):
+            outcome_ids = [ids[CategoryKind.OUTCOME][_norm(o)] for o in wanted[digest].outcomes]
+            marks.extend(
+                {"lots_case_id": case_id, "category_id": c} for c in dict.fromkeys(outcome_ids)
+            )
+    for i in range(0, len(marks), 5000):
+        session.execute(insert(LotsCaseOutcomeRow), marks[i : i + 5000])

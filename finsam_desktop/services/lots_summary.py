@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Integer, and_, case, cast, exists, func, select
 from sqlalchemy.orm import Session
 
-from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
@@ -39,6 +39,7 @@ from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.lots import satisfaction_goal
 
 C = LotsCaseRow
+O = LotsCaseOutcomeRow
 
 
 def year_period(year: int) -> tuple[date, date]:
@@ -71,6 +72,13 @@ def _counts(session: Session, where) -> dict[str, int]:
         "answered": _sum_if(
             and_(C.closed.is_not(None), C.survey_sent, C.survey_score.is_not(None))
         ),
+        # Cases without any outcome, and individärenden with an outcome that counts as
+        # work or studies (however many outcomes they have): primary-key look-ups.
+        "no_outcome": _sum_if(~_has_outcome()),
+        "no_outcome_individual": _sum_if(and_(C.individual_case, ~_has_outcome())),
+        "work_or_studies": _sum_if(
+            and_(C.individual_case, _has_outcome(LotsCategoryRow.work_or_studies))
+        ),
     }
     for g in Gender:
         columns[f"gender:{g.value}"] = _sum_if(C.gender == g.value)
@@ -84,6 +92,31 @@ def _counts(session: Session, where) -> dict[str, int]:
     stmt = select(*(expr.label(key.replace(":", "_")) for key, expr in columns.items()))
     row = session.execute(stmt.where(where)).one()
     return {key: int(value or 0) for key, value in zip(columns, row, strict=True)}
+
+
+def _has_outcome(*conditions):
+    """True for a lotsärende with at least one outcome (meeting ``conditions``)."""
+    stmt = select(O.lots_case_id).where(O.lots_case_id == C.id)
+    if conditions:
+        stmt = stmt.join(LotsCategoryRow, LotsCategoryRow.id == O.category_id).where(*conditions)
+    return exists(stmt.correlate(C))
+
+
+def _outcome_marks(session: Session, where) -> tuple[Counter, Counter]:
+    """Outcome marks per category: of all lotsärenden, and of individärenden."""
+    every: Counter[int | None] = Counter()
+    individual: Counter[int | None] = Counter()
+    stmt = (
+        select(O.category_id, C.individual_case, func.count())
+        .join(C, C.id == O.lots_case_id)
+        .where(where)
+        .group_by(O.category_id, C.individual_case)
+    )
+    for category_id, is_individual, n in session.execute(stmt):
+        every[category_id] += n
+        if is_individual:
+            individual[category_id] += n
+    return every, individual
 
 
 def _group(session: Session, where, *keys, extra=None) -> list[tuple]:
@@ -145,27 +178,18 @@ def lots_summary(
         C.party_id,
         extra=func.count(func.distinct(case((C.officer_key != "", C.officer_key), else_=None))),
     )
-    # Question, action and outcome in one pass (a few hundred groups at most).
+    # Question and action in one pass (a few hundred groups at most).
     questions: Counter[int | None] = Counter()
     actions: Counter[int | None] = Counter()
-    outcomes_all: Counter[int | None] = Counter()
-    outcomes_ind: Counter[int | None] = Counter()
-    for question, action, outcome, is_individual, n in _group(
-        session, where, C.question_id, C.action_id, C.outcome_id, C.individual_case
-    ):
+    for question, action, n in _group(session, where, C.question_id, C.action_id):
         questions[question] += n
         actions[action] += n
-        outcomes_all[outcome] += n
-        if is_individual:
-            outcomes_ind[outcome] += n
-
-    work_ids = set(
-        session.scalars(
-            select(LotsCategoryRow.id).where(
-                LotsCategoryRow.kind == CategoryKind.OUTCOME.value, LotsCategoryRow.work_or_studies
-            )
-        )
-    )
+    # Outcomes are marks (a case may have several); "not recorded" counts the cases
+    # with none, so every case is in at least one row.
+    outcomes_all, outcomes_ind = _outcome_marks(session, where)
+    marks_all, marks_ind = sum(outcomes_all.values()), sum(outcomes_ind.values())
+    outcomes_all[None] = counts["no_outcome"]
+    outcomes_ind[None] = counts["no_outcome_individual"]
     breakdowns: list[Breakdown] = []
     if municipality_id is None:
         names = dict(session.execute(select(MunicipalityRow.id, MunicipalityRow.name)).all())
@@ -295,6 +319,7 @@ def lots_summary(
             ind,
             individual,
             _category_rows(session, CategoryKind.OUTCOME, dict(outcomes_ind)),
+            marks=marks_ind,
         )
     )
     breakdowns.append(
@@ -304,6 +329,7 @@ def lots_summary(
             lots,
             total,
             _category_rows(session, CategoryKind.OUTCOME, dict(outcomes_all)),
+            marks=marks_all,
         )
     )
     scores = tuple(counts[f"score:{s}"] for s in range(1, 6))
@@ -341,7 +367,7 @@ def lots_summary(
         cases=total,
         individual_cases=individual,
         distinct_officers=counts["officers"],
-        work_or_studies=sum(n for k, n in outcomes_ind.items() if k in work_ids),
+        work_or_studies=counts["work_or_studies"],
         survey=survey,
         breakdowns=tuple(breakdowns),
     )

@@ -99,10 +99,32 @@ class OptionDialog(FormDialog):
         )
         self.active.setChecked(option.active)
         self.add_field("parent_id", "", QLabel())
+        exit_route = option.list_key is OptionList.EXIT_ROUTE
+        self.in_activity = self.add_field(
+            "in_activity", _("Statistics"), QCheckBox(_("Counts as out in activity"))
+        )
+        self.in_activity.setToolTip(
+            _("Work of any kind, work training, placement or studies: 'ute i aktivitet'.")
+        )
+        self.in_activity.setChecked(option.in_activity)
+        self.work_or_studies = self.add_field(
+            "work_or_studies", "", QCheckBox(_("Counts as work or studies"))
+        )
+        self.work_or_studies.setToolTip(
+            _("Counted in the share of exits to work or studies held against the target.")
+        )
+        self.work_or_studies.setChecked(option.work_or_studies)
+        for box in (self.in_activity, self.work_or_studies):
+            box.parentWidget().setVisible(exit_route)
+            label = self.fields.layout_form.labelForField(box.parentWidget())
+            if label is not None:
+                label.setVisible(exit_route)
 
     def save(self) -> Option:
         record = copy.copy(self.option)
         record.name, record.active = self.name.text(), self.active.isChecked()
+        record.in_activity = self.in_activity.isChecked()
+        record.work_or_studies = self.work_or_studies.isChecked()
         return self.ctx.runner.run(case_options.save_option, record, changes=CHANGE_KINDS)
 
 
@@ -277,7 +299,9 @@ class ListsEditor(QGroupBox):
         self.which.currentIndexChanged.connect(lambda *_a: self.refresh())
         layout.addWidget(self.which)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([_("Value"), _("Status")])
+        self.tree.setHeaderLabels(
+            [_("Value"), _("Status"), _("Out in activity"), _("Work or studies")]
+        )
         self.tree.itemDoubleClicked.connect(lambda *_a: self.edit())
         layout.addWidget(self.tree, 1)
         hint = QLabel(
@@ -308,7 +332,14 @@ class ListsEditor(QGroupBox):
         self.tree.clear()
         tops: dict[int, QTreeWidgetItem] = {}
         for o in self.options:
-            item = QTreeWidgetItem([o.name, _("Active") if o.active else _("Retired")])
+            item = QTreeWidgetItem(
+                [
+                    o.name,
+                    _("Active") if o.active else _("Retired"),
+                    _("Yes") if o.in_activity else "",
+                    _("Yes") if o.work_or_studies else "",
+                ]
+            )
             item.setData(0, USER, o.id)
             if o.parent_id and o.parent_id in tops:
                 tops[o.parent_id].addChild(item)
@@ -317,7 +348,10 @@ class ListsEditor(QGroupBox):
                 self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
-        self.sub_button.setVisible(self.list_key() is OptionList.EXIT_ROUTE)
+        exit_routes = self.list_key() is OptionList.EXIT_ROUTE
+        self.sub_button.setVisible(exit_routes)
+        for column in (2, 3):
+            self.tree.setColumnHidden(column, not exit_routes)
 
     def selected(self) -> Option | None:
         item = self.tree.currentItem()

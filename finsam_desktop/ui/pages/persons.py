@@ -10,6 +10,10 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
+from finsam_desktop.ui.pages.referrals.person_fields import (
+    foreign_background_choice,
+    foreign_background_help,
+)
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 from finsam_desktop.ui.protected import protected_banner
@@ -48,6 +52,12 @@ class PersonDialog(FormDialog):
             _("Gender"),
             choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
         )
+        self.foreign = self.add_field(
+            "foreign_background",
+            _("Foreign background"),
+            foreign_background_choice(p.foreign_background if p else None),
+        )
+        self.fields.layout_form.addRow("", foreign_background_help())
         self.protected = self.add_field(
             "protected_identity",
             _("Protected identity"),
@@ -69,6 +79,7 @@ class PersonDialog(FormDialog):
             address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
             municipality_id=self.municipality.currentData(),
             gender=self.gender.currentData(),
+            foreign_background=self.foreign.currentData(),
             protected_identity=self.protected.isChecked(),
             phone=self.phone.text(),
             email=self.email.text(),
