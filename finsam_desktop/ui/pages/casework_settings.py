@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import case_options, mapping
+from finsam_desktop.services import case_options, mapping, surveys
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, banner, choice, line
+from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import today
 from finsam_desktop.ui.table_model import USER
@@ -379,6 +379,38 @@ class ListsEditor(QGroupBox):
         return dialog
 
 
+class SurveyGoalRow(QWidget):
+    """The goal for the deltagarenkät: the share answering 4 or 5, in percent."""
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(_("Participant survey: goal for satisfied participants (score 4–5)")))
+        self.goal = spin(ctx.runner.read(surveys.survey_goal), 1, 100)
+        self.goal.setSuffix(" %")
+        self.goal.setToolTip(
+            _("The statistics hold the share answering 4 or 5 against this goal.")
+        )
+        row.addWidget(self.goal)
+        self.save_button = QPushButton(_("Save goal"))
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        self.message = QLabel()
+        row.addWidget(self.message)
+        row.addStretch(1)
+
+    def save(self) -> bool:
+        try:
+            self.ctx.runner.run(surveys.set_survey_goal, self.goal.value(), changes={"setting"})
+        except OperationFailed as exc:
+            self.message.setText(" ".join([exc.message, *exc.problems.values()]))
+            return False
+        self.message.setText(_("Saved."))
+        return True
+
+
 class CaseworkSettingsTab(QWidget):
     """The settings tab for case work (template and lists)."""
 
@@ -386,6 +418,8 @@ class CaseworkSettingsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        self.survey_goal = SurveyGoalRow(ctx)
+        layout.addWidget(self.survey_goal)
         split = QSplitter()
         self.template = TemplateEditor(ctx)
         self.lists = ListsEditor(ctx)
