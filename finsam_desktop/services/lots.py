@@ -237,9 +237,7 @@ def set_outcomes(session: Session, case_id: int, outcome_ids: list[int]) -> None
     wanted = list(dict.fromkeys(outcome_ids))
     current = set(
         session.scalars(
-            select(LotsCaseOutcomeRow.category_id).where(
-                LotsCaseOutcomeRow.lots_case_id == case_id
-            )
+            select(LotsCaseOutcomeRow.category_id).where(LotsCaseOutcomeRow.lots_case_id == case_id)
         )
     )
     gone = current - set(wanted)

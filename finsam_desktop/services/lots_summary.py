@@ -39,7 +39,7 @@ from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.lots import satisfaction_goal
 
 C = LotsCaseRow
-O = LotsCaseOutcomeRow
+M = LotsCaseOutcomeRow  # outcome marks
 
 
 def year_period(year: int) -> tuple[date, date]:
@@ -96,9 +96,9 @@ def _counts(session: Session, where) -> dict[str, int]:
 
 def _has_outcome(*conditions):
     """True for a lotsärende with at least one outcome (meeting ``conditions``)."""
-    stmt = select(O.lots_case_id).where(O.lots_case_id == C.id)
+    stmt = select(M.lots_case_id).where(M.lots_case_id == C.id)
     if conditions:
-        stmt = stmt.join(LotsCategoryRow, LotsCategoryRow.id == O.category_id).where(*conditions)
+        stmt = stmt.join(LotsCategoryRow, LotsCategoryRow.id == M.category_id).where(*conditions)
     return exists(stmt.correlate(C))
 
 
@@ -107,10 +107,10 @@ def _outcome_marks(session: Session, where) -> tuple[Counter, Counter]:
     every: Counter[int | None] = Counter()
     individual: Counter[int | None] = Counter()
     stmt = (
-        select(O.category_id, C.individual_case, func.count())
-        .join(C, C.id == O.lots_case_id)
+        select(M.category_id, C.individual_case, func.count())
+        .join(C, C.id == M.lots_case_id)
         .where(where)
-        .group_by(O.category_id, C.individual_case)
+        .group_by(M.category_id, C.individual_case)
     )
     for category_id, is_individual, n in session.execute(stmt):
         every[category_id] += n

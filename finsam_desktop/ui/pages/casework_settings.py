@@ -390,9 +390,7 @@ class SurveyGoalRow(QWidget):
         row.addWidget(QLabel(_("Participant survey: goal for satisfied participants (score 4–5)")))
         self.goal = spin(ctx.runner.read(surveys.survey_goal), 1, 100)
         self.goal.setSuffix(" %")
-        self.goal.setToolTip(
-            _("The statistics hold the share answering 4 or 5 against this goal.")
-        )
+        self.goal.setToolTip(_("The statistics hold the share answering 4 or 5 against this goal."))
         row.addWidget(self.goal)
         self.save_button = QPushButton(_("Save goal"))
         self.save_button.clicked.connect(self.save)

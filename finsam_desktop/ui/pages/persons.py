@@ -10,12 +10,12 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
+from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 from finsam_desktop.ui.pages.referrals.person_fields import (
     foreign_background_choice,
     foreign_background_help,
 )
-from finsam_desktop.ui.list_panel import ListPanel
-from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 from finsam_desktop.ui.protected import protected_banner
 from finsam_desktop.ui.register_extract import add_register_extract_button
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
-from finsam_desktop.i18n import _, format_date
 from finsam_desktop.domain.surveys import ParticipantSurvey
+from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, closing, surveys
 from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
 from finsam_desktop.ui.operations import OperationFailed

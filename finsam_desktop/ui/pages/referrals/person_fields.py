@@ -28,9 +28,7 @@ HELP_STYLE = "color: #555555; font-size: 11px;"
 
 def foreign_background_choice(current: ForeignBackground | None = None) -> QComboBox:
     """Ja / nej / okänt, with the definition as the tooltip."""
-    box = choice(
-        [(f.label, f) for f in ForeignBackground], current or ForeignBackground.OKANT
-    )
+    box = choice([(f.label, f) for f in ForeignBackground], current or ForeignBackground.OKANT)
     box.setToolTip(_(FOREIGN_BACKGROUND_DEFINITION))
     return box
 
