@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +35,7 @@ def run_import(args: argparse.Namespace) -> int:
         ImportFileError,
         import_rows,
         preview_import,
+        result_text,
     )
 
     db = _open(args)
@@ -58,25 +59,6 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return 0
-
-
-def result_text(result) -> str:
-    referrals = ngettext("{n} referral", "{n} referrals", result.referrals).format(
-        n=result.referrals
-    )
-    participations = ngettext(
-        "{n} participation", "{n} participations", result.participations
-    ).format(n=result.participations)
-    return _(
-        "Imported {referrals} and {participations}; {created} persons registered, "
-        "{completed} completed; {old} rows were already in the program."
-    ).format(
-        referrals=referrals,
-        participations=participations,
-        created=result.persons_created,
-        completed=result.persons_completed,
-        old=result.already_imported,
-    )
 
 
 def print_preview(preview) -> None:

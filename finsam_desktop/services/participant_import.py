@@ -52,7 +52,7 @@ from finsam_desktop.domain.referrals import (
     answer_due_date,
 )
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import N_, _, ngettext
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.lots_import import (
     ANSWER_VALUES,
@@ -69,7 +69,7 @@ from finsam_desktop.services.lots_import import (
 from finsam_desktop.services.persons import person_name_key
 from finsam_desktop.services.referrals import next_case_number
 
-__all__ = ["ImportFileError", "Rejection", "preview_import", "import_rows"]
+__all__ = ["ImportFileError", "Rejection", "import_rows", "preview_import", "result_text"]
 
 # field -> accepted headers (compared after _norm: case, spaces, dots and dashes do
 # not matter). The first is the one the documentation and the template use.
@@ -719,6 +719,26 @@ def _exit_route(lookups: _Lookups, text: str) -> tuple[int, int | None] | None:
         if top and sub and top[1] is None and sub[1] == top[0]:
             return top[0], sub[0]
     return None
+
+
+def result_text(result: ImportResult) -> str:
+    """What an import did, in a sentence for the window and the command line."""
+    referrals = ngettext("{n} referral", "{n} referrals", result.referrals).format(
+        n=result.referrals
+    )
+    participations = ngettext(
+        "{n} participation", "{n} participations", result.participations
+    ).format(n=result.participations)
+    return _(
+        "Imported {referrals} and {participations}; {created} persons registered, "
+        "{completed} completed; {old} rows were already in the program."
+    ).format(
+        referrals=referrals,
+        participations=participations,
+        created=result.persons_created,
+        completed=result.persons_completed,
+        old=result.already_imported,
+    )
 
 
 # --- writing ---------------------------------------------------------------------

@@ -119,6 +119,7 @@ class OptionDialog(FormDialog):
             label = self.fields.layout_form.labelForField(box.parentWidget())
             if label is not None:
                 label.setVisible(exit_route)
+        self.fields.dirty = False  # filling in the current values is not an edit
 
     def save(self) -> Option:
         record = copy.copy(self.option)

@@ -175,8 +175,8 @@ class PersonFields:
             last_name=self.last.text(),
             address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
             municipality_id=self.municipality.currentData(),
-            gender=self.gender.currentData(),
-            foreign_background=self.foreign.currentData(),
+            gender=Gender(self.gender.currentData()),
+            foreign_background=ForeignBackground(self.foreign.currentData()),
             protected_identity=self.protected.isChecked(),
         )
 
