@@ -172,6 +172,7 @@ def test_the_import_dialog_previews_then_imports_and_knows_a_second_time(ctx, qt
     assert "2 rader lästa: 1 att importera (1 nya personer)" in dialog.summary.text()
     assert dialog.rows_view.topLevelItemCount() == 1
     assert dialog.rows_view.topLevelItem(0).text(2) == "Åkerprov, Ebba"
+    assert dialog.rows_view.topLevelItem(0).text(4) == "Ja"  # utländsk bakgrund
     assert dialog.rejected_view.topLevelItem(0).text(1) == "Kommun"
     assert "Atlantis" in dialog.rejected_view.topLevelItem(0).text(2)
     assert dialog.import_button.text() == "Importera 1 rad"

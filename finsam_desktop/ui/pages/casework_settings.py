@@ -426,4 +426,4 @@ class CaseworkSettingsTab(QWidget):
         split.addWidget(self.lists)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        layout.addWidget(split)
+        layout.addWidget(split, 1)
