@@ -101,9 +101,24 @@ class LotsCaseRow(Versioned, Base):
 
 
 class LotsCaseOutcomeRow(Base):
-    """One outcome mark of a lotsärende (a case has none, one or several)."""
+    """One outcome mark of a lotsärende (a case has none, one or several).
+
+    The case's date received, municipality and individärende flag are copied here
+    (kept equal by services.lots), so that counting a period's marks reads this
+    table's summary index alone instead of looking up every case.
+    """
 
     __tablename__ = "lots_case_outcome"
+    __table_args__ = (
+        Index(
+            "ix_lots_case_outcome_summary",
+            "received",
+            "municipality_id",
+            "individual_case",
+            "category_id",
+            "lots_case_id",
+        ),
+    )
 
     lots_case_id: Mapped[int] = mapped_column(
         ForeignKey("lots_case.id", ondelete="CASCADE"), primary_key=True
@@ -112,3 +127,6 @@ class LotsCaseOutcomeRow(Base):
     category_id: Mapped[int] = mapped_column(
         ForeignKey("lots_category.id"), primary_key=True, index=True
     )
+    received: Mapped[date] = mapped_column(Date)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    individual_case: Mapped[bool] = mapped_column(Boolean, default=False)

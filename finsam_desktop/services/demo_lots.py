@@ -131,7 +131,16 @@ def insert_cases(session: Session, rows: list[dict]) -> None:
     marks = []
     for n, row in enumerate(rows):
         row["id"] = first_id + n
-        marks.extend({"lots_case_id": row["id"], "category_id": c} for c in row.pop("outcomes", []))
+        marks.extend(
+            {
+                "lots_case_id": row["id"],
+                "category_id": c,
+                "received": row["received"],
+                "municipality_id": row["municipality_id"],
+                "individual_case": row["individual_case"],
+            }
+            for c in row.pop("outcomes", [])
+        )
     for i in range(0, len(rows), BATCH):
         session.execute(insert(LotsCaseRow), rows[i : i + BATCH])
     for i in range(0, len(marks), BATCH):

@@ -232,25 +232,36 @@ def outcome_ids_of(session: Session, case_ids: list[int]) -> dict[int, list[int]
     return out
 
 
-def set_outcomes(session: Session, case_id: int, outcome_ids: list[int]) -> None:
-    """Make ``outcome_ids`` the lotsärende's outcomes (repeats ignored)."""
+def set_outcomes(session: Session, row: LotsCaseRow, outcome_ids: list[int]) -> None:
+    """Make ``outcome_ids`` the lotsärende's outcomes (repeats ignored), and keep the
+    marks' copies of its date, municipality and individärende flag equal to the case's."""
+    marks = LotsCaseOutcomeRow.__table__
+    copied = {
+        "received": row.received,
+        "municipality_id": row.municipality_id,
+        "individual_case": bool(row.individual_case),
+    }
     wanted = list(dict.fromkeys(outcome_ids))
     current = set(
         session.scalars(
-            select(LotsCaseOutcomeRow.category_id).where(LotsCaseOutcomeRow.lots_case_id == case_id)
+            select(LotsCaseOutcomeRow.category_id).where(LotsCaseOutcomeRow.lots_case_id == row.id)
         )
     )
     gone = current - set(wanted)
     if gone:
         session.execute(
-            LotsCaseOutcomeRow.__table__.delete().where(
-                LotsCaseOutcomeRow.lots_case_id == case_id,
+            marks.delete().where(
+                LotsCaseOutcomeRow.lots_case_id == row.id,
                 LotsCaseOutcomeRow.category_id.in_(gone),
             )
         )
-    new = [{"lots_case_id": case_id, "category_id": c} for c in wanted if c not in current]
+    if current - gone:
+        session.execute(
+            marks.update().where(LotsCaseOutcomeRow.lots_case_id == row.id).values(**copied)
+        )
+    new = [{"lots_case_id": row.id, "category_id": c, **copied} for c in wanted if c not in current]
     if new:
-        session.execute(LotsCaseOutcomeRow.__table__.insert(), new)
+        session.execute(marks.insert(), new)
 
 
 def _case(row: LotsCaseRow, outcome_ids: list[int] | None = None) -> LotsCase:
@@ -354,8 +365,7 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
     if changed and case.id is not None:
         row.updated_at = func.now()  # new outcomes alone are a change: the version moves on
     session.flush()
-    if changed:
-        set_outcomes(session, row.id, outcome_ids)
+    set_outcomes(session, row, outcome_ids)
     return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 

@@ -675,9 +675,17 @@ def _insert_outcomes(session: Session, rows: list[ImportRow], ids) -> None:
                 LotsCaseRow.import_fingerprint.in_(digests[i : i + 500])
             )
         ):
-            outcome_ids = [ids[CategoryKind.OUTCOME][_norm(o)] for o in wanted[digest].outcomes]
+            row = wanted[digest]
+            outcome_ids = [ids[CategoryKind.OUTCOME][_norm(o)] for o in row.outcomes]
             marks.extend(
-                {"lots_case_id": case_id, "category_id": c} for c in dict.fromkeys(outcome_ids)
+                {
+                    "lots_case_id": case_id,
+                    "category_id": c,
+                    "received": row.case.received,
+                    "municipality_id": row.case.municipality_id,
+                    "individual_case": row.case.individual_case,
+                }
+                for c in dict.fromkeys(outcome_ids)
             )
     for i in range(0, len(marks), 5000):
         session.execute(insert(LotsCaseOutcomeRow), marks[i : i + 5000])

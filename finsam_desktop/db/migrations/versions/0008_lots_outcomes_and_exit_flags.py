@@ -2,7 +2,8 @@
 
 Every lotsärende's outcome_id becomes a row of the new table lots_case_outcome (a case
 may now carry several outcomes: seed 003's Heby counts 64 marks on 57 individärenden),
-then the column goes. The summary index is rebuilt without it.
+with copies of the case's date, municipality and individärende flag for the summary's
+index, then the column goes. The summary index is rebuilt without it.
 
 The default exit routes (as migration 0004 seeded them) get the statistics flags
 "ute i aktivitet" and "arbete/studier" (domain.closing.DEFAULT_EXIT_FLAGS), unless
@@ -47,10 +48,18 @@ def upgrade() -> None:
         "lots_case_outcome",
         sa.Column("lots_case_id", sa.Integer(), nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("received", sa.Date(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("individual_case", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["category_id"],
             ["lots_category.id"],
             name=op.f("fk_lots_case_outcome_category_id_lots_category"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_lots_case_outcome_municipality_id_municipality"),
         ),
         sa.ForeignKeyConstraint(
             ["lots_case_id"],
@@ -64,9 +73,16 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_lots_case_outcome_category_id"), ["category_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_lots_case_outcome_summary",
+            ["received", "municipality_id", "individual_case", "category_id", "lots_case_id"],
+            unique=False,
+        )
     op.execute(
-        "INSERT INTO lots_case_outcome (lots_case_id, category_id) "
-        "SELECT id, outcome_id FROM lots_case WHERE outcome_id IS NOT NULL"
+        "INSERT INTO lots_case_outcome "
+        "(lots_case_id, category_id, received, municipality_id, individual_case) "
+        "SELECT id, outcome_id, received, municipality_id, individual_case FROM lots_case "
+        "WHERE outcome_id IS NOT NULL"
     )
     with op.batch_alter_table("lots_case", schema=None) as batch_op:
         batch_op.drop_index("ix_lots_case_summary")
@@ -120,5 +136,6 @@ def downgrade() -> None:
         batch_op.create_index("ix_lots_case_outcome_id", ["outcome_id"], unique=False)
         batch_op.create_index("ix_lots_case_summary", list(SUMMARY_BEFORE), unique=False)
     with op.batch_alter_table("lots_case_outcome", schema=None) as batch_op:
+        batch_op.drop_index("ix_lots_case_outcome_summary")
         batch_op.drop_index(batch_op.f("ix_lots_case_outcome_category_id"))
     op.drop_table("lots_case_outcome")
