@@ -164,6 +164,18 @@ def test_outcomes_are_saved_changed_and_read_back_in_list_order(db, ids):
         assert lots.category_use_count(s, work) == 1 and lots.category_use_count(s, rita) == 0
         page = lots.case_list(db).page(0, 10)
     assert [r.values[8] for r in page] == ["Arbete"]
+    # The marks follow the case when its date or individärende flag changes.
+    with db.session() as s:
+        moved = lots.save_case(
+            s, replace(changed, received=date(2018, 3, 1), individual_case=False)
+        )
+    with db.reading() as s:
+        in_2017 = lots_summary(s, *year_period(2017)).breakdown("outcome")
+        in_2018 = lots_summary(s, *year_period(2018))
+    assert in_2017.marks == 0
+    assert in_2018.breakdown("outcome").marks == 1
+    assert in_2018.breakdown("outcome_individual").marks == 0
+    assert moved.outcome_ids == [work]
     with db.session() as s:
         lots.delete_case(s, changed.id)
     with db.reading() as s:
