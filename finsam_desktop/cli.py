@@ -199,10 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> dict[str, Command]:
     """Commands of later capabilities (lotsärenden, restore, ...), imported lazily."""
-    from finsam_desktop import cli_lots, cli_protect
+    from finsam_desktop import cli_lots, cli_participants, cli_protect
 
     return {
         "lots": (_("lotsärenden: summary and import"), cli_lots.configure, cli_lots.run),
+        "deltagare": (
+            _("participants: import earlier ones from a spreadsheet"),
+            cli_participants.configure,
+            cli_participants.run,
+        ),
         **cli_protect.commands(),
     }
 

@@ -51,6 +51,10 @@ class Option:
     position: int = 0
     active: bool = True
     version: int = 0
+    # Exit routes only (False elsewhere): counted as "ute i aktivitet", and as work or
+    # studies. A sub-route carries its own flags; chosen, they apply instead of its route's.
+    in_activity: bool = False
+    work_or_studies: bool = False
 
 
 # (name, sub-options) per list; names are English source text, stored translated.
@@ -143,6 +147,20 @@ DEFAULT_OPTIONS: dict[OptionList, tuple[tuple[str, tuple[str, ...]], ...]] = {
             N_("Unknown"),
         )
     ),
+}
+
+
+# The flags the default exit routes start with (in_activity, work_or_studies), by their
+# source names: out in activity means work of any kind, work training or placement, or
+# studies, as seed 000's "ute i" table counts it; work training is not work or studies.
+DEFAULT_EXIT_FLAGS: dict[str, tuple[bool, bool]] = {
+    "Work": (True, True),
+    "Employment without support": (True, True),
+    "Subsidised employment": (True, True),
+    "Work training / work placement": (True, False),
+    "Studies": (True, True),
+    "Regular studies": (True, True),
+    "Folk high school": (True, True),
 }
 
 

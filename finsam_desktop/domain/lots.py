@@ -116,7 +116,9 @@ class LotsCase:
     question_id: int | None = None
     coordination_need: Answer = Answer.OKANT
     action_id: int | None = None
-    outcome_id: int | None = None
+    # Several outcomes may apply (e.g. "from försörjningsstöd to another benefit" and
+    # "RITA"); in the list's order, no repeats.
+    outcome_ids: list[int] = field(default_factory=list)
     closed: date | None = None
     reference: str = ""
     survey_sent: bool = False
@@ -222,7 +224,10 @@ class Breakdown:
 
     The seed's reports state a share together with what it is a share of ("15 av dessa
     (60 %)"), so every breakdown names its base and carries its total; the rows add up
-    to the total because unknowns are a row of their own, never dropped.
+    to the total because unknowns are a row of their own, never dropped. Outcomes are
+    the exception: a case may carry several, so their rows count *marks* ("64
+    utfallsmarkeringar på 57 individärenden"), shares are still of the cases, and
+    ``marks`` says how many marks there are.
     """
 
     key: str
@@ -232,6 +237,9 @@ class Breakdown:
     rows: tuple[Count, ...]
     extra_title: str = ""  # an optional third column, e.g. distinct officers per party
     extra: tuple[int, ...] = ()
+    # When a case may count in several rows (outcomes): how many marks the rows hold
+    # besides the cases counted in no row; None for an ordinary breakdown.
+    marks: int | None = None
 
     def share(self, count: int) -> float | None:
         return count / self.total if self.total else None
@@ -273,7 +281,7 @@ class LotsSummary:
     cases: int
     individual_cases: int
     distinct_officers: int
-    work_or_studies: int  # individärenden with an outcome marked work or studies
+    work_or_studies: int  # individärenden with at least one outcome marked work or studies
     survey: SurveyResult
     breakdowns: tuple[Breakdown, ...] = field(default_factory=tuple)
 

@@ -109,6 +109,9 @@ class Insats:
     caseload_cap: int = 25
     plan_follow_up_months: int = 3
     remittent_contact_days: int = 30
+    # Targets the statistics hold the actuals against; None: no target set.
+    expected_per_year: int | None = None
+    target_work_studies_percent: int | None = None
     active: bool = True
     meeting_places: list[MeetingPlace] = field(default_factory=list)
     version: int = 0

@@ -29,6 +29,29 @@ _GENDER_LABELS = {
 }
 
 
+class ForeignBackground(enum.StrEnum):
+    """Utländsk bakgrund as the statistics count it; unknown is a value of its own."""
+
+    JA = "ja"
+    NEJ = "nej"
+    OKANT = "okant"
+
+    @property
+    def label(self) -> str:
+        return _(_FOREIGN_LABELS[self])
+
+
+_FOREIGN_LABELS = {
+    ForeignBackground.JA: N_("Yes"),
+    ForeignBackground.NEJ: N_("No"),
+    ForeignBackground.OKANT: N_("Unknown"),
+}
+# The definition shown next to the field (SCB's: born abroad, or both parents born abroad).
+FOREIGN_BACKGROUND_DEFINITION = N_(
+    "Foreign background: born abroad, or born in Sweden with both parents born abroad."
+)
+
+
 @dataclass
 class Person:
     id: int | None
@@ -38,6 +61,7 @@ class Person:
     address: PostalAddress = field(default_factory=PostalAddress)
     municipality_id: int | None = None
     gender: Gender = Gender.OKANT
+    foreign_background: ForeignBackground = ForeignBackground.OKANT
     protected_identity: bool = False
     phone: str = ""
     email: str = ""

@@ -27,7 +27,20 @@ def percent_text(count: int, total: int) -> str:
 
 
 def share_note(b: Breakdown) -> str:
-    return _("Share of {total} {base}").format(total=format_number(b.total), base=b.base)
+    note = _("Share of {total} {base}").format(total=format_number(b.total), base=b.base)
+    if b.marks is not None:
+        note += ". " + _("{marks} (a case may have several outcomes).").format(marks=marks_text(b))
+    return note
+
+
+def marks_text(b: Breakdown) -> str:
+    """'64 utfallsmarkeringar på 57 individärenden'."""
+    marks = ngettext("{n} outcome mark", "{n} outcome marks", b.marks or 0).format(
+        n=format_number(b.marks or 0)
+    )
+    return _("{marks} on {total} {base}").format(
+        marks=marks, total=format_number(b.total), base=b.base
+    )
 
 
 def breakdown_table(b: Breakdown) -> Table:
@@ -41,6 +54,9 @@ def breakdown_table(b: Breakdown) -> Table:
             cells.append(b.extra[i] if i < len(b.extra) else None)
         rows.append(cells)
     total: list = [_("Total"), b.total, 100 if b.total else None]
+    if b.marks is not None:
+        # The rows add up to more than the cases: the total row names the cases.
+        total = [_("Total {base}").format(base=b.base), b.total, 100 if b.total else None]
     if b.extra_title:
         total.append(None)
     return Table(b.key, b.title, columns, rows, share_note(b), total, {2})
@@ -268,6 +284,7 @@ def summary_json(s: LotsSummary, organisation: str = "") -> dict[str, Any]:
                 "title": b.title,
                 "base": b.base,
                 "total": b.total,
+                **({"marks": b.marks} if b.marks is not None else {}),
                 "rows": [
                     {"label": r.label, "count": r.count, "percent": whole_percent(r.count, b.total)}
                     | ({"extra": b.extra[i]} if b.extra_title else {})

@@ -23,6 +23,8 @@ def _option(row: CaseOptionRow) -> Option:
         row.position,
         row.active,
         row.version,
+        bool(row.in_activity),
+        bool(row.work_or_studies),
     )
 
 
@@ -90,5 +92,8 @@ def save_option(session: Session, option: Option) -> Option:
         row = existing_row(session, CaseOptionRow, option.id)
         apply_version(row, option.version)
     row.name, row.active = name, option.active
+    exit_route = OptionList(option.list_key) is OptionList.EXIT_ROUTE
+    row.in_activity = bool(option.in_activity) and exit_route
+    row.work_or_studies = bool(option.work_or_studies) and exit_route
     session.flush()
     return _option(row)

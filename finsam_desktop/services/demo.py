@@ -26,7 +26,7 @@ from finsam_desktop.domain.organisation import (
     Staff,
     default_exclusion_criteria,
 )
-from finsam_desktop.domain.persons import Gender
+from finsam_desktop.domain.persons import ForeignBackground, Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.services.persons import person_name_key
@@ -99,6 +99,8 @@ def create_organisation(session: Session) -> dict[str, int]:
             phone="0999-100 00",
             email="samverkansteamet@exempelbygden.example",
             exclusion_criteria=default_exclusion_criteria(),
+            expected_per_year=60,
+            target_work_studies_percent=40,
             meeting_places=[
                 MeetingPlace(municipalities["Älvsnäs"], "Samverkansteamets lokaler", office),
                 MeetingPlace(
@@ -127,6 +129,8 @@ def create_organisation(session: Session) -> dict[str, int]:
             address=PostalAddress("Hamngatan 9", "999 70", "Granvik"),
             age_min=30,
             age_max=64,
+            expected_per_year=20,
+            target_work_studies_percent=30,
             meeting_places=[
                 MeetingPlace(
                     municipalities["Granvik"],
@@ -167,6 +171,8 @@ def create_organisation(session: Session) -> dict[str, int]:
 def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> list[dict]:
     """Fictitious persons as plain rows for a bulk insert; unique personnummer."""
     rng = random.Random(seed)
+    # A generator of its own, so the other fields stay as they were for a given seed.
+    background = random.Random(seed + 1)
     rows = []
     seen: set[str] = set()
     start = date(1962, 1, 1)
@@ -192,6 +198,7 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
                 "city": "Exempelstad",
                 "municipality_id": municipality,
                 "gender": (Gender.KVINNA if woman else Gender.MAN).value,
+                "foreign_background": _foreign_background(background).value,
                 "protected_identity": n % 97 == 0,
                 "phone": "",
                 "email": "",
@@ -199,6 +206,16 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
             }
         )
     return rows
+
+
+def _foreign_background(rng: random.Random) -> ForeignBackground:
+    """About 17 % ja (seed 000's Steget vidare: 17.2 %), some not known."""
+    roll = rng.random()
+    if roll < 0.17:
+        return ForeignBackground.JA
+    if roll < 0.93:
+        return ForeignBackground.NEJ
+    return ForeignBackground.OKANT
 
 
 def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400) -> dict[str, int]:

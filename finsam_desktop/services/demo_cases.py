@@ -22,6 +22,7 @@ from finsam_desktop.db.casework_models import (
     MappingAnswerRow,
     MappingSessionRow,
     MappingTemplateRow,
+    ParticipantSurveyRow,
     PlanGoalRow,
     PlanInsatsRow,
     PlanRevisionRow,
@@ -44,6 +45,12 @@ from finsam_desktop.domain.mapping import AnswerKind, Section
 from finsam_desktop.domain.plans import GoalStatus
 
 BATCH = 10_000
+SURVEY_COMMENTS = (
+    "Bra bemötande, jag kände mig lyssnad på.",
+    "Det tog lång tid innan praktiken kom igång.",
+    "Tryggt att ha en kontaktperson hela vägen.",
+    "Önskar att vi hade träffats oftare.",
+)
 GOALS = (
     "Komma igång med en regelbunden vardag",
     "Hitta en praktikplats inom handel",
@@ -125,6 +132,8 @@ def fill_cases(
 class _Writer:
     def __init__(self, session, rng: random.Random, today: date, options, template):
         self.session, self.rng, self.today = session, rng, today
+        # Surveys draw from a generator of their own: the rest stays as it was per seed.
+        self.survey_rng = random.Random(f"survey-{today.isoformat()}")
         self.options = options
         self.template = template
         self.tables: dict = {}
@@ -377,6 +386,27 @@ class _Writer:
                 "text": "Avslutad.",
             },
         )
+        self._survey(r.id, closed_on)
+
+    def _survey(self, participation_id: int, closed_on: date) -> None:
+        """Most closed participations are sent the deltagarenkät; about half answer,
+        most of them satisfied (4–5)."""
+        rng = self.survey_rng
+        if rng.random() > 0.85:
+            return
+        sent_on = closed_on
+        answered = sent_on + timedelta(days=rng.randint(2, 20))
+        if rng.random() > 0.55 or answered > self.today:
+            row = {"sent_on": sent_on, "answered_on": None, "score": None, "comment": ""}
+        else:
+            score = rng.choices((1, 2, 3, 4, 5), weights=(3, 5, 14, 40, 38))[0]
+            row = {
+                "sent_on": sent_on,
+                "answered_on": answered,
+                "score": score,
+                "comment": rng.choice(SURVEY_COMMENTS) if rng.random() < 0.4 else "",
+            }
+        self.add(ParticipantSurveyRow, {"participation_id": participation_id, **row, "version": 1})
 
     def flush(self) -> None:
         # Parents before children: the foreign keys are checked at each insert.
@@ -392,6 +422,7 @@ class _Writer:
             WorkTrainingRow,
             WorkVisitRow,
             StudySupportRow,
+            ParticipantSurveyRow,
         )
         for table in order:
             rows = self.tables.pop(table, [])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import CategoryKind
 from finsam_desktop.services.lots import ensure_default_categories
@@ -56,6 +56,7 @@ def lots_rows(
 ) -> list[dict]:
     """``count`` fictitious lotsärenden received from 1 January ``first_year`` to ``last_day``."""
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # second outcomes: the other values stay as they were
     gender = _picker(rng, GENDERS)
     foreign = _picker(rng, ANSWERS_FOREIGN)
     sick = _picker(rng, ANSWERS_SICK)
@@ -100,7 +101,7 @@ def lots_rows(
                 "question_id": question(),
                 "coordination_need": need(),
                 "action_id": action(),
-                "outcome_id": outcome() if closed is not None else None,
+                "outcomes": _outcomes(outcome, extra, categories, closed is not None),
                 "closed": closed,
                 "reference": f"L{n % 100000:05d}" if rng.random() < 0.3 else "",
                 "survey_sent": sent,
@@ -109,6 +110,41 @@ def lots_rows(
             }
         )
     return rows
+
+
+def _outcomes(outcome, extra: random.Random, categories, closed: bool) -> list[int]:
+    """None while open; one when closed, and now and then a second (a case may go from
+    försörjningsstöd to another benefit *and* be RITA, as in seed 003's Heby)."""
+    if not closed:
+        return []
+    first = outcome()
+    if extra.random() < 0.12:
+        second = extra.choice(categories[CategoryKind.OUTCOME])
+        if second != first:
+            return [first, second]
+    return [first]
+
+
+def insert_cases(session: Session, rows: list[dict]) -> None:
+    """Bulk-insert rows of ``lots_rows`` with their outcome marks."""
+    first_id = (session.scalar(select(func.max(LotsCaseRow.id))) or 0) + 1
+    marks = []
+    for n, row in enumerate(rows):
+        row["id"] = first_id + n
+        marks.extend(
+            {
+                "lots_case_id": row["id"],
+                "category_id": c,
+                "received": row["received"],
+                "municipality_id": row["municipality_id"],
+                "individual_case": row["individual_case"],
+            }
+            for c in row.pop("outcomes", [])
+        )
+    for i in range(0, len(rows), BATCH):
+        session.execute(insert(LotsCaseRow), rows[i : i + BATCH])
+    for i in range(0, len(marks), BATCH):
+        session.execute(insert(LotsCaseOutcomeRow), marks[i : i + BATCH])
 
 
 def fill_lots(
@@ -152,7 +188,6 @@ def fill_lots(
             seed + done,
         )
         with db.session() as session:
-            for i in range(0, len(rows), BATCH):
-                session.execute(insert(LotsCaseRow), rows[i : i + BATCH])
+            insert_cases(session, rows)
         done += size
     return done

@@ -57,7 +57,7 @@ COLUMN_LABELS = {
     "outcome_on": N_("Ended on"),
     "sent_on": N_("Sent"),
     "answered_on": N_("Answered"),
-    "score": N_("Score"),
+    "score": N_("Score (1–5)"),
     "comment": N_("Comment"),
     "protected_identity": N_("Protected identity"),
     "phone": N_("Phone"),
@@ -231,6 +231,8 @@ COLUMN_LABELS = {
     "website": N_("Website"),
     "what": N_("What"),
     "work_or_studies": N_("Counts as work or studies"),
+    "lots_case_id": N_("Lotsärende"),
+    "category_id": N_("Category"),
 }
 
 

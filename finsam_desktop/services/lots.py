@@ -13,7 +13,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
@@ -40,11 +40,12 @@ from finsam_desktop.services.records import (
 )
 
 GOAL_SETTING = "lots.satisfaction_goal"
+# The one-valued category fields of a lotsärende; outcomes are a list (outcome_ids).
 CATEGORY_FIELDS = {
     CategoryKind.QUESTION: "question_id",
     CategoryKind.ACTION: "action_id",
-    CategoryKind.OUTCOME: "outcome_id",
 }
+OUTCOME_SEPARATOR = ";"  # between several outcomes in one text (imports, exports)
 
 # --- categories ----------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ def _uses(category_id):
     return sum(
         (
             select(func.count()).where(column == category_id).scalar_subquery()
-            for column in (c.question_id, c.action_id, c.outcome_id)
+            for column in (c.question_id, c.action_id, LotsCaseOutcomeRow.category_id)
         ),
         start=literal(0),
     )
@@ -216,7 +217,54 @@ def set_satisfaction_goal(session: Session, percent: int) -> int:
 # --- lotsärenden ------------------------------------------------------------------
 
 
-def _case(row: LotsCaseRow) -> LotsCase:
+def outcome_ids_of(session: Session, case_ids: list[int]) -> dict[int, list[int]]:
+    """Each lotsärende's outcomes, in the outcome list's order."""
+    out: dict[int, list[int]] = {cid: [] for cid in case_ids}
+    for i in range(0, len(case_ids), 500):
+        chunk = case_ids[i : i + 500]
+        for case_id, category_id in session.execute(
+            select(LotsCaseOutcomeRow.lots_case_id, LotsCaseOutcomeRow.category_id)
+            .join(LotsCategoryRow, LotsCategoryRow.id == LotsCaseOutcomeRow.category_id)
+            .where(LotsCaseOutcomeRow.lots_case_id.in_(chunk))
+            .order_by(LotsCategoryRow.position, LotsCategoryRow.id)
+        ):
+            out[case_id].append(category_id)
+    return out
+
+
+def set_outcomes(session: Session, row: LotsCaseRow, outcome_ids: list[int]) -> None:
+    """Make ``outcome_ids`` the lotsärende's outcomes (repeats ignored), and keep the
+    marks' copies of its date, municipality and individärende flag equal to the case's."""
+    marks = LotsCaseOutcomeRow.__table__
+    copied = {
+        "received": row.received,
+        "municipality_id": row.municipality_id,
+        "individual_case": bool(row.individual_case),
+    }
+    wanted = list(dict.fromkeys(outcome_ids))
+    current = set(
+        session.scalars(
+            select(LotsCaseOutcomeRow.category_id).where(LotsCaseOutcomeRow.lots_case_id == row.id)
+        )
+    )
+    gone = current - set(wanted)
+    if gone:
+        session.execute(
+            marks.delete().where(
+                LotsCaseOutcomeRow.lots_case_id == row.id,
+                LotsCaseOutcomeRow.category_id.in_(gone),
+            )
+        )
+    if current - gone:
+        session.execute(
+            marks.update().where(LotsCaseOutcomeRow.lots_case_id == row.id).values(**copied)
+        )
+    new = [{"lots_case_id": row.id, "category_id": c, **copied} for c in wanted if c not in current]
+    if new:
+        session.execute(marks.insert(), new)
+
+
+def _case(row: LotsCaseRow, outcome_ids: list[int] | None = None) -> LotsCase:
     return LotsCase(
         id=row.id,
         received=row.received,
@@ -231,7 +279,7 @@ def _case(row: LotsCaseRow) -> LotsCase:
         question_id=row.question_id,
         coordination_need=Answer(row.coordination_need),
         action_id=row.action_id,
-        outcome_id=row.outcome_id,
+        outcome_ids=list(outcome_ids or []),
         closed=row.closed,
         reference=row.reference,
         survey_sent=row.survey_sent,
@@ -243,7 +291,7 @@ def _case(row: LotsCaseRow) -> LotsCase:
 def get_case(session: Session, case_id: int) -> LotsCase:
     require(session, Permission.CASEWORK)
     row = existing_row(session, LotsCaseRow, case_id)
-    return _case(row)
+    return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 
 def check_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
@@ -263,6 +311,18 @@ def check_case(session: Session, case: LotsCase, today: date | None = None) -> d
         row = session.get(LotsCategoryRow, value)
         if row is None or row.kind != kind.value:
             problems[attr.removesuffix("_id")] = _("Choose a value from the list.")
+    if case.outcome_ids:
+        wanted = set(case.outcome_ids)
+        found = set(
+            session.scalars(
+                select(LotsCategoryRow.id).where(
+                    LotsCategoryRow.id.in_(wanted),
+                    LotsCategoryRow.kind == CategoryKind.OUTCOME.value,
+                )
+            )
+        )
+        if found != wanted:
+            problems["outcome"] = _("Choose a value from the list.")
     return problems
 
 
@@ -280,7 +340,6 @@ def _apply(row: LotsCaseRow, case: LotsCase) -> None:
     row.question_id = case.question_id
     row.coordination_need = Answer(case.coordination_need).value
     row.action_id = case.action_id
-    row.outcome_id = case.outcome_id
     row.closed = case.closed
     row.reference = case.reference.strip()
     row.survey_sent = bool(case.survey_sent)
@@ -299,9 +358,15 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
     else:
         row = existing_row(session, LotsCaseRow, case.id)
         apply_version(row, case.version)
+    outcome_ids = list(dict.fromkeys(case.outcome_ids))
+    before = outcome_ids_of(session, [case.id])[case.id] if case.id is not None else []
+    changed = set(before) != set(outcome_ids)
     _apply(row, case)
+    if changed and case.id is not None:
+        row.updated_at = func.now()  # new outcomes alone are a change: the version moves on
     session.flush()
-    return _case(row)
+    set_outcomes(session, row, outcome_ids)
+    return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 
 def delete_case(session: Session, case_id: int) -> None:
@@ -354,7 +419,21 @@ def case_list(db: Database) -> ListQuery:
     municipality = lookup(m.name, m.id, c.municipality_id)
     party = lookup(func.coalesce(func.nullif(p.short_name, ""), p.name), p.id, c.party_id)
     question = lookup(LotsCategoryRow.name, LotsCategoryRow.id, c.question_id)
-    outcome = lookup(LotsCategoryRow.name, LotsCategoryRow.id, c.outcome_id)
+    # Every outcome of the case, "Arbete; RITA" (sorted by the first one's sort key).
+    marks = (
+        select(LotsCategoryRow.name, LotsCategoryRow.name_key)
+        .join(LotsCaseOutcomeRow, LotsCaseOutcomeRow.category_id == LotsCategoryRow.id)
+        .where(LotsCaseOutcomeRow.lots_case_id == c.id)
+        .order_by(LotsCategoryRow.position, LotsCategoryRow.id)
+        .correlate(c)
+        .subquery()
+    )
+    outcome = (
+        select(func.aggregate_strings(marks.c.name, OUTCOME_SEPARATOR + " "))
+        .correlate(c)
+        .scalar_subquery()
+    )
+    outcome_key = select(func.min(marks.c.name_key)).correlate(c).scalar_subquery()
     return ListQuery(
         db=db,
         columns=[
@@ -370,11 +449,7 @@ def case_list(db: Database) -> ListQuery:
                 N_("Question"),
                 lookup(LotsCategoryRow.name_key, LotsCategoryRow.id, c.question_id),
             ),
-            Column(
-                "outcome",
-                N_("Outcome"),
-                lookup(LotsCategoryRow.name_key, LotsCategoryRow.id, c.outcome_id),
-            ),
+            Column("outcome", N_("Outcome"), outcome_key),
             Column("closed", N_("Closed"), c.closed),
             Column("reference", N_("Reference"), c.reference),
         ],

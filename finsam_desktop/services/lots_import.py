@@ -42,7 +42,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
+from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import (
     Answer,
@@ -282,6 +282,25 @@ class ImportRow:
     case: LotsCase  # category ids filled in by import_cases for new categories
     categories: dict[CategoryKind, str]  # the category names as written
     fingerprint: str
+    outcomes: list[str] = field(default_factory=list)  # several, as written
+
+    def names(self) -> list[tuple[CategoryKind, str]]:
+        """Every category name the row uses, the outcomes included."""
+        return [*self.categories.items(), *((CategoryKind.OUTCOME, o) for o in self.outcomes)]
+
+
+# Several outcomes in one cell: "Arbete; RITA" (a line break or | also separates).
+OUTCOME_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
+
+
+def split_outcomes(text: str) -> list[str]:
+    """The outcome names in a cell, each once, in the order written."""
+    names: dict[str, str] = {}
+    for part in OUTCOME_SEPARATORS.split(text or ""):
+        name = " ".join(part.split())
+        if name:
+            names.setdefault(_norm(name), name)
+    return list(names.values())
 
 
 @dataclass
@@ -754,11 +773,11 @@ def _rows(
             if isinstance(parsed, list):
                 yield row_number, parsed
                 continue
-            case, names = parsed
-            content = _content_key(case, names)
+            case, names, outcomes = parsed
+            content = _content_key(case, names, outcomes)
             n = seen.next(content)
             digest = hashlib.sha256(f"{content}#{n}".encode("utf-8", "surrogatepass")).hexdigest()
-            yield row_number, ImportRow(row_number, case, names, digest)
+            yield row_number, ImportRow(row_number, case, names, digest, outcomes)
         if progress is not None and not progress(count, 1.0):
             raise ImportCancelled()
     finally:
@@ -808,7 +827,7 @@ def preview_import(
                 room = MAX_LISTED_REJECTIONS - len(preview.rejected)
                 preview.rejected.extend(item[: max(room, 0)])
                 continue
-            for kind, name in item.categories.items():
+            for kind, name in item.names():
                 if _norm(name) not in lookups.categories[kind]:
                     new_names[kind].setdefault(_norm(name), " ".join(name.split()))
             if sum(len(v) for v in new_names.values()) > MAX_NEW_CATEGORIES:
@@ -842,7 +861,9 @@ def _existing_fingerprints(session: Session, digests: list[str]) -> set[str]:
     return found
 
 
-def _content_key(case: LotsCase, names: dict[CategoryKind, str]) -> str:
+def _content_key(case: LotsCase, names: dict[CategoryKind, str], outcomes: list[str]) -> str:
+    # One outcome gives the key it gave when a case had at most one (same fingerprint).
+    names = {**names, CategoryKind.OUTCOME: "+".join(sorted(_norm(o) for o in outcomes))}
     parts = [
         case.received.isoformat() if case.received else "",
         str(case.municipality_id),
@@ -1006,17 +1027,18 @@ def _parse_row(
         )
         case.reference = ""
     names = {}
-    for kind, fld in (
-        (CategoryKind.QUESTION, "question"),
-        (CategoryKind.ACTION, "action"),
-        (CategoryKind.OUTCOME, "outcome"),
-    ):
+    for kind, fld in ((CategoryKind.QUESTION, "question"), (CategoryKind.ACTION, "action")):
         value = " ".join(text(fld).split())
         if len(value) > 200:
             reject(fld, _("At most {n} characters.").format(n=200))
         elif value:
             names[kind] = value
             setattr(case, f"{fld}_id", lookups.categories[kind].get(_norm(value)))
+    outcomes = split_outcomes(text("outcome"))
+    if any(len(o) > 200 for o in outcomes):
+        reject("outcome", _("At most {n} characters.").format(n=200))
+    known = lookups.categories[CategoryKind.OUTCOME]
+    case.outcome_ids = [known[_norm(o)] for o in outcomes if _norm(o) in known]
     for fld, message in validate_case(case, today).items():
         if fld == "reference" or any(p.column == columns.get(fld, "") for p in problems):
             continue
@@ -1027,7 +1049,7 @@ def _parse_row(
         reject(fld, message)
     if problems:
         return problems
-    return case, names
+    return case, names, outcomes
 
 
 # --- writing ---------------------------------------------------------------------
@@ -1080,7 +1102,7 @@ class _Writer:
             if row.fingerprint in existing:
                 self.already += 1
                 continue
-            for kind, name in row.categories.items():
+            for kind, name in row.names():
                 if _norm(name) not in ids[kind]:
                     saved = save_category(session, LotsCategory(None, kind, name))
                     ids[kind][_norm(name)] = saved.id  # type: ignore[assignment]
@@ -1088,6 +1110,7 @@ class _Writer:
             records.append(_record(row, ids))
         if records:  # Core executemany: no ORM bookkeeping per row
             session.execute(insert(LotsCaseRow.__table__), records)
+            _insert_outcomes(session, [r for r in rows if r.fingerprint not in existing], ids)
         session.flush()
         self.imported += len(records)
 
@@ -1111,7 +1134,6 @@ def _record(row: ImportRow, ids: dict[CategoryKind, dict[str, int]]) -> dict[str
         "question_id": _category_id(ids, row, CategoryKind.QUESTION),
         "coordination_need": c.coordination_need.value,
         "action_id": _category_id(ids, row, CategoryKind.ACTION),
-        "outcome_id": _category_id(ids, row, CategoryKind.OUTCOME),
         "closed": c.closed,
         "reference": c.reference.strip(),
         "survey_sent": c.survey_sent,
@@ -1181,3 +1203,30 @@ def import_in_batches(
 def _category_id(ids, row: ImportRow, kind: CategoryKind) -> int | None:
     name = row.categories.get(kind)
     return ids[kind][_norm(name)] if name else None
+
+
+def _insert_outcomes(session: Session, rows: list[ImportRow], ids) -> None:
+    """The outcome marks of the rows just inserted (found again by their fingerprints)."""
+    wanted = {r.fingerprint: r for r in rows if r.outcomes}
+    digests = list(wanted)
+    marks = []
+    for i in range(0, len(digests), 500):
+        for case_id, digest in session.execute(
+            select(LotsCaseRow.id, LotsCaseRow.import_fingerprint).where(
+                LotsCaseRow.import_fingerprint.in_(digests[i : i + 500])
+            )
+        ):
+            row = wanted[digest]
+            outcome_ids = [ids[CategoryKind.OUTCOME][_norm(o)] for o in row.outcomes]
+            marks.extend(
+                {
+                    "lots_case_id": case_id,
+                    "category_id": c,
+                    "received": row.case.received,
+                    "municipality_id": row.case.municipality_id,
+                    "individual_case": row.case.individual_case,
+                }
+                for c in dict.fromkeys(outcome_ids)
+            )
+    for i in range(0, len(marks), 5000):
+        session.execute(insert(LotsCaseOutcomeRow), marks[i : i + 5000])

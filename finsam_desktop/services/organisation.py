@@ -188,6 +188,8 @@ def _insats(row: InsatsRow) -> Insats:
         caseload_cap=row.caseload_cap,
         plan_follow_up_months=row.plan_follow_up_months,
         remittent_contact_days=row.remittent_contact_days,
+        expected_per_year=row.expected_per_year,
+        target_work_studies_percent=row.target_work_studies_percent,
         active=row.active,
         meeting_places=[
             MeetingPlace(p.municipality_id, p.name, PostalAddress(p.street, p.postcode, p.city))
@@ -226,6 +228,8 @@ INSATS_LIMITS = (
     ("caseload_cap", 1, 500),
     ("plan_follow_up_months", 1, 24),
     ("remittent_contact_days", 1, 365),
+    ("expected_per_year", 0, 100_000),
+    ("target_work_studies_percent", 0, 100),
 )
 
 
@@ -269,6 +273,8 @@ def save_insats(session: Session, insats: Insats) -> Insats:
         "caseload_cap",
         "plan_follow_up_months",
         "remittent_contact_days",
+        "expected_per_year",
+        "target_work_studies_percent",
         "active",
     ):
         setattr(row, attr, getattr(insats, attr))

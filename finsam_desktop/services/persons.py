@@ -14,7 +14,7 @@ from finsam_desktop.domain.personnummer import (
     PersonalNumber,
     parse_personnummer,
 )
-from finsam_desktop.domain.persons import Gender, Person
+from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, log_view, require
@@ -35,6 +35,7 @@ def _person(row: PersonRow) -> Person:
         address=PostalAddress(row.street, row.postcode, row.city),
         municipality_id=row.municipality_id,
         gender=Gender(row.gender),
+        foreign_background=ForeignBackground(row.foreign_background),
         protected_identity=row.protected_identity,
         phone=row.phone,
         email=row.email,
@@ -99,6 +100,7 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
     row.city = person.address.city.strip()
     row.municipality_id = person.municipality_id
     row.gender = Gender(person.gender).value
+    row.foreign_background = ForeignBackground(person.foreign_background).value
     row.protected_identity = person.protected_identity
     row.phone, row.email = person.phone.strip(), person.email.strip()
     session.flush()

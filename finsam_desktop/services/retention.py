@@ -5,8 +5,8 @@ social-services one: the personal data of a person whose participation is closed
 removed five years after the last entry about them. Archives may ask to keep everyone
 born on the 5th, 15th or 25th of a month for research; that is an option.
 
-Removal *anonymises*: the person row stays with gender, birth year and home
-municipality, and every row about them keeps its dates, statuses, choices and
+Removal *anonymises*: the person row stays with gender, utländsk bakgrund, birth year
+and home municipality, and every row about them keeps its dates, statuses, choices and
 outcomes, so counts for past years do not change. Names, personnummer, addresses,
 phone numbers, e-mail, free text and stored letters go. A person is never a
 candidate while a participation is enrolled or a referral is still open. The access
@@ -59,7 +59,9 @@ _PERSONAL_NAME = re.compile(
     r"subject|reference|sent_by|officer|remittent|summary|recommendation|description|"
     r"workplace|school|employer|counterpart"
 )
-_KEEP_NAME = re.compile(r"^(status|outcome|gender|kind|case_number|question_key)$")
+_KEEP_NAME = re.compile(
+    r"^(status|outcome|gender|foreign_background|kind|case_number|question_key)$"
+)
 LONG_STRING = 60
 
 # What stays open: such a person is never a candidate, however old the last entry.

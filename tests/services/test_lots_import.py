@@ -67,7 +67,7 @@ def test_preview_of_a_semicolon_windows_file(db, ids, tmp_path):
     assert first.party_id == ids["FK"] and first.gender is Gender.KVINNA
     assert first.sick_leave_fs is Answer.JA and first.individual_case
     assert first.survey_sent and first.survey_score == 5
-    assert first.question_id == ids["question:1"] and first.outcome_id == ids["outcome:1"]
+    assert first.question_id == ids["question:1"] and first.outcome_ids == [ids["outcome:1"]]
     second = p.rows[1].case
     assert second.birth_year == 1985 and second.foreign_background is Answer.OKANT
     assert p.rows[2].case.gender is Gender.MAN and p.rows[2].case.party_id == ids["AF"]
@@ -140,3 +140,33 @@ def test_a_file_without_the_required_columns_is_refused(db, ids, tmp_path):
         preview_import(s, path, TODAY)
     with db.reading() as s, pytest.raises(ImportFileError):
         preview_import(s, tmp_path / "x.pdf", TODAY)
+
+
+def test_several_outcomes_in_one_cell_are_marks_of_one_case(db, ids, tmp_path):
+    """Seed 003's Heby: a case may go from försörjningsstöd to another benefit *and* be
+    RITA. The cell holds both, separated by ';' (or '|', or a line break)."""
+    text = (
+        "Inkom;Kommun;Individärende;Utfall;Avslutad\n"
+        '2017-02-01;Heby;ja;"Från försörjningsstöd till annan ersättning; '
+        'RITA – rätt insats i rätt tid av rätt aktör";2017-09-01\n'
+        "2017-02-02;Heby;ja;Arbete | Helt nytt utfall | arbete;2017-09-01\n"
+        "2017-02-03;Heby;ja;Studier;2017-09-01\n"
+    )
+    path = write_csv(tmp_path / "heby.csv", text, "utf-8")
+    with db.reading() as s:
+        p = preview_import(s, path, TODAY)
+    assert [len(r.outcomes) for r in p.rows] == [2, 2, 1]  # 'arbete' twice counts once
+    assert p.new_categories == {CategoryKind.OUTCOME: ["Helt nytt utfall"]}
+    with db.session() as s:
+        assert import_cases(s, p).imported == 3
+    with db.reading() as s:
+        summary = lots_summary(s, *year_period(2017))
+        again = preview_import(s, path, TODAY)
+    outcome = summary.breakdown("outcome_individual")
+    assert (outcome.total, outcome.marks) == (3, 5)
+    counts = {r.label: r.count for r in outcome.rows}
+    assert counts["Från försörjningsstöd till annan ersättning"] == 1
+    assert counts["RITA – rätt insats i rätt tid av rätt aktör"] == 1
+    assert counts["Helt nytt utfall"] == 1 and counts["Ej angivet"] == 0
+    assert summary.work_or_studies == 2  # arbete, studier: cases, not marks
+    assert (len(again.rows), again.already_imported) == (0, 3)

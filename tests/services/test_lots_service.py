@@ -104,23 +104,82 @@ def test_habo_2016_shape(db, ids):
 
 
 def test_heby_individarenden_and_outcomes(db, ids):
-    """Heby: 129 lotsärenden of which 57 individärenden; of these 15 to work or studies
-    (11 arbete, 4 studier), 12 from försörjningsstöd to another benefit. (The report's
-    37 RITA overlap the others, 15 + 12 + 37 > 57; here each case has one outcome.)"""
+    """Heby (seed 003): 129 lotsärenden, 57 of them individärenden; of these 15 went to
+    work or studies (11 arbete, 4 studier), 12 from försörjningsstöd to another benefit,
+    and 37 to RITA: 64 outcome marks on 57 individärenden, as a case may have several."""
     base = case(ids, "Heby", date(2017, 2, 1), closed=date(2017, 9, 1))
-    register(db, 72, base)
-    for outcome, n in (("outcome:1", 11), ("outcome:2", 4), ("outcome:3", 12), ("outcome:4", 30)):
-        register(db, n, base, individual_case=True, outcome_id=ids[outcome])
+    work, studies, fs, rita = (ids[f"outcome:{n}"] for n in (1, 2, 3, 4))
+    register(db, 72, base)  # the other lotsärenden, no outcome recorded
+    individual = replace(base, individual_case=True)
+    register(db, 8, individual, outcome_ids=[work])
+    register(db, 3, individual, outcome_ids=[work, rita])
+    register(db, 4, individual, outcome_ids=[studies])
+    register(db, 4, individual, outcome_ids=[fs])
+    register(db, 8, individual, outcome_ids=[fs, rita])
+    register(db, 26, individual, outcome_ids=[rita])
+    register(db, 4, individual)  # individärenden without a recorded outcome
     with db.reading() as s:
         summary = lots_summary(s, *year_period(2017), municipality_named(s, "Heby"))
     assert (summary.cases, summary.individual_cases) == (129, 57)
     assert summary.work_or_studies == 15
     outcome = summary.breakdown("outcome_individual")
-    assert outcome.total == 57
+    assert (outcome.total, outcome.marks) == (57, 64)
     counts = rows(summary, "outcome_individual")
-    assert counts["Arbete"] == 11 and counts["Studier"] == 4
-    assert counts["RITA – rätt insats i rätt tid av rätt aktör"] == 30
-    assert rows(summary, "outcome")["Ej angivet"] == 72
+    assert counts["Arbete"] + counts["Studier"] == 15 and counts["Arbete"] == 11
+    assert counts["Från försörjningsstöd till annan ersättning"] == 12
+    assert counts["RITA – rätt insats i rätt tid av rätt aktör"] == 37
+    assert counts["Ej angivet"] == 4
+    assert rows(summary, "outcome")["Ej angivet"] == 72 + 4
+
+    from finsam_desktop.reports.lots_tables import breakdown_table, key_figures, summary_json
+
+    table = breakdown_table(outcome)
+    assert "64 utfallsmarkeringar på 57 individärenden" in table.note
+    assert table.total[:3] == ["Totalt individärenden", 57, 100]
+    assert [r[2] for r in table.rows if r[0] == "Från försörjningsstöd till annan ersättning"] == [
+        21  # 12 of 57 cases, not of 64 marks
+    ]
+    figures = {row[0]: row[1:] for row in key_figures(summary).rows}
+    assert figures["Individärenden till arbete eller studier"][:2] == [15, 26]
+    data = summary_json(summary)
+    marks = next(b for b in data["breakdowns"] if b["key"] == "outcome_individual")
+    assert (marks["total"], marks["marks"]) == (57, 64)
+
+
+def test_outcomes_are_saved_changed_and_read_back_in_list_order(db, ids):
+    work, fs, rita = (ids[f"outcome:{n}"] for n in (1, 3, 4))
+    draft = case(ids, "Heby", date(2017, 2, 1), individual_case=True, outcome_ids=[rita, fs, rita])
+    with db.session() as s:
+        saved = lots.save_case(s, draft)
+    assert saved.outcome_ids == [fs, rita] and saved.version == 1
+    with db.session() as s:
+        changed = lots.save_case(s, replace(saved, outcome_ids=[work]))
+    assert changed.outcome_ids == [work] and changed.version == 2  # outcomes alone: a change
+    with db.session() as s, pytest.raises(ConcurrentChange):
+        lots.save_case(s, replace(saved, outcome_ids=[fs]))  # from the old version
+    with db.session() as s, pytest.raises(ValidationError) as err:
+        lots.save_case(s, replace(changed, outcome_ids=[ids["question:1"]]))
+    assert "outcome" in err.value.problems
+    with db.reading() as s:
+        assert lots.category_use_count(s, work) == 1 and lots.category_use_count(s, rita) == 0
+        page = lots.case_list(db).page(0, 10)
+    assert [r.values[8] for r in page] == ["Arbete"]
+    # The marks follow the case when its date or individärende flag changes.
+    with db.session() as s:
+        moved = lots.save_case(
+            s, replace(changed, received=date(2018, 3, 1), individual_case=False)
+        )
+    with db.reading() as s:
+        in_2017 = lots_summary(s, *year_period(2017)).breakdown("outcome")
+        in_2018 = lots_summary(s, *year_period(2018))
+    assert in_2017.marks == 0
+    assert in_2018.breakdown("outcome").marks == 1
+    assert in_2018.breakdown("outcome_individual").marks == 0
+    assert moved.outcome_ids == [work]
+    with db.session() as s:
+        lots.delete_case(s, changed.id)
+    with db.reading() as s:
+        assert lots.category_use_count(s, work) == 0  # the marks went with the case
 
 
 def test_alvkarleby_survey(db, ids):

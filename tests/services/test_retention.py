@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, text
 
-from finsam_desktop.db.casework_models import CaseEventRow, CaseFileRow, PlanGoalRow
+from finsam_desktop.db.casework_models import (
+    CaseEventRow,
+    CaseFileRow,
+    ParticipantSurveyRow,
+    PlanGoalRow,
+)
 from finsam_desktop.db.migrate import open_database
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow, SentLetterRow
@@ -77,6 +82,23 @@ def test_the_preview_masks_a_protected_person_and_says_what_goes(db):
 def test_running_anonymises_personal_data_and_keeps_the_statistics(db):
     pid = db.people["old_closed"]
     with db.session() as s:
+        person = s.get(PersonRow, pid)
+        person.foreign_background = "ja"
+        person.updated_at = datetime(2019, 3, 1)  # an old change, as gallring needs
+        part_id = s.scalars(
+            select(ParticipationRow.id).where(ParticipationRow.person_id == pid)
+        ).one()
+        s.add(
+            ParticipantSurveyRow(
+                participation_id=part_id,
+                sent_on=date(2019, 3, 1),
+                answered_on=date(2019, 3, 5),
+                score=4,
+                comment="Handläggaren Påhittsson var bra",
+                updated_at=datetime(2019, 3, 5),
+            )
+        )
+    with db.session() as s:
         result = retention.run(s, [pid], TODAY)
     assert result.persons == 1 and result.rows >= 7  # the participation row holds nothing personal
 
@@ -88,6 +110,9 @@ def test_running_anonymises_personal_data_and_keeps_the_statistics(db):
         assert retention.is_anonymised(person.personnummer)
         assert person.personnummer.startswith("1990")  # birth year stays
         assert person.gender == "kvinna" and person.municipality_id is not None
+        assert person.foreign_background == "ja"  # utländsk bakgrund is statistics
+        survey = s.get(ParticipantSurveyRow, part_id)
+        assert (survey.score, survey.answered_on, survey.comment) == (4, date(2019, 3, 5), "")
         referral = s.scalars(select(ReferralRow).where(ReferralRow.person_id == pid)).one()
         assert referral.reason == "" and referral.remittent_name == ""
         assert referral.arrived_on == date(2019, 3, 1) and referral.status == "enrolled"

@@ -207,6 +207,36 @@ def test_extend_once_close_print_and_reopen(screen, monkeypatch):
     assert saved.summary.startswith("Märta har fått")
 
 
+def test_the_participant_survey_is_recorded_in_the_avslut_tab(screen, case_ctx):
+    from finsam_desktop.domain.surveys import ParticipantSurvey
+    from finsam_desktop.services import surveys
+
+    tab = screen.closing
+    assert tab.survey_sent.value() is None and tab.survey_score.currentData() is None
+    tab.survey_score.setCurrentIndex(tab.survey_score.findData(5))
+    assert not tab.save_survey()  # a score without an answer
+    assert tab.survey_form.errors["answered_on"].text() == "Ett betyg kräver datum då svaret kom."
+    tab.survey_sent.set_value(date(2026, 11, 2))
+    tab.survey_answered.set_value(date(2026, 11, 9))
+    tab.survey_comment.setPlainText("  Bra stöd hela vägen.  ")
+    assert tab.save_survey()
+    saved = screen.read(surveys.get_survey, screen.participation_id)
+    assert (saved.sent_on, saved.answered_on, saved.score) == (
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        5,
+    )
+    assert saved.comment == "Bra stöd hela vägen." and saved.version == 1
+    # Someone else changes it meanwhile: this copy is refused, nothing is lost.
+    ctx, _case = case_ctx
+    with ctx.db.session() as s:
+        surveys.save_survey(s, ParticipantSurvey(**{**saved.__dict__, "score": 3}), TODAY)
+    tab.survey_score.setCurrentIndex(tab.survey_score.findData(4))
+    assert not tab.save_survey()
+    assert "någon annan" in tab.message.text().lower()
+    assert tab.survey_score.currentData() == 4
+
+
 def test_study_support_cannot_pass_three_months(screen):
     tab = screen.insatser
     dialog = tab.edit_study(None)

@@ -49,8 +49,8 @@ class RetentionTab(QWidget):
             _(
                 "Gallring removes the personal data of persons the team no longer needs: "
                 "names, personal identity numbers, addresses, phone numbers, e-mail, notes "
-                "and letters. Gender, birth year, home municipality, dates and outcomes are "
-                "kept, so statistics for past years stay correct. A person with an ongoing "
+                "and letters. Gender, foreign background, birth year, home municipality, dates "
+                "and outcomes are kept, so statistics for past years stay correct. A person with an ongoing "
                 "participation or an open referral is never included. The access log is "
                 "not affected."
             )

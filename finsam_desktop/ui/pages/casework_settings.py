@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import case_options, mapping
+from finsam_desktop.services import case_options, mapping, surveys
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, banner, choice, line
+from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import today
 from finsam_desktop.ui.table_model import USER
@@ -99,10 +99,33 @@ class OptionDialog(FormDialog):
         )
         self.active.setChecked(option.active)
         self.add_field("parent_id", "", QLabel())
+        exit_route = option.list_key is OptionList.EXIT_ROUTE
+        self.in_activity = self.add_field(
+            "in_activity", _("Statistics"), QCheckBox(_("Counts as out in activity"))
+        )
+        self.in_activity.setToolTip(
+            _("Work of any kind, work training, placement or studies: 'ute i aktivitet'.")
+        )
+        self.in_activity.setChecked(option.in_activity)
+        self.work_or_studies = self.add_field(
+            "work_or_studies", "", QCheckBox(_("Counts as work or studies"))
+        )
+        self.work_or_studies.setToolTip(
+            _("Counted in the share of exits to work or studies held against the target.")
+        )
+        self.work_or_studies.setChecked(option.work_or_studies)
+        for box in (self.in_activity, self.work_or_studies):
+            box.parentWidget().setVisible(exit_route)
+            label = self.fields.layout_form.labelForField(box.parentWidget())
+            if label is not None:
+                label.setVisible(exit_route)
+        self.fields.dirty = False  # filling in the current values is not an edit
 
     def save(self) -> Option:
         record = copy.copy(self.option)
         record.name, record.active = self.name.text(), self.active.isChecked()
+        record.in_activity = self.in_activity.isChecked()
+        record.work_or_studies = self.work_or_studies.isChecked()
         return self.ctx.runner.run(case_options.save_option, record, changes=CHANGE_KINDS)
 
 
@@ -277,7 +300,9 @@ class ListsEditor(QGroupBox):
         self.which.currentIndexChanged.connect(lambda *_a: self.refresh())
         layout.addWidget(self.which)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([_("Value"), _("Status")])
+        self.tree.setHeaderLabels(
+            [_("Value"), _("Status"), _("Out in activity"), _("Work or studies")]
+        )
         self.tree.itemDoubleClicked.connect(lambda *_a: self.edit())
         layout.addWidget(self.tree, 1)
         hint = QLabel(
@@ -308,7 +333,14 @@ class ListsEditor(QGroupBox):
         self.tree.clear()
         tops: dict[int, QTreeWidgetItem] = {}
         for o in self.options:
-            item = QTreeWidgetItem([o.name, _("Active") if o.active else _("Retired")])
+            item = QTreeWidgetItem(
+                [
+                    o.name,
+                    _("Active") if o.active else _("Retired"),
+                    _("Yes") if o.in_activity else "",
+                    _("Yes") if o.work_or_studies else "",
+                ]
+            )
             item.setData(0, USER, o.id)
             if o.parent_id and o.parent_id in tops:
                 tops[o.parent_id].addChild(item)
@@ -317,7 +349,10 @@ class ListsEditor(QGroupBox):
                 self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
-        self.sub_button.setVisible(self.list_key() is OptionList.EXIT_ROUTE)
+        exit_routes = self.list_key() is OptionList.EXIT_ROUTE
+        self.sub_button.setVisible(exit_routes)
+        for column in (2, 3):
+            self.tree.setColumnHidden(column, not exit_routes)
 
     def selected(self) -> Option | None:
         item = self.tree.currentItem()
@@ -345,6 +380,36 @@ class ListsEditor(QGroupBox):
         return dialog
 
 
+class SurveyGoalRow(QWidget):
+    """The goal for the deltagarenkät: the share answering 4 or 5, in percent."""
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(_("Participant survey: goal for satisfied participants (score 4–5)")))
+        self.goal = spin(ctx.runner.read(surveys.survey_goal), 1, 100)
+        self.goal.setSuffix(" %")
+        self.goal.setToolTip(_("The statistics hold the share answering 4 or 5 against this goal."))
+        row.addWidget(self.goal)
+        self.save_button = QPushButton(_("Save goal"))
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        self.message = QLabel()
+        row.addWidget(self.message)
+        row.addStretch(1)
+
+    def save(self) -> bool:
+        try:
+            self.ctx.runner.run(surveys.set_survey_goal, self.goal.value(), changes={"setting"})
+        except OperationFailed as exc:
+            self.message.setText(" ".join([exc.message, *exc.problems.values()]))
+            return False
+        self.message.setText(_("Saved."))
+        return True
+
+
 class CaseworkSettingsTab(QWidget):
     """The settings tab for case work (template and lists)."""
 
@@ -352,6 +417,8 @@ class CaseworkSettingsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
+        self.survey_goal = SurveyGoalRow(ctx)
+        layout.addWidget(self.survey_goal)
         split = QSplitter()
         self.template = TemplateEditor(ctx)
         self.lists = ListsEditor(ctx)
@@ -359,4 +426,4 @@ class CaseworkSettingsTab(QWidget):
         split.addWidget(self.lists)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        layout.addWidget(split)
+        layout.addWidget(split, 1)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
 
 from finsam_desktop.domain.organisation import PostalAddress
-from finsam_desktop.domain.persons import Gender, Person
+from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
+from finsam_desktop.ui.pages.referrals.person_fields import (
+    foreign_background_choice,
+    foreign_background_help,
+)
 from finsam_desktop.ui.protected import protected_banner
 from finsam_desktop.ui.register_extract import add_register_extract_button
 
@@ -48,6 +52,12 @@ class PersonDialog(FormDialog):
             _("Gender"),
             choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
         )
+        self.foreign = self.add_field(
+            "foreign_background",
+            _("Foreign background"),
+            foreign_background_choice(p.foreign_background if p else None),
+        )
+        self.fields.layout_form.addRow("", foreign_background_help())
         self.protected = self.add_field(
             "protected_identity",
             _("Protected identity"),
@@ -69,6 +79,7 @@ class PersonDialog(FormDialog):
             address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
             municipality_id=self.municipality.currentData(),
             gender=self.gender.currentData(),
+            foreign_background=ForeignBackground(self.foreign.currentData()),
             protected_identity=self.protected.isChecked(),
             phone=self.phone.text(),
             email=self.email.text(),
@@ -98,11 +109,24 @@ class PersonsPage(QWidget):
         self.panel.search.setPlaceholderText(_("Search by name or personal identity number…"))
         layout.addWidget(self.panel)
         self.open_case_button = add_open_case_button(self.panel, ctx)
+        self.import_button = QPushButton(_("Import earlier participants…"))
+        self.import_button.setToolTip(
+            _("Referrals and participations from before the program, from Excel or CSV.")
+        )
+        self.import_button.clicked.connect(self.import_file)
+        self.panel.layout().itemAt(0).layout().addWidget(self.import_button)
         ctx.runner.changed.connect(self._on_changed)
 
     def _on_changed(self, kinds: frozenset) -> None:
         if kinds & {"person", "municipality"}:
             self.panel.refresh()
+
+    def import_file(self):
+        from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+
+        dialog = ParticipantImportDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def new_person(self) -> PersonDialog:
         dialog = PersonDialog(self.ctx, None, self)

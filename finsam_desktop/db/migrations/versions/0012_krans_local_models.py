@@ -2,7 +2,7 @@
 destinations and outcomes, beredning meetings, parties of one insats
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 11:45:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

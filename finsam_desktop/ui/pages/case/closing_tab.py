@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
+from finsam_desktop.domain.surveys import ParticipantSurvey
 from finsam_desktop.i18n import _, format_date, ngettext
-from finsam_desktop.services import case_options, casework, closing
+from finsam_desktop.services import case_options, casework, closing, surveys
 from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
@@ -74,6 +75,7 @@ class ClosingTab(QWidget):
         self._entry_box()
         self._extension_box()
         self._closing_box()
+        self._survey_box()
         self.body.addStretch(1)
 
     # --- building ---
@@ -171,6 +173,35 @@ class ClosingTab(QWidget):
         f.addRow(row)
         self.body.addWidget(box)
 
+    def _survey_box(self) -> None:
+        box = QGroupBox(_("Participant survey (deltagarenkät)"))
+        f = self.survey_form = SectionForm(box)
+        self.survey_sent = f.add("sent_on", _("Survey sent"), OptionalDate(None, _("on")))
+        self.survey_answered = f.add(
+            "answered_on", _("Answer received"), OptionalDate(None, _("on"))
+        )
+        self.survey_score = f.add("score", _("Score (1–5)"), QComboBox())
+        self.survey_score.addItem(_("(no score)"), None)
+        for n in range(1, 6):
+            self.survey_score.addItem(str(n), n)
+        self.survey_score.setToolTip(_("4 or 5 counts as satisfied in the statistics."))
+        self.survey_comment = f.add("comment", _("Comment"), QPlainTextEdit())
+        self.survey_comment.setMaximumHeight(80)
+        note = QLabel(
+            _(
+                "The statistics count sent, answered and the scores; the comment stays in "
+                "the case and is never part of them."
+            )
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555555;")
+        f.addRow("", note)
+        self.survey_button = QPushButton(_("Save survey"))
+        self.survey_button.clicked.connect(self.save_survey)
+        f.addRow("", self.survey_button)
+        self.survey_version = 0
+        self.body.addWidget(box)
+
     # --- loading ---
     def _fill(self, box: QComboBox, key: OptionList, current) -> None:
         box.clear()
@@ -262,6 +293,25 @@ class ClosingTab(QWidget):
         self.closed_on.setEnabled(case.is_open)
         self.reopen_button.setVisible(not case.is_open)
         self.print_button.setEnabled(bool(c.summary.strip()))
+        self._show_survey(self.screen.read(surveys.get_survey, pid))
+
+    def _show_survey(self, survey: ParticipantSurvey) -> None:
+        self.survey_version = survey.version
+        self.survey_sent.set_value(survey.sent_on)
+        self.survey_answered.set_value(survey.answered_on)
+        set_choice(self.survey_score, survey.score)
+        if not self.survey_comment.document().isModified():
+            self.survey_comment.setPlainText(survey.comment)
+
+    def survey_value(self) -> ParticipantSurvey:
+        return ParticipantSurvey(
+            participation_id=self.screen.participation_id,
+            sent_on=self.survey_sent.value(),
+            answered_on=self.survey_answered.value(),
+            score=self.survey_score.currentData(),
+            comment=self.survey_comment.toPlainText(),
+            version=self.survey_version,
+        )
 
     # --- reading the form ---
     def closing_value(self) -> Closing:
@@ -373,6 +423,19 @@ class ClosingTab(QWidget):
             today(),
             done=_("The participation is closed. Print the letter to the remittent."),
         )
+
+    def save_survey(self) -> bool:
+        try:
+            self.survey_form.show_problems({})
+            saved = self.screen.run(surveys.save_survey, self.survey_value(), today())
+        except OperationFailed as exc:
+            self.survey_form.show_problems(exc.problems)
+            self._say(exc.message, ok=False)
+            return False
+        self.survey_comment.document().setModified(False)
+        self._show_survey(saved)
+        self._say(_("The survey is saved."))
+        return True
 
     def letter_pdf(self) -> tuple[bytes, str]:
         from finsam_desktop.reports.closing_letter import closing_letter_pdf, closing_subject

@@ -12,7 +12,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialogButtonBox,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+)
 
 from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCase, looks_like_personnummer
 from finsam_desktop.domain.persons import Gender
@@ -29,6 +37,35 @@ DATE_HINT = N_("YYYY-MM-DD")
 
 def _answer_choice(current: Answer) -> QComboBox:
     return choice([(a.label, a) for a in Answer], current)
+
+
+class OutcomeList(QListWidget):
+    """The outcome list with a tick box per value: a lotsärende may have several outcomes.
+    Space ticks the current row, so it is as quick from the keyboard as a list box."""
+
+    def __init__(self, items: list[tuple[str, int]], checked: list[int]):
+        super().__init__()
+        for label, value in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            self.addItem(item)
+        self.set_checked(checked)
+        rows = max(3, min(len(items), 7))
+        self.setFixedHeight(rows * (self.sizeHintForRow(0) if items else 20) + 6)
+
+    def set_checked(self, ids: list[int]) -> None:
+        for i in range(self.count()):
+            item = self.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in ids
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def checked(self) -> list[int]:
+        return [
+            self.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
 
 class LotsCaseDialog(FormDialog):
@@ -103,8 +140,20 @@ class LotsCaseDialog(FormDialog):
             "action", _("What was done"), self._category_choice(categories, CategoryKind.ACTION, c)
         )
         self.outcome = self.add_field(
-            "outcome", _("Outcome"), self._category_choice(categories, CategoryKind.OUTCOME, c)
+            "outcome",
+            _("Outcomes"),
+            OutcomeList(
+                active_items(categories[CategoryKind.OUTCOME], None)
+                + [
+                    (_("{name} (retired)").format(name=o.name), o.id)
+                    for o in categories[CategoryKind.OUTCOME]
+                    if not o.active and o.id in c.outcome_ids
+                ],
+                c.outcome_ids,
+            ),
         )
+        self.outcome.setToolTip(_("Tick every outcome that applies: a case may have several."))
+        self.outcome.itemChanged.connect(lambda _item: self.mark_dirty())
         self.closed = self.add_field("closed", _("Closed"), line(_iso(c.closed), 10))
         self.closed.setPlaceholderText(_("{hint} (empty while open)").format(hint=_(DATE_HINT)))
         self.reference = self.add_field("reference", _("Own reference"), line(c.reference, 40))
@@ -179,7 +228,7 @@ class LotsCaseDialog(FormDialog):
             question_id=self.question.currentData(),
             coordination_need=self.need.currentData(),
             action_id=self.action.currentData(),
-            outcome_id=self.outcome.currentData(),
+            outcome_ids=self.outcome.checked(),
             closed=closed,
             reference=self.reference.text(),
             survey_sent=self.survey_sent.isChecked(),
@@ -210,12 +259,12 @@ class LotsCaseDialog(FormDialog):
             (self.need, Answer.OKANT),
             (self.question, None),
             (self.action, None),
-            (self.outcome, None),
             (self.score, None),
         ):
             set_choice(box, value)
         self.individual.setChecked(False)
         self.survey_sent.setChecked(False)
+        self.outcome.set_checked([])
         self.show_problems("", {})
         self.banner.hide()
         self.fields.dirty = False

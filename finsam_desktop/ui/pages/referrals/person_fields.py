@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QCheckBox, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.personnummer import InvalidPersonnummer, PersonalNumber
-from finsam_desktop.domain.persons import Person
+from finsam_desktop.domain.persons import (
+    FOREIGN_BACKGROUND_DEFINITION,
+    ForeignBackground,
+    Gender,
+    Person,
+)
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
@@ -18,6 +23,22 @@ from finsam_desktop.ui.forms import FieldForm, active_items, choice, line, set_c
 
 FOUND_STYLE = "color: #1b5e20;"
 NEW_STYLE = "color: #5c4400;"
+HELP_STYLE = "color: #555555; font-size: 11px;"
+
+
+def foreign_background_choice(current: ForeignBackground | None = None) -> QComboBox:
+    """Ja / nej / okänt, with the definition as the tooltip."""
+    box = choice([(f.label, f) for f in ForeignBackground], current or ForeignBackground.OKANT)
+    box.setToolTip(_(FOREIGN_BACKGROUND_DEFINITION))
+    return box
+
+
+def foreign_background_help() -> QLabel:
+    """The definition under the field, so nobody has to guess what counts."""
+    label = QLabel(_(FOREIGN_BACKGROUND_DEFINITION))
+    label.setWordWrap(True)
+    label.setStyleSheet(HELP_STYLE)
+    return label
 
 
 class PersonFields:
@@ -58,6 +79,14 @@ class PersonFields:
             _("Home municipality"),
             choice(active_items(municipalities, None), None, empty=_("(not given)")),
         )
+        self.gender = form.add_field(
+            "gender", _("Gender"), choice([(g.label, g) for g in Gender], Gender.OKANT)
+        )
+        self.foreign = form.add_field(
+            "foreign_background", _("Foreign background"), foreign_background_choice()
+        )
+        self.foreign_help = foreign_background_help()
+        form.layout_form.addRow("", self.foreign_help)
         self.protected = form.add_field(
             "protected_identity", _("Protected identity"), QCheckBox(_("Protected identity"))
         )
@@ -75,6 +104,8 @@ class PersonFields:
             self.postcode,
             self.city,
             self.municipality,
+            self.gender,
+            self.foreign,
             self.protected,
         )
 
@@ -91,6 +122,8 @@ class PersonFields:
         self.postcode.setText(address.postcode if address else "")
         self.city.setText(address.city if address else "")
         set_choice(self.municipality, person.municipality_id)
+        set_choice(self.gender, person.gender)
+        set_choice(self.foreign, person.foreign_background)
         self.protected.setChecked(person.protected_identity)
         self._set_new_enabled(False)
         text = _("Registered person: {name}").format(name=person.full_name)
@@ -142,6 +175,8 @@ class PersonFields:
             last_name=self.last.text(),
             address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
             municipality_id=self.municipality.currentData(),
+            gender=Gender(self.gender.currentData()),
+            foreign_background=ForeignBackground(self.foreign.currentData()),
             protected_identity=self.protected.isChecked(),
         )
 
@@ -155,6 +190,8 @@ class PersonFields:
             "postcode": self.postcode.text(),
             "city": self.city.text(),
             "municipality_id": self.municipality.currentData(),
+            "gender": str(self.gender.currentData()),
+            "foreign_background": str(self.foreign.currentData()),
             "protected_identity": self.protected.isChecked(),
         }
 
@@ -168,4 +205,18 @@ class PersonFields:
             self.postcode.setText(data.get("postcode", ""))
             self.city.setText(data.get("city", ""))
             set_choice(self.municipality, data.get("municipality_id"))
+            set_choice(self.gender, _enum_or(Gender, data.get("gender"), Gender.OKANT))
+            set_choice(
+                self.foreign,
+                _enum_or(
+                    ForeignBackground, data.get("foreign_background"), ForeignBackground.OKANT
+                ),
+            )
             self.protected.setChecked(bool(data.get("protected_identity")))
+
+
+def _enum_or(kind, value, default):
+    try:
+        return kind(value)
+    except ValueError:
+        return default

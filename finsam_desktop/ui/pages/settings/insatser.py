@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -133,8 +134,14 @@ class InsatsDialog(FormDialog):
         rules_page = QWidget()
         self.rules = FieldForm()
         QVBoxLayout(rules_page).addWidget(self.rules)
+        targets_page = QWidget()
+        self.targets = FieldForm()
+        targets_layout = QVBoxLayout(targets_page)
+        targets_layout.addWidget(self.targets)
+        targets_layout.addStretch(1)
         tabs.addTab(general, _("Address and municipalities"))
         tabs.addTab(rules_page, _("Rules"))
+        tabs.addTab(targets_page, _("Targets"))
         self.fields.layout().addWidget(tabs)
         self.tabs = tabs
 
@@ -197,19 +204,48 @@ class InsatsDialog(FormDialog):
         self.active = r.add_field("active", _("Status"), active_box(i.active))
         r.dirty = False
 
+        t = self.targets
+        explain = QLabel(
+            _(
+                "The statistics hold the actual figures against these targets: the volume "
+                "pro rata for a part of the year, the share of exits to work or studies "
+                "among those who ended. Leave a target at 0 when the insats has none."
+            )
+        )
+        explain.setWordWrap(True)
+        t.layout_form.addRow(explain)
+        self.expected_per_year = t.add_field(
+            "expected_per_year",
+            _("Expected participants per year"),
+            spin(i.expected_per_year or 0, 0, 100_000),
+        )
+        self.expected_per_year.setSpecialValueText(_("no target"))
+        self.target_work_studies = t.add_field(
+            "target_work_studies_percent",
+            _("Target share of exits to work or studies"),
+            spin(i.target_work_studies_percent or 0, 0, 100),
+        )
+        self.target_work_studies.setSuffix(" %")
+        self.target_work_studies.setSpecialValueText(_("no target"))
+        t.dirty = False
+
     def mark_dirty(self, *_args) -> None:
         self.fields.mark_dirty()
 
     def show_problems(self, message: str, problems: dict[str, str]) -> None:
         general = {k: v for k, v in problems.items() if k in self.fields._fields}
         rules = {k: v for k, v in problems.items() if k in self.rules._fields}
+        targets = {k: v for k, v in problems.items() if k in self.targets._fields}
         self.fields.show_problems(message, general)
         self.rules.show_problems("", rules)
+        self.targets.show_problems("", targets)
         if rules and not general:
             self.tabs.setCurrentIndex(1)
+        elif targets and not general:
+            self.tabs.setCurrentIndex(2)
 
     def reject(self) -> None:
-        self.fields.dirty = self.fields.dirty or self.rules.dirty
+        self.fields.dirty = self.fields.dirty or self.rules.dirty or self.targets.dirty
         super().reject()
 
     def save(self) -> Insats:
@@ -229,6 +265,8 @@ class InsatsDialog(FormDialog):
             caseload_cap=self.caseload_cap.value(),
             plan_follow_up_months=self.follow_up.value(),
             remittent_contact_days=self.remittent_days.value(),
+            expected_per_year=self.expected_per_year.value() or None,
+            target_work_studies_percent=self.target_work_studies.value() or None,
             active=self.active.isChecked(),
             meeting_places=self.places.places(),
             version=self.item.version if self.item else 0,

@@ -1,0 +1,79 @@
+"""`finsam deltagare import FILE [--dry-run]`: a team's earlier participants from a
+spreadsheet (see docs/deltagare-import.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from finsam_desktop.i18n import _
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from finsam_desktop.cli import SwedishParser
+
+    sub = parser.add_subparsers(
+        dest="participants_command", metavar=_("COMMAND"), parser_class=SwedishParser
+    )
+    sub.required = True
+    p = sub.add_parser(
+        "import", help=_("import earlier referrals and participations from an XLSX or CSV file")
+    )
+    p.add_argument("file", metavar=_("FILE"), help=_("an .xlsx or .csv file"))
+    p.add_argument("--dry-run", action="store_true", help=_("only show what would be imported"))
+    p.set_defaults(run=run_import)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry registered in cli.extra_commands(): dispatch on the subcommand."""
+    return {"import": run_import}[args.participants_command](args)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from finsam_desktop.cli import _open
+    from finsam_desktop.services.participant_import import (
+        ImportFileError,
+        import_rows,
+        preview_import,
+        result_text,
+    )
+
+    db = _open(args)
+    try:
+        try:
+            with db.reading() as session:
+                preview = preview_import(session, args.file)
+        except ImportFileError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        print_preview(preview)
+        if args.dry_run:
+            print(_("Dry run: nothing was imported."))
+            return 0
+        if not preview.rows:
+            print(_("Nothing new to import."))
+            return 0
+        with db.session() as session:
+            result = import_rows(session, preview)
+        print(result_text(result))
+    finally:
+        db.close()
+    return 0
+
+
+def print_preview(preview) -> None:
+    print(_("File: {name}").format(name=preview.file_name))
+    print(_("Rows read: {n}").format(n=preview.rows_read))
+    print(_("Rows to import: {n}").format(n=len(preview.rows)))
+    print(_("Persons to register: {n}").format(n=preview.new_persons))
+    print(_("Already in the program: {n}").format(n=preview.already_imported))
+    print(_("Rejected rows: {n}").format(n=preview.rejected_rows))
+    if preview.ignored_columns:
+        print(_("Columns not used: {names}").format(names=", ".join(preview.ignored_columns)))
+    for r in preview.rejected:
+        print(
+            "  "
+            + _("Row {row}, {column}: {reason}").format(
+                row=r.row, column=r.column or "–", reason=r.reason
+            )
+        )
