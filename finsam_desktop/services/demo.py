@@ -7,8 +7,10 @@ Large volumes are written with Core bulk inserts (ORM add_all is ~10x slower).
 
 from __future__ import annotations
 
+import glob
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -30,6 +32,7 @@ from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.services.persons import person_name_key
+from finsam_desktop.services.records import setting_value, store_setting
 
 MUNICIPALITIES = ("Älvsnäs", "Björkhälla", "Östra Lindö", "Åkerby", "Granvik")
 FIRST_WOMEN = ("Åsa", "Ebba", "Märta", "Linnea", "Saga", "Ylva", "Tove", "Agnes", "Hedvig")
@@ -47,6 +50,101 @@ LAST_NAMES = (
     "Åkerprov",
 )
 STREETS = ("Påhittsgatan", "Testvägen", "Exempelgränd", "Övningsallén", "Låtsasstigen")
+
+
+DEMO_MARKER = "demo"
+DEMO_FEDERATION = "Samordningsförbundet Exempelbygden"
+
+
+def mark_as_demo(session: Session) -> None:
+    """The setting that tells a demo database from a real one (see ``is_demo_database``)."""
+    store_setting(session, DEMO_MARKER, True)
+
+
+def _plain_is_demo(path: Path) -> bool:
+    """A plain file is a demo when it carries the marker, or (demo databases made before
+    the marker) when it holds the demo förbund and only test-range personnummer."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        marker = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARKER,)).fetchone()
+        if marker is not None:
+            return marker[0] == "true"
+        names = {r[0] for r in con.execute("SELECT name FROM federation")}
+        real = con.execute(
+            "SELECT count(*) FROM person WHERE CAST(substr(personnummer, 9, 3) AS INTEGER) "
+            "NOT BETWEEN 980 AND 999"
+        ).fetchone()[0]
+        return names == {DEMO_FEDERATION} and real == 0
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def is_demo_database(path: Path) -> bool:
+    """True only for a database the demo made: an encrypted one must open with the demo
+    account's public password *and* carry the demo marker; anything else (a real case
+    file, a damaged file, a missing key file) is not a demo and is never replaced."""
+    from finsam_desktop.services import signin
+
+    path = Path(path)
+    try:
+        state = signin.database_state(path)
+    except Exception:  # a missing or damaged key file: certainly not ours to remove
+        return False
+    if state is signin.DatabaseState.NEW:
+        return False
+    if state is signin.DatabaseState.PLAIN:
+        return _plain_is_demo(path)
+    try:
+        db, _user = signin.log_in(path, signin.DEMO_ACCOUNTS[0][0], signin.DEMO_PASSWORD)
+    except Exception:  # wrong password, no such account, a damaged file: not a demo
+        return False
+    try:
+        with db.reading() as session:
+            return setting_value(session, DEMO_MARKER) is True
+    except Exception:
+        return False
+    finally:
+        db.close()
+
+
+def demo_files(path: Path) -> list[Path]:
+    """The database file and everything that belongs to it: WAL, shared memory, journal,
+    the key file and its kept copies."""
+    from finsam_desktop.db.keys import sidecar_path
+
+    path = Path(path)
+    files = [Path(str(path) + s) for s in ("", "-wal", "-shm", "-journal")]
+    keys = sidecar_path(path)
+    files.append(keys)
+    if keys.parent.is_dir():
+        files += sorted(p for p in keys.parent.glob(glob.escape(keys.name) + ".*") if p.is_file())
+    return files
+
+
+def remove_demo(path: Path) -> None:
+    """Delete a demo database with its key file and side files; refuses anything else."""
+    if not is_demo_database(path):
+        raise NotADemoDatabase(path)
+    for file in demo_files(path):
+        file.unlink(missing_ok=True)
+
+
+class NotADemoDatabase(RuntimeError):
+    def __init__(self, path: Path):
+        super().__init__(
+            _(
+                "{path} is not a demo database, so it is not replaced. Give the demo another "
+                "file with --db, or remove that file yourself if you are sure it holds "
+                "nothing of value."
+            ).format(path=path)
+        )
 
 
 def luhn_check_digit(nine_digits: str) -> int:
@@ -205,6 +303,7 @@ def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:
         ids = create_organisation(session)
+        mark_as_demo(session)
     municipality_ids = [v for k, v in ids.items() if k.startswith("m:")]
     rows = person_rows(participants, municipality_ids, seed)
     with db.session() as session:
