@@ -26,7 +26,6 @@ from finsam_desktop.services.backups import (
     KEEP_DAILY,
     KEEP_MONTHLY,
     KEEP_WEEKLY,
-    BackupError,
     BackupFile,
 )
 from finsam_desktop.ui.context import AppContext
