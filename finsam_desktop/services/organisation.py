@@ -29,6 +29,7 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
+    ConcurrentChange,
     apply_version,
     existing_row,
     require_text,
@@ -62,6 +63,9 @@ def save_federation(session: Session, federation: Federation) -> Federation:
     if row is None:
         row = FederationRow(id=1)
         session.add(row)
+    elif not federation.version:
+        # The form was empty when it opened, but someone has saved the förbund since.
+        raise ConcurrentChange()
     else:
         apply_version(row, federation.version)
     row.name = federation.name.strip()
