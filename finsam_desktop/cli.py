@@ -246,8 +246,9 @@ ARGPARSE_MESSAGES = (
     N_("not allowed with argument %s"),
     N_("one of the arguments %s is required"),
     N_("ignored explicit argument %r"),
+    N_("expected %s argument"),
+    N_("expected %s arguments"),
 )
-ARGPARSE_PLURALS = {"expected %s argument": N_("expected %s arguments")}
 
 # Exit codes: 1 could not be done, 2 bad command line, 3 not a usable database,
 # 4 the role may not, 70 an unexpected fault (a crash report is written), 130 interrupted.
@@ -279,10 +280,9 @@ def _tolerant_output() -> None:
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     """argparse with its messages in Swedish (it looks its words up through gettext)."""
-    from finsam_desktop.i18n import ngettext
 
     def plural(singular: str, plural_: str, n: int) -> str:
-        return ngettext(singular, ARGPARSE_PLURALS.get(singular, plural_), n)
+        return _(singular if n == 1 else plural_)
 
     saved = argparse._, argparse.ngettext
     argparse._, argparse.ngettext = _, plural

@@ -36,9 +36,7 @@ def test_wrong_password_is_refused(encrypted, monkeypatch):
     assert "Fel användarnamn eller lösenord" in str(exc.value)
 
 
-def test_the_command_line_demo_is_encrypted_with_the_demo_accounts(
-    tmp_path, monkeypatch, capsys
-):
+def test_the_command_line_demo_is_encrypted_with_the_demo_accounts(tmp_path, monkeypatch, capsys):
     from finsam_desktop.db.migrate import is_plain_sqlite
 
     path = tmp_path / "demo.sqlite"

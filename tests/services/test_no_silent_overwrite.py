@@ -79,9 +79,9 @@ def editing_functions() -> dict[str, Any]:
             continue  # the demo generator writes as the program, never over anyone
         module = importlib.import_module(f"finsam_desktop.services.{module_info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ == module.__name__ and not name.startswith("_"):
-                if EDITING.match(name):
-                    found[f"{module_info.name}.{name}"] = fn
+            mine = fn.__module__ == module.__name__ and not name.startswith("_")
+            if mine and EDITING.match(name):
+                found[f"{module_info.name}.{name}"] = fn
     return found
 
 
