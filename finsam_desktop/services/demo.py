@@ -32,7 +32,7 @@ from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.services.persons import person_name_key
-from finsam_desktop.services.records import setting_value, store_setting
+from finsam_desktop.services.records import store_setting
 
 MUNICIPALITIES = ("Älvsnäs", "Björkhälla", "Östra Lindö", "Åkerby", "Granvik")
 FIRST_WOMEN = ("Åsa", "Ebba", "Märta", "Linnea", "Saga", "Ylva", "Tove", "Agnes", "Hedvig")
@@ -61,35 +61,66 @@ def mark_as_demo(session: Session) -> None:
     store_setting(session, DEMO_MARKER, True)
 
 
-def _plain_is_demo(path: Path) -> bool:
-    """A plain file is a demo when it carries the marker, or (demo databases made before
-    the marker) when it holds the demo förbund and only test-range personnummer."""
-    import sqlite3
+def _read_only(path: Path, key: bytes | None = None):
+    """A connection that cannot change anything, not even create a -wal or -shm file."""
+    uri = f"file:{path}?immutable=1"
+    if key is None:
+        import sqlite3
 
+        return sqlite3.connect(uri, uri=True)
+    import sqlcipher3
+
+    from finsam_desktop.db.keys import sqlcipher_key
+
+    con = sqlcipher3.connect(uri, uri=True)
+    con.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
+    return con
+
+
+def _has_demo_marker(path: Path, key: bytes | None = None) -> bool:
+    """The marker, or (plain demo databases made before it) the demo förbund with only
+    test-range personnummer."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
+        con = _read_only(path, key)
+    except Exception:
         return False
     try:
         marker = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARKER,)).fetchone()
-        if marker is not None:
-            return marker[0] == "true"
+        if marker is not None or key is not None:
+            return marker is not None and marker[0] == "true"
         names = {r[0] for r in con.execute("SELECT name FROM federation")}
         real = con.execute(
             "SELECT count(*) FROM person WHERE CAST(substr(personnummer, 9, 3) AS INTEGER) "
             "NOT BETWEEN 980 AND 999"
         ).fetchone()[0]
         return names == {DEMO_FEDERATION} and real == 0
-    except sqlite3.Error:
+    except Exception:  # not a database, the wrong key, no such table: not a demo
         return False
     finally:
         con.close()
 
 
+def _demo_key(path: Path) -> bytes | None:
+    """The database key unwrapped with the demo account's public password, read-only:
+    a probe of someone's real database must not count as a failed login or change a
+    byte of it. None when there is no demo account or the password is not its."""
+    from finsam_desktop.db import keys
+    from finsam_desktop.services.signin import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    try:
+        keyfile = keys.KeyFile(path)
+        label = keyfile._lookup(DEMO_ACCOUNTS[0][0])
+        entry = keyfile.data["wraps"].get(label)
+        return None if entry is None else keys._unwrap(entry, DEMO_PASSWORD, label)
+    except Exception:  # a damaged key file, a wrong password: not a demo
+        return None
+
+
 def is_demo_database(path: Path) -> bool:
     """True only for a database the demo made: an encrypted one must open with the demo
     account's public password *and* carry the demo marker; anything else (a real case
-    file, a damaged file, a missing key file) is not a demo and is never replaced."""
+    file, a damaged file, a missing key file) is not a demo and is never replaced.
+    The check changes nothing, neither the database nor its key file."""
     from finsam_desktop.services import signin
 
     path = Path(path)
@@ -100,18 +131,9 @@ def is_demo_database(path: Path) -> bool:
     if state is signin.DatabaseState.NEW:
         return False
     if state is signin.DatabaseState.PLAIN:
-        return _plain_is_demo(path)
-    try:
-        db, _user = signin.log_in(path, signin.DEMO_ACCOUNTS[0][0], signin.DEMO_PASSWORD)
-    except Exception:  # wrong password, no such account, a damaged file: not a demo
-        return False
-    try:
-        with db.reading() as session:
-            return setting_value(session, DEMO_MARKER) is True
-    except Exception:
-        return False
-    finally:
-        db.close()
+        return _has_demo_marker(path)
+    key = _demo_key(path)
+    return key is not None and _has_demo_marker(path, key)
 
 
 def demo_files(path: Path) -> list[Path]:
