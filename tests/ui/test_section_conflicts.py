@@ -165,3 +165,34 @@ def test_own_saves_in_a_row_are_never_a_conflict(screen, type_text):
     with screen.ctx.db.reading() as s:
         assert closing.get_closing(s, screen.participation_id).summary == "Första och andra"
         assert mapping.get_mapping(s, screen.participation_id).advice.note == "Ett två"
+
+
+def test_settings_lists_show_both_versions_too(ctx, qtbot, type_text):
+    """Municipalities, parties and staff now carry their version like every record."""
+    from dataclasses import replace
+
+    from finsam_desktop.services import organisation
+    from finsam_desktop.ui.pages.settings.staff import StaffDialog
+
+    with ctx.db.reading() as s:
+        member = organisation.list_staff(s)[0]
+    dialog = StaffDialog(ctx, member)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    other = Database(ctx.db.path)
+    try:
+        with other.session() as s:
+            organisation.save_staff(s, replace(organisation.get_staff(s, member.id), phone="1"))
+    finally:
+        other.close()
+    dialog.phone.setText("")
+    type_text(dialog.phone, "0999-22 22 22")
+    dialog.accept()
+    conflict = dialog.conflict_dialog
+    assert isinstance(conflict, ConflictDialog) and conflict.isVisible()
+    assert rows_of(conflict)["Telefon"] == ("0999-22 22 22", "1")
+    conflict.accept()
+    dialog.accept()
+    assert not dialog.isVisible()
+    with ctx.db.reading() as s:
+        assert organisation.get_staff(s, member.id).phone == "0999-22 22 22"
