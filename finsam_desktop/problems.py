@@ -38,6 +38,10 @@ def _qualified(kind: type) -> str:
 
 
 def carries_user_message(exc: BaseException) -> bool:
+    """Listed above, or a class that says so itself (``shown_to_user = True``): a new
+    error with a Swedish message for the user needs no change here."""
+    if getattr(type(exc), "shown_to_user", False):
+        return True
     return any(_qualified(k) in USER_MESSAGE_ERRORS for k in type(exc).__mro__)
 
 

@@ -313,3 +313,13 @@ def _with_run(parser, name, fn):
 def test_messages_never_fail_on_characters_the_terminal_cannot_show(capsys):
     cli.say(f"Filen namn{SURROGATE}.sqlite finns inte")
     assert "finns inte" in capsys.readouterr().err
+
+
+def test_a_new_error_class_can_say_it_carries_a_message(monkeypatch, capsys):
+    from finsam_desktop.problems import user_message
+
+    class KeyFileDamaged(RuntimeError):
+        shown_to_user = True
+
+    assert user_message(KeyFileDamaged("Nyckelfilen är skadad.")) == "Nyckelfilen är skadad."
+    assert user_message(RuntimeError("internal")) is None
