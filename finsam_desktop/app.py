@@ -69,6 +69,15 @@ def create_demo_or_explain(path: Path, participants: int) -> bool:
             ).format(path=path),
         )
         return False
+    except Exception as exc:  # not a demo database, a full disk, a damaged file
+        from finsam_desktop.problems import user_message
+
+        message = user_message(exc)
+        if message is None:
+            raise
+        log.error("cannot create the demo database: %s", type(exc).__name__)
+        QMessageBox.critical(None, APP_NAME, message)
+        return False
     return True
 
 

@@ -6,12 +6,13 @@ finsam [--db PATH] info | migrate | backup DEST | demo [--participants N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from finsam_desktop import APP_NAME, __version__
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import N_, _
 
 # Subcommands that later capabilities add register here: name -> (help, configure, run).
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -97,25 +98,28 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from finsam_desktop.db.backup import backup_file, timestamped_name
+    from finsam_desktop.db.backup import backup_file, free_path, timestamped_name
 
     db = _open(args)
     db.close()
     dest = Path(args.dest)
     if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
-        dest = dest / timestamped_name(db.path, "backup")
+        dest = free_path(dest / timestamped_name(db.path, "backup"))
     backup_file(db.path, dest, key=db.key)
     print(_("Backup written and verified: {path}").format(path=dest))
     return 0
 
 
 def cmd_demo(args) -> int:
-    from finsam_desktop.db.migrate import open_database
+    """An encrypted demo database with the demo accounts, like the window's ``--demo``.
+    ``--replace`` removes only a database that is recognisably a demo (it opens with the
+    demo password and carries the demo marker), with its key file and side files."""
     from finsam_desktop.paths import database_path
-    from finsam_desktop.services import demo
+    from finsam_desktop.services import demo, signin
 
     path = database_path(args.db, demo=True)
-    if path.exists() and not args.replace:
+    exists = path.exists() and path.stat().st_size > 0
+    if exists and not args.replace:
         print(
             _("The demo database already exists: {path}. Use --replace to make a new one.").format(
                 path=path
@@ -123,16 +127,37 @@ def cmd_demo(args) -> int:
             file=sys.stderr,
         )
         return 1
-    if path.exists():
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    db = open_database(path)
-    try:
-        demo.fill(db, participants=args.participants, lots=args.lots)
-    finally:
-        db.close()
+    if exists:
+        demo.remove_demo(path)  # NotADemoDatabase for anything else
+    signin.create_demo_database(path, participants=args.participants, lots=args.lots)
     print(_("Demo database created: {path}").format(path=path))
+    print(
+        _("Log in as {accounts} with the password {password}.").format(
+            accounts=", ".join(name for name, _label, _role in signin.DEMO_ACCOUNTS),
+            password=signin.DEMO_PASSWORD,
+        )
+    )
     return 0
+
+
+def bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else a Swedish message."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("{value} is not a whole number.").format(value=repr(text))
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("{what} must be between {low} and {high}.").format(what=what, low=low, high=high)
+            )
+        return value
+
+    convert.__name__ = what
+    return convert
 
 
 def add_database_argument(parser: argparse.ArgumentParser) -> None:
@@ -148,7 +173,7 @@ def add_participants_argument(parser: argparse.ArgumentParser) -> None:
     """--participants for a demo database, the same for the window and ``finsam demo``."""
     parser.add_argument(
         "--participants",
-        type=int,
+        type=bounded_int(0, 1_000_000, _("The number of persons")),
         default=60,
         metavar="N",
         help=_("how many fictitious persons (default 60)"),
@@ -183,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_participants_argument(p)
     p.add_argument(
         "--lots",
-        type=int,
+        type=bounded_int(0, 10_000_000, _("The number of lotsärenden")),
         default=400,
         metavar="N",
         help=_("how many fictitious lotsärenden (default 400)"),
@@ -212,19 +237,110 @@ def extra_commands() -> dict[str, Command]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
-    from finsam_desktop.services.access import AccessDenied
+# argparse's own words, translated through our catalogue while the command line is read.
+ARGPARSE_MESSAGES = (
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("expected %s argument"),
+    N_("expected %s arguments"),
+)
 
-    args = build_parser().parse_args(argv)
+# Exit codes: 1 could not be done, 2 bad command line, 3 not a usable database,
+# 4 the role may not, 70 an unexpected fault (a crash report is written), 130 interrupted.
+EXIT_CODES = {
+    "finsam_desktop.db.migrate.DatabaseTooNew": 3,
+    "finsam_desktop.db.migrate.NotAFinsamDatabase": 3,
+    "finsam_desktop.services.access.AccessDenied": 4,
+}
+
+
+def say(text: str, stream=None) -> None:
+    """Print a message even when it holds characters the terminal cannot show."""
+    stream = stream or sys.stderr
     try:
+        print(text, file=stream)
+    except UnicodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
+
+
+def _tolerant_output() -> None:
+    """A name with a character the terminal cannot encode must not stop the command."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """argparse with its messages in Swedish (it looks its words up through gettext)."""
+
+    def plural(singular: str, plural_: str, n: int) -> str:
+        return _(singular if n == 1 else plural_)
+
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _, plural
+    try:
+        return build_parser().parse_args(argv)
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every expected failure (a full or read-only disk, a missing
+    folder, a busy or damaged database, a refused login, text that cannot be stored,
+    our own errors) becomes one Swedish message on stderr and a non-zero exit code;
+    never a traceback (see ``finsam_desktop.problems``)."""
+    from finsam_desktop.problems import user_message
+
+    _tolerant_output()
+    try:
+        args = _parse(argv)
         return args.run(args)
-    except (DatabaseTooNew, NotAFinsamDatabase) as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
-    except AccessDenied as exc:  # the role of --user may not do this
-        print(str(exc), file=sys.stderr)
-        return 4
+    except KeyboardInterrupt:
+        say(_("Interrupted."))
+        return 130
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None:
+            return _unexpected(exc)
+        say(message)
+        kinds = [f"{k.__module__}.{k.__qualname__}" for k in type(exc).__mro__]
+        return next((EXIT_CODES[k] for k in kinds if k in EXIT_CODES), 1)
+
+
+def _unexpected(exc: Exception) -> int:
+    """A fault in the program: a report without personal data, and a Swedish message."""
+    import os
+
+    if os.environ.get("FINSAM_DEBUG"):
+        raise exc
+    from finsam_desktop.crash_report import write_report
+    from finsam_desktop.paths import data_dir
+
+    try:
+        report = write_report(data_dir() / "crash-reports", type(exc), exc, exc.__traceback__)
+        where = str(report)
+    except Exception:
+        where = "–"
+    say(
+        _(
+            "Something unexpected went wrong ({kind}). Nothing more was done. A report "
+            "without personal data is in {path}."
+        ).format(kind=type(exc).__name__, path=where)
+    )
+    return 70
 
 
 if __name__ == "__main__":

@@ -18,14 +18,19 @@ FORMATS = ("text", "json", "csv", "xlsx", "pdf")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from finsam_desktop.cli import SwedishParser
+    from finsam_desktop.cli import SwedishParser, bounded_int
 
     sub = parser.add_subparsers(
         dest="lots_command", metavar=_("COMMAND"), parser_class=SwedishParser
     )
     sub.required = True
     p = sub.add_parser("summary", help=_("the lots summary for a year or a period"))
-    p.add_argument("--year", type=int, metavar=_("YEAR"), help=_("a calendar year"))
+    p.add_argument(
+        "--year",
+        type=bounded_int(1900, 2200, _("The year")),
+        metavar=_("YEAR"),
+        help=_("a calendar year"),
+    )
     p.add_argument("--from", dest="start", metavar=_("DATE"), help=_("first day (2016-01-01)"))
     p.add_argument("--to", dest="end", metavar=_("DATE"), help=_("last day (2016-12-31)"))
     p.add_argument("--kommun", metavar=_("NAME"), help=_("one municipality (default: all of them)"))

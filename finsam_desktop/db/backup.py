@@ -131,6 +131,16 @@ def timestamped_name(source: Path, label: str, when: datetime | None = None) -> 
     return f"{source.stem}.{label}-{stamp}{source.suffix or BACKUP_SUFFIX}"
 
 
+def free_path(path: Path) -> Path:
+    """``path``, or ``name-2.sqlite``, ``name-3.sqlite``, ... when a copy made in the same
+    second (a second `migrate`, two PCs upgrading at once) already took the name."""
+    candidate, n = path, 1
+    while any(Path(str(candidate) + s).exists() for s in ("", ".part", ".restoring")):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
 # --- the backup folder: names carry the time, so thinning needs no file dates ------------
 
 

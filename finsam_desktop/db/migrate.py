@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from finsam_desktop.db.backup import backup_file, timestamped_name
+from finsam_desktop.db.backup import backup_file, free_path, timestamped_name
 from finsam_desktop.db.engine import Database, raw_connect
 from finsam_desktop.db.keys import sqlcipher_key
 from finsam_desktop.i18n import _
@@ -163,7 +163,7 @@ def open_database(
     path.parent.mkdir(parents=True, exist_ok=True)
     if not state.is_new and not state.is_current:
         target_dir = backup_dir or path.parent / "backups"
-        dest = target_dir / timestamped_name(path, f"before-upgrade-{state.label}")
+        dest = free_path(target_dir / timestamped_name(path, f"before-upgrade-{state.label}"))
         backup_file(path, dest, key=key)  # stays encrypted; the key sidecar goes along
     db = Database(path, key=key, keyfile=keyfile)
     if not state.is_current:
@@ -228,7 +228,7 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path | None = None) -> 
     path = Path(path)
     target_dir = backup_dir or path.parent / "backups"
     target_dir.mkdir(parents=True, exist_ok=True)
-    backup = target_dir / timestamped_name(path, "before-encryption")
+    backup = free_path(target_dir / timestamped_name(path, "before-encryption"))
     _export_encrypted(path, backup, key)
     staging = path.with_name(path.name + ".encrypting")
     _export_encrypted(path, staging, key)

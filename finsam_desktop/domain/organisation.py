@@ -48,6 +48,7 @@ class Municipality:
     id: int | None
     name: str
     active: bool = True
+    version: int = 0
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Party:
     name: str
     short_name: str = ""
     active: bool = True
+    version: int = 0
 
     @property
     def label(self) -> str:
@@ -74,6 +76,7 @@ class Staff:
     phone: str = ""
     email: str = ""
     active: bool = True
+    version: int = 0
 
 
 @dataclass

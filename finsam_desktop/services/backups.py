@@ -110,7 +110,8 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
             raw = connection.connection.driver_connection
             files.copy_database(raw, dest, key=database_key(db))
         files.copy_sidecar(db.path, dest)
-    except OSError as exc:
+    except (OSError, *files._database_errors()) as exc:
+        # SQLite reports a full or read-only target as its own error, not as OSError.
         log.error("backup failed: %s", type(exc).__name__)
         raise BackupError(
             _(
@@ -190,7 +191,9 @@ def restore_file(
         os.fsync(f.fileno())
     kept = None
     if database.exists():
-        kept = database.with_name(files.timestamped_name(database, "before-restore", when))
+        kept = files.free_path(
+            database.with_name(files.timestamped_name(database, "before-restore", when))
+        )
         # The WAL and shared-memory files go with the file they belong to, so the kept copy
         # still holds every change committed before the restore.
         os.replace(database, kept)

@@ -39,6 +39,7 @@ from finsam_desktop.services.casework import (
     require_open,
 )
 from finsam_desktop.services.plans import current_plan, list_study_support, list_work_training
+from finsam_desktop.services.records import check_unchanged
 
 CLOSING_LETTER_KIND = letter_templates.CLOSING_SUMMARY
 
@@ -65,12 +66,42 @@ def entry_situation(session: Session, participation_id: int) -> Situation:
     )
 
 
+def situation_values(situation: Situation | None) -> tuple:
+    """What a situation form edits, comparable (see ``records.check_unchanged``)."""
+    s = situation or Situation()
+    return (s.income_source_id, s.occupation_id, s.education_level_id, s.support_time_id)
+
+
+def closing_values(closing: Closing | None) -> tuple:
+    """What the avslut form edits, comparable (see ``records.check_unchanged``)."""
+    c = closing or Closing(None, None)
+    return (
+        c.closed_on,
+        c.exit_route_id,
+        c.exit_sub_route_id,
+        c.summary.strip(),
+        c.recommendations.strip(),
+        situation_values(c.exit_situation)[:3],
+        c.meeting_offered_on,
+        c.meeting_held_on,
+        c.meeting_attendees.strip(),
+    )
+
+
 def save_entry_situation(
-    session: Session, participation_id: int, situation: Situation, today: date
+    session: Session,
+    participation_id: int,
+    situation: Situation,
+    today: date,
+    expected: Situation | None = None,
 ) -> Situation:
-    """The situation at entry, recorded at enrolment (and correctable while open)."""
+    """The situation at entry, recorded at enrolment (and correctable while open).
+    ``expected``: the situation as the form loaded it (None: none was recorded)."""
     require(session, Permission.CASEWORK)
     require_open(session, participation_id)
+    check_unchanged(
+        situation_values(entry_situation(session, participation_id)), situation_values(expected)
+    )
     check_situation(situation, at_entry=True)
     file = case_file(session, participation_id)
     file.entry_income_source_id = situation.income_source_id
@@ -145,11 +176,20 @@ def _store(file: CaseFileRow, closing: Closing) -> None:
 
 
 def save_closing_draft(
-    session: Session, participation_id: int, closing: Closing, today: date
+    session: Session,
+    participation_id: int,
+    closing: Closing,
+    today: date,
+    expected: Closing | None = None,
 ) -> Closing:
-    """Keep the summary and meeting while they are being written (before or after avslut)."""
+    """Keep the summary and meeting while they are being written (before or after avslut).
+    ``expected``: the avslut as the form loaded it (None: nothing was saved then);
+    ConcurrentChange when someone else has saved it since."""
     require(session, Permission.CASEWORK)
     participation_row(session, participation_id)
+    check_unchanged(
+        closing_values(get_closing(session, participation_id)), closing_values(expected)
+    )
     if closing.meeting_held_on is not None and closing.meeting_held_on > today:
         raise ValidationError.single(
             "meeting_held_on", _("The meeting cannot have been held in the future.")
@@ -160,10 +200,20 @@ def save_closing_draft(
     return get_closing(session, participation_id)
 
 
-def close_case(session: Session, participation_id: int, closing: Closing, today: date) -> Closing:
-    """Avslut: every required part is checked, then the participation is closed."""
+def close_case(
+    session: Session,
+    participation_id: int,
+    closing: Closing,
+    today: date,
+    expected: Closing | None = None,
+) -> Closing:
+    """Avslut: every required part is checked, then the participation is closed.
+    ``expected`` as for ``save_closing_draft``."""
     require(session, Permission.CASEWORK)
     p = require_open(session, participation_id)
+    check_unchanged(
+        closing_values(get_closing(session, participation_id)), closing_values(expected)
+    )
     parent = None
     if closing.exit_sub_route_id is not None:
         sub = session.get(CaseOptionRow, closing.exit_sub_route_id)

@@ -7,8 +7,10 @@ Large volumes are written with Core bulk inserts (ORM add_all is ~10x slower).
 
 from __future__ import annotations
 
+import glob
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -30,6 +32,7 @@ from finsam_desktop.domain.persons import ForeignBackground, Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.services.persons import person_name_key
+from finsam_desktop.services.records import store_setting
 
 MUNICIPALITIES = ("Älvsnäs", "Björkhälla", "Östra Lindö", "Åkerby", "Granvik")
 FIRST_WOMEN = ("Åsa", "Ebba", "Märta", "Linnea", "Saga", "Ylva", "Tove", "Agnes", "Hedvig")
@@ -47,6 +50,123 @@ LAST_NAMES = (
     "Åkerprov",
 )
 STREETS = ("Påhittsgatan", "Testvägen", "Exempelgränd", "Övningsallén", "Låtsasstigen")
+
+
+DEMO_MARKER = "demo"
+DEMO_FEDERATION = "Samordningsförbundet Exempelbygden"
+
+
+def mark_as_demo(session: Session) -> None:
+    """The setting that tells a demo database from a real one (see ``is_demo_database``)."""
+    store_setting(session, DEMO_MARKER, True)
+
+
+def _read_only(path: Path, key: bytes | None = None):
+    """A connection that cannot change anything, not even create a -wal or -shm file."""
+    uri = f"file:{path}?immutable=1"
+    if key is None:
+        import sqlite3
+
+        return sqlite3.connect(uri, uri=True)
+    import sqlcipher3
+
+    from finsam_desktop.db.keys import sqlcipher_key
+
+    con = sqlcipher3.connect(uri, uri=True)
+    con.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
+    return con
+
+
+def _has_demo_marker(path: Path, key: bytes | None = None) -> bool:
+    """The marker, or (plain demo databases made before it) the demo förbund with only
+    test-range personnummer."""
+    try:
+        con = _read_only(path, key)
+    except Exception:
+        return False
+    try:
+        marker = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARKER,)).fetchone()
+        if marker is not None or key is not None:
+            return marker is not None and marker[0] == "true"
+        names = {r[0] for r in con.execute("SELECT name FROM federation")}
+        real = con.execute(
+            "SELECT count(*) FROM person WHERE CAST(substr(personnummer, 9, 3) AS INTEGER) "
+            "NOT BETWEEN 980 AND 999"
+        ).fetchone()[0]
+        return names == {DEMO_FEDERATION} and real == 0
+    except Exception:  # not a database, the wrong key, no such table: not a demo
+        return False
+    finally:
+        con.close()
+
+
+def _demo_key(path: Path) -> bytes | None:
+    """The database key unwrapped with the demo account's public password, read-only:
+    a probe of someone's real database must not count as a failed login or change a
+    byte of it. None when there is no demo account or the password is not its."""
+    from finsam_desktop.db import keys
+    from finsam_desktop.services.signin import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    try:
+        keyfile = keys.KeyFile(path)
+        label = keyfile._lookup(DEMO_ACCOUNTS[0][0])
+        entry = keyfile.data["wraps"].get(label)
+        return None if entry is None else keys._unwrap(entry, DEMO_PASSWORD, label)
+    except Exception:  # a damaged key file, a wrong password: not a demo
+        return None
+
+
+def is_demo_database(path: Path) -> bool:
+    """True only for a database the demo made: an encrypted one must open with the demo
+    account's public password *and* carry the demo marker; anything else (a real case
+    file, a damaged file, a missing key file) is not a demo and is never replaced.
+    The check changes nothing, neither the database nor its key file."""
+    from finsam_desktop.services import signin
+
+    path = Path(path)
+    try:
+        state = signin.database_state(path)
+    except Exception:  # a missing or damaged key file: certainly not ours to remove
+        return False
+    if state is signin.DatabaseState.NEW:
+        return False
+    if state is signin.DatabaseState.PLAIN:
+        return _has_demo_marker(path)
+    key = _demo_key(path)
+    return key is not None and _has_demo_marker(path, key)
+
+
+def demo_files(path: Path) -> list[Path]:
+    """The database file and everything that belongs to it: WAL, shared memory, journal,
+    the key file and its kept copies."""
+    from finsam_desktop.db.keys import sidecar_path
+
+    path = Path(path)
+    files = [Path(str(path) + s) for s in ("", "-wal", "-shm", "-journal")]
+    keys = sidecar_path(path)
+    files.append(keys)
+    if keys.parent.is_dir():
+        files += sorted(p for p in keys.parent.glob(glob.escape(keys.name) + ".*") if p.is_file())
+    return files
+
+
+def remove_demo(path: Path) -> None:
+    """Delete a demo database with its key file and side files; refuses anything else."""
+    if not is_demo_database(path):
+        raise NotADemoDatabase(path)
+    for file in demo_files(path):
+        file.unlink(missing_ok=True)
+
+
+class NotADemoDatabase(RuntimeError):
+    def __init__(self, path: Path):
+        super().__init__(
+            _(
+                "{path} is not a demo database, so it is not replaced. Give the demo another "
+                "file with --db, or remove that file yourself if you are sure it holds "
+                "nothing of value."
+            ).format(path=path)
+        )
 
 
 def luhn_check_digit(nine_digits: str) -> int:
@@ -222,6 +342,7 @@ def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:
         ids = create_organisation(session)
+        mark_as_demo(session)
     municipality_ids = [v for k, v in ids.items() if k.startswith("m:")]
     rows = person_rows(participants, municipality_ids, seed)
     with db.session() as session:

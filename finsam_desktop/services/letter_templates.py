@@ -15,7 +15,7 @@ from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import N_, _, locale_name
 from finsam_desktop.services.access import Permission, require
-from finsam_desktop.services.records import apply_version
+from finsam_desktop.services.records import ConcurrentChange, apply_version
 
 KALLELSE = "kallelse"
 REMISSVAR_ACCEPTED = "remissvar_antagen"
@@ -170,6 +170,9 @@ def save_template(session: Session, template: Template) -> Template:
     if row is None:
         row = LetterTemplateRow(kind=template.kind)
         session.add(row)
+    elif not template.version:
+        # The form showed the shipped text, but someone has saved the template since.
+        raise ConcurrentChange()
     else:
         apply_version(row, template.version)
     row.subject, row.body = template.subject.strip(), template.body.rstrip()

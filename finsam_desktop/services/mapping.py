@@ -29,7 +29,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.case_options import option_names
 from finsam_desktop.services.casework import case_file, participation_row, require_open
-from finsam_desktop.services.records import existing_row
+from finsam_desktop.services.records import check_unchanged, existing_row
 
 
 def _template(row: MappingTemplateRow) -> MappingTemplate:
@@ -110,10 +110,14 @@ def save_answers(
     participation_id: int,
     answers: dict[str, str],
     template_id: int | None = None,
+    expected: dict[str, str] | None = None,
 ) -> Mapping:
     """Save the answers; the case is tied to its template version on the first save.
     ``template_id``: the version the form was built from, so that a template saved in
-    the settings meanwhile cannot change which questions the answers belong to."""
+    the settings meanwhile cannot change which questions the answers belong to.
+    ``expected``: the answers the form was built with (None: none were saved). Only
+    the answers changed in the form are written; ConcurrentChange when one of them
+    was changed by someone else since, so nobody's answer is silently overwritten."""
     require(session, Permission.CASEWORK)
     require_open(session, participation_id)
     file = case_file(session, participation_id)
@@ -138,7 +142,11 @@ def save_answers(
             select(MappingAnswerRow).where(MappingAnswerRow.participation_id == participation_id)
         )
     }
-    for key, value in cleaned.items():
+    base = expected or {}
+    changed = {k: v for k, v in cleaned.items() if v != base.get(k, "")}
+    saved_now = {k: existing[k].value if k in existing else "" for k in changed}
+    check_unchanged(saved_now, {k: base.get(k, "") for k in changed})
+    for key, value in changed.items():
         row = existing.get(key)
         if row is None:
             session.add(
@@ -188,12 +196,32 @@ def remove_session(session: Session, participation_id: int, session_id: int) -> 
     )
 
 
+def advice_values(advice: EconomicAdvice | None) -> tuple:
+    """What the counselling form edits, comparable (see ``records.check_unchanged``)."""
+    advice = advice or EconomicAdvice()
+    return (
+        advice.offered_on,
+        advice.offered_by_id,
+        list(dict.fromkeys(advice.benefit_ids)),
+        advice.note.strip(),
+    )
+
+
 def save_advice(
-    session: Session, participation_id: int, advice: EconomicAdvice, today: date
+    session: Session,
+    participation_id: int,
+    advice: EconomicAdvice,
+    today: date,
+    expected: EconomicAdvice | None = None,
 ) -> EconomicAdvice:
-    """Ekonomisk rådgivning: when it was offered, by whom and which benefits were discussed."""
+    """Ekonomisk rådgivning: when it was offered, by whom and which benefits were discussed.
+    ``expected``: the counselling as the form loaded it (None: nothing was saved then);
+    ConcurrentChange when someone else has saved it since."""
     require(session, Permission.CASEWORK)
     require_open(session, participation_id)
+    check_unchanged(
+        advice_values(get_mapping(session, participation_id).advice), advice_values(expected)
+    )
     problems = {}
     if advice.offered_on is None:
         problems["offered_on"] = _("Enter the date the counselling was offered.")

@@ -29,6 +29,7 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, require
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
+    ConcurrentChange,
     apply_version,
     existing_row,
     require_text,
@@ -62,6 +63,9 @@ def save_federation(session: Session, federation: Federation) -> Federation:
     if row is None:
         row = FederationRow(id=1)
         session.add(row)
+    elif not federation.version:
+        # The form was empty when it opened, but someone has saved the förbund since.
+        raise ConcurrentChange()
     else:
         apply_version(row, federation.version)
     row.name = federation.name.strip()
@@ -86,7 +90,7 @@ def list_municipalities(session: Session, include_retired: bool = False) -> list
     stmt = select(MunicipalityRow).order_by(MunicipalityRow.name_key)
     if not include_retired:
         stmt = stmt.where(MunicipalityRow.active)
-    return [Municipality(r.id, r.name, r.active) for r in session.scalars(stmt)]
+    return [Municipality(r.id, r.name, r.active, r.version) for r in session.scalars(stmt)]
 
 
 def save_municipality(session: Session, municipality: Municipality) -> Municipality:
@@ -95,16 +99,17 @@ def save_municipality(session: Session, municipality: Municipality) -> Municipal
     require_text({"name": (name, _("Enter the name of the municipality."))})
     _unique(session, MunicipalityRow, name, municipality.id, _("The municipality already exists."))
     row = row_to_save(session, MunicipalityRow, municipality.id)
+    apply_version(row, municipality.version)
     row.name, row.name_key, row.active = name, swedish_key(name), municipality.active
     session.flush()
-    return Municipality(row.id, row.name, row.active)
+    return Municipality(row.id, row.name, row.active, row.version)
 
 
 def list_parties(session: Session, include_retired: bool = False) -> list[Party]:
     stmt = select(PartyRow).order_by(PartyRow.name_key)
     if not include_retired:
         stmt = stmt.where(PartyRow.active)
-    return [Party(r.id, r.name, r.short_name, r.active) for r in session.scalars(stmt)]
+    return [Party(r.id, r.name, r.short_name, r.active, r.version) for r in session.scalars(stmt)]
 
 
 def save_party(session: Session, party: Party) -> Party:
@@ -113,10 +118,11 @@ def save_party(session: Session, party: Party) -> Party:
     require_text({"name": (name, _("Enter the name of the party."))})
     _unique(session, PartyRow, name, party.id, _("A party with that name already exists."))
     row = row_to_save(session, PartyRow, party.id)
+    apply_version(row, party.version)
     row.name, row.name_key = name, swedish_key(name)
     row.short_name, row.active = party.short_name.strip(), party.active
     session.flush()
-    return Party(row.id, row.name, row.short_name, row.active)
+    return Party(row.id, row.name, row.short_name, row.active, row.version)
 
 
 def _unique(session: Session, model, name: str, record_id: int | None, message: str) -> None:
@@ -128,7 +134,15 @@ def _unique(session: Session, model, name: str, record_id: int | None, message: 
 
 def _staff(row: StaffRow) -> Staff:
     return Staff(
-        row.id, row.name, row.title, row.party_id, row.insats_id, row.phone, row.email, row.active
+        row.id,
+        row.name,
+        row.title,
+        row.party_id,
+        row.insats_id,
+        row.phone,
+        row.email,
+        row.active,
+        row.version,
     )
 
 
@@ -159,6 +173,7 @@ def save_staff(session: Session, staff: Staff) -> Staff:
     if problems:
         raise ValidationError(problems)
     row = row_to_save(session, StaffRow, staff.id)
+    apply_version(row, staff.version)
     row.name, row.name_key = name, swedish_key(name)
     row.title = staff.title.strip()
     row.party_id, row.insats_id = staff.party_id, staff.insats_id

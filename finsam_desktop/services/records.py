@@ -32,6 +32,16 @@ def apply_version(row, expected_version: int) -> None:
         raise ConcurrentChange()
 
 
+def check_unchanged(saved: Any, expected: Any) -> None:
+    """The optimistic check for a part of a row that a form edits on its own (the
+    kartläggning's counselling, the avslut and the situation at entry of a case file):
+    refuse when that part as saved now is not what the form was loaded with. Both are
+    the comparable values of the part (a tuple); a form that started from nothing
+    passes the values of an empty part, so a first save never overwrites someone's."""
+    if saved != expected:
+        raise ConcurrentChange()
+
+
 def require_text(fields: dict[str, tuple[str, str]]) -> None:
     """``{field: (value, message)}``: raise one ValidationError naming every empty field."""
     problems = {k: msg for k, (value, msg) in fields.items() if not (value or "").strip()}

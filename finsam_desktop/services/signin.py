@@ -213,7 +213,11 @@ def create_demo_database(path: Path, participants: int = 60, **fill_options) -> 
     database from before encryption is converted and gets the accounts instead."""
     from finsam_desktop.services import demo
 
-    fill = database_state(path) is DatabaseState.NEW
+    state = database_state(path)
+    if state is DatabaseState.PLAIN and not demo.is_demo_database(path):
+        # Never put the public demo password on a real (plain) case file.
+        raise demo.NotADemoDatabase(path)
+    fill = state is DatabaseState.NEW
     started = first_start(path, "demo", DEMO_ACCOUNTS[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
     db = started.db
     for username, display_name, role in DEMO_ACCOUNTS[1:]:

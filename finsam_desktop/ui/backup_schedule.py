@@ -10,6 +10,8 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer
 
+from finsam_desktop.i18n import _
+from finsam_desktop.problems import user_message
 from finsam_desktop.services import backups
 from finsam_desktop.ui.context import AppContext
 
@@ -45,5 +47,7 @@ class BackupSchedule(QObject):
             fn()
             self.last_error = ""
         except Exception as exc:  # a full share, a vanished network drive, a damaged file
-            self.last_error = str(exc)
+            self.last_error = user_message(exc) or _(
+                "The automatic backup could not be made. Make one on the Backups tab."
+            )
             log.error("automatic backup failed: %s", type(exc).__name__)

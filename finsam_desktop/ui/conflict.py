@@ -19,6 +19,7 @@ record)``, or ``form.saved_form(record)`` when the constructor differs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt
@@ -236,3 +237,64 @@ def resolve_conflict(form, exc: OperationFailed) -> bool:
         twin.deleteLater()
         raise
     return True
+
+
+# --- a part of a screen (not a form dialog): the counselling, the avslut, ... -------------
+
+
+@dataclass
+class SectionField:
+    """One field of a section: its text as typed here and as saved, and how to fill
+    the saved value into the widget."""
+
+    key: str
+    label: str
+    mine: str
+    saved: str
+    take_saved: Callable[[], None]
+    # True when the field still holds what the form was loaded with: only the other
+    # person changed it, so the saved value is offered first.
+    untouched: bool = False
+
+
+def resolve_section_conflict(
+    parent: QWidget,
+    fields: list[SectionField],
+    adopt: Callable[[], None],
+    say: Callable[[str], None],
+) -> ConflictDialog | None:
+    """A section's save was refused because someone else saved it first: show the fields
+    that differ side by side, fill in the chosen saved values and base the next save on
+    the saved version (``adopt``). What was typed stays unless the user takes theirs;
+    nothing is written until the user saves again."""
+    found = [f for f in fields if f.mine != f.saved]
+    if not found:
+        adopt()
+        say(_("Someone else saved this record, but none of these fields. Save again."))
+        return None
+    by_key = {f.key: f for f in found}
+    dialog = ConflictDialog(
+        [FieldDifference(f.key, f.label, f.mine, f.saved) for f in found], parent
+    )
+    for f, box in zip(found, dialog.choices, strict=True):
+        if f.untouched:
+            box.setCurrentIndex(SAVED)
+
+    def apply(result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            say(str(ConcurrentChange()))
+            return
+        for key in dialog.chosen_saved():
+            by_key[key].take_saved()
+        adopt()
+        say(_("The values you chose are filled in. Check them and save again."))
+
+    dialog.finished.connect(apply)
+    dialog.open()
+    return dialog
+
+
+def combo_text(box: QComboBox, value) -> str:
+    """What ``box`` would show for ``value``."""
+    index = box.findData(value)
+    return box.itemText(index) if index >= 0 else "–"

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
+from finsam_desktop.problems import user_message
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.records import ConcurrentChange
 
@@ -107,6 +108,12 @@ class OperationRunner(QObject):
             # Only the kind of error is logged: the statement may hold personal data.
             log.error("database write failed: %s", type(getattr(exc, "orig", exc)).__name__)
             raise OperationFailed(explain_database_error(exc)) from None
+        except Exception as exc:  # SQLCipher's errors, a lone surrogate, our own errors
+            message = user_message(exc)
+            if message is None:
+                raise
+            log.error("change refused: %s", type(getattr(exc, "orig", exc)).__name__)
+            raise OperationFailed(message) from None
         if changes:
             self.changed.emit(frozenset(changes))
         return result

@@ -36,11 +36,28 @@ def test_wrong_password_is_refused(encrypted, monkeypatch):
     assert "Fel användarnamn eller lösenord" in str(exc.value)
 
 
-def test_plain_demo_from_the_command_line_gets_encrypted_with_the_demo_accounts(
-    tmp_path, monkeypatch, capsys
-):
+def test_the_command_line_demo_is_encrypted_with_the_demo_accounts(tmp_path, monkeypatch, capsys):
+    from finsam_desktop.db.migrate import is_plain_sqlite
+
     path = tmp_path / "demo.sqlite"
     assert cli.main(["--db", str(path), "demo", "--participants", "5", "--lots", "5"]) == 0
+    assert not is_plain_sqlite(path) and (tmp_path / "demo.sqlite.keys").exists()
+    assert signin.DEMO_PASSWORD in capsys.readouterr().out
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    assert cli.main(["--db", str(path), "--user", "statistik", "info"]) == 0
+    assert "Personer: 5" in capsys.readouterr().out
+
+
+def test_a_plain_demo_from_before_encryption_gets_encrypted_with_the_demo_accounts(
+    tmp_path, monkeypatch, capsys
+):
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.services import demo
+
+    path = tmp_path / "demo.sqlite"
+    plain = open_database(path)
+    demo.fill(plain, participants=5, lots=5)
+    plain.close()
     signin.create_demo_database(path)  # what `finsam-desktop --demo` does at start
     monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
     capsys.readouterr()

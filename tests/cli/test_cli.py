@@ -22,19 +22,31 @@ def test_unknown_command_is_a_swedish_error(capsys):
     assert "fel:" in capsys.readouterr().err
 
 
-def test_demo_info_migrate_backup(tmp_path, capsys):
+def test_demo_info_migrate_backup(tmp_path, capsys, monkeypatch):
+    from finsam_desktop.db.engine import raw_connect
+    from finsam_desktop.services import signin
+
     path = tmp_path / "demo.sqlite"
-    assert main(["--db", str(path), "demo", "--participants", "25"]) == 0
+    assert main(["--db", str(path), "demo", "--participants", "25", "--lots", "5"]) == 0
     assert main(["--db", str(path), "demo"]) == 1, "an existing demo database is not overwritten"
     capsys.readouterr()
-    assert main(["--db", str(path), "info"]) == 0
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    user = ["--db", str(path), "--user", "demo"]
+    assert main([*user, "info"]) == 0
     out = capsys.readouterr().out
     assert "Personer: 25" in out and "Insatser: 5" in out  # 2 teams, 3 local models
-    assert main(["--db", str(path), "migrate"]) == 0
+    assert main([*user, "migrate"]) == 0
     assert "uppdaterad" in capsys.readouterr().out
-    assert main(["--db", str(path), "backup", str(tmp_path / "copies")]) == 0
-    (copy,) = (tmp_path / "copies").iterdir()
-    con = sqlite3.connect(copy)
+    assert main([*user, "backup", str(tmp_path / "copies")]) == 0
+    assert main([*user, "backup", str(tmp_path / "copies")]) == 0, "the same second: a new name"
+    copies = sorted(p for p in (tmp_path / "copies").iterdir() if not p.name.endswith(".keys"))
+    assert len(copies) == 2
+    db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
+    key = db.key
+    db.close()
+    with pytest.raises(sqlite3.DatabaseError):  # encrypted: plain SQLite reads nothing
+        sqlite3.connect(copies[0]).execute("SELECT count(*) FROM person").fetchone()
+    con = raw_connect(copies[0], key=key, readonly=True)
     assert con.execute("SELECT count(*) FROM person").fetchone() == (25,)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     con.close()

@@ -498,6 +498,8 @@ def test_save_mapping_answers(shared_db, enrolled, data):
 
     with shared_db.reading() as s:
         questions = mapping.current_template(s).questions()
+        # What the form was loaded with: the save is based on it (issue 9 §5).
+        loaded = dict(mapping.get_mapping(s, enrolled["participation"]).answers)
     plausible = data.draw(st.booleans())
     # Numbers a scale question must refuse, digits of other scripts included.
     numbers = st.sampled_from(["0", "99", "-1", "1.5", " 3 ", "3a", "²", "٣"])
@@ -513,7 +515,9 @@ def test_save_mapping_answers(shared_db, enrolled, data):
 
     answers = {q.key: data.draw(answer(q)) for q in questions}
     answers[data.draw(hostile_text)] = data.draw(hostile_text)  # a key no question has
-    saved = save_or_reject(shared_db, mapping.save_answers, enrolled["participation"], answers)
+    saved = save_or_reject(
+        shared_db, mapping.save_answers, enrolled["participation"], answers, None, loaded
+    )
     if saved is not None:
         with shared_db.reading() as s:
             again = mapping.get_mapping(s, enrolled["participation"])

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _, format_datetime, format_number
+from finsam_desktop.problems import user_message
 from finsam_desktop.services import backups
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.backups import (
     KEEP_DAILY,
     KEEP_MONTHLY,
     KEEP_WEEKLY,
-    BackupError,
     BackupFile,
 )
 from finsam_desktop.ui.context import AppContext
@@ -156,8 +156,11 @@ class BackupsTab(QWidget):
         try:
             with BusyCursor():
                 made = backups.backup_now(self.ctx.db)
-        except BackupError as exc:
-            QMessageBox.warning(self, _("Backup"), str(exc))
+        except Exception as exc:  # a full, read-only or vanished folder: said in Swedish
+            message = user_message(exc)
+            if message is None:
+                raise
+            QMessageBox.warning(self, _("Backup"), message)
             return
         self.status.setText(_("Backup written and verified: {name}").format(name=made.path.name))
         self.status.show()
@@ -188,8 +191,11 @@ class BackupsTab(QWidget):
     def _restore(self, chosen: BackupFile) -> None:
         try:
             kept = backups.restore_into(self.ctx.db, chosen.path)
-        except (BackupError, OSError) as exc:
-            QMessageBox.warning(self, _("Restore"), str(exc))
+        except Exception as exc:
+            message = user_message(exc)
+            if message is None:
+                raise
+            QMessageBox.warning(self, _("Restore"), message)
             return
         done = QMessageBox(
             QMessageBox.Icon.Information,

@@ -25,6 +25,12 @@ from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.domain.surveys import ParticipantSurvey
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import case_options, casework, closing, surveys
+from finsam_desktop.ui.conflict import (
+    SectionField,
+    combo_text,
+    is_concurrent_change,
+    resolve_section_conflict,
+)
 from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
@@ -63,6 +69,11 @@ class ClosingTab(QWidget):
     def __init__(self, screen):
         super().__init__()
         self.screen = screen
+        # What the forms were loaded with: a save is refused when someone else has
+        # changed it since (services.records.check_unchanged), never silently overwritten.
+        self._entry_base: Situation | None = None
+        self._closing_base: Closing | None = None
+        self.conflict_dialog = None
         outer = QVBoxLayout(self)
         self.message = banner()
         outer.addWidget(self.message)
@@ -225,6 +236,7 @@ class ClosingTab(QWidget):
         case = self.screen.case
         pid = self.screen.participation_id
         entry = self.screen.read(closing.entry_situation, pid)
+        self._entry_base = entry
         for (key, box), list_key in zip(self.entry_fields.items(), _SITUATION_LISTS, strict=True):
             self._fill(box, list_key, getattr(entry, key))
         limits = case.limits
@@ -275,6 +287,11 @@ class ClosingTab(QWidget):
         self.request_button.setEnabled(may_extend and not ext.pending)
 
         c = self.screen.read(closing.get_closing, pid)
+        typing = (
+            self.summary.document().isModified() or self.recommendations.document().isModified()
+        )
+        if self._closing_base is None or not typing:
+            self._closing_base = c
         self._fill(self.route, OptionList.EXIT_ROUTE, c.exit_route_id)
         self._fill_sub_routes(c.exit_sub_route_id)
         for (key, box), list_key in zip(self.exit_fields.items(), _SITUATION_LISTS, strict=False):
@@ -336,18 +353,126 @@ class ClosingTab(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
-    def _attempt(self, form: SectionForm, fn, *args, done: str = "") -> bool:
+    def _attempt(
+        self, form: SectionForm, fn, *args, done: str = "", conflict=None, saved=None
+    ) -> bool:
+        """Run a save; ``conflict()`` offers both versions when someone else saved first,
+        ``saved(result)`` bases the next save on what was saved."""
         try:
             form.show_problems({})
-            self.screen.run(fn, *args)
+            result = self.screen.run(fn, *args)
         except OperationFailed as exc:
             form.show_problems(exc.problems)
             self._say(exc.message, ok=False)
+            if conflict is not None and is_concurrent_change(exc):
+                self.conflict_dialog = conflict()
             return False
+        if saved is not None:
+            saved(result)
         self.summary.document().setModified(False)
         self.recommendations.document().setModified(False)
         self._say(done)
         return True
+
+    def _adopt_closing(self, result: Closing) -> None:
+        self._closing_base = result
+
+    def _adopt_entry(self, result: Situation) -> None:
+        self._entry_base = result
+
+    # --- someone else saved first: both versions side by side -------------------------
+    def _entry_conflict(self):
+        saved = self.screen.read(closing.entry_situation, self.screen.participation_id)
+        base = self._entry_base or Situation()
+        fields = [
+            self._combo_field(key, box, getattr(saved, key), getattr(base, key))
+            for key, box in self.entry_fields.items()
+        ]
+        return resolve_section_conflict(
+            self, fields, lambda: self._adopt_entry(saved), lambda t: self._say(t, ok=False)
+        )
+
+    def _closing_conflict(self):
+        saved = self.screen.read(closing.get_closing, self.screen.participation_id)
+        base = self._closing_base or Closing(None, None)
+        mine = self.closing_value()
+
+        def take_route() -> None:
+            set_choice(self.route, saved.exit_route_id)
+            self._fill_sub_routes(saved.exit_sub_route_id)
+
+        def text_field(key, widget, label):
+            return SectionField(
+                key,
+                label,
+                getattr(mine, key),
+                getattr(saved, key),
+                lambda: self._set_text(widget, getattr(saved, key)),
+                getattr(mine, key).strip() == getattr(base, key).strip(),
+            )
+
+        def date_field(key, widget: OptionalDate, label):
+            return SectionField(
+                key,
+                label,
+                format_date(getattr(mine, key)),
+                format_date(getattr(saved, key)),
+                lambda: widget.set_value(getattr(saved, key)),
+                getattr(mine, key) == getattr(base, key),
+            )
+
+        fields = [
+            SectionField(
+                "exit_route_id",
+                _("Exit route"),
+                combo_text(self.route, mine.exit_route_id)
+                + (f" – {self.sub_route.currentText()}" if mine.exit_sub_route_id else ""),
+                combo_text(self.route, saved.exit_route_id)
+                + (f" – {saved.exit_sub_route_name}" if saved.exit_sub_route_id else ""),
+                take_route,
+                (mine.exit_route_id, mine.exit_sub_route_id)
+                == (base.exit_route_id, base.exit_sub_route_id),
+            ),
+            *(
+                self._combo_field(
+                    key, box, getattr(saved.exit_situation, key), getattr(base.exit_situation, key)
+                )
+                for key, box in self.exit_fields.items()
+            ),
+            text_field("summary", self.summary, _("Summary for the remittent")),
+            text_field(
+                "recommendations",
+                self.recommendations,
+                _("Recommendations and proposed next steps"),
+            ),
+            date_field("meeting_offered_on", self.meeting_offered, _("Closing meeting offered")),
+            date_field("meeting_held_on", self.meeting_held, _("Closing meeting held")),
+            text_field("meeting_attendees", self.attendees, _("Attendees")),
+        ]
+        return resolve_section_conflict(
+            self, fields, lambda: self._adopt_closing(saved), lambda t: self._say(t, ok=False)
+        )
+
+    def _combo_field(self, key: str, box: QComboBox, saved_id, base_id) -> SectionField:
+        label = self.entry_form.labelForField(
+            box.parentWidget()
+        ) or self.closing_form.labelForField(box.parentWidget())
+        return SectionField(
+            key,
+            label.text() if isinstance(label, QLabel) else key,
+            combo_text(box, box.currentData()),
+            combo_text(box, saved_id),
+            lambda: set_choice(box, saved_id),
+            box.currentData() == base_id,
+        )
+
+    @staticmethod
+    def _set_text(widget, text: str) -> None:
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(text)
+            widget.document().setModified(True)
+        else:
+            widget.setText(text)
 
     # --- actions ---
     def save_entry(self) -> bool:
@@ -358,7 +483,10 @@ class ClosingTab(QWidget):
             self.screen.participation_id,
             situation,
             today(),
+            self._entry_base,
             done=_("The situation at entry is saved."),
+            conflict=self._entry_conflict,
+            saved=self._adopt_entry,
         )
 
     def request_extension(self) -> bool:
@@ -399,7 +527,10 @@ class ClosingTab(QWidget):
             self.screen.participation_id,
             self.closing_value(),
             today(),
+            self._closing_base,
             done=_("Saved."),
+            conflict=self._closing_conflict,
+            saved=self._adopt_closing,
         )
 
     def close_participation(self, confirm: bool = True) -> bool:
@@ -421,7 +552,10 @@ class ClosingTab(QWidget):
             self.screen.participation_id,
             self.closing_value(),
             today(),
+            self._closing_base,
             done=_("The participation is closed. Print the letter to the remittent."),
+            conflict=self._closing_conflict,
+            saved=self._adopt_closing,
         )
 
     def save_survey(self) -> bool:

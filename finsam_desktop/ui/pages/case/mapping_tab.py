@@ -37,6 +37,12 @@ from finsam_desktop.domain.mapping import (
 )
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, mapping
+from finsam_desktop.ui.conflict import (
+    SectionField,
+    combo_text,
+    is_concurrent_change,
+    resolve_section_conflict,
+)
 from finsam_desktop.ui.forms import (
     ERROR_STYLE,
     FormDialog,
@@ -85,6 +91,13 @@ class MappingTab(QWidget):
         self._answer_errors: dict[str, QLabel] = {}
         self._template_id: int | None = None
         self._dirty = False
+        # What the forms were loaded with: a save is refused when someone else has
+        # changed it since (services.records.check_unchanged), never silently overwritten.
+        self._answers_base: dict[str, str] = {}
+        self._advice_base = EconomicAdvice()
+        self._advice_dirty = False
+        self._loading_advice = False
+        self.conflict_dialog = None
         outer = QVBoxLayout(self)
         self.message = banner()
         outer.addWidget(self.message)
@@ -146,6 +159,9 @@ class MappingTab(QWidget):
         form.addRow(_("Benefits discussed"), self.benefit_holder)
         self.advice_note = QLineEdit()
         form.addRow(_("Note"), self.advice_note)
+        self.advice_note.textEdited.connect(self._advice_edited)
+        self.advice_by.activated.connect(self._advice_edited)
+        self.advice_date.dateChanged.connect(self._advice_edited)
         self.advice_button = QPushButton(_("Save counselling"))
         self.advice_button.clicked.connect(self.save_advice)
         form.addRow("", self.advice_button)
@@ -178,10 +194,12 @@ class MappingTab(QWidget):
         )
         if not self._dirty or self._template_id != m.template.id:
             self._build_answers(m)
-        self._load_advice(m.advice)
+        if not self._advice_dirty:  # what is being typed is never replaced by a refresh
+            self._load_advice(m.advice)
 
     def _build_answers(self, m: Mapping) -> None:
         self._template_id = m.template.id
+        self._answers_base = dict(m.answers)
         holder = QWidget()
         layout = QVBoxLayout(holder)
         self._answer_widgets.clear()
@@ -227,7 +245,20 @@ class MappingTab(QWidget):
     def _mark_dirty(self, *_args) -> None:
         self._dirty = True
 
+    def _advice_edited(self, *_args) -> None:
+        if not self._loading_advice:
+            self._advice_dirty = True
+
     def _load_advice(self, advice: EconomicAdvice) -> None:
+        self._loading_advice = True
+        try:
+            self._fill_advice(advice)
+        finally:
+            self._loading_advice = False
+        self._advice_base = advice
+        self._advice_dirty = False
+
+    def _fill_advice(self, advice: EconomicAdvice) -> None:
         ctx = self.screen.ctx
         current_by = advice.offered_by_id or my_staff_id(ctx) or self.screen.case.contact_person_id
         self.advice_by.clear()
@@ -246,6 +277,7 @@ class MappingTab(QWidget):
         for i, benefit in enumerate(shown):
             box = QCheckBox(benefit.name)
             box.setChecked(benefit.id in advice.benefit_ids)
+            box.clicked.connect(self._advice_edited)
             self.benefit_grid.addWidget(box, i // 2, i % 2)
             self.benefit_boxes[benefit.id] = box
 
@@ -278,9 +310,14 @@ class MappingTab(QWidget):
                 self.screen.participation_id,
                 self.answers(),
                 self._template_id,
+                self._answers_base,
             )
         except OperationFailed as exc:
             self._dirty = True
+            if is_concurrent_change(exc):
+                self._show(exc)
+                self.conflict_dialog = self._answers_conflict()
+                return False
             for key, text in exc.problems.items():
                 if key in self._answer_errors:
                     self._answer_errors[key].setText(text)
@@ -302,18 +339,33 @@ class MappingTab(QWidget):
                 mapping.remove_session, self.screen.participation_id, item.data(0, USER)
             )
 
-    def save_advice(self) -> bool:
-        advice = EconomicAdvice(
+    def advice_value(self) -> EconomicAdvice:
+        return EconomicAdvice(
             to_date(self.advice_date),
             self.advice_by.currentData(),
             benefit_ids=[i for i, box in self.benefit_boxes.items() if box.isChecked()],
             note=self.advice_note.text(),
         )
+
+    def save_advice(self) -> bool:
+        advice = self.advice_value()
         self.advice_date_error.hide()
         self.advice_by_error.hide()
+        self._advice_dirty = False  # so that the refresh after the save shows what is saved
         try:
-            self.screen.run(mapping.save_advice, self.screen.participation_id, advice, today())
+            self.screen.run(
+                mapping.save_advice,
+                self.screen.participation_id,
+                advice,
+                today(),
+                self._advice_base,
+            )
         except OperationFailed as exc:
+            self._advice_dirty = True
+            if is_concurrent_change(exc):
+                self._show(exc)
+                self.conflict_dialog = self._advice_conflict()
+                return False
             for key, label in (
                 ("offered_on", self.advice_date_error),
                 ("offered_by_id", self.advice_by_error),
@@ -325,6 +377,107 @@ class MappingTab(QWidget):
             return False
         self._show(None, _("The financial counselling is saved."))
         return True
+
+    # --- someone else saved first: both versions side by side -------------------------
+    def _advice_conflict(self):
+        saved = self.screen.read(mapping.get_mapping, self.screen.participation_id).advice
+        mine, base = self.advice_value(), self._advice_base
+        names = {i: box.text() for i, box in self.benefit_boxes.items()}
+
+        def benefits(ids) -> str:
+            return ", ".join(names.get(i, str(i)) for i in ids) or "–"
+
+        def take_date() -> None:
+            if saved.offered_on:
+                self.advice_date.setDate(QDate(saved.offered_on))
+
+        def take_benefits() -> None:
+            for i, box in self.benefit_boxes.items():
+                box.setChecked(i in saved.benefit_ids)
+
+        by_text = lambda v: combo_text(self.advice_by, v)  # noqa: E731
+        fields = [
+            SectionField(
+                "offered_on",
+                _("Offered on"),
+                format_date(mine.offered_on),
+                format_date(saved.offered_on),
+                take_date,
+                mine.offered_on == base.offered_on,
+            ),
+            SectionField(
+                "offered_by_id",
+                _("Offered by"),
+                by_text(mine.offered_by_id),
+                by_text(saved.offered_by_id),
+                lambda: set_choice(self.advice_by, saved.offered_by_id),
+                mine.offered_by_id == base.offered_by_id,
+            ),
+            SectionField(
+                "benefit_ids",
+                _("Benefits discussed"),
+                benefits(mine.benefit_ids),
+                benefits(saved.benefit_ids),
+                take_benefits,
+                set(mine.benefit_ids) == set(base.benefit_ids),
+            ),
+            SectionField(
+                "note",
+                _("Note"),
+                mine.note,
+                saved.note,
+                lambda: self.advice_note.setText(saved.note),
+                mine.note.strip() == base.note.strip(),
+            ),
+        ]
+
+        def adopt() -> None:
+            self._advice_base = saved
+
+        return resolve_section_conflict(self, fields, adopt, self._say_problem)
+
+    def _answers_conflict(self):
+        m = self.screen.read(mapping.get_mapping, self.screen.participation_id)
+        saved, base, mine = m.answers, self._answers_base, self.answers()
+        fields = []
+        for section in m.template.sections:
+            for question in section.questions:
+                widget = self._answer_widgets.get(question.key)
+                if widget is None:
+                    continue
+                theirs = saved.get(question.key, "")
+                fields.append(
+                    SectionField(
+                        question.key,
+                        question.text,
+                        self._answer_text(widget, mine.get(question.key, "")),
+                        self._answer_text(widget, theirs),
+                        self._taker(widget, theirs),
+                        mine.get(question.key, "") == base.get(question.key, ""),
+                    )
+                )
+
+        def adopt() -> None:
+            self._answers_base = dict(saved)
+
+        return resolve_section_conflict(self, fields, adopt, self._say_problem)
+
+    @staticmethod
+    def _answer_text(widget: QWidget, value: str) -> str:
+        return combo_text(widget, value or None) if isinstance(widget, QComboBox) else value
+
+    @staticmethod
+    def _taker(widget: QWidget, value: str):
+        def take() -> None:
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value)
+            else:
+                set_choice(widget, value or None)
+
+        return take
+
+    def _say_problem(self, text: str) -> None:
+        self._show(OperationFailed(text))
 
     def mapping_pdf_bytes(self) -> bytes:
         from finsam_desktop.reports.mapping_pdf import mapping_pdf

@@ -21,6 +21,11 @@ def active_box(active: bool) -> QCheckBox:
     return box
 
 
+def saved_item(ctx: AppContext, load, record_id: int):
+    """The record as it is saved now, from the same list the tab shows."""
+    return next(i for i in ctx.runner.read(load, True) if i.id == record_id)
+
+
 class MunicipalityDialog(FormDialog):
     def __init__(self, ctx: AppContext, item: Municipality | None, parent=None):
         super().__init__(_("Municipality"), parent)
@@ -32,9 +37,19 @@ class MunicipalityDialog(FormDialog):
 
     def save(self) -> Municipality:
         record = Municipality(
-            self.item.id if self.item else None, self.name.text(), self.active.isChecked()
+            self.item.id if self.item else None,
+            self.name.text(),
+            self.active.isChecked(),
+            self.item.version if self.item else 0,
         )
         return self.ctx.runner.run(organisation.save_municipality, record, changes={"municipality"})
+
+    # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
+    def load_saved(self) -> Municipality:
+        return saved_item(self.ctx, organisation.list_municipalities, self.item.id)
+
+    def adopt_saved(self, item: Municipality) -> None:
+        self.item = item
 
 
 class PartyDialog(FormDialog):
@@ -56,8 +71,15 @@ class PartyDialog(FormDialog):
             self.name.text(),
             self.short.text(),
             self.active.isChecked(),
+            self.item.version if self.item else 0,
         )
         return self.ctx.runner.run(organisation.save_party, record, changes={"party"})
+
+    def load_saved(self) -> Party:
+        return saved_item(self.ctx, organisation.list_parties, self.item.id)
+
+    def adopt_saved(self, item: Party) -> None:
+        self.item = item
 
 
 class ConfigListTab(QWidget):

@@ -48,8 +48,16 @@ class StaffDialog(FormDialog):
             self.phone.text(),
             self.email.text(),
             self.active.isChecked(),
+            self.item.version if self.item else 0,
         )
         return self.ctx.runner.run(organisation.save_staff, record, changes={"staff"})
+
+    # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
+    def load_saved(self) -> Staff:
+        return self.ctx.runner.read(organisation.get_staff, self.item.id)
+
+    def adopt_saved(self, item: Staff) -> None:
+        self.item = item
 
 
 def StaffTab(ctx: AppContext) -> ConfigListTab:
