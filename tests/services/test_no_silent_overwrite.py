@@ -29,8 +29,10 @@ from finsam_desktop.db.referral_models import InfoMeetingRow, ParticipationRow, 
 from finsam_desktop.domain.casework import ContactEntry, ContactKind, Counterpart
 from finsam_desktop.domain.closing import OptionList, Situation
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.krans import LocalListKind, ProcessProfile
 from finsam_desktop.domain.lots import CategoryKind
 from finsam_desktop.domain.mapping import AnswerKind, EconomicAdvice
+from finsam_desktop.domain.organisation import Insats
 from finsam_desktop.domain.plans import StudySupport, WorkTraining
 from finsam_desktop.domain.referrals import Decision, DecisionInput, MeetingOutcome
 from finsam_desktop.services import (
@@ -39,6 +41,7 @@ from finsam_desktop.services import (
     casework,
     closing,
     info_meetings,
+    krans,
     letter_templates,
     lots,
     mapping,
@@ -46,6 +49,7 @@ from finsam_desktop.services import (
     persons,
     plans,
     referrals,
+    surveys,
 )
 from finsam_desktop.services.access import Role
 from finsam_desktop.services.records import ConcurrentChange
@@ -69,6 +73,9 @@ NOT_AN_EDIT = {
     "closing.reopen_case": "a one-time step: refused unless the case is closed",
     "casework.request_extension": "a one-time step: refused while a request is pending",
     "casework.decide_extension": "a one-time step: a participation is extended only once",
+    "krans.set_process_profile": "one choice per insats by an administrator, no typed text",
+    "surveys.set_survey_goal": "one database-wide setting (no record of its own)",
+    "lots.set_outcomes": "a step of lots.save_case, on the row save_case checked the version of",
 }
 
 
@@ -157,7 +164,31 @@ def scenarios(db: Database) -> dict[str, Edit]:
         ids = entry if at_entry else exit_
         return Situation(*(ids[n][i] for n in range(len(ids))))
 
+    with db.session() as s:
+        local = organisation.save_insats(s, Insats(None, "Lokal samverkan Provby"))
+        krans.set_process_profile(s, local.id, ProcessProfile.LOCAL)
+        destination = krans.local_options(s, local.id, LocalListKind.DESTINATION)[0].id
+
+    def local_option(s):
+        return next(
+            o
+            for o in krans.local_options(s, local.id, LocalListKind.DESTINATION, True)
+            if o.id == destination
+        )
+
     return {
+        "krans.save_local_option": Edit(
+            local_option,
+            lambda o, m: replace(o, name=f"Lokal samverkan {m}"),
+            lambda s, new, _old: krans.save_local_option(s, new),
+            lambda s: local_option(s).name,
+        ),
+        "surveys.save_survey": Edit(
+            lambda s: surveys.get_survey(s, pid),
+            lambda x, m: replace(x, sent_on=TODAY, answered_on=TODAY, comment=f"Kommentar {m}"),
+            lambda s, new, _old: surveys.save_survey(s, new, TODAY),
+            lambda s: surveys.get_survey(s, pid).comment,
+        ),
         "persons.save_person": Edit(
             lambda s: persons.get_person(s, person_id),
             lambda p, m: replace(p, phone=f"070-{m}"),
