@@ -1,0 +1,433 @@
+"""The one exporter: a ``Report`` (reports.model) as PDF, XLSX, CSV or JSON.
+
+- PDF: A4 with the förbund's letterhead, page numbers, each table with its base and
+  notes, and its chart drawn with ReportLab's graphics.
+- XLSX: a sheet per table; counts are integers, shares numbers with a percent format,
+  so a reader can compute with them.
+- CSV: UTF-8 with BOM and semicolons (Swedish Excel opens it directly), one block per
+  table, decimal commas.
+- JSON: the report as data, for other tools.
+
+Every text cell of a spreadsheet goes through ``_text_cell`` (formula neutralising).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from finsam_desktop.i18n import _, format_date
+from finsam_desktop.reports.model import Cell, Column, Kind, Report, Table
+
+FORMATS = ("pdf", "xlsx", "csv", "json")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(value: str) -> str:
+    """A text cell as it may be written to a spreadsheet: text that a spreadsheet
+    program would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write(report: Report, path: Path | str, fmt: str, letterhead: Any = None) -> Path:
+    """Write ``report`` to ``path`` as ``fmt`` (pdf, xlsx, csv, json)."""
+    path = Path(path)
+    if fmt == "pdf":
+        return write_pdf(report, path, letterhead)
+    if fmt == "xlsx":
+        return write_xlsx(report, path)
+    if fmt == "csv":
+        path.write_text(csv_text(report), encoding="utf-8-sig", newline="")
+        return path
+    if fmt == "json":
+        path.write_text(json_text(report), encoding="utf-8")
+        return path
+    raise ValueError(fmt)
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "report": report.key,
+        "title": report.title,
+        "organisation": report.organisation,
+        "period": report.period or {"label": report.period_label},
+        "filters": [{"what": w, "value": v} for w, v in report.filters],
+        "created": report.created.isoformat(),
+        "notes": report.notes,
+        "tables": [
+            {
+                "key": t.key,
+                "title": t.title,
+                "base": t.base,
+                "notes": t.notes,
+                "columns": [
+                    {"title": c.title, "kind": c.kind.value, "decimals": c.decimals}
+                    for c in t.columns
+                ],
+                "rows": t.rows,
+            }
+            for t in report.tables
+        ],
+    }
+
+
+def json_text(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def _csv_value(column: Column, value: Cell) -> str | int:
+    """Numbers as a Swedish spreadsheet reads them: 54,4 (a percentage), 38,9, 180."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _text_cell(value)
+    if column.kind is Kind.SHARE:
+        return f"{value * 100:.{column.decimals}f}".replace(".", ",")
+    if column.kind is Kind.NUMBER:
+        return f"{value:.{column.decimals}f}".replace(".", ",")
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    return value
+
+
+def csv_header(column: Column) -> str:
+    return column.title + (" (%)" if column.kind is Kind.SHARE else "")
+
+
+def csv_text(report: Report, with_heading: bool = True) -> str:
+    """All tables in one file: each titled, with its base and its own header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    if with_heading:
+        for line in report.heading():
+            writer.writerow([_text_cell(line)])
+        writer.writerow([])
+    for i, table in enumerate(report.tables):
+        if i:
+            writer.writerow([])
+        writer.writerow([_text_cell(table.title)])
+        if table.base:
+            writer.writerow([_text_cell(table.base)])
+        writer.writerow([_text_cell(csv_header(c)) for c in table.columns])
+        for r, row in enumerate(table.rows):
+            writer.writerow([_csv_value(table.column_at(r, c), v) for c, v in enumerate(row)])
+        for note in table.notes:
+            writer.writerow([_text_cell(note)])
+    return out.getvalue()
+
+
+# --- XLSX ---------------------------------------------------------------------------
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_names(titles: Sequence[str]) -> list[str]:
+    """Excel sheet names: at most 31 characters, no []:*?/\\, unique."""
+    names: list[str] = []
+    for title in titles:
+        base = _BAD_SHEET_CHARS.sub("-", title).strip()[:31] or "Blad"
+        name, n = base, 2
+        while name.casefold() in {x.casefold() for x in names}:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        names.append(name)
+    return names
+
+
+def number_format(column: Column) -> str | None:
+    if column.kind is Kind.SHARE:
+        return "0" + ("." + "0" * column.decimals if column.decimals else "") + " %"
+    if column.kind is Kind.NUMBER:
+        return "0" + ("." + "0" * column.decimals if column.decimals else "")
+    if column.kind is Kind.COUNT:
+        return "#,##0"
+    return None
+
+
+def write_xlsx(report: Report, path: Path | str) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    right = Alignment(horizontal="right")
+    heading = report.heading()
+    for table, name in zip(
+        report.tables, sheet_names([t.title for t in report.tables]), strict=True
+    ):
+        sheet = book.create_sheet(name)
+        for line in heading:
+            sheet.append([_text_cell(line)])
+        sheet.append([_text_cell(table.title)])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+        if table.base:
+            sheet.append([_text_cell(table.base)])
+        sheet.append([])
+        sheet.append([_text_cell(c.title) for c in table.columns])
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = bold
+        for index, row in enumerate(table.rows):
+            sheet.append([_text_cell(v) if isinstance(v, str) else v for v in row])
+            row_no = sheet.max_row
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row_no, c)
+                column = table.column_at(index, c - 1)
+                fmt = number_format(column)
+                if isinstance(value, float) and column.kind is Kind.COUNT:
+                    fmt = "0.0"
+                if isinstance(value, int | float) and fmt:
+                    cell.number_format = fmt
+                elif isinstance(value, str) and column.kind is not Kind.TEXT:
+                    cell.alignment = right
+                if index in table.bold_rows:
+                    cell.font = bold
+        for note in table.notes:
+            sheet.append([_text_cell(note)])
+        widths = [len(c.title) for c in table.columns]
+        for row in table.texts():
+            for i, text in enumerate(row):
+                widths[i] = max(widths[i], len(text))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 10), 60)
+        sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    book.save(path)
+    return path
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+
+def chart_drawing(chart, width: float, height: float):
+    """The chart as a ReportLab Drawing (the PDF draws it; the window shows it as SVG)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    palette = [colors.HexColor(c) for c in ("#2f6f9f", "#d9822b", "#6a9f3b", "#8e5ea2")]
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 11, chart.title, fontName=BOLD, fontSize=9))
+    bars = VerticalBarChart()
+    legend_h = 14 if len(chart.series) > 1 else 0
+    bars.x, bars.y = 34, 42 + legend_h
+    bars.width, bars.height = width - 44, height - 62 - legend_h
+    data = [[v * 100 if chart.percent else v for v in values] for _n, values in chart.series]
+    bars.data = data or [[0]]
+    top = max([max(s) for s in data if s] + [1])
+    bars.valueAxis.valueMin = 0
+    bars.valueAxis.valueMax = top * 1.15 if top > 0 else 1
+    bars.valueAxis.labels.fontName = REGULAR
+    bars.valueAxis.labels.fontSize = 7
+    if chart.percent:
+        bars.valueAxis.labelTextFormat = "%d %%"
+    bars.categoryAxis.categoryNames = [_short(c) for c in chart.categories]
+    bars.categoryAxis.labels.fontName = REGULAR
+    bars.categoryAxis.labels.fontSize = 7
+    bars.categoryAxis.labels.angle = 30 if len(chart.categories) > 4 else 0
+    bars.categoryAxis.labels.boxAnchor = "ne" if len(chart.categories) > 4 else "n"
+    bars.barSpacing = 1
+    bars.groupSpacing = 6
+    for i in range(len(data)):
+        bars.bars[i].fillColor = palette[i % len(palette)]
+        bars.bars[i].strokeColor = None
+    drawing.add(bars)
+    if legend_h:
+        legend = Legend()
+        legend.x, legend.y = 34, 8
+        legend.fontName = REGULAR
+        legend.fontSize = 7
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.dx = legend.dy = 7
+        legend.deltax = 70
+        legend.colorNamePairs = [
+            (palette[i % len(palette)], name) for i, (name, _v) in enumerate(chart.series)
+        ]
+        drawing.add(legend)
+    return drawing
+
+
+def _short(text: str, limit: int = 22) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chart_svg(chart, width: float = 420, height: float = 210) -> bytes:
+    from reportlab.graphics import renderSVG
+
+    return renderSVG.drawToString(chart_drawing(chart, width, height)).encode("utf-8")
+
+
+def write_pdf(report: Report, path: Path | str, letterhead: Any = None) -> Path:
+    """``letterhead``: the förbund (services.organisation.get_federation) or None."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Paragraph, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    from finsam_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+    from finsam_desktop.reports.page import WIDTH, a4_document, footer, page_number
+
+    register_fonts()
+    path = Path(path)
+    grid = colors.HexColor("#b8c4ce")
+    head_bg = colors.HexColor("#e7eef4")
+    st = {
+        "org": ParagraphStyle("org", fontName=BOLD, fontSize=10, leading=12),
+        "orgsub": ParagraphStyle(
+            "orgsub", fontName=REGULAR, fontSize=8, leading=10, textColor=colors.HexColor("#555")
+        ),
+        "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceBefore=6),
+        "sub": ParagraphStyle("sub", fontName=REGULAR, fontSize=10, leading=13),
+        "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10),
+        "base": ParagraphStyle(
+            "base", fontName=REGULAR, fontSize=8.5, leading=11, textColor=colors.HexColor("#444")
+        ),
+        "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
+        "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8.5, leading=10.5),
+        "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13),
+    }
+    story: list = []
+    if letterhead is not None and getattr(letterhead, "name", ""):
+        org_lines = [Paragraph(escape(letterhead.name), st["org"])]
+        address = getattr(letterhead, "address", None)
+        details = []
+        if address is not None:
+            details += [address.street, f"{address.postcode} {address.city}".strip()]
+        details += [getattr(letterhead, "phone", ""), getattr(letterhead, "email", "")]
+        details = [d for d in details if d]
+        if details:
+            org_lines.append(Paragraph(escape(" · ".join(details)), st["orgsub"]))
+        logo = getattr(letterhead, "logo_png", None)
+        if logo:
+            try:
+                image = Image(io.BytesIO(logo))
+                scale = 14 * mm / image.imageHeight
+                image.drawHeight, image.drawWidth = 14 * mm, image.imageWidth * scale
+                head = PdfTable([[image, org_lines]], colWidths=[image.drawWidth + 4 * mm, None])
+                head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+                story.append(head)
+            except Exception:  # a damaged logo must not stop the report
+                story += org_lines
+        else:
+            story += org_lines
+        story.append(Spacer(1, 2 * mm))
+    heading = report.heading()
+    story.append(Paragraph(escape(report.title), st["title"]))
+    for line in heading[1:]:
+        if letterhead is not None and line == report.organisation:
+            continue
+        story.append(Paragraph(escape(line), st["sub"]))
+    for note in report.notes:
+        story.append(Paragraph(escape(note), st["body"]))
+    for table in report.tables:
+        story += _table_flowables(table, st, WIDTH, grid, head_bg)
+    footer_text = _(
+        "Created {date} with Finsam Desktop. Contains no names or personnummer."
+    ).format(date=format_date(report.created or date.today()))
+    on_page = footer(footer_text, page_number, colors.HexColor("#555555"))
+    doc = a4_document(
+        str(path),
+        top=16 * mm,
+        bottom=20 * mm,
+        title=report.title,
+        author=report.organisation or "Finsam Desktop",
+        subject=report.period_label,
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return path
+
+
+def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    from finsam_desktop.reports.fonts import BOLD, REGULAR
+
+    n = len(table.columns)
+    first = min(width * 0.42, 70 * mm) if n > 2 else width * 0.6
+    rest = (width - first) / max(n - 1, 1)
+    widths = [first] + [rest] * (n - 1)
+    data = [[Paragraph(escape(c.title), st["cellb"]) for c in table.columns]]
+    for i, row in enumerate(table.texts()):
+        style = st["cellb"] if i in table.bold_rows else st["cell"]
+        data.append(
+            [
+                Paragraph(escape(text), style) if table.columns[c].kind is Kind.TEXT else text
+                for c, text in enumerate(row)
+            ]
+        )
+    pdf_table = PdfTable(data, colWidths=widths, repeatRows=1)
+    commands = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8.5),
+        ("BACKGROUND", (0, 0), (-1, 0), head_bg),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, grid),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, grid),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for c, column in enumerate(table.columns):
+        if column.kind is not Kind.TEXT:
+            commands.append(("ALIGN", (c, 1), (c, -1), "RIGHT"))
+    for i in table.bold_rows:
+        commands.append(("FONT", (0, i + 1), (-1, i + 1), BOLD, 8.5))
+    pdf_table.setStyle(TableStyle(commands))
+    block = [Paragraph(escape(table.title), st["h2"])]
+    if table.base:
+        block.append(Paragraph(escape(table.base), st["base"]))
+    block += [Spacer(1, 1.5 * mm), pdf_table]
+    for note in table.notes:
+        block.append(Paragraph(escape(note), st["base"]))
+    out: list = [KeepTogether(block)]
+    if table.chart is not None and table.chart.categories:
+        out += [Spacer(1, 2 * mm), chart_drawing(table.chart, width, 62 * mm)]
+    return out
+
+
+# --- text (the command line without --out) -----------------------------------------
+
+
+def plain_text(report: Report) -> str:
+    lines = [*report.heading(), ""]
+    for table in report.tables:
+        lines.append(table.title)
+        if table.base:
+            lines.append(table.base)
+        texts = [[c.title for c in table.columns]]
+        texts += table.texts()
+        widths = [max(len(r[i]) for r in texts) for i in range(len(table.columns))]
+        for r in texts:
+            first = r[0].ljust(widths[0])
+            lines.append(
+                "  ".join([first, *(v.rjust(w) for v, w in zip(r[1:], widths[1:], strict=True))])
+            )
+        lines += [*table.notes, ""]
+    return "\n".join(lines)
