@@ -276,7 +276,14 @@ def _short(text: str, limit: int = 22) -> str:
 def chart_svg(chart, width: float = 420, height: float = 210) -> bytes:
     from reportlab.graphics import renderSVG
 
-    return renderSVG.drawToString(chart_drawing(chart, width, height)).encode("utf-8")
+    svg = renderSVG.drawToString(chart_drawing(chart, width, height))
+    # Qt's SVG renderer (SVG Tiny) draws a <clipPath> as a black rectangle and knows
+    # the font by its family name: keep the drawing, drop the clip, name the family.
+    svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.DOTALL)
+    svg = svg.replace("clip-path: url(#clip)", "")
+    svg = svg.replace("font-family: DejaVuSans-Bold", "font-family: DejaVu Sans; font-weight: bold")
+    svg = svg.replace("font-family: DejaVuSans", "font-family: DejaVu Sans")
+    return svg.encode("utf-8")
 
 
 def write_pdf(report: Report, path: Path | str, letterhead: Any = None) -> Path:
@@ -309,6 +316,7 @@ def write_pdf(report: Report, path: Path | str, letterhead: Any = None) -> Path:
         ),
         "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
         "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", fontName=BOLD, fontSize=7, leading=8.5),
         "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13),
     }
     story: list = []
@@ -372,10 +380,11 @@ def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
     from finsam_desktop.reports.fonts import BOLD, REGULAR
 
     n = len(table.columns)
-    first = min(width * 0.42, 70 * mm) if n > 2 else width * 0.6
+    first = width * 0.6 if n <= 3 else max(36 * mm, min(70 * mm, width - 17 * mm * (n - 1)))
     rest = (width - first) / max(n - 1, 1)
     widths = [first] + [rest] * (n - 1)
-    data = [[Paragraph(escape(c.title), st["cellb"]) for c in table.columns]]
+    head = st["head"] if n > 6 else st["cellb"]
+    data = [[Paragraph(escape(c.title), head) for c in table.columns]]
     for i, row in enumerate(table.texts()):
         style = st["cellb"] if i in table.bold_rows else st["cell"]
         data.append(

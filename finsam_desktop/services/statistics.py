@@ -41,7 +41,15 @@ from finsam_desktop.domain.periods import Period
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_number, ngettext
-from finsam_desktop.reports.model import Chart, Column, Kind, Report, Rounding, Table
+from finsam_desktop.reports.model import (
+    SMALL_LIMIT,
+    Chart,
+    Column,
+    Kind,
+    Report,
+    Rounding,
+    Table,
+)
 from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.records import setting_value
 
@@ -914,6 +922,11 @@ def statistics(
     ]
     if rounding.hide_small:
         notes.append(_("Counts from 1 to 4 are shown as <5."))
+        for table in tables:
+            if table.chart is not None:
+                for _name, values in table.chart.series:
+                    values[:] = [0.0 if 0 < v < SMALL_LIMIT else v for v in values]
+                table.notes.append(_("Bars for counts from 1 to 4 are left out."))
     return Report(
         title=_("Statistics"),
         period_label=period.label,
