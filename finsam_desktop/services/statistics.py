@@ -265,6 +265,30 @@ def _mean(total: int, n: int) -> float | None:
 # --- report building ----------------------------------------------------------------
 
 
+def _of_started(n: int) -> str:
+    return ngettext(
+        "of {n} participant who started in the period",
+        "of {n} participants who started in the period",
+        n,
+    ).format(n=format_number(n))
+
+
+def _of_closed(n: int) -> str:
+    return ngettext(
+        "of {n} participant closed in the period",
+        "of {n} participants closed in the period",
+        n,
+    ).format(n=format_number(n))
+
+
+def _of_benefits(n: int) -> str:
+    return ngettext(
+        "of {n} participant closed who entered on these benefits",
+        "of {n} participants closed who entered on these benefits",
+        n,
+    ).format(n=format_number(n))
+
+
 class _Builder:
     def __init__(self, session: Session, scope: Scope, rounding: Rounding):
         self.session, self.scope, self.r = session, scope, rounding
@@ -275,11 +299,6 @@ class _Builder:
 
     def count(self, n: int):
         return self.r.count(n)
-
-    def base(self, n: int, what_singular: str, what_plural: str) -> str:
-        return _("of {n} {what}").format(
-            n=format_number(n), what=ngettext(what_singular, what_plural, n)
-        )
 
     # 1. flow
     def flow_tables(self, flow: Flow) -> list[Table]:
@@ -399,8 +418,7 @@ class _Builder:
             [Column(_("Group"), Kind.TEXT), Column(_("Number")),
              self.r.share_column(_("Share"))],
             rows,
-            base=self.base(n, N_("participant who started in the period"),
-                           N_("participants who started in the period")),
+            base=_of_started(n),
             notes=notes,
             bold_rows={0},
             row_kinds={len(rows) - 1: Column("", Kind.NUMBER, 1)},
@@ -477,8 +495,7 @@ class _Builder:
             [Column(_("Exit route"), Kind.TEXT), Column(_("Total")), Column(_("Women")),
              Column(_("Men")), Column(_("Utländsk bakgrund"))],
             rows,
-            base=self.base(closed["all"], N_("participant closed in the period"),
-                           N_("participants closed in the period")),
+            base=_of_closed(closed["all"]),
             notes=notes, chart=chart, bold_rows=bold, row_kinds=share_row,
         )  # fmt: skip
 
@@ -525,13 +542,16 @@ class _Builder:
             "income",
             _("Main source of income at entry and at exit"),
             cols, rows,
-            base=self.base(total, N_("participant closed in the period"),
-                           N_("participants closed in the period")),
+            base=_of_closed(total),
             notes=[_("Rows: at entry; columns: at exit.")],
             bold_rows={len(rows) - 1},
         )  # fmt: skip
         moved_rows = []
-        from_ids = [s.id for s in sources if any(w in s.name.lower() for w in FROM_SOURCES)]
+        from_ids = [
+            s.id
+            for s in sources
+            if any(w in s.name.lower() for w in FROM_SOURCES) and (s.active or s.id in used_rows)
+        ]
         all_from = all_moved = 0
         for sid in from_ids:
             n = sum(v for (e, _x), v in cross.items() if e == sid)
@@ -545,11 +565,10 @@ class _Builder:
         moved = Table(
             "moved",
             _("From försörjningsstöd or sickness benefit to work or studies"),
-            [Column(_("Income at entry"), Kind.TEXT), Column(_("Closed")),
+            [Column(_("Income at entry"), Kind.TEXT), Column(_("Number closed")),
              Column(_("To work or studies")), self.r.share_column(_("Share"), cross=True)],
             moved_rows,
-            base=self.base(all_from, N_("participant closed who entered on these benefits"),
-                           N_("participants closed who entered on these benefits")),
+            base=_of_benefits(all_from),
             notes=[_("To work or studies: the exit route is marked as work or studies.")],
             bold_rows={len(moved_rows) - 1},
         )  # fmt: skip
@@ -634,7 +653,7 @@ class _Builder:
             [Column(_("Insats"), Kind.TEXT), Column(_("Expected per year")),
              Column(_("Expected in the period")), Column(_("Started")),
              self.r.share_column(_("Share of expected"), cross=True),
-             Column(_("Closed")), Column(_("To work or studies")),
+             Column(_("Number closed")), Column(_("To work or studies")),
              self.r.share_column(_("Share to work or studies"), cross=True),
              self.r.share_column(_("Target"), cross=True), Column(_("Target met"), Kind.TEXT)],
             rows,
@@ -760,7 +779,7 @@ class _Builder:
              Column(_("Days to decision, max")), Column(_("Remissvar sent")),
              Column(_("Within the answer days")),
              self.r.share_column(_("Share within the answer days"), cross=True),
-             Column(_("Closed")), Column(_("Length in days, median"), Kind.NUMBER, 1)],
+             Column(_("Number closed")), Column(_("Length in days, median"), Kind.NUMBER, 1)],
             rows,
             base=_("Decisions and remissvar dated in the period; length of the participations "
                    "closed in it."),
