@@ -58,7 +58,8 @@ def write(report: Report, path: Path | str, fmt: str, letterhead: Any = None) ->
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {
+    """The report as JSON data; a report's own fields (``Report.data``) come first."""
+    return report.data | {
         "report": report.key,
         "title": report.title,
         "organisation": report.organisation,
@@ -84,7 +85,17 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def json_text(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(report_dict(report), ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(type(value).__name__)
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -317,7 +328,7 @@ def write_pdf(report: Report, path: Path | str, letterhead: Any = None) -> Path:
         "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
         "cellb": ParagraphStyle("cellb", fontName=BOLD, fontSize=8.5, leading=10.5),
         "head": ParagraphStyle("head", fontName=BOLD, fontSize=7, leading=8.5),
-        "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13),
+        "body": ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13, spaceAfter=2),
     }
     story: list = []
     if letterhead is not None and getattr(letterhead, "name", ""):

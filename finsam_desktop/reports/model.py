@@ -96,6 +96,7 @@ class Report:
     created: date = field(default_factory=date.today)
     key: str = "report"
     period: dict[str, Any] = field(default_factory=dict)  # start, end, kind for JSON
+    data: dict[str, Any] = field(default_factory=dict)  # report-specific JSON fields
 
     def table(self, key: str) -> Table:
         for t in self.tables:
