@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from finsam_desktop.domain.errors import ValidationError
     from finsam_desktop.domain.periods import parse_period
     from finsam_desktop.reports import export
-    from finsam_desktop.reports.model import Rounding
     from finsam_desktop.services import organisation
     from finsam_desktop.services.lots_summary import municipality_named
     from finsam_desktop.services.statistics import insats_named, record_export, statistics
@@ -67,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
                 period,
                 insats_id,
                 municipality_id,
-                Rounding(hide_small=args.hide_small),
-                federation.name,
+                organisation=federation.name,
+                hide_small=args.hide_small,
             )
         if args.out:
             try:

@@ -890,6 +890,22 @@ def _median(histogram: dict[int, int]) -> float | None:
     return None
 
 
+ROUNDING_SETTING = "statistics.rounding"
+
+
+def configured_rounding(session: Session, hide_small: bool = False) -> Rounding:
+    """The decimals the team prints: setting ``statistics.rounding`` =
+    {"share_decimals": 1, "cross_decimals": 0} (the seeds' way when not set)."""
+    value = setting_value(session, ROUNDING_SETTING)
+    value = value if isinstance(value, dict) else {}
+
+    def decimals(key: str, default: int) -> int:
+        n = value.get(key, default)
+        return n if isinstance(n, int) and 0 <= n <= 3 else default
+
+    return Rounding(decimals("share_decimals", 1), decimals("cross_decimals", 0), hide_small)
+
+
 def survey_goal(session: Session) -> int:
     value = setting_value(session, SURVEY_GOAL_SETTING)
     return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
@@ -905,10 +921,13 @@ def statistics(
     municipality_id: int | None = None,
     rounding: Rounding | None = None,
     organisation: str = "",
+    hide_small: bool = False,
 ) -> Report:
-    """The statistics report for ``period`` (one or all insatser and municipalities)."""
+    """The statistics report for ``period`` (one or all insatser and municipalities).
+
+    ``rounding`` overrides the team's setting (``configured_rounding``)."""
     require(session, Permission.STATISTICS)
-    rounding = rounding or Rounding()
+    rounding = rounding or configured_rounding(session, hide_small)
     scope = Scope(period, insats_id, municipality_id)
     b = _Builder(session, scope, rounding)
     flow = _flow(session, scope)

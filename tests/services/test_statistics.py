@@ -234,3 +234,17 @@ def test_periods_parse_as_the_command_line_writes_them():
     ):
         with pytest.raises(ValidationError):
             parse_period(bad)
+
+
+def test_rounding_follows_the_teams_setting(db):
+    from finsam_desktop.services.records import store_setting
+    from finsam_desktop.services.statistics import ROUNDING_SETTING
+
+    build(db)
+    with db.session() as s:
+        store_setting(s, ROUNDING_SETTING, {"share_decimals": 0, "cross_decimals": 1})
+    with db.reading() as s:
+        r = statistics(s, H1)
+    assert r.table("started").cell("Kvinna", "Andel") == 0.6
+    assert dict((row[0], row[1:]) for row in r.table("started").texts())["Kvinna"] == ["6", "60 %"]
+    assert r.table("exit_routes").cell("Andel ute i aktivitet", "Totalt") == 0.714

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.reports.model import Kind, Report, Rounding, Table
+from finsam_desktop.reports.model import Kind, Report, Table
 from finsam_desktop.services import organisation
 from finsam_desktop.services.statistics import record_export, report_choices, statistics
 from finsam_desktop.ui.context import AppContext
@@ -172,9 +172,6 @@ class StatisticsPage(QWidget):
         if self._stale:
             self.refresh(force=True)
 
-    def rounding(self) -> Rounding:
-        return Rounding(hide_small=self.hide_small.isChecked())
-
     def refresh(self, *_args, force: bool = False) -> None:
         if not (force or self.isVisible()):
             self._stale = True
@@ -194,7 +191,7 @@ class StatisticsPage(QWidget):
                 period,
                 self.insats.currentData(),
                 self.municipality.currentData(),
-                self.rounding(),
+                hide_small=self.hide_small.isChecked(),
             )
         self._render(self.report)
         self._set_exports(True)
