@@ -8,6 +8,7 @@ file. Charts are ReportLab drawings, shown here as SVG, the same as in the PDF.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -187,11 +188,13 @@ class StatisticsPage(QWidget):
         self.message.setText("")
         with BusyCursor():
             self.report = self.ctx.runner.read(
-                statistics,
-                period,
-                self.insats.currentData(),
-                self.municipality.currentData(),
-                hide_small=self.hide_small.isChecked(),
+                partial(
+                    statistics,
+                    period=period,
+                    insats_id=self.insats.currentData(),
+                    municipality_id=self.municipality.currentData(),
+                    hide_small=self.hide_small.isChecked(),
+                )
             )
         self._render(self.report)
         self._set_exports(True)
