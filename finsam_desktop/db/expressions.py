@@ -6,7 +6,9 @@ SQLite stores a Date as 'YYYY-MM-DD' text; the expressions below read that text.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, case, cast, func
+from contextlib import contextmanager
+
+from sqlalchemy import Integer, MetaData, Table, case, cast, func
 
 
 def _part(expr, start: int, length: int):
@@ -27,3 +29,24 @@ def age_at(personnummer, day):
 def days_between(first, last):
     """Whole days from ``first`` to ``last`` (NULL if either is NULL)."""
     return cast(func.julianday(last) - func.julianday(first), Integer)
+
+
+def temporary(name: str, *columns) -> Table:
+    """A connection-private table (CREATE TEMPORARY TABLE); define it once at module
+    level so that statements over it are compiled once and cached."""
+    return Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+
+
+@contextmanager
+def filled(session, table: Table, select_stmt):
+    """``table`` (see ``temporary``) filled from ``select_stmt`` for the length of the
+    block, then dropped. Several aggregates over the same filtered rows read this small
+    table instead of scanning and joining the big ones again each time."""
+    connection = session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    try:
+        session.execute(table.insert().from_select([c.name for c in table.c], select_stmt))
+        yield table
+    finally:
+        table.drop(connection, checkfirst=True)

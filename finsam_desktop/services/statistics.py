@@ -27,11 +27,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Column as SAColumn
+from sqlalchemy import Date, Integer, String, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseFileRow, CaseOptionRow, ParticipantSurveyRow
-from finsam_desktop.db.expressions import age_at, days_between
+from finsam_desktop.db.expressions import age_at, days_between, filled, temporary
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.closing import OptionList
@@ -124,6 +125,111 @@ def _participations(*columns):
     )
 
 
+SCOPE = temporary(
+    "statistics_scope",
+    SAColumn("pid", Integer, primary_key=True),
+    SAColumn("insats_id", Integer),
+    SAColumn("gender", String(10)),
+    SAColumn("foreign", String(6)),
+    SAColumn("age", Integer),
+    SAColumn("home", Integer),
+    SAColumn("party", Integer),
+    SAColumn("contact", Integer),
+    SAColumn("enrolled_on", Date),
+    SAColumn("exit_route", Integer),
+    SAColumn("entry_income", Integer),
+    SAColumn("exit_income", Integer),
+    SAColumn("length", Integer),
+    SAColumn("started", Integer),
+    SAColumn("ongoing", Integer),
+    SAColumn("closed", Integer),
+)
+
+
+def _scope_select(scope: Scope):
+    """Every participation active at some time in the period (within the chosen insats
+    and municipality), with what the reports group by: one scan of the big tables."""
+    start, end = scope.period.start, scope.period.end
+    closed_on = CF.closed_on
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    return _participations(
+        P.id,
+        P.insats_id,
+        PE.gender,
+        PE.foreign_background,
+        age_at(PE.personnummer, P.enrolled_on),
+        _home(),
+        R.remittent_party_id,
+        P.contact_person_id,
+        P.enrolled_on,
+        CF.exit_route_id,
+        CF.entry_income_source_id,
+        CF.exit_income_source_id,
+        days_between(P.enrolled_on, closed_on),
+        flag(P.enrolled_on.between(start, end)),
+        flag(or_(closed_on.is_(None), closed_on > end)),
+        flag(closed_on.between(start, end)),
+    ).where(
+        P.enrolled_on <= end,
+        or_(closed_on.is_(None), closed_on >= start),
+        *_participation_scope(scope),
+    )
+
+
+REFERRALS = temporary(
+    "statistics_referrals",
+    SAColumn("rid", Integer, primary_key=True),
+    SAColumn("insats_id", Integer),
+    SAColumn("gender", String(10)),
+    SAColumn("foreign", String(6)),
+    SAColumn("age", Integer),
+    SAColumn("home", Integer),
+    SAColumn("party", Integer),
+    SAColumn("status", String(20)),
+    SAColumn("received", Integer),
+    SAColumn("decided", Integer),
+    SAColumn("days", Integer),
+    SAColumn("answered", Integer),
+    SAColumn("in_time", Integer),
+)
+
+
+def _referral_select(scope: Scope):
+    """Every referral received, decided or answered in the period: one scan."""
+    start, end = scope.period.start, scope.period.end
+    received = R.arrived_on.between(start, end)
+    decided = R.decided_on.between(start, end)
+    answered = R.answer_sent_on.between(start, end)
+    where = [or_(received, decided, answered)]
+    if scope.insats_id is not None:
+        where.append(R.insats_id == scope.insats_id)
+    if scope.municipality_id is not None:
+        where.append(_home() == scope.municipality_id)
+    return (
+        select(
+            R.id,
+            R.insats_id,
+            PE.gender,
+            PE.foreign_background,
+            age_at(PE.personnummer, R.arrived_on),
+            _home(),
+            R.remittent_party_id,
+            R.status,
+            case((received, 1), else_=0),
+            case((decided, 1), else_=0),
+            days_between(R.arrived_on, R.decided_on),
+            case((answered, 1), else_=0),
+            case((and_(answered, R.answer_sent_on <= R.answer_due), 1), else_=0),
+        )
+        .select_from(R)
+        .join(PE, PE.id == R.person_id)
+        .where(*where)
+    )
+
+
 # --- the figures ------------------------------------------------------------------
 
 
@@ -153,8 +259,8 @@ class Flow:
     active: int  # participants at some time in the period
 
 
-def _flow(session: Session, scope: Scope) -> Flow:
-    start, end = scope.period.start, scope.period.end
+def _flow(session: Session, T, RT) -> Flow:
+    """``T``: the period's participations (_scope_select); ``RT``: its referrals."""
     counts = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
     age_sum = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
     age_n = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
@@ -173,34 +279,24 @@ def _flow(session: Session, scope: Scope) -> Flow:
                 age_sum[d][measure][value] += a_sum
                 age_n[d][measure][value] += a_n
 
-    # Referrals: received in the period (age at arrival) and decided in it.
-    age = age_at(PE.personnummer, R.arrived_on)
-    received = R.arrived_on.between(start, end)
-    decided = R.decided_on.between(start, end)
-    where = [or_(received, decided)]
-    if scope.insats_id is not None:
-        where.append(R.insats_id == scope.insats_id)
-    if scope.municipality_id is not None:
-        where.append(_home() == scope.municipality_id)
-    dims = (PE.gender, _age_group(age), PE.foreign_background, _home(), R.remittent_party_id)
+    # Referrals received in the period (age at arrival) and decided in it.
+    r = RT.c
+    age = r.age
+    decided = r.decided == 1
+    received = r.received == 1
+    dims = (r.gender, _age_group(age), r.foreign, r.home, r.party)
     decision = {
-        "accepted": and_(decided, R.status.in_(("accepted", "enrolled"))),
-        "rejected": and_(decided, R.status == "rejected"),
-        "dormant": and_(decided, R.status == "dormant"),
+        "accepted": and_(decided, r.status.in_(("accepted", "enrolled"))),
+        "rejected": and_(decided, r.status == "rejected"),
+        "dormant": and_(decided, r.status == "dormant"),
     }
-    stmt = (
-        select(
-            *dims,
-            _sum_if(received),
-            _sum_value_if(received, age),
-            _sum_if(and_(received, age.is_not(None))),
-            *(_sum_if(c) for c in decision.values()),
-        )
-        .select_from(R)
-        .join(PE, PE.id == R.person_id)
-        .where(*where)
-        .group_by(*dims)
-    )
+    stmt = select(
+        *dims,
+        _sum_if(received),
+        _sum_value_if(received, age),
+        _sum_if(and_(received, age.is_not(None))),
+        *(_sum_if(c) for c in decision.values()),
+    ).group_by(*dims)
     for row in session.execute(stmt):
         g, a, f, m, party, n_rec, a_sum, a_n, n_acc, n_rej, n_dor = row
         add(
@@ -213,28 +309,20 @@ def _flow(session: Session, scope: Scope) -> Flow:
             },
         )
 
-    # Participations active at some time in the period; age at start.
-    age = age_at(PE.personnummer, P.enrolled_on)
-    closed_on = CF.closed_on
-    started = P.enrolled_on.between(start, end)
-    ongoing = or_(closed_on.is_(None), closed_on > end)
-    closed = closed_on.between(start, end)
+    # Participations active at some time in the period (the scope table); age at start.
+    t = T.c
+    age = t.age
     known = age.is_not(None)
-    dims = (PE.gender, _age_group(age), PE.foreign_background, _home(), R.remittent_party_id)
-    stmt = (
-        _participations(
-            *dims,
-            func.count(),
-            *(
-                expr
-                for cond in (started, ongoing, closed)
-                for expr in (_sum_if(cond), _sum_value_if(cond, age), _sum_if(and_(cond, known)))
-            ),
-        )
-        .where(P.enrolled_on <= end, or_(closed_on.is_(None), closed_on >= start))
-        .where(*_participation_scope(scope))
-        .group_by(*dims)
-    )
+    dims = (t.gender, _age_group(age), t.foreign, t.home, t.party)
+    stmt = select(
+        *dims,
+        func.count(),
+        *(
+            expr
+            for cond in (t.started == 1, t.ongoing == 1, t.closed == 1)
+            for expr in (_sum_if(cond), _sum_value_if(cond, age), _sum_if(and_(cond, known)))
+        ),
+    ).group_by(*dims)
     active = 0
     started_groups: dict[tuple, int] = defaultdict(int)
     for row in session.execute(stmt):
@@ -290,8 +378,11 @@ def _of_benefits(n: int) -> str:
 
 
 class _Builder:
-    def __init__(self, session: Session, scope: Scope, rounding: Rounding):
+    def __init__(self, session: Session, scope: Scope, rounding: Rounding, tables):
         self.session, self.scope, self.r = session, scope, rounding
+        # The period's participations (_scope_select) and referrals (_referral_select).
+        self.scope_table, referrals = tables
+        self.t, self.r_table = self.scope_table.c, referrals.c
         self.municipalities = dict(
             session.execute(select(MunicipalityRow.id, MunicipalityRow.name)).all()
         )
@@ -426,11 +517,11 @@ class _Builder:
 
     # 2. exit routes
     def exit_routes(self) -> Table:
-        start, end = self.scope.period.start, self.scope.period.end
+        t = self.t
         stmt = (
-            _participations(CF.exit_route_id, PE.gender, PE.foreign_background, func.count())
-            .where(CF.closed_on.between(start, end), *_participation_scope(self.scope))
-            .group_by(CF.exit_route_id, PE.gender, PE.foreign_background)
+            select(t.exit_route, t.gender, t.foreign, func.count())
+            .where(t.closed == 1)
+            .group_by(t.exit_route, t.gender, t.foreign)
         )
         groups = ("all", Gender.KVINNA.value, Gender.MAN.value, "foreign")
         by_route: dict[object, dict[str, int]] = defaultdict(lambda: dict.fromkeys(groups, 0))
@@ -501,15 +592,13 @@ class _Builder:
 
     # 3. income source at entry and exit
     def income_tables(self) -> list[Table]:
-        start, end = self.scope.period.start, self.scope.period.end
+        t = self.t
         work = self._work_route_ids()
         stmt = (
-            _participations(
-                CF.entry_income_source_id, CF.exit_income_source_id, func.count(),
-                _sum_if(CF.exit_route_id.in_(work) if work else literal(False)),
-            )
-            .where(CF.closed_on.between(start, end), *_participation_scope(self.scope))
-            .group_by(CF.entry_income_source_id, CF.exit_income_source_id)
+            select(t.entry_income, t.exit_income, func.count(),
+                   _sum_if(t.exit_route.in_(work) if work else literal(False)))
+            .where(t.closed == 1)
+            .group_by(t.entry_income, t.exit_income)
         )  # fmt: skip
         cross: dict[tuple, int] = {}
         to_work: dict[object, int] = defaultdict(int)
@@ -593,26 +682,21 @@ class _Builder:
 
     # 4. targets
     def target_tables(self) -> list[Table]:
-        start, end = self.scope.period.start, self.scope.period.end
+        end = self.scope.period.end
+        t = self.t
         work = self._work_route_ids()
-        closed = CF.closed_on.between(start, end)
-        stmt = (
-            _participations(
-                P.insats_id,
-                _sum_if(P.enrolled_on.between(start, end)),
-                _sum_if(closed),
-                _sum_if(and_(closed, CF.exit_route_id.in_(work))) if work else literal(0),
-            )
-            .where(P.enrolled_on <= end, or_(CF.closed_on.is_(None), CF.closed_on >= start))
-            .where(*_participation_scope(self.scope))
-            .group_by(P.insats_id)
-        )
+        closed = t.closed == 1
+        stmt = select(
+            t.insats_id,
+            _sum_if(t.started == 1),
+            _sum_if(closed),
+            _sum_if(and_(closed, t.exit_route.in_(work))) if work else literal(0),
+        ).group_by(t.insats_id)
         figures = {r[0]: r[1:] for r in self.session.execute(stmt)}
-        ongoing = or_(CF.closed_on.is_(None), CF.closed_on > end)
         load_stmt = (
-            _participations(P.insats_id, P.contact_person_id, func.count())
-            .where(P.enrolled_on <= end, ongoing, *_participation_scope(self.scope))
-            .group_by(P.insats_id, P.contact_person_id)
+            select(t.insats_id, t.contact, func.count())
+            .where(t.ongoing == 1)
+            .group_by(t.insats_id, t.contact)
         )
         loads: dict[int, list[int]] = defaultdict(list)
         for insats_id, _staff, n in self.session.execute(load_stmt):
@@ -679,23 +763,21 @@ class _Builder:
         from finsam_desktop.db.casework_models import PlanInsatsRow, PlanRevisionRow
 
         start, end = self.scope.period.start, self.scope.period.end
-        home = _home()
+        t = self.t
         stmt = (
-            _participations(home, PlanInsatsRow.type_id, func.count(func.distinct(P.id)))
-            .join(PlanRevisionRow, PlanRevisionRow.participation_id == P.id)
+            select(t.home, PlanInsatsRow.type_id, func.count(func.distinct(t.pid)))
+            .select_from(self.scope_table)
+            .join(PlanRevisionRow, PlanRevisionRow.participation_id == t.pid)
             .join(PlanInsatsRow, PlanInsatsRow.revision_id == PlanRevisionRow.id)
             .where(
-                func.coalesce(PlanInsatsRow.starts_on, P.enrolled_on) <= end,
+                func.coalesce(PlanInsatsRow.starts_on, t.enrolled_on) <= end,
                 or_(PlanInsatsRow.ends_on.is_(None), PlanInsatsRow.ends_on >= start),
-                P.enrolled_on <= end,
-                or_(CF.closed_on.is_(None), CF.closed_on >= start),
-                *_participation_scope(self.scope),
             )
-            .group_by(home, PlanInsatsRow.type_id)
+            .group_by(t.home, PlanInsatsRow.type_id)
         )
         cells: dict[tuple, int] = {}
-        for m, t, n in self.session.execute(stmt):
-            cells[(m, t)] = n
+        for m, kind, n in self.session.execute(stmt):
+            cells[(m, kind)] = n
         types = self.session.execute(
             select(CaseOptionRow.id, CaseOptionRow.name, CaseOptionRow.active)
             .where(CaseOptionRow.list_key == OptionList.INSATS_TYPE.value)
@@ -725,30 +807,22 @@ class _Builder:
 
     # 6. lead times
     def lead_times(self) -> Table:
-        start, end = self.scope.period.start, self.scope.period.end
-        r_where = []
-        if self.scope.insats_id is not None:
-            r_where.append(R.insats_id == self.scope.insats_id)
-        if self.scope.municipality_id is not None:
-            r_where.append(_home() == self.scope.municipality_id)
-        days = days_between(R.arrived_on, R.decided_on)
+        r = self.r_table
         decide = self.session.execute(
-            select(R.insats_id, days, func.count())
-            .select_from(R).join(PE, PE.id == R.person_id)
-            .where(R.decided_on.between(start, end), *r_where)
-            .group_by(R.insats_id, days)
-        ).all()  # fmt: skip
+            select(r.insats_id, r.days, func.count())
+            .where(r.decided == 1)
+            .group_by(r.insats_id, r.days)
+        ).all()
         answers = self.session.execute(
-            select(R.insats_id, func.count(), _sum_if(R.answer_sent_on <= R.answer_due))
-            .select_from(R).join(PE, PE.id == R.person_id)
-            .where(R.answer_sent_on.between(start, end), *r_where)
-            .group_by(R.insats_id)
-        ).all()  # fmt: skip
-        length = days_between(P.enrolled_on, CF.closed_on)
+            select(r.insats_id, func.count(), func.sum(r.in_time))
+            .where(r.answered == 1)
+            .group_by(r.insats_id)
+        ).all()
+        t = self.t
         lengths = self.session.execute(
-            _participations(P.insats_id, length, func.count())
-            .where(CF.closed_on.between(start, end), *_participation_scope(self.scope))
-            .group_by(P.insats_id, length)
+            select(t.insats_id, t.length, func.count())
+            .where(t.closed == 1)
+            .group_by(t.insats_id, t.length)
         ).all()
         hist_d: dict[object, dict[int, int]] = defaultdict(dict)
         hist_l: dict[object, dict[int, int]] = defaultdict(dict)
@@ -827,21 +901,15 @@ class _Builder:
 
     # 8. Uppföljning Finsam
     def national(self) -> Table:
-        start, end = self.scope.period.start, self.scope.period.end
-        woman, man = PE.gender == "kvinna", PE.gender == "man"
-        started = P.enrolled_on.between(start, end)
-        closed = CF.closed_on.between(start, end)
-        stmt = (
-            _participations(
-                P.insats_id,
-                _sum_if(woman), _sum_if(man), func.count(),
-                _sum_if(and_(started, woman)), _sum_if(and_(started, man)), _sum_if(started),
-                _sum_if(and_(closed, woman)), _sum_if(and_(closed, man)), _sum_if(closed),
-            )
-            .where(P.enrolled_on <= end, or_(CF.closed_on.is_(None), CF.closed_on >= start))
-            .where(*_participation_scope(self.scope))
-            .group_by(P.insats_id)
-        )  # fmt: skip
+        t = self.t
+        woman, man = t.gender == "kvinna", t.gender == "man"
+        started, closed = t.started == 1, t.closed == 1
+        stmt = select(
+            t.insats_id,
+            _sum_if(woman), _sum_if(man), func.count(),
+            _sum_if(and_(started, woman)), _sum_if(and_(started, man)), _sum_if(started),
+            _sum_if(and_(closed, woman)), _sum_if(and_(closed, man)), _sum_if(closed),
+        ).group_by(t.insats_id)  # fmt: skip
         by = {r[0]: r[1:] for r in self.session.execute(stmt)}
         rows = []
         for ins in self._insatser():
@@ -929,18 +997,22 @@ def statistics(
     require(session, Permission.STATISTICS)
     rounding = rounding or configured_rounding(session, hide_small)
     scope = Scope(period, insats_id, municipality_id)
-    b = _Builder(session, scope, rounding)
-    flow = _flow(session, scope)
-    tables = [
-        *b.flow_tables(flow),
-        b.exit_routes(),
-        *b.income_tables(),
-        *b.target_tables(),
-        b.performed(),
-        b.lead_times(),
-        b.survey(),
-        b.national(),
-    ]
+    with (
+        filled(session, SCOPE, _scope_select(scope)) as t,
+        filled(session, REFERRALS, _referral_select(scope)) as rt,
+    ):
+        b = _Builder(session, scope, rounding, (t, rt))
+        flow = _flow(session, t, rt)
+        tables = [
+            *b.flow_tables(flow),
+            b.exit_routes(),
+            *b.income_tables(),
+            *b.target_tables(),
+            b.performed(),
+            b.lead_times(),
+            b.survey(),
+            b.national(),
+        ]
     insats_name = (
         session.scalar(select(INS.name).where(INS.id == insats_id))
         if insats_id is not None
