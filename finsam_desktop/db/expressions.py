@@ -8,22 +8,20 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import Integer, MetaData, Table, case, cast, func
-
-
-def _part(expr, start: int, length: int):
-    return cast(func.substr(expr, start, length), Integer)
+from sqlalchemy import Integer, MetaData, String, Table, case, cast, func
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 
 def age_at(personnummer, day):
-    """Whole years from the birth date in a 12-digit personnummer (samordningsnummer:
-    day + 60) to ``day``. NULL when the number is not 12 digits (e.g. blanked in a
-    de-identified copy): only the date part is read, never the birth number."""
-    born_year = _part(personnummer, 1, 4)
-    born_md = _part(personnummer, 5, 2) * 100 + _part(personnummer, 7, 2) % 60
-    day_md = _part(day, 6, 2) * 100 + _part(day, 9, 2)
-    years = _part(day, 1, 4) - born_year - case((day_md < born_md, 1), else_=0)
-    return case((func.length(personnummer) == 12, years), else_=None)
+    """Whole years from the birth date in a 12-digit personnummer to ``day``: the
+    difference of the two dates written as numbers YYYYMMDD, divided by 10,000 (a
+    samordningsnummer's day is the birth day + 60). NULL when the number is not 12
+    digits (e.g. blanked in a de-identified copy): only the date part is read."""
+    born = cast(func.substr(personnummer, 1, 8), Integer)
+    born = born - case((born % 100 > 60, 60), else_=0)
+    on = cast(func.replace(cast(day, String), "-", ""), Integer)
+    return case((func.length(personnummer) == 12, (on - born) // 10000), else_=None)
 
 
 def days_between(first, last):
@@ -50,3 +48,9 @@ def filled(session, table: Table, select_stmt):
         yield table
     finally:
         table.drop(connection, checkfirst=True)
+
+
+def unindexed(column):
+    """``column`` in a form SQLite does not look up by index (unary +): for a range that
+    covers most rows, reading the table in order beats jumping through the index."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
