@@ -381,6 +381,33 @@ def write_pdf(report: Report, path: Path | str, letterhead: Any = None) -> Path:
     return path
 
 
+def _column_widths(table: Table, texts: list[list[str]], width: float) -> list[float]:
+    """Figures get what their longest header word and value need (words are not split
+    when it fits); the label column gets the rest, at least 30 mm."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from finsam_desktop.reports.fonts import BOLD, REGULAR
+
+    n = len(table.columns)
+    if n <= 3:
+        first = width * 0.6
+        return [first] + [(width - first) / max(n - 1, 1)] * (n - 1)
+    head_size = 7 if n > 6 else 8.5
+    rest = []
+    for c, column in enumerate(table.columns[1:], start=1):
+        word = max((stringWidth(w, BOLD, head_size) for w in column.title.split()), default=0)
+        cells = max((stringWidth(row[c], REGULAR, 8.5) for row in texts), default=0)
+        rest.append(max(13 * mm, word + 14, min(cells + 14, 40 * mm)))  # 6 pt padding a side
+    room = width - 30 * mm
+    if sum(rest) > room:
+        rest = [w * room / sum(rest) for w in rest]
+    first = min(width - sum(rest), 75 * mm)
+    spare = width - first - sum(rest)
+    rest = [w + spare / len(rest) for w in rest]
+    return [first, *rest]
+
+
 def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
     from xml.sax.saxutils import escape
 
@@ -391,12 +418,11 @@ def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
     from finsam_desktop.reports.fonts import BOLD, REGULAR
 
     n = len(table.columns)
-    first = width * 0.6 if n <= 3 else max(36 * mm, min(70 * mm, width - 17 * mm * (n - 1)))
-    rest = (width - first) / max(n - 1, 1)
-    widths = [first] + [rest] * (n - 1)
+    texts = table.texts()
+    widths = _column_widths(table, texts, width)
     head = st["head"] if n > 6 else st["cellb"]
     data = [[Paragraph(escape(c.title), head) for c in table.columns]]
-    for i, row in enumerate(table.texts()):
+    for i, row in enumerate(texts):
         style = st["cellb"] if i in table.bold_rows else st["cell"]
         data.append(
             [

@@ -17,7 +17,8 @@ builds a ``Report`` (reports.model) of eight parts, as issue 10 and the seeds na
 8. Uppföljning Finsam per insats (see docs/statistik.md for where each figure goes).
 
 Every figure is an aggregate computed by GROUP BY in the database; Python only walks
-the groups. No name, personnummer or free text is ever selected: the age is read from
+the groups. The rows counted (one scan each of the period's participations and
+referrals into small private tables) and the flow are in ``statistics_scope``. No name, personnummer or free text is ever selected: the age is read from
 the date part of the personnummer inside SQL (db.expressions.age_at), so a
 de-identified copy with blank numbers still runs (ages then count as unknown).
 """
@@ -25,23 +26,20 @@ de-identified copy with blank numbers still runs (ages then count as unknown).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
-from sqlalchemy import Column as SAColumn
-from sqlalchemy import Date, Integer, String, and_, case, func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from finsam_desktop.db.casework_models import CaseFileRow, CaseOptionRow, ParticipantSurveyRow
-from finsam_desktop.db.expressions import age_at, days_between, filled, temporary, unindexed
-from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow
-from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.db.casework_models import CaseOptionRow, ParticipantSurveyRow
+from finsam_desktop.db.expressions import filled
+from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import DEFAULT_SATISFACTION_GOAL
 from finsam_desktop.domain.periods import Period
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _, format_number, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.reports.model import (
     SMALL_LIMIT,
     Chart,
@@ -53,304 +51,29 @@ from finsam_desktop.reports.model import (
 )
 from finsam_desktop.services.access import Permission, log_output, require
 from finsam_desktop.services.records import setting_value
+from finsam_desktop.services.statistics_scope import (
+    AGE_GROUPS,
+    FOREIGN,
+    FROM_SOURCES,
+    INS,
+    MEASURE_LABELS,
+    MEASURES,
+    REFERRALS,
+    SCOPE,
+    Flow,
+    P,
+    Scope,
+    count_flow,
+    in_scope,
+    mean,
+    participations,
+    referral_select,
+    scope_select,
+    sum_if,
+)
 
 SURVEY_GOAL_SETTING = "participants.survey_goal"
 SATISFIED_MIN = 4
-
-P, PE, R, CF, INS = ParticipationRow, PersonRow, ReferralRow, CaseFileRow, InsatsRow
-
-AGE_GROUPS: list[tuple[str, str, int | None, int | None]] = [
-    ("u25", N_("Under 25"), None, 24),
-    ("25", N_("25–29"), 25, 29),
-    ("30", N_("30–39"), 30, 39),
-    ("40", N_("40–49"), 40, 49),
-    ("50", N_("50–59"), 50, 59),
-    ("60", N_("60 or older"), 60, None),
-]
-FOREIGN = (("ja", N_("Foreign background")), ("nej", N_("Not foreign background")),
-           ("okant", N_("Foreign background unknown")))  # fmt: skip
-# Income sources (SUS terms) counted as "from försörjningsstöd or sickness benefit":
-# matched on the Swedish word both the default names carry in every language.
-FROM_SOURCES = ("försörjningsstöd", "sjukpenning")
-
-
-@dataclass(frozen=True)
-class Scope:
-    period: Period
-    insats_id: int | None = None
-    municipality_id: int | None = None
-
-
-def _age_group(age):
-    whens = []
-    for key, _label, low, high in AGE_GROUPS:
-        cond = []
-        if low is not None:
-            cond.append(age >= low)
-        if high is not None:
-            cond.append(age <= high)
-        whens.append((and_(*cond), key))
-    return case(*whens, else_=None)
-
-
-def _sum_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _sum_value_if(condition, value):
-    return func.coalesce(func.sum(case((condition, value), else_=None)), 0)
-
-
-def _home(referral=R, person=PE):
-    """The home municipality: the referral's copy (as it arrived), else the person's."""
-    return func.coalesce(referral.municipality_id, person.municipality_id)
-
-
-def _participation_scope(scope: Scope):
-    clauses = []
-    if scope.insats_id is not None:
-        clauses.append(P.insats_id == scope.insats_id)
-    if scope.municipality_id is not None:
-        clauses.append(_home() == scope.municipality_id)
-    return clauses
-
-
-def _participations(*columns):
-    return (
-        select(*columns)
-        .select_from(P)
-        .join(PE, PE.id == P.person_id)
-        .outerjoin(R, R.id == P.referral_id)
-        .outerjoin(CF, CF.participation_id == P.id)
-    )
-
-
-SCOPE = temporary(
-    "statistics_scope",
-    SAColumn("pid", Integer),
-    SAColumn("insats_id", Integer),
-    SAColumn("gender", String(10)),
-    SAColumn("foreign", String(6)),
-    SAColumn("age", Integer),
-    SAColumn("home", Integer),
-    SAColumn("party", Integer),
-    SAColumn("contact", Integer),
-    SAColumn("enrolled_on", Date),
-    SAColumn("exit_route", Integer),
-    SAColumn("entry_income", Integer),
-    SAColumn("exit_income", Integer),
-    SAColumn("length", Integer),
-    SAColumn("started", Integer),
-    SAColumn("ongoing", Integer),
-    SAColumn("closed", Integer),
-)
-
-
-def _scope_select(scope: Scope):
-    """Every participation active at some time in the period (within the chosen insats
-    and municipality), with what the reports group by: one scan of the big tables."""
-    start, end = scope.period.start, scope.period.end
-    closed_on = CF.closed_on
-
-    def flag(condition):
-        return case((condition, 1), else_=0)
-
-    return _participations(
-        P.id,
-        P.insats_id,
-        PE.gender,
-        PE.foreign_background,
-        age_at(PE.personnummer, P.enrolled_on),
-        _home(),
-        R.remittent_party_id,
-        P.contact_person_id,
-        P.enrolled_on,
-        CF.exit_route_id,
-        CF.entry_income_source_id,
-        CF.exit_income_source_id,
-        days_between(P.enrolled_on, closed_on),
-        flag(P.enrolled_on.between(start, end)),
-        flag(or_(closed_on.is_(None), closed_on > end)),
-        flag(closed_on.between(start, end)),
-    ).where(
-        # Nearly every participation started before the period's end: read them in
-        # order rather than through the enrolled_on index.
-        unindexed(P.enrolled_on) <= end,
-        or_(closed_on.is_(None), closed_on >= start),
-        *_participation_scope(scope),
-    )
-
-
-REFERRALS = temporary(
-    "statistics_referrals",
-    SAColumn("rid", Integer),
-    SAColumn("insats_id", Integer),
-    SAColumn("gender", String(10)),
-    SAColumn("foreign", String(6)),
-    SAColumn("age", Integer),
-    SAColumn("home", Integer),
-    SAColumn("party", Integer),
-    SAColumn("status", String(20)),
-    SAColumn("received", Integer),
-    SAColumn("decided", Integer),
-    SAColumn("days", Integer),
-    SAColumn("answered", Integer),
-    SAColumn("in_time", Integer),
-)
-
-
-def _referral_select(scope: Scope):
-    """Every referral received, decided or answered in the period: one scan."""
-    start, end = scope.period.start, scope.period.end
-    received = R.arrived_on.between(start, end)
-    decided = R.decided_on.between(start, end)
-    answered = R.answer_sent_on.between(start, end)
-    where = [or_(received, decided, answered)]
-    if scope.insats_id is not None:
-        where.append(R.insats_id == scope.insats_id)
-    if scope.municipality_id is not None:
-        where.append(_home() == scope.municipality_id)
-    return (
-        select(
-            R.id,
-            R.insats_id,
-            PE.gender,
-            PE.foreign_background,
-            age_at(PE.personnummer, R.arrived_on),
-            _home(),
-            R.remittent_party_id,
-            R.status,
-            case((received, 1), else_=0),
-            case((decided, 1), else_=0),
-            days_between(R.arrived_on, R.decided_on),
-            case((answered, 1), else_=0),
-            case((and_(answered, R.answer_sent_on <= R.answer_due), 1), else_=0),
-        )
-        .select_from(R)
-        .join(PE, PE.id == R.person_id)
-        .where(*where)
-    )
-
-
-# --- the figures ------------------------------------------------------------------
-
-
-MEASURES = ("received", "accepted", "rejected", "dormant", "started", "ongoing", "closed")
-MEASURE_LABELS = {
-    "received": N_("Referrals received"),
-    "accepted": N_("Accepted (antagen)"),
-    "rejected": N_("Rejected (avslag)"),
-    "dormant": N_("Dormant (vilande)"),
-    "started": N_("Started"),
-    "ongoing": N_("Ongoing at the period's end"),
-    "closed": N_("Closed in the period"),
-}
-DIMENSIONS = ("gender", "age", "foreign", "municipality", "party")
-
-
-@dataclass
-class Flow:
-    """Counts per measure for each value of each dimension, and the age sums."""
-
-    counts: dict[str, dict[str, dict[object, int]]]  # dimension -> measure -> value -> n
-    age_sum: dict[str, dict[str, dict[object, int]]]
-    age_n: dict[str, dict[str, dict[object, int]]]
-    totals: dict[str, int]
-    total_age: dict[str, tuple[int, int]]  # measure -> (sum, n)
-    started_groups: list[tuple]  # (gender, foreign, n)
-    active: int  # participants at some time in the period
-
-
-def _flow(session: Session, T, RT) -> Flow:
-    """``T``: the period's participations (_scope_select); ``RT``: its referrals."""
-    counts = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
-    age_sum = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
-    age_n = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
-    totals = dict.fromkeys(MEASURES, 0)
-    total_age = {m: [0, 0] for m in MEASURES}
-
-    def add(dims: tuple, measures: dict[str, tuple[int, int, int]]) -> None:
-        for measure, (n, a_sum, a_n) in measures.items():
-            if not n:
-                continue
-            totals[measure] += n
-            total_age[measure][0] += a_sum
-            total_age[measure][1] += a_n
-            for d, value in zip(DIMENSIONS, dims, strict=True):
-                counts[d][measure][value] += n
-                age_sum[d][measure][value] += a_sum
-                age_n[d][measure][value] += a_n
-
-    # Referrals received in the period (age at arrival) and decided in it.
-    r = RT.c
-    age = r.age
-    decided = r.decided == 1
-    received = r.received == 1
-    dims = (r.gender, _age_group(age), r.foreign, r.home, r.party)
-    decision = {
-        "accepted": and_(decided, r.status.in_(("accepted", "enrolled"))),
-        "rejected": and_(decided, r.status == "rejected"),
-        "dormant": and_(decided, r.status == "dormant"),
-    }
-    stmt = select(
-        *dims,
-        _sum_if(received),
-        _sum_value_if(received, age),
-        _sum_if(and_(received, age.is_not(None))),
-        *(_sum_if(c) for c in decision.values()),
-    ).group_by(*dims)
-    for row in session.execute(stmt):
-        g, a, f, m, party, n_rec, a_sum, a_n, n_acc, n_rej, n_dor = row
-        add(
-            (g, a, f, m, party),
-            {
-                "received": (n_rec, a_sum, a_n),
-                "accepted": (n_acc, 0, 0),
-                "rejected": (n_rej, 0, 0),
-                "dormant": (n_dor, 0, 0),
-            },
-        )
-
-    # Participations active at some time in the period (the scope table); age at start.
-    t = T.c
-    age = t.age
-    known = age.is_not(None)
-    dims = (t.gender, _age_group(age), t.foreign, t.home, t.party)
-    stmt = select(
-        *dims,
-        func.count(),
-        *(
-            expr
-            for cond in (t.started == 1, t.ongoing == 1, t.closed == 1)
-            for expr in (_sum_if(cond), _sum_value_if(cond, age), _sum_if(and_(cond, known)))
-        ),
-    ).group_by(*dims)
-    active = 0
-    started_groups: dict[tuple, int] = defaultdict(int)
-    for row in session.execute(stmt):
-        g, a, f, m, party, n_all = row[:6]
-        s, s_sum, s_n, o, o_sum, o_n, c, c_sum, c_n = row[6:]
-        active += n_all
-        add(
-            (g, a, f, m, party),
-            {"started": (s, s_sum, s_n), "ongoing": (o, o_sum, o_n), "closed": (c, c_sum, c_n)},
-        )
-        if s:
-            started_groups[(g, f)] += s
-    return Flow(
-        counts,
-        age_sum,
-        age_n,
-        totals,
-        {m: (v[0], v[1]) for m, v in total_age.items()},
-        [(g, f, n) for (g, f), n in started_groups.items()],
-        active,
-    )
-
-
-def _mean(total: int, n: int) -> float | None:
-    return round(total / n, 1) if n else None
-
 
 # --- report building ----------------------------------------------------------------
 
@@ -382,7 +105,7 @@ def _of_benefits(n: int) -> str:
 class _Builder:
     def __init__(self, session: Session, scope: Scope, rounding: Rounding, tables):
         self.session, self.scope, self.r = session, scope, rounding
-        # The period's participations (_scope_select) and referrals (_referral_select).
+        # The period's participations (scope_select) and referrals (referral_select).
         self.scope_table, referrals = tables
         self.t, self.r_table = self.scope_table.c, referrals.c
         self.municipalities = dict(
@@ -434,7 +157,7 @@ class _Builder:
                 [(k, _(name)) for k, name, _l, _h in AGE_GROUPS], _("Age unknown"),
                 notes=[_("Age at arrival for referrals and decisions, at start for "
                          "participants.")],
-                mean=True,
+                with_mean=True,
             )
         )  # fmt: skip
         tables.append(
@@ -468,7 +191,7 @@ class _Builder:
     def dimension_table(
         self, flow: Flow, dim: str, title: str, label: str,
         values: list[tuple[object, str]], unknown_label: str,
-        notes: list[str] | None = None, mean: bool = False,
+        notes: list[str] | None = None, with_mean: bool = False,
     ) -> Table:  # fmt: skip
         cols = [Column(label, Kind.TEXT)] + [Column(_(MEASURE_LABELS[m])) for m in MEASURES]
         rows = []
@@ -478,10 +201,10 @@ class _Builder:
         rows.append([_("Total")] + [self.count(flow.totals[m]) for m in MEASURES])
         bold = {len(rows) - 1}
         row_kinds = {}
-        if mean:
+        if with_mean:
             rows.append(
                 [_("Mean age")]
-                + [_mean(*flow.total_age[m]) if m in ("received", "started", "ongoing", "closed")
+                + [mean(*flow.total_age[m]) if m in ("received", "started", "ongoing", "closed")
                    else None for m in MEASURES]
             )  # fmt: skip
             row_kinds[len(rows) - 1] = Column("", Kind.NUMBER, 1)
@@ -501,7 +224,7 @@ class _Builder:
             k = foreign.get(key, 0)
             rows.append([_(label), self.count(k), self.r.share(k, n)])
         s, k = flow.total_age["started"]
-        rows.append([_("Mean age at start"), _mean(s, k), None])
+        rows.append([_("Mean age at start"), mean(s, k), None])
         notes = []
         if k < n:
             notes.append(_("Mean age of the {k} with a known age.").format(k=format_number(k)))
@@ -598,7 +321,7 @@ class _Builder:
         work = self._work_route_ids()
         stmt = (
             select(t.entry_income, t.exit_income, func.count(),
-                   _sum_if(t.exit_route.in_(work) if work else literal(False)))
+                   sum_if(t.exit_route.in_(work) if work else literal(False)))
             .where(t.closed == 1)
             .group_by(t.entry_income, t.exit_income)
         )  # fmt: skip
@@ -690,9 +413,9 @@ class _Builder:
         closed = t.closed == 1
         stmt = select(
             t.insats_id,
-            _sum_if(t.started == 1),
-            _sum_if(closed),
-            _sum_if(and_(closed, t.exit_route.in_(work))) if work else literal(0),
+            sum_if(t.started == 1),
+            sum_if(closed),
+            sum_if(and_(closed, t.exit_route.in_(work))) if work else literal(0),
         ).group_by(t.insats_id)
         figures = {r[0]: r[1:] for r in self.session.execute(stmt)}
         load_stmt = (
@@ -868,10 +591,10 @@ class _Builder:
         S = ParticipantSurveyRow
         answered = and_(S.answered_on.is_not(None), S.score.is_not(None))
         stmt = (
-            _participations(P.insats_id, func.count(), _sum_if(answered),
-                            _sum_if(and_(answered, S.score >= SATISFIED_MIN)))
+            participations(P.insats_id, func.count(), sum_if(answered),
+                            sum_if(and_(answered, S.score >= SATISFIED_MIN)))
             .join(S, S.participation_id == P.id)
-            .where(S.sent_on.between(start, end), *_participation_scope(self.scope))
+            .where(S.sent_on.between(start, end), *in_scope(self.scope))
             .group_by(P.insats_id)
         )  # fmt: skip
         by = {ins: (sent, ans, sat) for ins, sent, ans, sat in self.session.execute(stmt)}
@@ -908,9 +631,9 @@ class _Builder:
         started, closed = t.started == 1, t.closed == 1
         stmt = select(
             t.insats_id,
-            _sum_if(woman), _sum_if(man), func.count(),
-            _sum_if(and_(started, woman)), _sum_if(and_(started, man)), _sum_if(started),
-            _sum_if(and_(closed, woman)), _sum_if(and_(closed, man)), _sum_if(closed),
+            sum_if(woman), sum_if(man), func.count(),
+            sum_if(and_(started, woman)), sum_if(and_(started, man)), sum_if(started),
+            sum_if(and_(closed, woman)), sum_if(and_(closed, man)), sum_if(closed),
         ).group_by(t.insats_id)  # fmt: skip
         by = {r[0]: r[1:] for r in self.session.execute(stmt)}
         rows = []
@@ -1000,11 +723,11 @@ def statistics(
     rounding = rounding or configured_rounding(session, hide_small)
     scope = Scope(period, insats_id, municipality_id)
     with (
-        filled(session, SCOPE, _scope_select(scope)) as t,
-        filled(session, REFERRALS, _referral_select(scope)) as rt,
+        filled(session, SCOPE, scope_select(scope)) as t,
+        filled(session, REFERRALS, referral_select(scope)) as rt,
     ):
         b = _Builder(session, scope, rounding, (t, rt))
-        flow = _flow(session, t, rt)
+        flow = count_flow(session, t, rt)
         tables = [
             *b.flow_tables(flow),
             b.exit_routes(),
