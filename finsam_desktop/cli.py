@@ -224,10 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> dict[str, Command]:
     """Commands of later capabilities (lotsärenden, restore, ...), imported lazily."""
-    from finsam_desktop import cli_lots, cli_participants, cli_protect
+    from finsam_desktop import cli_lots, cli_participants, cli_protect, cli_statistics
 
     return {
         "lots": (_("lotsärenden: summary and import"), cli_lots.configure, cli_lots.run),
+        "statistik": (
+            _("the statistics report for a period (styrgrupp, förbund)"),
+            cli_statistics.configure,
+            cli_statistics.run,
+        ),
         "deltagare": (
             _("participants: import earlier ones from a spreadsheet"),
             cli_participants.configure,

@@ -2,6 +2,7 @@
 
 finsam lots summary --year 2016 --kommun Håbo --format json|csv|xlsx|pdf --out FILE
 finsam lots summary --from 2015-12-01 --to 2016-12-31
+finsam lots summary --period 2016H2
 finsam lots import FILE [--dry-run]
 """
 
@@ -25,6 +26,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     sub.required = True
     p = sub.add_parser("summary", help=_("the lots summary for a year or a period"))
+    p.add_argument(
+        "--period",
+        metavar=_("PERIOD"),
+        help=_("2026, 2026H1, 2026Q3, 2026-03, 2016-W26:2016-W43 or 2026-01-01:2026-06-30"),
+    )
     p.add_argument(
         "--year",
         type=bounded_int(1900, 2200, _("The year")),
@@ -56,9 +62,17 @@ def _open(args):
 
 
 def _period(args) -> tuple[date, date]:
+    from finsam_desktop.domain.errors import ValidationError
+    from finsam_desktop.domain.periods import parse_period
     from finsam_desktop.services.lots_import import parse_date
     from finsam_desktop.services.lots_summary import year_period
 
+    if args.period:
+        try:
+            period = parse_period(args.period)
+        except ValidationError as exc:
+            raise SystemExit(str(exc)) from None
+        return period.start, period.end
     if args.year is not None:
         return year_period(args.year)
     try:
@@ -75,7 +89,7 @@ def _period(args) -> tuple[date, date]:
 
 def run_summary(args: argparse.Namespace) -> int:
     from finsam_desktop.domain.errors import ValidationError
-    from finsam_desktop.reports import lots_tables, tabular
+    from finsam_desktop.reports import export, lots_tables
     from finsam_desktop.services import organisation
     from finsam_desktop.services.lots_summary import (
         lots_summary,
@@ -100,32 +114,22 @@ def run_summary(args: argparse.Namespace) -> int:
             except ValidationError as exc:
                 print(str(exc), file=sys.stderr)
                 return 1
-            federation = organisation.get_federation(session).name
+            federation = organisation.get_federation(session)
     finally:
         db.close()
-    tables = lots_tables.summary_tables(summary)
-    heading = lots_tables.heading(summary, federation)
-    if fmt == "pdf":
-        from finsam_desktop.reports.lots_summary_pdf import write_lots_summary_pdf
-
-        write_lots_summary_pdf(args.out, summary, federation)
-    elif fmt == "xlsx":
-        tabular.write_xlsx(args.out, tables, heading)
+    report = lots_tables.summary_report(summary, federation.name)
+    if args.out:
+        try:
+            export.write(report, args.out, "csv" if fmt == "text" else fmt, federation)
+        except OSError:
+            print(_("The file could not be written: {path}").format(path=args.out), file=sys.stderr)
+            return 1
     elif fmt == "json":
-        data = lots_tables.summary_json(summary, federation)
-        if args.out:
-            tabular.write_json(args.out, data)
-        else:
-            import json
-
-            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        sys.stdout.write(export.json_text(report))
     elif fmt == "csv":
-        if args.out:
-            tabular.write_csv(args.out, tables, heading)
-        else:
-            tabular.write_csv_rows(sys.stdout, tables)
+        sys.stdout.write(export.csv_text(report))
     else:
-        _print_text(summary, heading)
+        _print_text(summary, lots_tables.heading(summary, federation.name))
     if args.out:
         db = _open(args)
         try:

@@ -69,8 +69,18 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class FormattedNumber(str):
+    """A number already written the Swedish way ("54,4", "-3"): a CSV cell takes it as it
+    is, since it holds nothing but a sign, digits and one decimal comma."""
+
+
+_FORMATTED_NUMBER = re.compile(r"-?\d+(?:,\d+)?")
+
+
 def csv_value(value: Any) -> Any:
     """One CSV cell: '' for None, numbers as numbers, text neutralised."""
+    if isinstance(value, FormattedNumber) and _FORMATTED_NUMBER.fullmatch(value):
+        return str(value)
     value = _plain(value)
     if value is None:
         return ""

@@ -1,4 +1,5 @@
-"""The lots summary as tables and sentences: one source for screen, PDF, XLSX, CSV, JSON.
+"""The lots summary as a ``Report`` (reports.model): tables and sentences, one source
+for screen, PDF, XLSX, CSV and JSON through the one exporter (reports.export).
 
 Percentages are whole percents of the table's stated base ("15 av dessa (60 %)"),
 and each table says what its base is and how large it is, as the seed reports do.
@@ -18,7 +19,7 @@ from finsam_desktop.i18n import (
     format_whole_percent,
     ngettext,
 )
-from finsam_desktop.reports.tabular import Table, table_dict
+from finsam_desktop.reports.model import Chart, Column, Kind, Report, Table
 
 
 def percent_text(count: int, total: int) -> str:
@@ -43,23 +44,37 @@ def marks_text(b: Breakdown) -> str:
     )
 
 
-def breakdown_table(b: Breakdown) -> Table:
-    columns = [b.title, _("Number"), _("Share (%)")]
+def _pct(count: int, total: int) -> float | None:
+    """A whole percent as a fraction (60 % -> 0.6), the way the seed reports round."""
+    value = whole_percent(count, total)
+    return None if value is None else value / 100
+
+
+def breakdown_table(b: Breakdown, chart: bool = False) -> Table:
+    columns = [Column(b.title, Kind.TEXT), Column(_("Number")), Column(_("Share"), Kind.SHARE)]
     if b.extra_title:
-        columns.append(b.extra_title)
+        columns.append(Column(b.extra_title))
     rows = []
     for i, row in enumerate(b.rows):
-        cells: list = [row.label, row.count, whole_percent(row.count, b.total)]
+        cells: list = [row.label, row.count, _pct(row.count, b.total)]
         if b.extra_title:
             cells.append(b.extra[i] if i < len(b.extra) else None)
         rows.append(cells)
-    total: list = [_("Total"), b.total, 100 if b.total else None]
+    total: list = [_("Total"), b.total, 1.0 if b.total else None]
     if b.marks is not None:
         # The rows add up to more than the cases: the total row names the cases.
-        total = [_("Total {base}").format(base=b.base), b.total, 100 if b.total else None]
+        total = [_("Total {base}").format(base=b.base), b.total, 1.0 if b.total else None]
     if b.extra_title:
         total.append(None)
-    return Table(b.key, b.title, columns, rows, share_note(b), total, {2})
+    rows.append(total)
+    drawn = None
+    if chart and b.total:
+        drawn = Chart(
+            b.title, [r.label for r in b.rows], [(_("Number"), [float(r.count) for r in b.rows])]
+        )
+    return Table(
+        b.key, b.title, columns, rows, share_note(b), chart=drawn, bold_rows={len(rows) - 1}
+    )
 
 
 def key_figures(s: LotsSummary) -> Table:
@@ -71,26 +86,26 @@ def key_figures(s: LotsSummary) -> Table:
         [
             _("Individärenden"),
             s.individual_cases,
-            whole_percent(s.individual_cases, s.cases),
+            _pct(s.individual_cases, s.cases),
             _("of {n} {base}").format(n=format_number(s.cases), base=lots),
         ],
         [_("Distinct officers (handläggare/vårdgivare)"), s.distinct_officers, None, ""],
         [
             _("Individärenden to work or studies"),
             s.work_or_studies,
-            whole_percent(s.work_or_studies, s.individual_cases),
+            _pct(s.work_or_studies, s.individual_cases),
             _("of {n} {base}").format(n=format_number(s.individual_cases), base=_("individärenden")),
         ],
-        [_("Closed lotsärenden"), v.closed, whole_percent(v.closed, s.cases),
+        [_("Closed lotsärenden"), v.closed, _pct(v.closed, s.cases),
          _("of {n} {base}").format(n=format_number(s.cases), base=lots)],
-        [_("Questionnaires sent"), v.sent, whole_percent(v.sent, v.closed),
+        [_("Questionnaires sent"), v.sent, _pct(v.sent, v.closed),
          _("of {n} {base}").format(n=format_number(v.closed), base=_("closed lotsärenden"))],
         [_("Questionnaires answered (response rate)"), v.answered,
-         whole_percent(v.answered, v.sent),
+         _pct(v.answered, v.sent),
          _("of {n} {base}").format(n=format_number(v.sent), base=_("sent questionnaires"))],
-        [_("Satisfied (score 4 or 5)"), v.satisfied, whole_percent(v.satisfied, v.answered),
+        [_("Satisfied (score 4 or 5)"), v.satisfied, _pct(v.satisfied, v.answered),
          _("of {n} {base}").format(n=format_number(v.answered), base=_("answered questionnaires"))],
-        [_("Goal for the share satisfied"), None, v.goal_percent, ""],
+        [_("Goal for the share satisfied"), None, v.goal_percent / 100, ""],
         [
             _("Goal met"),
             None,
@@ -101,14 +116,33 @@ def key_figures(s: LotsSummary) -> Table:
     return Table(
         "key_figures",
         _("Key figures"),
-        [_("Figure"), _("Number"), _("Share (%)"), _("Share of")],
+        [Column(_("Figure"), Kind.TEXT), Column(_("Number")), Column(_("Share"), Kind.SHARE),
+         Column(_("Share of"), Kind.TEXT)],
         rows,
-        percent_columns={2},
-    )
+    )  # fmt: skip
+
+
+CHARTED = ("gender", "age", "outcome_individual")
 
 
 def summary_tables(s: LotsSummary) -> list[Table]:
-    return [key_figures(s), *(breakdown_table(b) for b in s.breakdowns)]
+    return [key_figures(s), *(breakdown_table(b, b.key in CHARTED) for b in s.breakdowns)]
+
+
+def summary_report(s: LotsSummary, organisation: str = "") -> Report:
+    """The lots summary as a report for the one exporter (PDF, XLSX, CSV, JSON)."""
+    lines = heading(s, organisation)
+    return Report(
+        title=lines[0],
+        period_label=s.period_label,
+        filters=[(_("Municipality"), s.municipality)],
+        tables=summary_tables(s),
+        notes=summary_sentences(s),
+        organisation=organisation,
+        key="lots_summary",
+        period={"start": s.start.isoformat(), "end": s.end.isoformat()},
+        data=summary_json(s, organisation),
+    )
 
 
 def heading(s: LotsSummary, organisation: str = "") -> list[str]:
@@ -261,7 +295,7 @@ def summary_json(s: LotsSummary, organisation: str = "") -> dict[str, Any]:
     return {
         "report": "lots_summary",
         "organisation": organisation,
-        "period": {"start": s.start, "end": s.end},
+        "period": {"start": s.start.isoformat(), "end": s.end.isoformat()},
         "municipality": s.municipality,
         "lotsarenden": s.cases,
         "individarenden": s.individual_cases,
@@ -294,6 +328,5 @@ def summary_json(s: LotsSummary, organisation: str = "") -> dict[str, Any]:
             | ({"extra_title": b.extra_title} if b.extra_title else {})
             for b in s.breakdowns
         ],
-        "tables": [table_dict(t) for t in summary_tables(s)],
         "text": summary_sentences(s),
     }

@@ -63,7 +63,8 @@ def fill_krans(db: Database, today: date | None = None, seed: int = 2026) -> int
                 ),
             )
             krans.set_process_profile(s, insats.id, ProcessProfile.LOCAL, outcome_reminder_weeks=12)
-            s.get(InsatsRow, insats.id).expected_per_year = expected
+            row = s.get(InsatsRow, insats.id)
+            row.expected_per_year, row.target_work_studies_percent = expected, 30
             for name in own_parties:
                 krans.add_local_party(s, insats.id, name)
             parties = [p.id for p in krans.parties_for_insats(s, insats.id)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
@@ -57,20 +58,23 @@ class ListQuery:
 
     def page(
         self,
-        offset: int,
-        limit: int,
+        offset: int | None,
+        limit: int | None,
         sort_index: int | None = None,
         descending: bool = False,
         text: str = "",
         filters: Mapping[str, Any] | None = None,
     ) -> list[ListRow]:
+        """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows)."""
         stmt = self._where(self.base, text, filters)
         order = []
         if sort_index is not None and self.columns[sort_index].sort is not None:
             expr = self.columns[sort_index].sort
             order.append(expr.desc() if descending else expr.asc())
         order.append(self.id_column.desc() if descending else self.id_column.asc())
-        stmt = stmt.order_by(None).order_by(*order).offset(offset).limit(limit)
+        stmt = stmt.order_by(None).order_by(*order)
+        if limit is not None:
+            stmt = stmt.offset(offset or 0).limit(limit)
         with self.db.reading() as session:
             return [self.to_row(r) for r in session.execute(stmt)]
 
@@ -81,3 +85,73 @@ def like_any(text: str, *columns) -> ColumnElement:
 
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(*(c.like(pattern, escape="\\") for c in columns))
+
+
+# --- a list as a spreadsheet ------------------------------------------------------------
+
+
+@dataclass
+class ListState:
+    """What a list shows: its search text, filters and sort, and how the screen names
+    the chosen filters (for the export's heading)."""
+
+    text: str = ""
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort_index: int | None = None
+    descending: bool = False
+    shown_filters: list[tuple[str, str]] = field(default_factory=list)
+
+
+def list_report(query: ListQuery, title: str, state: ListState):
+    """Every row the list shows, in its order, as a ``Report`` with one table.
+
+    It holds names: only the samordnare role (CASEWORK) may take it out.
+    """
+    from finsam_desktop.i18n import _, format_date, ngettext
+    from finsam_desktop.reports.model import Column as ReportColumn
+    from finsam_desktop.reports.model import Kind, Report, Table
+    from finsam_desktop.services.access import Permission, require
+
+    require(query.db, Permission.CASEWORK)
+    rows = query.page(None, None, state.sort_index, state.descending, state.text, state.filters)
+    columns = [
+        ReportColumn(_(c.title), Kind.COUNT if c.numeric else Kind.TEXT) for c in query.columns
+    ]
+
+    def cell(column: ReportColumn, value: Any):
+        if value is None:
+            return None
+        if column.kind is Kind.COUNT and isinstance(value, int | float):
+            return value
+        if hasattr(value, "isoformat"):
+            return format_date(value)
+        return str(value)
+
+    filters = list(state.shown_filters)
+    if state.text.strip():
+        filters.insert(0, (_("Search"), state.text.strip()))
+    if state.sort_index is not None:
+        order = _("descending") if state.descending else _("ascending")
+        filters.append((_("Sorted by"), f"{columns[state.sort_index].title} ({order})"))
+    table = Table(
+        "list",
+        title,
+        columns,
+        [[cell(c, v) for c, v in zip(columns, r.values, strict=True)] for r in rows],
+        base=ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)),
+    )
+    return Report(title, format_date(date.today()), filters, [table], key="list")
+
+
+def export_list(query: ListQuery, key: str, title: str, state: ListState, path, fmt: str) -> int:
+    """Write the list as ``fmt`` (xlsx or csv) to ``path`` and log it; returns the rows."""
+    from finsam_desktop.reports import export
+    from finsam_desktop.services.access import log_output
+
+    if fmt not in ("xlsx", "csv"):
+        raise ValueError(fmt)
+    report = list_report(query, title, state)
+    export.write(report, path, fmt)
+    with query.db.session() as session:
+        log_output(session, f"list-{key}-{fmt}")
+    return len(report.tables[0].rows)

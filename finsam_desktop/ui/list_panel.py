@@ -1,16 +1,23 @@
-"""A searchable, sortable list with New and Edit buttons, on the lazy table model."""
+"""A searchable, sortable list with New and Edit buttons, on the lazy table model, and
+one shared "Export…" that takes what the list shows (filters, sort) to XLSX or CSV."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.services.access import Permission, may
 from finsam_desktop.services.listing import ListQuery
 from finsam_desktop.ui.table_model import LazyTableModel
 
@@ -34,9 +42,12 @@ class ListPanel(QWidget):
         on_open: Callable[[int], None] | None = None,
         new_text: str | None = None,
         parent: QWidget | None = None,
+        export: tuple[str, str] | None = None,
     ):
+        """``export``: (key for the log, title) to offer "Export…" to XLSX or CSV."""
         super().__init__(parent)
         self.model = LazyTableModel(query, self)
+        self.export_spec = export
         self._on_open = on_open
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,6 +73,13 @@ class ListPanel(QWidget):
             self.open_button = QPushButton(_("Open…"))
             self.open_button.clicked.connect(self.open_current)
             bar.addWidget(self.open_button)
+        if export is not None and may(query.db, Permission.CASEWORK):
+            self.export_button = QPushButton(_("Export…"))
+            self.export_button.setToolTip(
+                _("Save what the list shows, with its filters and sort, as Excel or CSV")
+            )
+            self.export_button.clicked.connect(self.export_list)
+            bar.addWidget(self.export_button)
         layout.addLayout(bar)
         layout.addLayout(self.filters)
 
@@ -122,3 +140,71 @@ class ListPanel(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    # --- export ---
+    def shown_filters(self) -> list[tuple[str, str]]:
+        """The filter row as the user reads it: each label with the value chosen after it."""
+        out: list[tuple[str, str]] = []
+        label = ""
+        for i in range(self.filters.count()):
+            widget = self.filters.itemAt(i).widget()
+            if isinstance(widget, QLabel):
+                label = widget.text().rstrip(":")
+            elif isinstance(widget, QComboBox):
+                # A filter box's first item names it and means "all" (value None).
+                if widget.currentData() is not None:
+                    out.append((label or widget.itemText(0), widget.currentText()))
+                label = ""
+            elif isinstance(widget, QCheckBox):
+                if widget.isChecked():
+                    out.append((widget.text(), _("Yes")))
+                label = ""
+        return out
+
+    def state(self):
+        state = self.model.state()
+        state.shown_filters = self.shown_filters()
+        return state
+
+    def export_list(self) -> Path | None:
+        """Warn that the file is not encrypted, ask where, write, log."""
+        answer = QMessageBox.warning(
+            self,
+            _("Export the list"),
+            _(
+                "The file will hold names and is NOT encrypted. Save it only where no "
+                "unauthorised person can read it, and delete it when the work is done."
+            ),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Ok:
+            return None
+        key, title = self.export_spec or ("list", _("List"))
+        name = f"{key}-{date.today().isoformat()}.xlsx"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, _("Export the list"), str(Path.home() / name), "Excel (*.xlsx);;CSV (*.csv)"
+        )
+        if not path:
+            return None
+        fmt = "csv" if path.lower().endswith(".csv") or "csv" in chosen.lower() else "xlsx"
+        return self.export_to(Path(path), fmt)
+
+    def export_to(self, path: Path, fmt: str) -> Path | None:
+        from finsam_desktop.services.access import AccessDenied
+        from finsam_desktop.services.listing import export_list
+
+        key, title = self.export_spec or ("list", _("List"))
+        try:
+            export_list(self.model.query, key, title, self.state(), path, fmt)
+        except AccessDenied as exc:
+            QMessageBox.warning(self, _("Export the list"), str(exc))
+            return None
+        except OSError:
+            QMessageBox.warning(
+                self,
+                _("Could not save"),
+                _("The file could not be written. Choose another folder and try again."),
+            )
+            return None
+        return path

@@ -32,7 +32,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.referrals:ReferralsPage"),
     ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
     ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.lots:LotsPage"),
-    ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.coming:StatisticsComing"),
+    ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.statistics:StatisticsPage"),
     ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
     ("accounts", N_("Accounts"), "finsam_desktop.ui.pages.admin.accounts:AccountsPage"),
     ("access_log", N_("Access log"), "finsam_desktop.ui.pages.admin.log_review:LogReviewPage"),

@@ -110,6 +110,17 @@ class LazyTableModel(QAbstractTableModel):
                     return page_no * PAGE_SIZE + i
         return None
 
+    def state(self):
+        """The search, filters and sort the list shows now (for an export)."""
+        from finsam_desktop.services.listing import ListState
+
+        sort_index, descending = self._sort
+        return ListState(self._search, dict(self._filters), sort_index, descending)
+
+    @property
+    def query(self) -> ListQuery:
+        return self._query
+
     def set_search(self, text: str) -> None:
         if text != self._search:
             self._search = text

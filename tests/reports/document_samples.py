@@ -290,9 +290,14 @@ def lots_summary(size: str) -> LotsSummary:
 
 
 def lots_summary_pdf(size: str) -> bytes:
-    from finsam_desktop.reports.lots_summary_pdf import lots_summary_pdf as render
+    import tempfile
 
-    return render(lots_summary(size), "Samordningsförbundet Exempelbygden", TODAY)
+    from finsam_desktop.reports import export
+    from finsam_desktop.reports.lots_tables import summary_report
+
+    report = summary_report(lots_summary(size), "Samordningsförbundet Exempelbygden")
+    with tempfile.TemporaryDirectory() as folder:
+        return export.write_pdf(report, Path(folder) / "lots.pdf").read_bytes()
 
 
 def recovery_key_pdf(size: str) -> bytes:
@@ -313,7 +318,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[str], bytes]]] = {
     "kartläggning": ("mapping_pdf", mapping_pdf),
     "handlingsplan": ("plan_pdf", plan_pdf),
     "registerutdrag": ("register_extract_pdf", register_extract_pdf),
-    "lotssammanställning": ("lots_summary_pdf", lots_summary_pdf),
+    "lotssammanställning": ("export", lots_summary_pdf),
     "återställningsnyckel": ("recovery_key", recovery_key_pdf),
 }
 # Modules that print letters (covered by LETTER_KINDS) or lay out for the others.

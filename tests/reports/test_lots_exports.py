@@ -11,8 +11,7 @@ from test_lots_support import case, county, register
 
 from finsam_desktop.domain.lots import Answer
 from finsam_desktop.domain.persons import Gender
-from finsam_desktop.reports import lots_tables, tabular
-from finsam_desktop.reports.lots_summary_pdf import write_lots_summary_pdf
+from finsam_desktop.reports import export, lots_tables
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
 
 
@@ -29,7 +28,8 @@ def habo(db):
 
 
 def test_pdf_states_the_figures_in_the_reports_words(habo, tmp_path):
-    path = write_lots_summary_pdf(tmp_path / "s.pdf", habo, "Samordningsförbundet Uppsala län")
+    report = lots_tables.summary_report(habo, "Samordningsförbundet Uppsala län")
+    path = export.write(report, tmp_path / "s.pdf", "pdf")
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     flat = " ".join(text.split())
     assert "Sammanställning av lotsärenden" in flat
@@ -49,28 +49,27 @@ def test_pdf_states_the_figures_in_the_reports_words(habo, tmp_path):
 
 
 def test_xlsx_has_one_sheet_per_table_with_numbers(habo, tmp_path):
-    tables = lots_tables.summary_tables(habo)
-    path = tabular.write_xlsx(tmp_path / "s.xlsx", tables, lots_tables.heading(habo))
+    report = lots_tables.summary_report(habo)
+    path = export.write(report, tmp_path / "s.xlsx", "xlsx")
     book = load_workbook(path)
-    assert len(book.sheetnames) == len(tables)
+    assert len(book.sheetnames) == len(report.tables)
     gender = book["Kön"]
-    values = {r[0]: r[1:3] for r in gender.iter_rows(values_only=True) if r[0]}
-    assert values["Man"] == (15, 60)
-    assert values["Kvinna"] == (10, 40)
-    assert values["Totalt"] == (25, 100)
-    assert isinstance(values["Man"][0], int)
+    values = {r[0].value: r[1:3] for r in gender.iter_rows() if r[0].value}
+    assert [c.value for c in values["Man"]] == [15, 0.6]
+    assert [c.value for c in values["Kvinna"]] == [10, 0.4]
+    assert [c.value for c in values["Totalt"]] == [25, 1]
+    assert isinstance(values["Man"][0].value, int) and values["Man"][1].number_format == "0 %"
 
 
 def test_csv_and_json(habo, tmp_path):
-    tables = lots_tables.summary_tables(habo)
-    path = tabular.write_csv(tmp_path / "s.csv", tables, lots_tables.heading(habo))
+    report = lots_tables.summary_report(habo)
+    path = export.write(report, tmp_path / "s.csv", "csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-    assert ["Kön", "Man", "15", "60"] in rows
-    data = json.loads(
-        tabular.write_json(tmp_path / "s.json", lots_tables.summary_json(habo)).read_text()
-    )
+    assert ["Kön", "Antal", "Andel (%)"] in rows
+    assert ["Man", "15", "60"] in rows
+    data = json.loads(export.write(report, tmp_path / "s.json", "json").read_text())
     assert data["lotsarenden"] == 25 and data["distinct_officers"] == 13
     gender = next(b for b in data["breakdowns"] if b["key"] == "gender")
     assert {"label": "Man", "count": 15, "percent": 60} in gender["rows"]
@@ -78,7 +77,7 @@ def test_csv_and_json(habo, tmp_path):
 
 
 def test_sheet_names_are_valid_and_unique():
-    t = tabular.Table("a", "Utfall: individärenden / alla [2016]?", ["x"], [])
-    names = tabular.sheet_names([t, t])
+    title = "Utfall: individärenden / alla [2016]?"
+    names = export.sheet_names([title, title])
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert len(set(names)) == 2

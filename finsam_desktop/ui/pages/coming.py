@@ -40,13 +40,3 @@ def LotsComing(_ctx: AppContext) -> QWidget:
             "spreadsheets and the yearly lots summary."
         ),
     )
-
-
-def StatisticsComing(_ctx: AppContext) -> QWidget:
-    return ComingPage(
-        _("Statistics"),
-        _(
-            "Coming in the next version: counts by gender, municipality and party, exit "
-            "routes and reports for the steering group and the förbund."
-        ),
-    )

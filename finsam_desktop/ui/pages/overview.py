@@ -81,7 +81,11 @@ class OverviewPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.participants_box = QGroupBox(_("Participants"))
         pl = QVBoxLayout(self.participants_box)
-        self.participants = ListPanel(casework.case_list(ctx.db), on_open=self.open_case)
+        self.participants = ListPanel(
+            casework.case_list(ctx.db),
+            on_open=self.open_case,
+            export=("overview", _("Overview: participants")),
+        )
         self.participants.search.setPlaceholderText(
             _("Search by name or personal identity number…")
         )

@@ -105,6 +105,7 @@ class PersonsPage(QWidget):
             on_new=self.new_person,
             on_open=self.open_person,
             new_text=_("New person…"),
+            export=("participants", _("Participants")),
         )
         self.panel.search.setPlaceholderText(_("Search by name or personal identity number…"))
         layout.addWidget(self.panel)

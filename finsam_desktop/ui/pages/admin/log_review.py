@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME
+from finsam_desktop.domain import periods
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import log_output
 from finsam_desktop.services.audit import Action, LogFilter
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, date_edit, error_label, line
+from finsam_desktop.ui.forms import choice, error_label, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import BusyCursor
+from finsam_desktop.ui.period_picker import PeriodPicker
 
 
 def _export_rows(session, chosen: LogFilter, kind: str) -> list[tuple]:
@@ -54,9 +57,8 @@ class LogReviewPage(QWidget):
         self.person.setClearButtonEnabled(True)
         self.person_note = error_label()
         self.use_period = QCheckBox(_("Period"))
-        today = date.today()
-        self.date_from = date_edit(today.replace(day=1))
-        self.date_to = date_edit(today)
+        self.period = PeriodPicker()
+        self.period.set_period(periods.month(date.today().year, date.today().month))
         grid.addWidget(QLabel(_("User")), 0, 0)
         grid.addWidget(self.user, 0, 1)
         grid.addWidget(QLabel(_("Action")), 0, 2)
@@ -65,11 +67,7 @@ class LogReviewPage(QWidget):
         grid.addWidget(self.person, 1, 1)
         grid.addWidget(self.person_note, 2, 1)
         grid.addWidget(self.use_period, 1, 2)
-        period = QHBoxLayout()
-        period.addWidget(self.date_from)
-        period.addWidget(QLabel("–"))
-        period.addWidget(self.date_to)
-        grid.addLayout(period, 1, 3)
+        grid.addWidget(self.period, 1, 3)
         grid.setColumnStretch(4, 1)
         layout.addLayout(grid)
 
@@ -97,8 +95,7 @@ class LogReviewPage(QWidget):
         self.person.editingFinished.connect(self.apply_filters)
         self.person.textChanged.connect(lambda text: text or self.apply_filters())
         self.use_period.toggled.connect(self.apply_filters)
-        self.date_from.dateChanged.connect(self.apply_filters)
-        self.date_to.dateChanged.connect(self.apply_filters)
+        self.period.changed.connect(self.apply_filters)
         ctx.runner.changed.connect(lambda _kinds: self.panel.refresh())
 
     def chosen_person(self) -> int | None:
@@ -111,13 +108,18 @@ class LogReviewPage(QWidget):
         return -1 if unknown else found
 
     def current_filter(self) -> LogFilter:
-        period = self.use_period.isChecked()
+        chosen = None
+        if self.use_period.isChecked():
+            try:
+                chosen = self.period.period()
+            except ValidationError:
+                chosen = None  # an impossible week range filters nothing until fixed
         return LogFilter(
             user_id=self.user.currentData(),
             person_id=self.chosen_person(),
             action=self.action.currentData(),
-            date_from=self.date_from.date().toPython() if period else None,
-            date_to=self.date_to.date().toPython() if period else None,
+            date_from=chosen.start if chosen else None,
+            date_to=chosen.end if chosen else None,
         )
 
     def apply_filters(self, *_args) -> None:

@@ -77,7 +77,11 @@ class CategoryList(QWidget):
         self.ctx, self.kind = ctx, kind
         layout = QVBoxLayout(self)
         self.panel = ListPanel(
-            lots.category_list(ctx.db, kind), self.new, self.open, _("New category…")
+            lots.category_list(ctx.db, kind),
+            self.new,
+            self.open,
+            _("New category…"),
+            export=(f"lots-categories-{kind.value}", kind.label),
         )
         self.panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.panel.view.horizontalHeader()

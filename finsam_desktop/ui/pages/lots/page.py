@@ -30,7 +30,13 @@ class CasesTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.panel = ListPanel(lots.case_list(ctx.db), self.new, self.open, _("New lotsärende…"))
+        self.panel = ListPanel(
+            lots.case_list(ctx.db),
+            self.new,
+            self.open,
+            _("New lotsärende…"),
+            export=("lots", _("Lotsärenden")),
+        )
         self.panel.new_button.setToolTip(_("Ctrl+N"))
         self.panel.search.setPlaceholderText(_("Search officer or reference…"))
         years = ctx.runner.read(lots.case_years)

@@ -1,14 +1,12 @@
-"""The lots summary tab: choose a year or period and a municipality, read, export."""
+"""The lots summary tab: choose a period (the shared period picker) and a municipality,
+read, export through the one exporter."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -16,18 +14,19 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import LotsSummary
-from finsam_desktop.i18n import _, format_number, format_whole_percent
+from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
-from finsam_desktop.services.lots_summary import lots_summary, record_export, year_period
+from finsam_desktop.services.lots_summary import lots_summary, record_export
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
+from finsam_desktop.ui.period_picker import PeriodPicker
 
 EXPORTS = (
     ("pdf", "PDF…", "PDF (*.pdf)"),
@@ -46,18 +45,9 @@ class SummaryTab(QWidget):
         outer = QVBoxLayout(self)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(_("Year")))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
-        bar.addWidget(self.year)
-        self.custom = QCheckBox(_("Other period"))
-        bar.addWidget(self.custom)
-        self.start = _date_edit(date(date.today().year, 1, 1))
-        self.end = _date_edit(date.today())
-        bar.addWidget(self.start)
-        bar.addWidget(QLabel("–"))
-        bar.addWidget(self.end)
+        bar.addWidget(QLabel(_("Period")))
+        self.picker = PeriodPicker()
+        bar.addWidget(self.picker)
         bar.addSpacing(12)
         bar.addWidget(QLabel(_("Municipality")))
         self.municipality = choice([], None, _("All municipalities"))
@@ -77,31 +67,20 @@ class SummaryTab(QWidget):
         outer.addWidget(self.scroll, 1)
         self._new_content()
 
-        self.year.valueChanged.connect(self.refresh)
-        self.custom.toggled.connect(self._period_mode)
-        self.start.dateChanged.connect(self.refresh)
-        self.end.dateChanged.connect(self.refresh)
+        self.picker.changed.connect(self.refresh)
         self.municipality.currentIndexChanged.connect(self.refresh)
         self.reload_choices()
-        self._period_mode(False)
 
     # --- choices ---
     def reload_choices(self) -> None:
         municipalities = self.ctx.runner.read(organisation.list_municipalities, True)
         refill(self.municipality, [(m.name, m.id) for m in municipalities], _("All municipalities"))
         years = self.ctx.runner.read(lots.case_years)
-        self.year.setRange(min(years) - 1, max(years))
-
-    def _period_mode(self, custom: bool) -> None:
-        self.year.setEnabled(not custom)
-        self.start.setEnabled(custom)
-        self.end.setEnabled(custom)
-        self.refresh()
+        self.picker.year.setRange(min(years) - 1, max(years))
 
     def period(self) -> tuple[date, date]:
-        if self.custom.isChecked():
-            return self.start.date().toPython(), self.end.date().toPython()
-        return year_period(self.year.value())
+        period = self.picker.period()
+        return period.start, period.end
 
     # --- showing ---
     def showEvent(self, event) -> None:
@@ -114,9 +93,10 @@ class SummaryTab(QWidget):
             self._stale = True
             return
         self._stale = False
-        start, end = self.period()
-        if end < start:
-            self._show_message(_("The period ends before it starts."))
+        try:
+            start, end = self.period()
+        except ValidationError as exc:
+            self._show_message(str(exc))
             return
         self.summary = self.ctx.runner.read(
             lots_summary, start, end, self.municipality.currentData()
@@ -171,18 +151,14 @@ class SummaryTab(QWidget):
         grid.setHorizontalSpacing(14)
         head = QLabel(f"<b>{table.title}</b>")
         grid.addWidget(head, 0, 0, 1, 4)
-        for r, row in enumerate(table.rows, start=1):
-            grid.addWidget(QLabel(str(row[0])), r, 0)
-            for c, value in enumerate(row[1:3], start=1):
-                text = (
-                    ""
-                    if value is None
-                    else (format_whole_percent(value) if c == 2 else format_number(value))
-                )
+        # The same cell texts as every export (reports.model.Table.texts).
+        for r, row in enumerate(table.texts(), start=1):
+            grid.addWidget(QLabel(row[0]), r, 0)
+            for c, text in enumerate(row[1:3], start=1):
                 label = QLabel(text)
                 label.setAlignment(RIGHT)
                 grid.addWidget(label, r, c)
-            grid.addWidget(QLabel(str(row[3] or "")), r, 3)
+            grid.addWidget(QLabel(row[3]), r, 3)
         grid.setColumnStretch(4, 1)
         return box
 
@@ -200,26 +176,14 @@ class SummaryTab(QWidget):
         return self.write(Path(path), fmt)
 
     def write(self, path: Path, fmt: str) -> Path | None:
-        from finsam_desktop.reports import lots_tables, tabular
+        """Write the summary on screen through the one exporter; log it."""
+        from finsam_desktop.reports import export, lots_tables
 
-        s = self.summary
-        assert s is not None
-        federation = self.ctx.runner.read(organisation.get_federation).name
+        assert self.summary is not None
+        federation = self.ctx.runner.read(organisation.get_federation)
         try:
-            if fmt == "pdf":
-                from finsam_desktop.reports.lots_summary_pdf import write_lots_summary_pdf
-
-                write_lots_summary_pdf(path, s, federation)
-            elif fmt == "xlsx":
-                tabular.write_xlsx(
-                    path, lots_tables.summary_tables(s), lots_tables.heading(s, federation)
-                )
-            elif fmt == "csv":
-                tabular.write_csv(
-                    path, lots_tables.summary_tables(s), lots_tables.heading(s, federation)
-                )
-            else:
-                tabular.write_json(path, lots_tables.summary_json(s, federation))
+            report = lots_tables.summary_report(self.summary, federation.name)
+            export.write(report, path, fmt, federation)
             self.ctx.runner.run(record_export, fmt)
         except OSError:
             QMessageBox.warning(
@@ -229,10 +193,3 @@ class SummaryTab(QWidget):
             )
             return None
         return path
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit

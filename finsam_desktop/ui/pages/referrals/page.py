@@ -36,6 +36,7 @@ class ReferralsPage(QWidget):
             on_new=self.new_referral,
             on_open=self.open_referral,
             new_text=_("Register a referral…"),
+            export=("referrals", _("Referrals")),
         )
         self.panel.search.setPlaceholderText(
             _("Search by name, personal identity number or case number…")
@@ -53,6 +54,7 @@ class ReferralsPage(QWidget):
             on_new=self.new_meeting,
             on_open=self.open_meeting,
             new_text=_("Book an information meeting…"),
+            export=("info-meetings", _("Information meetings")),
         )
         self.meetings.search.setPlaceholderText(_("Search by name or personal identity number…"))
         self.tabs.addTab(self.meetings, _("Information meetings"))

@@ -1,0 +1,320 @@
+"""The rows the statistics are counted from, and the flow (issue 10, part 1).
+
+``SCOPE`` and ``REFERRALS`` are connection-private tables that ``services.statistics``
+fills with one scan each: the participations active at some time in the period and the
+referrals received, decided or answered in it, with what the reports group by (gender,
+utländsk bakgrund, age at start or arrival, home municipality, referring party, exit
+route, income at entry and exit, dates turned into flags). Every aggregate then groups
+these small tables instead of joining the big ones again. No name, personnummer or free
+text is copied: the age is computed in SQL from the number's date part.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Column as SAColumn
+from sqlalchemy import Date, Integer, String, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from finsam_desktop.db.casework_models import CaseFileRow
+from finsam_desktop.db.expressions import age_at, days_between, temporary, unindexed
+from finsam_desktop.db.models import InsatsRow, PersonRow
+from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.domain.periods import Period
+from finsam_desktop.i18n import N_
+
+P, PE, R, CF, INS = ParticipationRow, PersonRow, ReferralRow, CaseFileRow, InsatsRow
+
+AGE_GROUPS: list[tuple[str, str, int | None, int | None]] = [
+    ("u25", N_("Under 25"), None, 24),
+    ("25", N_("25–29"), 25, 29),
+    ("30", N_("30–39"), 30, 39),
+    ("40", N_("40–49"), 40, 49),
+    ("50", N_("50–59"), 50, 59),
+    ("60", N_("60 or older"), 60, None),
+]
+FOREIGN = (("ja", N_("Foreign background")), ("nej", N_("Not foreign background")),
+           ("okant", N_("Foreign background unknown")))  # fmt: skip
+# Income sources (SUS terms) counted as "from försörjningsstöd or sickness benefit":
+# matched on the Swedish word both the default names carry in every language.
+FROM_SOURCES = ("försörjningsstöd", "sjukpenning")
+
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    insats_id: int | None = None
+    municipality_id: int | None = None
+
+
+def _age_group(age):
+    whens = []
+    for key, _label, low, high in AGE_GROUPS:
+        cond = []
+        if low is not None:
+            cond.append(age >= low)
+        if high is not None:
+            cond.append(age <= high)
+        whens.append((and_(*cond), key))
+    return case(*whens, else_=None)
+
+
+def sum_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _sum_value_if(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=None)), 0)
+
+
+def _home(referral=R, person=PE):
+    """The home municipality: the referral's copy (as it arrived), else the person's."""
+    return func.coalesce(referral.municipality_id, person.municipality_id)
+
+
+def in_scope(scope: Scope):
+    clauses = []
+    if scope.insats_id is not None:
+        clauses.append(P.insats_id == scope.insats_id)
+    if scope.municipality_id is not None:
+        clauses.append(_home() == scope.municipality_id)
+    return clauses
+
+
+def participations(*columns):
+    return (
+        select(*columns)
+        .select_from(P)
+        .join(PE, PE.id == P.person_id)
+        .outerjoin(R, R.id == P.referral_id)
+        .outerjoin(CF, CF.participation_id == P.id)
+    )
+
+
+SCOPE = temporary(
+    "statistics_scope",
+    SAColumn("pid", Integer),
+    SAColumn("insats_id", Integer),
+    SAColumn("gender", String(10)),
+    SAColumn("foreign", String(6)),
+    SAColumn("age", Integer),
+    SAColumn("home", Integer),
+    SAColumn("party", Integer),
+    SAColumn("contact", Integer),
+    SAColumn("enrolled_on", Date),
+    SAColumn("exit_route", Integer),
+    SAColumn("entry_income", Integer),
+    SAColumn("exit_income", Integer),
+    SAColumn("length", Integer),
+    SAColumn("started", Integer),
+    SAColumn("ongoing", Integer),
+    SAColumn("closed", Integer),
+)
+
+
+def scope_select(scope: Scope):
+    """Every participation active at some time in the period (within the chosen insats
+    and municipality), with what the reports group by: one scan of the big tables."""
+    start, end = scope.period.start, scope.period.end
+    closed_on = CF.closed_on
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    return participations(
+        P.id,
+        P.insats_id,
+        PE.gender,
+        PE.foreign_background,
+        age_at(PE.personnummer, P.enrolled_on),
+        _home(),
+        R.remittent_party_id,
+        P.contact_person_id,
+        P.enrolled_on,
+        CF.exit_route_id,
+        CF.entry_income_source_id,
+        CF.exit_income_source_id,
+        days_between(P.enrolled_on, closed_on),
+        flag(P.enrolled_on.between(start, end)),
+        flag(or_(closed_on.is_(None), closed_on > end)),
+        flag(closed_on.between(start, end)),
+    ).where(
+        # Nearly every participation started before the period's end: read them in
+        # order rather than through the enrolled_on index.
+        unindexed(P.enrolled_on) <= end,
+        or_(closed_on.is_(None), closed_on >= start),
+        *in_scope(scope),
+    )
+
+
+REFERRALS = temporary(
+    "statistics_referrals",
+    SAColumn("rid", Integer),
+    SAColumn("insats_id", Integer),
+    SAColumn("gender", String(10)),
+    SAColumn("foreign", String(6)),
+    SAColumn("age", Integer),
+    SAColumn("home", Integer),
+    SAColumn("party", Integer),
+    SAColumn("status", String(20)),
+    SAColumn("received", Integer),
+    SAColumn("decided", Integer),
+    SAColumn("days", Integer),
+    SAColumn("answered", Integer),
+    SAColumn("in_time", Integer),
+)
+
+
+def referral_select(scope: Scope):
+    """Every referral received, decided or answered in the period: one scan."""
+    start, end = scope.period.start, scope.period.end
+    received = R.arrived_on.between(start, end)
+    decided = R.decided_on.between(start, end)
+    answered = R.answer_sent_on.between(start, end)
+    where = [or_(received, decided, answered)]
+    if scope.insats_id is not None:
+        where.append(R.insats_id == scope.insats_id)
+    if scope.municipality_id is not None:
+        where.append(_home() == scope.municipality_id)
+    return (
+        select(
+            R.id,
+            R.insats_id,
+            PE.gender,
+            PE.foreign_background,
+            age_at(PE.personnummer, R.arrived_on),
+            _home(),
+            R.remittent_party_id,
+            R.status,
+            case((received, 1), else_=0),
+            case((decided, 1), else_=0),
+            days_between(R.arrived_on, R.decided_on),
+            case((answered, 1), else_=0),
+            case((and_(answered, R.answer_sent_on <= R.answer_due), 1), else_=0),
+        )
+        .select_from(R)
+        .join(PE, PE.id == R.person_id)
+        .where(*where)
+    )
+
+
+# --- the figures ------------------------------------------------------------------
+
+
+MEASURES = ("received", "accepted", "rejected", "dormant", "started", "ongoing", "closed")
+MEASURE_LABELS = {
+    "received": N_("Referrals received"),
+    "accepted": N_("Accepted (antagen)"),
+    "rejected": N_("Rejected (avslag)"),
+    "dormant": N_("Dormant (vilande)"),
+    "started": N_("Started"),
+    "ongoing": N_("Ongoing at the period's end"),
+    "closed": N_("Closed in the period"),
+}
+DIMENSIONS = ("gender", "age", "foreign", "municipality", "party")
+
+
+@dataclass
+class Flow:
+    """Counts per measure for each value of each dimension, and the age sums."""
+
+    counts: dict[str, dict[str, dict[object, int]]]  # dimension -> measure -> value -> n
+    age_sum: dict[str, dict[str, dict[object, int]]]
+    age_n: dict[str, dict[str, dict[object, int]]]
+    totals: dict[str, int]
+    total_age: dict[str, tuple[int, int]]  # measure -> (sum, n)
+    started_groups: list[tuple]  # (gender, foreign, n)
+    active: int  # participants at some time in the period
+
+
+def count_flow(session: Session, T, RT) -> Flow:
+    """``T``: the period's participations (scope_select); ``RT``: its referrals."""
+    counts = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
+    age_sum = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
+    age_n = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
+    totals = dict.fromkeys(MEASURES, 0)
+    total_age = {m: [0, 0] for m in MEASURES}
+
+    def add(dims: tuple, measures: dict[str, tuple[int, int, int]]) -> None:
+        for measure, (n, a_sum, a_n) in measures.items():
+            if not n:
+                continue
+            totals[measure] += n
+            total_age[measure][0] += a_sum
+            total_age[measure][1] += a_n
+            for d, value in zip(DIMENSIONS, dims, strict=True):
+                counts[d][measure][value] += n
+                age_sum[d][measure][value] += a_sum
+                age_n[d][measure][value] += a_n
+
+    # Referrals received in the period (age at arrival) and decided in it.
+    r = RT.c
+    age = r.age
+    decided = r.decided == 1
+    received = r.received == 1
+    dims = (r.gender, _age_group(age), r.foreign, r.home, r.party)
+    decision = {
+        "accepted": and_(decided, r.status.in_(("accepted", "enrolled"))),
+        "rejected": and_(decided, r.status == "rejected"),
+        "dormant": and_(decided, r.status == "dormant"),
+    }
+    stmt = select(
+        *dims,
+        sum_if(received),
+        _sum_value_if(received, age),
+        sum_if(and_(received, age.is_not(None))),
+        *(sum_if(c) for c in decision.values()),
+    ).group_by(*dims)
+    for row in session.execute(stmt):
+        g, a, f, m, party, n_rec, a_sum, a_n, n_acc, n_rej, n_dor = row
+        add(
+            (g, a, f, m, party),
+            {
+                "received": (n_rec, a_sum, a_n),
+                "accepted": (n_acc, 0, 0),
+                "rejected": (n_rej, 0, 0),
+                "dormant": (n_dor, 0, 0),
+            },
+        )
+
+    # Participations active at some time in the period (the scope table); age at start.
+    t = T.c
+    age = t.age
+    known = age.is_not(None)
+    dims = (t.gender, _age_group(age), t.foreign, t.home, t.party)
+    stmt = select(
+        *dims,
+        func.count(),
+        *(
+            expr
+            for cond in (t.started == 1, t.ongoing == 1, t.closed == 1)
+            for expr in (sum_if(cond), _sum_value_if(cond, age), sum_if(and_(cond, known)))
+        ),
+    ).group_by(*dims)
+    active = 0
+    started_groups: dict[tuple, int] = defaultdict(int)
+    for row in session.execute(stmt):
+        g, a, f, m, party, n_all = row[:6]
+        s, s_sum, s_n, o, o_sum, o_n, c, c_sum, c_n = row[6:]
+        active += n_all
+        add(
+            (g, a, f, m, party),
+            {"started": (s, s_sum, s_n), "ongoing": (o, o_sum, o_n), "closed": (c, c_sum, c_n)},
+        )
+        if s:
+            started_groups[(g, f)] += s
+    return Flow(
+        counts,
+        age_sum,
+        age_n,
+        totals,
+        {m: (v[0], v[1]) for m, v in total_age.items()},
+        [(g, f, n) for (g, f), n in started_groups.items()],
+        active,
+    )
+
+
+def mean(total: int, n: int) -> float | None:
+    return round(total / n, 1) if n else None

@@ -1,0 +1,271 @@
+"""Statistik: choose a period, an insats and a municipality; read the tables and charts;
+export the same report in one click (PDF for the board, XLSX, CSV).
+
+The page shows exactly the ``Report`` the exporter writes (reports.model): every cell
+text comes from the same ``Table.texts()``, so a figure on screen is the figure in the
+file. Charts are ReportLab drawings, shown here as SVG, the same as in the PDF.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.i18n import _
+from finsam_desktop.reports.model import Kind, Report, Table
+from finsam_desktop.services import organisation
+from finsam_desktop.services.statistics import record_export, report_choices, statistics
+from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import BusyCursor, choice, refill
+from finsam_desktop.ui.period_picker import PeriodPicker
+
+EXPORTS = (
+    ("pdf", "PDF…", "PDF (*.pdf)"),
+    ("xlsx", "Excel…", "Excel (*.xlsx)"),
+    ("csv", "CSV…", "CSV (*.csv)"),
+)
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class ReportTable(QTableWidget):
+    """One table of the report, read-only, as tall as its rows (the page scrolls)."""
+
+    def __init__(self, table: Table, parent: QWidget | None = None):
+        texts = table.texts()
+        super().__init__(len(texts), len(table.columns), parent)
+        self.table = table
+        self.setHorizontalHeaderLabels([c.title for c in table.columns])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bold = self.font()
+        bold.setBold(True)
+        for r, row in enumerate(texts):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if table.columns[c].kind is not Kind.TEXT:
+                    item.setTextAlignment(RIGHT)
+                if r in table.bold_rows:
+                    item.setFont(bold)
+                self.setItem(r, c, item)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(RIGHT)
+        first = self.horizontalHeaderItem(0)
+        first.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setWordWrap(True)
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().height() + 4
+        height += sum(self.rowHeight(r) for r in range(self.rowCount()))
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def texts(self) -> list[list[str]]:
+        return [
+            [self.item(r, c).text() for c in range(self.columnCount())]
+            for r in range(self.rowCount())
+        ]
+
+
+def chart_widget(chart) -> QWidget:
+    from PySide6.QtSvgWidgets import QSvgWidget
+
+    from finsam_desktop.reports.export import chart_svg
+
+    widget = QSvgWidget()
+    widget.load(QByteArray(chart_svg(chart, 520, 220)))
+    widget.setFixedSize(520, 220)
+    return widget
+
+
+class StatisticsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.report: Report | None = None
+        self._stale = True
+        outer = QVBoxLayout(self)
+        heading = QLabel("<h2>{}</h2>".format(_("Statistics")))
+        outer.addWidget(heading)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("Period")))
+        self.picker = PeriodPicker()
+        bar.addWidget(self.picker)
+        bar.addSpacing(10)
+        bar.addWidget(QLabel(_("Insats")))
+        self.insats = choice([], None, _("All insatser"))
+        bar.addWidget(self.insats)
+        bar.addWidget(QLabel(_("Home municipality")))
+        self.municipality = choice([], None, _("All municipalities"))
+        bar.addWidget(self.municipality)
+        self.hide_small = QCheckBox(_("Hide small counts (<5)"))
+        self.hide_small.setToolTip(
+            _("For reports that leave the team: counts from 1 to 4 are shown as <5.")
+        )
+        bar.addWidget(self.hide_small)
+        bar.addStretch(1)
+        outer.addLayout(bar)
+
+        buttons = QHBoxLayout()
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt, text, _pattern in EXPORTS:
+            button = QPushButton(text)
+            button.setToolTip(_("Save the report as {format}").format(format=fmt.upper()))
+            button.clicked.connect(lambda _c=False, f=fmt: self.export(f))
+            buttons.addWidget(button)
+            self.export_buttons[fmt] = button
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #a33;")
+        buttons.addWidget(self.message)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        outer.addWidget(self.scroll, 1)
+        self.tables: dict[str, ReportTable] = {}
+        self.charts: dict[str, QWidget] = {}
+        self._new_content()
+
+        self.picker.changed.connect(self.refresh)
+        self.insats.currentIndexChanged.connect(self.refresh)
+        self.municipality.currentIndexChanged.connect(self.refresh)
+        self.hide_small.toggled.connect(self.refresh)
+        ctx.runner.changed.connect(self._data_changed)
+        self.reload_choices()
+
+    def reload_choices(self) -> None:
+        insatser, municipalities = self.ctx.runner.read(report_choices)
+        refill(self.insats, [(name, i) for i, name in insatser], _("All insatser"))
+        refill(
+            self.municipality, [(name, i) for i, name in municipalities], _("All municipalities")
+        )
+
+    def _data_changed(self, _kinds) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh(force=True)
+
+    def refresh(self, *_args, force: bool = False) -> None:
+        if not (force or self.isVisible()):
+            self._stale = True
+            return
+        self._stale = False
+        try:
+            period = self.picker.period()
+        except ValidationError as exc:
+            self.message.setText(str(exc))
+            self.report = None
+            self._set_exports(False)
+            return
+        self.message.setText("")
+        with BusyCursor():
+            self.report = self.ctx.runner.read(
+                partial(
+                    statistics,
+                    period=period,
+                    insats_id=self.insats.currentData(),
+                    municipality_id=self.municipality.currentData(),
+                    hide_small=self.hide_small.isChecked(),
+                )
+            )
+        self._render(self.report)
+        self._set_exports(True)
+
+    def _set_exports(self, enabled: bool) -> None:
+        for button in self.export_buttons.values():
+            button.setEnabled(enabled)
+
+    def _new_content(self) -> None:
+        self.content = QWidget()
+        self.layout_ = QVBoxLayout(self.content)
+        self.scroll.setWidget(self.content)
+
+    def _render(self, report: Report) -> None:
+        self._new_content()
+        self.tables, self.charts = {}, {}
+        summary = QLabel(" · ".join([*report.heading()[1:], *report.notes]))
+        summary.setWordWrap(True)
+        self.layout_.addWidget(summary)
+        for table in report.tables:
+            title = QLabel(f"<h3>{table.title}</h3>")
+            self.layout_.addWidget(title)
+            if table.base:
+                base = QLabel(table.base)
+                base.setWordWrap(True)
+                base.setStyleSheet("color: #444;")
+                self.layout_.addWidget(base)
+            widget = ReportTable(table)
+            self.tables[table.key] = widget
+            self.layout_.addWidget(widget)
+            for note in table.notes:
+                label = QLabel(note)
+                label.setWordWrap(True)
+                label.setStyleSheet("color: #555; font-size: 9pt;")
+                self.layout_.addWidget(label)
+            if table.chart is not None and table.chart.categories:
+                chart = chart_widget(table.chart)
+                self.charts[table.key] = chart
+                self.layout_.addWidget(chart)
+        self.layout_.addStretch(1)
+
+    # --- exporting ---
+    def export(self, fmt: str) -> Path | None:
+        if self.report is None:
+            return None
+        pattern = dict((f, p) for f, _t, p in EXPORTS)[fmt]
+        code = self.picker.period().code or "period"
+        suggested = f"statistik-{code.replace(':', '_')}.{fmt}"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the report"), str(Path.home() / suggested), pattern
+        )
+        if not path:
+            return None
+        return self.write(Path(path), fmt)
+
+    def write(self, path: Path, fmt: str) -> Path | None:
+        """Write the report on screen (the same object) to ``path``; log it."""
+        from finsam_desktop.reports import export
+
+        assert self.report is not None
+        federation = self.ctx.runner.read(organisation.get_federation)
+        self.report.organisation = federation.name
+        try:
+            with BusyCursor():
+                export.write(self.report, path, fmt, federation)
+            self.ctx.runner.run(record_export, fmt)
+        except OSError:
+            QMessageBox.warning(
+                self,
+                _("Could not save"),
+                _("The file could not be written. Choose another folder and try again."),
+            )
+            return None
+        return path
