@@ -108,6 +108,9 @@ class Database:
         self.path = Path(path)
         self.key = key
         self.keyfile = keyfile
+        # (private key, user id) of the signed-in account: lets this copy of the program
+        # follow a change of key made by another (``follow_key_change``).
+        self.key_source: Any = None
         self.user: Any = None
         self.engine = make_engine(self.path, key)
         self._write = sessionmaker(

@@ -333,11 +333,27 @@ def change_own_password(session: Session, current: str, password: str, repeat: s
     return _user(row)
 
 
-def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
-    """After the recovery key opened the database: give an administrator a new password."""
+def check_recoverable_admin(session: Session, username: str) -> UserRow:
     row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
     if row is None or row.role != Role.ADMIN.value:
         raise ValidationError.single("username", _("There is no administrator with this username."))
+    return row
+
+
+def require_new_passwords(session: Session, keep: int) -> list[str]:
+    """After the key file was rebuilt from the recovery key: every other active account
+    has no key any more and must get a temporary password from the administrator.
+    Returns their display names (for the administrator, never logged)."""
+    rows = session.scalars(select(UserRow).where(UserRow.active, UserRow.id != keep)).all()
+    for row in rows:
+        row.must_change_password = True
+    session.flush()
+    return sorted((r.display_name for r in rows), key=swedish_key)
+
+
+def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
+    """After the recovery key opened the database: give an administrator a new password."""
+    row = check_recoverable_admin(session, username)
     problems = password_problems(password, repeat)
     if problems:
         raise ValidationError(problems)
