@@ -15,6 +15,7 @@ database is then opened and ``signed_in`` records the login. On a plain file
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.keys import wait_seconds
+from finsam_desktop.db.keys import FAST_KDF_VARIABLE, wait_seconds
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
@@ -43,7 +44,12 @@ MIN_PASSWORD_LENGTH = 10
 LOCK_SETTING = "security.lock_minutes"
 DEFAULT_LOCK_MINUTES = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-åäö")
-_hasher = PasswordHasher()
+_hasher = (
+    # The tests' one switch for a cheap KDF (db/keys.py) applies to the hash as well.
+    PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    if os.environ.get(FAST_KDF_VARIABLE) == "1"
+    else PasswordHasher()
+)
 
 
 class LoginFailed(Exception):
