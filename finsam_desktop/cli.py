@@ -199,11 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> dict[str, Command]:
     """Commands of later capabilities (lotsärenden, restore, ...), imported lazily."""
-    from finsam_desktop import cli_lots, cli_protect
+    from finsam_desktop import cli_keys, cli_lots, cli_protect
 
     return {
         "lots": (_("lotsärenden: summary and import"), cli_lots.configure, cli_lots.run),
         **cli_protect.commands(),
+        **cli_keys.commands(),
     }
 
 
