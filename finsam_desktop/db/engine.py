@@ -112,6 +112,9 @@ class Database:
         # (private key, user id) of the signed-in account: lets this copy of the program
         # follow a change of key made by another (``follow_key_change``).
         self.key_source: Any = None
+        # Set when this is the de-identified statistics extract (db/extract.py): when
+        # it was made, for the window to say "Uppgifter per …".
+        self.extract_made_at: Any = None
         self.user: Any = None
         self._keyfile_seen: int | None = None
         self._use_key(key)
@@ -202,6 +205,9 @@ class Database:
         with self._write.begin() as session:
             self._prepare(session, writable=True)
             yield session
+            after = session.info.pop("after_commit", [])
+        for fn in after:  # e.g. refresh the statistics extract once an account exists
+            fn()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

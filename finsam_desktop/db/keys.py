@@ -455,31 +455,49 @@ class KeyFile:
         username: str,
         password: str,
         scope: str = DATABASE_SCOPE,
+        scoped: bool = False,
     ) -> None:
         """A new key pair for this account under this password (new account, changed or
-        reset password), sealed the key its scope allows."""
+        reset password), sealed the key its scope allows. ``scoped``: ``db_key`` is
+        already that key (a statistics account knows only the extract's key)."""
         self.reload()
         pepper = self.pepper
         lookup = lookup_hash(pepper, username)
-        entry = new_account_entry(lookup, user_id, password, _scope_key(db_key, scope), scope)
+        sealed_key = db_key if scoped else _scope_key(db_key, scope)
+        entry = new_account_entry(lookup, user_id, password, sealed_key, scope)
 
         def change(data: dict) -> dict:
-            if data["key_id"] and data["key_id"] != key_id(db_key):
+            if not scoped and data["key_id"] and data["key_id"] != key_id(db_key):
                 raise KeyChanged()
             fresh = entry
             if _unb64(data["pepper"]) != pepper:  # the file was rebuilt meanwhile
                 fresh_lookup = lookup_hash(_unb64(data["pepper"]), username)
-                fresh = new_account_entry(
-                    fresh_lookup, user_id, password, _scope_key(db_key, scope), scope
-                )
+                fresh = new_account_entry(fresh_lookup, user_id, password, sealed_key, scope)
             else:
                 fresh_lookup = lookup
             accounts = {k: e for k, e in data["accounts"].items() if e.get("user_id") != user_id}
             accounts[fresh_lookup] = fresh
             data["accounts"] = accounts
-            if not data["key_id"]:
+            if not data["key_id"] and not scoped:
                 data["key_id"] = key_id(db_key)
             return data
+
+        self._update(change)
+
+    def set_scope(self, db_key: bytes, user_id: int, scope: str) -> None:
+        """A changed role: seal the key the new scope allows to the account's public
+        key (no password needed). Nothing to do for an account without a key pair."""
+
+        def change(data: dict) -> dict | None:
+            changed = False
+            for lookup, entry in data["accounts"].items():
+                if entry.get("user_id") != user_id or "public" not in entry:
+                    continue
+                entry["scope"] = scope
+                entry["sealed"] = seal(_unb64(entry["public"]), _scope_key(db_key, scope), lookup)
+                entry.pop("sealed_old", None)
+                changed = True
+            return data if changed else None
 
         self._update(change)
 

@@ -25,7 +25,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.keys import FAST_KDF_VARIABLE, wait_seconds
+from finsam_desktop.db.keys import (
+    DATABASE_SCOPE,
+    FAST_KDF_VARIABLE,
+    STATISTICS_SCOPE,
+    wait_seconds,
+)
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
@@ -111,10 +116,29 @@ def _username_problems(session: Session, username: str) -> dict[str, str]:
 
 
 def _wrap_key(session: Session, user_id: int, username: str, password: str) -> None:
-    """Rewrap the database key for this account when the database is encrypted."""
+    """A new key pair for this account when the database is encrypted, sealed the
+    database key, or for the statistics role only the statistics extract's key."""
     db = session.info.get("database")
-    if db is not None and db.key is not None and db.keyfile is not None:
-        db.keyfile.set_password(db.key, user_id, username, password)
+    if db is None or db.key is None or db.keyfile is None:
+        return
+    if db.extract_made_at is not None:
+        # A statistics account changing its password in the extract: its key pair is
+        # sealed the extract's key it holds (never the database key).
+        db.keyfile.set_password(
+            db.key, user_id, username, password, scope=STATISTICS_SCOPE, scoped=True
+        )
+        return
+    row = session.get(UserRow, user_id)
+    statistics = row is not None and row.role == Role.STATISTICS.value
+    scope = STATISTICS_SCOPE if statistics else DATABASE_SCOPE
+    db.keyfile.set_password(db.key, user_id, username, password, scope=scope)
+    if statistics:
+        from finsam_desktop.services import database_key
+
+        # Once the account is committed, the extract it opens must hold it.
+        session.info.setdefault("after_commit", []).append(
+            lambda: database_key.refresh_extract(db, force=True)
+        )
 
 
 def _unwrap_key(session: Session, user_id: int) -> None:
@@ -266,6 +290,10 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
         )
     row.role = Role(role).value
     session.flush()
+    db = session.info.get("database")
+    if db is not None and db.key is not None and db.keyfile is not None:
+        statistics = row.role == Role.STATISTICS.value
+        db.keyfile.set_scope(db.key, row.id, STATISTICS_SCOPE if statistics else DATABASE_SCOPE)
     return _user(row)
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import (
+    STATISTICS_SCOPE,
     AccountWaiting,
     KeyFile,
     KeyFileDamaged,
@@ -333,6 +334,8 @@ def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:
         raise SignInRefused(accounts.waiting_message(exc.seconds)) from None
     except WrongSecret:
         raise SignInRefused(str(accounts.LoginFailed())) from None
+    if unlocked.scope == STATISTICS_SCOPE:
+        return _open_extract(path, unlocked, keyfile)
     try:
         db = _open_with_keys(path, unlocked.keys, keyfile)
     except WrongSecret:
@@ -354,6 +357,46 @@ def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:
         keyfile.set_password(db.key, user.id, username, password)
     db.user = user
     return db, user
+
+
+def _open_extract(path: Path, unlocked: Unlocked, keyfile: KeyFile) -> tuple[Database, User]:
+    """A statistics account holds only the key of the de-identified extract: that is
+    the database it works in (``db/extract.py``). Its login is recorded there."""
+    from finsam_desktop.db import extract
+    from finsam_desktop.db.engine import raw_connect
+    from finsam_desktop.db.migrate import schema_state
+
+    target = extract.extract_path(path)
+    if not target.exists():
+        raise SignInRefused(
+            _(
+                "The statistics extract has not been made yet. It is made when a "
+                "coordinator or administrator logs out; try again after that."
+            )
+        )
+    for key in unlocked.keys:
+        try:
+            con = raw_connect(target, key, readonly=True)
+        except Exception:  # noqa: BLE001 - sqlcipher3.DatabaseError: another key
+            continue
+        try:
+            made = extract.made_at(con)
+        finally:
+            con.close()
+        if made is None or not schema_state(target, key).is_current:
+            break
+        db = Database(target, key=key, keyfile=keyfile)
+        db.extract_made_at = made
+        with db.session() as session:
+            user = accounts.signed_in(session, unlocked.user_id)
+        db.user = user
+        return db, user
+    raise SignInRefused(
+        _(
+            "The statistics extract is out of date. It is renewed when a coordinator or "
+            "administrator logs out; try again after that."
+        )
+    )
 
 
 def _remember(db: Database, unlocked: Unlocked) -> None:
@@ -447,6 +490,9 @@ def create_demo_database(path: Path, participants: int = 60, **fill_options) -> 
     db.user = None  # the demo generator writes as the program
     if fill:
         demo.fill(db, participants=participants, **fill_options)
+    from finsam_desktop.services.database_key import refresh_extract
+
+    refresh_extract(db, force=True)  # for the demo statistics account
     db.close()
     return db
 

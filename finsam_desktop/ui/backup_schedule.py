@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer
 
-from finsam_desktop.services import backups
+from finsam_desktop.services import backups, database_key
 from finsam_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class BackupSchedule(QObject):
 
     def backup_if_due(self) -> None:
         self._guarded(lambda: backups.backup_if_due(self.ctx.db))
+        # The statistics extract is renewed hourly too (it never raises).
+        database_key.refresh_extract(self.ctx.db)
 
     def backup_on_close(self) -> None:
         self.timer.stop()
