@@ -63,7 +63,8 @@ def cmd_info(args) -> int:
 
     # An encrypted file shows nothing, not even its schema, before the login.
     db = None if is_plain_sqlite(path) else _open(args)
-    state = schema_state(path, db.key if db else None)
+    # A statistics account's database is the de-identified extract beside the file.
+    state = schema_state(db.path if db else path, db.key if db else None)
     print(
         _("Schema: {revision} (latest: {head})").format(
             revision=state.label, head="+".join(sorted(state.heads))

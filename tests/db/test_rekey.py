@@ -134,3 +134,53 @@ def test_a_crash_between_sealing_and_rekey_leaves_both_keys_usable(office):
     admin_db, _admin = signin.log_in(db.path, "admin", PASSWORD)
     assert signin.needs_new_recovery_key(admin_db)  # the admin is asked to finish it
     admin_db.close()
+
+
+def test_a_database_from_before_format_2_keeps_working_and_moves_to_a_derived_key(tmp_path):
+    """Format 1: a random key, AES-wrapped per account and under the recovery key."""
+    import json
+    import secrets
+
+    from finsam_desktop.db.engine import Database
+    from finsam_desktop.db.keys import _b64, _wrap, lookup_hash, normalise_recovery_key
+    from finsam_desktop.db.migrate import upgrade
+
+    path = tmp_path / "old.sqlite"
+    key, recovery = keys.new_database_key(), keys.new_recovery_key()
+    db = Database(path, key=key)
+    upgrade(db)
+    with db.session() as s:
+        admin = accounts.create_user(s, "admin", "Anna", Role.ADMIN, PASSWORD, PASSWORD)
+    db.close()
+    pepper = secrets.token_bytes(16)
+    lookup = lookup_hash(pepper, "admin")
+    sidecar_path(path).write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "pepper": _b64(pepper),
+                "wraps": {
+                    lookup: {
+                        **_wrap(key, PASSWORD, lookup),
+                        "user_id": admin.id,
+                        "failures": 0,
+                        "wait_until": 0.0,
+                    }
+                },
+                "pending_failures": [],
+                "recovery": _wrap(key, normalise_recovery_key(recovery), "recovery"),
+            }
+        )
+    )
+    opened = signin.open_with_recovery_key(path, recovery)  # the old paper still works
+    assert opened.key == key
+    opened.close()
+    db, _user = signin.log_in(path, "admin", PASSWORD)
+    assert db.key == key
+    assert "legacy" not in next(iter(KeyFile(path).data["accounts"].values()))
+    assert signin.needs_new_recovery_key(db)  # not derived: the admin is asked to re-key
+    new = database_key.change_database_key(db)
+    assert db.key == key_from_recovery_key(new.recovery_key) and KeyFile(path).derived
+    db.close()
+    again, _user = signin.log_in(path, "admin", PASSWORD)
+    again.close()
