@@ -294,6 +294,12 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
     if db is not None and db.key is not None and db.keyfile is not None:
         statistics = row.role == Role.STATISTICS.value
         db.keyfile.set_scope(db.key, row.id, STATISTICS_SCOPE if statistics else DATABASE_SCOPE)
+        if statistics:
+            from finsam_desktop.services import database_key
+
+            session.info.setdefault("after_commit", []).append(
+                lambda: database_key.refresh_extract(db, force=True)
+            )
     return _user(row)
 
 

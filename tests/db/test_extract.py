@@ -79,3 +79,22 @@ def test_a_statistics_login_works_in_the_extract(demo_path):
             assert set(s.scalars(select(PersonRow.last_name))) == {""}
     finally:
         db.close()
+
+
+def test_a_changed_role_changes_what_the_account_is_sealed(demo_path):
+    from finsam_desktop.services import accounts
+    from finsam_desktop.services.access import Role
+
+    db, _admin = signin.log_in(demo_path, "demo", signin.DEMO_PASSWORD)
+    try:
+        with db.reading() as s:
+            coordinator = next(u for u in accounts.list_users(s) if u.username == "samordnare")
+        with db.session() as s:
+            accounts.set_role(s, coordinator.id, Role.STATISTICS, coordinator.version)
+    finally:
+        db.close()
+    unlocked = KeyFile(demo_path).unlock("samordnare", signin.DEMO_PASSWORD)
+    assert unlocked.scope == "statistics"
+    stats_db, user = signin.log_in(demo_path, "samordnare", signin.DEMO_PASSWORD)
+    assert stats_db.path == extract.extract_path(demo_path) and user.role is Role.STATISTICS
+    stats_db.close()
