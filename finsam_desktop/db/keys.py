@@ -527,7 +527,10 @@ class KeyFile:
                 # Same work as a real attempt, so timing does not tell which usernames exist.
                 _derive(password, b"\0" * 16, kdf_params())
                 raise WrongSecret()
-            unlocked = self._open_entry(entry, lookup, password)
+            try:
+                unlocked = self._open_entry(entry, lookup, password)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise WrongSecret() from None  # an entry edited by hand: it opens nothing
         except WrongSecret:
             attempts.failed(lookup, entry.get("user_id") if entry else None, now)
             raise

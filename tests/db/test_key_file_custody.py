@@ -270,3 +270,14 @@ def test_the_recovery_key_alone_opens_and_rebuilds_the_key_file(tmp_path, damage
     db, user = signin.log_in(path, "kalle", "temporary-pw-1")
     assert user.must_change_password
     db.close()
+
+
+def test_an_account_entry_edited_by_hand_is_a_refusal_not_a_traceback(tmp_path):
+    started = _start(tmp_path)
+    path = started.db.path
+    data = json.loads(sidecar_path(path).read_text())
+    for entry in data["accounts"].values():
+        del entry["private"]
+    sidecar_path(path).write_text(json.dumps(data))
+    with pytest.raises(SignInRefused, match="Fel användarnamn"):
+        signin.log_in(path, "admin", PASSWORD)
