@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import (
@@ -122,6 +124,24 @@ def finish_interrupted_start(path: Path) -> None:
     - temporary files of the key file's atomic writes: removed.
     """
     path = Path(path)
+    lock = _start_lock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return  # another copy of the program is in its first start right now
+    try:
+        _finish_interrupted_start(path)
+    finally:
+        lock.release()
+
+
+def _start_lock(path: Path) -> FileLock:
+    """Held during a first start, so that another copy of the program starting at the
+    same moment does not take the half-built files for leftovers."""
+    return FileLock(str(path) + ".start.lock")
+
+
+def _finish_interrupted_start(path: Path) -> None:
     keys = sidecar_path(path)
     for name in (keys, Path(str(path) + ".attempts")):
         safe_file.remove_leftovers(name)
@@ -148,6 +168,10 @@ def database_state(path: Path) -> DatabaseState:
     path = Path(path)
     if path.parent.is_dir():
         finish_interrupted_start(path)
+    return _state(path)
+
+
+def _state(path: Path) -> DatabaseState:
     if not _exists(path):
         return DatabaseState.NEW
     if is_plain_sqlite(path):
@@ -214,7 +238,14 @@ def first_start(
     """
     path = Path(path)
     _check_new_account(username, display_name, password, repeat)
-    state = database_state(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _start_lock(path):
+        return _first_start(path, username, display_name, password, repeat)
+
+
+def _first_start(path: Path, username: str, display_name: str, password: str, repeat: str):
+    _finish_interrupted_start(path)  # under the start lock already
+    state = _state(path)
     if state is DatabaseState.ENCRYPTED:
         raise RuntimeError("the database is already encrypted")
     plain = state is DatabaseState.PLAIN
