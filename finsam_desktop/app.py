@@ -101,6 +101,13 @@ def add_security_actions(window, ctx, lock) -> None:
     window.statusBar().addPermanentWidget(
         QLabel(_("Logged in: {name} ({role})").format(name=user.display_name, role=user.role.label))
     )
+    made = ctx.db.extract_made_at
+    if made is not None:  # a statistics account works in the de-identified extract
+        from finsam_desktop.services.audit import local_time
+
+        window.statusBar().addPermanentWidget(
+            QLabel(_("Data as of {when}").format(when=local_time(made).strftime("%Y-%m-%d %H:%M")))
+        )
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -165,5 +172,8 @@ def run(argv: list[str] | None = None) -> int:
     lock.stop()
     ctx.runner.run(accounts.record_logout)
     backup_schedule.backup_on_close()
+    from finsam_desktop.services.database_key import refresh_extract
+
+    refresh_extract(db)  # a coordinator's or administrator's session ends: statistics
     db.close()
     return code

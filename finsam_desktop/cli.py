@@ -64,7 +64,8 @@ def cmd_info(args) -> int:
 
     # An encrypted file shows nothing, not even its schema, before the login.
     db = None if is_plain_sqlite(path) else _open(args)
-    state = schema_state(path, db.key if db else None)
+    # A statistics account's database is the de-identified extract beside the file.
+    state = schema_state(db.path if db else path, db.key if db else None)
     print(
         _("Schema: {revision} (latest: {head})").format(
             revision=state.label, head="+".join(sorted(state.heads))
@@ -224,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def extra_commands() -> dict[str, Command]:
     """Commands of later capabilities (lotsärenden, restore, ...), imported lazily."""
-    from finsam_desktop import cli_lots, cli_participants, cli_protect, cli_statistics
+    from finsam_desktop import cli_keys, cli_lots, cli_participants, cli_protect, cli_statistics
 
     return {
         "lots": (_("lotsärenden: summary and import"), cli_lots.configure, cli_lots.run),
@@ -239,6 +240,7 @@ def extra_commands() -> dict[str, Command]:
             cli_participants.run,
         ),
         **cli_protect.commands(),
+        **cli_keys.commands(),
     }
 
 

@@ -16,6 +16,7 @@ backup API, integrity checks, conversion): keyed when a key is given, plain othe
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from finsam_desktop.db.keys import sqlcipher_key
+from finsam_desktop.db.keys import key_id, sqlcipher_key
 
 BUSY_TIMEOUT_MS = 10_000
 # SQLCipher decrypts a page each time it enters SQLite's page cache; a 32 MB cache
@@ -108,12 +109,85 @@ class Database:
         self.path = Path(path)
         self.key = key
         self.keyfile = keyfile
+        # (private key, user id) of the signed-in account: lets this copy of the program
+        # follow a change of key made by another (``follow_key_change``).
+        self.key_source: Any = None
+        # Set when this is the de-identified statistics extract (db/extract.py): when
+        # it was made, for the window to say "Uppgifter per …".
+        self.extract_made_at: Any = None
         self.user: Any = None
+        self._keyfile_seen: int | None = None
+        self._use_key(key)
+
+    def _use_key(self, key: bytes | None) -> None:
+        self.key = key
         self.engine = make_engine(self.path, key)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
+
+    # --- a change of key ---------------------------------------------------------------------
+
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt the whole file with ``new_key`` (SQLCipher ``PRAGMA rekey``, one
+        transaction: a crash leaves the old or the new key, never a mix). Works in WAL
+        mode; the WAL is checkpointed before and after so the file stands alone."""
+        if self.key is None:
+            raise RuntimeError("a plain database has no key to change")
+        self.engine.dispose()
+        con = raw_connect(self.path, self.key)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.execute(f'PRAGMA rekey = "{sqlcipher_key(new_key)}"')
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+        self._use_key(new_key)
+
+    def follow_key_change(self) -> bool:
+        """Another copy of the program changed the database key: read this account's
+        sealed key from the key file again and reconnect. False when nothing changed
+        (or this account was given no key, e.g. it was deactivated)."""
+        if self.keyfile is None or self.key_source is None or self.key is None:
+            return False
+        from finsam_desktop.db.keys import KeyFileDamaged, WrongSecret
+
+        private, user_id = self.key_source
+        try:
+            candidates = self.keyfile.keys_for(private, user_id)
+        except (KeyFileDamaged, WrongSecret):
+            return False
+        for candidate in candidates:
+            if candidate == self.key:
+                return False
+            try:
+                raw_connect(self.path, candidate).close()
+            except Exception:  # noqa: BLE001 - not this key (sqlcipher3.DatabaseError)
+                continue
+            self.engine.dispose()
+            self._use_key(candidate)
+            return True
+        return False
+
+    def _check_key(self) -> None:
+        """Cheap at every session: has the key file changed since last seen?"""
+        if self.keyfile is None or self.key_source is None:
+            return
+        try:
+            seen = os.stat(self.keyfile.path).st_mtime_ns
+        except OSError:
+            return
+        if seen == self._keyfile_seen:
+            return
+        self._keyfile_seen = seen
+        try:
+            self.keyfile.reload()
+            current = self.keyfile.key_id
+        except Exception:  # noqa: BLE001 - a damaged file: keep the key we have
+            return
+        if current and current != key_id(self.key):
+            self.follow_key_change()
 
     @property
     def encrypted(self) -> bool:
@@ -127,9 +201,13 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction for one change: committed on success, rolled back on error."""
+        self._check_key()
         with self._write.begin() as session:
             self._prepare(session, writable=True)
             yield session
+            after = session.info.pop("after_commit", [])
+        for fn in after:  # e.g. refresh the statistics extract once an account exists
+            fn()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -139,6 +217,7 @@ class Database:
         queued in ``session.info["pending_writes"]`` as ``fn(write_session)`` and written
         in its own short transaction after the read.
         """
+        self._check_key()
         with self._read() as session:
             self._prepare(session, writable=False)
             yield session

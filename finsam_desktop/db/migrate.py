@@ -6,8 +6,8 @@
 - a file written by a newer program is refused and left untouched.
 
 With a ``key`` the file is an SQLCipher database (see ``db/keys.py``); without one it is
-plain SQLite, as every test of a service uses. ``encrypt_in_place`` turns a plain file
-from before encryption into an encrypted one, after an (encrypted) backup.
+plain SQLite, as every test of a service uses. ``encrypt_to`` writes the encrypted copy
+of a plain file from before encryption (``services.signin.first_start`` puts it in place).
 """
 
 from __future__ import annotations
@@ -218,23 +218,25 @@ def _export_encrypted(source: Path, dest: Path, key: bytes) -> dict[str, int]:
     return counts
 
 
-def encrypt_in_place(path: Path, key: bytes, backup_dir: Path | None = None) -> Path:
-    """Convert a plain database from before encryption; return the backup's path.
+def encrypt_to(path: Path, dest: Path, key: bytes) -> None:
+    """Write an encrypted, checked copy of the plain database ``path`` to ``dest`` and
+    fsync it. The plain file is not changed (``signin.first_start`` renames ``dest``
+    over it only once the key file for ``key`` is written)."""
+    _export_encrypted(Path(path), Path(dest), key)
+    with open(dest, "rb") as fh:
+        os.fsync(fh.fileno())
 
-    First an encrypted backup (same key) is written to the backup folder and checked
-    row for row; then the file itself is replaced by an encrypted copy, atomically.
-    No unencrypted copy is left behind by the program.
-    """
+
+def write_encrypted_backup(path: Path, key: bytes, backup_dir: Path | None = None) -> Path:
+    """The "before encryption" backup of a plain file: its content, encrypted with the
+    new ``key`` (the one the recovery key stands for), never a plain copy."""
     path = Path(path)
     target_dir = backup_dir or path.parent / "backups"
     target_dir.mkdir(parents=True, exist_ok=True)
     backup = free_path(target_dir / timestamped_name(path, "before-encryption"))
-    _export_encrypted(path, backup, key)
-    staging = path.with_name(path.name + ".encrypting")
-    _export_encrypted(path, staging, key)
-    with open(staging, "rb") as fh:
+    partial = backup.with_name(backup.name + ".part")
+    _export_encrypted(path, partial, key)
+    with open(partial, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(staging, path)
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(partial, backup)
     return backup

@@ -15,6 +15,7 @@ database is then opened and ``signed_in`` records the login. On a plain file
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.keys import wait_seconds
+from finsam_desktop.db.keys import (
+    DATABASE_SCOPE,
+    FAST_KDF_VARIABLE,
+    STATISTICS_SCOPE,
+    wait_seconds,
+)
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
@@ -43,7 +49,12 @@ MIN_PASSWORD_LENGTH = 10
 LOCK_SETTING = "security.lock_minutes"
 DEFAULT_LOCK_MINUTES = 10
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-åäö")
-_hasher = PasswordHasher()
+_hasher = (
+    # The tests' one switch for a cheap KDF (db/keys.py) applies to the hash as well.
+    PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    if os.environ.get(FAST_KDF_VARIABLE) == "1"
+    else PasswordHasher()
+)
 
 
 class LoginFailed(Exception):
@@ -105,10 +116,29 @@ def _username_problems(session: Session, username: str) -> dict[str, str]:
 
 
 def _wrap_key(session: Session, user_id: int, username: str, password: str) -> None:
-    """Rewrap the database key for this account when the database is encrypted."""
+    """A new key pair for this account when the database is encrypted, sealed the
+    database key, or for the statistics role only the statistics extract's key."""
     db = session.info.get("database")
-    if db is not None and db.key is not None and db.keyfile is not None:
-        db.keyfile.set_password(db.key, user_id, username, password)
+    if db is None or db.key is None or db.keyfile is None:
+        return
+    if db.extract_made_at is not None:
+        # A statistics account changing its password in the extract: its key pair is
+        # sealed the extract's key it holds (never the database key).
+        db.keyfile.set_password(
+            db.key, user_id, username, password, scope=STATISTICS_SCOPE, scoped=True
+        )
+        return
+    row = session.get(UserRow, user_id)
+    statistics = row is not None and row.role == Role.STATISTICS.value
+    scope = STATISTICS_SCOPE if statistics else DATABASE_SCOPE
+    db.keyfile.set_password(db.key, user_id, username, password, scope=scope)
+    if statistics:
+        from finsam_desktop.services import database_key
+
+        # Once the account is committed, the extract it opens must hold it.
+        session.info.setdefault("after_commit", []).append(
+            lambda: database_key.refresh_extract(db, force=True)
+        )
 
 
 def _unwrap_key(session: Session, user_id: int) -> None:
@@ -260,6 +290,16 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
         )
     row.role = Role(role).value
     session.flush()
+    db = session.info.get("database")
+    if db is not None and db.key is not None and db.keyfile is not None:
+        statistics = row.role == Role.STATISTICS.value
+        db.keyfile.set_scope(db.key, row.id, STATISTICS_SCOPE if statistics else DATABASE_SCOPE)
+        if statistics:
+            from finsam_desktop.services import database_key
+
+            session.info.setdefault("after_commit", []).append(
+                lambda: database_key.refresh_extract(db, force=True)
+            )
     return _user(row)
 
 
@@ -333,11 +373,27 @@ def change_own_password(session: Session, current: str, password: str, repeat: s
     return _user(row)
 
 
-def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
-    """After the recovery key opened the database: give an administrator a new password."""
+def check_recoverable_admin(session: Session, username: str) -> UserRow:
     row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
     if row is None or row.role != Role.ADMIN.value:
         raise ValidationError.single("username", _("There is no administrator with this username."))
+    return row
+
+
+def require_new_passwords(session: Session, keep: int) -> list[str]:
+    """After the key file was rebuilt from the recovery key: every other active account
+    has no key any more and must get a temporary password from the administrator.
+    Returns their display names (for the administrator, never logged)."""
+    rows = session.scalars(select(UserRow).where(UserRow.active, UserRow.id != keep)).all()
+    for row in rows:
+        row.must_change_password = True
+    session.flush()
+    return sorted((r.display_name for r in rows), key=swedish_key)
+
+
+def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
+    """After the recovery key opened the database: give an administrator a new password."""
+    row = check_recoverable_admin(session, username)
     problems = password_problems(password, repeat)
     if problems:
         raise ValidationError(problems)

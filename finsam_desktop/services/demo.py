@@ -100,20 +100,18 @@ def _has_demo_marker(path: Path, key: bytes | None = None) -> bool:
         con.close()
 
 
-def _demo_key(path: Path) -> bytes | None:
-    """The database key unwrapped with the demo account's public password, read-only:
+def _demo_keys(path: Path) -> list[bytes]:
+    """The keys sealed to the demo account, opened with its public password, read-only:
     a probe of someone's real database must not count as a failed login or change a
-    byte of it. None when there is no demo account or the password is not its."""
+    byte of it. Empty when there is no demo account or the password is not its."""
     from finsam_desktop.db import keys
     from finsam_desktop.services.signin import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     try:
-        keyfile = keys.KeyFile(path)
-        label = keyfile._lookup(DEMO_ACCOUNTS[0][0])
-        entry = keyfile.data["wraps"].get(label)
-        return None if entry is None else keys._unwrap(entry, DEMO_PASSWORD, label)
-    except Exception:  # a damaged key file, a wrong password: not a demo
-        return None
+        unlocked = keys.KeyFile(path).probe(DEMO_ACCOUNTS[0][0], DEMO_PASSWORD)
+    except Exception:  # noqa: BLE001 (a damaged key file: not a demo)
+        return []
+    return list(unlocked.keys) if unlocked is not None else []
 
 
 def is_demo_database(path: Path) -> bool:
@@ -132,8 +130,7 @@ def is_demo_database(path: Path) -> bool:
         return False
     if state is signin.DatabaseState.PLAIN:
         return _has_demo_marker(path)
-    key = _demo_key(path)
-    return key is not None and _has_demo_marker(path, key)
+    return any(_has_demo_marker(path, key) for key in _demo_keys(path))
 
 
 def demo_files(path: Path) -> list[Path]:

@@ -3,32 +3,55 @@
 The window and the command line both start here:
 
 - ``database_state(path)``: NEW (no file), PLAIN (an unencrypted file from before
-  encryption, or a test database) or ENCRYPTED (an SQLCipher file with its sidecar).
-- NEW or PLAIN → ``first_start``: the first administrator is created, a random
-  database key and a recovery key are made, a plain file is encrypted in place (after
-  an encrypted backup), and the recovery key is returned once, to be printed.
-- ENCRYPTED → ``log_in``: the password unwraps the key (``db/keys.py``), the file is
-  opened and the login is recorded in the access log.
-- ``open_with_recovery_key``: the administrator who forgot the password opens the file
-  with the recovery key and sets a new password (``accounts.recover_account``).
+  encryption, or a test database) or ENCRYPTED (an SQLCipher file). Before it looks,
+  what an interrupted first start left behind is finished or cleaned up
+  (``finish_interrupted_start``).
+- NEW or PLAIN → ``first_start``: the first administrator is created and a recovery
+  key is made, from which the database key is derived (``db/keys.py``). The encrypted
+  database is built completely beside the target, the key file is written, and only
+  then is the file renamed into place: a crash at any moment leaves either the old
+  state or the complete new one. The recovery key is returned to be printed; until
+  that is confirmed the key file asks for a new one at the administrator's login.
+- ENCRYPTED → ``log_in``: the password opens the account's private key, which opens
+  its sealed database key (``db/keys.py``); the login is recorded in the access log.
+- ``open_with_recovery_key`` / ``recover_with_recovery_key``: the recovery key alone
+  opens the database (even with the key file missing or damaged); an administrator
+  sets a new password and, when needed, the key file is rebuilt.
 """
 
 from __future__ import annotations
 
 import enum
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from finsam_desktop.db import safe_file
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import (
+    STATISTICS_SCOPE,
     AccountWaiting,
     KeyFile,
+    KeyFileDamaged,
+    Unlocked,
     WrongSecret,
-    new_database_key,
+    key_file_state,
+    key_from_recovery_key,
+    lookup_hash,
+    new_account_entry,
     new_recovery_key,
     sidecar_path,
 )
-from finsam_desktop.db.migrate import encrypt_in_place, is_plain_sqlite, open_database
+from finsam_desktop.db.migrate import (
+    NotAFinsamDatabase,
+    encrypt_to,
+    is_plain_sqlite,
+    open_database,
+    write_encrypted_backup,
+)
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts
@@ -40,6 +63,7 @@ DEMO_ACCOUNTS = (
     ("samordnare", "Demo Samordnare", Role.COORDINATOR),
     ("statistik", "Demo Statistik", Role.STATISTICS),
 )
+RECOVERY_COMMAND = "återställ-nycklar"
 
 
 class DatabaseState(enum.Enum):
@@ -48,14 +72,20 @@ class DatabaseState(enum.Enum):
     ENCRYPTED = "encrypted"
 
 
+def key_file_message(path: Path) -> str:
+    return _(
+        "The key file {name} next to the database is missing or damaged, so no password "
+        "can open the database. The printed recovery key opens it: choose “Open with the "
+        "recovery key” at the login (or run: finsam --db {db} {command}). The key file is "
+        "then rebuilt and the administrator sets the passwords again."
+    ).format(name=sidecar_path(path).name, db=path, command=RECOVERY_COMMAND)
+
+
 class KeyFileMissing(RuntimeError):
+    """The key file is missing, or it and its previous version are damaged."""
+
     def __init__(self, path: Path):
-        super().__init__(
-            _(
-                "The key file {name} next to the database is missing. Without it the "
-                "encrypted database cannot be opened: restore it from the backup folder."
-            ).format(name=sidecar_path(path).name)
-        )
+        super().__init__(key_file_message(Path(path)))
 
 
 class SignInRefused(Exception):
@@ -66,15 +96,112 @@ class SignInRefused(Exception):
         self.message = message
 
 
+def _staging(path: Path, plain: bool) -> Path:
+    return path.with_name(path.name + (".encrypting" if plain else ".creating"))
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def _set_aside(path: Path) -> None:
+    """A key file that belongs to no database: renamed, never deleted (it may matter)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for candidate in (path, safe_file.previous_path(path)):
+        if candidate.exists():
+            os.replace(candidate, candidate.with_name(f"{candidate.name}.unused-{stamp}"))
+
+
+def finish_interrupted_start(path: Path) -> None:
+    """What a first start or conversion killed half-way left behind, made whole.
+
+    - a new database built completely (``.creating``) whose key file was written, but
+      not yet renamed into place: renamed now (the administrator can log in; the key
+      file still asks for a new recovery key, since the first was perhaps never shown);
+    - a ``.creating`` or ``.encrypting`` file without a key file, or an ``.encrypting``
+      file beside the plain original: removed (the old state stays);
+    - a key file without a database: set aside as ``.keys.unused-…``;
+    - temporary files of the key file's atomic writes: removed.
+    """
+    path = Path(path)
+    if not _anything_left(path):
+        return  # the usual case: nothing to finish, and no lock file made beside the data
+    lock = _start_lock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return  # another copy of the program is in its first start right now
+    try:
+        _finish_interrupted_start(path)
+    finally:
+        lock.release()
+
+
+def _anything_left(path: Path) -> bool:
+    """Whether an interrupted start or key-file write left anything behind."""
+    keys = sidecar_path(path)
+    if _staging(path, False).exists() or _staging(path, True).exists():
+        return True
+    for name in (keys, Path(str(path) + ".attempts")):
+        if safe_file.leftover_temp_files(name) or safe_file.leftover_temp_files(
+            safe_file.previous_path(name)
+        ):
+            return True
+    if not _exists(path):
+        return keys.exists() or safe_file.previous_path(keys).exists()
+    return is_plain_sqlite(path) and keys.exists()
+
+
+def _start_lock(path: Path) -> FileLock:
+    """Held during a first start, so that another copy of the program starting at the
+    same moment does not take the half-built files for leftovers."""
+    return FileLock(str(path) + ".start.lock")
+
+
+def _finish_interrupted_start(path: Path) -> None:
+    keys = sidecar_path(path)
+    for name in (keys, Path(str(path) + ".attempts")):
+        safe_file.remove_leftovers(name)
+        safe_file.remove_leftovers(safe_file.previous_path(name))
+    creating, encrypting = _staging(path, False), _staging(path, True)
+    if encrypting.exists() and _exists(path) and is_plain_sqlite(path):
+        encrypting.unlink()
+    if creating.exists():
+        if not _exists(path) and key_file_state(path) == "ok":
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            os.replace(creating, path)
+            safe_file.fsync_folder(path.parent)
+        else:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(creating) + suffix).unlink(missing_ok=True)
+    if not _exists(path) and (keys.exists() or safe_file.previous_path(keys).exists()):
+        _set_aside(keys)
+    if _exists(path) and is_plain_sqlite(path) and keys.exists():
+        _set_aside(keys)  # from a conversion that never reached the rename
+
+
 def database_state(path: Path) -> DatabaseState:
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    if path.parent.is_dir():
+        finish_interrupted_start(path)
+    return _state(path)
+
+
+def _state(path: Path) -> DatabaseState:
+    if not _exists(path):
         return DatabaseState.NEW
     if is_plain_sqlite(path):
         return DatabaseState.PLAIN
-    if not sidecar_path(path).exists():
-        raise KeyFileMissing(path)
     return DatabaseState.ENCRYPTED
+
+
+def key_file_problem(path: Path) -> str | None:
+    """A Swedish sentence when the key file of an encrypted database is missing or
+    unreadable (the recovery key is then the way in), else None."""
+    if key_file_state(path) == "ok":
+        return None
+    return key_file_message(Path(path))
 
 
 @dataclass
@@ -120,69 +247,210 @@ def _check_new_account(username: str, display_name: str, password: str, repeat: 
 def first_start(
     path: Path, username: str, display_name: str, password: str, repeat: str
 ) -> Started:
-    """Create the first administrator and encrypt the database (new or plain)."""
+    """Create the first administrator and encrypt the database (new or plain).
+
+    Crash-safe: everything is built in a staging file beside the target; the key file
+    (with the administrator's key pair already in it) is written atomically; the
+    staging file is renamed over the target last. See ``finish_interrupted_start``.
+    """
     path = Path(path)
     _check_new_account(username, display_name, password, repeat)
-    state = database_state(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _start_lock(path):
+        return _first_start(path, username, display_name, password, repeat)
+
+
+def _first_start(path: Path, username: str, display_name: str, password: str, repeat: str):
+    _finish_interrupted_start(path)  # under the start lock already
+    state = _state(path)
     if state is DatabaseState.ENCRYPTED:
         raise RuntimeError("the database is already encrypted")
-    backup = None
-    if state is DatabaseState.PLAIN:
+    plain = state is DatabaseState.PLAIN
+    if plain:
         # Bring the plain file to the current schema first, and make sure the name is free.
-        plain = open_database(path)
-        with plain.reading() as session:
+        old = open_database(path)
+        with old.reading() as session:
             taken = accounts.username_taken(session, username)
-        plain.close()
+        old.close()
         if taken:
             raise ValidationError.single("username", _("This username is already taken."))
-    key, recovery_key = new_database_key(), new_recovery_key()
-    keyfile = KeyFile(path)
-    if keyfile.exists:
-        # A sidecar without its database (left from a removed file) wraps another key.
-        keyfile.path.unlink()
-        keyfile = KeyFile(path)
-    keyfile.set_recovery_key(key, recovery_key)
-    created = state is DatabaseState.NEW
+    recovery_key = new_recovery_key()
+    key = key_from_recovery_key(recovery_key)
+    keys_path = sidecar_path(path)
+    if keys_path.exists() or safe_file.previous_path(keys_path).exists():
+        _set_aside(keys_path)  # a key file without its database wraps another key
+    staging = _staging(path, plain)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(staging) + suffix).unlink(missing_ok=True)
     try:
-        if state is DatabaseState.PLAIN:
-            backup = encrypt_in_place(path, key)
-        db = open_database(path, key=key, keyfile=keyfile)
-        with db.session() as session:
-            user = accounts.create_user(
-                session, username, display_name, Role.ADMIN, password, repeat
-            )
-            user = accounts.signed_in(session, user.id)
+        if plain:
+            encrypt_to(path, staging, key)
+        built = open_database(staging, key=key)
+        try:
+            with built.session() as session:
+                user = accounts.create_user(
+                    session, username, display_name, Role.ADMIN, password, repeat
+                )
+            with built.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            built.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(staging) + suffix).unlink(missing_ok=True)
+        with open(staging, "rb") as fh:
+            os.fsync(fh.fileno())
     except BaseException:
-        if created:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-            keyfile.path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(staging) + suffix).unlink(missing_ok=True)
         raise
+    # From here on the staging file is complete. The key file makes it the database
+    # (finish_interrupted_start renames it if we are killed before the rename).
+    keyfile = KeyFile.create(
+        path,
+        key,
+        derived=True,
+        needs_new_recovery_key=True,
+        accounts_for=lambda pepper: {
+            lookup_hash(pepper, user.username): new_account_entry(
+                lookup_hash(pepper, user.username), user.id, password, key
+            )
+        },
+    )
+    backup = None
+    if plain:
+        backup = write_encrypted_backup(path, key)  # the original content, new key
+        from finsam_desktop.db.backup import copy_sidecar
+
+        copy_sidecar(path, backup)
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(staging, path)
+    safe_file.fsync_folder(path.parent)
+    db = open_database(path, key=key, keyfile=keyfile)
+    with db.session() as session:
+        user = accounts.signed_in(session, user.id)
     db.user = user
     return Started(db, user, recovery_key, backup, plain_copies_beside(path))
+
+
+def recovery_key_shown(db: Database) -> None:
+    """The administrator confirmed that the recovery key is printed and kept."""
+    if db.keyfile is not None and db.key is not None:
+        db.keyfile.mark_recovery_key_shown(db.key)
+
+
+def needs_new_recovery_key(db: Database) -> bool:
+    """True when the database's key has no printed recovery key (a first start or a
+    change of key interrupted before it was shown, or a database from before format 2
+    whose key is not derived from one): the administrator is asked to make one."""
+    if db.keyfile is None or db.key is None:
+        return False
+    try:
+        db.keyfile.reload()
+    except KeyFileDamaged:
+        return False
+    return db.keyfile.exists and (db.keyfile.needs_new_recovery_key or db.keyfile.rekey_pending)
+
+
+def _open_with_keys(path: Path, keys: list[bytes], keyfile: KeyFile | None) -> Database:
+    """The database opened with the first of ``keys`` that fits."""
+    for key in keys:
+        try:
+            return open_database(path, key=key, keyfile=keyfile)
+        except NotAFinsamDatabase:
+            continue
+    raise WrongSecret()
+
+
+def _keyfile(path: Path) -> KeyFile:
+    try:
+        keyfile = KeyFile(path)
+    except KeyFileDamaged:
+        raise KeyFileMissing(path) from None
+    if not keyfile.exists:
+        raise KeyFileMissing(path)
+    return keyfile
 
 
 def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:
     """Open an encrypted database as ``username``; raises SignInRefused."""
     path = Path(path)
-    keyfile = KeyFile(path)
-    if not keyfile.exists:
-        raise KeyFileMissing(path)
+    keyfile = _keyfile(path)
     try:
-        user_id, key = keyfile.unlock(username, password)
+        unlocked = keyfile.unlock(username, password)
     except AccountWaiting as exc:
         raise SignInRefused(accounts.waiting_message(exc.seconds)) from None
     except WrongSecret:
         raise SignInRefused(str(accounts.LoginFailed())) from None
-    db = open_database(path, key=key, keyfile=keyfile)
+    if unlocked.scope == STATISTICS_SCOPE:
+        return _open_extract(path, unlocked, keyfile)
+    try:
+        db = _open_with_keys(path, unlocked.keys, keyfile)
+    except WrongSecret:
+        raise SignInRefused(
+            _(
+                "Your account's key does not open this database (the key file belongs to "
+                "another copy of it). Ask the administrator."
+            )
+        ) from None
+    _remember(db, unlocked)
     try:
         with db.session() as session:
-            user = accounts.signed_in(session, user_id, keyfile.take_pending_failures())
+            user = accounts.signed_in(session, unlocked.user_id, keyfile.take_pending_failures())
     except accounts.LoginFailed as exc:
         db.close()
         raise SignInRefused(str(exc)) from None
+    if unlocked.legacy:
+        # A wrap from before format 2: the account gets its key pair now.
+        keyfile.set_password(db.key, user.id, username, password)
     db.user = user
     return db, user
+
+
+def _open_extract(path: Path, unlocked: Unlocked, keyfile: KeyFile) -> tuple[Database, User]:
+    """A statistics account holds only the key of the de-identified extract: that is
+    the database it works in (``db/extract.py``). Its login is recorded there."""
+    from finsam_desktop.db import extract
+    from finsam_desktop.db.engine import raw_connect
+    from finsam_desktop.db.migrate import schema_state
+
+    target = extract.extract_path(path)
+    if not target.exists():
+        raise SignInRefused(
+            _(
+                "The statistics extract has not been made yet. It is made when a "
+                "coordinator or administrator logs out; try again after that."
+            )
+        )
+    for key in unlocked.keys:
+        try:
+            con = raw_connect(target, key, readonly=True)
+        except Exception:  # noqa: BLE001 - sqlcipher3.DatabaseError: another key
+            continue
+        try:
+            made = extract.made_at(con)
+        finally:
+            con.close()
+        if made is None or not schema_state(target, key).is_current:
+            break
+        db = Database(target, key=key, keyfile=keyfile)
+        db.extract_made_at = made
+        with db.session() as session:
+            user = accounts.signed_in(session, unlocked.user_id)
+        db.user = user
+        return db, user
+    raise SignInRefused(
+        _(
+            "The statistics extract is out of date. It is renewed when a coordinator or "
+            "administrator logs out; try again after that."
+        )
+    )
+
+
+def _remember(db: Database, unlocked: Unlocked) -> None:
+    """What lets this copy of the program follow a change of key made by another."""
+    if unlocked.private is not None:
+        db.key_source = (unlocked.private, unlocked.user_id)
 
 
 def log_in_plain(path: Path, username: str, password: str) -> tuple[Database, User]:
@@ -198,13 +466,57 @@ def log_in_plain(path: Path, username: str, password: str) -> tuple[Database, Us
 
 
 def open_with_recovery_key(path: Path, recovery_key: str) -> Database:
-    """The database opened without a user, only to set an administrator's password."""
-    keyfile = KeyFile(path)
+    """The database opened without a user, only to set an administrator's password.
+    Works with the key file missing or damaged (the key is derived from the recovery
+    key); ``db.keyfile`` is then None."""
+    path = Path(path)
     try:
-        key = keyfile.unlock_with_recovery_key(recovery_key)
+        keyfile: KeyFile | None = KeyFile(path)
+        if not keyfile.exists:
+            keyfile = None
+    except KeyFileDamaged:
+        keyfile = None
+    try:
+        candidates = (
+            keyfile.unlock_with_recovery_key(recovery_key)
+            if keyfile is not None
+            else [key_from_recovery_key(recovery_key)]
+        )
+        return _open_with_keys(path, candidates, keyfile)
     except WrongSecret:
         raise SignInRefused(_("The recovery key is not right.")) from None
-    return open_database(Path(path), key=key, keyfile=keyfile)
+
+
+@dataclass
+class Recovered:
+    user: User
+    rebuilt: bool  # the key file was rebuilt
+    need_new_password: list[str]  # display names of accounts that need one from the admin
+
+
+def recover_with_recovery_key(
+    path: Path, recovery_key: str, username: str, password: str, repeat: str
+) -> Recovered:
+    """The recovery key opens the database; ``username`` (an administrator) gets the new
+    password. When the key file is missing or damaged it is rebuilt first, and every
+    other active account is marked to get a new password from the administrator."""
+    path = Path(path)
+    problems = accounts.password_problems(password, repeat)
+    if problems:
+        raise ValidationError(problems)
+    db = open_with_recovery_key(path, recovery_key)
+    try:
+        with db.reading() as session:
+            accounts.check_recoverable_admin(session, username)
+        rebuilt = db.keyfile is None
+        if rebuilt:
+            db.keyfile = KeyFile.create(path, db.key, derived=True, needs_new_recovery_key=False)
+        with db.session() as session:
+            user = accounts.recover_account(session, username, password, repeat)
+            others = accounts.require_new_passwords(session, keep=user.id) if rebuilt else []
+    finally:
+        db.close()
+    return Recovered(user, rebuilt, others)
 
 
 def create_demo_database(path: Path, participants: int = 60, **fill_options) -> Database:
@@ -220,6 +532,7 @@ def create_demo_database(path: Path, participants: int = 60, **fill_options) -> 
     fill = state is DatabaseState.NEW
     started = first_start(path, "demo", DEMO_ACCOUNTS[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
     db = started.db
+    recovery_key_shown(db)  # a demo needs no paper in a safe
     for username, display_name, role in DEMO_ACCOUNTS[1:]:
         with db.session() as session:
             if not accounts.username_taken(session, username):
@@ -229,6 +542,9 @@ def create_demo_database(path: Path, participants: int = 60, **fill_options) -> 
     db.user = None  # the demo generator writes as the program
     if fill:
         demo.fill(db, participants=participants, **fill_options)
+    from finsam_desktop.services.database_key import refresh_extract
+
+    refresh_extract(db, force=True)  # for the demo statistics account
     db.close()
     return db
 
@@ -238,11 +554,12 @@ def open_for_command_line(path: Path, username: str | None) -> Database:
     comes from FINSAM_PASSWORD (scripts) or is asked without echo. A plain database
     opens as the program unless a user is named."""
     import getpass
-    import os
 
     state = database_state(path)
     if state is not DatabaseState.ENCRYPTED and not username:
         return open_database(Path(path))
+    if state is DatabaseState.ENCRYPTED and key_file_problem(path):
+        raise KeyFileMissing(path)
     if not username:
         raise SignInRefused(_("The database is encrypted: give your username with --user NAME."))
     password = os.environ.get("FINSAM_PASSWORD")

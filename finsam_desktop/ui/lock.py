@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts
+from finsam_desktop.services import accounts, database_key
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FieldForm
 from finsam_desktop.ui.login import BusyCursor, password_field
@@ -174,6 +174,7 @@ class InactivityLock(QObject):
         self.locked = True
         self.timer.stop()
         self.ctx.runner.run(accounts.record_lock)
+        database_key.refresh_extract(self.ctx.db)  # the statistics extract, while away
         covered = []
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog):

@@ -29,8 +29,8 @@ from finsam_desktop import APP_NAME
 from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts, signin
-from finsam_desktop.services.access import User
+from finsam_desktop.services import accounts, database_key, signin
+from finsam_desktop.services.access import Permission, User
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, enter_presses, line
@@ -240,9 +240,17 @@ class LoginDialog(_Door):
                     )
                 ),
             )
+        self.key_problem = signin.key_file_problem(self.path)
+        if self.key_problem:
+            # The key file is missing or damaged: no password can work; say so first.
+            self.outer.insertWidget(0, info_label(self.key_problem))
         self.username = self.fields.add_field("username", _("Username"), line("", 64))
         self.password = self.fields.add_field("password", _("Password"), password_field())
-        self.forgot = QPushButton(_("Forgot the password? Use the recovery key…"))
+        self.forgot = QPushButton(
+            _("Open with the recovery key…")
+            if self.key_problem
+            else _("Forgot the password? Use the recovery key…")
+        )
         self.forgot.setFlat(True)
         self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
         self.forgot.clicked.connect(self.recover)
@@ -259,7 +267,7 @@ class LoginDialog(_Door):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.username.setText(dialog.username.text())
             self.password.setFocus()
-            self.show_problems(_("The new password is set. Log in with it."), {})
+            self.show_problems(dialog.outcome_text(), {})
 
 
 class RecoverDialog(_Door):
@@ -284,21 +292,32 @@ class RecoverDialog(_Door):
         self.password = self.fields.add_field("password", _("New password"), password_field())
         self.repeat = self.fields.add_field("repeat", _("Repeat the password"), password_field())
 
+        self.recovered: signin.Recovered | None = None
+
     def attempt(self) -> bool:
-        db = signin.open_with_recovery_key(self.path, self.key.text())
-        try:
-            OperationRunner(db).run(
-                accounts.recover_account,
-                self.username.text(),
-                self.password.text(),
-                self.repeat.text(),
-            )
-        except OperationFailed as exc:
-            self.show_problems(exc.message, exc.problems)
-            return False
-        finally:
-            db.close()
+        # Also works with the key file missing or damaged: it is then rebuilt.
+        self.recovered = signin.recover_with_recovery_key(
+            self.path,
+            self.key.text(),
+            self.username.text(),
+            self.password.text(),
+            self.repeat.text(),
+        )
         return True
+
+    def outcome_text(self) -> str:
+        lines = []
+        if self.recovered is not None and self.recovered.rebuilt:
+            lines.append(_("The key file was rebuilt from the recovery key."))
+        lines.append(_("The new password is set. Log in with it."))
+        if self.recovered is not None and self.recovered.need_new_password:
+            lines.append(
+                _(
+                    "These accounts need a temporary password from the administrator "
+                    "(Accounts page, “New password…”): {names}"
+                ).format(names=", ".join(self.recovered.need_new_password))
+            )
+        return "\n".join(lines)
 
 
 class ChangePasswordDialog(FormDialog):
@@ -344,12 +363,15 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
         login = LoginDialog(path, demo=demo)
         if login.exec() != QDialog.DialogCode.Accepted:
             return None
+        if login.user.may(Permission.ADMINISTER) and signin.needs_new_recovery_key(login.db):
+            offer_new_recovery_key(OperationRunner(login.db))
         return login.db, login.user
     first = FirstStartDialog(path, state)
     if first.exec() != QDialog.DialogCode.Accepted or first.started is None:
         return None
     RecoveryKeyDialog(first.started.recovery_key, path).exec()
     QGuiApplication.clipboard().clear()
+    signin.recovery_key_shown(first.started.db)
     if first.started.plain_copies:
         QMessageBox.warning(
             None,
@@ -363,3 +385,49 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
             ),
         )
     return first.started.db, first.started.user
+
+
+def show_new_recovery_key(runner: OperationRunner, new_key, parent: QWidget | None = None) -> None:
+    """After a change of key: the new recovery key, once; confirmed in the key file."""
+    RecoveryKeyDialog(new_key.recovery_key, runner.db.path, parent).exec()
+    QGuiApplication.clipboard().clear()
+    runner.run_on_database(database_key.recovery_key_printed)
+    if new_key.need_new_password:
+        QMessageBox.information(
+            parent,
+            APP_NAME,
+            _(
+                "These accounts need a temporary password from the administrator "
+                "(Accounts page, “New password…”): {names}"
+            ).format(names=", ".join(new_key.need_new_password)),
+        )
+
+
+def change_key_and_show(runner: OperationRunner, parent: QWidget | None = None) -> bool:
+    """ "Byt databasnyckel": re-key and show the new recovery key. False on trouble."""
+    try:
+        with BusyCursor():
+            new_key = runner.run_on_database(database_key.change_database_key)
+    except OperationFailed as exc:
+        QMessageBox.warning(parent, APP_NAME, exc.message)
+        return False
+    show_new_recovery_key(runner, new_key, parent)
+    return True
+
+
+def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = None) -> None:
+    """The database's key has no confirmed printed recovery key (a first start or a
+    change of key was interrupted, or the database is from before keys were derived
+    from the recovery key): the administrator is asked to make a new one now."""
+    answer = QMessageBox.question(
+        parent,
+        APP_NAME,
+        _(
+            "No printed recovery key is confirmed for this database's key (the program "
+            "was perhaps closed before it was shown). Without it nobody can open the "
+            "database if the key file is lost. Change the database key and print a new "
+            "recovery key now?"
+        ),
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        change_key_and_show(runner, parent)

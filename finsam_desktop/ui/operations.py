@@ -118,6 +118,32 @@ class OperationRunner(QObject):
             self.changed.emit(frozenset(changes))
         return result
 
+    def run_on_database(
+        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
+    ) -> T:
+        """Run ``fn(db, *args)``: a service that opens its own transactions (a change of
+        the database key). The same errors become the same Swedish messages."""
+        try:
+            result = fn(self.db, *args)
+        except ValidationError as exc:
+            raise OperationFailed(_("Check the marked fields."), exc.problems) from None
+        except AccessDenied as exc:
+            raise OperationFailed(str(exc)) from None
+        except (OperationalError, DBAPIError, sqlite3.Error, OSError) as exc:
+            log.error("database change failed: %s", type(getattr(exc, "orig", exc)).__name__)
+            raise OperationFailed(explain_database_error(exc)) from None
+        except Exception as exc:
+            message = getattr(exc, "message", None)  # the services' own Swedish refusals
+            if isinstance(message, str):
+                raise OperationFailed(message) from None
+            if type(exc).__module__.startswith("sqlcipher3"):
+                log.error("database change failed: %s", type(exc).__name__)
+                raise OperationFailed(explain_database_error(exc)) from None
+            raise
+        if changes:
+            self.changed.emit(frozenset(changes))
+        return result
+
     def read(self, fn: Callable[..., T], *args: Any) -> T:
         with self.db.reading() as session:
             return fn(session, *args)

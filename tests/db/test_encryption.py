@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from finsam_desktop.db.keys import KeyFile, sidecar_path
+from finsam_desktop.db.keys import KeyFile, key_from_recovery_key, sidecar_path
 from finsam_desktop.db.migrate import is_plain_sqlite, open_database
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.security_models import AuditRow
@@ -54,7 +54,9 @@ def test_sidecar_holds_no_username_or_key(started):
     text = sidecar_path(started.db.path).read_text()
     data = json.loads(text)
     assert "admin" not in text and started.db.key.hex() not in text
-    assert len(data["wraps"]) == 1 and "recovery" in data
+    assert len(data["accounts"]) == 1 and data["derived"] and "recovery" not in data
+    # The key the recovery key stands for is the database's key.
+    assert key_from_recovery_key(started.recovery_key) == started.db.key
 
 
 def test_login_with_password_and_refusal(started):
@@ -188,4 +190,4 @@ def test_two_copies_of_the_program_do_not_lose_each_others_wraps(started):
     second.set_password(key, 51, "olle", PASSWORD)  # second had read the file before
     again = KeyFile(started.db.path)
     assert {started.user.id, 50, 51} <= again.user_ids()
-    assert again.unlock("kalle", PASSWORD)[1] == key
+    assert again.unlock("kalle", PASSWORD).keys == [key]

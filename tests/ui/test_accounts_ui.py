@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import select
 
+from finsam_desktop.db.keys import key_from_recovery_key
 from finsam_desktop.db.security_models import AuditRow
 from finsam_desktop.reports.recovery_key import write_recovery_key_pdf
 from finsam_desktop.services import signin
@@ -171,7 +172,10 @@ def test_accounts_page_creates_resets_and_deactivates(sign_in, demo_path, qtbot,
     rows = [model.row_at(i) for i in range(model.rowCount())]
     page.panel.view.selectRow([r.id for r in rows].index(user.id))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    shown = []  # the deactivation changes the database key: a new recovery key is shown
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: shown.append(self.recovery_key))
     page.deactivate()
+    assert len(shown) == 1 and key_from_recovery_key(shown[0]) == ctx.db.key
     rows = [model.row_at(i) for i in range(model.rowCount())]
     assert next(r for r in rows if r.id == user.id).values[3] == "Inaktiverat"
     ctx.db.close()

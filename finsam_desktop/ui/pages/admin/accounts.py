@@ -14,12 +14,17 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts
+from finsam_desktop.services import accounts, database_key
 from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, choice, line
 from finsam_desktop.ui.list_panel import ListPanel
-from finsam_desktop.ui.login import BusyCursor, password_field
+from finsam_desktop.ui.login import (
+    BusyCursor,
+    change_key_and_show,
+    password_field,
+    show_new_recovery_key,
+)
 from finsam_desktop.ui.operations import OperationFailed
 
 
@@ -129,8 +134,11 @@ class AccountsPage(QWidget):
         self.reset_button.clicked.connect(self.reset_password)
         self.deactivate_button = QPushButton(_("Deactivate"))
         self.deactivate_button.clicked.connect(self.deactivate)
+        self.change_key_button = QPushButton(_("Change database key…"))
+        self.change_key_button.clicked.connect(self.change_key)
         row.addWidget(self.reset_button)
         row.addWidget(self.deactivate_button)
+        row.addWidget(self.change_key_button)
         row.addStretch(1)
         row.addWidget(QLabel(_("Lock the program after this many minutes without use:")))
         self.lock_minutes = QSpinBox()
@@ -187,10 +195,30 @@ class AccountsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.ctx.runner.run(accounts.deactivate, user.id, changes={"users"})
+            with BusyCursor():
+                # The database key changes too: the account's old key opens nothing.
+                _user, new_key = self.ctx.runner.run_on_database(
+                    database_key.deactivate, user.id, changes={"users"}
+                )
         except OperationFailed as exc:
             text = "\n".join([exc.message, *exc.problems.values()])
             QMessageBox.warning(self, APP_NAME, text)
+            return
+        if new_key is not None:
+            show_new_recovery_key(self.ctx.runner, new_key, self)
+
+    def change_key(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            _(
+                "Change the database key? The database is encrypted anew and you get a new "
+                "recovery key to print; the old one no longer opens it. Old backups keep "
+                "their old key and their old recovery key. Everyone keeps their password."
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            change_key_and_show(self.ctx.runner, self)
 
     def set_lock_minutes(self, minutes: int) -> None:
         self.ctx.runner.run(accounts.set_lock_minutes, minutes, changes={"settings"})
