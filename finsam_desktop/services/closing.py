@@ -29,7 +29,7 @@ from finsam_desktop.domain.closing import (
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, require, requires, shows_person
 from finsam_desktop.services.casework import (
     case_file,
     get_case,
@@ -52,6 +52,8 @@ def _names(session: Session, *ids) -> dict[int, str]:
     return dict(rows.all())
 
 
+@requires(Permission.CASEWORK)
+@shows_person("entry-situation")
 def entry_situation(session: Session, participation_id: int) -> Situation:
     require(session, Permission.CASEWORK)
     file = case_file(session, participation_id)
@@ -64,6 +66,7 @@ def entry_situation(session: Session, participation_id: int) -> Situation:
     )
 
 
+@requires(Permission.CASEWORK)
 def save_entry_situation(
     session: Session, participation_id: int, situation: Situation, today: date
 ) -> Situation:
@@ -81,6 +84,7 @@ def save_entry_situation(
     return entry_situation(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def enrol_with_entry_situation(
     session: Session,
     referral_id: int,
@@ -109,6 +113,8 @@ def enrol_with_entry_situation(
     return participation
 
 
+@requires(Permission.CASEWORK)
+@shows_person("closing")
 def get_closing(session: Session, participation_id: int) -> Closing:
     require(session, Permission.CASEWORK)
     file = case_file(session, participation_id)
@@ -143,6 +149,7 @@ def _store(file: CaseFileRow, closing: Closing) -> None:
     file.meeting_attendees = closing.meeting_attendees.strip()
 
 
+@requires(Permission.CASEWORK)
 def save_closing_draft(
     session: Session, participation_id: int, closing: Closing, today: date
 ) -> Closing:
@@ -159,6 +166,7 @@ def save_closing_draft(
     return get_closing(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def close_case(session: Session, participation_id: int, closing: Closing, today: date) -> Closing:
     """Avslut: every required part is checked, then the participation is closed."""
     require(session, Permission.CASEWORK)
@@ -188,6 +196,7 @@ def close_case(session: Session, participation_id: int, closing: Closing, today:
     return get_closing(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def reopen_case(session: Session, participation_id: int, reason: str, today: date) -> None:
     """A closed case is reopened only with a reason, which stays on the timeline."""
     require(session, Permission.CASEWORK)
@@ -212,6 +221,7 @@ def reopen_case(session: Session, participation_id: int, reason: str, today: dat
     session.flush()
 
 
+@requires(Permission.CASEWORK)
 def draft_summary(session: Session, participation_id: int, closed_on: date) -> str:
     """A first text for the closing summary, drawn from the plan, insatser and journal;
     the coordinator rewrites it in their own words."""
@@ -279,6 +289,8 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
     return "\n".join(lines)
 
 
+@requires(Permission.CASEWORK)
+@shows_person("closing-letter")
 def closing_letter_data(
     session: Session, participation_id: int, signatory_id: int | None, today: date
 ) -> ClosingLetterData:
@@ -331,6 +343,7 @@ def closing_letter_data(
     )
 
 
+@requires(Permission.CASEWORK)
 def record_letter(
     session: Session,
     participation_id: int,

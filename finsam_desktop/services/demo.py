@@ -29,6 +29,7 @@ from finsam_desktop.domain.organisation import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
+from finsam_desktop.services.access import Permission, pure, requires
 from finsam_desktop.services.persons import person_name_key
 
 MUNICIPALITIES = ("Älvsnäs", "Björkhälla", "Östra Lindö", "Åkerby", "Granvik")
@@ -49,6 +50,7 @@ LAST_NAMES = (
 STREETS = ("Påhittsgatan", "Testvägen", "Exempelgränd", "Övningsallén", "Låtsasstigen")
 
 
+@pure
 def luhn_check_digit(nine_digits: str) -> int:
     total = 0
     for i, ch in enumerate(nine_digits):
@@ -57,6 +59,7 @@ def luhn_check_digit(nine_digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+@pure
 def fake_personnummer(rng: random.Random, born: date, serial: int) -> str:
     """A 12-digit number in the test range (birth number 980–999)."""
     birth_number = 980 + serial % 20
@@ -64,6 +67,7 @@ def fake_personnummer(rng: random.Random, born: date, serial: int) -> str:
     return f"{born:%Y%m%d}{birth_number:03d}{luhn_check_digit(nine)}"
 
 
+@requires(Permission.ADMINISTER)
 def create_organisation(session: Session) -> dict[str, int]:
     """The demo förbund, its insatser, parties, municipalities and staff; returns ids."""
     organisation.save_federation(
@@ -164,6 +168,7 @@ def create_organisation(session: Session) -> dict[str, int]:
     return {"insats": team.id, **{f"m:{k}": v for k, v in municipalities.items()}}
 
 
+@pure
 def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> list[dict]:
     """Fictitious persons as plain rows for a bulk insert; unique personnummer."""
     rng = random.Random(seed)
@@ -201,6 +206,7 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
     return rows
 
 
+@requires(Permission.ADMINISTER)
 def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400) -> dict[str, int]:
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:

@@ -16,6 +16,7 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.services.access import Permission, pure, requires
 from finsam_desktop.services.lots import ensure_default_categories
 
 BATCH = 20_000
@@ -45,6 +46,7 @@ def _category_ids(session: Session, kind: CategoryKind) -> list[int]:
     )
 
 
+@pure
 def lots_rows(
     count: int,
     municipality_ids: list[int],
@@ -111,6 +113,7 @@ def lots_rows(
     return rows
 
 
+@requires(Permission.ADMINISTER)
 def fill_lots(
     db: Database,
     count: int = 400,

@@ -4,6 +4,7 @@ they are stored: the registerutdrag and the access log's list of changed fields.
 from __future__ import annotations
 
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import pure
 
 TABLE_TITLES = {
     "person": N_("Personal details"),
@@ -223,6 +224,7 @@ CODE_LABELS = {
 }
 
 
+@pure
 def table_title(name: str) -> str:
     return _(TABLE_TITLES[name]) if name in TABLE_TITLES else name
 
@@ -234,6 +236,7 @@ TABLE_COLUMN_LABELS = {
 }
 
 
+@pure
 def column_label(name: str, table: str | None = None) -> str:
     label = TABLE_COLUMN_LABELS.get((table, name)) or COLUMN_LABELS.get(name)
     return _(label) if label else name

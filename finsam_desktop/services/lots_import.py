@@ -41,7 +41,7 @@ from finsam_desktop.domain.lots import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots import ensure_default_categories, save_category
 
 
@@ -165,6 +165,7 @@ _DATE_PATTERNS = (
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+@pure
 def parse_date(value: Any) -> date | None:
     """A date in any of the accepted forms; None for an empty cell; ValueError otherwise."""
     if value is None:
@@ -201,6 +202,7 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(text)
 
 
+@pure
 def parse_birth_year(value: Any, today: date) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -302,6 +304,7 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
         book.close()
 
 
+@pure
 def read_table(path: Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) for every row of the file's first usable sheet."""
     suffix = path.suffix.lower()
@@ -360,6 +363,7 @@ def _municipality_keys(name: str) -> set[str]:
     return {_norm(k) for k in keys}
 
 
+@requires(Permission.CASEWORK)
 def preview_import(session: Session, path: Path | str, today: date | None = None) -> ImportPreview:
     """Read ``path`` and say what importing it would do; writes nothing."""
     require(session, Permission.CASEWORK)
@@ -588,6 +592,7 @@ def _parse_row(
 # --- writing ---------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def import_cases(session: Session, preview: ImportPreview) -> ImportResult:
     """Write the preview's rows in this transaction; rows imported meanwhile are skipped."""
     require(session, Permission.CASEWORK)

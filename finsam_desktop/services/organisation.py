@@ -26,7 +26,7 @@ from finsam_desktop.domain.organisation import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
     apply_version,
@@ -39,6 +39,7 @@ from finsam_desktop.services.records import (
 # --- förbund -------------------------------------------------------------------
 
 
+@no_personal_data
 def get_federation(session: Session) -> Federation:
     row = session.get(FederationRow, 1)
     if row is None:
@@ -55,6 +56,7 @@ def get_federation(session: Session) -> Federation:
     )
 
 
+@requires(Permission.ADMINISTER)
 def save_federation(session: Session, federation: Federation) -> Federation:
     require(session, Permission.ADMINISTER)
     require_text({"name": (federation.name, _("Enter the name of the förbund."))})
@@ -82,6 +84,7 @@ def _address(address: PostalAddress) -> tuple[str, str, str]:
 # --- municipalities and parties: simple configurable lists ----------------------
 
 
+@no_personal_data
 def list_municipalities(session: Session, include_retired: bool = False) -> list[Municipality]:
     stmt = select(MunicipalityRow).order_by(MunicipalityRow.name_key)
     if not include_retired:
@@ -89,6 +92,7 @@ def list_municipalities(session: Session, include_retired: bool = False) -> list
     return [Municipality(r.id, r.name, r.active) for r in session.scalars(stmt)]
 
 
+@requires(Permission.ADMINISTER)
 def save_municipality(session: Session, municipality: Municipality) -> Municipality:
     require(session, Permission.ADMINISTER)
     name = municipality.name.strip()
@@ -100,6 +104,7 @@ def save_municipality(session: Session, municipality: Municipality) -> Municipal
     return Municipality(row.id, row.name, row.active)
 
 
+@no_personal_data
 def list_parties(session: Session, include_retired: bool = False) -> list[Party]:
     stmt = select(PartyRow).order_by(PartyRow.name_key)
     if not include_retired:
@@ -107,6 +112,7 @@ def list_parties(session: Session, include_retired: bool = False) -> list[Party]
     return [Party(r.id, r.name, r.short_name, r.active) for r in session.scalars(stmt)]
 
 
+@requires(Permission.ADMINISTER)
 def save_party(session: Session, party: Party) -> Party:
     require(session, Permission.ADMINISTER)
     name = party.name.strip()
@@ -132,6 +138,7 @@ def _staff(row: StaffRow) -> Staff:
     )
 
 
+@no_personal_data
 def list_staff(session: Session, include_retired: bool = False) -> list[Staff]:
     stmt = select(StaffRow).order_by(StaffRow.name_key)
     if not include_retired:
@@ -139,11 +146,13 @@ def list_staff(session: Session, include_retired: bool = False) -> list[Staff]:
     return [_staff(r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def get_staff(session: Session, staff_id: int) -> Staff:
     row = existing_row(session, StaffRow, staff_id)
     return _staff(row)
 
 
+@requires(Permission.ADMINISTER)
 def save_staff(session: Session, staff: Staff) -> Staff:
     require(session, Permission.ADMINISTER)
     name = staff.name.strip()
@@ -197,6 +206,7 @@ def _insats(row: InsatsRow) -> Insats:
     )
 
 
+@no_personal_data
 def list_insatser(session: Session, include_retired: bool = False) -> list[Insats]:
     stmt = select(InsatsRow).order_by(InsatsRow.name_key)
     if not include_retired:
@@ -204,6 +214,7 @@ def list_insatser(session: Session, include_retired: bool = False) -> list[Insat
     return [_insats(r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def get_insats(session: Session, insats_id: int) -> Insats:
     row = existing_row(session, InsatsRow, insats_id)
     return _insats(row)
@@ -223,6 +234,7 @@ INSATS_LIMITS = (
 )
 
 
+@requires(Permission.ADMINISTER)
 def save_insats(session: Session, insats: Insats) -> Insats:
     require(session, Permission.ADMINISTER)
     name = insats.name.strip()
@@ -288,6 +300,7 @@ def _active_text(active: bool) -> str:
     return _("Active") if active else _("Retired")
 
 
+@no_personal_data
 def municipality_list(db: Database) -> ListQuery:
     m = MunicipalityRow
     return ListQuery(
@@ -300,6 +313,7 @@ def municipality_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def party_list(db: Database) -> ListQuery:
     p = PartyRow
     return ListQuery(
@@ -318,6 +332,7 @@ def party_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def staff_list(db: Database) -> ListQuery:
     s, p, i = StaffRow, PartyRow, InsatsRow
     return ListQuery(
@@ -346,6 +361,7 @@ def staff_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def insats_list(db: Database) -> ListQuery:
     i = InsatsRow
     return ListQuery(

@@ -23,7 +23,7 @@ from finsam_desktop.db.schema import metadata
 from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
 from finsam_desktop.i18n import _, format_date, format_datetime
-from finsam_desktop.services.access import Permission, log_output, require
+from finsam_desktop.services.access import Permission, log_output, require, requires
 from finsam_desktop.services.field_labels import (
     CODE_LABELS,
     TABLE_TITLES,
@@ -58,6 +58,7 @@ class RegisterExtract:
     access_log: list[tuple[str, str, str]]  # (when, who, what)
 
 
+@requires(Permission.CASEWORK)
 def find_person(session: Session, personnummer_text: str) -> int:
     """The id of the person with this number; InvalidPersonnummer or NotFound."""
     require(session, Permission.CASEWORK)
@@ -68,6 +69,7 @@ def find_person(session: Session, personnummer_text: str) -> int:
     return person_id
 
 
+@requires(Permission.CASEWORK)
 def build_extract(session: Session, person_id: int, now: datetime | None = None) -> RegisterExtract:
     require(session, Permission.CASEWORK)
     rows = collect(session, [person_id]).of(person_id)

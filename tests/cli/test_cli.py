@@ -33,7 +33,8 @@ def test_demo_info_migrate_backup(tmp_path, capsys):
     assert main(["--db", str(path), "migrate"]) == 0
     assert "uppdaterad" in capsys.readouterr().out
     assert main(["--db", str(path), "backup", str(tmp_path / "copies")]) == 0
-    (copy,) = (tmp_path / "copies").iterdir()
+    copy, manifest = sorted((tmp_path / "copies").iterdir())
+    assert manifest.name == copy.name + ".manifest.json"  # the head of its access log
     con = sqlite3.connect(copy)
     assert con.execute("SELECT count(*) FROM person").fetchone() == (25,)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -38,15 +38,18 @@ def test_review_shows_who_opened_which_person_and_exports(sign_in, tmp_path, qtb
     page.apply_filters()
     page.action.setCurrentIndex(page.action.findData("view"))
     model = page.panel.model
-    assert model.rowCount() == 1
-    row = model.row_at(0).values
-    assert row[1] == "samordnare" and row[2] == "Öppnad" and row[3] == "Person"
+    # The coordinator's opening, and the administrator's own look-up by personnummer here.
+    assert model.rowCount() == 2
+    rows = {model.row_at(i).values[1]: model.row_at(i).values for i in range(2)}
+    row = rows["samordnare"]
+    assert row[2] == "Öppnad" and row[3] == "Person"
     assert row[5] == f"{person.last_name}, {person.first_name} (3)"
+    assert rows["demo"][3] == "Sökning på personnummer"
 
     xlsx = page.export_to(tmp_path / "log.xlsx", "xlsx")
     sheet = load_workbook(xlsx).active
     assert [c.value for c in sheet[1]][:3] == ["Tid", "Användare", "Händelse"]
-    assert sheet.max_row == 2 and sheet["B2"].value == "samordnare"
+    assert sheet.max_row == 3 and sheet["B2"].value == "samordnare"
     page.person.setText("19991231-0000")  # not a valid number: nobody, and it says so
     page.apply_filters()
     assert model.rowCount() == 0 and page.person_note.text()
