@@ -275,7 +275,9 @@ def access_rule(fn: Any, module: Any = None) -> AccessRule | None:
     return rule
 
 
-for _fn in (current_user, may, require):
+for _fn in (current_user, may, require, requires, no_personal_data, pure, building_block):
+    pure(_fn)
+for _fn in (before_login, shows_person, access_rule):
     pure(_fn)
 for _fn in (log_view, log_output):
     no_personal_data(_fn)

@@ -156,6 +156,7 @@ def backup_to_file(db: Database, dest: Path) -> Path:
     return dest
 
 
+@pure
 def log_head_of(path: Path, key: Any = None) -> audit.ChainHead | None:
     """The head of the access log inside the database file ``path``."""
     con = files.connect(path, key=key, readonly=True)
@@ -172,6 +173,7 @@ def log_head_of(path: Path, key: Any = None) -> audit.ChainHead | None:
     return audit.ChainHead(last_id - first_id + 1, last_id, last_hash, first_hash)
 
 
+@building_block
 def write_manifest(db: Database, backup: Path, when: datetime) -> None:
     """Write the backup's manifest: the head of the access log it holds (read from the copy
     itself) and what the anchor beside the database has noticed, an anchor of the log

@@ -129,3 +129,4 @@ def like_any(text: str, *columns) -> ColumnElement:
 from finsam_desktop.services.access import pure  # noqa: E402
 
 like_any = pure(like_any)
+is_number_search = pure(is_number_search)
