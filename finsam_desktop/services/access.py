@@ -223,9 +223,18 @@ def shows_person(what: str) -> Callable[[F], F]:
 
         @functools.wraps(fn)
         def logged(*args: Any, **kwargs: Any) -> Any:
-            result = fn(*args, **kwargs)
             arguments = signature.bind(*args, **kwargs).arguments
             session = arguments[first]
+            # A read made inside another (the history reads the contact journal) is part
+            # of the outer view: only the outermost is logged.
+            depth = session.info.get("showing_person", 0)
+            session.info["showing_person"] = depth + 1
+            try:
+                result = fn(*args, **kwargs)
+            finally:
+                session.info["showing_person"] = depth
+            if depth:
+                return result
             given = next((n for n in named_by if arguments.get(n) is not None), None)
             if given is not None:
                 from finsam_desktop.services import audit

@@ -258,6 +258,11 @@ class World:
             kinds = letter_templates.KINDS if hasattr(letter_templates, "KINDS") else None
             self.template_kind = kinds[0] if kinds else "kallelse"
             self.by_name["template"] = letter_templates.get_template(s, self.template_kind)
+            if self.by_name["letter_id"] is None:  # a letter sent, so one can be read again
+                from finsam_desktop.services import letters
+
+                sent = letters.record_sent(s, self.by_name["composed"], b"%PDF-1.4 prov")
+                self.by_name["letter_id"] = sent.id
         self.by_name["kind"] = self.template_kind
         from finsam_desktop.domain.mapping import MappingSession
         from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
@@ -600,3 +605,80 @@ def test_restore_and_backup_as_an_administrator_are_logged(cli_world, monkeypatc
     assert report.ok, report.problem
     assert rows[-2][1:3] == ("demo", "Säkerhetskopia återläst")  # then this login
     assert ("demo", "Utskrift eller export", "Säkerhetskopia") in {r[1:4] for r in rows}
+
+
+# --- reading a person's data is logged -----------------------------------------------------
+
+
+def views_logged(db: Database, since: int) -> list[tuple]:
+    from finsam_desktop.db.security_models import AuditRow
+
+    with db.reading() as s:
+        rows = s.execute(
+            select(AuditRow.username, AuditRow.person_id, AuditRow.what).where(
+                AuditRow.id > since, AuditRow.action == "view"
+            )
+        )
+        return [tuple(r) for r in rows]
+
+
+def last_entry(db: Database) -> int:
+    from sqlalchemy import func
+
+    from finsam_desktop.db.security_models import AuditRow
+
+    with db.reading() as s:
+        return s.scalar(select(func.max(AuditRow.id)))
+
+
+SHOWING = [(m, n, fn) for m, n, fn, _mod in FUNCTIONS if getattr(fn, "shows_person", None)]
+
+
+def test_every_read_that_shows_a_person_is_logged(world):
+    """Each function declared ``@shows_person`` (enumerated), read as the coordinator in a
+    read-only session, leaves one entry: who, which person, which view."""
+    assert len(SHOWING) >= 15
+    db = world.dbs["samordnare"]
+    problems = []
+    for module, name, fn in SHOWING:
+        db.__dict__.pop("_recent_views", None)
+        since = last_entry(db)
+        with db.reading() as session:
+            args, kwargs = world.arguments(module, fn, session, db)
+            fn(*args, **kwargs)
+        views = views_logged(db, since)
+        what = fn.shows_person
+        if [(u, w) for u, _p, w in views] != [("samordnare", what)] or views[0][1] is None:
+            problems.append(f"{module}.{name}: {views}")
+        elif (
+            "participation_id" in inspect.signature(fn).parameters
+            and views[0][1] != world.by_name["person_id"]
+        ):
+            problems.append(f"{module}.{name}: logged under person {views[0][1]}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_search_by_personnummer_is_logged_but_a_list_page_is_not(world):
+    from finsam_desktop.services import casework, persons, referral_list
+
+    db = world.dbs["samordnare"]
+    number, person_id = world.by_name["text"], world.by_name["person_id"]
+    for make, what in (
+        (persons.person_list, "person-search"),
+        (casework.case_list, "case-search"),
+        (referral_list.referral_list, "referral-search"),
+    ):
+        query = make(db)
+        since = last_entry(db)
+        query.page(0, 200)  # a page of the list: no entry per row
+        query.page(0, 200, text="Exempel")  # a search by name: the list, not a look-up
+        assert views_logged(db, since) == []
+        query.page(0, 200, text=number)
+        assert views_logged(db, since) == [("samordnare", person_id, what)]
+        since = last_entry(db)
+        query.page(0, 200, text=number[:4])  # many persons: one entry saying how many
+        (entry,) = views_logged(db, since)
+        assert entry[0] == "samordnare" and entry[2] == what
+    with db.reading() as s:
+        assert persons.find_by_personnummer(s, number).id == person_id
+    assert views_logged(db, last_entry(db) - 1)[-1] == ("samordnare", person_id, "person-search")
