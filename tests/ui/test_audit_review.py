@@ -77,3 +77,26 @@ def test_statistics_and_coordinator_never_see_the_log(sign_in, qtbot):
         with pytest.raises(AccessDenied):
             LogReviewPage(ctx)
         ctx.db.close()
+
+
+def test_review_shows_the_head_to_note_and_names_a_tampering(sign_in, qtbot, monkeypatch):
+    from finsam_desktop.services import audit
+
+    ctx = sign_in("demo")
+    page = LogReviewPage(ctx)
+    qtbot.addWidget(page)
+    with ctx.db.reading() as s:
+        head = audit.chain_head(s)
+    assert (
+        head.hash in page.head_label.text() and f"{head.entries} poster" in page.head_label.text()
+    )
+    con = ctx.db.raw_connect()  # someone with the key removes the newest entries
+    con.execute("DROP TRIGGER audit_log_keep_five_years")
+    con.execute("DELETE FROM audit_log WHERE id > ?", (head.last_id - 2,))
+    con.close()
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.setdefault("t", text))
+    page.verify()
+    assert "i slutet av loggen har tagits bort" in shown["t"]
+    assert f"post {head.last_id - 1}" in shown["t"] and "logganker" in shown["t"]
+    ctx.db.close()
