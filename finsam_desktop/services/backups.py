@@ -268,6 +268,9 @@ def restore_file(
                 os.replace(side, Path(str(kept) + suffix))
         files.copy_sidecar(database, kept)
     os.replace(incoming, database)
+    # The anchor of the access log described the file put aside (restore_into anchors the
+    # restored log afresh and logs the restore).
+    audit.anchor_path(database).unlink(missing_ok=True)
     # The current key wraps (today's passwords) stay; a backup's own wraps are used only
     # when there are none, e.g. restoring onto a new PC.
     if not files.sidecar(database).exists():
