@@ -43,7 +43,6 @@ from finsam_desktop.services.access import (
     Permission,
     building_block,
     current_user,
-    no_personal_data,
     pure,
     require,
     requires,
@@ -200,7 +199,7 @@ def _entry(
     }
 
 
-@no_personal_data
+@building_block
 def record(session: Session, action: str, **fields: Any) -> None:
     """Append one entry (see ``_entry`` for the fields). In a read-only session the
     entry is written right after the read, in its own transaction."""

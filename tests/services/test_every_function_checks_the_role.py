@@ -143,8 +143,8 @@ class World:
             ParticipationRow,
             SentLetterRow,
         )
-        from finsam_desktop.db.security_models import UserRow
         from finsam_desktop.services import (
+            accounts,
             backups,
             case_options,
             casework,
@@ -200,7 +200,16 @@ class World:
                 "contact_person_id": staff.id,
                 "signatory_id": staff.id,
                 "municipality_id": organisation.list_municipalities(s)[0].id,
-                "user_id": first(select(UserRow.id).where(UserRow.username == "samordnare")),
+                # Account changes reach the key file, which no rollback undoes: they are
+                # made to an account of their own, not to the demo accounts signed in here.
+                "user_id": accounts.create_user(
+                    s,
+                    "provkonto",
+                    "Prov Konto",
+                    Role.COORDINATOR,
+                    "prov-lösenord-1",
+                    "prov-lösenord-1",
+                ).id,
                 "template_id": mapping.current_template(s).id,
                 "person_ids": [p.person_id],
                 "ids": [1],
@@ -464,149 +473,6 @@ def test_every_service_function_as_every_role(world, username):
     print(username, len(CALLED), counts)
 
 
-# --- every CLI command as every role ---------------------------------------------------------
-
-
-def cli_commands(parser=None, prefix: tuple[str, ...] = ()):
-    """(words, parser) of every leaf command of the argparse parser."""
-    import argparse
-
-    from finsam_desktop.cli import build_parser
-
-    parser = parser or build_parser()
-    found = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found += cli_commands(sub, (*prefix, name)) or [((*prefix, name), sub)]
-    return found
-
-
-COMMANDS = cli_commands()
-# The administrator's restore goes last: it replaces the database the others read.
-COMMANDS.sort(key=lambda c: c[0] == ("restore",))
-
-
-def command_arguments(words, parser, values: dict[str, str]) -> list[str] | str:
-    """The command's positional and required arguments, by their ``dest``."""
-    argv = list(words)
-    for action in parser._actions:
-        if action.option_strings and not action.required:
-            continue
-        if action.dest in ("help",):
-            continue
-        if action.dest not in values:
-            return f"no sample for {action.dest!r}"
-        value = values[action.dest].replace("NAME", "-".join(words))
-        argv += [action.option_strings[0], value] if action.option_strings else [value]
-    return argv
-
-
-@pytest.fixture(scope="module")
-def cli_world(tmp_path_factory):
-    """A demo database of its own (the administrator's restore replaces it)."""
-    from finsam_desktop.services import backups, signin
-
-    tmp = tmp_path_factory.mktemp("cli")
-    path = tmp / "demo.sqlite"
-    signin.create_demo_database(path, participants=6, lots=5)
-    db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
-    try:
-        backup = backups.backup_to_file(db, tmp / "kopia.sqlite")
-        with db.reading() as s:
-            from finsam_desktop.db.models import PersonRow
-
-            people = [
-                (p.first_name, p.last_name, p.personnummer) for p in s.scalars(select(PersonRow))
-            ]
-    finally:
-        db.close()
-    from finsam_desktop.services import lots_import
-
-    csv = tmp / "lots.csv"
-    csv.write_text(f"{lots_import.HEADERS['received'][0]};Kommun\n2016-01-05;Exempelbygden\n")
-    values = {
-        "dest": str(tmp / "copies-NAME"),
-        "backup": str(backup),
-        "personnummer": PersonalNumber(people[0][2]).formatted(),
-        "file": str(csv),
-        "out": str(tmp / "out-NAME.pdf"),
-    }
-    return path, tmp, values, people
-
-
-def test_every_cli_command_as_every_role(cli_world, monkeypatch, capsys):
-    from finsam_desktop import cli
-    from finsam_desktop.services import signin
-
-    path, tmp, values, people = cli_world
-    markers = []
-    for first, last, number in people:
-        markers += [f"{first} {last}", f"{last}, {first}", number, number[2:]]
-        markers.append(PersonalNumber(number).formatted())
-    refusal = str(AccessDenied())
-    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
-    names = {" ".join(words) for words, _parser in COMMANDS}
-    assert {"info", "backup", "restore", "registerutdrag", "lots summary", "lots import"} <= names
-    problems = []
-    outcomes: dict[str, dict[str, int]] = {}
-    for username in ("statistik", "samordnare", "demo"):
-        role = ROLES[username]
-        for words, parser in COMMANDS:
-            argv = command_arguments(words, parser, values)
-            if isinstance(argv, str):
-                problems.append(f"{' '.join(words)}: {argv}")
-                continue
-            try:
-                code = cli.main(["--db", str(path), "--user", username, *argv])
-            except SystemExit as exc:
-                code = exc.code
-            out, err = capsys.readouterr()
-            command = " ".join(words)
-            assert "Traceback" not in out + err
-            refused = code == 4 and refusal in err
-            outcomes.setdefault(username, {}).setdefault("refused" if refused else "ran", 0)
-            outcomes[username]["refused" if refused else "ran"] += 1
-            if command in ("restore", "backup") and role is not Role.ADMIN:
-                if not refused:
-                    problems.append(f"{command}: not refused for {role} ({code}: {err.strip()})")
-                if command == "restore" and list(tmp.glob("demo.before-restore-*")):
-                    problems.append("restore: the database was put aside")
-            if role is Role.STATISTICS and not refused:
-                written = ""
-                for produced in tmp.glob(f"*{'-'.join(words)}*"):
-                    if produced.is_file() and produced.suffix in (".csv", ".json", ".txt"):
-                        written += produced.read_text(errors="replace")
-                leaked = [m for m in markers if m in out + err + written]
-                if leaked:
-                    problems.append(f"{command}: personal data for the statistics role")
-            if role is Role.ADMIN and refused:
-                problems.append(f"{command}: refused for the administrator")
-    assert problems == [], "\n".join(problems)
-    print(len(COMMANDS), "commands", outcomes)
-
-
-def test_restore_and_backup_as_an_administrator_are_logged(cli_world, monkeypatch, capsys):
-    from finsam_desktop import cli
-    from finsam_desktop.services import audit, signin
-
-    path, tmp, values, _people = cli_world
-    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
-    assert cli.main(["--db", str(path), "--user", "demo", "backup", str(tmp / "b2")]) == 0
-    assert cli.main(["--db", str(path), "--user", "demo", "restore", values["backup"]]) == 0
-    capsys.readouterr()
-    db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
-    try:
-        with db.reading() as s:
-            rows = audit.review_rows(s, audit.LogFilter())
-            report = audit.verify_chain(s)
-    finally:
-        db.close()
-    assert report.ok, report.problem
-    assert rows[-2][1:3] == ("demo", "Säkerhetskopia återläst")  # then this login
-    assert ("demo", "Utskrift eller export", "Säkerhetskopia") in {r[1:4] for r in rows}
-
-
 # --- reading a person's data is logged -----------------------------------------------------
 
 
@@ -682,3 +548,138 @@ def test_a_search_by_personnummer_is_logged_but_a_list_page_is_not(world):
     with db.reading() as s:
         assert persons.find_by_personnummer(s, number).id == person_id
     assert views_logged(db, last_entry(db) - 1)[-1] == ("samordnare", person_id, "person-search")
+
+
+# --- every CLI command as every role ---------------------------------------------------------
+
+
+def cli_commands(parser=None, prefix: tuple[str, ...] = ()):
+    """(words, parser) of every leaf command of the argparse parser."""
+    import argparse
+
+    from finsam_desktop.cli import build_parser
+
+    parser = parser or build_parser()
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += cli_commands(sub, (*prefix, name)) or [((*prefix, name), sub)]
+    return found
+
+
+COMMANDS = cli_commands()
+# The administrator's restore goes last: it replaces the database the others read.
+COMMANDS.sort(key=lambda c: c[0] == ("restore",))
+
+
+def command_arguments(words, parser, values: dict[str, str]) -> list[str] | str:
+    """The command's positional and required arguments, by their ``dest``."""
+    argv = list(words)
+    for action in parser._actions:
+        if action.option_strings and not action.required:
+            continue
+        if action.dest in ("help",):
+            continue
+        if action.dest not in values:
+            return f"no sample for {action.dest!r}"
+        value = values[action.dest].replace("NAME", "-".join(words))
+        argv += [action.option_strings[0], value] if action.option_strings else [value]
+    return argv
+
+
+@pytest.fixture(scope="module")
+def cli_world(world):
+    """The same demo database, every session of the service tests closed first: the
+    command line signs in on its own, and the administrator's restore replaces the file."""
+    from finsam_desktop.services import backups, lots_import, signin
+
+    world.close()
+    tmp = world.tmp
+    db, _user = signin.log_in(world.path, "demo", signin.DEMO_PASSWORD)
+    try:
+        backup = backups.backup_to_file(db, tmp / "kopia.sqlite")
+    finally:
+        db.close()
+    csv = tmp / "lots-cli.csv"
+    csv.write_text(f"{lots_import.HEADERS['received'][0]};Kommun\n2016-01-05;Exempelbygden\n")
+    values = {
+        "dest": str(tmp / "copies-NAME"),
+        "backup": str(backup),
+        "personnummer": world.by_name["text"],
+        "file": str(csv),
+        "out": str(tmp / "out-NAME.pdf"),
+    }
+    return world.path, tmp, values, world.people
+
+
+def test_every_cli_command_as_every_role(cli_world, monkeypatch, capsys):
+    from finsam_desktop import cli
+    from finsam_desktop.services import signin
+
+    path, tmp, values, people = cli_world
+    markers = []
+    for first, last, number in people:
+        markers += [f"{first} {last}", f"{last}, {first}", number, number[2:]]
+        markers.append(PersonalNumber(number).formatted())
+    refusal = str(AccessDenied())
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    names = {" ".join(words) for words, _parser in COMMANDS}
+    assert {"info", "backup", "restore", "registerutdrag", "lots summary", "lots import"} <= names
+    problems = []
+    outcomes: dict[str, dict[str, int]] = {}
+    for username in ("statistik", "samordnare", "demo"):
+        role = ROLES[username]
+        for words, parser in COMMANDS:
+            argv = command_arguments(words, parser, values)
+            if isinstance(argv, str):
+                problems.append(f"{' '.join(words)}: {argv}")
+                continue
+            try:
+                code = cli.main(["--db", str(path), "--user", username, *argv])
+            except SystemExit as exc:
+                code = exc.code
+            out, err = capsys.readouterr()
+            command = " ".join(words)
+            assert "Traceback" not in out + err
+            refused = code == 4 and refusal in err
+            outcomes.setdefault(username, {}).setdefault("refused" if refused else "ran", 0)
+            outcomes[username]["refused" if refused else "ran"] += 1
+            if command in ("restore", "backup") and role is not Role.ADMIN:
+                if not refused:
+                    problems.append(f"{command}: not refused for {role} ({code}: {err.strip()})")
+                if command == "restore" and list(tmp.glob("demo.before-restore-*")):
+                    problems.append("restore: the database was put aside")
+            if role is Role.STATISTICS and not refused:
+                written = ""
+                for produced in tmp.glob(f"*{'-'.join(words)}*"):
+                    if produced.is_file() and produced.suffix in (".csv", ".json", ".txt"):
+                        written += produced.read_text(errors="replace")
+                leaked = [m for m in markers if m in out + err + written]
+                if leaked:
+                    problems.append(f"{command}: personal data for the statistics role")
+            if role is Role.ADMIN and refused:
+                problems.append(f"{command}: refused for the administrator")
+    assert problems == [], "\n".join(problems)
+    print(len(COMMANDS), "commands", outcomes)
+
+
+def test_restore_and_backup_as_an_administrator_are_logged(cli_world, monkeypatch, capsys):
+    from finsam_desktop import cli
+    from finsam_desktop.services import audit, signin
+
+    path, tmp, values, _people = cli_world
+    monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
+    assert cli.main(["--db", str(path), "--user", "demo", "backup", str(tmp / "b2")]) == 0
+    assert cli.main(["--db", str(path), "--user", "demo", "restore", values["backup"]]) == 0
+    capsys.readouterr()
+    db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
+    try:
+        with db.reading() as s:
+            rows = audit.review_rows(s, audit.LogFilter())
+            report = audit.verify_chain(s)
+    finally:
+        db.close()
+    assert report.ok, report.problem
+    assert rows[-2][1:3] == ("demo", "Säkerhetskopia återläst")  # then this login
+    assert ("demo", "Utskrift eller export", "Säkerhetskopia") in {r[1:4] for r in rows}
