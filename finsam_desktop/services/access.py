@@ -190,8 +190,7 @@ def pure(fn: F) -> F:
 
 def building_block(fn: F) -> F:
     """A part other service functions use after their own check; never called from
-    the window or the command line (tests/test_architecture.py would not know, the
-    enumeration test checks it)."""
+    the window or the command line (the enumeration test checks that it is not)."""
     return _declare(fn, AccessRule(Kind.BUILDING_BLOCK))
 
 
@@ -203,6 +202,7 @@ PERSON_ARGUMENTS: dict[str, str] = {
     "participation_id": "participation",
     "referral_id": "referral",
     "meeting_id": "info_meeting",
+    "info_meeting_id": "info_meeting",
     "revision_id": "plan_revision",
     "letter_id": "sent_letter",
     "work_training_id": "work_training",
