@@ -99,14 +99,17 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from finsam_desktop.db.backup import backup_file, free_path, timestamped_name
+    from finsam_desktop.db.backup import free_path, timestamped_name
+    from finsam_desktop.services import backups
 
     db = _open(args)
-    db.close()
-    dest = Path(args.dest)
-    if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
-        dest = free_path(dest / timestamped_name(db.path, "backup"))
-    backup_file(db.path, dest, key=db.key)
+    try:
+        dest = Path(args.dest)
+        if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
+            dest = free_path(dest / timestamped_name(db.path, "backup"))
+        backups.backup_to_file(db, dest)  # administrators only; logged
+    finally:
+        db.close()
     print(_("Backup written and verified: {path}").format(path=dest))
     return 0
 

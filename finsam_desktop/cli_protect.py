@@ -27,7 +27,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
     path = database_path(args.db)
     backup = Path(args.backup).expanduser().resolve()
-    key = None
+    db = None
     if path.exists():
         from finsam_desktop.cli import _open
 
@@ -35,16 +35,21 @@ def run_restore(args: argparse.Namespace) -> int:
         # the backup is checked before anything is moved.
         try:
             db = _open(args)
-        except Exception:
+        except Exception:  # a damaged file: nobody can sign in, restoring is the way back
             db = None
-        if db is not None:
-            key = backups.database_key(db)
-            db.close()
     try:
-        kept = backups.restore_file(path, backup, key)
+        if db is None:
+            kept = backups.restore_file(path, backup)
+        else:
+            with db.reading() as session:
+                backups.check_may_restore(session)  # administrators only
+            kept = backups.restore_into(db, backup)  # logged in the restored database
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    finally:
+        if db is not None:
+            db.close()
     if kept is not None:
         print(_("The database that was in use is kept as {path}.").format(path=kept))
     print(_("Restored {backup} to {path}.").format(backup=backup.name, path=path))

@@ -55,9 +55,16 @@ def copy_sidecar(source_db: Path, dest_db: Path) -> None:
         shutil.copyfile(src, sidecar(dest_db))
 
 
+def manifest_path(backup: Path) -> Path:
+    """The manifest beside a backup: when it was taken and the head of its access log
+    (services/audit.py: the chain is anchored outside the database by these)."""
+    return Path(str(backup) + ".manifest.json")
+
+
 def remove_with_sidecar(path: Path) -> None:
     path.unlink(missing_ok=True)
     sidecar(path).unlink(missing_ok=True)
+    manifest_path(path).unlink(missing_ok=True)
 
 
 def copy_database(source_connection, dest: Path, key: Any = None) -> Path:

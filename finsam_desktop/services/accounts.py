@@ -36,7 +36,17 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import audit
-from finsam_desktop.services.access import Permission, Role, User, current_user, require
+from finsam_desktop.services.access import (
+    Permission,
+    Role,
+    User,
+    before_login,
+    current_user,
+    no_personal_data,
+    pure,
+    require,
+    requires,
+)
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
 from finsam_desktop.services.records import (
     apply_version,
@@ -62,6 +72,7 @@ class LoginFailed(Exception):
         super().__init__(_("Wrong username or password."))
 
 
+@pure
 def waiting_message(seconds: int) -> str:
     minutes, rest = divmod(max(1, seconds), 60)
     if minutes:
@@ -90,6 +101,7 @@ def _now() -> datetime:
 # --- checks ------------------------------------------------------------------------------
 
 
+@pure
 def password_problems(password: str, repeat: str, field: str = "password") -> dict[str, str]:
     problems = {}
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -101,6 +113,7 @@ def password_problems(password: str, repeat: str, field: str = "password") -> di
     return problems
 
 
+@pure
 def normalise_username(text: str) -> str:
     return text.strip().lower()
 
@@ -161,25 +174,30 @@ def _get(session: Session, user_id: int) -> UserRow:
 # --- reading ----------------------------------------------------------------------------------
 
 
+@requires(Permission.ADMINISTER)
 def username_taken(session: Session, username: str) -> bool:
     name = normalise_username(username)
     return session.scalar(select(UserRow.id).where(UserRow.username == name)) is not None
 
 
+@no_personal_data
 def has_accounts(session: Session) -> bool:
     return session.scalar(select(func.count(UserRow.id))) > 0
 
 
+@requires(Permission.ADMINISTER)
 def get_user(session: Session, user_id: int) -> User:
     require(session, Permission.ADMINISTER)
     return _user(_get(session, user_id))
 
 
+@requires(Permission.ADMINISTER)
 def list_users(session: Session) -> list[User]:
     require(session, Permission.ADMINISTER)
     return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.display_name_key))]
 
 
+@requires(Permission.ADMINISTER)
 def user_list(db: Database) -> ListQuery:
     """The accounts screen's table."""
     require(db, Permission.ADMINISTER)
@@ -225,6 +243,7 @@ def user_list(db: Database) -> ListQuery:
 # --- creating and changing accounts ---------------------------------------------------------
 
 
+@requires(Permission.ADMINISTER)
 def create_user(
     session: Session,
     username: str,
@@ -271,6 +290,7 @@ def create_user(
     return _user(row)
 
 
+@requires(Permission.ADMINISTER)
 def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
     require(session, Permission.ADMINISTER)
     me = current_user(session)
@@ -303,6 +323,7 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
     return _user(row)
 
 
+@requires(Permission.ADMINISTER)
 def set_display_name(session: Session, user_id: int, display_name: str, version: int) -> User:
     require(session, Permission.ADMINISTER)
     if not display_name.strip():
@@ -315,6 +336,7 @@ def set_display_name(session: Session, user_id: int, display_name: str, version:
     return _user(row)
 
 
+@requires(Permission.ADMINISTER)
 def deactivate(session: Session, user_id: int) -> User:
     """The account can no longer sign in; its key wrap is removed. Kept in the table
     because the access log names it."""
@@ -334,6 +356,7 @@ def deactivate(session: Session, user_id: int) -> User:
     return _user(row)
 
 
+@requires(Permission.ADMINISTER)
 def reset_password(session: Session, user_id: int, password: str, repeat: str) -> User:
     """The administrator gives a temporary password (the account is reactivated if it
     was deactivated); the user must choose a new one at the next login. Logged."""
@@ -352,6 +375,7 @@ def reset_password(session: Session, user_id: int, password: str, repeat: str) -
     return _user(row)
 
 
+@no_personal_data
 def change_own_password(session: Session, current: str, password: str, repeat: str) -> User:
     """The signed-in user chooses a new password (also after a reset)."""
     me = current_user(session)
@@ -373,6 +397,7 @@ def change_own_password(session: Session, current: str, password: str, repeat: s
     return _user(row)
 
 
+@requires(Permission.ADMINISTER)
 def check_recoverable_admin(session: Session, username: str) -> UserRow:
     row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
     if row is None or row.role != Role.ADMIN.value:
@@ -380,6 +405,7 @@ def check_recoverable_admin(session: Session, username: str) -> UserRow:
     return row
 
 
+@requires(Permission.ADMINISTER)
 def require_new_passwords(session: Session, keep: int) -> list[str]:
     """After the key file was rebuilt from the recovery key: every other active account
     has no key any more and must get a temporary password from the administrator.
@@ -391,6 +417,7 @@ def require_new_passwords(session: Session, keep: int) -> list[str]:
     return sorted((r.display_name for r in rows), key=swedish_key)
 
 
+@requires(Permission.ADMINISTER)
 def recover_account(session: Session, username: str, password: str, repeat: str) -> User:
     """After the recovery key opened the database: give an administrator a new password."""
     row = check_recoverable_admin(session, username)
@@ -456,6 +483,7 @@ def _check_password(session: Session, row: UserRow, password: str, failed_action
     return ""
 
 
+@before_login
 def sign_in(session: Session, username: str, password: str) -> Attempt:
     """Sign in on a plain database: the password hash is checked here."""
     row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
@@ -470,6 +498,7 @@ def sign_in(session: Session, username: str, password: str) -> Attempt:
     return Attempt(_record_login(session, row))
 
 
+@before_login
 def signed_in(session: Session, user_id: int, pending_failures=()) -> User:
     """Record a login already proven by unwrapping the key (encrypted database), and
     the failed logins the sidecar counted while the database was closed."""
@@ -499,6 +528,7 @@ def _record_login(session: Session, row: UserRow) -> User:
     return user
 
 
+@no_personal_data
 def verify_for_unlock(session: Session, password: str) -> Attempt:
     """The locked screen asks the signed-in user's password again."""
     me = current_user(session)
@@ -513,10 +543,12 @@ def verify_for_unlock(session: Session, password: str) -> Attempt:
     return Attempt(_user(row))
 
 
+@no_personal_data
 def record_lock(session: Session) -> None:
     audit.record(session, audit.Action.LOCK)
 
 
+@no_personal_data
 def record_logout(session: Session) -> None:
     audit.record(session, audit.Action.LOGOUT)
 
@@ -524,11 +556,13 @@ def record_logout(session: Session) -> None:
 # --- the inactivity lock: one setting for every PC that opens the database ----------------
 
 
+@no_personal_data
 def lock_minutes(session: Session) -> int:
     value = setting_value(session, LOCK_SETTING)
     return int(value) if isinstance(value, int) and value > 0 else DEFAULT_LOCK_MINUTES
 
 
+@requires(Permission.ADMINISTER)
 def set_lock_minutes(session: Session, minutes: int) -> int:
     require(session, Permission.ADMINISTER)
     if not 1 <= minutes <= 120:

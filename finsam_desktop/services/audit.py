@@ -23,20 +23,33 @@ import enum
 import functools
 import hashlib
 import json
+import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.security_models import AuditRow, UserRow
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import Permission, current_user, require
+from finsam_desktop.services.access import (
+    Permission,
+    building_block,
+    current_user,
+    pure,
+    require,
+    requires,
+)
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # Fields whose change says nothing about the data (bookkeeping) are not listed.
@@ -66,6 +79,7 @@ class Action(enum.StrEnum):
     PASSWORD = "password"
     RECOVERY = "recovery"
     GALLRING = "gallring"
+    RESTORE = "restore"
 
     @property
     def label(self) -> str:
@@ -88,12 +102,14 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PASSWORD: N_("Password"),
     Action.RECOVERY: N_("Recovery key used"),
     Action.GALLRING: N_("Gallring"),
+    Action.RESTORE: N_("Backup restored"),
 }
 
 
 ACTION_VALUES = frozenset(a.value for a in Action)
 
 
+@pure
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -117,6 +133,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+@pure
 def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
     content = [
         prev_hash,
@@ -136,14 +153,24 @@ def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
 
 def _append(session: Session, entries: list[dict[str, Any]]) -> None:
     connection = session.connection()
-    prev = connection.execute(
-        select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev = prev or GENESIS
+    last = connection.execute(
+        select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+    ).one_or_none()
+    prev = last.hash if last else GENESIS
+    # Where the log stood when this transaction began writing to it: the anchor is held
+    # against it before the commit (_on_before_commit).
+    session.info.setdefault("log_start", (last.id, last.hash) if last else None)
     for values in entries:
         values["prev_hash"] = prev
         values["hash"] = prev = entry_hash(prev, values)
     connection.execute(insert(AuditRow.__table__), entries)
+    first_id, last_id = connection.execute(
+        select(func.min(AuditRow.id), func.max(AuditRow.id))
+    ).one()
+    first_hash = connection.execute(
+        select(AuditRow.hash).where(AuditRow.id == first_id)
+    ).scalar_one()
+    session.info["log_head"] = ChainHead(last_id - first_id + 1, last_id, prev, first_hash)
 
 
 def _entry(
@@ -172,6 +199,7 @@ def _entry(
     }
 
 
+@building_block
 def record(session: Session, action: str, **fields: Any) -> None:
     """Append one entry (see ``_entry`` for the fields). In a read-only session the
     entry is written right after the read, in its own transaction."""
@@ -250,6 +278,13 @@ def _person_through(session: Session, table, key_column, value: int, hops: int) 
             if found is not None:
                 return found
     return None
+
+
+@building_block
+def person_of(session: Session, table_name: str, record_id: int) -> int | None:
+    """The person the row ``record_id`` of ``table_name`` is about (None if none)."""
+    table = AuditRow.metadata.tables[table_name]
+    return _person_through(session, table, table.c.id, record_id, PERSON_HOPS)
 
 
 def _record_id(obj: Any) -> int | None:
@@ -341,16 +376,56 @@ def _change_entry(session: Session, action: str, obj, table: str, details: dict)
     )
 
 
+@pure
 def install_change_log() -> None:
-    """Record every ORM change of every Session (idempotent; done on import)."""
-    if not event.contains(Session, "after_flush", _on_after_flush):
-        event.listen(Session, "after_flush", _on_after_flush)
-
-
-install_change_log()
+    """Record every ORM change of every Session, and keep the anchor file beside the
+    database at the head of the log after every commit (idempotent; done on import)."""
+    for name, listener in (
+        ("after_flush", _on_after_flush),
+        ("before_commit", _on_before_commit),
+        ("after_soft_rollback", _on_after_soft_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 # --- checking the chain ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where the log stands: how many entries, the last one's id and hash, and the hash of
+    the first (which names the history the chain belongs to)."""
+
+    entries: int
+    last_id: int
+    hash: str
+    first_hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entries": self.entries,
+            "last_id": self.last_id,
+            "hash": self.hash,
+            "first_hash": self.first_hash,
+        }
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> ChainHead:
+        return ChainHead(
+            int(data["entries"]), int(data["last_id"]), str(data["hash"]), str(data["first_hash"])
+        )
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head kept outside the database: the file beside it, or a backup's manifest."""
+
+    head: ChainHead
+    written_at: datetime  # UTC, like the log
+    source: str  # the file it was read from (shown when the log does not match it)
+    previous: ChainHead | None = None  # the head before the transaction that wrote it
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -358,28 +433,359 @@ class ChainReport:
     checked: int
     broken_at: int | None = None  # id of the first entry that does not fit
     problem: str = ""
+    head: ChainHead | None = None  # of the log as found
+    anchor: Anchor | None = None  # the newest anchor it was compared with
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every entry's hash and link. The oldest entry present anchors the chain
-    (entries older than five years may have been removed from its start)."""
+@requires(Permission.ADMINISTER)
+def chain_head(session: Session) -> ChainHead | None:
+    """The head of the log now (None: an empty log)."""
+    a = AuditRow
+    first_id, last_id = session.execute(select(func.min(a.id), func.max(a.id))).one()
+    if last_id is None:
+        return None
+    last_hash = session.scalar(select(a.hash).where(a.id == last_id))
+    first_hash = session.scalar(select(a.hash).where(a.id == first_id))
+    return ChainHead(last_id - first_id + 1, last_id, last_hash, first_hash)
+
+
+@requires(Permission.ADMINISTER)
+def verify_chain(session: Session, anchors: list[Anchor] | None = None) -> ChainReport:
+    """Recompute every entry's hash and link from the first entry (which must follow the
+    genesis value), then hold the log against the anchors kept outside the database
+    (``anchors``; None: the anchor file beside the database and the manifests of its
+    backups): what they noticed, and the newest of them. Names the first entry that was
+    changed, removed or inserted out of turn, or the entries missing at the end."""
+    if anchors is None:
+        anchors = stored_anchors(session)
     prev: str | None = None
     checked = 0
     columns = AuditRow.__table__.c
     stmt = select(AuditRow.__table__).order_by(columns.id)
+    restored_at: datetime | None = None
     for row in session.execute(stmt.execution_options(yield_per=2000)).mappings():
         values = dict(row)
+        if prev is None and values["prev_hash"] != GENESIS:
+            problem = _("The first entries of the log have been removed.")
+            return ChainReport(checked, row["id"], problem)
         if prev is not None and values["prev_hash"] != prev:
             return ChainReport(checked, row["id"], _("An entry before this one is missing."))
         if entry_hash(values["prev_hash"], values) != values["hash"]:
             return ChainReport(checked, row["id"], _("This entry has been changed."))
+        if values["action"] == Action.RESTORE:
+            restored_at = values["at"]
         prev = values["hash"]
         checked += 1
-    return ChainReport(checked)
+    head = chain_head(session)
+    # A restore puts the log back to the backup's: anchors written before it are of the
+    # history that was put aside (kept in the file the restore entry names).
+    anchors = [a for a in anchors if restored_at is None or a.written_at >= restored_at]
+    anchor = _newest(anchors)
+    findings = sorted(
+        {f for a in anchors for f in a.findings}, key=lambda f: (f.noticed_at, f.from_id)
+    )
+    if findings:
+        first = findings[0]
+        problem = " ".join(f.describe() for f in findings)
+        return ChainReport(checked, first.from_id, problem, head, anchor)
+    if anchor is None:
+        return ChainReport(checked, head=head)
+    return _against_anchor(session, checked, head, anchor)
+
+
+def _against_anchor(
+    session: Session, checked: int, head: ChainHead | None, anchor: Anchor
+) -> ChainReport:
+    a = anchor.head
+    when = local_time(anchor.written_at).strftime("%Y-%m-%d %H:%M:%S")
+    source = anchor.source
+    if head is None or head.first_hash != a.first_hash:
+        problem = _(
+            "The log has been rewritten from its first entry: it does not match the anchor "
+            "of {when} ({source})."
+        ).format(when=when, source=source)
+        return ChainReport(checked, 1, problem, head, anchor)
+    p = anchor.previous
+    if a.last_id > head.last_id:
+        # The transaction the anchor was written for did not commit: the log still ends
+        # where it began.
+        if p is not None and p.last_id == head.last_id and p.hash == head.hash:
+            return ChainReport(checked, head=head, anchor=anchor)
+        problem = _(
+            "Entries at the end of the log have been removed: the anchor of {when} ({source}) "
+            "records {n} entries up to entry {id}, the log ends at entry {last}."
+        ).format(when=when, source=source, n=a.entries, id=a.last_id, last=head.last_id)
+        return ChainReport(checked, head.last_id + 1, problem, head, anchor)
+    if _hash_at(session, a.last_id) != a.hash:
+        problem = _(
+            "The log has been rewritten: entry {id} does not match the anchor of {when} ({source})."
+        ).format(id=a.last_id, when=when, source=source)
+        return ChainReport(checked, a.last_id, problem, head, anchor)
+    if head.last_id > a.last_id:
+        # The program anchors inside every transaction, before it commits: an entry past
+        # the newest anchor was not written by it.
+        problem = _(
+            "Entries {first}–{last} were added to the log outside the program: the anchor of "
+            "{when} ({source}) ends at entry {id}."
+        ).format(first=a.last_id + 1, last=head.last_id, when=when, source=source, id=a.last_id)
+        return ChainReport(checked, a.last_id + 1, problem, head, anchor)
+    present = session.scalar(
+        select(func.count()).select_from(AuditRow).where(AuditRow.id <= a.last_id)
+    )
+    if present < a.entries:
+        problem = _(
+            "Entries have been removed: the anchor of {when} ({source}) records {n} entries "
+            "up to entry {id}, the log has {found}."
+        ).format(when=when, source=source, n=a.entries, id=a.last_id, found=present)
+        return ChainReport(checked, a.last_id, problem, head, anchor)
+    return ChainReport(checked, head=head, anchor=anchor)
+
+
+@pure
+def head_text(head: ChainHead | None) -> str:
+    """The head of the log as the review screen shows it, for the administrator to note
+    down (and later compare, should anyone have rewritten the log and its anchors)."""
+    if head is None:
+        return _("The access log is empty.")
+    return _(
+        "Access log head: {n} entries, last entry {id}, checksum {hash}. Note these down "
+        "now and then: a log rewritten by someone holding the key no longer matches them."
+    ).format(n=head.entries, id=head.last_id, hash=head.hash)
+
+
+def _newest(anchors: list[Anchor]) -> Anchor | None:
+    return max(anchors, key=lambda a: (a.head.last_id, a.written_at), default=None)
+
+
+# --- anchors outside the database ---------------------------------------------------------------
+#
+# Someone holding the database key can change the log and recompute every hash, so the chain
+# alone proves nothing against him. What he cannot reach as easily is kept outside the
+# database: the anchor file beside it (``<database>.logganker``), the manifest beside every
+# backup (often on another share), and the head the administrator notes from the review
+# screen. The anchor file is brought to the head of the log inside every write
+# transaction, before its commit, while the transaction holds the database's write lock,
+# so the anchors of two copies of the program follow each other in the order of the log.
+# Each time, the log as this transaction found it is held against the anchor: entries added
+# after the anchor without passing through the program, removed from its end or rewritten
+# are written into the anchor as findings, which stay there (and go into every backup's
+# manifest) even after later entries are anchored.
+
+ANCHOR_SUFFIX = ".logganker"
+
+
+@pure
+def anchor_path(database: Path) -> Path:
+    """The anchor file beside the database (``finsam.sqlite.logganker``)."""
+    return Path(str(database) + ANCHOR_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something an anchor noticed: ``kind`` "added" (entries from_id–to_id were not
+    written by the program), "removed" (entries from_id–to_id are gone from the end),
+    "rewritten" (entry from_id no longer has its anchored hash)."""
+
+    kind: str
+    from_id: int
+    to_id: int
+    noticed_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def describe(self) -> str:
+        if self.kind == "added":
+            text = _(
+                "Entries {first}–{last} were added to the log outside the program (noticed {when})."
+            )
+        elif self.kind == "removed":
+            text = _(
+                "Entries {first}–{last} were removed from the end of the log (noticed {when})."
+            )
+        else:
+            text = _("The log was rewritten at entry {first} (noticed {when}).")
+        return text.format(first=self.from_id, last=self.to_id, when=self.noticed_at[:19])
+
+
+def _findings(data: dict[str, Any] | None) -> list[Finding]:
+    found = []
+    for item in (data or {}).get("findings", []):
+        try:
+            found.append(
+                Finding(
+                    str(item["kind"]), int(item["from_id"]), int(item["to_id"]), item["noticed_at"]
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+@pure
+def anchor_record(
+    head: ChainHead,
+    previous: ChainHead | None = None,
+    findings: list[Finding] | None = None,
+) -> dict[str, Any]:
+    """What an anchor file and a backup manifest hold about the log (no personal data)."""
+    return {
+        "log": head.as_dict(),
+        "previous": previous.as_dict() if previous else None,
+        "written_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
+        "findings": [f.as_dict() for f in findings or []],
+    }
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@pure
+def read_anchor(path: Path) -> Anchor | None:
+    """The anchor in ``path`` (an anchor file or a backup manifest); None if there is none
+    or it cannot be read."""
+    data = _read_json(path)
+    try:
+        return Anchor(
+            ChainHead.from_dict(data["log"]),
+            datetime.fromisoformat(data["written_at"]),
+            path.name,
+            _previous(data),
+            tuple(_findings(data)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _previous(data: dict[str, Any]) -> ChainHead | None:
+    try:
+        return ChainHead.from_dict(data["previous"]) if data.get("previous") else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@pure
+def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` to ``path`` through a unique temporary file, fsynced, then renamed:
+    a reader sees the old file or the whole new one."""
+    fd, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@pure
+def reset_anchor(database: Path, head: ChainHead | None) -> None:
+    """Start the anchor afresh at ``head`` (after a restore: the log is now the backup's)."""
+    if head is None:
+        anchor_path(database).unlink(missing_ok=True)
+    else:
+        write_json_atomically(anchor_path(database), anchor_record(head))
+
+
+def _hash_at(session: Session, entry_id: int) -> str | None:
+    return (
+        session.connection()
+        .execute(select(AuditRow.hash).where(AuditRow.id == entry_id))
+        .scalar_one_or_none()
+    )
+
+
+def _advance_anchor(session: Session, database: Path, start, head: ChainHead) -> None:
+    """Hold the log as this transaction found it (``start``: (id, hash) of its last entry,
+    None if it was empty) against the anchor file, note what does not fit, and anchor
+    ``head``."""
+    path = anchor_path(database)
+    data = _read_json(path)
+    findings = _findings(data)
+    previous = None
+    if start is not None:
+        start_id, start_hash = start
+        previous = ChainHead(
+            head.entries - (head.last_id - start_id), start_id, start_hash, head.first_hash
+        )
+        anchored = read_anchor(path) if data else None
+        if anchored is not None:
+            findings += _compare(session, anchored, start_id, start_hash, head)
+    # An empty log before this transaction: a new database, whatever anchor was left here.
+    try:
+        write_json_atomically(path, anchor_record(head, previous, findings))
+    except OSError as exc:  # a read-only folder must not undo the save
+        log.warning("the access log anchor could not be written: %s", type(exc).__name__)
+
+
+def _compare(
+    session: Session, anchored: Anchor, start_id: int, start_hash: str, head: ChainHead
+) -> list[Finding]:
+    now = utc_now().isoformat()
+    a = anchored.head
+    if a.first_hash != head.first_hash:
+        return [Finding("rewritten", 1, start_id, now)]
+    if a.last_id == start_id:
+        return [] if a.hash == start_hash else [Finding("rewritten", a.last_id, a.last_id, now)]
+    if a.last_id < start_id:
+        found = []
+        if _hash_at(session, a.last_id) != a.hash:
+            found.append(Finding("rewritten", a.last_id, a.last_id, now))
+        found.append(Finding("added", a.last_id + 1, start_id, now))
+        return found
+    # The anchor is ahead of the log: fine if the transaction it anchored did not commit
+    # (its ``previous`` is where the log still ends), otherwise entries were removed.
+    p = anchored.previous
+    if p is not None and p.last_id == start_id and p.hash == start_hash:
+        return []
+    return [Finding("removed", start_id + 1, a.last_id, now)]
+
+
+@requires(Permission.ADMINISTER)
+def stored_anchors(session: Session) -> list[Anchor]:
+    """The anchors of the database of ``session``: the file beside it and the manifests of
+    its backups in the backup folder."""
+    database = session.info.get("database")
+    if database is None:
+        return []
+    from finsam_desktop.db import backup as files
+    from finsam_desktop.services.backups import folder_for, get_settings
+
+    found = [read_anchor(anchor_path(database.path))]
+    folder = folder_for(database, get_settings(session))
+    for backup in files.list_backups(folder, database.path.stem):
+        found.append(read_anchor(files.manifest_path(backup.path)))
+    return [a for a in found if a is not None]
+
+
+@pure
+def anchor_findings(database: Path) -> list[Finding]:
+    """The findings in the anchor file beside ``database`` (for a backup's manifest)."""
+    return _findings(_read_json(anchor_path(database)))
+
+
+def _on_before_commit(session: Session) -> None:
+    head = session.info.pop("log_head", None)
+    start = session.info.pop("log_start", None)
+    database = session.info.get("database")
+    if head is not None and database is not None:
+        _advance_anchor(session, database.path, start, head)
+
+
+def _on_after_soft_rollback(session: Session, _previous) -> None:
+    session.info.pop("log_head", None)
+    session.info.pop("log_start", None)
 
 
 # --- reviewing the log (logguppföljning) ------------------------------------------------------
@@ -400,6 +806,7 @@ def _utc_bounds(day: date, end: bool) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
+@pure
 def local_time(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
@@ -439,9 +846,28 @@ SUBJECT_LABELS: dict[str, str] = {
     "federation": N_("Förbund"),
     "municipality": N_("Municipality"),
     "party": N_("Party"),
-    # Printouts and exports (``access.log_output``'s kinds).
-    "mapping": N_("Kartläggning"),
+    # Views of a person's data (access.shows_person, listing.SearchLog) and outputs.
+    "person-search": N_("Search by personnummer"),
+    "case-search": N_("Case list: search by personnummer"),
+    "referral-search": N_("Referral list: search by personnummer"),
+    "meeting-search": N_("Information meetings: search by personnummer"),
+    "case-overview": N_("Case overview"),
+    "contact-journal": N_("Contact journal"),
+    "timeline": N_("Case history"),
+    "referrals": N_("Referrals of the person"),
+    "info-meetings": N_("Information meetings of the person"),
+    "info-meeting": N_("Information meeting"),
+    "plan-history": N_("Action plan history"),
     "plan": N_("Action plan"),
+    "work-training": N_("Work training"),
+    "study-support": N_("Study support"),
+    "mapping": N_("Mapping"),
+    "closing": N_("Closing"),
+    "entry-situation": N_("Situation at entry"),
+    "closing-letter": N_("Closing letter"),
+    "letters": N_("Letters of the person"),
+    "letter": N_("Letter"),
+    "backup": N_("Backup"),
     "lots-summary-pdf": N_("Lots summary (PDF)"),
     "lots-summary-xlsx": N_("Lots summary (XLSX)"),
     "lots-summary-csv": N_("Lots summary (CSV)"),
@@ -449,6 +875,7 @@ SUBJECT_LABELS: dict[str, str] = {
 }
 
 
+@pure
 def describe(action: str, table: str, what: str) -> str:
     """The "what" column of the review screen: the action's object in words."""
     code = what or table
@@ -468,6 +895,7 @@ def describe(action: str, table: str, what: str) -> str:
     return code
 
 
+@pure
 def person_label(r) -> str:
     if r.person_id is None:
         return ""
@@ -504,6 +932,7 @@ def _review_row(r) -> tuple:
     )
 
 
+@pure
 def summarise_details(details: dict | None, table: str | None = None) -> str:
     """The changed fields with before → after, compactly, for the review table."""
     if not details:
@@ -543,6 +972,7 @@ REVIEW_COLUMNS = [
 ]
 
 
+@requires(Permission.ADMINISTER)
 def log_list(db: Database) -> ListQuery:
     """The log for the review screen, newest first by default; filters take a LogFilter's
     fields: user_id, person_id, action, date_from, date_to."""
@@ -566,6 +996,7 @@ def log_list(db: Database) -> ListQuery:
     )
 
 
+@requires(Permission.ADMINISTER)
 def review_rows(session: Session, chosen: LogFilter, limit: int = 1_000_000) -> list[tuple]:
     """The filtered log as display rows (oldest first) for an export; the export itself
     is logged by the caller with ``log_output``."""
@@ -584,6 +1015,7 @@ def _review_select():
     )
 
 
+@requires(Permission.ADMINISTER)
 def find_person_id(session: Session, text: str) -> int | None:
     """The person a review filter means: a personnummer, or a person id as shown."""
     from finsam_desktop.domain.personnummer import InvalidPersonnummer
@@ -602,6 +1034,7 @@ def find_person_id(session: Session, text: str) -> int | None:
     return int(digits)
 
 
+@requires(Permission.ADMINISTER)
 def log_users(session: Session) -> list[tuple[int, str]]:
     """Accounts to filter the review by: (id, "display name (username)")."""
     require(session, Permission.ADMINISTER)
@@ -611,3 +1044,6 @@ def log_users(session: Session) -> list[tuple[int, str]]:
         )
     )
     return [(r.id, f"{r.display_name} ({r.username})") for r in rows]
+
+
+install_change_log()

@@ -29,7 +29,16 @@ from finsam_desktop.db.backup import (  # noqa: F401 (screens take these from he
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services import audit
+from finsam_desktop.services.access import (
+    Permission,
+    building_block,
+    log_output,
+    no_personal_data,
+    pure,
+    require,
+    requires,
+)
 from finsam_desktop.services.records import setting_value, store_setting
 
 log = logging.getLogger(__name__)
@@ -43,17 +52,20 @@ class BackupSettings:
     folder: str = ""  # empty: the default, a "backups" folder beside the database
 
 
+@building_block
 def database_key(db: Database) -> Any:
     """The key the database was opened with (None for a plain file)."""
     return getattr(db, "key", None)
 
 
+@no_personal_data
 def get_settings(session: Session) -> BackupSettings:
     value = setting_value(session, SETTING_KEY)
     value = value if isinstance(value, dict) else {}
     return BackupSettings(folder=str(value.get("folder") or ""))
 
 
+@requires(Permission.ADMINISTER)
 def save_settings(session: Session, settings: BackupSettings) -> BackupSettings:
     """Store the backup folder after checking that a file can be written there."""
     require(session, Permission.ADMINISTER)
@@ -83,33 +95,44 @@ def _writable_problem(path: Path) -> str | None:
     return None
 
 
+@no_personal_data
 def folder_for(db: Database, settings: BackupSettings) -> Path:
     return Path(settings.folder) if settings.folder else db.path.parent / "backups"
 
 
+@no_personal_data
 def backup_folder(db: Database) -> Path:
     with db.reading() as session:
         return folder_for(db, get_settings(session))
 
 
+@no_personal_data
 def list_backups(db: Database) -> list[BackupFile]:
     """The backups of this database in the chosen folder, newest first."""
     return files.list_backups(backup_folder(db), db.path.stem)
 
 
+@no_personal_data
 def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
-    """Copy the open database into the backup folder, verify it, then thin the folder."""
+    """Copy the open database into the backup folder, verify it, then thin the folder.
+
+    Every role's session backs up (the window does when it closes): the copy goes only
+    into the administrator's backup folder, encrypted like the database, and is logged.
+    """
     when = (when or datetime.now()).replace(microsecond=0)
     folder = backup_folder(db)
     dest = folder / files.backup_name(db.path.stem, when)
     while dest.exists():  # two backups in one second (e.g. "now" just before closing)
         when += timedelta(seconds=1)
         dest = folder / files.backup_name(db.path.stem, when)
+    with db.session() as session:
+        log_output(session, "backup")
     try:
         with db.engine.connect() as connection:
             raw = connection.connection.driver_connection
             files.copy_database(raw, dest, key=database_key(db))
         files.copy_sidecar(db.path, dest)
+        write_manifest(db, dest, when)
     except (OSError, *files._database_errors()) as exc:
         # SQLite reports a full or read-only target as its own error, not as OSError.
         log.error("backup failed: %s", type(exc).__name__)
@@ -123,6 +146,47 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
     return BackupFile(dest, when, dest.stat().st_size)
 
 
+@requires(Permission.ADMINISTER)
+def backup_to_file(db: Database, dest: Path) -> Path:
+    """A verified copy of the database at ``dest`` (the command line's ``backup``): only an
+    administrator takes a copy to a place of his choosing; logged, with its manifest."""
+    with db.session() as session:
+        log_output(session, "backup")
+    files.backup_file(db.path, dest, key=database_key(db))
+    write_manifest(db, dest, datetime.now().replace(microsecond=0))
+    return dest
+
+
+@pure
+def log_head_of(path: Path, key: Any = None) -> audit.ChainHead | None:
+    """The head of the access log inside the database file ``path``."""
+    con = files.connect(path, key=key, readonly=True)
+    try:
+        first_id, last_id = con.execute("SELECT min(id), max(id) FROM audit_log").fetchone()
+        if last_id is None:
+            return None
+        (first_hash,) = con.execute(
+            "SELECT hash FROM audit_log WHERE id = ?", (first_id,)
+        ).fetchone()
+        (last_hash,) = con.execute("SELECT hash FROM audit_log WHERE id = ?", (last_id,)).fetchone()
+    finally:
+        con.close()
+    return audit.ChainHead(last_id - first_id + 1, last_id, last_hash, first_hash)
+
+
+@building_block
+def write_manifest(db: Database, backup: Path, when: datetime) -> None:
+    """Write the backup's manifest: the head of the access log it holds (read from the copy
+    itself) and what the anchor beside the database has noticed, an anchor of the log
+    kept wherever the backups are kept."""
+    head = log_head_of(backup, database_key(db))
+    record: dict[str, Any] = {"database": db.path.name, "taken_at": when.isoformat()}
+    if head is not None:
+        record.update(audit.anchor_record(head, findings=audit.anchor_findings(db.path)))
+    audit.write_json_atomically(files.manifest_path(backup), record)
+
+
+@no_personal_data
 def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DAILY):
     """Back up when the newest backup is older than ``age``; the new backup or None."""
     now = now or datetime.now()
@@ -131,6 +195,7 @@ def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DA
     return None
 
 
+@requires(Permission.ADMINISTER)
 def check_may_restore(session: Session) -> None:
     """Only an administrator restores; screens call this before asking to confirm."""
     require(session, Permission.ADMINISTER)
@@ -139,6 +204,7 @@ def check_may_restore(session: Session) -> None:
 # --- restore ---------------------------------------------------------------------
 
 
+@pure
 def backup_revisions(path: Path, key: Any = None) -> set[str]:
     con = files.connect(path, key=key, readonly=True)
     try:
@@ -147,6 +213,7 @@ def backup_revisions(path: Path, key: Any = None) -> set[str]:
         con.close()
 
 
+@pure
 def check_restorable(backup: Path, key: Any = None) -> None:
     """Refuse a file that is damaged, not ours, or from a newer program."""
     from finsam_desktop.db.migrate import known_revisions
@@ -177,6 +244,7 @@ def check_restorable(backup: Path, key: Any = None) -> None:
         )
 
 
+@pure
 def restore_file(
     database: Path, backup: Path, key: Any = None, when: datetime | None = None
 ) -> Path | None:
@@ -203,6 +271,9 @@ def restore_file(
                 os.replace(side, Path(str(kept) + suffix))
         files.copy_sidecar(database, kept)
     os.replace(incoming, database)
+    # The anchor of the access log described the file put aside (restore_into anchors the
+    # restored log afresh and logs the restore).
+    audit.anchor_path(database).unlink(missing_ok=True)
     # The current key wraps (today's passwords) stay; a backup's own wraps are used only
     # when there are none, e.g. restoring onto a new PC.
     if not files.sidecar(database).exists():
@@ -235,9 +306,14 @@ def _take_over(database: Path, key: Any) -> None:
         con.close()
 
 
+@requires(Permission.ADMINISTER)
 def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Path | None:
     """Restore ``backup`` under the open ``db``: its connections are closed, the file is
-    swapped, and the next session reads the restored data (upgraded if it is older)."""
+    swapped, and the next session reads the restored data (upgraded if it is older).
+
+    The restore is logged in the restored database, and the anchor of the access log
+    is set to its head: the log is now the backup's, and the entries after the backup
+    stay in the file kept aside (whose name the entry holds)."""
     from finsam_desktop.db.migrate import head_revisions, upgrade
 
     key = database_key(db)
@@ -246,4 +322,10 @@ def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Pa
     kept = restore_file(db.path, backup, key, when)
     if backup_revisions(db.path, key) != set(head_revisions()):
         upgrade(db)
+    # What the anchor noticed about the history put aside goes into the restore's entry.
+    noticed = [f.as_dict() for f in audit.anchor_findings(db.path)]
+    audit.reset_anchor(db.path, log_head_of(db.path, key))
+    details = {"backup": backup.name, "kept": kept.name if kept else "", "findings": noticed}
+    with db.session() as session:
+        audit.record(session, audit.Action.RESTORE, what="backup", details=details)
     return kept

@@ -10,7 +10,7 @@ from finsam_desktop.db.casework_models import CaseOptionRow
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
 from finsam_desktop.services.records import apply_version, existing_row, require_unique_name
 
 
@@ -28,6 +28,7 @@ def _option(row: CaseOptionRow) -> Option:
     )
 
 
+@requires(Permission.CASEWORK)
 def list_options(
     session: Session, list_key: OptionList, include_retired: bool = False
 ) -> list[Option]:
@@ -46,6 +47,7 @@ def list_options(
     return out
 
 
+@no_personal_data
 def option_names(session: Session, ids) -> dict[int, str]:
     wanted = {i for i in ids if i}
     if not wanted:
@@ -56,6 +58,7 @@ def option_names(session: Session, ids) -> dict[int, str]:
     return {r.id: r.name for r in rows}
 
 
+@requires(Permission.CASEWORK)
 def save_option(session: Session, option: Option) -> Option:
     """Add a value (at the end of its list) or rename/retire one."""
     require(session, Permission.CASEWORK)

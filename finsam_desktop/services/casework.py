@@ -51,18 +51,20 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date, ngettext
-from finsam_desktop.services.access import Permission, require
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+from finsam_desktop.services.access import Permission, require, requires, shows_person
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
 from finsam_desktop.services.records import apply_version, existing_row
 
 # --- the case file: the one-to-one companion of a participation ---------------------
 
 
+@requires(Permission.CASEWORK)
 def participation_row(session: Session, participation_id: int) -> ParticipationRow:
     row = existing_row(session, ParticipationRow, participation_id)
     return row
 
 
+@requires(Permission.CASEWORK)
 def case_file(session: Session, participation_id: int) -> CaseFileRow:
     """The case file, created on first use (enrolment creates only the participation)."""
     row = session.get(CaseFileRow, participation_id)
@@ -74,6 +76,7 @@ def case_file(session: Session, participation_id: int) -> CaseFileRow:
     return row
 
 
+@requires(Permission.CASEWORK)
 def require_open(session: Session, participation_id: int) -> ParticipationRow:
     row = participation_row(session, participation_id)
     if row.status != CaseStatus.ENROLLED.value:
@@ -99,6 +102,7 @@ def _staff_name(session: Session, staff_id: int | None) -> str:
     return row.name if row else ""
 
 
+@requires(Permission.CASEWORK)
 def find_case_for_person(session: Session, person_id: int) -> int | None:
     """The person's open participation, else the latest one; None when there is none."""
     require(session, Permission.CASEWORK)
@@ -111,6 +115,8 @@ def find_case_for_person(session: Session, person_id: int) -> int | None:
     )
 
 
+@requires(Permission.CASEWORK)
+@shows_person("case-overview")
 def get_case(session: Session, participation_id: int) -> CaseOverview:
     require(session, Permission.CASEWORK)
     p = participation_row(session, participation_id)
@@ -161,6 +167,7 @@ def get_case(session: Session, participation_id: int) -> CaseOverview:
 # --- extension by the styrgrupp -----------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def request_extension(session: Session, participation_id: int, requested_on: date, today: date):
     """The team asks the styrgrupp; Översikt lists it until the decision is recorded."""
     require(session, Permission.CASEWORK)
@@ -173,6 +180,7 @@ def request_extension(session: Session, participation_id: int, requested_on: dat
     session.flush()
 
 
+@requires(Permission.CASEWORK)
 def decide_extension(
     session: Session,
     participation_id: int,
@@ -236,6 +244,8 @@ def _contact(row: CaseContactRow, staff_names: dict[int, str], corrected_by: lis
     )
 
 
+@requires(Permission.CASEWORK)
+@shows_person("contact-journal")
 def list_contacts(session: Session, participation_id: int) -> list[ContactEntry]:
     """The journal, newest first."""
     require(session, Permission.CASEWORK)
@@ -254,6 +264,7 @@ def list_contacts(session: Session, participation_id: int) -> list[ContactEntry]
     return [_contact(r, names, corrected.get(r.id, [])) for r in rows]
 
 
+@requires(Permission.CASEWORK)
 def save_contact(session: Session, entry: ContactEntry, today: date) -> ContactEntry:
     """Add a journal entry, or edit one written today. Older entries are locked: a
     correction is a new entry with ``corrects_id`` pointing at the old one."""
@@ -311,6 +322,8 @@ def _refresh_last_remittent_contact(session: Session, participation_id: int) -> 
 # --- the timeline -----------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
+@shows_person("timeline")
 def timeline(session: Session, participation_id: int) -> list[TimelineEntry]:
     """Everything that happened in the case, newest first."""
     require(session, Permission.CASEWORK)
@@ -398,6 +411,7 @@ def timeline(session: Session, participation_id: int) -> list[TimelineEntry]:
 # --- the list of cases and the caseload ---------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def case_list(db: Database) -> ListQuery:
     """Every participation, searchable by name or personnummer; filters: status, staff."""
     p, person, insats, cf = ParticipationRow, PersonRow, InsatsRow, CaseFileRow
@@ -455,9 +469,11 @@ def case_list(db: Database) -> ListQuery:
             "staff_id": staff_filter,
             "insats_id": lambda v: p.insats_id == v,
         },
+        search_log=SearchLog("case-search", p.person_id),
     )
 
 
+@requires(Permission.CASEWORK)
 def caseload(session: Session) -> list[tuple[str, str, int, int]]:
     """(staff, insats, open participations as contact person, the insats's cap) per
     coordinator, highest load first."""
@@ -476,6 +492,7 @@ def caseload(session: Session) -> list[tuple[str, str, int, int]]:
 # --- who looked at and printed what -------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def record_case_opened(session: Session, participation_id: int) -> None:
     """The case screen was opened: logged once per opening, without any case text."""
     from finsam_desktop.services.access import log_view
@@ -484,6 +501,7 @@ def record_case_opened(session: Session, participation_id: int) -> None:
     log_view(session, participation_row(session, participation_id).person_id, "case")
 
 
+@requires(Permission.CASEWORK)
 def record_printout(session: Session, participation_id: int, kind: str) -> None:
     """A case document was printed or saved (``kind``: "mapping", "plan", ...)."""
     from finsam_desktop.services.access import log_output

@@ -30,7 +30,7 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
 from finsam_desktop.services.casework import (
     case_file,
     get_case,
@@ -54,6 +54,8 @@ def _names(session: Session, *ids) -> dict[int, str]:
     return dict(rows.all())
 
 
+@requires(Permission.CASEWORK)
+@shows_person("entry-situation")
 def entry_situation(session: Session, participation_id: int) -> Situation:
     require(session, Permission.CASEWORK)
     file = case_file(session, participation_id)
@@ -66,12 +68,14 @@ def entry_situation(session: Session, participation_id: int) -> Situation:
     )
 
 
+@pure
 def situation_values(situation: Situation | None) -> tuple:
     """What a situation form edits, comparable (see ``records.check_unchanged``)."""
     s = situation or Situation()
     return (s.income_source_id, s.occupation_id, s.education_level_id, s.support_time_id)
 
 
+@pure
 def closing_values(closing: Closing | None) -> tuple:
     """What the avslut form edits, comparable (see ``records.check_unchanged``)."""
     c = closing or Closing(None, None)
@@ -88,6 +92,7 @@ def closing_values(closing: Closing | None) -> tuple:
     )
 
 
+@requires(Permission.CASEWORK)
 def save_entry_situation(
     session: Session,
     participation_id: int,
@@ -113,6 +118,7 @@ def save_entry_situation(
     return entry_situation(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def enrol_with_entry_situation(
     session: Session,
     referral_id: int,
@@ -141,6 +147,8 @@ def enrol_with_entry_situation(
     return participation
 
 
+@requires(Permission.CASEWORK)
+@shows_person("closing")
 def get_closing(session: Session, participation_id: int) -> Closing:
     require(session, Permission.CASEWORK)
     file = case_file(session, participation_id)
@@ -175,6 +183,7 @@ def _store(file: CaseFileRow, closing: Closing) -> None:
     file.meeting_attendees = closing.meeting_attendees.strip()
 
 
+@requires(Permission.CASEWORK)
 def save_closing_draft(
     session: Session,
     participation_id: int,
@@ -200,6 +209,7 @@ def save_closing_draft(
     return get_closing(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def close_case(
     session: Session,
     participation_id: int,
@@ -239,6 +249,7 @@ def close_case(
     return get_closing(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def reopen_case(session: Session, participation_id: int, reason: str, today: date) -> None:
     """A closed case is reopened only with a reason, which stays on the timeline."""
     require(session, Permission.CASEWORK)
@@ -263,6 +274,7 @@ def reopen_case(session: Session, participation_id: int, reason: str, today: dat
     session.flush()
 
 
+@requires(Permission.CASEWORK)
 def draft_summary(session: Session, participation_id: int, closed_on: date) -> str:
     """A first text for the closing summary, drawn from the plan, insatser and journal;
     the coordinator rewrites it in their own words."""
@@ -331,6 +343,8 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
     return "\n".join(lines)
 
 
+@requires(Permission.CASEWORK)
+@shows_person("closing-letter")
 def closing_letter_data(
     session: Session, participation_id: int, signatory_id: int | None, today: date
 ) -> ClosingLetterData:
@@ -383,6 +397,7 @@ def closing_letter_data(
     )
 
 
+@requires(Permission.CASEWORK)
 def record_letter(
     session: Session,
     participation_id: int,

@@ -34,7 +34,7 @@ from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, audit
-from finsam_desktop.services.access import Permission, User, require
+from finsam_desktop.services.access import Permission, User, no_personal_data, require, requires
 
 
 class KeyChangeImpossible(Exception):
@@ -49,6 +49,7 @@ class NewKey:
     need_new_password: list[str]  # accounts from before key pairs: the admin resets them
 
 
+@requires(Permission.ADMINISTER)
 def change_database_key(db: Database) -> NewKey:
     """Re-key the database with a key derived from a new recovery key (administrator)."""
     require(db, Permission.ADMINISTER)
@@ -73,6 +74,7 @@ def change_database_key(db: Database) -> NewKey:
     return NewKey(recovery_key, sorted(names, key=swedish_key))
 
 
+@requires(Permission.ADMINISTER)
 def deactivate(db: Database, user_id: int) -> tuple[User, NewKey | None]:
     """Deactivate the account, then change the database key, so that the account's old
     key (in an old key file, with its old password) opens no current data."""
@@ -84,6 +86,7 @@ def deactivate(db: Database, user_id: int) -> tuple[User, NewKey | None]:
     return user, change_database_key(db)
 
 
+@requires(Permission.ADMINISTER)
 def recovery_key_printed(db: Database) -> None:
     """The administrator confirmed that the new recovery key is printed and kept."""
     require(db, Permission.ADMINISTER)
@@ -91,6 +94,7 @@ def recovery_key_printed(db: Database) -> None:
         db.keyfile.mark_recovery_key_shown(db.key)
 
 
+@no_personal_data
 def refresh_extract(db: Database, force: bool = False) -> bool:
     """Write the statistics extract anew (``db/extract.py``) from a database opened by
     an account that may read everything. Skipped for a plain database, the extract

@@ -31,6 +31,7 @@ from finsam_desktop.domain.organisation import (
 from finsam_desktop.domain.persons import ForeignBackground, Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
+from finsam_desktop.services.access import Permission, building_block, pure, requires
 from finsam_desktop.services.persons import person_name_key
 from finsam_desktop.services.records import store_setting
 
@@ -56,6 +57,7 @@ DEMO_MARKER = "demo"
 DEMO_FEDERATION = "Samordningsförbundet Exempelbygden"
 
 
+@building_block
 def mark_as_demo(session: Session) -> None:
     """The setting that tells a demo database from a real one (see ``is_demo_database``)."""
     store_setting(session, DEMO_MARKER, True)
@@ -114,6 +116,7 @@ def _demo_keys(path: Path) -> list[bytes]:
     return list(unlocked.keys) if unlocked is not None else []
 
 
+@pure
 def is_demo_database(path: Path) -> bool:
     """True only for a database the demo made: an encrypted one must open with the demo
     account's public password *and* carry the demo marker; anything else (a real case
@@ -133,6 +136,7 @@ def is_demo_database(path: Path) -> bool:
     return any(_has_demo_marker(path, key) for key in _demo_keys(path))
 
 
+@pure
 def demo_files(path: Path) -> list[Path]:
     """The database file and everything that belongs to it: WAL, shared memory, journal,
     the key file and its kept copies."""
@@ -147,6 +151,7 @@ def demo_files(path: Path) -> list[Path]:
     return files
 
 
+@pure
 def remove_demo(path: Path) -> None:
     """Delete a demo database with its key file and side files; refuses anything else."""
     if not is_demo_database(path):
@@ -166,6 +171,7 @@ class NotADemoDatabase(RuntimeError):
         )
 
 
+@pure
 def luhn_check_digit(nine_digits: str) -> int:
     total = 0
     for i, ch in enumerate(nine_digits):
@@ -174,6 +180,7 @@ def luhn_check_digit(nine_digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+@pure
 def fake_personnummer(rng: random.Random, born: date, serial: int) -> str:
     """A 12-digit number in the test range (birth number 980–999)."""
     birth_number = 980 + serial % 20
@@ -181,6 +188,7 @@ def fake_personnummer(rng: random.Random, born: date, serial: int) -> str:
     return f"{born:%Y%m%d}{birth_number:03d}{luhn_check_digit(nine)}"
 
 
+@requires(Permission.ADMINISTER)
 def create_organisation(session: Session) -> dict[str, int]:
     """The demo förbund, its insatser, parties, municipalities and staff; returns ids."""
     organisation.save_federation(
@@ -285,6 +293,7 @@ def create_organisation(session: Session) -> dict[str, int]:
     return {"insats": team.id, **{f"m:{k}": v for k, v in municipalities.items()}}
 
 
+@pure
 def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> list[dict]:
     """Fictitious persons as plain rows for a bulk insert; unique personnummer."""
     rng = random.Random(seed)
@@ -335,6 +344,7 @@ def _foreign_background(rng: random.Random) -> ForeignBackground:
     return ForeignBackground.OKANT
 
 
+@requires(Permission.ADMINISTER)
 def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400) -> dict[str, int]:
     """Fill an empty database with the demo team and ``participants`` persons."""
     with db.session() as session:

@@ -43,6 +43,7 @@ from finsam_desktop.domain.casework import (
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Section
 from finsam_desktop.domain.plans import GoalStatus
+from finsam_desktop.services.access import Permission, requires
 
 BATCH = 10_000
 SURVEY_COMMENTS = (
@@ -87,6 +88,7 @@ TEXT_ANSWERS = (
 )
 
 
+@requires(Permission.ADMINISTER)
 def fill_cases(
     db: Database, today: date | None = None, seed: int = 2026, detailed: int = 300
 ) -> int:

@@ -25,6 +25,7 @@ from finsam_desktop.domain.krans import (
 from finsam_desktop.domain.organisation import Insats, PostalAddress
 from finsam_desktop.domain.referrals import Referral, Remittent
 from finsam_desktop.services import krans, organisation, persons
+from finsam_desktop.services.access import Permission, requires
 
 # (municipality, expected aktualiseringar per year, the model's own parties)
 MODELS = (
@@ -40,6 +41,7 @@ PURPOSES = (
 )
 
 
+@requires(Permission.ADMINISTER)
 def fill_krans(db: Database, today: date | None = None, seed: int = 2026) -> int:
     """Create the three local models and their aktualiseringar; returns how many."""
     today = today or date.today()

@@ -16,6 +16,7 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.services.access import Permission, pure, requires
 from finsam_desktop.services.lots import ensure_default_categories
 
 BATCH = 20_000
@@ -45,6 +46,7 @@ def _category_ids(session: Session, kind: CategoryKind) -> list[int]:
     )
 
 
+@pure
 def lots_rows(
     count: int,
     municipality_ids: list[int],
@@ -125,6 +127,7 @@ def _outcomes(outcome, extra: random.Random, categories, closed: bool) -> list[i
     return [first]
 
 
+@requires(Permission.ADMINISTER)
 def insert_cases(session: Session, rows: list[dict]) -> None:
     """Bulk-insert rows of ``lots_rows`` with their outcome marks."""
     first_id = (session.scalar(select(func.max(LotsCaseRow.id))) or 0) + 1
@@ -147,6 +150,7 @@ def insert_cases(session: Session, rows: list[dict]) -> None:
         session.execute(insert(LotsCaseOutcomeRow), marks[i : i + BATCH])
 
 
+@requires(Permission.ADMINISTER)
 def fill_lots(
     db: Database,
     count: int = 400,

@@ -27,6 +27,7 @@ from finsam_desktop.domain.referrals import (
     ReferralStatus,
     add_months,
 )
+from finsam_desktop.services.access import Permission, requires
 
 REMITTENT_FIRST = ("Rut", "Bo", "Inga", "Sten", "Greta", "Nils", "Vera", "Olle")
 REMITTENT_LAST = ("Remissdotter", "Handläggarsson", "Påhittsberg", "Exempelqvist")
@@ -39,6 +40,7 @@ REASONS = (
 BATCH = 10_000
 
 
+@requires(Permission.ADMINISTER)
 def fill_referrals(
     db: Database, count: int | None = None, today: date | None = None, seed: int = 2026
 ) -> int:

@@ -13,9 +13,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.referral_models import DraftRow
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, require, requires
 
 
+@requires(Permission.CASEWORK)
 def save_draft(session: Session, kind: str, record_key: str, payload: dict) -> None:
     require(session, Permission.CASEWORK)
     row = session.scalar(
@@ -29,6 +30,7 @@ def save_draft(session: Session, kind: str, record_key: str, payload: dict) -> N
     session.flush()
 
 
+@requires(Permission.CASEWORK)
 def load_draft(session: Session, kind: str, record_key: str) -> tuple[dict, datetime] | None:
     require(session, Permission.CASEWORK)
     row = session.scalar(
@@ -37,6 +39,7 @@ def load_draft(session: Session, kind: str, record_key: str) -> tuple[dict, date
     return (dict(row.payload or {}), row.saved_at) if row is not None else None
 
 
+@requires(Permission.CASEWORK)
 def discard_draft(session: Session, kind: str, record_key: str) -> None:
     require(session, Permission.CASEWORK)
     session.execute(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import pure
 
 TABLE_TITLES = {
     "person": N_("Personal details"),
@@ -236,6 +237,7 @@ COLUMN_LABELS = {
 }
 
 
+@pure
 def enum_classes() -> list[type[enum.Enum]]:
     """Every enum defined in ``domain`` and ``services`` (found by introspection, so a new
     one is covered without anyone remembering to add it)."""
@@ -302,6 +304,7 @@ def _coded_columns() -> dict[tuple[str, str], Callable[[Any], str]]:
     }
 
 
+@pure
 def code_label(table: str, column: str, value: Any) -> str | None:
     """The words for a stored code in ``table.column`` (a list of codes: joined), or None
     when the column holds no code. The one place lists, letters and documents that show
@@ -313,6 +316,7 @@ def code_label(table: str, column: str, value: Any) -> str | None:
     return ", ".join(say(coded, v) for v in values)
 
 
+@pure
 def say(coded: Callable[[Any], str], value: Any) -> str:
     """``value`` through an enum's label (or a label function); an unknown code, say from
     a newer version of the program, reads as "unknown code", never as the code itself."""
@@ -324,11 +328,13 @@ def say(coded: Callable[[Any], str], value: Any) -> str:
     return coded(value)
 
 
+@pure
 def label(value: enum.Enum) -> str:
     """Any enum member in words (its ``label``)."""
     return value.label  # type: ignore[attr-defined]
 
 
+@pure
 def table_title(name: str) -> str:
     return _(TABLE_TITLES[name]) if name in TABLE_TITLES else name
 
@@ -343,6 +349,7 @@ TABLE_COLUMN_LABELS = {
 }
 
 
+@pure
 def column_label(name: str, table: str | None = None) -> str:
     label = TABLE_COLUMN_LABELS.get((table, name)) or COLUMN_LABELS.get(name)
     return _(label) if label else name

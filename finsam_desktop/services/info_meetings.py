@@ -19,7 +19,7 @@ from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome, Remittent
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
 from finsam_desktop.services.records import apply_version, existing_row
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -28,6 +28,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 # --- persons: found by personnummer or created ------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def resolve_person(
     session: Session, personnummer_text: str, new_person: Person | None, today: date
 ) -> tuple[Person | None, dict[str, str]]:
@@ -53,6 +54,7 @@ def resolve_person(
 # --- remittent ------------------------------------------------------------------------------
 
 
+@pure
 def remittent_problems(remittent: Remittent) -> dict[str, str]:
     problems = {}
     if not remittent.name.strip():
@@ -64,6 +66,7 @@ def remittent_problems(remittent: Remittent) -> dict[str, str]:
     return problems
 
 
+@pure
 def store_remittent(row, remittent: Remittent) -> None:
     row.remittent_party_id = remittent.party_id
     row.remittent_name = remittent.name.strip()
@@ -72,6 +75,7 @@ def store_remittent(row, remittent: Remittent) -> None:
     row.remittent_address = "\n".join(remittent.address_lines())
 
 
+@pure
 def remittent_of(row) -> Remittent:
     return Remittent(
         row.remittent_party_id,
@@ -103,12 +107,16 @@ def _meeting(row: InfoMeetingRow) -> InfoMeeting:
     )
 
 
+@requires(Permission.CASEWORK)
+@shows_person("info-meeting")
 def get_meeting(session: Session, meeting_id: int) -> InfoMeeting:
     require(session, Permission.CASEWORK)
     row = existing_row(session, InfoMeetingRow, meeting_id)
     return _meeting(row)
 
 
+@requires(Permission.CASEWORK)
+@shows_person("info-meetings")
 def meetings_for_person(session: Session, person_id: int) -> list[InfoMeeting]:
     require(session, Permission.CASEWORK)
     stmt = (
@@ -119,6 +127,7 @@ def meetings_for_person(session: Session, person_id: int) -> list[InfoMeeting]:
     return [_meeting(r) for r in session.scalars(stmt)]
 
 
+@requires(Permission.CASEWORK)
 def proposed_place(
     session: Session, insats_id: int, municipality_id: int | None
 ) -> MeetingPlace | None:
@@ -128,6 +137,7 @@ def proposed_place(
     return insats.meeting_place_for(municipality_id)
 
 
+@requires(Permission.CASEWORK)
 def save_meeting(
     session: Session,
     meeting: InfoMeeting,
@@ -191,6 +201,7 @@ def save_meeting(
     return _meeting(row)
 
 
+@requires(Permission.CASEWORK)
 def record_meeting_outcome(
     session: Session, meeting_id: int, outcome: MeetingOutcome, version: int = 0
 ) -> InfoMeeting:

@@ -40,7 +40,7 @@ from finsam_desktop.domain.referrals import Referral, ReferralStatus
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
 from finsam_desktop.services import referrals
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
 from finsam_desktop.services.records import (
     apply_version,
     existing_row,
@@ -53,11 +53,13 @@ UNDECIDED = (ReferralStatus.RECEIVED.value, ReferralStatus.DORMANT.value)
 # --- the profile and the model's own lists -----------------------------------------------
 
 
+@no_personal_data
 def process_profile(session: Session, insats_id: int) -> ProcessProfile:
     row = existing_row(session, InsatsRow, insats_id)
     return ProcessProfile(row.process_profile)
 
 
+@no_personal_data
 def local_insatser(session: Session) -> list[tuple[int, str]]:
     """(id, name) of every active insats that follows the local model, in Swedish order."""
     rows = session.execute(
@@ -68,6 +70,7 @@ def local_insatser(session: Session) -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rows]
 
 
+@requires(Permission.ADMINISTER)
 def set_process_profile(
     session: Session,
     insats_id: int,
@@ -126,6 +129,7 @@ def _local_option(row: LocalOptionRow) -> LocalOption:
     )
 
 
+@requires(Permission.STATISTICS)
 def local_options(
     session: Session, insats_id: int, kind: LocalListKind, include_retired: bool = False
 ) -> list[LocalOption]:
@@ -140,6 +144,7 @@ def local_options(
     return [_local_option(r) for r in rows]
 
 
+@requires(Permission.CASEWORK)
 def save_local_option(session: Session, option: LocalOption) -> LocalOption:
     """Add a value at the end of its list, or rename, retire or re-flag one."""
     require(session, Permission.CASEWORK)
@@ -175,6 +180,7 @@ def save_local_option(session: Session, option: LocalOption) -> LocalOption:
     return _local_option(row)
 
 
+@no_personal_data
 def parties_for_insats(session: Session, insats_id: int | None) -> list[Party]:
     """The referring parties an insats offers: the förbund's parties and its own."""
     require(session, Permission.STATISTICS)
@@ -186,6 +192,7 @@ def parties_for_insats(session: Session, insats_id: int | None) -> list[Party]:
     return [Party(r.id, r.name, r.short_name, r.active) for r in rows]
 
 
+@requires(Permission.CASEWORK)
 def add_local_party(session: Session, insats_id: int, name: str, short_name: str = "") -> Party:
     """A referring party only this local model uses (Liljaskolan, KAA, a hälsocentral)."""
     require(session, Permission.CASEWORK)
@@ -214,6 +221,7 @@ def _require_local(session: Session, insats_id: int | None) -> None:
         raise ValidationError.single("insats_id", _("The insats does not follow a local model."))
 
 
+@requires(Permission.CASEWORK)
 def register_aktualisering(
     session: Session,
     referral: Referral,
@@ -255,6 +263,7 @@ class Waiting:
     version: int
 
 
+@requires(Permission.CASEWORK)
 def awaiting_beredning(session: Session, insats_id: int) -> list[Waiting]:
     """Aktualiseringar of the model not yet decided (new first by arrival, then avvaktan)."""
     require(session, Permission.CASEWORK)
@@ -286,6 +295,7 @@ def awaiting_beredning(session: Session, insats_id: int) -> list[Waiting]:
     ]
 
 
+@requires(Permission.CASEWORK)
 def hold_beredning(session: Session, beredning: Beredning, today: date | None = None) -> Beredning:
     """Record a beredning meeting and its decision on each aktualisering, all or none.
 
@@ -341,6 +351,7 @@ def hold_beredning(session: Session, beredning: Beredning, today: date | None = 
     return beredning
 
 
+@requires(Permission.CASEWORK)
 def record_outcome(
     session: Session,
     referral_id: int,
@@ -392,6 +403,7 @@ class MissingOutcome:
     weeks: int
 
 
+@requires(Permission.CASEWORK)
 def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[MissingOutcome]:
     """For Översikt: cases of a local model, not rejected, with no outcome recorded
     ``outcome_reminder_weeks`` after they were brought up (oldest first)."""
@@ -489,6 +501,7 @@ class WeekTable:
         return whole
 
 
+@requires(Permission.STATISTICS)
 def week_table(
     session: Session,
     start: date,
@@ -579,6 +592,7 @@ def week_table(
     )
 
 
+@pure
 def iso_week_range(year: int, first_week: int, last_week: int, end_year: int | None = None):
     """Monday of ``first_week`` to Sunday of ``last_week`` (ISO weeks), e.g. 2016 v. 26–43."""
     return date.fromisocalendar(year, first_week, 1), date.fromisocalendar(

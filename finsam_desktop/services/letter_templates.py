@@ -14,7 +14,7 @@ from finsam_desktop.db.referral_models import LetterTemplateRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import N_, _, locale_name
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
 from finsam_desktop.services.records import ConcurrentChange, apply_version
 
 KALLELSE = "kallelse"
@@ -126,10 +126,12 @@ class Template:
         return _(KIND_LABELS[self.kind])
 
 
+@pure
 def default_template(kind: str) -> Template:
     return Template(kind, _(_DEFAULT_SUBJECTS[kind]), _(_DEFAULT_BODIES[kind]), 0, True)
 
 
+@no_personal_data
 def get_template(session: Session, kind: str) -> Template:
     if kind not in KINDS:
         raise NotFound(kind)
@@ -139,6 +141,7 @@ def get_template(session: Session, kind: str) -> Template:
     return Template(kind, row.subject, row.body, row.version)
 
 
+@pure
 def template_problems(text: str) -> str | None:
     """What is wrong with a template text, or None: unknown placeholders, stray braces."""
     try:
@@ -154,6 +157,7 @@ def template_problems(text: str) -> str | None:
     return None
 
 
+@requires(Permission.ADMINISTER)
 def save_template(session: Session, template: Template) -> Template:
     require(session, Permission.ADMINISTER)
     problems = {}
@@ -180,6 +184,7 @@ def save_template(session: Session, template: Template) -> Template:
     return get_template(session, template.kind)
 
 
+@requires(Permission.ADMINISTER)
 def reset_template(session: Session, kind: str) -> Template:
     """Go back to the text shipped with the program."""
     require(session, Permission.ADMINISTER)
@@ -197,6 +202,7 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+@pure
 def fill(text: str, values: dict[str, str]) -> str:
     try:
         return string.Formatter().vformat(text, (), _Keep(values))
@@ -205,6 +211,7 @@ def fill(text: str, values: dict[str, str]) -> str:
         return text
 
 
+@pure
 def sample_values() -> dict[str, str]:
     """Invented values for the template preview in the settings."""
     return {
@@ -230,12 +237,14 @@ def sample_values() -> dict[str, str]:
     }
 
 
+@pure
 def weekday(day: date) -> str:
     from babel.dates import format_date as babel_date
 
     return babel_date(day, "EEEE", locale=locale_name())
 
 
+@pure
 def kind_label(kind: str) -> str:
     """What a letter kind is called, wherever a person reads it (the list of sent
     letters, a window title, the registerutdrag); never the stored code."""

@@ -27,7 +27,16 @@ from finsam_desktop.domain.referrals import ReferralStatus, SentLetter
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import info_meetings, organisation, persons, referrals
 from finsam_desktop.services import letter_templates as templates
-from finsam_desktop.services.access import Permission, current_user, log_output, require
+from finsam_desktop.services.access import (
+    Permission,
+    current_user,
+    log_output,
+    no_personal_data,
+    pure,
+    require,
+    requires,
+    shows_person,
+)
 from finsam_desktop.services.records import existing_row
 
 # --- composing letters ----------------------------------------------------------------------
@@ -48,6 +57,7 @@ class ComposedLetter:
     warnings: list[str] = field(default_factory=list)
 
 
+@pure
 def letterhead(federation: Federation, insats: Insats) -> Letterhead:
     address = insats.address if insats.address.lines() else federation.address
     return Letterhead(
@@ -98,6 +108,7 @@ def _remittent_address(session: Session, remittent) -> list[str]:
     return [line for line in head + lines if line]
 
 
+@requires(Permission.CASEWORK)
 def compose_kallelse(session: Session, meeting_id: int, today: date) -> ComposedLetter:
     """The kallelse to the participant, with a copy to the remittent on its own page."""
     from finsam_desktop.reports.letters import Letter
@@ -168,6 +179,7 @@ def compose_kallelse(session: Session, meeting_id: int, today: date) -> Composed
     )
 
 
+@pure
 def remissvar_kind(status: ReferralStatus) -> str:
     return {
         ReferralStatus.ACCEPTED: templates.REMISSVAR_ACCEPTED,
@@ -177,6 +189,7 @@ def remissvar_kind(status: ReferralStatus) -> str:
     }[status]
 
 
+@requires(Permission.CASEWORK)
 def compose_remissvar(session: Session, referral_id: int, today: date) -> ComposedLetter:
     """The answer to the remittent: decision, reason when it is a no, the two contact
     persons and how to reach them, and the next step."""
@@ -263,12 +276,14 @@ def _with_title(staff: Staff) -> str:
     return f"{staff.name} ({staff.title})" if staff.title else staff.name
 
 
+@pure
 def render(composed: ComposedLetter) -> bytes:
     from finsam_desktop.reports.letters import render_letters
 
     return render_letters(composed.letters)
 
 
+@no_personal_data
 def preview_template(session: Session, template: templates.Template) -> bytes:
     """A PDF of the template filled with invented values (settings preview)."""
     from finsam_desktop.reports.letters import Letter
@@ -305,6 +320,7 @@ def _sender_name(session: Session) -> str:
         return ""
 
 
+@requires(Permission.CASEWORK)
 def record_sent(session: Session, composed: ComposedLetter, pdf: bytes) -> SentLetter:
     """Keep the letter exactly as sent (the PDF bytes), with what, when and by whom."""
     require(session, Permission.CASEWORK)
@@ -334,6 +350,8 @@ def _sent(row: SentLetterRow) -> SentLetter:
     )
 
 
+@requires(Permission.CASEWORK)
+@shows_person("letters")
 def sent_letters(
     session: Session,
     person_id: int | None = None,
@@ -364,6 +382,8 @@ def sent_letters(
     return [SentLetter(*r) for r in session.execute(stmt)]
 
 
+@requires(Permission.CASEWORK)
+@shows_person("letter")
 def sent_letter_pdf(session: Session, letter_id: int) -> bytes:
     require(session, Permission.CASEWORK)
     pdf = session.scalar(select(SentLetterRow.pdf).where(SentLetterRow.id == letter_id))
@@ -372,6 +392,7 @@ def sent_letter_pdf(session: Session, letter_id: int) -> bytes:
     return pdf
 
 
+@requires(Permission.CASEWORK)
 def log_reprint(session: Session, letter_id: int) -> None:
     """A sent letter printed or saved again: logged as an output, not a new letter."""
     require(session, Permission.CASEWORK)

@@ -31,6 +31,26 @@ class ListRow:
     muted: bool = False  # retired values and the like, shown greyed
 
 
+def is_number_search(text: str) -> bool:
+    """Whether a search text is (part of) a personnummer rather than a name: at least four
+    digits and nothing but digits, dashes and spaces. The lists search the personnummer
+    column for it, and such a search is logged as a look-up of the persons it finds."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return len(digits) >= 4 and len(digits) >= len(text.replace("-", "").replace(" ", ""))
+
+
+@dataclass(frozen=True)
+class SearchLog:
+    """How a list logs a search by personnummer: ``what`` is the access log's code for the
+    view, ``person_column`` the column of the person each found row is about."""
+
+    what: str
+    person_column: Any
+    # More persons than this found by one search: one entry says how many (a part of a
+    # number typed on the way to the whole one), not one entry per person.
+    named_up_to: int = 5
+
+
 @dataclass
 class ListQuery:
     db: Database
@@ -40,6 +60,7 @@ class ListQuery:
     id_column: Any
     search: Callable[[str], ColumnElement] | None = None
     filters: Mapping[str, Callable[[Any], ColumnElement]] = field(default_factory=dict)
+    search_log: SearchLog | None = None
 
     def _where(self, stmt: Select, text: str, chosen: Mapping[str, Any] | None) -> Select:
         text = (text or "").strip()
@@ -76,7 +97,27 @@ class ListQuery:
         if limit is not None:
             stmt = stmt.offset(offset or 0).limit(limit)
         with self.db.reading() as session:
-            return [self.to_row(r) for r in session.execute(stmt)]
+            rows = [self.to_row(r) for r in session.execute(stmt)]
+            if offset == 0 and self.search_log is not None and is_number_search(text or ""):
+                self._log_search(session, text, filters)
+            return rows
+
+    def _log_search(self, session, text: str, filters: Mapping[str, Any] | None) -> None:
+        """One access-log entry per person a personnummer search found (written after the
+        read), or one entry with the number found when the search named many."""
+        from finsam_desktop.services import audit
+
+        log = self.search_log
+        assert log is not None
+        found = self._where(self.base, text, filters).with_only_columns(log.person_column)
+        found = found.distinct().order_by(None).limit(log.named_up_to + 1)
+        person_ids = [pid for (pid,) in session.execute(found) if pid is not None]
+        if len(person_ids) > log.named_up_to:
+            count = self.count(text, filters)
+            audit.record(session, audit.Action.VIEW, what=log.what, details={"found": count})
+            return
+        for person_id in person_ids:
+            audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
 
 
 def like_any(text: str, *columns) -> ColumnElement:
@@ -155,3 +196,20 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
     with query.db.session() as session:
         log_output(session, f"list-{key}-{fmt}")
     return len(report.tables[0].rows)
+
+
+# Declared here, not with the decorator above: access imports the access log, which
+# imports this module (its lists are ListQueries).
+from finsam_desktop.services.access import (  # noqa: E402
+    AccessRule,
+    Kind,
+    Permission,
+    declare,
+    pure,
+)
+
+like_any = pure(like_any)
+is_number_search = pure(is_number_search)
+# They check ``query.db`` themselves (a ListQuery is not a Session).
+list_report = declare(list_report, AccessRule(Kind.PERMISSION, Permission.CASEWORK))
+export_list = declare(export_list, AccessRule(Kind.PERMISSION, Permission.CASEWORK))

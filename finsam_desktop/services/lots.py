@@ -29,7 +29,13 @@ from finsam_desktop.domain.lots import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import (
+    Permission,
+    building_block,
+    no_personal_data,
+    require,
+    requires,
+)
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
     apply_version,
@@ -62,6 +68,7 @@ def _category(row: LotsCategoryRow) -> LotsCategory:
     )
 
 
+@requires(Permission.CASEWORK)
 def ensure_default_categories(session: Session) -> int:
     """Give each list that has never had a value the defaults; returns how many were added."""
     added = 0
@@ -88,6 +95,7 @@ def ensure_default_categories(session: Session) -> int:
     return added
 
 
+@no_personal_data
 def list_categories(
     session: Session, kind: CategoryKind, include_retired: bool = False
 ) -> list[LotsCategory]:
@@ -101,11 +109,13 @@ def list_categories(
     return [_category(r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def get_category(session: Session, category_id: int) -> LotsCategory:
     row = existing_row(session, LotsCategoryRow, category_id)
     return _category(row)
 
 
+@requires(Permission.CASEWORK)
 def save_category(session: Session, category: LotsCategory) -> LotsCategory:
     require(session, Permission.CASEWORK)
     name = " ".join(category.name.split())
@@ -141,6 +151,7 @@ def save_category(session: Session, category: LotsCategory) -> LotsCategory:
     return _category(row)
 
 
+@no_personal_data
 def category_use_count(session: Session, category_id: int) -> int:
     return session.scalar(select(_uses(category_id))) or 0
 
@@ -157,6 +168,7 @@ def _uses(category_id):
     )
 
 
+@requires(Permission.CASEWORK)
 def delete_category(session: Session, category_id: int) -> None:
     """Delete a category nobody has used yet (a typo); a used one can only be retired."""
     require(session, Permission.CASEWORK)
@@ -174,6 +186,7 @@ def delete_category(session: Session, category_id: int) -> None:
     session.flush()
 
 
+@no_personal_data
 def category_list(db: Database, kind: CategoryKind) -> ListQuery:
     c = LotsCategoryRow
     used = _uses(c.id)
@@ -201,11 +214,13 @@ def category_list(db: Database, kind: CategoryKind) -> ListQuery:
 # --- the satisfaction goal -----------------------------------------------------------
 
 
+@no_personal_data
 def satisfaction_goal(session: Session) -> int:
     value = setting_value(session, GOAL_SETTING)
     return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
 
 
+@requires(Permission.CASEWORK)
 def set_satisfaction_goal(session: Session, percent: int) -> int:
     require(session, Permission.CASEWORK)
     if not 1 <= percent <= 100:
@@ -217,6 +232,7 @@ def set_satisfaction_goal(session: Session, percent: int) -> int:
 # --- lotsärenden ------------------------------------------------------------------
 
 
+@building_block
 def outcome_ids_of(session: Session, case_ids: list[int]) -> dict[int, list[int]]:
     """Each lotsärende's outcomes, in the outcome list's order."""
     out: dict[int, list[int]] = {cid: [] for cid in case_ids}
@@ -232,6 +248,7 @@ def outcome_ids_of(session: Session, case_ids: list[int]) -> dict[int, list[int]
     return out
 
 
+@building_block
 def set_outcomes(session: Session, row: LotsCaseRow, outcome_ids: list[int]) -> None:
     """Make ``outcome_ids`` the lotsärende's outcomes (repeats ignored), and keep the
     marks' copies of its date, municipality and individärende flag equal to the case's."""
@@ -288,12 +305,14 @@ def _case(row: LotsCaseRow, outcome_ids: list[int] | None = None) -> LotsCase:
     )
 
 
+@requires(Permission.CASEWORK)
 def get_case(session: Session, case_id: int) -> LotsCase:
     require(session, Permission.CASEWORK)
     row = existing_row(session, LotsCaseRow, case_id)
     return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 
+@requires(Permission.CASEWORK)
 def check_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
     """Every problem with ``case``, including references to values that do not exist."""
     problems = validate_case(case, today or date.today())
@@ -346,6 +365,7 @@ def _apply(row: LotsCaseRow, case: LotsCase) -> None:
     row.survey_score = case.survey_score
 
 
+@requires(Permission.CASEWORK)
 def save_case(session: Session, case: LotsCase, today: date | None = None) -> LotsCase:
     """Register a new lotsärende (id None) or save changes to one."""
     require(session, Permission.CASEWORK)
@@ -369,6 +389,7 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
     return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 
+@requires(Permission.CASEWORK)
 def delete_case(session: Session, case_id: int) -> None:
     """Remove a lotsärende registered by mistake."""
     require(session, Permission.CASEWORK)
@@ -377,6 +398,7 @@ def delete_case(session: Session, case_id: int) -> None:
     session.flush()
 
 
+@requires(Permission.CASEWORK)
 def recent_officers(session: Session, cases: int = 2000) -> list[str]:
     """Officer codes of the latest lotsärenden, for completion as one types: the same
     code spelt the same way keeps 'distinct officers' honest. Reads by primary key."""
@@ -393,6 +415,7 @@ def recent_officers(session: Session, cases: int = 2000) -> list[str]:
     return sorted(seen.values(), key=swedish_key)
 
 
+@no_personal_data
 def case_years(session: Session) -> list[int]:
     """Years that have lotsärenden, newest first (for the year filters)."""
     first = session.scalar(select(func.min(LotsCaseRow.received)))
@@ -403,6 +426,7 @@ def case_years(session: Session) -> list[int]:
     return list(range(top, first.year - 1, -1))
 
 
+@requires(Permission.CASEWORK)
 def case_list(db: Database) -> ListQuery:
     """All lotsärenden, newest first by default; filters 'year' and 'municipality'.
 

@@ -56,7 +56,7 @@ from finsam_desktop.domain.lots import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_number, ngettext
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots import ensure_default_categories, save_category
 
 
@@ -190,6 +190,7 @@ _DATE_PATTERNS = (
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+@pure
 def parse_date(value: Any) -> date | None:
     """A date in any of the accepted forms; None for an empty cell; ValueError otherwise."""
     if value is None:
@@ -243,6 +244,7 @@ def _parse_date(value: Any) -> date | None:
     raise ValueError(text)
 
 
+@pure
 def parse_birth_year(value: Any, today: date) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -293,6 +295,7 @@ class ImportRow:
 OUTCOME_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
 
 
+@pure
 def split_outcomes(text: str) -> list[str]:
     """The outcome names in a cell, each once, in the order written."""
     names: dict[str, str] = {}
@@ -582,6 +585,7 @@ def _open_table(path: Path, stack: ExitStack) -> _Table:
     raise ImportFileError(_("Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported."))
 
 
+@pure
 def read_table(path: Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) for every row of the file's first usable sheet (small files;
     the import itself streams)."""
@@ -784,6 +788,7 @@ def _rows(
         seen.close()
 
 
+@requires(Permission.CASEWORK)
 def preview_import(
     session: Session,
     path: Path | str,
@@ -1143,6 +1148,7 @@ def _record(row: ImportRow, ids: dict[CategoryKind, dict[str, int]]) -> dict[str
     }
 
 
+@requires(Permission.CASEWORK)
 def import_cases(
     session: Session, preview: ImportPreview, progress: Progress | None = None
 ) -> ImportResult:
@@ -1162,6 +1168,7 @@ def import_cases(
     return writer.result()
 
 
+@requires(Permission.CASEWORK)
 def import_in_batches(
     db: Database,
     preview: ImportPreview,

@@ -37,13 +37,21 @@ from finsam_desktop.domain.lots import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, log_output, require
+from finsam_desktop.services.access import (
+    Permission,
+    log_output,
+    no_personal_data,
+    pure,
+    require,
+    requires,
+)
 from finsam_desktop.services.lots import satisfaction_goal
 
 C = LotsCaseRow
 M = LotsCaseOutcomeRow  # outcome marks
 
 
+@pure
 def year_period(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -166,6 +174,7 @@ def _category_rows(
     return tuple(rows)
 
 
+@requires(Permission.STATISTICS)
 def lots_summary(
     session: Session, start: date, end: date, municipality_id: int | None = None
 ) -> LotsSummary:
@@ -392,12 +401,14 @@ def lots_summary(
     )
 
 
+@requires(Permission.STATISTICS)
 def record_export(session: Session, fmt: str) -> None:
     """Note in the log that the lots summary was printed or exported (no personal data)."""
     require(session, Permission.STATISTICS)
     log_output(session, f"lots-summary-{fmt}")
 
 
+@no_personal_data
 def municipality_named(session: Session, name: str) -> int:
     """The id of the municipality called ``name`` ('Håbo' or 'Håbo kommun'), for the CLI."""
     wanted = swedish_key(name).removesuffix(" kommun")

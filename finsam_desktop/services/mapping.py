@@ -26,7 +26,7 @@ from finsam_desktop.domain.mapping import (
     check_template,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
 from finsam_desktop.services.case_options import option_names
 from finsam_desktop.services.casework import case_file, participation_row, require_open
 from finsam_desktop.services.records import check_unchanged, existing_row
@@ -38,6 +38,7 @@ def _template(row: MappingTemplateRow) -> MappingTemplate:
     )
 
 
+@requires(Permission.CASEWORK)
 def current_template(session: Session) -> MappingTemplate:
     """The newest template version: what a case that has not been mapped yet gets."""
     require(session, Permission.CASEWORK)
@@ -47,11 +48,13 @@ def current_template(session: Session) -> MappingTemplate:
     return _template(row)
 
 
+@requires(Permission.CASEWORK)
 def get_template(session: Session, template_id: int) -> MappingTemplate:
     row = existing_row(session, MappingTemplateRow, template_id)
     return _template(row)
 
 
+@requires(Permission.CASEWORK)
 def save_template(session: Session, sections: list[Section], today: date) -> MappingTemplate:
     """Store the edited template as a new version; cases already mapped keep theirs."""
     require(session, Permission.CASEWORK)
@@ -67,6 +70,8 @@ def save_template(session: Session, sections: list[Section], today: date) -> Map
     return _template(row)
 
 
+@requires(Permission.CASEWORK)
+@shows_person("mapping")
 def get_mapping(session: Session, participation_id: int) -> Mapping:
     require(session, Permission.CASEWORK)
     participation_row(session, participation_id)
@@ -105,6 +110,7 @@ def get_mapping(session: Session, participation_id: int) -> Mapping:
     return Mapping(participation_id, template, answers, sessions, advice, file.version)
 
 
+@requires(Permission.CASEWORK)
 def save_answers(
     session: Session,
     participation_id: int,
@@ -158,6 +164,7 @@ def save_answers(
     return get_mapping(session, participation_id)
 
 
+@requires(Permission.CASEWORK)
 def add_session(
     session: Session, participation_id: int, item: MappingSession, today: date
 ) -> MappingSession:
@@ -184,6 +191,7 @@ def add_session(
     return MappingSession(row.id, row.held_on, row.staff_id, "", row.note)
 
 
+@requires(Permission.CASEWORK)
 def remove_session(session: Session, participation_id: int, session_id: int) -> None:
     """A session recorded by mistake; only while the case is open."""
     require(session, Permission.CASEWORK)
@@ -196,6 +204,7 @@ def remove_session(session: Session, participation_id: int, session_id: int) -> 
     )
 
 
+@pure
 def advice_values(advice: EconomicAdvice | None) -> tuple:
     """What the counselling form edits, comparable (see ``records.check_unchanged``)."""
     advice = advice or EconomicAdvice()
@@ -207,6 +216,7 @@ def advice_values(advice: EconomicAdvice | None) -> tuple:
     )
 
 
+@requires(Permission.CASEWORK)
 def save_advice(
     session: Session,
     participation_id: int,

@@ -26,7 +26,7 @@ from finsam_desktop.domain.organisation import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
     ConcurrentChange,
@@ -40,6 +40,7 @@ from finsam_desktop.services.records import (
 # --- förbund -------------------------------------------------------------------
 
 
+@no_personal_data
 def get_federation(session: Session) -> Federation:
     row = session.get(FederationRow, 1)
     if row is None:
@@ -56,6 +57,7 @@ def get_federation(session: Session) -> Federation:
     )
 
 
+@requires(Permission.ADMINISTER)
 def save_federation(session: Session, federation: Federation) -> Federation:
     require(session, Permission.ADMINISTER)
     require_text({"name": (federation.name, _("Enter the name of the förbund."))})
@@ -86,6 +88,7 @@ def _address(address: PostalAddress) -> tuple[str, str, str]:
 # --- municipalities and parties: simple configurable lists ----------------------
 
 
+@no_personal_data
 def list_municipalities(session: Session, include_retired: bool = False) -> list[Municipality]:
     stmt = select(MunicipalityRow).order_by(MunicipalityRow.name_key)
     if not include_retired:
@@ -93,6 +96,7 @@ def list_municipalities(session: Session, include_retired: bool = False) -> list
     return [Municipality(r.id, r.name, r.active, r.version) for r in session.scalars(stmt)]
 
 
+@requires(Permission.ADMINISTER)
 def save_municipality(session: Session, municipality: Municipality) -> Municipality:
     require(session, Permission.ADMINISTER)
     name = municipality.name.strip()
@@ -105,6 +109,7 @@ def save_municipality(session: Session, municipality: Municipality) -> Municipal
     return Municipality(row.id, row.name, row.active, row.version)
 
 
+@no_personal_data
 def list_parties(session: Session, include_retired: bool = False) -> list[Party]:
     stmt = select(PartyRow).order_by(PartyRow.name_key)
     if not include_retired:
@@ -112,6 +117,7 @@ def list_parties(session: Session, include_retired: bool = False) -> list[Party]
     return [Party(r.id, r.name, r.short_name, r.active, r.version) for r in session.scalars(stmt)]
 
 
+@requires(Permission.ADMINISTER)
 def save_party(session: Session, party: Party) -> Party:
     require(session, Permission.ADMINISTER)
     name = party.name.strip()
@@ -146,6 +152,7 @@ def _staff(row: StaffRow) -> Staff:
     )
 
 
+@no_personal_data
 def list_staff(session: Session, include_retired: bool = False) -> list[Staff]:
     stmt = select(StaffRow).order_by(StaffRow.name_key)
     if not include_retired:
@@ -153,11 +160,13 @@ def list_staff(session: Session, include_retired: bool = False) -> list[Staff]:
     return [_staff(r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def get_staff(session: Session, staff_id: int) -> Staff:
     row = existing_row(session, StaffRow, staff_id)
     return _staff(row)
 
 
+@requires(Permission.ADMINISTER)
 def save_staff(session: Session, staff: Staff) -> Staff:
     require(session, Permission.ADMINISTER)
     name = staff.name.strip()
@@ -214,6 +223,7 @@ def _insats(row: InsatsRow) -> Insats:
     )
 
 
+@no_personal_data
 def list_insatser(
     session: Session, include_retired: bool = False, profile: str | None = None
 ) -> list[Insats]:
@@ -227,6 +237,7 @@ def list_insatser(
     return [_insats(r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def get_insats(session: Session, insats_id: int) -> Insats:
     row = existing_row(session, InsatsRow, insats_id)
     return _insats(row)
@@ -248,6 +259,7 @@ INSATS_LIMITS = (
 )
 
 
+@requires(Permission.ADMINISTER)
 def save_insats(session: Session, insats: Insats) -> Insats:
     require(session, Permission.ADMINISTER)
     name = insats.name.strip()
@@ -315,6 +327,7 @@ def _active_text(active: bool) -> str:
     return _("Active") if active else _("Retired")
 
 
+@no_personal_data
 def municipality_list(db: Database) -> ListQuery:
     m = MunicipalityRow
     return ListQuery(
@@ -327,6 +340,7 @@ def municipality_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def party_list(db: Database) -> ListQuery:
     p = PartyRow
     return ListQuery(
@@ -345,6 +359,7 @@ def party_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def staff_list(db: Database) -> ListQuery:
     s, p, i = StaffRow, PartyRow, InsatsRow
     return ListQuery(
@@ -373,6 +388,7 @@ def staff_list(db: Database) -> ListQuery:
     )
 
 
+@no_personal_data
 def insats_list(db: Database) -> ListQuery:
     i = InsatsRow
     return ListQuery(

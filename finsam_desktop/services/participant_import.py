@@ -53,7 +53,7 @@ from finsam_desktop.domain.referrals import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, ngettext
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots_import import (
     ANSWER_VALUES,
     GENDER_VALUES,
@@ -352,6 +352,7 @@ class _Lookups:
         return self.options.get(list_key.value, {}).get(_norm(text))
 
 
+@requires(Permission.CASEWORK)
 def preview_import(session: Session, path: Path | str, today: date | None = None) -> ImportPreview:
     """Read ``path`` and say what importing it would do; writes nothing."""
     require(session, Permission.CASEWORK)
@@ -721,6 +722,7 @@ def _exit_route(lookups: _Lookups, text: str) -> tuple[int, int | None] | None:
     return None
 
 
+@pure
 def result_text(result: ImportResult) -> str:
     """What an import did, in a sentence for the window and the command line."""
     referrals = ngettext("{n} referral", "{n} referrals", result.referrals).format(
@@ -744,6 +746,7 @@ def result_text(result: ImportResult) -> str:
 # --- writing ---------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def import_rows(
     session: Session, preview: ImportPreview, today: date | None = None
 ) -> ImportResult:

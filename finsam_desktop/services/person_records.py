@@ -22,6 +22,7 @@ from sqlalchemy import LargeBinary, Table, Text, or_, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.schema import metadata
+from finsam_desktop.services.access import Permission, pure, requires
 
 ROOT = "person"
 HEAVY = (LargeBinary, Text)
@@ -38,6 +39,7 @@ class Link:
     parent_column: str
 
 
+@pure
 def person_tables() -> list[tuple[Table, list[Link]]]:
     """The person table, then every table under it, parents before children, each with
     the links that tie its rows to rows already reached."""
@@ -87,6 +89,7 @@ class PersonRows:
         return newest
 
 
+@requires(Permission.CASEWORK)
 def collect(session: Session, person_ids: list[int] | None = None, full: bool = True) -> PersonRows:
     """The rows of the given persons (None: of every person). ``full=False`` leaves out
     free text and binary columns (stored letters): gallring over every person needs

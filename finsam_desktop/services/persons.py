@@ -17,11 +17,19 @@ from finsam_desktop.domain.personnummer import (
 from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import Permission, log_view, require
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+from finsam_desktop.services.access import (
+    Permission,
+    log_view,
+    pure,
+    require,
+    requires,
+    shows_person,
+)
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
 from finsam_desktop.services.records import apply_version, existing_row
 
 
+@pure
 def person_name_key(first_name: str, last_name: str) -> str:
     return swedish_key(f"{last_name} {first_name}")
 
@@ -43,6 +51,7 @@ def _person(row: PersonRow) -> Person:
     )
 
 
+@requires(Permission.CASEWORK)
 def get_person(session: Session, person_id: int) -> Person:
     require(session, Permission.CASEWORK)
     row = existing_row(session, PersonRow, person_id)
@@ -50,6 +59,8 @@ def get_person(session: Session, person_id: int) -> Person:
     return _person(row)
 
 
+@requires(Permission.CASEWORK)
+@shows_person("person-search")
 def find_by_personnummer(session: Session, text: str) -> Person | None:
     """The person with this number, or None; raises InvalidPersonnummer for a bad number."""
     require(session, Permission.CASEWORK)
@@ -58,6 +69,7 @@ def find_by_personnummer(session: Session, text: str) -> Person | None:
     return _person(row) if row else None
 
 
+@requires(Permission.CASEWORK)
 def save_person(session: Session, person: Person, personnummer_text: str | None = None) -> Person:
     """Create or update a person. ``personnummer_text`` is what the user typed, if anything."""
     require(session, Permission.CASEWORK)
@@ -107,6 +119,7 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
     return _person(row)
 
 
+@requires(Permission.CASEWORK)
 def person_list(db: Database) -> ListQuery:
     """Every person, searchable by name or personnummer as the user types."""
     require(db, Permission.CASEWORK)
@@ -143,4 +156,5 @@ def person_list(db: Database) -> ListQuery:
         id_column=p.id,
         search=search,
         filters={"municipality_id": lambda v: p.municipality_id == v},
+        search_log=SearchLog("person-search", p.id),
     )

@@ -34,7 +34,7 @@ from finsam_desktop.domain.plans import (
     compare_revisions,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, require, requires, shows_person
 from finsam_desktop.services.casework import case_file, require_open
 from finsam_desktop.services.records import apply_version, existing_row
 
@@ -87,6 +87,8 @@ def _revision(session: Session, row: PlanRevisionRow, names: dict[int, str]) -> 
     )
 
 
+@requires(Permission.CASEWORK)
+@shows_person("plan-history")
 def list_revisions(session: Session, participation_id: int) -> list[PlanRevision]:
     """Every version of the plan, newest first (complete, so any can be opened)."""
     require(session, Permission.CASEWORK)
@@ -99,6 +101,8 @@ def list_revisions(session: Session, participation_id: int) -> list[PlanRevision
     return [_revision(session, r, names) for r in rows]
 
 
+@requires(Permission.CASEWORK)
+@shows_person("plan")
 def current_plan(session: Session, participation_id: int) -> PlanRevision | None:
     require(session, Permission.CASEWORK)
     row = session.scalar(
@@ -110,12 +114,15 @@ def current_plan(session: Session, participation_id: int) -> PlanRevision | None
     return _revision(session, row, _staff_names(session)) if row else None
 
 
+@requires(Permission.CASEWORK)
+@shows_person("plan")
 def get_revision(session: Session, revision_id: int) -> PlanRevision:
     require(session, Permission.CASEWORK)
     row = existing_row(session, PlanRevisionRow, revision_id)
     return _revision(session, row, _staff_names(session))
 
 
+@requires(Permission.CASEWORK)
 def save_revision(
     session: Session, revision: PlanRevision, today: date, based_on: int | None = None
 ) -> PlanRevision:
@@ -179,6 +186,7 @@ def save_revision(
     return _revision(session, row, _staff_names(session))
 
 
+@requires(Permission.CASEWORK)
 def compare(session: Session, old_id: int, new_id: int) -> list[PlanChange]:
     return compare_revisions(get_revision(session, old_id), get_revision(session, new_id))
 
@@ -186,6 +194,8 @@ def compare(session: Session, old_id: int, new_id: int) -> list[PlanChange]:
 # --- arbetsträning ----------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
+@shows_person("work-training")
 def list_work_training(session: Session, participation_id: int) -> list[WorkTraining]:
     require(session, Permission.CASEWORK)
     names = _staff_names(session)
@@ -220,6 +230,7 @@ def list_work_training(session: Session, participation_id: int) -> list[WorkTrai
     return out
 
 
+@requires(Permission.CASEWORK)
 def save_work_training(session: Session, item: WorkTraining) -> WorkTraining:
     require(session, Permission.CASEWORK)
     require_open(session, item.participation_id)
@@ -248,6 +259,7 @@ def _item_row(session: Session, model: type[T], item) -> T:
     return row
 
 
+@requires(Permission.CASEWORK)
 def add_work_visit(
     session: Session, work_training_id: int, visit: WorkVisit, today: date
 ) -> WorkVisit:
@@ -273,6 +285,8 @@ def add_work_visit(
 # --- stöd vid studier ---------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
+@shows_person("study-support")
 def list_study_support(session: Session, participation_id: int) -> list[StudySupport]:
     require(session, Permission.CASEWORK)
     return [
@@ -285,6 +299,7 @@ def list_study_support(session: Session, participation_id: int) -> list[StudySup
     ]
 
 
+@requires(Permission.CASEWORK)
 def save_study_support(session: Session, item: StudySupport) -> StudySupport:
     """Start support (one month from study start) or extend it, never past three months."""
     require(session, Permission.CASEWORK)

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.persons import Person
 from finsam_desktop.i18n import N_, _
+from finsam_desktop.services.access import pure
 
 PROTECTED = N_("Protected identity")
 CONTACT_FIELDS = ("street", "postcode", "city", "address", "phone", "email")
@@ -28,18 +29,21 @@ NAME_FIELDS = ("first_name", "last_name", "name", "full_name", "name_key")
 T = TypeVar("T")
 
 
+@pure
 def is_protected(fields: Mapping[str, Any] | Person | Any) -> bool:
     if isinstance(fields, Mapping):
         return bool(fields.get("protected_identity"))
     return bool(getattr(fields, "protected_identity", False))
 
 
+@pure
 def masked_personnummer(text: str) -> str:
     """Birth date kept, the last four digits hidden: 19900101-****."""
     digits = "".join(ch for ch in str(text) if ch.isalnum())
     return f"{digits[:8]}-****" if len(digits) >= 8 else "****"
 
 
+@pure
 def mask_person_fields(fields: Mapping[str, Any], identity: bool = False) -> dict[str, Any]:
     """A copy of ``fields`` safe to show or export: for a protected person the contact
     fields are blanked (the town says "Protected identity"); with ``identity=True``
@@ -63,6 +67,7 @@ def mask_person_fields(fields: Mapping[str, Any], identity: bool = False) -> dic
     return out
 
 
+@pure
 def mask_person(person: Person, identity: bool = False) -> Person:
     """The same masking for a domain Person (for letters and documents)."""
     if not person.protected_identity:
@@ -73,6 +78,7 @@ def mask_person(person: Person, identity: bool = False) -> Person:
     return masked
 
 
+@pure
 def exportable(rows: Iterable[T]) -> list[T]:
     """The rows of an export without the persons who have protected identity."""
     return [r for r in rows if not is_protected(r)]

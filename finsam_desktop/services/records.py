@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.models import SettingRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.i18n import _
+from finsam_desktop.services.access import building_block, pure
 
 T = TypeVar("T")
 
@@ -26,12 +27,14 @@ class ConcurrentChange(RuntimeError):
         )
 
 
+@pure
 def apply_version(row, expected_version: int) -> None:
     """Refuse to save over a newer version than the one the user started from."""
     if expected_version and row.version != expected_version:
         raise ConcurrentChange()
 
 
+@pure
 def check_unchanged(saved: Any, expected: Any) -> None:
     """The optimistic check for a part of a row that a form edits on its own (the
     kartläggning's counselling, the avslut and the situation at entry of a case file):
@@ -42,6 +45,7 @@ def check_unchanged(saved: Any, expected: Any) -> None:
         raise ConcurrentChange()
 
 
+@pure
 def require_text(fields: dict[str, tuple[str, str]]) -> None:
     """``{field: (value, message)}``: raise one ValidationError naming every empty field."""
     problems = {k: msg for k, (value, msg) in fields.items() if not (value or "").strip()}
@@ -49,6 +53,7 @@ def require_text(fields: dict[str, tuple[str, str]]) -> None:
         raise ValidationError(problems)
 
 
+@building_block
 def existing_row(session: Session, model: type[T], record_id: Any) -> T:
     """The row with this id, or NotFound: the record was removed since it was listed."""
     row = session.get(model, record_id)
@@ -57,6 +62,7 @@ def existing_row(session: Session, model: type[T], record_id: Any) -> T:
     return row
 
 
+@building_block
 def row_to_save(session: Session, model: type[T], record_id: int | None) -> T:
     """A new row (added to the session) when ``record_id`` is None, else the existing one."""
     if record_id is None:
@@ -66,12 +72,14 @@ def row_to_save(session: Session, model: type[T], record_id: int | None) -> T:
     return existing_row(session, model, record_id)
 
 
+@building_block
 def setting_value(session: Session, key: str) -> Any:
     """The stored value of a database-wide setting (None when it was never saved)."""
     row = session.get(SettingRow, key)
     return row.value if row is not None else None
 
 
+@building_block
 def store_setting(session: Session, key: str, value: Any) -> None:
     """Save a database-wide setting (the change log records it like any other row)."""
     row = session.get(SettingRow, key)
@@ -82,6 +90,7 @@ def store_setting(session: Session, key: str, value: Any) -> None:
     session.flush()
 
 
+@building_block
 def require_unique_name(
     session: Session, model: type, record_id: int | None, message: str, *same: Any
 ) -> None:

@@ -17,7 +17,8 @@ from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.referrals import DUE_SOON_DAYS, ReferralStatus
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+from finsam_desktop.services.access import Permission, requires
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
 
 # Values of the "answer" filter.
 DUE_OVERDUE = "overdue"
@@ -31,6 +32,7 @@ DUE_FILTERS = (
 STATUS_OPEN = "open"  # filter value: received, dormant or accepted
 
 
+@requires(Permission.CASEWORK)
 def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQuery:
     """``today`` is asked on every page, so a window left open overnight stays right."""
     r, p, i, m, pa = ReferralRow, PersonRow, InsatsRow, MunicipalityRow, PartyRow
@@ -136,9 +138,11 @@ def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQ
             ),
             "due": due_filter,
         },
+        search_log=SearchLog("referral-search", r.person_id),
     )
 
 
+@requires(Permission.CASEWORK)
 def meeting_list(db: Database) -> ListQuery:
     """Information meetings, newest first by default, searchable like the referrals."""
     from finsam_desktop.db.referral_models import InfoMeetingRow
@@ -207,4 +211,5 @@ def meeting_list(db: Database) -> ListQuery:
             "insats_id": lambda v: im.insats_id == v,
             "upcoming": lambda v: im.meeting_date >= date.today() if v else im.id > 0,
         },
+        search_log=SearchLog("meeting-search", im.person_id),
     )

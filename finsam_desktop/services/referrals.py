@@ -43,7 +43,14 @@ from finsam_desktop.domain.referrals import (
 )
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import Permission, log_view, require
+from finsam_desktop.services.access import (
+    Permission,
+    log_view,
+    no_personal_data,
+    require,
+    requires,
+    shows_person,
+)
 from finsam_desktop.services.info_meetings import (
     get_meeting,
     remittent_of,
@@ -97,11 +104,14 @@ def _referral_row(session: Session, referral_id: int) -> ReferralRow:
     return row
 
 
+@requires(Permission.CASEWORK)
 def get_referral(session: Session, referral_id: int) -> Referral:
     require(session, Permission.CASEWORK)
     return _referral(session, _referral_row(session, referral_id))
 
 
+@requires(Permission.CASEWORK)
+@shows_person("referrals")
 def referrals_for_person(session: Session, person_id: int) -> list[Referral]:
     require(session, Permission.CASEWORK)
     stmt = (
@@ -112,6 +122,7 @@ def referrals_for_person(session: Session, person_id: int) -> list[Referral]:
     return [_referral(session, r) for r in session.scalars(stmt)]
 
 
+@no_personal_data
 def next_case_number(session: Session, year: int) -> str:
     """R2026-00001, R2026-00002, ... one series per year."""
     prefix = f"R{year}-"
@@ -122,6 +133,7 @@ def next_case_number(session: Session, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
+@requires(Permission.CASEWORK)
 def open_referral_for(
     session: Session, person_id: int, insats_id: int, except_id: int | None = None
 ) -> str | None:
@@ -151,6 +163,7 @@ def open_referral_for(
     return enrolled
 
 
+@requires(Permission.CASEWORK)
 def save_referral(
     session: Session,
     referral: Referral,
@@ -227,6 +240,7 @@ def save_referral(
 # --- bedömning ------------------------------------------------------------------------------
 
 
+@requires(Permission.CASEWORK)
 def eligibility(
     session: Session,
     referral_id: int,
@@ -248,6 +262,7 @@ def eligibility(
     return check_eligibility(insats, age, parties or 0, list(chosen or []))
 
 
+@requires(Permission.CASEWORK)
 def decide(
     session: Session, referral_id: int, decision: DecisionInput, version: int = 0, today=None
 ) -> Referral:
@@ -291,6 +306,7 @@ def decide(
     return _referral(session, row)
 
 
+@requires(Permission.CASEWORK)
 def record_answer_sent(
     session: Session, referral_id: int, sent_on: date, today: date | None = None
 ) -> Referral:
@@ -313,6 +329,7 @@ def record_answer_sent(
     return _referral(session, row)
 
 
+@requires(Permission.CASEWORK)
 def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS) -> list[DueAnswer]:
     """Referrals whose remissvar is not sent and is overdue or due within
     ``within_days``; most urgent first."""
@@ -365,6 +382,7 @@ def _participation(row: ParticipationRow) -> Participation:
     )
 
 
+@requires(Permission.CASEWORK)
 def participation_for_referral(session: Session, referral_id: int) -> Participation | None:
     require(session, Permission.CASEWORK)
     row = session.scalar(
@@ -373,6 +391,7 @@ def participation_for_referral(session: Session, referral_id: int) -> Participat
     return _participation(row) if row else None
 
 
+@requires(Permission.CASEWORK)
 def enrol(
     session: Session,
     referral_id: int,
@@ -434,6 +453,7 @@ def enrol(
     return _participation(participation)
 
 
+@requires(Permission.CASEWORK)
 def update_participation_start(
     session: Session, participation: Participation, today: date | None = None
 ) -> Participation:
@@ -465,6 +485,7 @@ def update_participation_start(
 # --- names for screens and letters -----------------------------------------------------------
 
 
+@no_personal_data
 def party_name(session: Session, party_id: int | None) -> str:
     if party_id is None:
         return ""
@@ -472,6 +493,7 @@ def party_name(session: Session, party_id: int | None) -> str:
     return row.name if row else ""
 
 
+@no_personal_data
 def municipality_name(session: Session, municipality_id: int | None) -> str:
     if municipality_id is None:
         return ""
@@ -500,6 +522,7 @@ class ReferralCase:
     letters: list[SentLetter]
 
 
+@requires(Permission.CASEWORK)
 def open_case(session: Session, referral_id: int) -> ReferralCase:
     """Read the referral screen's content and log that the case was opened."""
     require(session, Permission.CASEWORK)

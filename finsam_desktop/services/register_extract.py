@@ -24,7 +24,7 @@ from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
 from finsam_desktop.i18n import _, format_date, format_datetime, format_number
-from finsam_desktop.services.access import Permission, log_output, require
+from finsam_desktop.services.access import Permission, log_output, require, requires
 from finsam_desktop.services.field_labels import (
     TABLE_TITLES,
     code_label,
@@ -59,6 +59,7 @@ class RegisterExtract:
     access_log: list[tuple[str, str, str]]  # (when, who, what)
 
 
+@requires(Permission.CASEWORK)
 def find_person(session: Session, personnummer_text: str) -> int:
     """The id of the person with this number; InvalidPersonnummer or NotFound."""
     require(session, Permission.CASEWORK)
@@ -69,6 +70,7 @@ def find_person(session: Session, personnummer_text: str) -> int:
     return person_id
 
 
+@requires(Permission.CASEWORK)
 def build_extract(session: Session, person_id: int, now: datetime | None = None) -> RegisterExtract:
     require(session, Permission.CASEWORK)
     rows = collect(session, [person_id]).of(person_id)

@@ -29,7 +29,7 @@ from finsam_desktop.domain.casework import (
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import referrals
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, require, requires
 
 PLAN_HORIZON_DAYS = 7  # plan follow-ups show a week ahead, so a meeting can be booked
 STUDY_HORIZON_DAYS = 14
@@ -62,6 +62,7 @@ def _effective_end():
     return case((cf.extension_months > 0, cf.ends_on), else_=p.planned_end)
 
 
+@requires(Permission.CASEWORK)
 def plan_follow_ups(session: Session, today: date, staff_id: int | None = None) -> list[Reminder]:
     p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
     last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
@@ -78,6 +79,7 @@ def plan_follow_ups(session: Session, today: date, staff_id: int | None = None) 
     return out
 
 
+@requires(Permission.CASEWORK)
 def remittent_contacts(session: Session, today: date, staff_id: int | None = None):
     p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
     last = func.coalesce(cf.last_remittent_contact_on, p.enrolled_on)
@@ -92,6 +94,7 @@ def remittent_contacts(session: Session, today: date, staff_id: int | None = Non
     return out
 
 
+@requires(Permission.CASEWORK)
 def study_support_ends(session: Session, today: date, staff_id: int | None = None):
     s = StudySupportRow
     stmt = (
@@ -110,6 +113,7 @@ def study_support_ends(session: Session, today: date, staff_id: int | None = Non
     ]
 
 
+@requires(Permission.CASEWORK)
 def enrolment_ends(session: Session, today: date, staff_id: int | None = None):
     """Participations ending within 30 days, and those past their end without avslut."""
     end = _effective_end()
@@ -125,6 +129,7 @@ def enrolment_ends(session: Session, today: date, staff_id: int | None = None):
     return out
 
 
+@requires(Permission.CASEWORK)
 def extension_decisions(session: Session, today: date, staff_id: int | None = None):
     cf = CaseFileRow
     stmt = _open_cases(staff_id, cf.extension_requested_on).where(
@@ -141,6 +146,7 @@ def extension_decisions(session: Session, today: date, staff_id: int | None = No
     ]
 
 
+@requires(Permission.CASEWORK)
 def referral_answers(session: Session, today: date) -> list[Reminder]:
     return [
         Reminder(
@@ -154,6 +160,7 @@ def referral_answers(session: Session, today: date) -> list[Reminder]:
     ]
 
 
+@requires(Permission.CASEWORK)
 def due_items(
     session: Session, today: date, staff_id: int | None = None
 ) -> dict[ReminderKind, list[Reminder]]:

@@ -43,7 +43,7 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
 from finsam_desktop.services.person_records import collect, person_tables
 from finsam_desktop.services.records import setting_value, store_setting
 
@@ -99,6 +99,7 @@ class RetentionResult:
     rows: int
 
 
+@no_personal_data
 def get_rules(session: Session) -> RetentionRules:
     value = setting_value(session, SETTING_KEY)
     value = value if isinstance(value, dict) else {}
@@ -108,6 +109,7 @@ def get_rules(session: Session) -> RetentionRules:
     )
 
 
+@requires(Permission.ADMINISTER)
 def save_rules(session: Session, rules: RetentionRules) -> RetentionRules:
     require(session, Permission.ADMINISTER)
     if not MIN_YEARS <= rules.years <= MAX_YEARS:
@@ -125,10 +127,12 @@ def save_rules(session: Session, rules: RetentionRules) -> RetentionRules:
     return rules
 
 
+@pure
 def is_anonymised(personnummer: str) -> bool:
     return ANONYMISED_MARK in (personnummer or "")
 
 
+@pure
 def anonymised_number(birth_year: int, person_id: int) -> str:
     """A unique stand-in that keeps the birth year (1 July, so ages are right on average)
     and can never be a real number: it holds a character no personnummer has."""
@@ -142,6 +146,7 @@ def anonymised_number(birth_year: int, person_id: int) -> str:
     return f"{birth_year:04d}0701{ANONYMISED_MARK}{code}"
 
 
+@pure
 def is_personal_column(column) -> bool:
     """Does gallring blank this column? ``info={"personal": True/False}`` on a model
     column decides; otherwise free text, binary data and name-like strings go."""
@@ -173,6 +178,7 @@ def _is_open(rows: dict[str, list[dict]]) -> bool:
     return False
 
 
+@requires(Permission.ADMINISTER)
 def candidates(session: Session, today: date | None = None) -> list[Candidate]:
     """Who gallring would anonymise today, oldest last entry first (the preview)."""
     require(session, Permission.ADMINISTER)
@@ -215,6 +221,7 @@ def candidates(session: Session, today: date | None = None) -> list[Candidate]:
     return sorted(out, key=lambda c: (c.last_activity, c.person_id))
 
 
+@requires(Permission.ADMINISTER)
 def run(session: Session, person_ids: list[int], today: date | None = None) -> RetentionResult:
     """Anonymise the given persons (the ones the administrator confirmed in the preview).
 

@@ -55,7 +55,11 @@ from finsam_desktop.db.migrate import (
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts
-from finsam_desktop.services.access import Role, User
+from finsam_desktop.services.access import BEFORE_LOGIN, Role, User
+
+# Every function here runs before anyone is signed in: the password (or the recovery key)
+# is what admits, and the role comes from the account it opens.
+MODULE_ACCESS = BEFORE_LOGIN
 
 DEMO_PASSWORD = "demo-lösenord-2026"
 DEMO_ACCOUNTS = (

@@ -35,7 +35,6 @@ from finsam_desktop.db.expressions import filled
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.domain.lots import DEFAULT_SATISFACTION_GOAL
 from finsam_desktop.domain.periods import Period
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
@@ -49,7 +48,14 @@ from finsam_desktop.reports.model import (
     Rounding,
     Table,
 )
-from finsam_desktop.services.access import Permission, log_output, require
+from finsam_desktop.services import surveys
+from finsam_desktop.services.access import (
+    Permission,
+    log_output,
+    no_personal_data,
+    require,
+    requires,
+)
 from finsam_desktop.services.records import setting_value
 from finsam_desktop.services.statistics_scope import (
     AGE_GROUPS,
@@ -72,7 +78,6 @@ from finsam_desktop.services.statistics_scope import (
     sum_if,
 )
 
-SURVEY_GOAL_SETTING = "participants.survey_goal"
 SATISFIED_MIN = 4
 
 # --- report building ----------------------------------------------------------------
@@ -598,7 +603,7 @@ class _Builder:
             .group_by(P.insats_id)
         )  # fmt: skip
         by = {ins: (sent, ans, sat) for ins, sent, ans, sat in self.session.execute(stmt)}
-        goal = survey_goal(self.session)
+        goal = surveys.survey_goal(self.session)  # the goal set under Ärendearbete
         rows = []
         for ins in self._insatser():
             if ins.id in by or ins.active:
@@ -686,6 +691,7 @@ def _median(histogram: dict[int, int]) -> float | None:
 ROUNDING_SETTING = "statistics.rounding"
 
 
+@requires(Permission.STATISTICS)
 def configured_rounding(session: Session, hide_small: bool = False) -> Rounding:
     """The decimals the team prints: setting ``statistics.rounding`` =
     {"share_decimals": 1, "cross_decimals": 0} (the seeds' way when not set)."""
@@ -699,14 +705,10 @@ def configured_rounding(session: Session, hide_small: bool = False) -> Rounding:
     return Rounding(decimals("share_decimals", 1), decimals("cross_decimals", 0), hide_small)
 
 
-def survey_goal(session: Session) -> int:
-    value = setting_value(session, SURVEY_GOAL_SETTING)
-    return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
-
-
 # --- the service ------------------------------------------------------------------
 
 
+@requires(Permission.STATISTICS)
 def statistics(
     session: Session,
     period: Period,
@@ -774,12 +776,14 @@ def statistics(
     )
 
 
+@requires(Permission.STATISTICS)
 def record_export(session: Session, fmt: str) -> None:
     """Note in the log that the statistics were exported (no personal data in them)."""
     require(session, Permission.STATISTICS)
     log_output(session, f"statistics-{fmt}")
 
 
+@no_personal_data
 def insats_named(session: Session, name: str) -> int:
     """The id of the insats called ``name`` (case and å ä ö as Swedes write them)."""
     wanted = swedish_key(name.strip())
@@ -789,6 +793,7 @@ def insats_named(session: Session, name: str) -> int:
     raise ValidationError.single("insats", _("There is no insats called {name}.").format(name=name))
 
 
+@no_personal_data
 def report_choices(session: Session) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(insatser, municipalities) for the page's choices: id and name, no personal data."""
     require(session, Permission.STATISTICS)

@@ -24,6 +24,7 @@ from finsam_desktop.db.models import InsatsRow, PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.periods import Period
 from finsam_desktop.i18n import N_
+from finsam_desktop.services.access import building_block, pure
 
 P, PE, R, CF, INS = ParticipationRow, PersonRow, ReferralRow, CaseFileRow, InsatsRow
 
@@ -61,6 +62,7 @@ def _age_group(age):
     return case(*whens, else_=None)
 
 
+@pure
 def sum_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -74,6 +76,7 @@ def _home(referral=R, person=PE):
     return func.coalesce(referral.municipality_id, person.municipality_id)
 
 
+@pure
 def in_scope(scope: Scope):
     clauses = []
     if scope.insats_id is not None:
@@ -83,6 +86,7 @@ def in_scope(scope: Scope):
     return clauses
 
 
+@pure
 def participations(*columns):
     return (
         select(*columns)
@@ -114,6 +118,7 @@ SCOPE = temporary(
 )
 
 
+@pure
 def scope_select(scope: Scope):
     """Every participation active at some time in the period (within the chosen insats
     and municipality), with what the reports group by: one scan of the big tables."""
@@ -167,6 +172,7 @@ REFERRALS = temporary(
 )
 
 
+@pure
 def referral_select(scope: Scope):
     """Every referral received, decided or answered in the period: one scan."""
     start, end = scope.period.start, scope.period.end
@@ -229,6 +235,7 @@ class Flow:
     active: int  # participants at some time in the period
 
 
+@building_block
 def count_flow(session: Session, T, RT) -> Flow:
     """``T``: the period's participations (scope_select); ``RT``: its referrals."""
     counts = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
@@ -316,5 +323,6 @@ def count_flow(session: Session, T, RT) -> Flow:
     )
 
 
+@pure
 def mean(total: int, n: int) -> float | None:
     return round(total / n, 1) if n else None

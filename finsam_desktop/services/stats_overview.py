@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.i18n import _
+from finsam_desktop.services.access import no_personal_data
 
 
+@no_personal_data
 def database_counts(db: Database) -> list[tuple[str, int]]:
     with db.reading() as session:
 

@@ -12,7 +12,7 @@ from finsam_desktop.db.referral_models import ParticipationRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.surveys import DEFAULT_GOAL_PERCENT, ParticipantSurvey, check_survey
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
 from finsam_desktop.services.records import (
     ConcurrentChange,
     apply_version,
@@ -35,6 +35,7 @@ def _survey(row: ParticipantSurveyRow) -> ParticipantSurvey:
     )
 
 
+@requires(Permission.CASEWORK)
 def get_survey(session: Session, participation_id: int) -> ParticipantSurvey:
     """The participation's survey; an empty one (version 0) when none is recorded."""
     require(session, Permission.CASEWORK)
@@ -43,6 +44,7 @@ def get_survey(session: Session, participation_id: int) -> ParticipantSurvey:
     return _survey(row) if row is not None else ParticipantSurvey(participation_id)
 
 
+@requires(Permission.CASEWORK)
 def save_survey(
     session: Session, survey: ParticipantSurvey, today: date | None = None
 ) -> ParticipantSurvey:
@@ -71,12 +73,14 @@ def save_survey(
     return _survey(row)
 
 
+@no_personal_data
 def survey_goal(session: Session) -> int:
     """The goal for the share satisfied (score 4–5) among those who answered, percent."""
     value = setting_value(session, GOAL_SETTING)
     return int(value) if isinstance(value, int | float) else DEFAULT_GOAL_PERCENT
 
 
+@requires(Permission.CASEWORK)
 def set_survey_goal(session: Session, percent: int) -> int:
     require(session, Permission.CASEWORK)
     if not 1 <= percent <= 100:

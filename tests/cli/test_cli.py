@@ -39,8 +39,14 @@ def test_demo_info_migrate_backup(tmp_path, capsys, monkeypatch):
     assert "uppdaterad" in capsys.readouterr().out
     assert main([*user, "backup", str(tmp_path / "copies")]) == 0
     assert main([*user, "backup", str(tmp_path / "copies")]) == 0, "the same second: a new name"
-    copies = sorted(p for p in (tmp_path / "copies").iterdir() if not p.name.endswith(".keys"))
+    copies = sorted(
+        p
+        for p in (tmp_path / "copies").iterdir()
+        if not p.name.endswith((".keys", ".manifest.json"))
+    )
     assert len(copies) == 2
+    for copy in copies:  # the head of its access log beside each copy
+        assert copy.with_name(copy.name + ".manifest.json").exists()
     db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
     key = db.key
     db.close()

@@ -89,6 +89,12 @@ class LogReviewPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.verify_button)
         layout.addLayout(buttons)
+        # The head of the chain, for the administrator to note down outside the program.
+        self.head_label = QLabel()
+        self.head_label.setWordWrap(True)
+        self.head_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.head_label)
+        self.show_head()
 
         for box in (self.user, self.action):
             box.currentIndexChanged.connect(self.apply_filters)
@@ -96,7 +102,14 @@ class LogReviewPage(QWidget):
         self.person.textChanged.connect(lambda text: text or self.apply_filters())
         self.use_period.toggled.connect(self.apply_filters)
         self.period.changed.connect(self.apply_filters)
-        ctx.runner.changed.connect(lambda _kinds: self.panel.refresh())
+        ctx.runner.changed.connect(lambda _kinds: self.refresh())
+
+    def refresh(self) -> None:
+        self.panel.refresh()
+        self.show_head()
+
+    def show_head(self) -> None:
+        self.head_label.setText(audit.head_text(self.ctx.runner.read(audit.chain_head)))
 
     def chosen_person(self) -> int | None:
         """The person id the filter field means; -1 (no rows) for an unknown number."""
@@ -151,16 +164,24 @@ class LogReviewPage(QWidget):
     def verify(self) -> None:
         with BusyCursor():
             report = self.ctx.runner.read(audit.verify_chain)
+        self.show_head()
         if report.ok:
-            QMessageBox.information(
-                self,
-                APP_NAME,
-                ngettext(
-                    "The access log is whole: {n} entry checked, none changed or missing.",
-                    "The access log is whole: {n} entries checked, none changed or missing.",
-                    report.checked,
-                ).format(n=report.checked),
-            )
+            text = ngettext(
+                "The access log is whole: {n} entry checked, none changed or missing.",
+                "The access log is whole: {n} entries checked, none changed or missing.",
+                report.checked,
+            ).format(n=report.checked)
+            if report.anchor is None:
+                text += " " + _(
+                    "No anchor outside the database was found to compare the end of the log "
+                    "with (it is written beside the database and with every backup)."
+                )
+            else:
+                when = audit.local_time(report.anchor.written_at).strftime("%Y-%m-%d %H:%M:%S")
+                text += " " + _(
+                    "It matches the newest anchor outside the database ({source}, {when})."
+                ).format(source=report.anchor.source, when=when)
+            QMessageBox.information(self, APP_NAME, text)
         else:
             QMessageBox.critical(
                 self,

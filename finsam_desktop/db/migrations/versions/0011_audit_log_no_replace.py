@@ -1,0 +1,32 @@
+"""the access log refuses an entry that would take the place of an existing one
+
+Revision ID: 0011
+Revises: 0012
+Create Date: 2026-12-01 12:00:00
+
+``INSERT OR REPLACE`` deletes the row it collides with without firing the DELETE
+trigger (SQLite fires delete triggers for REPLACE only with recursive_triggers on), so
+it rewrote entries with both triggers of 0005 in place. An entry's id is assigned by
+SQLite, always past the last one: an insert that names an id at or below the last is
+refused before the conflict is resolved, whatever conflict clause it carries.
+"""
+
+from alembic import op
+
+revision = "0011"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # NEW.id is -1 in a BEFORE INSERT trigger when SQLite assigns the id itself.
+    op.execute(
+        "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+        "WHEN NEW.id <> -1 AND NEW.id <= (SELECT coalesce(max(id), 0) FROM audit_log) "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+
+
+def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
