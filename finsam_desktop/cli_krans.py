@@ -54,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         with db.reading() as session:
             insats_id = None
-            if args.modell:
-                found = [i for i, n in krans.local_insatser(session) if n == args.modell]
+            # --modell here; --insats when reached through `finsam statistik`'s own options.
+            name = getattr(args, "modell", None) or getattr(args, "insats", None)
+            if name:
+                found = [i for i, n in krans.local_insatser(session) if n == name]
                 if not found:
-                    print(_("No local model is called {name}.").format(name=args.modell))
+                    print(_("No local model is called {name}.").format(name=name), file=sys.stderr)
                     return 1
                 insats_id = found[0]
             try:

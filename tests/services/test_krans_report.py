@@ -63,9 +63,9 @@ def test_cli_statistik_krans_json(demo_db, tmp_path, capsys):
     configure(parser)
     db_path = demo_db.path
     start, end = this_year()
-    week = date.today().isocalendar().week
+    year, week, _day = date.today().isocalendar()
     args = parser.parse_args(
-        ["--db", str(db_path), "--period", f"{start.year}-W01:{start.year}-W{week:02d}"]
+        ["--db", str(db_path), "--period", f"{year}-W01:{year}-W{week:02d}"]
         + ["--kommun", "Granvik", "--format", "json"]
     )
     assert run(args) == 0

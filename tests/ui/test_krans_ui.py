@@ -319,3 +319,21 @@ def test_insats_dialog_sets_the_process_profile(ctx, qtbot):
     assert (settings.profile, settings.outcome_reminder_weeks) == (ProcessProfile.LOCAL, 10)
     destinations = ctx.runner.read(krans.local_options, full.id, LocalListKind.DESTINATION)
     assert destinations  # a new local model starts with seed 004's lists
+
+
+def test_week_table_exports_through_the_report_pipeline(ctx, qtbot, tmp_path):
+    pytest.importorskip("finsam_desktop.reports.export")
+    from openpyxl import load_workbook
+
+    page = page_of(ctx, qtbot)
+    tab = page.weeks
+    assert set(tab.export_buttons) == {"pdf", "xlsx", "csv", "json"}
+    start, end = tab.period()
+    table = ctx.runner.read(krans.week_table, start, end, None, None)
+    assert tab.export_to(str(tmp_path / "v.xlsx"), "xlsx")
+    values = [
+        c.value for ws in load_workbook(tmp_path / "v.xlsx") for r in ws.iter_rows() for c in r
+    ]
+    assert "Aktualiserade totalt" in values and table.total.total in values
+    assert tab.export_to(str(tmp_path / "v.csv"), "csv")
+    assert "Aktualiserade totalt" in (tmp_path / "v.csv").read_text(encoding="utf-8-sig")

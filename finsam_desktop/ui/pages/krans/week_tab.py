@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -9,9 +10,12 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QSpinBox,
@@ -23,11 +27,18 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.i18n import _, format_number
 from finsam_desktop.services import krans, organisation
+from finsam_desktop.services.krans_report import krans_report
 from finsam_desktop.services.krans_tables import Section, period_text, sections
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import banner, choice, date_edit, refill
 
 ROW_HEIGHT = 24
+EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json")
+
+
+def export_available() -> bool:
+    """Whether the statistics report pipeline (reports/export.py) is installed."""
+    return importlib.util.find_spec("finsam_desktop.reports.export") is not None
 
 
 def cell_text(value) -> str:
@@ -87,6 +98,13 @@ class WeekTab(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.export_bar.addWidget(self.heading, 1)
+        self.export_buttons: dict[str, QPushButton] = {}
+        if export_available():
+            for fmt in EXPORT_FORMATS:
+                button = QPushButton(_("Save as {format}…").format(format=fmt.upper()))
+                button.clicked.connect(lambda _c=False, f=fmt: self.ask_export(f))
+                self.export_bar.addWidget(button)
+                self.export_buttons[fmt] = button
         layout.addLayout(self.export_bar)
         self.banner = banner()
         layout.addWidget(self.banner)
@@ -213,6 +231,35 @@ class WeekTab(QWidget):
             layout.addWidget(note)
         self.tables[section.key] = table
         return box
+
+    # --- export through the statistics report pipeline ---------------------------------
+    def report(self):
+        start, end = self.period()
+        return self.ctx.runner.read(
+            krans_report, start, end, self.model.currentData(), self.municipality.currentData()
+        )
+
+    def ask_export(self, fmt: str) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the week table"),
+            f"lokal-samverkan.{fmt}",
+            f"{fmt.upper()} (*.{fmt})",
+        )
+        if path:
+            self.export_to(path, fmt)
+
+    def export_to(self, path: str, fmt: str) -> bool:
+        from finsam_desktop.reports import export
+
+        try:
+            export.write(self.report(), path, fmt)
+        except OSError:
+            QMessageBox.warning(
+                self, _("Not saved"), _("The file could not be written: {path}").format(path=path)
+            )
+            return False
+        return True
 
     def cell(self, key: str, row_label: str, column: str) -> str:
         """The text shown in section ``key``, row ``row_label``, column ``column``."""
