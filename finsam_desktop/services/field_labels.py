@@ -264,6 +264,7 @@ def _coded_columns() -> dict[tuple[str, str], Callable[[Any], str]]:
     """Which stored column holds which code, and how to say it in words."""
     from finsam_desktop.domain.casework import ContactKind, Counterpart, TimelineKind
     from finsam_desktop.domain.closing import OptionList
+    from finsam_desktop.domain.krans import LocalListKind, ProcessProfile
     from finsam_desktop.domain.lots import Answer, CategoryKind
     from finsam_desktop.domain.persons import Gender
     from finsam_desktop.domain.plans import GoalStatus
@@ -294,6 +295,8 @@ def _coded_columns() -> dict[tuple[str, str], Callable[[Any], str]]:
         ("case_option", "list_key"): OptionList,
         ("users", "role"): Role,
         ("audit_log", "action"): Action,
+        ("insats", "process_profile"): ProcessProfile,
+        ("local_option", "kind"): LocalListKind,
     }
 
 
