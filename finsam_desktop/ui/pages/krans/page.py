@@ -119,7 +119,8 @@ class KransPage(QWidget):
         if kinds & {"municipality"}:
             self.weeks.reload_choices()
         self.cases.panel.refresh()
-        self.beredning.refresh() if kinds & {"referral", "krans", "insats"} else None
+        if kinds & {"referral", "krans", "insats"}:
+            self.beredning.refresh()
         self.weeks.refresh()
         if kinds & {"krans", "party", "insats"}:
             self.lists.refresh()
