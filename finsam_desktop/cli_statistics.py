@@ -18,6 +18,12 @@ FORMATS = ("text", "json", "csv", "xlsx", "pdf")
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "what",
+        nargs="?",
+        choices=("krans",),
+        help=_("krans: the krans municipalities' week table instead of the statistics"),
+    )
+    p.add_argument(
         "--period",
         required=True,
         metavar=_("PERIOD"),
@@ -39,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     from finsam_desktop.services.lots_summary import municipality_named
     from finsam_desktop.services.statistics import insats_named, record_export, statistics
 
+    if getattr(args, "what", None) == "krans":
+        from finsam_desktop import cli_krans
+
+        return cli_krans.run(args)
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "text")
     if fmt not in FORMATS:
         print(_("Choose --format: {formats}.").format(formats=", ".join(FORMATS)), file=sys.stderr)

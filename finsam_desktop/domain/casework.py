@@ -280,6 +280,7 @@ class ReminderKind(enum.StrEnum):
     ENROLMENT_END = "enrolment_end"
     PAST_END = "past_end"
     EXTENSION_DECISION = "extension_decision"
+    OUTCOME_MISSING = "outcome_missing"  # a local model's case without an outcome
 
     @property
     def label(self) -> str:
@@ -294,6 +295,7 @@ _REMINDER_LABELS = {
     ReminderKind.ENROLMENT_END: N_("Participation ends within 30 days"),
     ReminderKind.PAST_END: N_("Past its end without avslut"),
     ReminderKind.EXTENSION_DECISION: N_("Extension awaiting the steering group's decision"),
+    ReminderKind.OUTCOME_MISSING: N_("Local cooperation: outcome missing"),
 }
 
 

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from finsam_desktop.db.engine import Database
 from finsam_desktop.db.krans_models import BeredningRow, LocalOptionRow
-from finsam_desktop.db.models import InsatsRow, PartyRow
+from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow
 from finsam_desktop.db.referral_models import ReferralRow
+from finsam_desktop.domain.casework import Reminder, ReminderKind
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.krans import (
     DEFAULT_DESTINATIONS,
@@ -35,12 +37,14 @@ from finsam_desktop.domain.krans import (
     pro_rata,
 )
 from finsam_desktop.domain.organisation import Party
+from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import Referral, ReferralStatus
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import N_, _, format_date
 from finsam_desktop.services import referrals
 from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
 from finsam_desktop.services.records import (
     apply_version,
     existing_row,
@@ -598,3 +602,294 @@ def iso_week_range(year: int, first_week: int, last_week: int, end_year: int | N
     return date.fromisocalendar(year, first_week, 1), date.fromisocalendar(
         end_year or year, last_week, 7
     )
+
+
+# --- what the Lokal samverkan page reads ---------------------------------------------------
+
+# Values of the list's "status" filter.
+STATUS_NEW = "new"
+STATUS_AVVAKTAN = "avvaktan"
+STATUS_DESTINATION = "destination"
+STATUS_AVSLAG = "avslag"
+STATUS_OUTCOME_MISSING = "outcome_missing"
+STATUS_FILTERS = (
+    (STATUS_NEW, N_("New, not yet at a beredning")),
+    (STATUS_AVVAKTAN, N_("Avvaktan")),
+    (STATUS_DESTINATION, N_("Sent to a destination")),
+    (STATUS_AVSLAG, N_("Avslag")),
+    (STATUS_OUTCOME_MISSING, N_("Outcome missing")),
+)
+_STATUS_VALUES = {
+    STATUS_NEW: ReferralStatus.RECEIVED.value,
+    STATUS_AVVAKTAN: ReferralStatus.DORMANT.value,
+    STATUS_DESTINATION: ReferralStatus.ACCEPTED.value,
+    STATUS_AVSLAG: ReferralStatus.REJECTED.value,
+}
+
+
+@pure
+def status_text(status: str, destination: str | None) -> str:
+    """What the list says of a case: new, avvaktan, the destination's name or avslag."""
+    if status == ReferralStatus.RECEIVED.value:
+        return _("New")
+    if status == ReferralStatus.DORMANT.value:
+        return _("Avvaktan")
+    if status == ReferralStatus.REJECTED.value:
+        return _("Avslag")
+    return destination or _("Sent to a destination")
+
+
+@requires(Permission.CASEWORK)
+def aktualisering_list(db: Database) -> ListQuery:
+    """Every aktualisering of the local models, searchable by name, personnummer or case
+    number, filtered by model and status."""
+    require(db, Permission.CASEWORK)
+    r, p, i, m, pa = ReferralRow, PersonRow, InsatsRow, MunicipalityRow, PartyRow
+    d = aliased(LocalOptionRow, name="destination")
+    o = aliased(LocalOptionRow, name="outcome")
+
+    def search(text: str):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        compact = text.replace("-", "").replace(" ", "")
+        if text.strip().upper().startswith("R") and len(digits) >= 4:
+            return r.case_number.like(text.strip().upper() + "%")
+        if len(digits) >= 4 and len(digits) >= len(compact):
+            return p.personnummer.like(f"%{digits}%")
+        return like_any(swedish_key(text), p.name_key)
+
+    def status_filter(value: str):
+        if value == STATUS_OUTCOME_MISSING:
+            return (r.status == ReferralStatus.ACCEPTED.value) & r.outcome_id.is_(None)
+        return r.status == _STATUS_VALUES[value]
+
+    def row(x) -> ListRow:
+        decided = x.status == ReferralStatus.ACCEPTED.value
+        outcome = x.outcome or (_("missing") if decided else "")
+        return ListRow(
+            x.id,
+            (
+                format_date(x.arrived_on),
+                x.case_number,
+                f"{x.last_name}, {x.first_name}",
+                PersonalNumber(x.personnummer).formatted(),
+                x.insats,
+                x.municipality or "",
+                x.party or "",
+                x.remittent_name,
+                status_text(x.status, x.destination),
+                outcome,
+            ),
+            muted=x.status == ReferralStatus.REJECTED.value,
+        )
+
+    base = (
+        select(r.id, r.case_number, r.arrived_on, p.last_name, p.first_name, p.personnummer)
+        .add_columns(
+            i.name.label("insats"),
+            m.name.label("municipality"),
+            pa.name.label("party"),
+            r.remittent_name,
+            r.status,
+            d.name.label("destination"),
+            o.name.label("outcome"),
+        )
+        .join(p, p.id == r.person_id)
+        .join(i, i.id == r.insats_id)
+        .where(i.process_profile == ProcessProfile.LOCAL.value)
+        .outerjoin(m, m.id == r.municipality_id)
+        .outerjoin(pa, pa.id == r.remittent_party_id)
+        .outerjoin(d, d.id == r.destination_id)
+        .outerjoin(o, o.id == r.outcome_id)
+    )
+    return ListQuery(
+        db=db,
+        columns=[
+            Column("arrived", N_("Brought up"), r.arrived_on),
+            Column("case_number", N_("Case number"), r.case_number),
+            Column("name", N_("Name"), p.name_key),
+            Column("personnummer", N_("Personal identity number"), p.personnummer),
+            Column("insats", N_("Local model"), i.name_key),
+            Column("municipality", N_("Home municipality"), m.name_key),
+            Column("party", N_("Referring party"), pa.name_key),
+            Column("officer", N_("Officer"), r.remittent_name),
+            Column("status", N_("Status"), r.status),
+            Column("outcome", N_("Outcome"), o.name_key),
+        ],
+        base=base,
+        to_row=row,
+        id_column=r.id,
+        search=search,
+        filters={"insats_id": lambda v: r.insats_id == v, "status": status_filter},
+    )
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the beredning decided of one aktualisering and how it ended."""
+
+    referral_id: int
+    insats_id: int
+    status: str
+    status_text: str
+    destination_id: int | None
+    decided_on: date | None
+    reason: str
+    outcome_id: int | None
+    outcome_on: date | None
+    version: int
+
+    @property
+    def sent_on(self) -> bool:
+        """Sent to a destination: the case can have an outcome."""
+        return self.status == ReferralStatus.ACCEPTED.value
+
+
+@requires(Permission.CASEWORK)
+def case_state(session: Session, referral_id: int) -> CaseState:
+    require(session, Permission.CASEWORK)
+    row = existing_row(session, ReferralRow, referral_id)
+    destination = session.get(LocalOptionRow, row.destination_id) if row.destination_id else None
+    return CaseState(
+        row.id,
+        row.insats_id,
+        row.status,
+        status_text(row.status, destination.name if destination else None),
+        row.destination_id,
+        row.decided_on,
+        row.decision_reason,
+        row.outcome_id,
+        row.outcome_on,
+        row.version,
+    )
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One case on a beredning's agenda, with what the meeting needs to see."""
+
+    referral_id: int
+    case_number: str
+    arrived_on: date
+    name: str
+    personnummer: str
+    party: str
+    officer: str
+    purpose: str
+    dormant: bool
+    version: int
+
+
+@requires(Permission.CASEWORK)
+def beredning_agenda(session: Session, insats_id: int) -> list[AgendaRow]:
+    """``awaiting_beredning`` with names: the table the beredning decides from."""
+    waiting = awaiting_beredning(session, insats_id)
+    ids = [w.referral_id for w in waiting]
+    r, p, pa = ReferralRow, PersonRow, PartyRow
+    details = {
+        x.id: x
+        for x in session.execute(
+            select(r.id, r.remittent_name, r.reason, p.first_name, p.last_name, p.personnummer)
+            .add_columns(pa.name.label("party"))
+            .join(p, p.id == r.person_id)
+            .outerjoin(pa, pa.id == r.remittent_party_id)
+            .where(r.id.in_(ids))
+        )
+    }
+    out = []
+    for w in waiting:
+        x = details[w.referral_id]
+        out.append(
+            AgendaRow(
+                w.referral_id,
+                w.case_number,
+                w.arrived_on,
+                f"{x.last_name}, {x.first_name}",
+                PersonalNumber(x.personnummer).formatted(),
+                x.party or "",
+                x.remittent_name,
+                x.reason,
+                w.dormant,
+                w.version,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    insats_id: int
+    profile: ProcessProfile
+    outcome_reminder_weeks: int
+    expected_per_year: int | None
+
+
+@no_personal_data
+def model_settings(session: Session, insats_id: int) -> ModelSettings:
+    row = existing_row(session, InsatsRow, insats_id)
+    return ModelSettings(
+        row.id,
+        ProcessProfile(row.process_profile),
+        row.outcome_reminder_weeks,
+        row.expected_per_year,
+    )
+
+
+@requires(Permission.CASEWORK)
+def save_model_settings(
+    session: Session, insats_id: int, outcome_reminder_weeks: int, expected_per_year: int | None
+) -> None:
+    """The local model's own figures: weeks before Översikt asks for an outcome, and the
+    yearly volume the board holds the year to date against (None or 0: none)."""
+    require(session, Permission.CASEWORK)
+    _require_local(session, insats_id)
+    problems: dict[str, str] = {}
+    if not 1 <= outcome_reminder_weeks <= 104:
+        problems["outcome_reminder_weeks"] = _(
+            "The value must be between {low} and {high}."
+        ).format(low=1, high=104)
+    if expected_per_year is not None and not 0 <= expected_per_year <= 100_000:
+        problems["expected_per_year"] = _("The value must be between {low} and {high}.").format(
+            low=0, high=100_000
+        )
+    if problems:
+        raise ValidationError(problems)
+    row = existing_row(session, InsatsRow, insats_id)
+    row.outcome_reminder_weeks = outcome_reminder_weeks
+    row.expected_per_year = expected_per_year or None
+    session.flush()
+
+
+@requires(Permission.CASEWORK)
+def outcome_reminders(session: Session, today: date) -> list[Reminder]:
+    """Översikt's reminders for cases without an outcome, due when the model's weeks
+    have passed since the case was brought up."""
+    missing = outcomes_missing(session, today)
+    if not missing:
+        return []
+    r, p = ReferralRow, PersonRow
+    ids = [x.referral_id for x in missing]
+    names = {
+        x.id: f"{x.first_name} {x.last_name}"
+        for x in session.execute(
+            select(r.id, p.first_name, p.last_name)
+            .join(p, p.id == r.person_id)
+            .where(r.id.in_(ids))
+        )
+    }
+    weeks = dict(
+        session.execute(
+            select(InsatsRow.id, InsatsRow.outcome_reminder_weeks).where(
+                InsatsRow.id.in_({x.insats_id for x in missing})
+            )
+        ).all()
+    )
+    return [
+        Reminder(
+            ReminderKind.OUTCOME_MISSING,
+            x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
+            names[x.referral_id],
+            referral_id=x.referral_id,
+            detail=x.case_number,
+        )
+        for x in missing
+    ]

@@ -28,7 +28,7 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import referrals
+from finsam_desktop.services import krans, referrals
 from finsam_desktop.services.access import Permission, require, requires
 
 PLAN_HORIZON_DAYS = 7  # plan follow-ups show a week ahead, so a meeting can be booked
@@ -169,6 +169,8 @@ def due_items(
     require(session, Permission.CASEWORK)
     found: dict[ReminderKind, list[Reminder]] = {kind: [] for kind in ReminderKind}
     found[ReminderKind.REFERRAL_ANSWER] = referral_answers(session, today)
+    # A local model's cases belong to its coordinator's whole team, like remissvar.
+    found[ReminderKind.OUTCOME_MISSING] = krans.outcome_reminders(session, today)
     for fn in (
         plan_follow_ups,
         remittent_contacts,

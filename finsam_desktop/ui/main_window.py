@@ -32,6 +32,7 @@ PAGES: list[tuple[str, str, str]] = [
     ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.referrals:ReferralsPage"),
     ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
     ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.lots:LotsPage"),
+    ("krans", N_("Lokal samverkan"), "finsam_desktop.ui.pages.krans:KransPage"),
     ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.statistics:StatisticsPage"),
     ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
     ("accounts", N_("Accounts"), "finsam_desktop.ui.pages.admin.accounts:AccountsPage"),

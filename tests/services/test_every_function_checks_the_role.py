@@ -334,6 +334,8 @@ class World:
                 "outcome_on": lambda s, db: date.today(),
                 "option": lambda s, db: LocalOption(None, insats, LocalListKind.DESTINATION, "P"),
                 "profile": lambda s, db: Profile.FULL,
+                "outcome_reminder_weeks": lambda s, db: 12,
+                "expected_per_year": lambda s, db: 40,
             },
             "listing": {
                 "query": lambda s, db: ListQuery(

@@ -17,6 +17,7 @@ def test_navigation_is_swedish(window):
         "Remisser",
         "Deltagare",
         "Lotsärenden",
+        "Lokal samverkan",
         "Statistik",
         "Inställningar",
         "Konton",

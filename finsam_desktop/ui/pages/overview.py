@@ -38,7 +38,7 @@ from finsam_desktop.ui.table_model import USER
 OVERDUE = QBrush(QColor(176, 0, 32))
 OVER_CAP = QBrush(QColor(176, 0, 32))
 SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant
-REFRESH_KINDS = {"case", "referral", "participation", "person", "staff", "insats"}
+REFRESH_KINDS = {"case", "referral", "participation", "person", "staff", "insats", "krans"}
 
 
 class OverviewPage(QWidget):
@@ -226,9 +226,13 @@ class OverviewPage(QWidget):
         data = item.data(0, USER)
         if not data:
             return
-        kind, participation_id, _referral_id = data
+        kind, participation_id, referral_id = data
         if participation_id:
             self.open_case(participation_id)
+        elif kind == ReminderKind.OUTCOME_MISSING.value:
+            from finsam_desktop.ui.pages.krans.aktualisering_dialog import open_aktualisering
+
+            open_aktualisering(self.ctx, referral_id, self)
         elif kind == ReminderKind.REFERRAL_ANSWER.value:
             window = self.window()
             if hasattr(window, "show_page"):

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.krans import ProcessProfile
 from finsam_desktop.domain.organisation import Insats, MeetingPlace, PostalAddress
 from finsam_desktop.i18n import _
-from finsam_desktop.services import organisation
+from finsam_desktop.services import krans, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, FormDialog, active_items, line, spin
+from finsam_desktop.ui.forms import FieldForm, FormDialog, active_items, choice, line, spin
 from finsam_desktop.ui.pages.settings.lists import ConfigListTab, active_box
 
 PLACE_COLUMNS = ("municipality", "name", "street", "postcode", "city")
@@ -202,6 +203,7 @@ class InsatsDialog(FormDialog):
             spin(i.remittent_contact_days, 1, 365),
         )
         self.active = r.add_field("active", _("Status"), active_box(i.active))
+        self._add_process_fields(r)
         r.dirty = False
 
         t = self.targets
@@ -228,6 +230,30 @@ class InsatsDialog(FormDialog):
         self.target_work_studies.setSuffix(" %")
         self.target_work_studies.setSpecialValueText(_("no target"))
         t.dirty = False
+
+    def _add_process_fields(self, r: FieldForm) -> None:
+        """The process profile (issue 11): the full process or a krans municipality's
+        local model, and for a local model the weeks before Översikt asks for an outcome."""
+        current = self.ctx.runner.read(krans.model_settings, self.item.id) if self.item else None
+        profile = current.profile if current else ProcessProfile.FULL
+        self.profile = r.add_field(
+            "process_profile",
+            _("Process"),
+            choice([(p.label, p) for p in ProcessProfile], profile),
+        )
+        self.reminder_weeks = r.add_field(
+            "outcome_reminder_weeks",
+            _("Remind of a missing outcome after (weeks)"),
+            spin(current.outcome_reminder_weeks if current else 12, 1, 104),
+        )
+        self.reminder_weeks.setEnabled(profile is ProcessProfile.LOCAL)
+        self.profile.currentIndexChanged.connect(
+            lambda _i: self.reminder_weeks.setEnabled(self.chosen_profile() is ProcessProfile.LOCAL)
+        )
+        self._process_before = (profile, self.reminder_weeks.value())
+
+    def chosen_profile(self) -> ProcessProfile:
+        return ProcessProfile(self.profile.currentData())
 
     def mark_dirty(self, *_args) -> None:
         self.fields.mark_dirty()
@@ -271,7 +297,16 @@ class InsatsDialog(FormDialog):
             meeting_places=self.places.places(),
             version=self.item.version if self.item else 0,
         )
-        return self.ctx.runner.run(organisation.save_insats, record, changes={"insats"})
+        saved = self.ctx.runner.run(organisation.save_insats, record, changes={"insats"})
+        self.item = saved
+        process = (self.chosen_profile(), self.reminder_weeks.value())
+        if process != self._process_before or record.id is None:
+            weeks = process[1] if process[0] is ProcessProfile.LOCAL else None
+            self.ctx.runner.run(
+                krans.set_process_profile, saved.id, process[0], weeks, changes={"insats"}
+            )
+            self._process_before = process
+        return saved
 
 
 def InsatserTab(ctx: AppContext) -> ConfigListTab:
