@@ -116,8 +116,8 @@ class LogReviewPage(QWidget):
             user_id=self.user.currentData(),
             person_id=self.chosen_person(),
             action=self.action.currentData(),
-            date_from=self.date_from.date().toPython() if period else None,
-            date_to=self.date_to.date().toPython() if period else None,
+            date_from=self.date_from.value() if period else None,
+            date_to=self.date_to.value() if period else None,
         )
 
     def apply_filters(self, *_args) -> None:

@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, closing
-from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
+from finsam_desktop.ui.forms import (
+    banner,
+    date_edit,
+    date_problems,
+    set_choice,
+    spin,
+    with_error_label,
+)
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
@@ -45,11 +52,13 @@ class SectionForm(QFormLayout):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.errors: dict[str, QLabel] = {}
+        self.fields: dict[str, QWidget] = {}
 
     def add(self, key: str, label: str, widget: QWidget) -> QWidget:
         cell, error = with_error_label(widget)
         self.addRow(label, cell)
         self.errors[key] = error
+        self.fields[key] = widget
         return widget
 
     def show_problems(self, problems: dict[str, str]) -> None:
@@ -281,6 +290,11 @@ class ClosingTab(QWidget):
         self.message.setVisible(bool(text))
 
     def _attempt(self, form: SectionForm, fn, *args, done: str = "") -> bool:
+        dates = date_problems(form.fields)
+        if dates:
+            form.show_problems(dates)
+            self._say(_("Check the marked fields."), ok=False)
+            return False
         try:
             form.show_problems({})
             self.screen.run(fn, *args)

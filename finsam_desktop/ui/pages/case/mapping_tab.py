@@ -303,6 +303,10 @@ class MappingTab(QWidget):
             )
 
     def save_advice(self) -> bool:
+        if self.advice_date.problem():
+            self.advice_date_error.setText(self.advice_date.problem())
+            self.advice_date_error.show()
+            return False
         advice = EconomicAdvice(
             to_date(self.advice_date),
             self.advice_by.currentData(),

@@ -14,17 +14,22 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QDialogButtonBox, QPushButton
 
-from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCase, looks_like_personnummer
+from finsam_desktop.domain.lots import (
+    Answer,
+    CategoryKind,
+    LotsCase,
+    looks_like_personnummer,
+    validate_case,
+)
 from finsam_desktop.domain.persons import Gender
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
-from finsam_desktop.services.lots_import import parse_date
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.date_field import DATE_HINT, DateField
 from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
 
 WARNING_STYLE = "color: #8a5a00;"
-DATE_HINT = N_("YYYY-MM-DD")
 
 
 def _answer_choice(current: Answer) -> QComboBox:
@@ -52,8 +57,7 @@ class LotsCaseDialog(FormDialog):
         )
         self.body.insertWidget(0, self.privacy)
 
-        self.received = self.add_field("received", _("Received"), line(_iso(c.received), 10))
-        self.received.setPlaceholderText(_(DATE_HINT))
+        self.received = self.add_field("received", _("Received"), DateField(c.received))
         self.municipality = self.add_field(
             "municipality",
             _("Municipality"),
@@ -105,7 +109,7 @@ class LotsCaseDialog(FormDialog):
         self.outcome = self.add_field(
             "outcome", _("Outcome"), self._category_choice(categories, CategoryKind.OUTCOME, c)
         )
-        self.closed = self.add_field("closed", _("Closed"), line(_iso(c.closed), 10))
+        self.closed = self.add_field("closed", _("Closed"), DateField(c.closed, optional=True))
         self.closed.setPlaceholderText(_("{hint} (empty while open)").format(hint=_(DATE_HINT)))
         self.reference = self.add_field("reference", _("Own reference"), line(c.reference, 40))
         self.reference.setPlaceholderText(_("a short code, never a personnummer"))
@@ -152,10 +156,9 @@ class LotsCaseDialog(FormDialog):
 
     # --- saving ---
 
-    def _draft(self) -> LotsCase:
-        problems: dict[str, str] = {}
-        received = _date(self.received.text(), "received", problems)
-        closed = _date(self.closed.text(), "closed", problems)
+    def _draft(self) -> tuple[LotsCase, dict[str, str]]:
+        """The case as typed, and what cannot be read from the fields (dates, birth year)."""
+        problems = self.fields.date_problems()
         birth_text = self.birth_year.text().strip()
         birth_year = None
         if birth_text:
@@ -163,11 +166,9 @@ class LotsCaseDialog(FormDialog):
                 birth_year = int(birth_text)
             else:
                 problems["birth_year"] = _("Write the birth year with four digits, e.g. 1988.")
-        if problems:
-            raise OperationFailed(_("Check the marked fields."), problems)
-        return LotsCase(
+        case = LotsCase(
             id=self.case.id if self.case else None,
-            received=received,
+            received=self.received.value(),
             municipality_id=self.municipality.currentData(),
             party_id=self.party.currentData(),
             officer=self.officer.text(),
@@ -180,15 +181,25 @@ class LotsCaseDialog(FormDialog):
             coordination_need=self.need.currentData(),
             action_id=self.action.currentData(),
             outcome_id=self.outcome.currentData(),
-            closed=closed,
+            closed=self.closed.value(),
             reference=self.reference.text(),
             survey_sent=self.survey_sent.isChecked(),
             survey_score=self.score.currentData(),
             version=self.case.version if self.case else 0,
         )
+        return case, problems
+
+    def check(self) -> dict[str, str]:
+        """Every rule at once: what cannot be read, then the domain's rules."""
+        case, unreadable = self._draft()
+        return {**validate_case(case, date.today()), **unreadable}
 
     def save(self) -> LotsCase:
-        saved = self.ctx.runner.run(lots.save_case, self._draft(), changes={"lots"})
+        problems = self.check()
+        if problems:
+            raise OperationFailed(_("Check the marked fields."), problems)
+        case, _unreadable = self._draft()
+        saved = self.ctx.runner.run(lots.save_case, case, changes={"lots"})
         self.saved.emit(saved)
         return saved
 
@@ -220,15 +231,3 @@ class LotsCaseDialog(FormDialog):
         self.banner.hide()
         self.fields.dirty = False
         self.officer.setFocus()
-
-
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def _date(text: str, key: str, problems: dict[str, str]) -> date | None:
-    try:
-        return parse_date(text)
-    except (ValueError, TypeError):
-        problems[key] = _("Write the date as {hint}, e.g. 2026-03-04.").format(hint=_(DATE_HINT))
-        return None

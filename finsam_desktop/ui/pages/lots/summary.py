@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -26,6 +24,7 @@ from finsam_desktop.i18n import _, format_number
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.services.lots_summary import lots_summary, record_export, year_period
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.date_field import DateField
 from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
 
@@ -100,7 +99,10 @@ class SummaryTab(QWidget):
 
     def period(self) -> tuple[date, date]:
         if self.custom.isChecked():
-            return self.start.date().toPython(), self.end.date().toPython()
+            # A date being typed counts once it is whole; until then the last one holds.
+            start = self.start.value() or self.start.date_before_typing()
+            end = self.end.value() or self.end.date_before_typing()
+            return start, end
         return year_period(self.year.value())
 
     # --- showing ---
@@ -227,8 +229,5 @@ class SummaryTab(QWidget):
         return path
 
 
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
+def _date_edit(value: date) -> DateField:
+    return DateField(value)

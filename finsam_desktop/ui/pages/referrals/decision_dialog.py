@@ -131,7 +131,7 @@ class DecisionDialog(FormDialog):
     def save(self) -> Referral:
         choice_ = DecisionInput(
             decision=self.decision.currentData(),
-            decided_on=self.decided_on.date().toPython(),
+            decided_on=self.decided_on.value(),
             reason=self.reason.toPlainText(),
             next_step=self.next_step.toPlainText(),
             exclusions_applying=self.chosen_exclusions(),

@@ -66,7 +66,7 @@ class EnrolmentDialog(FormDialog):
         }
 
     def update_end(self) -> None:
-        end = add_months(self.enrolled_on.date().toPython(), self.insats.enrolment_months)
+        end = add_months(self.enrolled_on.value(), self.insats.enrolment_months)
         self.planned_end.setText(
             _("{day} ({months} months, per the insats's settings)").format(
                 day=format_date(end), months=self.insats.enrolment_months
@@ -79,7 +79,7 @@ class EnrolmentDialog(FormDialog):
             self.referral.id,
             self.contact.currentData(),
             self.second.currentData(),
-            self.enrolled_on.date().toPython(),
+            self.enrolled_on.value(),
             self.af.isChecked(),
             Situation(*(box.currentData() for box in self.entry.values())),
             changes={"referral", "participation"},
@@ -103,6 +103,6 @@ class AnswerSentDialog(FormDialog):
         return self.ctx.runner.run(
             referrals.record_answer_sent,
             self.referral.id,
-            self.day.date().toPython(),
+            self.day.value(),
             changes={"referral"},
         )

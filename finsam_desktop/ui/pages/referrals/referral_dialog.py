@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QLineEdit,
     QMessageBox,
@@ -175,12 +174,12 @@ class ReferralDialog(FormDialog):
             id=r.id if r else None,
             person_id=r.person_id if r else None,
             insats_id=self.insats.currentData(),
-            arrived_on=self.arrived.date().toPython(),
+            arrived_on=self.arrived.value(),
             remittent=self.remittent.remittent(),
             parties_in_contact=self.parties.chosen(),
             reason=self.reason.toPlainText(),
             consent=self.consent.isChecked(),
-            consent_on=self.consent_on.date().toPython() if self.consent.isChecked() else None,
+            consent_on=self.consent_on.value() if self.consent.isChecked() else None,
             info_meeting_id=self.meeting.currentData(),
             municipality_id=self.municipality.currentData(),
             version=r.version if r else 0,
@@ -216,8 +215,6 @@ class ReferralDialog(FormDialog):
             box.activated.connect(self._changed)
         for check in self.findChildren(QCheckBox):
             check.toggled.connect(self._changed)
-        for day in self.findChildren(QDateEdit):
-            day.dateChanged.connect(self._changed)
 
     def _changed(self, *_args) -> None:
         if self.fields.dirty:
@@ -228,27 +225,27 @@ class ReferralDialog(FormDialog):
             "insats_id": self.insats.currentData(),
             "person": self.person.to_draft(),
             "municipality_id": self.municipality.currentData(),
-            "arrived_on": self.arrived.date().toPython().isoformat(),
+            "arrived_on": self.arrived.text(),
             "info_meeting_id": self.meeting.currentData(),
             "remittent": self.remittent.to_draft(),
             "parties": self.parties.chosen(),
             "reason": self.reason.toPlainText(),
             "consent": self.consent.isChecked(),
-            "consent_on": self.consent_on.date().toPython().isoformat(),
+            "consent_on": self.consent_on.text(),
         }
 
     def from_draft(self, data: dict) -> None:
         set_choice(self.insats, data.get("insats_id"))
         self.person.from_draft(data.get("person", {}))
         set_choice(self.municipality, data.get("municipality_id"))
-        self.arrived.setDate(QDate.fromString(data.get("arrived_on", ""), "yyyy-MM-dd"))
+        self.arrived.setText(data.get("arrived_on", ""))
         set_choice(self.meeting, data.get("info_meeting_id"))
         self.remittent.from_draft(data.get("remittent", {}))
         self.parties.set_chosen(data.get("parties", []))
         self.reason.setPlainText(data.get("reason", ""))
         self.consent.setChecked(bool(data.get("consent")))
         if data.get("consent_on"):
-            self.consent_on.setDate(QDate.fromString(data["consent_on"], "yyyy-MM-dd"))
+            self.consent_on.setText(data["consent_on"])
         self.fields.dirty = True
 
     def save_draft(self) -> None:
