@@ -175,6 +175,35 @@ def mapping_session_warning(count: int) -> str:
     return ""
 
 
+# --- plausibility: dates that may be right but usually are a typing mistake ------------
+# Warnings, never errors: they are shown next to the field and saving goes ahead.
+
+STUDY_START_MONTHS_BEFORE_ENROLMENT = 1
+
+
+def mapping_date_warning(held_on: date | None, enrolled_on: date | None) -> str:
+    """A kartläggningssamtal is held after the enrolment; before it is most likely a
+    mistyped date."""
+    if held_on is None or enrolled_on is None or held_on >= enrolled_on:
+        return ""
+    return _("The date lies before the enrolment ({date}). Check the year.").format(
+        date=enrolled_on.isoformat()
+    )
+
+
+def study_start_warning(study_start: date | None, enrolled_on: date | None) -> str:
+    """Support during studies starts around or after the enrolment; a study start long
+    before it (11 months, say) is most likely a mistyped date."""
+    if study_start is None or enrolled_on is None:
+        return ""
+    earliest = add_months(enrolled_on, -STUDY_START_MONTHS_BEFORE_ENROLMENT)
+    if study_start >= earliest:
+        return ""
+    return _(
+        "The study start lies more than a month before the enrolment ({date}). Check the year."
+    ).format(date=enrolled_on.isoformat())
+
+
 # --- the contacts journal -------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain.casework import mapping_session_warning
+from finsam_desktop.domain.casework import mapping_date_warning, mapping_session_warning
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.mapping import (
     SCALE_MAX,
@@ -68,6 +68,11 @@ class SessionDialog(FormDialog):
             "staff_id", _("Held by"), choice(staff_items(screen.ctx), staff, empty="–")
         )
         self.note = self.add_field("note", _("Note"), QLineEdit())
+
+    def warnings(self) -> dict[str, str]:
+        case = self.screen.case
+        enrolled_on = case.limits.enrolled_on if case is not None else None
+        return {"held_on": mapping_date_warning(self.held_on.value(), enrolled_on)}
 
     def save(self):
         item = Conversation(
