@@ -268,6 +268,7 @@ class ContactEntry:
     corrects_id: int | None = None
     corrected_by_ids: list[int] = field(default_factory=list)
     version: int = 0
+    author_name: str = ""  # who wrote the note: the signed-in account, set on saving
 
     def locked(self, today: date) -> bool:
         return note_locked(self.written_on, today)
