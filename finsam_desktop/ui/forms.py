@@ -165,6 +165,50 @@ def date_problems(fields: dict[str, QWidget]) -> dict[str, str]:
     return out
 
 
+_NO_VALUE = object()
+
+
+def _value_of(w: QWidget) -> Any:
+    if isinstance(w, QLineEdit):
+        # The line edit inside an editable combo box or spin box is kept by its owner;
+        # a password is never kept anywhere.
+        owner = w.parentWidget()
+        if isinstance(owner, QComboBox | QSpinBox | QDoubleSpinBox):
+            return _NO_VALUE
+        if w.echoMode() != QLineEdit.EchoMode.Normal:
+            return _NO_VALUE
+        return w.text()
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText()
+    if isinstance(w, QComboBox):
+        data = w.currentData()
+        simple = data is None or isinstance(data, str | int | float | bool)
+        return ["data", data] if simple else ["index", w.currentIndex()]
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QSpinBox | QDoubleSpinBox):
+        return w.value()
+    return _NO_VALUE
+
+
+def _set_value(w: QWidget, value: Any) -> None:
+    if isinstance(w, QLineEdit) and isinstance(value, str):
+        w.setText(value)
+    elif isinstance(w, QPlainTextEdit) and isinstance(value, str):
+        w.setPlainText(value)
+    elif isinstance(w, QComboBox) and isinstance(value, list) and len(value) == 2:
+        how, what = value
+        index = w.findData(what) if how == "data" else what
+        if isinstance(index, int) and 0 <= index < w.count():
+            w.setCurrentIndex(index)
+    elif isinstance(w, QCheckBox) and isinstance(value, bool):
+        w.setChecked(value)
+    elif isinstance(w, QSpinBox) and isinstance(value, int | float):
+        w.setValue(int(value))
+    elif isinstance(w, QDoubleSpinBox) and isinstance(value, int | float):
+        w.setValue(float(value))
+
+
 def _weak(fn):
     if fn is None:
         return None
@@ -337,6 +381,28 @@ class FieldForm(QWidget):
     def error_label(self, key: str) -> QLabel:
         return self._errors[key]
 
+    # --- what is typed, as plain data (kept as a draft on a shared PC) ---
+
+    def snapshot(self) -> dict[str, Any]:
+        """{key: value} of every field a person types into or chooses in."""
+        out: dict[str, Any] = {}
+        for key, widget in self._fields.items():
+            values = [_value_of(w) for w in [widget, *widget.findChildren(QWidget)]]
+            values = [v for v in values if v is not _NO_VALUE]
+            if values:
+                out[key] = values
+        return out
+
+    def restore(self, data: dict[str, Any]) -> None:
+        for key, values in data.items():
+            widget = self._fields.get(key)
+            if widget is None or not isinstance(values, list):
+                continue
+            targets = [w for w in [widget, *widget.findChildren(QWidget)]]
+            targets = [w for w in targets if _value_of(w) is not _NO_VALUE]
+            for target, value in zip(targets, values, strict=False):
+                _set_value(target, value)
+
 
 class FormDialog(QDialog):
     """A FieldForm with Save and Cancel. Subclasses define ``save()``, which builds the
@@ -376,6 +442,87 @@ class FormDialog(QDialog):
     def warnings(self) -> dict[str, str]:
         """Plausibility advice per field (shown in amber; saving goes ahead)."""
         return {}
+
+    # --- drafts: what is typed, kept for its owner when the PC changes user ---
+
+    def draft_identity(self) -> tuple[str, str]:
+        """(kind, record key) the draft of this form is kept under: the form's class,
+        and the id of the record it edits ("" for a new one)."""
+        record = next(
+            (
+                getattr(self, a)
+                for a in ("item", "case", "record", "referral", "meeting")
+                if getattr(getattr(self, a, None), "id", None) is not None
+            ),
+            None,
+        )
+        return "form:" + type(self).__name__, str(record.id) if record is not None else ""
+
+    def _context(self):
+        ctx = getattr(self, "ctx", None) or getattr(getattr(self, "screen", None), "ctx", None)
+        return ctx if hasattr(ctx, "runner") else None
+
+    def keep_as_draft(self) -> bool:
+        """Store what is typed as the signed-in user's draft (before the PC changes
+        user); True when stored. A form with drafts of its own stores them its way."""
+        own = getattr(self, "save_draft", None)
+        if callable(own):
+            own()
+            return True
+        ctx = self._context()
+        if ctx is None:
+            return False
+        from finsam_desktop.services import drafts
+
+        kind, key = self.draft_identity()
+        snapshot = self.fields.snapshot()
+        if not snapshot:
+            return False
+        try:
+            ctx.runner.run(drafts.save_draft, kind, key, {"fields": snapshot})
+        except Exception:  # noqa: BLE001 - a draft is a safety net; never stop the switch
+            return False
+        return True
+
+    def _restore_kept_draft(self) -> None:
+        """Put back what the signed-in user typed here before the PC changed user."""
+        ctx = self._context()
+        if ctx is None or callable(getattr(self, "save_draft", None)):
+            return
+        from finsam_desktop.i18n import format_datetime
+        from finsam_desktop.services import drafts
+
+        kind, key = self.draft_identity()
+        try:
+            found = ctx.runner.read(drafts.load_draft, kind, key)
+        except Exception:  # noqa: BLE001 - e.g. a role without drafts: nothing to restore
+            return
+        if not found:
+            return
+        data, saved_at = found
+        self.fields.restore(data.get("fields", {}))
+        self.fields.dirty = True
+        self._kept_draft = (kind, key)
+        self.banner.setStyleSheet(SAVED_STYLE)
+        self.banner.setText(
+            _("What you typed here before the user was switched is back ({when}).").format(
+                when=format_datetime(saved_at)
+            )
+        )
+        self.banner.show()
+
+    def _forget_kept_draft(self) -> None:
+        kept = getattr(self, "_kept_draft", None)
+        ctx = self._context()
+        if kept is None or ctx is None:
+            return
+        from finsam_desktop.services import drafts
+
+        self._kept_draft = None
+        try:
+            ctx.runner.run(drafts.discard_draft, *kept)
+        except Exception:  # noqa: BLE001 - the draft stays; harmless
+            return
 
     def scroll_fields(self, height: int = MAX_FORM_HEIGHT) -> None:
         """Call at the end of a long form's constructor: its fields scroll, so the dialog
@@ -417,6 +564,9 @@ class FormDialog(QDialog):
         self.resize(self.size().expandedTo(wanted))
 
     def showEvent(self, event) -> None:
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self._restore_kept_draft()
         enter_presses(self, self.buttons.button(QDialogButtonBox.StandardButton.Save))
         if self.fields.validator is None and type(self).check is not FormDialog.check:
             self.fields.validator = self.check
@@ -453,12 +603,19 @@ class FormDialog(QDialog):
                 self.show_problems(exc.message, exc.problems)
             return
         self.fields.dirty = False
+        self._forget_kept_draft()
         super().accept()
 
     def reject(self) -> None:
         if self.fields.dirty and not confirm_discard(self):
             return
+        self._forget_kept_draft()
         super().reject()
+
+    def close_for_user_switch(self) -> None:
+        """Closed without asking: what was typed is kept as a draft (keep_as_draft)."""
+        self.fields.dirty = False
+        QDialog.done(self, QDialog.DialogCode.Rejected)
 
     def closeEvent(self, event) -> None:  # the window's close button behaves like Cancel
         if self.fields.dirty and not confirm_discard(self):
