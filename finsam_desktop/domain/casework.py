@@ -422,3 +422,44 @@ class TimelineEntry:
     kind: TimelineKind
     text: str
     staff_name: str = ""
+
+
+# --- the week ahead on Översikt (Kommande) ---------------------------------------------
+
+
+class WeekEventKind(enum.StrEnum):
+    INFO_MEETING = "info_meeting"
+    MAPPING_SESSION = "mapping_session"
+    PLAN_FOLLOW_UP = "plan_follow_up"
+    CLOSING_MEETING = "closing_meeting"
+
+    @property
+    def label(self) -> str:
+        return _(_WEEK_EVENT_LABELS[self])
+
+
+_WEEK_EVENT_LABELS = {
+    WeekEventKind.INFO_MEETING: N_("Information meeting"),
+    WeekEventKind.MAPPING_SESSION: N_("Mapping conversation"),
+    WeekEventKind.PLAN_FOLLOW_UP: N_("Follow-up of the action plan"),
+    WeekEventKind.CLOSING_MEETING: N_("Closing meeting"),
+}
+
+
+@dataclass
+class WeekEvent:
+    """Something booked in a week: ``participation_id`` opens the case (None for an
+    information meeting, which has no case yet: ``info_meeting_id`` then)."""
+
+    day: date
+    time: str
+    kind: WeekEventKind
+    participant: str
+    staff: str
+    participation_id: int | None = None
+    info_meeting_id: int | None = None
+
+
+def iso_week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
