@@ -112,6 +112,9 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.ui.style import install_style
 
     install_style(app)
+    from finsam_desktop.ui.forms import install_window_fit
+
+    install_window_fit(app)  # every window and dialog fits a 1280×800 screen
     settings = QSettings()
     language = args.lang or str(settings.value("language", "sv"))
     set_language(language)

@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -107,6 +107,39 @@ def refill(box: QComboBox, items: Iterable[tuple[str, Any]], empty: str | None =
 
 
 __all__ = ["DateField", "date_edit"]  # the one date field lives in ui/date_field.py
+
+
+def fit_window(window: QWidget, width: int, height: int) -> None:
+    """Resize ``window`` to the size it would like, within a 1280×800 screen."""
+    window.resize(QSize(width, height).boundedTo(fit_size()))
+
+
+class WindowFit(QObject):
+    """Every window and dialog, as it is shown, is made to fit the screen (1280×800
+    less decorations): one place for it, installed on the application, so a dialog
+    that asks for 860×900 can no longer hide its own buttons."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched.windowType() != Qt.WindowType.Popup
+        ):
+            room = fit_size()
+            size = watched.size()
+            if size.width() > room.width() or size.height() > room.height():
+                watched.resize(size.boundedTo(room).expandedTo(watched.minimumSize()))
+        return False
+
+
+def install_window_fit(app: QApplication) -> WindowFit:
+    keeper = getattr(app, "_finsam_window_fit", None)
+    if keeper is None:
+        keeper = WindowFit(app)
+        app.installEventFilter(keeper)
+        app._finsam_window_fit = keeper
+    return keeper
 
 
 def fit_size() -> QSize:

@@ -25,6 +25,7 @@ from finsam_desktop import APP_NAME
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, User
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import fit_window
 
 # (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
 PAGES: list[tuple[str, str, str]] = [
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_menus()
-        self.resize(1200, 780)
+        fit_window(self, 1200, 780)
         self._restore_layout()
         self.show_page(str(ctx.settings.value("window/page", "overview")))
 

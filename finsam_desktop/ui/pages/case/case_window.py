@@ -23,7 +23,7 @@ from finsam_desktop.domain.casework import CaseOverview
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner
+from finsam_desktop.ui.forms import banner, fit_window
 from finsam_desktop.ui.pages.case.common import fit_columns, today
 
 WARN_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
@@ -54,7 +54,7 @@ class CaseWindow(QWidget):
         self.ctx = ctx
         self.participation_id = participation_id
         self.case: CaseOverview | None = None
-        self.resize(1100, 760)
+        fit_window(self, 1100, 760)
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
