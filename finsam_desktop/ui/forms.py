@@ -285,6 +285,7 @@ class FieldForm(QWidget):
         self._validator = None  # () -> dict[str, str] | None
         self._warner = None  # () -> dict[str, str]: plausibility advice, never blocking
         self._on_resize = None  # called after messages appear or go
+        self.validator_complete = False  # the validator knows every rule of the form
         self.dirty = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -339,12 +340,17 @@ class FieldForm(QWidget):
     def _edited(self, key: str) -> None:
         if self._problems:
             current = self.validator() if self.validator is not None else None
-            if current is None:
-                problems = {k: v for k, v in self._problems.items() if k != key}
-            else:
+            if current is not None:
                 current = {**current, **self.date_problems()}
-                # Bring the shown messages up to date; new ones wait for the next save.
-                problems = {k: current[k] for k in self._problems if k in current}
+            # Bring the shown messages up to date (new ones wait for the next save): the
+            # edited field's goes unless it is still wrong; another field's goes when a
+            # validator that knows every rule no longer reports it.
+            problems = {}
+            for k, text in self._problems.items():
+                if current is not None and k in current:
+                    problems[k] = current[k]
+                elif k != key and not (current is not None and self.validator_complete):
+                    problems[k] = text
             self._show(problems, keep_banner=bool(problems))
         if self.warner is not None:
             self.show_warnings(self.warner())
@@ -467,6 +473,8 @@ class FormDialog(QDialog):
 
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
         return self.fields.add_field(key, label, widget)
+
+    check_is_complete = False  # True when check() knows every rule the save applies
 
     def check(self) -> dict[str, str] | None:
         """The problems of the fields as they stand, without saving; None: not known."""
@@ -603,6 +611,7 @@ class FormDialog(QDialog):
         enter_presses(self, self.buttons.button(QDialogButtonBox.StandardButton.Save))
         if self.fields.validator is None and type(self).check is not FormDialog.check:
             self.fields.validator = self.check
+            self.fields.validator_complete = self.check_is_complete
         if self.fields.warner is None and type(self).warnings is not FormDialog.warnings:
             self.fields.warner = self.warnings
             self.fields.show_warnings(self.warnings())
@@ -640,10 +649,19 @@ class FormDialog(QDialog):
         super().accept()
 
     def reject(self) -> None:
-        if self.fields.dirty and not confirm_discard(self):
+        if self.fields.dirty and not self._leave_unsaved():
             return
         self._forget_kept_draft()
         super().reject()
+
+    def _leave_unsaved(self) -> bool:
+        """Ask about unsaved changes: Spara saves (and closes when it worked),
+        Förkasta leaves them, Avbryt stays. True when the form may close unsaved."""
+        answer = ask_unsaved(self)
+        if answer == UNSAVED_SAVE:
+            self.accept()
+            return False
+        return answer == UNSAVED_DISCARD
 
     def close_for_user_switch(self) -> None:
         """Closed without asking: what was typed is kept as a draft (keep_as_draft)."""
@@ -651,7 +669,7 @@ class FormDialog(QDialog):
         QDialog.done(self, QDialog.DialogCode.Rejected)
 
     def closeEvent(self, event) -> None:  # the window's close button behaves like Cancel
-        if self.fields.dirty and not confirm_discard(self):
+        if self.fields.dirty and not self._leave_unsaved():
             event.ignore()
             return
         self.fields.dirty = False
@@ -672,15 +690,59 @@ def enter_presses(dialog: QDialog, button) -> None:
     button.setDefault(True)
 
 
-def confirm_discard(parent: QWidget) -> bool:
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """The one yes-or-cancel question of the program (deleting, deactivating, closing
+    a participation, …): Cancel is the default, so Enter and Esc never do the thing."""
     answer = QMessageBox.question(
         parent,
-        _("Discard changes?"),
-        _("You have typed things that are not saved. Close without saving?"),
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
-    return answer == QMessageBox.StandardButton.Discard
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_continue(parent: QWidget | None, title: str, text: str) -> bool:
+    """Continue with something kept (a draft)? Yes is the default; No discards it."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+UNSAVED_SAVE, UNSAVED_DISCARD, UNSAVED_CANCEL = "save", "discard", "cancel"
+
+
+def ask_unsaved(parent: QWidget, can_save: bool = True) -> str:
+    """What to do with typed, unsaved changes before leaving a form: save them,
+    discard them, or stay (the default)."""
+    buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+    if can_save:
+        buttons |= QMessageBox.StandardButton.Save
+    answer = QMessageBox.question(
+        parent,
+        _("Save changes?"),
+        _("You have typed things that are not saved. Save them before closing?")
+        if can_save
+        else _("You have typed things that are not saved. Close without saving?"),
+        buttons,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer == QMessageBox.StandardButton.Save:
+        return UNSAVED_SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return UNSAVED_DISCARD
+    return UNSAVED_CANCEL
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    """Leave without saving? (for forms that cannot save from the question)"""
+    return ask_unsaved(parent, can_save=False) == UNSAVED_DISCARD
 
 
 def right_aligned(label: QLabel) -> QLabel:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,7 @@ from finsam_desktop import APP_NAME
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm
+from finsam_desktop.ui.forms import FieldForm, confirm
 from finsam_desktop.ui.login import BusyCursor, password_field
 
 ACTIVITY = frozenset(
@@ -132,14 +131,9 @@ class LockDialog(QDialog):
         self.password.setFocus()
 
     def quit_program(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            APP_NAME,
-            _("Quit Finsam Desktop? What has been typed but not saved is lost."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(
+            self, APP_NAME, _("Quit Finsam Desktop? What has been typed but not saved is lost.")
+        ):
             self.done(2)
             QApplication.exit(0)
 

@@ -17,7 +17,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts
 from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, choice, line
+from finsam_desktop.ui.forms import FormDialog, choice, confirm, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import BusyCursor, password_field
 from finsam_desktop.ui.operations import OperationFailed
@@ -176,15 +176,14 @@ class AccountsPage(QWidget):
         user = self._selected()
         if user is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             APP_NAME,
             _(
                 "Deactivate the account of {name}? The person can no longer log in. "
                 "A new password reactivates the account."
             ).format(name=user.display_name),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.ctx.runner.run(accounts.deactivate, user.id, changes={"users"})

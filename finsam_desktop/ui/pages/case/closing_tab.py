@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,6 +30,9 @@ from finsam_desktop.ui.forms import (
     set_choice,
     spin,
     with_error_label,
+)
+from finsam_desktop.ui.forms import (
+    confirm as ask_to_confirm,
 )
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
@@ -361,18 +363,15 @@ class ClosingTab(QWidget):
         )
 
     def close_participation(self, confirm: bool = True) -> bool:
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                _("Close the participation?"),
-                _(
-                    "The participation is closed on {date}. It can be reopened later only with "
-                    "a reason."
-                ).format(date=format_date(to_date(self.closed_on))),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
+        if confirm and not ask_to_confirm(
+            self,
+            _("Close the participation?"),
+            _(
+                "The participation is closed on {date}. It can be reopened later only with "
+                "a reason."
+            ).format(date=format_date(to_date(self.closed_on))),
+        ):
+            return False
         return self._attempt(
             self.closing_form,
             closing.close_case,

@@ -42,6 +42,7 @@ from finsam_desktop.ui.forms import (
     FormDialog,
     banner,
     choice,
+    confirm,
     date_edit,
     error_label,
     set_choice,
@@ -302,7 +303,13 @@ class MappingTab(QWidget):
 
     def remove_session(self) -> None:
         item = self.sessions.currentItem()
-        if item is not None:
+        if item is not None and confirm(
+            self,
+            _("Remove the conversation?"),
+            _("Remove the mapping conversation of {date}? Only one recorded by mistake.").format(
+                date=item.text(0)
+            ),
+        ):
             self.screen.run(
                 mapping.remove_session, self.screen.participation_id, item.data(0, USER)
             )

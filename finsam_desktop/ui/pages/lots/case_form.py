@@ -189,6 +189,8 @@ class LotsCaseDialog(FormDialog):
         )
         return case, problems
 
+    check_is_complete = True  # the domain's validate_case is what saving applies
+
     def check(self) -> dict[str, str]:
         """Every rule at once: what cannot be read, then the domain's rules."""
         case, unreadable = self._draft()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -22,7 +21,14 @@ from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
 from finsam_desktop.services import drafts, info_meetings, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, set_choice
+from finsam_desktop.ui.forms import (
+    FormDialog,
+    active_items,
+    ask_continue,
+    choice,
+    date_edit,
+    set_choice,
+)
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.meeting_dialog import serving_insats
 from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
@@ -257,19 +263,15 @@ class ReferralDialog(FormDialog):
         if found is None:
             return False
         data, saved_at = found
-        if ask:
-            answer = QMessageBox.question(
-                self,
-                _("Continue the draft?"),
-                _(
-                    "A referral form that was not saved is kept from {when}. Continue with it?"
-                ).format(when=format_datetime(saved_at)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                self._run_quietly(drafts.discard_draft, DRAFT_KIND, self.draft_key)
-                return False
+        if ask and not ask_continue(
+            self,
+            _("Continue the draft?"),
+            _("A referral form that was not saved is kept from {when}. Continue with it?").format(
+                when=format_datetime(saved_at)
+            ),
+        ):
+            self._run_quietly(drafts.discard_draft, DRAFT_KIND, self.draft_key)
+            return False
         self.from_draft(data)
         return True
 
