@@ -39,6 +39,9 @@ class ListQuery:
     id_column: Any
     search: Callable[[str], ColumnElement] | None = None
     filters: Mapping[str, Callable[[Any], ColumnElement]] = field(default_factory=dict)
+    # The order before anyone clicks a header: (column index, descending); the id
+    # breaks ties. None: the order the records were made in.
+    default_sort: tuple[int, bool] | None = None
 
     def _where(self, stmt: Select, text: str, chosen: Mapping[str, Any] | None) -> Select:
         text = (text or "").strip()
@@ -66,6 +69,8 @@ class ListQuery:
     ) -> list[ListRow]:
         stmt = self._where(self.base, text, filters)
         order = []
+        if sort_index is None and self.default_sort is not None:
+            sort_index, descending = self.default_sort
         if sort_index is not None and self.columns[sort_index].sort is not None:
             expr = self.columns[sort_index].sort
             order.append(expr.desc() if descending else expr.asc())

@@ -151,3 +151,15 @@ def test_the_calendar_fills_in_the_day(qtbot):
     field.calendar.clicked.emit(field.calendar.selectedDate())
     assert field.value() == date(2026, 5, 7)
     assert not menu.isVisible()
+
+
+def test_information_meetings_list_in_date_order(ctx, qtbot):
+    from finsam_desktop.ui.pages.referrals.page import ReferralsPage
+
+    page = ReferralsPage(ctx)
+    qtbot.addWidget(page)
+    model = page.meetings.model
+    rows = [model.row_at(i).values[:2] for i in range(model.rowCount())]
+    assert len(rows) > 3
+    keys = [f"{d} {t}" for d, t in rows]
+    assert keys == sorted(keys, reverse=True)  # newest first, by date and time
