@@ -369,6 +369,18 @@ def too_big(widget: QWidget) -> str:
     return ""
 
 
+def title_problem(widget: QWidget) -> str:
+    """Whether the title the desktop shows names the program other than once: Qt
+    appends the display name unless the title already ends with it."""
+    from finsam_desktop import APP_NAME
+
+    title = widget.windowTitle()
+    shown = title if title.endswith(APP_NAME) else f"{title} — {APP_NAME}"
+    if shown.count(APP_NAME) != 1:
+        return f" (the title bar reads “{shown}”)"
+    return ""
+
+
 def render(
     out: Path, language: str = "sv", participants: int = 200, problems: list[str] | None = None
 ) -> list[Path]:
@@ -410,7 +422,7 @@ def render(
             path = out / f"{name}.png"
             target.grab().save(str(path))
             written.append(path)
-            warning = too_big(target)
+            warning = too_big(target) + title_problem(target)
             if warning:
                 print(name + warning, file=sys.stderr)
                 if problems is not None:

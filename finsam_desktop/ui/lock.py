@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop import APP_NAME
+from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts
 from finsam_desktop.ui.context import AppContext
@@ -79,7 +79,7 @@ class LockDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle(_("Finsam Desktop is locked"))
+        self.setWindowTitle(program_title(_("Locked")))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -192,7 +192,7 @@ class InactivityLock(QObject):
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog):
                 covered.append((window, window.windowTitle(), Overlay(window)))
-                window.setWindowTitle(_("Finsam Desktop is locked"))
+                window.setWindowTitle(program_title(_("Locked")))
         try:
             self.dialog = LockDialog(self.ctx)
             if self.dialog.exec() == SWITCH_USER:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop import APP_NAME
+from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, User
 from finsam_desktop.ui.context import AppContext
@@ -70,8 +70,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        title = APP_NAME + (" — " + _("DEMO DATABASE") if ctx.demo else "")
-        self.setWindowTitle(title)
+        self.setWindowTitle(program_title(_("DEMO DATABASE") if ctx.demo else ""))
         self._pages: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
