@@ -745,6 +745,28 @@ def confirm_discard(parent: QWidget) -> bool:
     return ask_unsaved(parent, can_save=False) == UNSAVED_DISCARD
 
 
+def propose_gender(personnummer: QLineEdit, gender: QComboBox) -> None:
+    """Every form where a personnummer is typed: propose the gender from it (domain
+    gender_from_personnummer) until someone chooses one by hand; annat and okänt stay
+    choosable."""
+    from finsam_desktop.domain.persons import gender_from_personnummer
+
+    chosen_by_hand = {"yes": False}
+
+    def by_hand(_index: int) -> None:
+        chosen_by_hand["yes"] = True
+
+    def propose(text: str) -> None:
+        if chosen_by_hand["yes"]:
+            return
+        proposal = gender_from_personnummer(text)
+        if proposal is not None:
+            set_choice(gender, proposal)
+
+    gender.activated.connect(by_hand)
+    personnummer.textChanged.connect(propose)
+
+
 def right_aligned(label: QLabel) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return label

@@ -9,7 +9,7 @@ from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
+from finsam_desktop.ui.forms import FormDialog, active_items, choice, line, propose_gender
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 from finsam_desktop.ui.protected import protected_banner
@@ -48,6 +48,8 @@ class PersonDialog(FormDialog):
             _("Gender"),
             choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
         )
+        if p is None or p.gender is Gender.OKANT:
+            propose_gender(self.pnr, self.gender)
         self.protected = self.add_field(
             "protected_identity",
             _("Protected identity"),

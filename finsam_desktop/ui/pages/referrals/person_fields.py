@@ -10,11 +10,18 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.personnummer import InvalidPersonnummer, PersonalNumber
-from finsam_desktop.domain.persons import Person
+from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, active_items, choice, line, set_choice
+from finsam_desktop.ui.forms import (
+    FieldForm,
+    active_items,
+    choice,
+    line,
+    propose_gender,
+    set_choice,
+)
 
 FOUND_STYLE = "color: #1b5e20;"
 NEW_STYLE = "color: #5c4400;"
@@ -58,6 +65,10 @@ class PersonFields:
             _("Home municipality"),
             choice(active_items(municipalities, None), None, empty=_("(not given)")),
         )
+        self.gender = form.add_field(
+            "gender", _("Gender"), choice([(g.label, g) for g in Gender], Gender.OKANT)
+        )
+        propose_gender(self.pnr, self.gender)
         self.protected = form.add_field(
             "protected_identity", _("Protected identity"), QCheckBox(_("Protected identity"))
         )
@@ -75,6 +86,7 @@ class PersonFields:
             self.postcode,
             self.city,
             self.municipality,
+            self.gender,
             self.protected,
         )
 
@@ -91,6 +103,7 @@ class PersonFields:
         self.postcode.setText(address.postcode if address else "")
         self.city.setText(address.city if address else "")
         set_choice(self.municipality, person.municipality_id)
+        set_choice(self.gender, person.gender)
         self.protected.setChecked(person.protected_identity)
         self._set_new_enabled(False)
         text = _("Registered person: {name}").format(name=person.full_name)
@@ -142,6 +155,7 @@ class PersonFields:
             last_name=self.last.text(),
             address=PostalAddress(self.street.text(), self.postcode.text(), self.city.text()),
             municipality_id=self.municipality.currentData(),
+            gender=Gender(self.gender.currentData()),
             protected_identity=self.protected.isChecked(),
         )
 
@@ -155,6 +169,7 @@ class PersonFields:
             "postcode": self.postcode.text(),
             "city": self.city.text(),
             "municipality_id": self.municipality.currentData(),
+            "gender": Gender(self.gender.currentData()).value,
             "protected_identity": self.protected.isChecked(),
         }
 
@@ -168,4 +183,6 @@ class PersonFields:
             self.postcode.setText(data.get("postcode", ""))
             self.city.setText(data.get("city", ""))
             set_choice(self.municipality, data.get("municipality_id"))
+            if data.get("gender") in {g.value for g in Gender}:
+                set_choice(self.gender, Gender(data["gender"]))
             self.protected.setChecked(bool(data.get("protected_identity")))
