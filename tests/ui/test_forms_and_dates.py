@@ -163,3 +163,53 @@ def test_information_meetings_list_in_date_order(ctx, qtbot):
     assert len(rows) > 3
     keys = [f"{d} {t}" for d, t in rows]
     assert keys == sorted(keys, reverse=True)  # newest first, by date and time
+
+
+def test_leaving_an_edited_form_offers_save_and_every_question_defaults_to_cancel(
+    qtbot, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from finsam_desktop.ui.forms import FormDialog, confirm, line
+
+    asked = []
+
+    def answer_with(button):
+        def question(parent, title, text, buttons, default):
+            asked.append((buttons, default))
+            return button
+
+        return question
+
+    class Note(FormDialog):
+        saved = 0
+
+        def save(self):
+            Note.saved += 1
+            return "saved"
+
+    dialog = Note("Anteckning")
+    qtbot.addWidget(dialog)
+    dialog.add_field("text", "Text", line())
+    dialog.fields.mark_dirty()
+    monkeypatch.setattr(QMessageBox, "question", answer_with(QMessageBox.StandardButton.Save))
+    dialog.reject()  # e.g. "Registrera remissen…" leaving an edited meeting
+    buttons, default = asked[-1]
+    assert (
+        buttons & QMessageBox.StandardButton.Save and buttons & QMessageBox.StandardButton.Discard
+    )
+    assert default == QMessageBox.StandardButton.Cancel
+    assert Note.saved == 1 and dialog.result() == dialog.DialogCode.Accepted
+    monkeypatch.setattr(QMessageBox, "question", answer_with(QMessageBox.StandardButton.Cancel))
+    assert confirm(None, "Ta bort?", "Ta bort lotsärendet?") is False
+    assert asked[-1][1] == QMessageBox.StandardButton.Cancel
+
+
+def test_every_question_goes_through_the_form_helpers():
+    """Deleting and other yes/no questions: one helper (Avbryt the default)."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "forms.py" and "QMessageBox.question" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
