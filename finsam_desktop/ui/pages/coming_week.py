@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -55,16 +56,24 @@ class ComingWeek(QGroupBox):
         for button in (self.previous_button, self.next_button):
             button.setFixedWidth(36)
         self.week_label = QLabel()
+        # The week's dates give way before Översikt grows wider than a small window.
+        self.week_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.week_label.setMinimumWidth(90)
         self.staff = QComboBox()
-        self.staff.setMinimumWidth(180)
+        self.staff.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.staff.setMinimumContentsLength(12)
         self.fill_staff()
         self.staff.activated.connect(lambda _i: self.refresh())
         bar.addWidget(self.previous_button)
         bar.addWidget(self.week_label, 1)
         bar.addWidget(self.next_button)
-        bar.addWidget(self.this_week_button)
-        bar.addWidget(self.staff)
         layout.addLayout(bar)
+        who = QHBoxLayout()  # a row of its own: Översikt stays narrow enough for 1280 px
+        who.addWidget(self.this_week_button)
+        who.addWidget(self.staff, 1)
+        layout.addLayout(who)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Day"), _("Time"), _("What"), _("Participant"), _("Staff")])
         self.tree.setRootIsDecorated(False)
