@@ -128,6 +128,9 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.ui.style import install_style
 
     install_style(app)
+    from finsam_desktop.ui.forms import install_window_fit
+
+    install_window_fit(app)  # every window and dialog fits a 1280×800 screen
     settings = QSettings()
     language = args.lang or str(settings.value("language", "sv"))
     set_language(language)
@@ -140,10 +143,22 @@ def run(argv: list[str] | None = None) -> int:
         return 1
 
     # The first start creates the administrator (and encrypts the file); after that
-    # a login opens it. Without a signed-in user the program shows nothing.
+    # a login opens it. Without a signed-in user the program shows nothing. "Byt
+    # användare" on the lock screen ends a session with SWITCH_USER_EXIT: the next user
+    # signs in and gets a window of their own.
+    from finsam_desktop.ui.lock import SWITCH_USER_EXIT
+
+    while True:
+        code = run_session(app, settings, path, args.demo)
+        if code != SWITCH_USER_EXIT:
+            return code
+
+
+def run_session(app, settings, path, demo: bool) -> int:
+    """Sign one user in, show the window until the program quits or the user changes."""
     from finsam_desktop.ui.login import ChangePasswordDialog, sign_in_or_quit
 
-    opened = sign_in_or_quit(path, demo=args.demo)
+    opened = sign_in_or_quit(path, demo=demo)
     if opened is None:
         return 0
     db, user = opened
@@ -156,7 +171,7 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.ui.main_window import MainWindow
     from finsam_desktop.ui.operations import OperationRunner
 
-    ctx = AppContext(db=db, runner=OperationRunner(db), settings=settings, demo=args.demo)
+    ctx = AppContext(db=db, runner=OperationRunner(db), settings=settings, demo=demo)
     forced = ChangePasswordDialog(ctx, forced=True) if user.must_change_password else None
     if forced is not None and forced.exec() != QDialog.DialogCode.Accepted:
         db.close()
@@ -165,12 +180,19 @@ def run(argv: list[str] | None = None) -> int:
     lock = InactivityLock(ctx, parent=window)
     add_security_actions(window, ctx, lock)
     window.show()
+    app.setQuitOnLastWindowClosed(True)
     from finsam_desktop.ui.backup_schedule import BackupSchedule
 
     backup_schedule = BackupSchedule(ctx, parent=window)  # at least daily while open
     code = app.exec()
     lock.stop()
     ctx.runner.run(accounts.record_logout)
+    if lock.switch_requested:
+        # The window (and the cases it opened) go with the session; the next sign-in
+        # must not end the program as "the last window closed".
+        app.setQuitOnLastWindowClosed(False)
+        window.close()
+        window.deleteLater()
     backup_schedule.backup_on_close()
     from finsam_desktop.services.database_key import refresh_extract
 

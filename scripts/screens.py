@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from finsam_desktop.ui.forms import SCREEN_FIT  # noqa: E402
+
 
 def page(key):
     return lambda w: w.show_page(key)
@@ -80,6 +82,7 @@ RICH_CASE = """
            + (SELECT count(*) FROM mapping_answer a WHERE a.participation_id = p.id) DESC
 """
 PROTECTED_PERSON = "SELECT id FROM person WHERE protected_identity ORDER BY id"
+CASE_WITH_SUMMARY = "SELECT participation_id FROM case_file WHERE summary != '' ORDER BY 1"
 
 
 def referral_case(w):
@@ -117,12 +120,12 @@ def protected_person(w):
     return w.show_page("participants").open_person(one_id(w, PROTECTED_PERSON + " LIMIT 1"))
 
 
-def case_window(tab_name: str | None = None):
+def case_window(tab_name: str | None = None, sql: str = RICH_CASE):
     def open_window(w):
         from finsam_desktop.ui.pages.case.case_window import open_case
 
-        window = open_case(w.ctx, one_id(w, RICH_CASE + " LIMIT 1"), w)
-        window.resize(1280, 800)
+        window = open_case(w.ctx, one_id(w, sql + " LIMIT 1"), w)
+        window.resize(SCREEN_FIT)
         if tab_name:
             window.tabs.setCurrentWidget(getattr(window, tab_name))
         return window
@@ -184,6 +187,26 @@ def lots_import(w):
     dialog = w.show_page("lots").cases.import_file()
     dialog.load(path)
     return dialog
+
+
+def case_printout(tab_name: str, maker: str, title: str, sql: str = RICH_CASE):
+    """A case document's print preview (kartläggning, plan, closing letter), opened
+    as the Print… buttons open it, but without waiting for it."""
+
+    def open_preview(w):
+        from finsam_desktop.ui.pages.case.printout import PrintoutDialog
+
+        window = case_window(tab_name, sql)(w)
+        made = getattr(getattr(window, tab_name), maker)()
+        pdf = made[0] if isinstance(made, tuple) else made
+        return shown(PrintoutDialog(_t(title), "preview.pdf", pdf, window))
+
+    return open_preview
+
+
+def help_window(w):
+    w.show_page("overview")
+    return w.show_help()
 
 
 def about(w):
@@ -297,6 +320,16 @@ SCREENS = [
     ("65-dialog-nytt-konto", new_account),
     ("66-dialog-byt-losenord", change_password),
     ("52-dialog-lotskategori", lots_category),
+    (
+        "70-forhandsvisning-kartlaggning",
+        case_printout("mapping", "mapping_pdf_bytes", "Kartläggning"),
+    ),
+    ("71-forhandsvisning-handlingsplan", case_printout("plan", "plan_pdf_bytes", "Action plan")),
+    (
+        "72-forhandsvisning-avslut",
+        case_printout("closing", "letter_pdf", "Closing summary", CASE_WITH_SUMMARY),
+    ),
+    ("80-handbok", help_window),
 ]
 
 
@@ -322,14 +355,37 @@ def depth(widget: QWidget) -> int:
 
 
 def too_big(widget: QWidget) -> str:
-    """Whether the window cannot shrink to a 1280×800 screen."""
-    size = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-    if size.width() > 1280 or size.height() > 800:
-        return f" (minimum {size.width()}×{size.height()} does not fit 1280×800)"
+    """Whether the window, as shown or at its smallest, does not fit a 1280×800 screen
+    less its frame, title bar and taskbar (ui/forms.py SCREEN_FIT)."""
+    from finsam_desktop.ui.forms import SCREEN_FIT
+
+    room = SCREEN_FIT
+    smallest = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if smallest.width() > room.width() or smallest.height() > room.height():
+        return f" (minimum {smallest.width()}×{smallest.height()} does not fit 1280×800)"
+    size = widget.size()
+    if size.width() > room.width() or size.height() > room.height():
+        return f" (opens at {size.width()}×{size.height()}, larger than 1280×800 allows)"
     return ""
 
 
-def render(out: Path, language: str = "sv") -> list[Path]:
+def title_problem(widget: QWidget) -> str:
+    """Whether the title the desktop shows names the program other than once: Qt
+    appends the display name unless the title already ends with it."""
+    from finsam_desktop import APP_NAME
+
+    title = widget.windowTitle()
+    shown = title if title.endswith(APP_NAME) else f"{title} — {APP_NAME}"
+    if shown.count(APP_NAME) != 1:
+        return f" (the title bar reads “{shown}”)"
+    return ""
+
+
+def render(
+    out: Path, language: str = "sv", participants: int = 200, problems: list[str] | None = None
+) -> list[Path]:
+    """Every screen to PNG; each window that does not fit 1280×800 is printed to stderr
+    and, when ``problems`` is given, added to it (tests/ui/test_window_sizes.py)."""
     from finsam_desktop.app import install_translators
     from finsam_desktop.i18n import set_language
     from finsam_desktop.services import signin
@@ -341,6 +397,9 @@ def render(out: Path, language: str = "sv") -> list[Path]:
     from finsam_desktop.ui.style import install_style
 
     install_style(app)
+    from finsam_desktop.ui.forms import install_window_fit
+
+    install_window_fit(app)  # as the program does (app.py)
     set_language(language)
     install_translators(app, language)
     out.mkdir(parents=True, exist_ok=True)
@@ -349,11 +408,11 @@ def render(out: Path, language: str = "sv") -> list[Path]:
         # The demo database as the program makes it: encrypted, with the demo accounts,
         # and the administrator signed in (so Konton and the access log have content).
         path = Path(tmp) / "demo.sqlite"
-        signin.create_demo_database(path, participants=200)
+        signin.create_demo_database(path, participants=participants)
         db, _user = signin.log_in(path, signin.DEMO_ACCOUNTS[0][0], signin.DEMO_PASSWORD)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(AppContext(db, OperationRunner(db), settings, demo=True))
-        window.resize(1280, 800)
+        window.resize(SCREEN_FIT)
         window.show()
         for name, open_screen in SCREENS:
             opened = open_screen(window)
@@ -363,9 +422,11 @@ def render(out: Path, language: str = "sv") -> list[Path]:
             path = out / f"{name}.png"
             target.grab().save(str(path))
             written.append(path)
-            warning = too_big(target)
+            warning = too_big(target) + title_problem(target)
             if warning:
                 print(name + warning, file=sys.stderr)
+                if problems is not None:
+                    problems.append(name + warning)
             close_others(app, window)
         window.close()
         db.close()

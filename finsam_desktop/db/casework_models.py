@@ -250,6 +250,9 @@ class CaseContactRow(Versioned, Base):
     corrects_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_contact.id"), nullable=True, index=True
     )
+    # Who wrote the note: the signed-in account, its name kept as it was when written.
+    author_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    author_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class CaseEventRow(Base):

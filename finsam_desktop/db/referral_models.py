@@ -188,9 +188,12 @@ class DraftRow(Base):
     """A half-filled form kept when the window closed before it was saved."""
 
     __tablename__ = "draft"
-    __table_args__ = (UniqueConstraint("kind", "record_key"),)
+    __table_args__ = (UniqueConstraint("kind", "record_key", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Whose draft it is: on a shared PC a draft comes back to its owner only. No foreign
+    # key (like the log): a draft never stops an account from being removed.
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     kind: Mapped[str] = mapped_column(String(40))  # the form, e.g. "referral"
     record_key: Mapped[str] = mapped_column(String(60), default="")  # "" for a new record
     payload: Mapped[dict] = mapped_column(JSON, default=dict)

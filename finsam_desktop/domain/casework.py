@@ -179,6 +179,35 @@ def mapping_session_warning(count: int) -> str:
     return ""
 
 
+# --- plausibility: dates that may be right but usually are a typing mistake ------------
+# Warnings, never errors: they are shown next to the field and saving goes ahead.
+
+STUDY_START_MONTHS_BEFORE_ENROLMENT = 1
+
+
+def mapping_date_warning(held_on: date | None, enrolled_on: date | None) -> str:
+    """A kartläggningssamtal is held after the enrolment; before it is most likely a
+    mistyped date."""
+    if held_on is None or enrolled_on is None or held_on >= enrolled_on:
+        return ""
+    return _("The date lies before the enrolment ({date}). Check the year.").format(
+        date=enrolled_on.isoformat()
+    )
+
+
+def study_start_warning(study_start: date | None, enrolled_on: date | None) -> str:
+    """Support during studies starts around or after the enrolment; a study start long
+    before it (11 months, say) is most likely a mistyped date."""
+    if study_start is None or enrolled_on is None:
+        return ""
+    earliest = add_months(enrolled_on, -STUDY_START_MONTHS_BEFORE_ENROLMENT)
+    if study_start >= earliest:
+        return ""
+    return _(
+        "The study start lies more than a month before the enrolment ({date}). Check the year."
+    ).format(date=enrolled_on.isoformat())
+
+
 # --- the contacts journal -------------------------------------------------------------
 
 
@@ -243,6 +272,7 @@ class ContactEntry:
     corrects_id: int | None = None
     corrected_by_ids: list[int] = field(default_factory=list)
     version: int = 0
+    author_name: str = ""  # who wrote the note: the signed-in account, set on saving
 
     def locked(self, today: date) -> bool:
         return note_locked(self.written_on, today)
@@ -398,3 +428,44 @@ class TimelineEntry:
     kind: TimelineKind
     text: str
     staff_name: str = ""
+
+
+# --- the week ahead on Översikt (Kommande) ---------------------------------------------
+
+
+class WeekEventKind(enum.StrEnum):
+    INFO_MEETING = "info_meeting"
+    MAPPING_SESSION = "mapping_session"
+    PLAN_FOLLOW_UP = "plan_follow_up"
+    CLOSING_MEETING = "closing_meeting"
+
+    @property
+    def label(self) -> str:
+        return _(_WEEK_EVENT_LABELS[self])
+
+
+_WEEK_EVENT_LABELS = {
+    WeekEventKind.INFO_MEETING: N_("Information meeting"),
+    WeekEventKind.MAPPING_SESSION: N_("Mapping conversation"),
+    WeekEventKind.PLAN_FOLLOW_UP: N_("Follow-up of the action plan"),
+    WeekEventKind.CLOSING_MEETING: N_("Closing meeting"),
+}
+
+
+@dataclass
+class WeekEvent:
+    """Something booked in a week: ``participation_id`` opens the case (None for an
+    information meeting, which has no case yet: ``info_meeting_id`` then)."""
+
+    day: date
+    time: str
+    kind: WeekEventKind
+    participant: str
+    staff: str
+    participation_id: int | None = None
+    info_meeting_id: int | None = None
+
+
+def iso_week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())

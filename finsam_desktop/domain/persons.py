@@ -21,6 +21,19 @@ class Gender(enum.StrEnum):
         return _(_GENDER_LABELS[self])
 
 
+def gender_from_personnummer(text: str) -> Gender | None:
+    """The gender a personnummer suggests: its second-to-last digit is odd for men and
+    even for women. Only a proposal (the person may be annat or the number may say
+    nothing of it); None while the number is not a valid personnummer."""
+    from finsam_desktop.domain.personnummer import InvalidPersonnummer, parse_personnummer
+
+    try:
+        digits = parse_personnummer(text).digits
+    except (InvalidPersonnummer, ValueError):
+        return None
+    return Gender.MAN if int(digits[-2]) % 2 else Gender.KVINNA
+
+
 _GENDER_LABELS = {
     Gender.KVINNA: N_("Woman"),
     Gender.MAN: N_("Man"),

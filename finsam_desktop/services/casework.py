@@ -51,7 +51,7 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date, ngettext
-from finsam_desktop.services.access import Permission, require, requires, shows_person
+from finsam_desktop.services.access import Permission, current_user, require, requires, shows_person
 from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
 from finsam_desktop.services.records import apply_version, existing_row
 
@@ -241,6 +241,7 @@ def _contact(row: CaseContactRow, staff_names: dict[int, str], corrected_by: lis
         corrects_id=row.corrects_id,
         corrected_by_ids=corrected_by,
         version=row.version,
+        author_name=row.author_name or "",
     )
 
 
@@ -276,7 +277,13 @@ def save_contact(session: Session, entry: ContactEntry, today: date) -> ContactE
         if old is None or old.participation_id != entry.participation_id:
             raise ValidationError.single("corrects_id", _("The note to correct was not found."))
     if entry.id is None:
-        row = CaseContactRow(participation_id=entry.participation_id, written_on=today)
+        author = current_user(session)
+        row = CaseContactRow(
+            participation_id=entry.participation_id,
+            written_on=today,
+            author_id=author.id if author else None,
+            author_name=author.display_name if author else "",
+        )
         session.add(row)
     else:
         row = existing_row(session, CaseContactRow, entry.id)

@@ -120,6 +120,8 @@ COLUMN_LABELS = {
     "made_on": N_("Date"),
     "visited_on": N_("Date"),
     "written_on": N_("Written"),
+    "author_id": N_("Written by (account)"),
+    "author_name": N_("Written by"),
     "staff_id": N_("Staff member"),
     "made_by_id": N_("Made by"),
     "responsible_id": N_("Responsible"),

@@ -61,6 +61,9 @@ class ListQuery:
     search: Callable[[str], ColumnElement] | None = None
     filters: Mapping[str, Callable[[Any], ColumnElement]] = field(default_factory=dict)
     search_log: SearchLog | None = None
+    # The order before anyone clicks a header: (column index, descending); the id
+    # breaks ties. None: the order the records were made in.
+    default_sort: tuple[int, bool] | None = None
 
     def _where(self, stmt: Select, text: str, chosen: Mapping[str, Any] | None) -> Select:
         text = (text or "").strip()
@@ -89,6 +92,8 @@ class ListQuery:
         """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows)."""
         stmt = self._where(self.base, text, filters)
         order = []
+        if sort_index is None and self.default_sort is not None:
+            sort_index, descending = self.default_sort
         if sort_index is not None and self.columns[sort_index].sort is not None:
             expr = self.columns[sort_index].sort
             order.append(expr.desc() if descending else expr.asc())

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
+from finsam_desktop.domain.dates import parse_date_text
 from finsam_desktop.domain.lots import (
     Answer,
     CategoryKind,
@@ -181,12 +182,6 @@ PARTY_ALIASES = {
 }  # fmt: skip
 _PARTY_ALIAS = {_norm(k): v for k, v in PARTY_ALIASES.items()}
 
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
-    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "ymd"),
-    (re.compile(r"^(\d{2})(\d{2})(\d{2})$"), "yymmdd"),  # 150914, as in seed 003
-    (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\- ](\d{4})$"), "dmy"),  # 4/3/2016, 8/12-2017
-)
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -227,21 +222,7 @@ def _parse_date(value: Any) -> date | None:
             return EXCEL_EPOCH + timedelta(days=number)
         else:
             raise ValueError(value)
-    text = str(value).strip()
-    if not text:
-        return None
-    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", text) else text
-    for pattern, order in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if not m:
-            continue
-        a, b, c = (int(g) for g in m.groups())
-        if order == "ymd":
-            return date(a, b, c)
-        if order == "yymmdd":
-            return date(2000 + a, b, c)
-        return date(c, b, a)
-    raise ValueError(text)
+    return parse_date_text(str(value))
 
 
 @pure

@@ -307,11 +307,9 @@ def save_study_support(session: Session, item: StudySupport) -> StudySupport:
     previous = 0
     row = _item_row(session, StudySupportRow, item)
     if item.id is not None:
+        # A mistyped study start can be corrected: the end follows, and the change log
+        # (services/audit.py) records the old and the new date.
         previous = row.months
-        if row.study_start != item.study_start:
-            raise ValidationError.single(
-                "study_start", _("The study start of given support cannot be moved.")
-            )
     check_study_support(item, previous)
     row.study_start, row.school, row.months = item.study_start, item.school.strip(), item.months
     row.ends_on = item.ends_on

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import String, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from finsam_desktop.db.engine import Database
@@ -180,7 +180,7 @@ def meeting_list(db: Database) -> ListQuery:
     return ListQuery(
         db=db,
         columns=[
-            Column("date", N_("Date"), im.meeting_date),
+            Column("date", N_("Date"), cast(im.meeting_date, String) + " " + im.meeting_time),
             Column("time", N_("Time"), im.meeting_time),
             Column("name", N_("Name"), p.name_key),
             Column("personnummer", N_("Personal identity number"), p.personnummer),
@@ -212,4 +212,5 @@ def meeting_list(db: Database) -> ListQuery:
             "upcoming": lambda v: im.meeting_date >= date.today() if v else im.id > 0,
         },
         search_log=SearchLog("meeting-search", im.person_id),
+        default_sort=(0, True),  # by date and time, newest first
     )

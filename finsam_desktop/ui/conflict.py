@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -71,8 +70,6 @@ def display_value(widget: QWidget) -> str | None:
         return widget.currentText()
     if isinstance(widget, QCheckBox):
         return _("Yes") if widget.isChecked() else _("No")
-    if isinstance(widget, QDateEdit):
-        return widget.date().toString("yyyy-MM-dd")
     if isinstance(widget, QSpinBox):
         return str(widget.value())
     return None
@@ -89,8 +86,6 @@ def copy_value(source: QWidget, target: QWidget) -> None:
         target.setCurrentIndex(index if index >= 0 else source.currentIndex())
     elif isinstance(target, QCheckBox):
         target.setChecked(source.isChecked())
-    elif isinstance(target, QDateEdit):
-        target.setDate(QDate(source.date()))
     elif isinstance(target, QSpinBox):
         target.setValue(source.value())
 

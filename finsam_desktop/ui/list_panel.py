@@ -85,6 +85,10 @@ class ListPanel(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
+        if query.default_sort is not None:  # show the order the list starts in
+            column, descending = query.default_sort
+            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            self.view.horizontalHeader().setSortIndicator(column, order)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

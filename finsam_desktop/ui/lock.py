@@ -6,6 +6,12 @@ typed, even a form in the middle of ``exec()`` (hiding a dialog would end its
 ``exec()``). Instead every open window is covered by an opaque overlay and its title is
 replaced, and one application-modal dialog asks for the password. Unlocking removes
 the overlays; the user continues where he was.
+
+On a shared PC the lock screen also offers "Byt användare": every open form of the
+locked user is kept as that user's draft (services/drafts.py, owner-only), the
+session ends (logged as a logout) and the program asks for a sign-in again
+(``SWITCH_USER_EXIT`` ends the event loop; app.py signs the next user in). The drafts
+come back, filled in, when their owner opens the same form again.
 """
 
 from __future__ import annotations
@@ -16,16 +22,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from finsam_desktop import APP_NAME
+from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, database_key
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm
+from finsam_desktop.ui.forms import FieldForm, confirm
 from finsam_desktop.ui.login import BusyCursor, password_field
 
 ACTIVITY = frozenset(
@@ -38,6 +43,8 @@ ACTIVITY = frozenset(
     }
 )
 OVERLAY_STYLE = "background: #1f2d3d; color: white; font-size: 18pt;"
+SWITCH_USER = 3  # the lock dialog's result for "Byt användare"
+SWITCH_USER_EXIT = 75  # the event loop's return code: sign in another user
 
 
 def lock_minutes(ctx: AppContext) -> int:
@@ -72,7 +79,7 @@ class LockDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle(_("Finsam Desktop is locked"))
+        self.setWindowTitle(program_title(_("Locked")))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -91,10 +98,21 @@ class LockDialog(QDialog):
         buttons = QDialogButtonBox()
         self.unlock_button = buttons.addButton(_("Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
+        self.switch_button = buttons.addButton(
+            _("Switch user"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.switch_button.setToolTip(
+            _(
+                "Keeps what {name} has open as drafts, signs out and lets another user sign in."
+            ).format(name=user.display_name if user else "")
+        )
+        self.switch_button.setAutoDefault(False)
         self.quit_button = buttons.addButton(
             _("Quit the program"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
+        self.quit_button.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
+        self.switch_button.clicked.connect(lambda: self.done(SWITCH_USER))
         self.quit_button.clicked.connect(self.quit_program)
         layout.addWidget(buttons)
         self.password.setFocus()
@@ -113,14 +131,9 @@ class LockDialog(QDialog):
         self.password.setFocus()
 
     def quit_program(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            APP_NAME,
-            _("Quit Finsam Desktop? What has been typed but not saved is lost."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(
+            self, APP_NAME, _("Quit Finsam Desktop? What has been typed but not saved is lost.")
+        ):
             self.done(2)
             QApplication.exit(0)
 
@@ -138,6 +151,7 @@ class InactivityLock(QObject):
         self.ctx = ctx
         self.fixed_ms = int(minutes * 60_000) if minutes else None
         self.locked = False
+        self.switch_requested = False
         self.dialog: LockDialog | None = None
         self.idle = QElapsedTimer()
         self.idle.start()
@@ -179,10 +193,11 @@ class InactivityLock(QObject):
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog):
                 covered.append((window, window.windowTitle(), Overlay(window)))
-                window.setWindowTitle(_("Finsam Desktop is locked"))
+                window.setWindowTitle(program_title(_("Locked")))
         try:
             self.dialog = LockDialog(self.ctx)
-            self.dialog.exec()
+            if self.dialog.exec() == SWITCH_USER:
+                self.switch_user()
         finally:
             self.dialog = None
             for window, title, overlay in covered:
@@ -191,6 +206,21 @@ class InactivityLock(QObject):
             self.locked = False
             self.idle.restart()
             self.timer.start(self.allowed_ms())
+
+    def switch_user(self) -> int:
+        """Keep every open form of the signed-in user as their draft, close the forms,
+        and end the event loop so app.py signs the next user in. Returns how many forms
+        were kept."""
+        from finsam_desktop.ui.forms import FormDialog
+
+        kept = 0
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, FormDialog) and widget.isVisible():
+                kept += widget.keep_as_draft()
+                widget.close_for_user_switch()
+        self.switch_requested = True
+        QApplication.exit(SWITCH_USER_EXIT)
+        return kept
 
     def stop(self) -> None:
         self.timer.stop()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop import APP_NAME
+from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
@@ -110,7 +110,7 @@ class FirstStartDialog(_Door):
     """Create the first administrator; the database is created (or converted) encrypted."""
 
     def __init__(self, path: Path, state: DatabaseState, parent: QWidget | None = None):
-        super().__init__(_("Welcome to Finsam Desktop"), _("Create account"), parent)
+        super().__init__(program_title(_("Welcome")), _("Create account"), parent)
         self.path = Path(path)
         self.started: signin.Started | None = None
         if state is DatabaseState.PLAIN:
@@ -227,7 +227,7 @@ class LoginDialog(_Door):
     """Username and password open the database. ``db`` and ``user`` after success."""
 
     def __init__(self, path: Path, parent: QWidget | None = None, demo: bool = False):
-        super().__init__(_("Log in to Finsam Desktop"), _("Log in"), parent)
+        super().__init__(program_title(_("Log in")), _("Log in"), parent)
         self.path = Path(path)
         self.db = None
         self.user: User | None = None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop import APP_NAME
+from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, User
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import fit_window
 
 # (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
 PAGES: list[tuple[str, str, str]] = [
@@ -70,8 +71,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        title = APP_NAME + (" — " + _("DEMO DATABASE") if ctx.demo else "")
-        self.setWindowTitle(title)
+        self.setWindowTitle(program_title(_("DEMO DATABASE") if ctx.demo else ""))
         self._pages: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_menus()
-        self.resize(1200, 780)
+        fit_window(self, 1200, 780)
         self._restore_layout()
         self.show_page(str(ctx.settings.value("window/page", "overview")))
 
@@ -112,13 +112,21 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         language_menu = self.menuBar().addMenu(_("&Language"))
         current = str(self.ctx.settings.value("language", "sv"))
+        # One language at a time: the group keeps exactly one checked.
+        self.language_group = QActionGroup(self)
+        self.language_group.setExclusive(True)
         for code, name in (("sv", "Svenska"), ("en", "English")):
             action = QAction(name, self, checkable=True, checked=code == current)
+            action.setData(code)
             action.triggered.connect(lambda _checked, c=code: self.choose_language(c))
+            self.language_group.addAction(action)
             language_menu.addAction(action)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        handbook = QAction(_("&Handbook"), self)
+        handbook.setShortcut(QKeySequence("F1"))
+        handbook.triggered.connect(self.show_help)
+        help_menu.addAction(handbook)
         about = QAction(_("&About Finsam Desktop"), self)
-        about.setShortcut(QKeySequence("F1"))
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
@@ -156,6 +164,15 @@ class MainWindow(QMainWindow):
             APP_NAME,
             _("The language changes the next time Finsam Desktop starts."),
         )
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()][0]
+
+    def show_help(self):
+        """The handbook at the section for the page in view."""
+        from finsam_desktop.ui.help import open_help
+
+        return open_help(self, self.current_page())
 
     def show_about(self) -> None:
         from finsam_desktop.ui.dialogs.about import AboutDialog

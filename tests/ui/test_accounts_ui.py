@@ -128,7 +128,7 @@ def test_lock_covers_windows_and_keeps_what_was_typed(sign_in, qtbot):
     qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
     lock.stop()
     QApplication.processEvents()
-    assert seen["covered"] and seen["title"] == "Finsam Desktop är låst"
+    assert seen["covered"] and seen["title"] == "Låst — Finsam Desktop"
     assert "Fel användarnamn eller lösenord" in seen["message"]
     assert form.isVisible() and form.current.text() == "half-typed text"
     assert not [o for o in form.findChildren(Overlay) if o.isVisible()]

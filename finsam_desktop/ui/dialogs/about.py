@@ -8,7 +8,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
-from finsam_desktop import APP_NAME, __version__
+from finsam_desktop import APP_NAME, __version__, program_title
 from finsam_desktop.db.migrate import schema_state
 from finsam_desktop.i18n import _
 from finsam_desktop.ui.context import AppContext
@@ -17,7 +17,7 @@ from finsam_desktop.ui.context import AppContext
 class AboutDialog(QDialog):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(_("About Finsam Desktop"))
+        self.setWindowTitle(program_title(_("About")))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h2>{APP_NAME} {__version__}</h2>"))
         intro = QLabel(

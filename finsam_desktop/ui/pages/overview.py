@@ -33,12 +33,22 @@ from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id, today
+from finsam_desktop.ui.pages.coming_week import ComingWeek
 from finsam_desktop.ui.table_model import USER
 
 OVERDUE = QBrush(QColor(176, 0, 32))
 OVER_CAP = QBrush(QColor(176, 0, 32))
 SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant
-REFRESH_KINDS = {"case", "referral", "participation", "person", "staff", "insats", "krans"}
+REFRESH_KINDS = {
+    "case",
+    "referral",
+    "participation",
+    "person",
+    "staff",
+    "insats",
+    "krans",
+    "meeting",
+}
 
 
 class OverviewPage(QWidget):
@@ -66,6 +76,7 @@ class OverviewPage(QWidget):
         layout.addLayout(bar)
 
         split = QSplitter()
+        left = QSplitter(Qt.Orientation.Vertical)
         due_box = QGroupBox(_("Due"))
         dl = QVBoxLayout(due_box)
         self.due = QTreeWidget()
@@ -74,7 +85,12 @@ class OverviewPage(QWidget):
         self.due.itemActivated.connect(self._open_due)
         self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
-        split.addWidget(due_box)
+        left.addWidget(due_box)
+        self.coming = ComingWeek(ctx, self.open_case)
+        left.addWidget(self.coming)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        split.addWidget(left)
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -125,6 +141,7 @@ class OverviewPage(QWidget):
 
     def _me_changed(self, _index: int) -> None:
         self.ctx.settings.setValue(STAFF_SETTING, self.me.currentData() or "")
+        self.coming.choose_staff(self.me.currentData())
         self._apply_filters()
 
     def staff_filter(self) -> int | None:
@@ -143,6 +160,7 @@ class OverviewPage(QWidget):
     def _on_changed(self, kinds: frozenset) -> None:
         if kinds & {"staff"}:
             self._fill_me()
+            self.coming.fill_staff()
         if kinds & REFRESH_KINDS:
             self.participants.refresh()
             self.refresh()
@@ -157,6 +175,7 @@ class OverviewPage(QWidget):
         )
         self.refresh_due(day)
         self._show_caseload()
+        self.coming.refresh()
 
     def refresh_due(self, day: date | None = None) -> None:
         day = day or today()

@@ -9,7 +9,7 @@ from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
+from finsam_desktop.ui.forms import FormDialog, active_items, choice, line, propose_gender
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
 from finsam_desktop.ui.pages.referrals.person_fields import (
@@ -58,6 +58,8 @@ class PersonDialog(FormDialog):
             foreign_background_choice(p.foreign_background if p else None),
         )
         self.fields.layout_form.addRow("", foreign_background_help())
+        if p is None or p.gender is Gender.OKANT:
+            propose_gender(self.pnr, self.gender)
         self.protected = self.add_field(
             "protected_identity",
             _("Protected identity"),

@@ -17,7 +17,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, database_key
 from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, choice, line
+from finsam_desktop.ui.forms import FormDialog, choice, confirm, line
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import (
     BusyCursor,
@@ -184,15 +184,14 @@ class AccountsPage(QWidget):
         user = self._selected()
         if user is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             APP_NAME,
             _(
                 "Deactivate the account of {name}? The person can no longer log in. "
                 "A new password reactivates the account."
             ).format(name=user.display_name),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             with BusyCursor():

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop import APP_NAME
 from finsam_desktop.domain import periods
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import log_output
@@ -145,12 +146,19 @@ class LogReviewPage(QWidget):
         name, _filter = QFileDialog.getSaveFileName(
             self,
             _("Export the access log"),
-            str(Path.home() / f"logguppfoljning-{date.today().isoformat()}.{suffix}"),
+            str(Path.home() / self.suggested_name(suffix)),
             "Excel (*.xlsx)" if suffix == "xlsx" else "CSV (*.csv)",
         )
         if not name:
             return
         self.export_to(Path(name), kind)
+
+    def suggested_name(self, suffix: str) -> str:
+        chosen = self.current_filter()
+        end = chosen.date_to or (date.today() if chosen.date_from else None)
+        return export_file_name(
+            "logguppfoljning", suffix, chosen.date_from, end, with_municipality=False
+        )
 
     def export_to(self, dest: Path, kind: str) -> Path:
         from finsam_desktop.reports import audit_export

@@ -8,6 +8,7 @@ tabs for the timeline, kartläggning, handlingsplan, insatser, contacts and avsl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -22,7 +23,7 @@ from finsam_desktop.domain.casework import CaseOverview
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner
+from finsam_desktop.ui.forms import banner, fit_window
 from finsam_desktop.ui.pages.case.common import fit_columns, today
 
 WARN_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
@@ -53,7 +54,7 @@ class CaseWindow(QWidget):
         self.ctx = ctx
         self.participation_id = participation_id
         self.case: CaseOverview | None = None
-        self.resize(1100, 760)
+        fit_window(self, 1100, 760)
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -68,7 +69,19 @@ class CaseWindow(QWidget):
         self._build_tabs()
         ctx.runner.changed.connect(self._on_changed)
         ctx.runner.run(casework.record_case_opened, participation_id)
+        # Ctrl+W and Esc close the case, as in any document window; F1: the handbook
+        # at the step of the tab in view.
+        for keys in (QKeySequence.StandardKey.Close, QKeySequence(Qt.Key.Key_Escape)):
+            QShortcut(keys, self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, activated=self.show_help)
         self.refresh()
+
+    TAB_SECTIONS = ("timeline", "mapping", "plan", "insatser", "contacts", "closing")
+
+    def show_help(self):
+        from finsam_desktop.ui.help import open_help
+
+        return open_help(self, "case/" + self.TAB_SECTIONS[max(self.tabs.currentIndex(), 0)])
 
     def _build_tabs(self) -> None:
         from finsam_desktop.ui.pages.case.closing_tab import ClosingTab

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -31,7 +30,17 @@ from finsam_desktop.ui.conflict import (
     is_concurrent_change,
     resolve_section_conflict,
 )
-from finsam_desktop.ui.forms import banner, date_edit, set_choice, spin, with_error_label
+from finsam_desktop.ui.forms import (
+    banner,
+    date_edit,
+    date_problems,
+    set_choice,
+    spin,
+    with_error_label,
+)
+from finsam_desktop.ui.forms import (
+    confirm as ask_to_confirm,
+)
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
@@ -52,11 +61,13 @@ class SectionForm(QFormLayout):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.errors: dict[str, QLabel] = {}
+        self.fields: dict[str, QWidget] = {}
 
     def add(self, key: str, label: str, widget: QWidget) -> QWidget:
         cell, error = with_error_label(widget)
         self.addRow(label, cell)
         self.errors[key] = error
+        self.fields[key] = widget
         return widget
 
     def show_problems(self, problems: dict[str, str]) -> None:
@@ -358,6 +369,11 @@ class ClosingTab(QWidget):
     ) -> bool:
         """Run a save; ``conflict()`` offers both versions when someone else saved first,
         ``saved(result)`` bases the next save on what was saved."""
+        dates = date_problems(form.fields)
+        if dates:
+            form.show_problems(dates)
+            self._say(_("Check the marked fields."), ok=False)
+            return False
         try:
             form.show_problems({})
             result = self.screen.run(fn, *args)
@@ -534,18 +550,15 @@ class ClosingTab(QWidget):
         )
 
     def close_participation(self, confirm: bool = True) -> bool:
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                _("Close the participation?"),
-                _(
-                    "The participation is closed on {date}. It can be reopened later only with "
-                    "a reason."
-                ).format(date=format_date(to_date(self.closed_on))),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
+        if confirm and not ask_to_confirm(
+            self,
+            _("Close the participation?"),
+            _(
+                "The participation is closed on {date}. It can be reopened later only with "
+                "a reason."
+            ).format(date=format_date(to_date(self.closed_on))),
+        ):
+            return False
         return self._attempt(
             self.closing_form,
             closing.close_case,

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QHBoxLayout,
     QTreeWidget,
     QWidget,
@@ -18,7 +17,7 @@ from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.i18n import _
 from finsam_desktop.services import case_options, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import date_edit
+from finsam_desktop.ui.date_field import DateField, date_edit
 
 STAFF_SETTING = "casework/staff_id"
 
@@ -28,8 +27,8 @@ def today() -> date:
     return date.today()
 
 
-def to_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()
+def to_date(edit: DateField) -> date | None:
+    return edit.value()
 
 
 def my_staff_id(ctx: AppContext) -> int | None:
@@ -83,7 +82,7 @@ class OptionalDate(QWidget):
         layout.addWidget(self.edit, 1)
 
     def value(self) -> date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
+        return self.edit.value() if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
         self.check.setChecked(value is not None)

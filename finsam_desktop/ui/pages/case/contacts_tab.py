@@ -114,7 +114,7 @@ class ContactsTab(QWidget):
         outer.addWidget(self.remittent)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(
-            [_("Date"), _("Kind"), _("With"), _("Staff"), _("Note"), _("Written")]
+            [_("Date"), _("Kind"), _("With"), _("Staff"), _("Note"), _("Written"), _("Written by")]
         )
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)
@@ -173,12 +173,13 @@ class ContactsTab(QWidget):
                     e.staff_name,
                     note.replace("\n", " "),
                     written,
+                    e.author_name,
                 ]
             )
             item.setToolTip(4, e.note)
             item.setData(0, USER, e.id)
             if e.locked(day):
-                for column in range(6):
+                for column in range(7):
                     item.setForeground(column, LOCKED)
             self.tree.addTopLevelItem(item)
         fit_columns(self.tree)

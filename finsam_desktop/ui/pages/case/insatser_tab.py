@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain.casework import STUDY_SUPPORT_MAX_MONTHS
+from finsam_desktop.domain.casework import STUDY_SUPPORT_MAX_MONTHS, study_start_warning
 from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import plans
@@ -98,11 +98,17 @@ class StudySupportDialog(FormDialog):
         self.start = self.add_field(
             "study_start", _("Study start"), date_edit(item.study_start if item else today())
         )
-        self.start.setEnabled(item is None)
+        if item is not None:
+            self.start.setToolTip(_("A mistyped study start can be corrected; the log keeps both."))
         months = min(item.months + 1, STUDY_SUPPORT_MAX_MONTHS) if item else 1
         self.months = self.add_field("months", _("Months of support"), spin(months, 1, 12))
         self.months.setSuffix(" " + _("months"))
         self.months.setToolTip(_("One month from study start, extendable to at most three."))
+
+    def warnings(self) -> dict[str, str]:
+        case = self.screen.case
+        enrolled_on = case.limits.enrolled_on if case is not None else None
+        return {"study_start": study_start_warning(self.start.value(), enrolled_on)}
 
     def save(self) -> StudySupport:
         record = StudySupport(

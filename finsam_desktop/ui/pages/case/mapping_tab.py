@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain.casework import mapping_session_warning
+from finsam_desktop.domain.casework import mapping_date_warning, mapping_session_warning
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.mapping import (
     SCALE_MAX,
@@ -48,6 +48,7 @@ from finsam_desktop.ui.forms import (
     FormDialog,
     banner,
     choice,
+    confirm,
     date_edit,
     error_label,
     set_choice,
@@ -74,6 +75,11 @@ class SessionDialog(FormDialog):
             "staff_id", _("Held by"), choice(staff_items(screen.ctx), staff, empty="–")
         )
         self.note = self.add_field("note", _("Note"), QLineEdit())
+
+    def warnings(self) -> dict[str, str]:
+        case = self.screen.case
+        enrolled_on = case.limits.enrolled_on if case is not None else None
+        return {"held_on": mapping_date_warning(self.held_on.value(), enrolled_on)}
 
     def save(self):
         item = Conversation(
@@ -334,7 +340,13 @@ class MappingTab(QWidget):
 
     def remove_session(self) -> None:
         item = self.sessions.currentItem()
-        if item is not None:
+        if item is not None and confirm(
+            self,
+            _("Remove the conversation?"),
+            _("Remove the mapping conversation of {date}? Only one recorded by mistake.").format(
+                date=item.text(0)
+            ),
+        ):
             self.screen.run(
                 mapping.remove_session, self.screen.participation_id, item.data(0, USER)
             )
@@ -348,6 +360,10 @@ class MappingTab(QWidget):
         )
 
     def save_advice(self) -> bool:
+        if self.advice_date.problem():
+            self.advice_date_error.setText(self.advice_date.problem())
+            self.advice_date_error.show()
+            return False
         advice = self.advice_value()
         self.advice_date_error.hide()
         self.advice_by_error.hide()

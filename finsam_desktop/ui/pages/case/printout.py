@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from finsam_desktop.i18n import _
+from finsam_desktop.ui.forms import fit_window
 from finsam_desktop.ui.pages.referrals.pdf_view import PdfPreview, print_pdf, save_pdf
 
 
@@ -18,7 +19,7 @@ class PrintoutDialog(QDialog):
     def __init__(self, title: str, suggested_name: str, pdf: bytes, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(860, 900)
+        fit_window(self, 860, 900)  # as tall as the screen allows: buttons stay in view
         self.pdf, self.suggested_name = pdf, suggested_name
         layout = QVBoxLayout(self)
         self.preview = PdfPreview()

@@ -22,17 +22,22 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCase, looks_like_personnummer
+from finsam_desktop.domain.lots import (
+    Answer,
+    CategoryKind,
+    LotsCase,
+    looks_like_personnummer,
+    validate_case,
+)
 from finsam_desktop.domain.persons import Gender
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
-from finsam_desktop.services.lots_import import parse_date
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.date_field import DATE_HINT, DateField
 from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
 
 WARNING_STYLE = "color: #8a5a00;"
-DATE_HINT = N_("YYYY-MM-DD")
 
 
 def _answer_choice(current: Answer) -> QComboBox:
@@ -89,8 +94,7 @@ class LotsCaseDialog(FormDialog):
         )
         self.body.insertWidget(0, self.privacy)
 
-        self.received = self.add_field("received", _("Received"), line(_iso(c.received), 10))
-        self.received.setPlaceholderText(_(DATE_HINT))
+        self.received = self.add_field("received", _("Received"), DateField(c.received))
         self.municipality = self.add_field(
             "municipality",
             _("Municipality"),
@@ -154,7 +158,7 @@ class LotsCaseDialog(FormDialog):
         )
         self.outcome.setToolTip(_("Tick every outcome that applies: a case may have several."))
         self.outcome.itemChanged.connect(lambda _item: self.mark_dirty())
-        self.closed = self.add_field("closed", _("Closed"), line(_iso(c.closed), 10))
+        self.closed = self.add_field("closed", _("Closed"), DateField(c.closed, optional=True))
         self.closed.setPlaceholderText(_("{hint} (empty while open)").format(hint=_(DATE_HINT)))
         self.reference = self.add_field("reference", _("Own reference"), line(c.reference, 40))
         self.reference.setPlaceholderText(_("a short code, never a personnummer"))
@@ -201,10 +205,9 @@ class LotsCaseDialog(FormDialog):
 
     # --- saving ---
 
-    def _draft(self) -> LotsCase:
-        problems: dict[str, str] = {}
-        received = _date(self.received.text(), "received", problems)
-        closed = _date(self.closed.text(), "closed", problems)
+    def _draft(self) -> tuple[LotsCase, dict[str, str]]:
+        """The case as typed, and what cannot be read from the fields (dates, birth year)."""
+        problems = self.fields.date_problems()
         birth_text = self.birth_year.text().strip()
         birth_year = None
         if birth_text:
@@ -212,11 +215,9 @@ class LotsCaseDialog(FormDialog):
                 birth_year = int(birth_text)
             else:
                 problems["birth_year"] = _("Write the birth year with four digits, e.g. 1988.")
-        if problems:
-            raise OperationFailed(_("Check the marked fields."), problems)
-        return LotsCase(
+        case = LotsCase(
             id=self.case.id if self.case else None,
-            received=received,
+            received=self.received.value(),
             municipality_id=self.municipality.currentData(),
             party_id=self.party.currentData(),
             officer=self.officer.text(),
@@ -229,15 +230,27 @@ class LotsCaseDialog(FormDialog):
             coordination_need=self.need.currentData(),
             action_id=self.action.currentData(),
             outcome_ids=self.outcome.checked(),
-            closed=closed,
+            closed=self.closed.value(),
             reference=self.reference.text(),
             survey_sent=self.survey_sent.isChecked(),
             survey_score=self.score.currentData(),
             version=self.case.version if self.case else 0,
         )
+        return case, problems
+
+    check_is_complete = True  # the domain's validate_case is what saving applies
+
+    def check(self) -> dict[str, str]:
+        """Every rule at once: what cannot be read, then the domain's rules."""
+        case, unreadable = self._draft()
+        return {**validate_case(case, date.today()), **unreadable}
 
     def save(self) -> LotsCase:
-        saved = self.ctx.runner.run(lots.save_case, self._draft(), changes={"lots"})
+        problems = self.check()
+        if problems:
+            raise OperationFailed(_("Check the marked fields."), problems)
+        case, _unreadable = self._draft()
+        saved = self.ctx.runner.run(lots.save_case, case, changes={"lots"})
         self.saved.emit(saved)
         return saved
 
@@ -269,15 +282,3 @@ class LotsCaseDialog(FormDialog):
         self.banner.hide()
         self.fields.dirty = False
         self.officer.setFocus()
-
-
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def _date(text: str, key: str, problems: dict[str, str]) -> date | None:
-    try:
-        return parse_date(text)
-    except (ValueError, TypeError):
-        problems[key] = _("Write the date as {hint}, e.g. 2026-03-04.").format(hint=_(DATE_HINT))
-        return None

@@ -22,7 +22,7 @@ from finsam_desktop.domain.lots import CategoryKind, LotsCategory
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, line, spin
+from finsam_desktop.ui.forms import FormDialog, confirm, line, spin
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.operations import OperationFailed
 
@@ -103,12 +103,11 @@ class CategoryList(QWidget):
         category_id = self.panel.current_id()
         if category_id is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             _("Delete category?"),
             _("Delete the category? Only a category no lotsärende uses can be deleted."),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.ctx.runner.run(lots.delete_category, category_id, changes={"lots_categories"})

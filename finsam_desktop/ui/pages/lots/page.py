@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout,
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, refill
+from finsam_desktop.ui.forms import choice, confirm, refill
 from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.lots.case_form import LotsCaseDialog
@@ -86,12 +86,11 @@ class CasesTab(QWidget):
         case_id = self.panel.current_id()
         if case_id is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             _("Delete lotsärende?"),
             _("Delete the selected lotsärende? It will no longer count in any summary."),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.ctx.runner.run(lots.delete_case, case_id, changes={"lots"})

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.errors import ValidationError
+from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.domain.lots import LotsSummary
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
@@ -167,13 +168,23 @@ class SummaryTab(QWidget):
         if self.summary is None:
             return None
         pattern = dict((f, p) for f, _t, p in EXPORTS)[fmt]
-        suggested = f"lotsarenden-{self.summary.period_label.replace(' – ', '_')}.{fmt}"
+        suggested = self.suggested_name(fmt)
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Save the summary"), str(Path.home() / suggested), pattern
         )
         if not path:
             return None
         return self.write(Path(path), fmt)
+
+    def suggested_name(self, fmt: str) -> str:
+        start, end = self.period()
+        return export_file_name(
+            "lotsarenden",
+            fmt,
+            start,
+            end,
+            self.municipality.currentData() and self.municipality.currentText(),
+        )
 
     def write(self, path: Path, fmt: str) -> Path | None:
         """Write the summary on screen through the one exporter; log it."""

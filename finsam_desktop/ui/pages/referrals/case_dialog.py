@@ -24,6 +24,7 @@ from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
+from finsam_desktop.ui.forms import confirm
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.decision_dialog import checklist_html
 
@@ -311,12 +312,9 @@ class ReferralCaseDialog(QDialog):
     def _offer_answer_sent(self) -> None:
         if self.case.referral.answer_sent_on is not None:
             return
-        answer = QMessageBox.question(
-            self,
-            _("Answer sent"),
-            _("Record that the answer was sent to the remittent today?"),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(
+            self, _("Answer sent"), _("Record that the answer was sent to the remittent today?")
+        ):
             self.record_answer_sent_today()
 
     def record_answer_sent_today(self) -> None:

@@ -13,6 +13,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, choice, date_edit
+from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.meeting_dialog import staff_items
 from finsam_desktop.ui.pages.referrals.remittent_fields import small_text
 
@@ -39,14 +40,24 @@ class DecisionDialog(FormDialog):
         self.referral = referral
         self.setMinimumWidth(760)
         insats = ctx.runner.read(organisation.get_insats, referral.insats_id)
-        current = (
-            Decision(referral.status.value)
-            if referral.status.value in {d.value for d in Decision}
-            else Decision.ACCEPT
-        )
+        # Not yet decided: Antagen is proposed only when every rule is met; otherwise
+        # the team chooses (a failed rule must never be accepted by one Enter).
+        decided = referral.status.value in {d.value for d in Decision}
+        if decided:
+            current = Decision(referral.status.value)
+        else:
+            checks = ctx.runner.read(
+                referrals.eligibility, referral.id, referral.exclusions_applying
+            )
+            current = None if any(c.met is False for c in checks) else Decision.ACCEPT
         self.decision = self.add_field(
-            "decision", _("Decision"), choice([(d.label, d) for d in Decision], current)
+            "decision",
+            _("Decision"),
+            choice([(d.label, d) for d in Decision], current, empty=_("(choose the decision)")),
         )
+        if current is not None:
+            self.decision.removeItem(self.decision.findData(None))
+            self.decision.setCurrentIndex(self.decision.findData(current))
         self.decided_on = self.add_field(
             "decided_on", _("Decided on"), date_edit(referral.decided_on or date.today())
         )
@@ -125,13 +136,22 @@ class DecisionDialog(FormDialog):
             Decision.REJECT: _("Required: the reason goes in the answer to the remittent."),
             Decision.DORMANT: _("What information the team is waiting for."),
             Decision.ACCEPT: "",
+            None: "",
         }[self.decision.currentData()]
         self.reason.setPlaceholderText(placeholder)
 
+    def check(self) -> dict[str, str]:
+        if self.decision.currentData() is None:
+            return {"decision": _("Choose the decision.")}
+        return {}
+
     def save(self) -> Referral:
+        problems = self.check()
+        if problems:
+            raise OperationFailed(_("Check the marked fields."), problems)
         choice_ = DecisionInput(
             decision=self.decision.currentData(),
-            decided_on=self.decided_on.date().toPython(),
+            decided_on=self.decided_on.value(),
             reason=self.reason.toPlainText(),
             next_step=self.next_step.toPlainText(),
             exclusions_applying=self.chosen_exclusions(),

@@ -66,7 +66,7 @@ class EnrolmentDialog(FormDialog):
         }
 
     def update_end(self) -> None:
-        end = add_months(self.enrolled_on.date().toPython(), self.insats.enrolment_months)
+        end = add_months(self.enrolled_on.value(), self.insats.enrolment_months)
         self.planned_end.setText(
             ngettext(
                 "{day} ({months} month, per the insats's settings)",
@@ -81,7 +81,7 @@ class EnrolmentDialog(FormDialog):
             self.referral.id,
             self.contact.currentData(),
             self.second.currentData(),
-            self.enrolled_on.date().toPython(),
+            self.enrolled_on.value(),
             self.af.isChecked(),
             Situation(*(box.currentData() for box in self.entry.values())),
             changes={"referral", "participation"},
@@ -105,6 +105,6 @@ class AnswerSentDialog(FormDialog):
         return self.ctx.runner.run(
             referrals.record_answer_sent,
             self.referral.id,
-            self.day.date().toPython(),
+            self.day.value(),
             changes={"referral"},
         )

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 from finsam_desktop.i18n import _
 from finsam_desktop.services import letters
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner
+from finsam_desktop.ui.forms import banner, fit_window
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.pdf_view import PdfPreview, print_pdf, save_pdf
 
@@ -39,7 +39,7 @@ class LetterPreviewDialog(QDialog):
         self.on_sent = on_sent
         self.recorded = None
         self.setWindowTitle(title)
-        self.resize(900, 740)  # fits a 1280×800 screen; the pages scroll
+        fit_window(self, 900, 740)  # fits a 1280×800 screen; the pages scroll
         layout = QVBoxLayout(self)
         warnings = composed.warnings if composed else []
         self.warning = banner("\n".join(warnings), WARNING_STYLE)

@@ -153,7 +153,7 @@ class MeetingDialog(FormDialog):
             id=m.id if m else None,
             person_id=m.person_id if m else None,
             insats_id=self.insats.currentData(),
-            meeting_date=self.meeting_date.date().toPython(),
+            meeting_date=self.meeting_date.value(),
             meeting_time=self.time.text(),
             staff1_id=self.staff1.currentData(),
             staff2_id=self.staff2.currentData(),

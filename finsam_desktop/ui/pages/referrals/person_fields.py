@@ -19,7 +19,14 @@ from finsam_desktop.domain.persons import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, active_items, choice, line, set_choice
+from finsam_desktop.ui.forms import (
+    FieldForm,
+    active_items,
+    choice,
+    line,
+    propose_gender,
+    set_choice,
+)
 
 FOUND_STYLE = "color: #1b5e20;"
 NEW_STYLE = "color: #5c4400;"
@@ -87,6 +94,7 @@ class PersonFields:
         )
         self.foreign_help = foreign_background_help()
         form.layout_form.addRow("", self.foreign_help)
+        propose_gender(self.pnr, self.gender)
         self.protected = form.add_field(
             "protected_identity", _("Protected identity"), QCheckBox(_("Protected identity"))
         )

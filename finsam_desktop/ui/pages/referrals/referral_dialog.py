@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -24,7 +22,14 @@ from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
 from finsam_desktop.services import drafts, info_meetings, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, set_choice
+from finsam_desktop.ui.forms import (
+    FormDialog,
+    active_items,
+    ask_continue,
+    choice,
+    date_edit,
+    set_choice,
+)
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.meeting_dialog import serving_insats
 from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
@@ -176,12 +181,12 @@ class ReferralDialog(FormDialog):
             id=r.id if r else None,
             person_id=r.person_id if r else None,
             insats_id=self.insats.currentData(),
-            arrived_on=self.arrived.date().toPython(),
+            arrived_on=self.arrived.value(),
             remittent=self.remittent.remittent(),
             parties_in_contact=self.parties.chosen(),
             reason=self.reason.toPlainText(),
             consent=self.consent.isChecked(),
-            consent_on=self.consent_on.date().toPython() if self.consent.isChecked() else None,
+            consent_on=self.consent_on.value() if self.consent.isChecked() else None,
             info_meeting_id=self.meeting.currentData(),
             municipality_id=self.municipality.currentData(),
             version=r.version if r else 0,
@@ -217,8 +222,6 @@ class ReferralDialog(FormDialog):
             box.activated.connect(self._changed)
         for check in self.findChildren(QCheckBox):
             check.toggled.connect(self._changed)
-        for day in self.findChildren(QDateEdit):
-            day.dateChanged.connect(self._changed)
 
     def _changed(self, *_args) -> None:
         if self.fields.dirty:
@@ -229,27 +232,27 @@ class ReferralDialog(FormDialog):
             "insats_id": self.insats.currentData(),
             "person": self.person.to_draft(),
             "municipality_id": self.municipality.currentData(),
-            "arrived_on": self.arrived.date().toPython().isoformat(),
+            "arrived_on": self.arrived.text(),
             "info_meeting_id": self.meeting.currentData(),
             "remittent": self.remittent.to_draft(),
             "parties": self.parties.chosen(),
             "reason": self.reason.toPlainText(),
             "consent": self.consent.isChecked(),
-            "consent_on": self.consent_on.date().toPython().isoformat(),
+            "consent_on": self.consent_on.text(),
         }
 
     def from_draft(self, data: dict) -> None:
         set_choice(self.insats, data.get("insats_id"))
         self.person.from_draft(data.get("person", {}))
         set_choice(self.municipality, data.get("municipality_id"))
-        self.arrived.setDate(QDate.fromString(data.get("arrived_on", ""), "yyyy-MM-dd"))
+        self.arrived.setText(data.get("arrived_on", ""))
         set_choice(self.meeting, data.get("info_meeting_id"))
         self.remittent.from_draft(data.get("remittent", {}))
         self.parties.set_chosen(data.get("parties", []))
         self.reason.setPlainText(data.get("reason", ""))
         self.consent.setChecked(bool(data.get("consent")))
         if data.get("consent_on"):
-            self.consent_on.setDate(QDate.fromString(data["consent_on"], "yyyy-MM-dd"))
+            self.consent_on.setText(data["consent_on"])
         self.fields.dirty = True
 
     def save_draft(self) -> None:
@@ -261,19 +264,15 @@ class ReferralDialog(FormDialog):
         if found is None:
             return False
         data, saved_at = found
-        if ask:
-            answer = QMessageBox.question(
-                self,
-                _("Continue the draft?"),
-                _(
-                    "A referral form that was not saved is kept from {when}. Continue with it?"
-                ).format(when=format_datetime(saved_at)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-                QMessageBox.StandardButton.Yes,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                self._run_quietly(drafts.discard_draft, DRAFT_KIND, self.draft_key)
-                return False
+        if ask and not ask_continue(
+            self,
+            _("Continue the draft?"),
+            _("A referral form that was not saved is kept from {when}. Continue with it?").format(
+                when=format_datetime(saved_at)
+            ),
+        ):
+            self._run_quietly(drafts.discard_draft, DRAFT_KIND, self.draft_key)
+            return False
         self.from_draft(data)
         return True
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services import letter_templates, letters
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, confirm_discard, line
+from finsam_desktop.ui.forms import FieldForm, confirm, confirm_discard, line
 from finsam_desktop.ui.operations import OperationFailed
 
 
@@ -122,12 +121,11 @@ class LetterTemplatesTab(QWidget):
         return True
 
     def reset(self) -> None:
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             _("Restore the standard text?"),
             _("The team's own text for this letter is replaced by the standard text."),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.ctx.runner.run(

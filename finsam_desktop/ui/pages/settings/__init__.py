@@ -5,7 +5,7 @@ Tabs are built when first shown; capabilities add their own tabs to SETTINGS_TAB
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.ui.context import AppContext
@@ -52,7 +52,7 @@ class SettingsPage(QWidget):
             self.tabs.blockSignals(True)
             old = self.tabs.widget(index)
             self.tabs.removeTab(index)
-            self.tabs.insertTab(index, widget, _(title))
+            self.tabs.insertTab(index, _scrolling(widget), _(title))
             self.tabs.setCurrentIndex(index)
             self.tabs.blockSignals(False)
             old.deleteLater()
@@ -63,3 +63,13 @@ class SettingsPage(QWidget):
         index = [k for k, *_ in SETTINGS_TABS].index(key)
         self.tabs.setCurrentIndex(index)
         return self._build(index)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """A tab that scrolls when the window is smaller than it: the main window keeps
+    fitting a 1280×800 screen whatever a tab holds."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area

@@ -1,7 +1,7 @@
 """the access log refuses an entry that would take the place of an existing one
 
-Revision ID: 0011
-Revises: 0012
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 12:00:00
 
 ``INSERT OR REPLACE`` deletes the row it collides with without firing the DELETE
@@ -13,8 +13,8 @@ refused before the conflict is resolved, whatever conflict clause it carries.
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0012"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

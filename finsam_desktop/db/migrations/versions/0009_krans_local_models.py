@@ -1,7 +1,7 @@
 """local models of the krans municipalities: process profile per insats, local lists of
 destinations and outcomes, beredning meetings, parties of one insats
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 11:45:00
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 11:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

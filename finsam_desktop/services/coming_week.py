@@ -1,0 +1,170 @@
+"""Kommande: what is booked in one ISO week, for the team or one coordinator.
+
+Informationsmöten (either of the two staff), kartläggningssamtal (who held it),
+closing meetings (held, or offered when not held yet) and plan follow-ups due (the
+case's contact persons). The first three are one UNION ALL query restricted to the
+week in SQL; the follow-ups are narrowed to the week in SQL and then dated with the
+domain's month arithmetic, as on the case screen and under Due (services/reminders.py),
+so the three places always agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import String, cast, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from finsam_desktop.db.casework_models import CaseFileRow, MappingSessionRow
+from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
+from finsam_desktop.db.referral_models import InfoMeetingRow, ParticipationRow
+from finsam_desktop.domain.casework import (
+    CaseStatus,
+    WeekEvent,
+    WeekEventKind,
+    iso_week_start,
+    plan_follow_up_due,
+)
+from finsam_desktop.domain.sorting import swedish_key
+from finsam_desktop.services.access import Permission, require
+
+
+def week_events(session: Session, any_day: date, staff_id: int | None = None) -> list[WeekEvent]:
+    """Everything booked in the ISO week of ``any_day``, by day and time."""
+    require(session, Permission.CASEWORK)
+    monday = iso_week_start(any_day)
+    sunday = monday + timedelta(days=6)
+    rows = list(session.execute(_booked(monday, sunday, staff_id)))
+    out = [
+        WeekEvent(
+            r.day,
+            r.time or "",
+            WeekEventKind(r.kind),
+            f"{r.first_name} {r.last_name}",
+            r.staff or "",
+            r.participation_id,
+            r.info_meeting_id,
+        )
+        for r in rows
+    ]
+    out += _follow_ups(session, monday, sunday, staff_id)
+    out.sort(key=lambda e: (e.day, e.time or "99", swedish_key(e.participant)))
+    return out
+
+
+def _booked(monday: date, sunday: date, staff_id: int | None):
+    person = PersonRow
+    s1, s2 = aliased(StaffRow), aliased(StaffRow)
+    m = InfoMeetingRow
+    meetings = (
+        select(
+            m.meeting_date.label("day"),
+            m.meeting_time.label("time"),
+            literal(WeekEventKind.INFO_MEETING.value).label("kind"),
+            person.first_name,
+            person.last_name,
+            (func.coalesce(s1.name, "") + literal(", ") + func.coalesce(s2.name, "")).label(
+                "staff"
+            ),
+            cast(literal(None), m.id.type).label("participation_id"),
+            m.id.label("info_meeting_id"),
+        )
+        .join(person, person.id == m.person_id)
+        .outerjoin(s1, s1.id == m.staff1_id)
+        .outerjoin(s2, s2.id == m.staff2_id)
+        .where(m.meeting_date.between(monday, sunday))
+    )
+    if staff_id is not None:
+        meetings = meetings.where(or_(m.staff1_id == staff_id, m.staff2_id == staff_id))
+
+    p, ms, staff = ParticipationRow, MappingSessionRow, aliased(StaffRow)
+    sessions = (
+        select(
+            ms.held_on.label("day"),
+            cast(literal(""), String).label("time"),
+            literal(WeekEventKind.MAPPING_SESSION.value).label("kind"),
+            person.first_name,
+            person.last_name,
+            staff.name.label("staff"),
+            p.id.label("participation_id"),
+            cast(literal(None), m.id.type).label("info_meeting_id"),
+        )
+        .join(p, p.id == ms.participation_id)
+        .join(person, person.id == p.person_id)
+        .outerjoin(staff, staff.id == ms.staff_id)
+        .where(ms.held_on.between(monday, sunday))
+    )
+    if staff_id is not None:
+        sessions = sessions.where(ms.staff_id == staff_id)
+
+    cf, contact = CaseFileRow, aliased(StaffRow)
+    meeting_day = func.coalesce(cf.meeting_held_on, cf.meeting_offered_on)
+    closings = (
+        select(
+            meeting_day.label("day"),
+            cast(literal(""), String).label("time"),
+            literal(WeekEventKind.CLOSING_MEETING.value).label("kind"),
+            person.first_name,
+            person.last_name,
+            contact.name.label("staff"),
+            p.id.label("participation_id"),
+            cast(literal(None), m.id.type).label("info_meeting_id"),
+        )
+        .join(p, p.id == cf.participation_id)
+        .join(person, person.id == p.person_id)
+        .outerjoin(contact, contact.id == p.contact_person_id)
+        .where(meeting_day.between(monday, sunday))
+    )
+    if staff_id is not None:
+        closings = closings.where(
+            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+        )
+    return union_all(meetings, sessions, closings)
+
+
+def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | None):
+    p, cf, i, person, contact = (
+        ParticipationRow,
+        CaseFileRow,
+        InsatsRow,
+        PersonRow,
+        aliased(StaffRow),
+    )
+    last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
+    # Months have 28 to 31 days: only cases whose due date can fall in the week.
+    earliest = func.julianday(last) + i.plan_follow_up_months * 31 >= func.julianday(monday)
+    latest = func.julianday(last) + i.plan_follow_up_months * 28 <= func.julianday(sunday)
+    stmt = (
+        select(
+            p.id,
+            person.first_name,
+            person.last_name,
+            contact.name.label("staff"),
+            last.label("last"),
+            i.plan_follow_up_months,
+        )
+        .join(person, person.id == p.person_id)
+        .join(i, i.id == p.insats_id)
+        .outerjoin(cf, cf.participation_id == p.id)
+        .outerjoin(contact, contact.id == p.contact_person_id)
+        .where(p.status == CaseStatus.ENROLLED.value, earliest, latest)
+    )
+    if staff_id is not None:
+        stmt = stmt.where(
+            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+        )
+    out = []
+    for r in session.execute(stmt):
+        due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
+        if monday <= due <= sunday:
+            out.append(
+                WeekEvent(
+                    due,
+                    "",
+                    WeekEventKind.PLAN_FOLLOW_UP,
+                    f"{r.first_name} {r.last_name}",
+                    r.staff or "",
+                    r.id,
+                )
+            )
+    return out
