@@ -144,6 +144,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "participation": {"status": KEEP},
     "case_contact": {
         "kind": KEEP,
+        "author_name": BLANK,
         "counterparts": KEEP,
         "counterpart_name": BLANK,
         "note": BLANK,

@@ -26,9 +26,10 @@ from finsam_desktop.domain.casework import (
     plan_follow_up_due,
 )
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.services.access import Permission, require
+from finsam_desktop.services.access import Permission, require, requires
 
 
+@requires(Permission.CASEWORK)
 def week_events(session: Session, any_day: date, staff_id: int | None = None) -> list[WeekEvent]:
     """Everything booked in the ISO week of ``any_day``, by day and time."""
     require(session, Permission.CASEWORK)
