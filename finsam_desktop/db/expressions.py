@@ -17,11 +17,18 @@ def age_at(personnummer, day):
     """Whole years from the birth date in a 12-digit personnummer to ``day``: the
     difference of the two dates written as numbers YYYYMMDD, divided by 10,000 (a
     samordningsnummer's day is the birth day + 60). NULL when the number is not 12
-    digits (e.g. blanked in a de-identified copy): only the date part is read."""
+    digits: only the date part is read. In the statistics extract (db/extract.py) the
+    number is "YYYY-" and a pseudonym: only the birth year is known, and the age is
+    counted from 1 July of that year (at most half a year off)."""
     born = cast(func.substr(personnummer, 1, 8), Integer)
     born = born - case((born % 100 > 60, 60), else_=0)
+    mid_year = cast(func.substr(personnummer, 1, 4), Integer) * 10000 + 701
     on = cast(func.replace(cast(day, String), "-", ""), Integer)
-    return case((func.length(personnummer) == 12, (on - born) // 10000), else_=None)
+    return case(
+        (func.length(personnummer) == 12, (on - born) // 10000),
+        (func.substr(personnummer, 5, 1) == "-", (on - mid_year) // 10000),
+        else_=None,
+    )
 
 
 def days_between(first, last):
