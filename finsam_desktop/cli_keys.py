@@ -43,7 +43,10 @@ def run_recover(args: argparse.Namespace) -> int:
 
     path = database_path(args.db)
     if signin.database_state(path) is not signin.DatabaseState.ENCRYPTED:
-        print(_("The database {path} is not encrypted: it has no keys.").format(path=path))
+        print(
+            _("The database {path} is not encrypted: it has no keys.").format(path=path),
+            file=sys.stderr,
+        )
         return 1
     admin = args.admin or args.user
     if not admin:

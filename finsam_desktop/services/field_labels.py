@@ -255,7 +255,7 @@ def enum_classes() -> list[type[enum.Enum]]:
 
 
 # Enums that never reach a person's eyes (program states, not recorded codes).
-INTERNAL_ENUMS = {"DatabaseState"}
+INTERNAL_ENUMS = {"DatabaseState", "Kind"}  # Kind: services.access, how a call is ruled
 
 
 def _letter_kind(value: str) -> str:

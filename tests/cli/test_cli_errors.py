@@ -130,6 +130,7 @@ def sample(dest: str, files: dict) -> str:
         "out": str(files["base"] / "out.pdf"),
         "file": str(files["sheet"]),
         "personnummer": "19900101-9802",
+        "period": "2016",
     }
     assert dest in values, f"give the required argument {dest!r} a sample value in this test"
     return values[dest]
@@ -139,6 +140,8 @@ def base_args(command: tuple, parser, files) -> list[str]:
     """The command with sample values for its required arguments."""
     args = list(command)
     for action in command_actions(parser):
+        if action.nargs == "?":
+            continue  # an optional positional ("statistik [krans]")
         if not action.option_strings:
             args.append(sample(action.dest, files))
         elif action.required:

@@ -384,7 +384,10 @@ class World:
                 continue
             elif name in ("today", "now", "when", "on_day", "enrolled_on", "decided_on"):
                 value = date.today() if name != "now" else datetime.now()
-            elif name in ("requested_on", "sent_on", "closed_on", "start") or name == "end":
+            elif (
+                name in ("requested_on", "sent_on", "closed_on", "start", "any_day")
+                or name == "end"
+            ):
                 value = date.today()
             elif name == "year":
                 value = date.today().year
@@ -634,8 +637,8 @@ def command_arguments(words, parser, values: dict[str, str]) -> list[str] | str:
     """The command's positional and required arguments, by their ``dest``."""
     argv = list(words)
     for action in parser._actions:
-        if action.option_strings and not action.required:
-            continue
+        if (action.option_strings and not action.required) or action.nargs == "?":
+            continue  # optional (an optional positional too: "statistik [krans]")
         if action.dest in ("help",):
             continue
         if action.dest not in values:

@@ -134,13 +134,13 @@ def test_heby_individarenden_and_outcomes(db, ids):
     from finsam_desktop.reports.lots_tables import breakdown_table, key_figures, summary_json
 
     table = breakdown_table(outcome)
-    assert "64 utfallsmarkeringar på 57 individärenden" in table.note
-    assert table.total[:3] == ["Totalt individärenden", 57, 100]
+    assert "64 utfallsmarkeringar på 57 individärenden" in table.base
+    assert table.rows[-1][:3] == ["Totalt individärenden", 57, 1.0]  # the total row
     assert [r[2] for r in table.rows if r[0] == "Från försörjningsstöd till annan ersättning"] == [
-        21  # 12 of 57 cases, not of 64 marks
+        0.21  # 12 of 57 cases, not of 64 marks
     ]
     figures = {row[0]: row[1:] for row in key_figures(summary).rows}
-    assert figures["Individärenden till arbete eller studier"][:2] == [15, 26]
+    assert figures["Individärenden till arbete eller studier"][:2] == [15, 0.26]
     data = summary_json(summary)
     marks = next(b for b in data["breakdowns"] if b["key"] == "outcome_individual")
     assert (marks["total"], marks["marks"]) == (57, 64)

@@ -75,6 +75,10 @@ NOT_AN_EDIT = {
     "casework.decide_extension": "a one-time step: a participation is extended only once",
     "krans.set_process_profile": "one choice per insats by an administrator, no typed text",
     "surveys.set_survey_goal": "one database-wide setting (no record of its own)",
+    "audit.reset_anchor": "starts the access log's outside anchor afresh after a restore",
+    "database_key.change_database_key": "a new key for the whole file, no typed record",
+    "database_key.deactivate": "accounts.deactivate with a new key for the file",
+    "krans.save_model_settings": "two settings of a local model (reminder weeks, volume)",
     "lots.set_outcomes": "a step of lots.save_case, on the row save_case checked the version of",
 }
 
