@@ -102,3 +102,20 @@ def type_text(qtbot):
                 )
 
     return type_into
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A test that failed half-way can leave a form with typed text open; pytest-qt then
+    closes it, the form may ask (a modal question) and the whole run would hang. Forget
+    what was typed before pytest-qt closes the widgets, so a failure stays one failure."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        from finsam_desktop.ui.forms import FieldForm
+
+        for widget in app.topLevelWidgets():
+            for form in widget.findChildren(FieldForm):
+                form.dirty = False
+    return (yield)

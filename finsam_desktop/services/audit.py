@@ -24,8 +24,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,6 +33,7 @@ from typing import Any
 from sqlalchemy import Table, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db import safe_file
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.security_models import AuditRow, UserRow
@@ -674,28 +673,12 @@ def _previous(data: dict[str, Any]) -> ChainHead | None:
 
 
 @pure
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` to ``path`` through a unique temporary file, fsynced, then renamed:
-    a reader sees the old file or the whole new one."""
-    fd, temp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-@pure
 def reset_anchor(database: Path, head: ChainHead | None) -> None:
     """Start the anchor afresh at ``head`` (after a restore: the log is now the backup's)."""
     if head is None:
         anchor_path(database).unlink(missing_ok=True)
     else:
-        write_json_atomically(anchor_path(database), anchor_record(head))
+        safe_file.write_json(anchor_path(database), anchor_record(head))
 
 
 def _hash_at(session: Session, entry_id: int) -> str | None:
@@ -724,7 +707,10 @@ def _advance_anchor(session: Session, database: Path, start, head: ChainHead) ->
             findings += _compare(session, anchored, start_id, start_hash, head)
     # An empty log before this transaction: a new database, whatever anchor was left here.
     try:
-        write_json_atomically(path, anchor_record(head, previous, findings))
+        # Anchor writers follow each other under the database's write lock, so a
+        # temporary file found now is one a killed program left behind.
+        safe_file.remove_leftovers(path)
+        safe_file.write_json(path, anchor_record(head, previous, findings))
     except OSError as exc:  # a read-only folder must not undo the save
         log.warning("the access log anchor could not be written: %s", type(exc).__name__)
 

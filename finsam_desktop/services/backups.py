@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db import backup as files
+from finsam_desktop.db import safe_file
 from finsam_desktop.db.backup import (  # noqa: F401 (screens take these from here)
     KEEP_DAILY,
     KEEP_MONTHLY,
@@ -183,7 +184,7 @@ def write_manifest(db: Database, backup: Path, when: datetime) -> None:
     record: dict[str, Any] = {"database": db.path.name, "taken_at": when.isoformat()}
     if head is not None:
         record.update(audit.anchor_record(head, findings=audit.anchor_findings(db.path)))
-    audit.write_json_atomically(files.manifest_path(backup), record)
+    safe_file.write_json(files.manifest_path(backup), record)
 
 
 @no_personal_data

@@ -85,6 +85,18 @@ def test_a_healthy_log_verifies_against_its_anchor(db, admin):
     assert set(anchor) == {"log", "previous", "written_at", "findings"}
 
 
+def test_a_temporary_anchor_left_by_a_killed_program_is_cleared_by_the_next_write(db, admin):
+    """SIGKILL between the temporary file and its rename leaves ``.logganker.*.tmp``; the
+    next write to the log (under the database's write lock) removes it."""
+    add_people(db, 1)
+    anchor = audit.anchor_path(db.path)
+    left = anchor.with_name(anchor.name + ".k1ll3d.tmp")
+    left.write_text("{")
+    add_people(db, 1)
+    assert not left.exists()
+    assert verify(db).ok
+
+
 def test_insert_or_replace_is_refused_with_the_triggers_in_place(db, admin):
     add_people(db)
     con = raw(db)

@@ -14,8 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    """Nothing to change: the revision only joins the branches."""
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo."""
