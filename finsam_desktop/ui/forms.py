@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -164,19 +165,56 @@ def active_items(items, current_id: int | None, label=lambda x: x.name):
     return out
 
 
+class _Cell(QWidget):
+    """One form cell: a field and its message underneath. Its height is worked out here
+    from the message's wrapped height at the cell's width, so the form's layout never
+    switches to height-for-width, where Qt gave a tall field (the outcome list) the
+    height of one line and let it overlap the next row."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__()
+        self.widget = widget
+        self.message = error_label()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        box.addWidget(widget)
+        box.addWidget(self.message)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def _field_height(self) -> int:
+        """What the field itself gets: its size hint unless it may shrink below it."""
+        w = self.widget
+        shrinks = w.sizePolicy().verticalPolicy().value & QSizePolicy.PolicyFlag.ShrinkFlag.value
+        wanted = w.minimumSizeHint().height() if shrinks else w.sizeHint().height()
+        return min(max(wanted, w.minimumHeight()), w.maximumHeight())
+
+    def minimumSizeHint(self) -> QSize:
+        field = self.widget.minimumSizeHint().expandedTo(self.widget.minimumSize())
+        height = self._field_height()
+        if not self.message.isHidden():
+            width = max(self.width(), field.width(), 120)
+            height += self.layout().spacing() + self.message.heightForWidth(width)
+        return QSize(field.width(), height)
+
+    def sizeHint(self) -> QSize:
+        return self.widget.sizeHint().expandedTo(self.minimumSizeHint())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self.message.isHidden() and self.height() < self.minimumSizeHint().height():
+            self.updateGeometry()  # narrower: the message wraps to more lines
+
+
 def with_error_label(widget: QWidget) -> tuple[QWidget, QLabel]:
     """One form cell: the widget with its (hidden) error message underneath. The cell
     never shrinks below what the widget and its message need, so a message pushes the
     next field down instead of squashing or overlapping it."""
-    holder = QWidget()
-    box = QVBoxLayout(holder)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(2)
-    box.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-    box.addWidget(widget)
-    err = error_label()
-    box.addWidget(err)
-    return holder, err
+    cell = _Cell(widget)
+    return cell, cell.message
 
 
 def date_fields_in(widget: QWidget) -> list[DateField]:
@@ -307,10 +345,14 @@ class FieldForm(QWidget):
         lambda self, fn: setattr(self, "_on_resize", _weak(fn)),
     )
 
-    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(
+        self, key: str, label: str, widget: QWidget, value: QWidget | None = None
+    ) -> QWidget:
+        """A row ``label``: ``widget``; ``value`` is the widget inside it that holds the
+        field's value when ``widget`` is a row of several (a choice and its button)."""
         holder, err = with_error_label(widget)
         self.layout_form.addRow(label, holder)
-        self._fields[key] = widget
+        self._fields[key] = value or widget
         self._errors[key] = err
         self._watch(key, widget)
         return widget
@@ -396,6 +438,7 @@ class FieldForm(QWidget):
             label.setStyleSheet(style)
             label.setText(text)
             label.setVisible(bool(text))
+            label.parentWidget().updateGeometry()
         if not keep_banner:
             self.banner.clear()
             self.banner.hide()
@@ -471,8 +514,10 @@ class FormDialog(QDialog):
         outer.addStretch(1)
         outer.addWidget(self.buttons)
 
-    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
-        return self.fields.add_field(key, label, widget)
+    def add_field(
+        self, key: str, label: str, widget: QWidget, value: QWidget | None = None
+    ) -> QWidget:
+        return self.fields.add_field(key, label, widget, value)
 
     check_is_complete = False  # True when check() knows every rule the save applies
 
@@ -598,7 +643,13 @@ class FormDialog(QDialog):
             self.scroll_fields(room.height())
             self.layout().activate()
         if self._scroll is not None:
-            self._scroll.widget().adjustSize()
+            # The fields' messages wrap (height for width), which a scroll area's
+            # minimum does not count: hold the fields at the height their width needs,
+            # or the layout squeezes rows into each other.
+            form = self._scroll.widget()
+            form.setMinimumHeight(0)
+            form.setMinimumHeight(form.heightForWidth(self._scroll.viewport().width()))
+            form.adjustSize()
         needed = self.minimumSizeHint().boundedTo(room)
         self.setMinimumSize(needed.expandedTo(QSize(self.minimumWidth(), 0)))
         wanted = self.sizeHint().boundedTo(room)

@@ -41,6 +41,7 @@ PAGE_SECTIONS = {
     "referrals": "remiss",
     "participants": "deltagare",
     "lots": "lotsarenden",
+    "krans": "lokal-samverkan",
     "statistics": "rapporter",
     "settings": "installningar",
     "accounts": "konton",
@@ -202,12 +203,15 @@ def open_help(parent: QWidget | None, section: str) -> HelpWindow:
     """Show the handbook at ``section`` (a page key of PAGE_SECTIONS or an anchor);
     one help window for the program, brought to the front when already open."""
     global _window
+    owner = parent.window() if parent is not None else None
     try:
-        alive = _window is not None and _window.isVisible() is not None
+        # An open handbook is brought forward; a closed one is reused by its own window
+        # (a handbook left from a window closed since then is not).
+        reuse = _window is not None and (_window.isVisible() or _window.parent() is owner)
     except RuntimeError:  # deleted with its parent
-        alive = False
-    if not alive:
-        _window = HelpWindow(parent.window() if parent is not None else None)
+        reuse = False
+    if not reuse:
+        _window = HelpWindow(owner)
     _window.show()
     _window.raise_()
     _window.activateWindow()

@@ -33,7 +33,7 @@ from finsam_desktop.services import accounts, database_key, signin
 from finsam_desktop.services.access import Permission, User
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, enter_presses, line
+from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, confirm, enter_presses, line
 from finsam_desktop.ui.operations import OperationFailed, OperationRunner
 
 INFO_STYLE = "background: #e8f1fb; color: #14365d; padding: 8px; border-radius: 4px;"
@@ -419,7 +419,7 @@ def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = Non
     """The database's key has no confirmed printed recovery key (a first start or a
     change of key was interrupted, or the database is from before keys were derived
     from the recovery key): the administrator is asked to make a new one now."""
-    answer = QMessageBox.question(
+    answer = confirm(
         parent,
         APP_NAME,
         _(
@@ -429,5 +429,5 @@ def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = Non
             "recovery key now?"
         ),
     )
-    if answer == QMessageBox.StandardButton.Yes:
+    if answer:
         change_key_and_show(runner, parent)

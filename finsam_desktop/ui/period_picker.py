@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QSpinBox,
@@ -21,6 +20,7 @@ from finsam_desktop.domain import periods
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.periods import Period, PeriodKind
 from finsam_desktop.i18n import _
+from finsam_desktop.ui.date_field import date_edit, date_problem_text
 
 
 def _spin(low: int, high: int, value: int, prefix: str = "") -> QSpinBox:
@@ -30,13 +30,6 @@ def _spin(low: int, high: int, value: int, prefix: str = "") -> QSpinBox:
     if prefix:
         box.setPrefix(prefix)
     return box
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
 
 
 class PeriodPicker(QWidget):
@@ -79,8 +72,8 @@ class PeriodPicker(QWidget):
             self.month.addItem(f"{m:02d}", m)
         self.first_week = _spin(1, 53, 1, _("week "))
         self.last_week = _spin(1, 53, today.isocalendar()[1], _("week "))
-        self.start = _date_edit(date(today.year, 1, 1))
-        self.end = _date_edit(today)
+        self.start = date_edit(date(today.year, 1, 1))
+        self.end = date_edit(today)
         self.pages = {
             PeriodKind.YEAR: page(),
             PeriodKind.HALF: page(self.half),
@@ -125,9 +118,9 @@ class PeriodPicker(QWidget):
                 self.first_week.setValue(s.isocalendar()[1])
                 self.last_week.setValue(period.end.isocalendar()[1])
             elif period.kind is PeriodKind.DATES:
-                self.start.setDate(QDate(s.year, s.month, s.day))
+                self.start.setDate(s)
                 e = period.end
-                self.end.setDate(QDate(e.year, e.month, e.day))
+                self.end.setDate(e)
         finally:
             self.blockSignals(False)
         self.changed.emit()
@@ -149,4 +142,7 @@ class PeriodPicker(QWidget):
             if last < first:
                 raise ValidationError.single("period", _("The period ends before it starts."))
             return periods.weeks(y, first, y, last)
-        return periods.dates(self.start.date().toPython(), self.end.date().toPython())
+        start, end = self.start.value(), self.end.value()
+        if start is None or end is None:
+            raise ValidationError.single("period", date_problem_text())
+        return periods.dates(start, end)

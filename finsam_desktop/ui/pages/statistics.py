@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -124,11 +125,17 @@ class StatisticsPage(QWidget):
         self.hide_small.setToolTip(
             _("For reports that leave the team: counts from 1 to 4 are shown as <5.")
         )
-        bar.addWidget(self.hide_small)
         bar.addStretch(1)
         outer.addLayout(bar)
+        for box in (self.insats, self.municipality):  # a long name must not widen the page
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(16)
 
         buttons = QHBoxLayout()
+        buttons.addWidget(self.hide_small)
+        buttons.addSpacing(10)
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt, text, _pattern in EXPORTS:
             button = QPushButton(text)

@@ -207,7 +207,7 @@ class AccountsPage(QWidget):
             show_new_recovery_key(self.ctx.runner, new_key, self)
 
     def change_key(self) -> None:
-        answer = QMessageBox.question(
+        answer = confirm(
             self,
             APP_NAME,
             _(
@@ -216,7 +216,7 @@ class AccountsPage(QWidget):
                 "their old key and their old recovery key. Everyone keeps their password."
             ),
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        if answer:
             change_key_and_show(self.ctx.runner, self)
 
     def set_lock_minutes(self, minutes: int) -> None:

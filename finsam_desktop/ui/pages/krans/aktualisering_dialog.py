@@ -90,9 +90,7 @@ class AktualiseringDialog(FormDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.party, 1)
         row.addWidget(self.new_party)
-        self.add_field("remittent_party_id", _("Brought up by (party)"), holder)
-        self.fields._fields["remittent_party_id"] = self.party
-        self.fields._watch(self.party)
+        self.add_field("remittent_party_id", _("Brought up by (party)"), holder, self.party)
         self.officer = self.add_field(
             "remittent_name", _("Officer"), line(r.remittent.name if r else "")
         )
