@@ -627,6 +627,7 @@ class FormDialog(QDialog):
         if stretch is not None and stretch.spacerItem() is not None:
             self.body.removeItem(stretch)
         self._scroll = area
+        area.show()  # at once: a layout shows a new child only at the next event loop
         scrollbar = area.verticalScrollBar().sizeHint().width()
         area.setMinimumWidth(self.fields.minimumSizeHint().width() + scrollbar)
         wanted = self.fields.sizeHint().height() + self.buttons.sizeHint().height() + 40
@@ -643,12 +644,13 @@ class FormDialog(QDialog):
             self.scroll_fields(room.height())
             self.layout().activate()
         if self._scroll is not None:
-            # The fields' messages wrap (height for width), which a scroll area's
-            # minimum does not count: hold the fields at the height their width needs,
-            # or the layout squeezes rows into each other.
+            # A scroll area sizes its widget by height-for-width when anything in it wraps
+            # (the banner), which can be less than the rows need: hold the fields at
+            # what both say, or the layout squeezes rows into each other.
             form = self._scroll.widget()
             form.setMinimumHeight(0)
-            form.setMinimumHeight(form.heightForWidth(self._scroll.viewport().width()))
+            wrapped = form.heightForWidth(self._scroll.viewport().width())
+            form.setMinimumHeight(max(wrapped, form.minimumSizeHint().height()))
             form.adjustSize()
         needed = self.minimumSizeHint().boundedTo(room)
         self.setMinimumSize(needed.expandedTo(QSize(self.minimumWidth(), 0)))
