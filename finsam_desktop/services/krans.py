@@ -405,6 +405,7 @@ class MissingOutcome:
     insats_id: int
     arrived_on: date
     weeks: int
+    decided: bool = True  # False: no beredning has decided it yet ("ej beredd")
 
 
 @requires(Permission.CASEWORK)
@@ -430,7 +431,7 @@ def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[Mi
         )
     )
     rows = session.execute(
-        select(r.id, r.case_number, r.person_id, r.insats_id, r.arrived_on)
+        select(r.id, r.case_number, r.person_id, r.insats_id, r.arrived_on, r.status)
         .where(due, r.outcome_id.is_(None), r.status != ReferralStatus.REJECTED.value)
         .order_by(r.arrived_on, r.id)
         .limit(limit)
@@ -443,6 +444,7 @@ def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[Mi
             x.insats_id,
             x.arrived_on,
             (today - x.arrived_on).days // 7,
+            x.status != ReferralStatus.RECEIVED.value,
         )
         for x in rows
     ]
@@ -889,7 +891,9 @@ def outcome_reminders(session: Session, today: date) -> list[Reminder]:
             x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
             names[x.referral_id],
             referral_id=x.referral_id,
-            detail=x.case_number,
+            detail=x.case_number
+            if x.decided
+            else _("{case}, not decided at a beredning").format(case=x.case_number),
         )
         for x in missing
     ]

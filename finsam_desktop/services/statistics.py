@@ -56,7 +56,7 @@ from finsam_desktop.services.access import (
     require,
     requires,
 )
-from finsam_desktop.services.records import setting_value
+from finsam_desktop.services.records import setting_value, store_setting
 from finsam_desktop.services.statistics_scope import (
     AGE_GROUPS,
     FOREIGN,
@@ -703,6 +703,22 @@ def configured_rounding(session: Session, hide_small: bool = False) -> Rounding:
         return n if isinstance(n, int) and 0 <= n <= 3 else default
 
     return Rounding(decimals("share_decimals", 1), decimals("cross_decimals", 0), hide_small)
+
+
+@requires(Permission.CASEWORK)
+def set_rounding(session: Session, share_decimals: int, cross_decimals: int) -> Rounding:
+    """Store the decimals of the team's reports (0–3 each): shares of the whole (54,4 %)
+    and shares in cross-tables (47 %)."""
+    require(session, Permission.CASEWORK)
+    for key, n in (("share_decimals", share_decimals), ("cross_decimals", cross_decimals)):
+        if not 0 <= n <= 3:
+            raise ValidationError.single(key, _("Choose from 0 to 3 decimals."))
+    store_setting(
+        session,
+        ROUNDING_SETTING,
+        {"share_decimals": share_decimals, "cross_decimals": cross_decimals},
+    )
+    return Rounding(share_decimals, cross_decimals)
 
 
 # --- the service ------------------------------------------------------------------

@@ -351,7 +351,11 @@ class World:
                 "path": lambda s, db: self.tmp / "lista.csv",
             },
             "participant_import": {"preview": lambda s, db: preview},
-            "statistics": {"period": lambda s, db: periods.year(date.today().year)},
+            "statistics": {
+                "period": lambda s, db: periods.year(date.today().year),
+                "share_decimals": lambda s, db: 1,
+                "cross_decimals": lambda s, db: 0,
+            },
             "surveys": {"survey": lambda s, db: ParticipantSurvey(part)},
         }
 

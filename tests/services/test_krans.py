@@ -255,6 +255,18 @@ def test_reminder_for_cases_without_outcome(demo_db, model):
         assert krans.outcomes_missing(s, TODAY) == []
 
 
+def test_a_case_no_beredning_decided_is_reminded_as_not_decided(demo_db, model):
+    undecided = bring_up(demo_db, model, "AF", date(2016, 9, 1))
+    decided = bring_up(demo_db, model, "AF", date(2016, 9, 2))
+    decide(demo_db, model, date(2016, 9, 5), [(decided, UNGA)])
+    with demo_db.reading() as s:
+        due = {d.referral_id: d for d in krans.outcomes_missing(s, TODAY)}
+        details = {r.referral_id: r.detail for r in krans.outcome_reminders(s, TODAY)}
+    assert due[undecided.id].decided is False and due[decided.id].decided is True
+    assert details[decided.id] == decided.case_number
+    assert details[undecided.id] == f"{undecided.case_number}, ej beredd"
+
+
 def test_outcome_only_after_a_destination(demo_db, model):
     waiting = bring_up(demo_db, model, "AF", date(2016, 9, 1))
     with demo_db.session() as s, pytest.raises(ValidationError) as err:

@@ -75,6 +75,7 @@ NOT_AN_EDIT = {
     "casework.decide_extension": "a one-time step: a participation is extended only once",
     "krans.set_process_profile": "one choice per insats by an administrator, no typed text",
     "surveys.set_survey_goal": "one database-wide setting (no record of its own)",
+    "statistics.set_rounding": "one database-wide setting (no record of its own)",
     "audit.reset_anchor": "starts the access log's outside anchor afresh after a restore",
     "database_key.change_database_key": "a new key for the whole file, no typed record",
     "database_key.deactivate": "accounts.deactivate with a new key for the file",

@@ -242,12 +242,13 @@ def test_periods_parse_as_the_command_line_writes_them():
 
 
 def test_rounding_follows_the_teams_setting(db):
-    from finsam_desktop.services.records import store_setting
-    from finsam_desktop.services.statistics import ROUNDING_SETTING
+    from finsam_desktop.services.statistics import set_rounding
 
     build(db)
     with db.session() as s:
-        store_setting(s, ROUNDING_SETTING, {"share_decimals": 0, "cross_decimals": 1})
+        set_rounding(s, 0, 1)
+        with pytest.raises(ValidationError):
+            set_rounding(s, 4, 0)  # refused: the setting stays as it was
     with db.reading() as s:
         r = statistics(s, H1)
     assert r.table("started").cell("Kvinna", "Andel") == 0.6

@@ -13,7 +13,15 @@ from finsam_desktop.db.referral_models import ReferralRow
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.lots import CategoryKind
 from finsam_desktop.domain.persons import ForeignBackground
-from finsam_desktop.services import case_options, demo, lots, organisation, persons, surveys
+from finsam_desktop.services import (
+    case_options,
+    demo,
+    lots,
+    organisation,
+    persons,
+    statistics,
+    surveys,
+)
 
 
 def test_the_person_form_records_utlandsk_bakgrund_with_its_definition(
@@ -114,11 +122,17 @@ def test_exit_route_flags_and_the_survey_goal(window, ctx):
         assert not case_options.save_option(s, benefit).in_activity
         case_options.save_option(s, Option(None, OptionList.EXIT_ROUTE, "Egen väg", None))
 
-    assert tab.survey_goal.goal.value() == 80
-    tab.survey_goal.goal.setValue(85)
-    assert tab.survey_goal.save()
+    row = tab.statistics_settings
+    assert row.goal.value() == 80
+    assert (row.share_decimals.value(), row.cross_decimals.value()) == (1, 0)
+    row.goal.setValue(85)
+    row.share_decimals.setValue(2)
+    row.cross_decimals.setValue(1)
+    assert row.save()
     with ctx.db.reading() as s:
         assert surveys.survey_goal(s) == 85
+        rounding = statistics.configured_rounding(s)
+        assert (rounding.share_decimals, rounding.cross_decimals) == (2, 1)
 
 
 def test_a_lotsarende_takes_several_outcomes_from_the_keyboard(ctx, qtbot):

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
-from finsam_desktop.services import case_options, mapping, surveys
+from finsam_desktop.services import case_options, mapping, statistics, surveys
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
@@ -380,29 +381,46 @@ class ListsEditor(QGroupBox):
         return dialog
 
 
-class SurveyGoalRow(QWidget):
-    """The goal for the deltagarenkät: the share answering 4 or 5, in percent."""
+class StatisticsSettingsRow(QWidget):
+    """What the statistics hold the team's figures against and how they print them: the
+    deltagarenkät goal (the share answering 4 or 5) and the decimals of shares."""
 
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(_("Participant survey: goal for satisfied participants (score 4–5)")))
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(QLabel(_("Participant survey: goal for satisfied (score 4–5)")), 0, 0)
         self.goal = spin(ctx.runner.read(surveys.survey_goal), 1, 100)
         self.goal.setSuffix(" %")
         self.goal.setToolTip(_("The statistics hold the share answering 4 or 5 against this goal."))
-        row.addWidget(self.goal)
-        self.save_button = QPushButton(_("Save goal"))
+        grid.addWidget(self.goal, 0, 1)
+        rounding = ctx.runner.read(statistics.configured_rounding)
+        grid.addWidget(QLabel(_("Decimals in shares of the whole")), 1, 0)
+        self.share_decimals = spin(rounding.share_decimals, 0, 3)
+        self.share_decimals.setToolTip(_("54,4 % with one decimal (as the board reports print)"))
+        grid.addWidget(self.share_decimals, 1, 1)
+        grid.addWidget(QLabel(_("in cross-tables")), 1, 2)
+        self.cross_decimals = spin(rounding.cross_decimals, 0, 3)
+        self.cross_decimals.setToolTip(_("47 % with no decimals (as the board reports print)"))
+        grid.addWidget(self.cross_decimals, 1, 3)
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setToolTip(_("Save the goal and the decimals of the statistics"))
         self.save_button.clicked.connect(self.save)
-        row.addWidget(self.save_button)
+        grid.addWidget(self.save_button, 1, 4)
         self.message = QLabel()
-        row.addWidget(self.message)
-        row.addStretch(1)
+        grid.addWidget(self.message, 1, 5)
+        grid.setColumnStretch(6, 1)
 
     def save(self) -> bool:
         try:
             self.ctx.runner.run(surveys.set_survey_goal, self.goal.value(), changes={"setting"})
+            self.ctx.runner.run(
+                statistics.set_rounding,
+                self.share_decimals.value(),
+                self.cross_decimals.value(),
+                changes={"setting"},
+            )
         except OperationFailed as exc:
             self.message.setText(" ".join([exc.message, *exc.problems.values()]))
             return False
@@ -417,8 +435,8 @@ class CaseworkSettingsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        self.survey_goal = SurveyGoalRow(ctx)
-        layout.addWidget(self.survey_goal)
+        self.statistics_settings = StatisticsSettingsRow(ctx)
+        layout.addWidget(self.statistics_settings)
         split = QSplitter()
         self.template = TemplateEditor(ctx)
         self.lists = ListsEditor(ctx)
