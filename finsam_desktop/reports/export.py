@@ -243,7 +243,7 @@ def chart_drawing(chart, width: float, height: float):
     bars.valueAxis.labels.fontSize = 7
     if chart.percent:
         bars.valueAxis.labelTextFormat = "%d %%"
-    bars.categoryAxis.categoryNames = [_short(c) for c in chart.categories]
+    bars.categoryAxis.categoryNames = [_two_lines(c) for c in chart.categories]
     bars.categoryAxis.labels.fontName = REGULAR
     bars.categoryAxis.labels.fontSize = 7
     bars.categoryAxis.labels.angle = 30 if len(chart.categories) > 4 else 0
@@ -270,8 +270,16 @@ def chart_drawing(chart, width: float, height: float):
     return drawing
 
 
-def _short(text: str, limit: int = 22) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _two_lines(text: str, limit: int = 18) -> str:
+    """A bar's label on at most two lines of about ``limit`` characters: broken at the
+    space nearest the middle, only the rest past two lines shortened."""
+    from finsam_desktop.reports.page import clip
+
+    if len(text) <= limit or " " not in text:
+        return clip(text, limit)
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return clip(text[:cut], limit) + "\n" + clip(text[cut + 1 :], limit)
 
 
 def chart_svg(chart, width: float = 420, height: float = 210) -> bytes:
@@ -367,19 +375,36 @@ def _column_widths(table: Table, texts: list[list[str]], width: float) -> list[f
     if n <= 3:
         first = width * 0.6
         return [first] + [(width - first) / max(n - 1, 1)] * (n - 1)
-    head_size = 7 if n > 6 else 8.5
+    head_size, padding = _head_size(n), _padding(n)
     rest = []
     for c, column in enumerate(table.columns[1:], start=1):
         word = max((stringWidth(w, BOLD, head_size) for w in column.title.split()), default=0)
         cells = max((stringWidth(row[c], REGULAR, 8.5) for row in texts), default=0)
-        rest.append(max(13 * mm, word + 14, min(cells + 14, 40 * mm)))  # 6 pt padding a side
-    room = width - 30 * mm
+        floor = 11 * mm if n > WIDE else 13 * mm
+        rest.append(max(floor, word + 2 * padding + 2, min(cells + 14, 40 * mm)))
+    label_word = max(
+        (stringWidth(w, BOLD, 8.5) for row in texts for w in row[0].split()), default=0
+    )  # a label's longest word is never split either
+    room = width - max(25 * mm if n > WIDE else 30 * mm, label_word + 2 * padding + 2)
     if sum(rest) > room:
         rest = [w * room / sum(rest) for w in rest]
     first = min(width - sum(rest), 75 * mm)
     spare = width - first - sum(rest)
     rest = [w + spare / len(rest) for w in rest]
     return [first, *rest]
+
+
+# A table of more columns than this (Uppföljning Finsam: nine figures per insats) gets
+# smaller headings and narrower padding, so no heading word is split across lines.
+WIDE = 8
+
+
+def _head_size(n: int) -> float:
+    return 6.5 if n > WIDE else 7 if n > 6 else 8.5
+
+
+def _padding(n: int) -> float:
+    return 3 if n > WIDE else 6
 
 
 # A table cell shows at most this much of a label (a category named with a whole essay
@@ -390,6 +415,7 @@ CELL_CHARS = 300
 def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
     from xml.sax.saxutils import escape
 
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
@@ -401,6 +427,8 @@ def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
     texts = table.texts()
     widths = _column_widths(table, texts, width)
     head = st["head"] if n > 6 else st["cellb"]
+    if n > WIDE:
+        head = ParagraphStyle("head_wide", parent=head, fontSize=_head_size(n), leading=8)
     data = [[Paragraph(escape(c.title), head) for c in table.columns]]
     for i, row in enumerate(texts):
         style = st["cellb"] if i in table.bold_rows else st["cell"]
@@ -421,6 +449,8 @@ def _table_flowables(table: Table, st, width: float, grid, head_bg) -> list:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), _padding(n)),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _padding(n)),
     ]
     for c, column in enumerate(table.columns):
         if column.kind is not Kind.TEXT:

@@ -108,6 +108,29 @@ def _exists(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
+def _promote(staging: Path, path: Path) -> None:
+    """The complete staging file becomes the database, its access-log anchor with it
+    (the anchor belongs to the log inside the file)."""
+    from finsam_desktop.services.audit import anchor_path
+
+    staged_anchor = anchor_path(staging)
+    if staged_anchor.exists():
+        os.replace(staged_anchor, anchor_path(path))
+    os.replace(staging, path)
+    safe_file.fsync_folder(path.parent)
+
+
+def _remove_staging(staging: Path) -> None:
+    """A staging file that will not become the database, with everything beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(staging) + suffix).unlink(missing_ok=True)
+    from finsam_desktop.services.audit import anchor_path
+
+    anchor = anchor_path(staging)
+    anchor.unlink(missing_ok=True)
+    safe_file.remove_leftovers(anchor)
+
+
 def _set_aside(path: Path) -> None:
     """A key file that belongs to no database: renamed, never deleted (it may matter)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -169,16 +192,14 @@ def _finish_interrupted_start(path: Path) -> None:
         safe_file.remove_leftovers(safe_file.previous_path(name))
     creating, encrypting = _staging(path, False), _staging(path, True)
     if encrypting.exists() and _exists(path) and is_plain_sqlite(path):
-        encrypting.unlink()
+        _remove_staging(encrypting)
     if creating.exists():
         if not _exists(path) and key_file_state(path) == "ok":
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
-            os.replace(creating, path)
-            safe_file.fsync_folder(path.parent)
+            _promote(creating, path)
         else:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(creating) + suffix).unlink(missing_ok=True)
+            _remove_staging(creating)
     if not _exists(path) and (keys.exists() or safe_file.previous_path(keys).exists()):
         _set_aside(keys)
     if _exists(path) and is_plain_sqlite(path) and keys.exists():
@@ -284,8 +305,7 @@ def _first_start(path: Path, username: str, display_name: str, password: str, re
     if keys_path.exists() or safe_file.previous_path(keys_path).exists():
         _set_aside(keys_path)  # a key file without its database wraps another key
     staging = _staging(path, plain)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(staging) + suffix).unlink(missing_ok=True)
+    _remove_staging(staging)
     try:
         if plain:
             encrypt_to(path, staging, key)
@@ -304,8 +324,7 @@ def _first_start(path: Path, username: str, display_name: str, password: str, re
         with open(staging, "rb") as fh:
             os.fsync(fh.fileno())
     except BaseException:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(staging) + suffix).unlink(missing_ok=True)
+        _remove_staging(staging)
         raise
     # From here on the staging file is complete. The key file makes it the database
     # (finish_interrupted_start renames it if we are killed before the rename).
@@ -328,8 +347,7 @@ def _first_start(path: Path, username: str, display_name: str, password: str, re
         copy_sidecar(path, backup)
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(staging, path)
-    safe_file.fsync_folder(path.parent)
+    _promote(staging, path)
     db = open_database(path, key=key, keyfile=keyfile)
     with db.session() as session:
         user = accounts.signed_in(session, user.id)

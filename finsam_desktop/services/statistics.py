@@ -14,7 +14,8 @@ builds a ``Report`` (reports.model) of eight parts, as issue 10 and the seeds na
 5. insatser performed per home municipality;
 6. lead times (arrival → decision, remissvar within the answer days, length);
 7. the deltagarenkät against the goal;
-8. Uppföljning Finsam per insats (see docs/statistik.md for where each figure goes).
+8. Uppföljning Finsam per insats (the handbook and docs/statistik.md say where each figure
+   goes).
 
 Every figure is an aggregate computed by GROUP BY in the database; Python only walks
 the groups. The rows counted (one scan each of the period's participations and
@@ -658,8 +659,8 @@ class _Builder:
             rows,
             base=_("Participants: enrolled at some time in the period; new: started in it; "
                    "closed: closed in it. Totals include other and unknown gender."),
-            notes=[_("See the handbook (docs/statistik.md) for where each figure goes in "
-                     "Uppföljning Finsam.")],
+            notes=[_("The handbook (F1), section Uppföljning Finsam, says where each figure "
+                     "goes.")],
             bold_rows={len(rows) - 1},
         )  # fmt: skip
 

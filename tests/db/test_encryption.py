@@ -33,6 +33,20 @@ def names_in(db, limit=20) -> list[str]:
     return [r.last_name for r in rows] + [r.personnummer for r in rows]
 
 
+def test_the_first_start_leaves_only_the_databases_own_files(started, tmp_path):
+    """The staging file's access-log anchor moves with it: nothing named .creating stays,
+    and the log verifies against an anchor that has held it since its first entry."""
+    from finsam_desktop.services import audit
+
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert not [n for n in names if ".creating" in n or ".encrypting" in n or n.endswith(".tmp")]
+    assert "finsam.sqlite.logganker" in names
+    with started.db.reading() as s:
+        report = audit.verify_chain(s)
+    assert report.ok and report.anchor is not None
+    assert report.anchor.head.last_id == report.head.last_id
+
+
 def test_plain_sqlite_finds_nothing_readable(started):
     db = started.db
     demo.fill(db, participants=40)
@@ -134,7 +148,7 @@ def test_plain_database_is_converted_in_place_after_a_backup(tmp_path):
     backup = open_database(started.backup, key=started.db.key)
     assert names_in(backup, limit=30) == before
     backup.close()
-    assert not (tmp_path / "finsam.sqlite.encrypting").exists()
+    assert not [p.name for p in tmp_path.iterdir() if ".encrypting" in p.name]
     assert started.plain_copies == []
 
 

@@ -161,7 +161,11 @@ def test_sigkill_during_first_start_leaves_the_old_or_the_complete_new_state(tmp
                     assert signin.needs_new_recovery_key(db)
             finally:
                 db.close()
-            leftovers = [p.name for p in folder.iterdir() if p.name.endswith((".creating", ".tmp"))]
+            leftovers = [
+                p.name
+                for p in folder.iterdir()
+                if p.name.endswith(".tmp") or ".creating" in p.name or ".encrypting" in p.name
+            ]
             assert not leftovers, f"round {round_no}: {leftovers}"
             outcomes["finished" if status == 0 else "new"] += 1
     finally:

@@ -133,3 +133,23 @@ def test_pdf_has_letterhead_tables_chart_and_page_numbers(tmp_path):
 def test_chart_as_svg_for_the_window():
     svg = export.chart_svg(sample().tables[0].chart).decode()
     assert svg.startswith("<?xml") and "Kvinnor" in svg and "clipPath" not in svg
+
+
+def test_no_word_of_a_heading_or_label_is_split_in_a_wide_table(tmp_path):
+    """Uppföljning Finsam has nine figures per insats: every heading word and every label
+    word stays whole on its line (the PDF once printed "Deltagar / e," and "Samverkansteame
+    / t")."""
+    import pdfplumber
+
+    columns = [Column("Insats", Kind.TEXT)] + [
+        Column(f"{what}, {who}")
+        for what in ("Deltagare", "Nya", "Avslutade")
+        for who in ("kvinnor", "män", "totalt")
+    ]
+    rows = [["Samverkansteamet Exempelbygden", *range(9)], ["Alla insatser", *range(9)]]
+    report = Report("Statistik", "2026", [], [Table("finsam", "Uppföljning Finsam", columns, rows)])
+    path = export.write(report, tmp_path / "wide.pdf", "pdf")
+    with pdfplumber.open(path) as pdf:
+        words = {w["text"] for page in pdf.pages for w in page.extract_words()}
+    for word in ("Deltagare,", "Avslutade,", "kvinnor", "totalt", "Samverkansteamet"):
+        assert word in words, word
