@@ -45,7 +45,8 @@ def closing_letter(data: ClosingLetterData) -> Letter:
     if closing.meeting_held_on:
         paragraphs.append(
             _("A closing meeting was held on {date}. Present: {who}.").format(
-                date=format_date(closing.meeting_held_on), who=closing.meeting_attendees or "–"
+                date=format_date(closing.meeting_held_on),
+                who=(closing.meeting_attendees or "").strip().rstrip(".") or "–",
             )
         )
     elif closing.meeting_offered_on:

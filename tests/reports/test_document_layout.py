@@ -187,6 +187,18 @@ def test_the_closing_letter_says_the_period_and_the_insatser_once():
     assert text.lower().count("sammanfattning vid avslut") == 2
 
 
+@pytest.mark.parametrize("size", ["short", "long"])
+@pytest.mark.parametrize("kind", sorted(everything()))
+def test_typed_text_ending_in_a_stop_never_doubles_the_templates_stop(kind, size):
+    """A sentence of a letter that ends with what someone typed ("Närvarande: Märta,
+    Karin.") must not print ".." when the typed text has its own full stop."""
+    import re
+
+    pdf = everything()[kind](size)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert not re.search(r"[.!?:,;]\s?\.(?!\.)", text), kind
+
+
 def _read(pdf: bytes) -> int:
     reader = PdfReader(io.BytesIO(pdf))
     text = "".join(page.extract_text() for page in reader.pages[:2])
