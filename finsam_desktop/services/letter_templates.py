@@ -212,8 +212,13 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 @pure
-def sample_values() -> dict[str, str]:
-    """Invented values for the template preview in the settings."""
+def sample_values(kind: str = REMISSVAR_ACCEPTED) -> dict[str, str]:
+    """Invented values for the template preview in the settings; the decision and the
+    next steps are those of ``kind`` (an avslag letter is previewed as an avslag)."""
+    decision = {
+        REMISSVAR_REJECTED: ReferralStatus.REJECTED,
+        REMISSVAR_DORMANT: ReferralStatus.DORMANT,
+    }.get(kind, ReferralStatus.ACCEPTED)
     return {
         "fornamn": "Åsa",
         "efternamn": "Exempelsson",
@@ -230,10 +235,10 @@ def sample_values() -> dict[str, str]:
         "diarienummer": "R2026-00012",
         "ankomstdatum": "2026-11-16",
         "beslutsdatum": "2026-11-24",
-        "beslut": ReferralStatus.ACCEPTED.label,
+        "beslut": decision.label,
         "motivering": _("The person is not in contact with two parties."),
         "kontaktpersoner": "Karin Exempeldotter, tel. 0999-100 10\nJonas Påhittsson, tel. 0999-100 11",
-        "nasta_steg": _(DEFAULT_NEXT_STEPS[REMISSVAR_ACCEPTED]),
+        "nasta_steg": _(DEFAULT_NEXT_STEPS.get(kind, DEFAULT_NEXT_STEPS[REMISSVAR_ACCEPTED])),
     }
 
 

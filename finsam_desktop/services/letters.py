@@ -291,7 +291,7 @@ def preview_template(session: Session, template: templates.Template) -> bytes:
     federation = organisation.get_federation(session)
     insatser = organisation.list_insatser(session)
     insats = insatser[0] if insatser else Insats(None, "Samverkansteamet")
-    values = templates.sample_values()
+    values = templates.sample_values(template.kind)
     letter = Letter(
         letterhead(federation, insats),
         ["Åsa Exempelsson", "Påhittsgatan 1", "999 99 Exempelstad"],

@@ -73,7 +73,7 @@ def _template_letter(kind: str, size: str):
     from finsam_desktop.reports.letters import Letter
 
     template = templates.default_template(kind)
-    values = templates.sample_values()
+    values = templates.sample_values(kind)
     if size != "short":
         for key in ("motivering", "nasta_steg", "plats"):
             values[key] = prose(size, values[key])

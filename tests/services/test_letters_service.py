@@ -158,3 +158,18 @@ def test_template_preview_renders(demo_db):
             s, letter_templates.get_template(s, letter_templates.REMISSVAR_ACCEPTED)
         )
     assert "R2026-00012" in text_of(pdf)[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "decision"),
+    [
+        (letter_templates.REMISSVAR_ACCEPTED, "Beslut: Antagen"),
+        (letter_templates.REMISSVAR_REJECTED, "Beslut: Avslag"),
+        (letter_templates.REMISSVAR_DORMANT, "Beslut: Vilande"),
+    ],
+)
+def test_each_answer_is_previewed_with_its_own_decision(demo_db, kind, decision):
+    with demo_db.reading() as s:
+        pdf = letters.preview_template(s, letter_templates.get_template(s, kind))
+    text = " ".join(" ".join(text_of(pdf)).split())
+    assert decision in text
