@@ -201,7 +201,11 @@ class _Cell(QWidget):
         return QSize(field.width(), height)
 
     def sizeHint(self) -> QSize:
-        return self.widget.sizeHint().expandedTo(self.minimumSizeHint())
+        # A field of fixed height (the outcome list) asks for no more than it can take,
+        # or its row stands half empty.
+        hint = self.widget.sizeHint()
+        hint.setHeight(min(hint.height(), self.widget.maximumHeight()))
+        return hint.expandedTo(self.minimumSizeHint())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -368,6 +372,7 @@ class FieldForm(QWidget):
                     break
             if isinstance(w, DateField):
                 w.problemChanged.connect(lambda *_a, k=key: self._date_problem_changed(k))
+                w.editingFinished.connect(lambda k=key: self._date_problem_changed(k, True))
 
     def date_fields(self, key: str) -> list[DateField]:
         return date_fields_in(self._fields[key])
@@ -397,8 +402,12 @@ class FieldForm(QWidget):
         if self.warner is not None:
             self.show_warnings(self.warner())
 
-    def _date_problem_changed(self, key: str) -> None:
-        problem = next((f.problem() for f in self.date_fields(key) if f.problem()), "")
+    def _date_problem_changed(self, key: str, finished: bool = False) -> None:
+        fields = self.date_fields(key)
+        problem = next((f.problem() for f in fields if f.problem()), "")
+        typing = not finished and any(f.hasFocus() for f in fields)
+        if problem and typing and key not in self._problems:
+            return  # half a date is no mistake yet: the red frame shows it until Tab
         problems = dict(self._problems)
         if problem:
             problems[key] = problem
@@ -619,6 +628,9 @@ class FormDialog(QDialog):
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Moving the fields into the area takes the focus from the field being typed in
+        # (a message that appears while typing can start the scrolling): give it back.
+        focused = QApplication.focusWidget()
         index = self.body.indexOf(self.fields)
         self.body.removeWidget(self.fields)
         area.setWidget(self.fields)
@@ -628,6 +640,8 @@ class FormDialog(QDialog):
             self.body.removeItem(stretch)
         self._scroll = area
         area.show()  # at once: a layout shows a new child only at the next event loop
+        if focused is not None and self.fields.isAncestorOf(focused):
+            focused.setFocus()
         scrollbar = area.verticalScrollBar().sizeHint().width()
         area.setMinimumWidth(self.fields.minimumSizeHint().width() + scrollbar)
         wanted = self.fields.sizeHint().height() + self.buttons.sizeHint().height() + 40

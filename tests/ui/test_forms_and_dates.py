@@ -100,6 +100,27 @@ def test_each_message_clears_as_soon_as_its_field_is_right(ctx, qtbot, type_text
     dialog.reject()
 
 
+def test_a_date_being_typed_is_not_a_mistake_until_the_field_is_left(ctx, qtbot):
+    """In a real window the message for "2" (half of 2026-03-01) grew the form, which began
+    to scroll and took the focus away: the rest of the date was lost."""
+    dialog = _new_lots_dialog(ctx, qtbot)
+    dialog.activateWindow()
+    dialog.received.setFocus()
+    qtbot.waitUntil(lambda: dialog.received.hasFocus())
+    dialog.received.selectAll()  # as focusing it by Tab does: typing replaces the date
+    for n, ch in enumerate("20261301", start=1):
+        qtbot.keyClick(dialog.received, ch)
+        assert dialog.fields.error_text("received") == "", n  # the red frame only
+        assert dialog.received.hasFocus(), n
+    assert dialog.received.text() == "20261301"
+    dialog.scroll_fields()  # the form starts to scroll while the field is typed in
+    assert dialog.received.hasFocus()
+    dialog.birth_year.setFocus()  # Tab: now it is a mistake, and says so
+    qtbot.waitUntil(lambda: dialog.fields.error_text("received") != "")
+    assert "ÅÅÅÅ-MM-DD" in dialog.fields.error_text("received")
+    dialog.fields.dirty = False
+
+
 def test_typing_a_whole_date_replaces_the_whole_date(qtbot):
     from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 

@@ -59,6 +59,7 @@ class ComingWeek(QGroupBox):
         # The week's dates give way before Översikt grows wider than a small window.
         self.week_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.week_label.setMinimumWidth(90)
+        self.week_label.setWordWrap(True)  # on two lines rather than cut off
         self.staff = QComboBox()
         self.staff.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -108,10 +109,11 @@ class ComingWeek(QGroupBox):
         year, week, _day = self.monday.isocalendar()
         sunday = self.monday + timedelta(days=6)
         self.week_label.setText(
-            _("Week {week} {year}: {start} – {end}").format(
-                week=week, year=year, start=format_date(self.monday), end=format_date(sunday)
+            _("Week {week}: {start} – {end}").format(
+                week=week, start=format_date(self.monday), end=format_date(sunday)
             )
         )
+        self.week_label.setToolTip(_("ISO week {week} of {year}").format(week=week, year=year))
         self.this_week_button.setEnabled(self.monday != iso_week_start(today()))
         events = self.ctx.runner.read(
             coming_week.week_events, self.monday, self.staff.currentData()
