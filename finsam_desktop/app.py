@@ -83,14 +83,14 @@ def create_demo_or_explain(path: Path, participants: int) -> bool:
 
 def add_security_actions(window, ctx, lock) -> None:
     """Lock now, change password, and who is signed in, on the main window."""
-    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel
 
+    from finsam_desktop.ui.lock import LOCK_KEY
     from finsam_desktop.ui.login import ChangePasswordDialog
 
-    lock_action = QAction(_("&Lock now"), window)
-    lock_action.setShortcut(QKeySequence("Ctrl+L"))
-    lock_action.triggered.connect(lock.lock)
+    lock_action = QAction(_("&Lock now") + "\t" + LOCK_KEY, window)  # the key: lock.py
+    lock_action.triggered.connect(lambda: lock.lock(by_hand=True))
     password_action = QAction(_("Change &password…"), window)
     password_action.triggered.connect(lambda: ChangePasswordDialog(ctx, parent=window).exec())
     first = window.file_menu.actions()[0] if window.file_menu.actions() else None

@@ -76,7 +76,7 @@ class Overlay(QWidget):
 
 
 class LockDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, by_hand: bool = False):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(program_title(_("Locked")))
@@ -84,10 +84,17 @@ class LockDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         user = ctx.runner.user
+        why = (
+            _("The program is locked.")
+            if by_hand
+            else _("The program was locked because nobody used it for a while.")
+        )
         intro = QLabel(
-            _(
-                "The program was locked because nobody used it for a while. {name}, type "
-                "your password to continue where you were."
+            why
+            + " "
+            + _(
+                "{name}, type your password to continue where you were, or let someone "
+                "else sign in with Switch user."
             ).format(name=user.display_name if user else "")
         )
         intro.setWordWrap(True)
@@ -138,6 +145,18 @@ class LockDialog(QDialog):
             QApplication.exit(0)
 
 
+LOCK_KEY = "Ctrl+L"
+
+
+def _is_lock_key(event) -> bool:
+    return (
+        event.key() == Qt.Key.Key_L
+        and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        and not event.modifiers()
+        & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    )
+
+
 class InactivityLock(QObject):
     """Watches the application's input; after ``minutes`` without any, locks.
 
@@ -166,7 +185,14 @@ class InactivityLock(QObject):
         return self.fixed_ms or lock_minutes(self.ctx) * 60_000
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.locked and event.type() in ACTIVITY:
+        if self.locked:
+            return False
+        if event.type() == QEvent.Type.KeyPress and _is_lock_key(event):
+            # Ctrl+L from any window, an open form included: a shortcut of the main
+            # window would not reach it while a form is open (the form is modal).
+            QTimer.singleShot(0, lambda: self.lock(by_hand=True))
+            return True
+        if event.type() in ACTIVITY:
             self.idle.restart()
             self.timer.start()
         return False
@@ -181,8 +207,9 @@ class InactivityLock(QObject):
             return
         self.lock()
 
-    def lock(self) -> None:
-        """Cover every window and ask for the password (returns once unlocked)."""
+    def lock(self, by_hand: bool = False) -> None:
+        """Cover every window and ask for the password (returns once unlocked).
+        ``by_hand``: Ctrl+L or the menu, not the inactivity timer."""
         if self.locked:
             return
         self.locked = True
@@ -195,7 +222,7 @@ class InactivityLock(QObject):
                 covered.append((window, window.windowTitle(), Overlay(window)))
                 window.setWindowTitle(program_title(_("Locked")))
         try:
-            self.dialog = LockDialog(self.ctx)
+            self.dialog = LockDialog(self.ctx, by_hand=by_hand)
             if self.dialog.exec() == SWITCH_USER:
                 self.switch_user()
         finally:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from finsam_desktop.db.security_models import AuditRow
-from finsam_desktop.services import drafts
+from finsam_desktop.services import drafts, signin
 from finsam_desktop.ui import lock as lock_module
 from finsam_desktop.ui.lock import SWITCH_USER_EXIT, InactivityLock
 from finsam_desktop.ui.login import ChangePasswordDialog
@@ -78,3 +78,37 @@ def test_switch_user_keeps_open_work_for_its_owner_only(sign_in, qtbot, monkeypa
     with again.db.reading() as s:
         assert drafts.my_drafts(s) == []
     again.db.close()
+
+
+def test_ctrl_l_locks_from_inside_an_open_form(sign_in, qtbot):
+    """The coordinator leaving the shared PC presses Ctrl+L with a form open: the main
+    window's own shortcut would not reach past the modal form, the lock's filter does."""
+    from PySide6.QtCore import Qt
+
+    ctx = sign_in("samordnare")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    form = LotsCaseDialog(ctx, parent=window)
+    form.open()  # window-modal, as the program opens it
+    lock = InactivityLock(ctx, minutes=60, parent=window)
+    seen = {}
+
+    def at_lock_screen():
+        from PySide6.QtWidgets import QLabel
+
+        seen["locked"] = lock.locked and lock.dialog is not None
+        seen["text"] = " ".join(label.text() for label in lock.dialog.findChildren(QLabel))
+        lock.dialog.password.setText(signin.DEMO_PASSWORD)  # unlock, as the user would
+        lock.dialog.accept()
+
+    QTimer.singleShot(200, at_lock_screen)
+    qtbot.keyClick(form.officer, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "locked" in seen, timeout=5000)
+    lock.stop()
+    assert seen["locked"]
+    assert "Programmet är låst." in seen["text"] and "en stund" not in seen["text"]
+    assert form.officer.text() == ""  # the key was the lock's, not typed into the field
+    form.fields.dirty = False
+    form.reject()
+    ctx.db.close()
