@@ -91,3 +91,48 @@ def test_the_dialog_previews_and_imports_aktualiseringar(ctx, qtbot, tmp_path):
     assert sorted(statuses) == ["accepted", "rejected"]
     dialog.load(path)  # the same file again
     assert "0 att importera" in dialog.summary.text() and "2 finns redan" in dialog.summary.text()
+
+
+def test_the_lokal_samverkan_page_imports_and_an_undated_outcome_stays_undated(
+    ctx, qtbot, tmp_path
+):
+    """The page opens the same import; an imported outcome without an end date is kept
+    as it is when the aktualisering is corrected later (the date field shows today)."""
+    from finsam_desktop.services import krans
+    from finsam_desktop.ui.pages.krans import KransPage
+    from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+
+    page = KransPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.mouseClick(page.cases.import_button, Qt.MouseButton.LeftButton)
+    dialog = page.cases.dialog
+    assert isinstance(dialog, ParticipantImportDialog) and dialog.isVisible()
+    number = demo.fake_personnummer(None, date(1952, 4, 5), 7)
+    path = tmp_path / "utfall.csv"
+    path.write_text(
+        "Personnummer;Namn;Insats;Aktualiserad;Part;Handläggare;Syfte;Destination;Utfall\n"
+        f"{number};Exempelsson, Alva;{MODEL};2025-04-07;AF;Ola Handläggarsson;Arbete;"
+        "Lokal samverkan vuxna;Arbete\n",
+        encoding="utf-8",
+    )
+    dialog.load(path)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    with ctx.db.reading() as s:
+        referral_id = s.scalar(
+            select(ReferralRow.id)
+            .join(InsatsRow, InsatsRow.id == ReferralRow.insats_id)
+            .where(InsatsRow.name == MODEL, ReferralRow.arrived_on == date(2025, 4, 7))
+        )
+    state = ctx.runner.read(krans.case_state, referral_id)
+    assert state.outcome_id is not None and state.outcome_on is None
+    edit = page.cases.open(referral_id)
+    edit.reason.setPlainText("Arbete med stöd av AF och socialtjänsten.")
+    edit.accept()
+    assert not edit.isVisible(), edit.banner.text()
+    after = ctx.runner.read(krans.case_state, referral_id)
+    assert (after.outcome_id, after.outcome_on) == (state.outcome_id, None)
+    edit = page.cases.open(referral_id)
+    edit.outcome_on.setDate(date(2025, 10, 1))  # now the coordinator knows the day
+    edit.accept()
+    assert ctx.runner.read(krans.case_state, referral_id).outcome_on == date(2025, 10, 1)
