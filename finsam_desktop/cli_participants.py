@@ -17,7 +17,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     sub.required = True
     p = sub.add_parser(
-        "import", help=_("import earlier referrals and participations from an XLSX or CSV file")
+        "import",
+        help=_(
+            "import earlier referrals and participations, or a local model's "
+            "aktualiseringar, from an XLSX or CSV file"
+        ),
     )
     p.add_argument("file", metavar=_("FILE"), help=_("an .xlsx or .csv file"))
     p.add_argument("--dry-run", action="store_true", help=_("only show what would be imported"))
@@ -62,9 +66,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def print_preview(preview) -> None:
+    from finsam_desktop.services.participant_import import krans_summary
+
     print(_("File: {name}").format(name=preview.file_name))
     print(_("Rows read: {n}").format(n=preview.rows_read))
     print(_("Rows to import: {n}").format(n=len(preview.rows)))
+    for line in krans_summary(preview):  # aktualiseringar of local models, per model
+        print("  " + line)
     print(_("Persons to register: {n}").format(n=preview.new_persons))
     print(_("Already in the program: {n}").format(n=preview.already_imported))
     print(_("Rejected rows: {n}").format(n=preview.rejected_rows))

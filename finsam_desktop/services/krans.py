@@ -369,6 +369,19 @@ def record_outcome(
     today = today or date.today()
     row = existing_row(session, ReferralRow, referral_id)
     apply_version(row, version)
+    _store_outcome(session, row, outcome_id, outcome_on, today)
+
+
+def _store_outcome(
+    session: Session,
+    row: ReferralRow,
+    outcome_id: int | None,
+    outcome_on: date | None,
+    today: date,
+    date_known: bool = True,
+) -> None:
+    """Check and write the outcome of one case. The historical import passes
+    ``date_known=False`` for a list that gives the outcome but not the day it ended."""
     problems: dict[str, str] = {}
     if outcome_id is not None:
         option = session.get(LocalOptionRow, outcome_id)
@@ -383,7 +396,8 @@ def record_outcome(
                 "Only a case the beredning sent to a destination can have an outcome."
             )
         if outcome_on is None:
-            problems["outcome_on"] = _("Enter the date the case ended.")
+            if date_known:
+                problems["outcome_on"] = _("Enter the date the case ended.")
         elif outcome_on > today:
             problems["outcome_on"] = _("The date cannot be in the future.")
         elif row.decided_on and outcome_on < row.decided_on:

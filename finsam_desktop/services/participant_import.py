@@ -16,9 +16,14 @@ Persons are found by personnummer or created (names needed then); a found person
 unknown gender or utländsk bakgrund is filled in from the file, a known one is never
 changed. Accepted headers and values: docs/deltagare-import.md.
 
-Rows are parsed into ``HistoricalRow``, one kind of record per row (``kind``): today a
-referral with its participation; the krans municipalities' aktualiseringar (issue 11)
-are meant to come through the same reader as a second kind with their own fields.
+Rows are parsed into ``HistoricalRow``, one kind of record per row (``kind``): a
+referral with its participation for an insats of the full process, or, for an insats
+that follows a local model (the krans municipalities, issue 11), an aktualisering with
+its beredning decision (a destination of the model's list, avvaktan or avslag) and its
+outcome. The aktualisering is written as the import writes a referral; its decision
+and outcome go through the krans service (``hold_beredning``, one meeting per model
+and date, and the outcome check of ``record_outcome``), so they are checked and stored
+exactly as when a coordinator records them.
 """
 
 from __future__ import annotations
@@ -35,10 +40,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseEventRow, CaseFileRow, CaseOptionRow
+from finsam_desktop.db.krans_models import BeredningRow
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import TimelineKind
 from finsam_desktop.domain.closing import OptionList
+from finsam_desktop.domain.krans import (
+    Beredning,
+    BeredningDecision,
+    CaseDecision,
+    LocalListKind,
+    ProcessProfile,
+)
 from finsam_desktop.domain.personnummer import (
     InvalidPersonnummer,
     PersonalNumber,
@@ -53,6 +66,7 @@ from finsam_desktop.domain.referrals import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, ngettext
+from finsam_desktop.services import krans
 from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots_import import (
     ANSWER_VALUES,
@@ -69,7 +83,14 @@ from finsam_desktop.services.lots_import import (
 from finsam_desktop.services.persons import person_name_key
 from finsam_desktop.services.referrals import next_case_number
 
-__all__ = ["ImportFileError", "Rejection", "import_rows", "preview_import", "result_text"]
+__all__ = [
+    "ImportFileError",
+    "Rejection",
+    "import_rows",
+    "krans_summary",
+    "preview_import",
+    "result_text",
+]
 
 # field -> accepted headers (compared after _norm: case, spaces, dots and dashes do
 # not matter). The first is the one the documentation and the template use.
@@ -115,7 +136,21 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Datum",
     ),
     "decision": ("Beslut", "Bedömning", "Beslut om deltagande"),
-    "decided_on": ("Beslutsdatum", "Beslut datum", "Datum för beslut"),
+    "decided_on": (
+        "Beslutsdatum",
+        "Beslut datum",
+        "Datum för beslut",
+        "Beredning",
+        "Beredningsdatum",
+        "Datum för beredning",
+    ),
+    "decision_reason": (
+        "Skäl",
+        "Motivering",
+        "Avslagsorsak",
+        "Skäl för avslag",
+        "Orsak till avslag",
+    ),
     "answer_sent_on": ("Remissvar skickat", "Remissvar", "Svar skickat"),
     "enrolled_on": (
         "Inskriven",
@@ -168,6 +203,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "exit_occupation": ("Sysselsättning vid avslut",),
     "exit_education_level": ("Utbildning vid avslut", "Utbildningsnivå vid avslut"),
     "contact_person": ("Kontaktperson", "Samordnare", "Kontaktperson på teamet"),
+    # The referral's officer, purpose and consent (the aktualisering's, for a local model).
+    "officer": ("Handläggare", "Aktualiserande handläggare", "Remittentens namn"),
+    "purpose": ("Syfte", "Syfte med aktualiseringen", "Syftet"),
+    "consent": ("Samtycke", "Samtycke givet", "Samtycke datum"),
+    # Local models only: where the beredning sent the case.
+    "destination": ("Destination", "Vart", "Skickad till", "Vart gick ärendet"),
 }
 REQUIRED = ("personnummer", "arrived_on")
 _HEADER_FIELD = {_norm(h): f for f, names in HEADERS.items() for h in names}
@@ -219,9 +260,14 @@ UNKNOWN_CONTACT = N_("Unknown (historical import)")
 _ROUTE_SPLIT = re.compile(r"\s+[/–-]\s+|\s*:\s+|\s*>\s*")
 
 
+KIND_REFERRAL = "referral"  # a referral of the full process and its participation
+KIND_AKTUALISERING = "aktualisering"  # an aktualisering of a local model (krans)
+
+
 @dataclass
 class HistoricalRow:
-    """One understood row of the file: a referral and, if enrolled, its participation."""
+    """One understood row of the file: a referral and, if enrolled, its participation;
+    or (``kind`` aktualisering) an aktualisering, its beredning decision and outcome."""
 
     row: int
     personnummer: PersonalNumber
@@ -244,6 +290,28 @@ class HistoricalRow:
     exit_sub_route_id: int | None = None
     situation: dict[str, int] = field(default_factory=dict)  # SITUATION_FIELDS -> option id
     contact_person_id: int | None = None
+    officer: str = ""
+    purpose: str = ""
+    decision_reason: str = ""
+    consent: bool = False
+    consent_on: date | None = None
+    # Local models: the beredning's decision (None: not yet decided), where it sent the
+    # case, and the outcome (its end date is ``closed_on``).
+    krans_decision: BeredningDecision | None = None
+    destination_id: int | None = None
+    outcome_id: int | None = None
+    # What the preview shows of the decision and the outcome or exit route.
+    decision_text: str = ""
+    outcome_text: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """Still running: a second open case of the person in the insats is refused."""
+        if self.kind == KIND_AKTUALISERING:
+            return self.krans_decision in (None, BeredningDecision.AVVAKTAN) or (
+                self.krans_decision is BeredningDecision.DESTINATION and self.outcome_id is None
+            )
+        return self.decision.is_open or (self.enrolled_on is not None and self.closed_on is None)
 
     @property
     def key(self) -> tuple[str, int, date]:
@@ -261,6 +329,7 @@ class ImportPreview:
     new_persons: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # field -> header in the file
     ignored_columns: list[str] = field(default_factory=list)
+    insats_names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -270,6 +339,9 @@ class ImportResult:
     persons_created: int
     persons_completed: int  # found persons whose unknown gender/background the file gave
     already_imported: int
+    aktualiseringar: int = 0  # of local models
+    decided: int = 0  # aktualiseringar with the beredning's decision
+    outcomes: int = 0  # aktualiseringar with their outcome
 
 
 # --- reading -----------------------------------------------------------------------
@@ -321,6 +393,7 @@ class _Lookups:
                 self.parties.setdefault(alias, shorts[short])
         # option list -> key -> (id, parent id)
         self.options: dict[str, dict[str, tuple[int, int | None]]] = {}
+        self.option_names: dict[int, str] = {}
         for oid, list_key, name, parent in session.execute(
             select(
                 CaseOptionRow.id,
@@ -329,12 +402,18 @@ class _Lookups:
                 CaseOptionRow.parent_id,
             ).order_by(CaseOptionRow.parent_id.is_not(None), CaseOptionRow.position)
         ):
+            self.option_names[oid] = name
             for key in _option_keys(name):
                 self.options.setdefault(list_key, {}).setdefault(key, (oid, parent))
         self.staff: dict[str, int] = {}
         for sid, name in session.execute(select(StaffRow.id, StaffRow.name)):
             self.staff.setdefault(_norm(name), sid)
         self.persons: dict[str, tuple[int, str, str]] = {}  # filled per file
+        self.local = {
+            i: _LocalModel(session, i, r.name)
+            for i, r in self.insats_rows.items()
+            if r.process_profile == ProcessProfile.LOCAL.value
+        }
 
     def load_persons(self, session: Session, numbers: list[str]) -> None:
         for i in range(0, len(numbers), 500):
@@ -350,6 +429,48 @@ class _Lookups:
 
     def option(self, list_key: OptionList, text: str) -> tuple[int, int | None] | None:
         return self.options.get(list_key.value, {}).get(_norm(text))
+
+    def option_name(self, option_id: int | None) -> str:
+        return self.option_names.get(option_id, "") if option_id is not None else ""
+
+
+class _LocalModel:
+    """What a row of a local model is checked against: the parties the model offers
+    (the förbund's and its own), its destinations and its outcomes, as the krans
+    service lists them for the aktualisering form and the beredning."""
+
+    def __init__(self, session: Session, insats_id: int, name: str):
+        self.name = name
+        self.parties: dict[str, int] = {}
+        self.party_names: list[str] = []
+        shorts: dict[str, int] = {}
+        for party in krans.parties_for_insats(session, insats_id):
+            self.party_names.append(party.name)
+            self.parties.setdefault(_norm(party.name), party.id)
+            if party.short_name:
+                self.parties.setdefault(_norm(party.short_name), party.id)
+                shorts[party.short_name.upper()] = party.id
+        for alias, short in _PARTY_ALIAS.items():
+            if short in shorts:
+                self.parties.setdefault(alias, shorts[short])
+        self.destinations, self.destination_names = self._list(
+            session, insats_id, LocalListKind.DESTINATION, include_retired=False
+        )
+        self.outcomes, self.outcome_names = self._list(
+            session, insats_id, LocalListKind.OUTCOME, include_retired=True
+        )
+        self.names = {oid: name for oid, name in self.destinations.values()}
+        self.names.update(dict(self.outcomes.values()))
+
+    @staticmethod
+    def _list(session, insats_id, kind, include_retired):
+        found: dict[str, tuple[int, str]] = {}
+        active: list[str] = []
+        for option in krans.local_options(session, insats_id, kind, include_retired):
+            found.setdefault(_norm(option.name), (option.id, option.name))
+            if option.active:
+                active.append(option.name)
+        return found, active
 
 
 @requires(Permission.CASEWORK)
@@ -380,6 +501,7 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
             position[fld] = i
             preview.columns[fld] = str(title).strip()
     lookups = _Lookups(session, today)
+    preview.insats_names = {i: r.name for i, r in lookups.insats_rows.items()}
     body = []
     for row_number, cells in table[header_index + 1 :]:
         values = {f: (cells[i] if i < len(cells) else None) for f, i in position.items()}
@@ -426,7 +548,7 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
         if row.key in existing:
             preview.already_imported += 1
             continue
-        still_open = row.decision.is_open or (row.enrolled_on is not None and row.closed_on is None)
+        still_open = row.is_open
         pair = (row.personnummer.digits, row.insats_id)
         if still_open and ((row.person_id, row.insats_id) in open_cases or pair in open_in_file):
             preview.rejected.append(
@@ -436,6 +558,12 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
                     _(
                         "The person already has an open referral or an ongoing participation "
                         "in this insats; an open one from the file would be a second."
+                    )
+                    if row.kind == KIND_REFERRAL
+                    else _(
+                        "The person already has an aktualisering in this local model that is "
+                        "not decided or has no outcome; an open one from the file would be a "
+                        "second."
                     ),
                 )
             )
@@ -475,7 +603,10 @@ def _open_cases(session: Session, rows: list[HistoricalRow]) -> set[tuple[int, i
             (p, i)
             for p, i in session.execute(
                 select(ReferralRow.person_id, ReferralRow.insats_id).where(
-                    ReferralRow.person_id.in_(chunk), ReferralRow.status.in_(open_statuses)
+                    ReferralRow.person_id.in_(chunk),
+                    ReferralRow.status.in_(open_statuses),
+                    # a local model's case ends with its outcome (never set in the full one)
+                    ReferralRow.outcome_id.is_(None),
                 )
             )
         )
@@ -619,6 +750,25 @@ def _parse_row(
                     value=name
                 ),
             )
+    row.officer = " ".join(text("officer").split())
+    row.purpose = text("purpose").strip()
+    row.decision_reason = text("decision_reason").strip()
+    consent = _consent(text, reject, today)
+    model = lookups.local.get(row.insats_id)
+    if model is not None:
+        _aktualisering_fields(row, model, consent, text, day, reject)
+        return problems or row
+    if consent is not None:
+        row.consent = consent[0]
+        row.consent_on = (consent[1] or row.arrived_on) if consent[0] else None
+    if text("destination"):
+        reject(
+            "destination",
+            _(
+                "A destination belongs to an insats that follows a local model; "
+                "{insats} follows the full process."
+            ).format(insats=lookups.insats_rows[row.insats_id].name),
+        )
     if text("party"):
         row.party_id = lookups.parties.get(_norm(text("party")))
         if row.party_id is None:
@@ -678,6 +828,7 @@ def _parse_row(
             )
         else:
             row.exit_route_id, row.exit_sub_route_id = route
+            row.outcome_text = " / ".join(lookups.option_name(i) for i in route if i is not None)
     for fld, list_key in SITUATION_FIELDS.items():
         if not text(fld):
             continue
@@ -708,6 +859,182 @@ def _parse_row(
     return problems or row
 
 
+_CONSENT = {_norm(v): a.value for a, vs in ANSWER_VALUES.items() for v in vs}
+
+
+def _consent(text, reject, today: date) -> tuple[bool, date | None] | None:
+    """The Samtycke cell: None when empty; (given, on which day if it says)."""
+    value = text("consent")
+    if not value:
+        return None
+    answer = _CONSENT.get(_norm(value))
+    if answer is not None:
+        return answer == "ja", None
+    try:
+        on = parse_date(value)
+    except (ValueError, TypeError, OverflowError):
+        reject("consent", _("'{value}' is not ja, nej or a date.").format(value=value))
+        return None
+    if on is not None and on > today:
+        reject("consent", _("The date {date} lies in the future.").format(date=on.isoformat()))
+        return None
+    return True, on
+
+
+# Columns of the full process that a local model's aktualisering does not have.
+_FULL_PROCESS_ONLY = ("answer_sent_on", "enrolled_on", "contact_person", *SITUATION_FIELDS)
+
+
+def _aktualisering_fields(row: HistoricalRow, model: _LocalModel, consent, text, day, reject):
+    """The rest of a row of a local model: party, consent, the beredning's decision,
+    destination and outcome, checked against the model's own lists."""
+    row.kind = KIND_AKTUALISERING
+    known = ", ".join
+    for fld in _FULL_PROCESS_ONLY:
+        if text(fld):
+            reject(
+                fld,
+                _(
+                    "The column belongs to the full process; {model} follows a local model "
+                    "(aktualisering, beredning, outcome)."
+                ).format(model=model.name),
+            )
+    # The aktualisering: the party is one the model offers; the consent is recorded.
+    if not text("party"):
+        reject(
+            "party",
+            _("The party that brought up the case is missing ({model} knows: {values}).").format(
+                model=model.name, values=known(model.party_names)
+            ),
+        )
+    else:
+        row.party_id = model.parties.get(_norm(text("party")))
+        if row.party_id is None:
+            reject(
+                "party",
+                _(
+                    "Unknown party '{value}' for {model}. Use one of: {values}; or add the "
+                    "party to the local model first."
+                ).format(value=text("party"), model=model.name, values=known(model.party_names)),
+            )
+    if consent is not None and not consent[0]:
+        reject("consent", _("The person's consent must be recorded before cooperation."))
+    # A list of a local model holds cases brought up with consent: when the file does not
+    # say on which day, it is the day the case was brought up.
+    row.consent, row.consent_on = True, (consent[1] if consent else None) or row.arrived_on
+
+    # The beredning: the decision column may name a destination itself.
+    decision_text, destination_text = text("decision"), text("destination")
+    kind: BeredningDecision | None = None
+    named = model.destinations.get(_norm(decision_text)) if decision_text else None
+    if named is not None:
+        kind, row.destination_id = BeredningDecision.DESTINATION, named[0]
+    else:
+        status = _DECISION.get(_norm(decision_text))
+        if status is None:
+            reject(
+                "decision",
+                _(
+                    "'{value}' is not a decision of {model}: write avvaktan, avslag or one of "
+                    "its destinations ({values})."
+                ).format(
+                    value=decision_text, model=model.name, values=known(model.destination_names)
+                ),
+            )
+            return
+        kind = {
+            ReferralStatus.ACCEPTED: BeredningDecision.DESTINATION,
+            ReferralStatus.REJECTED: BeredningDecision.AVSLAG,
+            ReferralStatus.DORMANT: BeredningDecision.AVVAKTAN,
+        }.get(status)
+    if destination_text:
+        found = model.destinations.get(_norm(destination_text))
+        if found is None:
+            reject(
+                "destination",
+                _(
+                    "Unknown destination '{value}' for {model}. Use one of: {values}; or add "
+                    "it to the model's list first."
+                ).format(
+                    value=destination_text,
+                    model=model.name,
+                    values=known(model.destination_names),
+                ),
+            )
+        elif kind in (BeredningDecision.AVVAKTAN, BeredningDecision.AVSLAG):
+            reject(
+                "destination",
+                _("A destination belongs to a case the beredning sent on, not to {d}.").format(
+                    d=kind.label.lower()
+                ),
+            )
+        elif row.destination_id is not None and row.destination_id != found[0]:
+            reject(
+                "destination",
+                _("The decision names the destination '{a}', this column '{b}'.").format(
+                    a=decision_text, b=destination_text
+                ),
+            )
+        else:
+            kind, row.destination_id = BeredningDecision.DESTINATION, found[0]
+    if kind is BeredningDecision.DESTINATION and not destination_text and not named:
+        reject(
+            "destination",
+            _("Say where the case went (column {column}): one of {values}.").format(
+                column=HEADERS["destination"][0], values=known(model.destination_names)
+            ),
+        )
+    if kind is BeredningDecision.AVSLAG and not row.decision_reason:
+        reject(
+            "decision_reason",
+            _("Write the reason for the rejection (column {column}).").format(
+                column=HEADERS["decision_reason"][0]
+            ),
+        )
+    row.krans_decision = kind
+    row.decision_text = krans.status_text(
+        (kind.value if kind else ReferralStatus.RECEIVED.value),
+        model.names.get(row.destination_id),
+    )
+    row.decided_on = day("decided_on")
+    if row.decided_on is not None:
+        if kind is None:
+            reject(
+                "decided_on",
+                _("A beredning date needs the decision (a destination, avvaktan or avslag)."),
+            )
+        elif row.decided_on < row.arrived_on:
+            reject("decided_on", _("The beredning cannot be before the case was brought up."))
+
+    # The outcome, and the day the case ended.
+    row.closed_on = day("closed_on")
+    outcome_text = text("exit_route")
+    if outcome_text:
+        found = model.outcomes.get(_norm(outcome_text))
+        if found is None:
+            reject(
+                "exit_route",
+                _(
+                    "Unknown outcome '{value}' for {model}. Use one of: {values}; or add it "
+                    "to the model's list first."
+                ).format(value=outcome_text, model=model.name, values=known(model.outcome_names)),
+            )
+        elif kind is not BeredningDecision.DESTINATION:
+            reject(
+                "exit_route",
+                _("Only a case the beredning sent to a destination can have an outcome."),
+            )
+        else:
+            row.outcome_id, row.outcome_text = found
+    elif row.closed_on is not None:
+        reject(
+            "closed_on",
+            _("An end date needs the outcome (column {column}).").format(column="Utfall"),
+        )
+    if row.closed_on is not None and row.closed_on < (row.decided_on or row.arrived_on):
+        reject("closed_on", _("The case cannot end before the beredning decided it."))
+
+
 def _exit_route(lookups: _Lookups, text: str) -> tuple[int, int | None] | None:
     """(route, sub-route) for 'Arbete', 'Subventionerad anställning' or 'Arbete / Sub...'."""
     found = lookups.option(OptionList.EXIT_ROUTE, text)
@@ -731,7 +1058,7 @@ def result_text(result: ImportResult) -> str:
     participations = ngettext(
         "{n} participation", "{n} participations", result.participations
     ).format(n=result.participations)
-    return _(
+    text = _(
         "Imported {referrals} and {participations}; {created} persons registered, "
         "{completed} completed; {old} rows were already in the program."
     ).format(
@@ -741,6 +1068,49 @@ def result_text(result: ImportResult) -> str:
         completed=result.persons_completed,
         old=result.already_imported,
     )
+    if result.aktualiseringar:
+        text += " " + ngettext(
+            "Local models: {n} aktualisering, {decided} decided, {outcomes} with outcome.",
+            "Local models: {n} aktualiseringar, {decided} decided, {outcomes} with outcome.",
+            result.aktualiseringar,
+        ).format(n=result.aktualiseringar, decided=result.decided, outcomes=result.outcomes)
+    return text
+
+
+@pure
+def krans_summary(preview: ImportPreview) -> list[str]:
+    """Per local model, what the preview's aktualiseringar are (for the dry run and the
+    window): how many, to a destination, avvaktan, avslag, not decided, with outcome."""
+    per_model: dict[int, Counter[str]] = {}
+    for row in preview.rows:
+        if row.kind != KIND_AKTUALISERING:
+            continue
+        c = per_model.setdefault(row.insats_id, Counter())
+        c["total"] += 1
+        c[row.krans_decision.value if row.krans_decision else "new"] += 1
+        c["outcome"] += row.outcome_id is not None
+    lines = []
+    for insats_id, c in sorted(
+        per_model.items(), key=lambda kv: swedish_key(preview.insats_names.get(kv[0], ""))
+    ):
+        lines.append(
+            ngettext(
+                "{model}: {n} aktualisering ({sent} to a destination, {waiting} avvaktan, "
+                "{rejected} avslag, {new} not decided; {outcomes} with outcome)",
+                "{model}: {n} aktualiseringar ({sent} to a destination, {waiting} avvaktan, "
+                "{rejected} avslag, {new} not decided; {outcomes} with outcome)",
+                c["total"],
+            ).format(
+                model=preview.insats_names.get(insats_id, ""),
+                n=c["total"],
+                sent=c[BeredningDecision.DESTINATION.value],
+                waiting=c[BeredningDecision.AVVAKTAN.value],
+                rejected=c[BeredningDecision.AVSLAG.value],
+                new=c["new"],
+                outcomes=c["outcome"],
+            )
+        )
+    return lines
 
 
 # --- writing ---------------------------------------------------------------------
@@ -769,8 +1139,10 @@ def import_rows(
     insatser = {r.id: r for r in session.scalars(select(InsatsRow))}
     placeholders: dict[int, int] = {}
     case_numbers: Counter[int] = Counter()
-    created = completed = referrals = participations = 0
+    created = completed = referrals = participations = aktualiseringar = 0
     completed_ids: set[int] = set()
+    # Decided aktualiseringar per beredning meeting (local model, date).
+    meetings: dict[tuple[int, date], list[tuple[ReferralRow, HistoricalRow]]] = {}
     for row in preview.rows:
         if row.key in existing:
             continue
@@ -810,18 +1182,48 @@ def import_rows(
             case_numbers[year] = int(last.rsplit("-", 1)[1])
         else:
             case_numbers[year] += 1
+        case_number = f"R{year}-{case_numbers[year]:05d}"
+        municipality_id = (
+            row.municipality_id if row.municipality_id is not None else person.municipality_id
+        )
+        if row.kind == KIND_AKTUALISERING:
+            # Brought up as register_aktualisering brings it up; decided below.
+            referral = ReferralRow(
+                case_number=case_number,
+                person_id=person.id,
+                insats_id=insats.id,
+                municipality_id=municipality_id,
+                arrived_on=row.arrived_on,
+                answer_due=answer_due_date(row.arrived_on, insats.answer_days),
+                remittent_party_id=row.party_id,
+                remittent_name=row.officer,
+                reason=row.purpose,
+                consent=row.consent,
+                consent_on=row.consent_on,
+                status=ReferralStatus.RECEIVED.value,
+            )
+            session.add(referral)
+            session.flush()
+            aktualiseringar += 1
+            if row.krans_decision is not None:
+                held_on = row.decided_on or row.arrived_on
+                meetings.setdefault((insats.id, held_on), []).append((referral, row))
+            continue
         decided = row.decision is not ReferralStatus.RECEIVED
         decided_on = row.decided_on or (row.arrived_on if decided else None)
         referral = ReferralRow(
-            case_number=f"R{year}-{case_numbers[year]:05d}",
+            case_number=case_number,
             person_id=person.id,
             insats_id=insats.id,
-            municipality_id=(
-                row.municipality_id if row.municipality_id is not None else person.municipality_id
-            ),
+            municipality_id=municipality_id,
             arrived_on=row.arrived_on,
             answer_due=answer_due_date(row.arrived_on, insats.answer_days),
             remittent_party_id=row.party_id,
+            remittent_name=row.officer,
+            reason=row.purpose,
+            consent=row.consent,
+            consent_on=row.consent_on,
+            decision_reason=row.decision_reason,
             status=(ReferralStatus.ENROLLED if row.enrolled_on is not None else row.decision).value,
             decided_on=decided_on,
             # A decided referral from the past is answered: the decision date stands in
@@ -850,13 +1252,68 @@ def import_rows(
             participations += 1
             _case_file(session, participation, row)
     session.flush()
+    decided, outcomes = _decide_aktualiseringar(session, meetings, today)
     return ImportResult(
         referrals=referrals,
         participations=participations,
         persons_created=created,
         persons_completed=completed,
         already_imported=preview.already_imported + len(existing),
+        aktualiseringar=aktualiseringar,
+        decided=decided,
+        outcomes=outcomes,
     )
+
+
+def _decide_aktualiseringar(
+    session: Session,
+    meetings: dict[tuple[int, date], list[tuple[ReferralRow, HistoricalRow]]],
+    today: date,
+) -> tuple[int, int]:
+    """The beredning decisions and outcomes of the imported aktualiseringar, through the
+    krans service: one meeting per model and date (the model's meeting that day, if one
+    is already recorded); returns (decided, with outcome)."""
+    decided = outcomes = 0
+    for (insats_id, held_on), cases in sorted(meetings.items()):
+        meeting = session.scalar(
+            select(BeredningRow)
+            .where(BeredningRow.insats_id == insats_id, BeredningRow.held_on == held_on)
+            .order_by(BeredningRow.id)
+            .limit(1)
+        )
+        krans.hold_beredning(
+            session,
+            Beredning(
+                meeting.id if meeting else None,
+                insats_id,
+                held_on,
+                meeting.note if meeting else _("Decided before the program was used (import)."),
+                [
+                    CaseDecision(
+                        referral.id,
+                        row.krans_decision,
+                        row.destination_id,
+                        row.decision_reason,
+                        referral.version,
+                    )
+                    for referral, row in cases
+                ],
+                meeting.version if meeting else 0,
+            ),
+            today,
+        )
+        decided += len(cases)
+        for referral, row in cases:
+            if row.outcome_id is None:
+                continue
+            if row.closed_on is not None:
+                krans.record_outcome(
+                    session, referral.id, row.outcome_id, row.closed_on, referral.version, today
+                )
+            else:  # the list gives the outcome but not the day the case ended
+                krans._store_outcome(session, referral, row.outcome_id, None, today, False)
+            outcomes += 1
+    return decided, outcomes
 
 
 def _case_file(session: Session, participation: ParticipationRow, row: HistoricalRow) -> None:

@@ -1,5 +1,7 @@
 """Import earlier participants from a spreadsheet: choose, look at the preview, confirm.
 
+The same dialog imports a local model's (krans) aktualiseringar: a row whose insats
+follows a local model is an aktualisering with its beredning decision and outcome.
 Nothing is written until the user presses Import. Rejected rows are listed with row
 number, column and reason, so the file can be corrected and imported again (rows
 already in the program are recognised by personnummer, insats and arrival date).
@@ -29,6 +31,7 @@ from finsam_desktop.services.participant_import import (
     ImportPreview,
     ImportResult,
     import_rows,
+    krans_summary,
     preview_import,
     result_text,
 )
@@ -37,7 +40,8 @@ from finsam_desktop.ui.forms import SAVED_STYLE, BusyCursor, banner
 from finsam_desktop.ui.operations import OperationFailed
 
 PREVIEW_ROWS = 500  # the preview shows the first rows; the import takes them all
-CHANGES = {"person", "referral", "participation", "case", "staff"}  # every list it adds to
+# every list it adds to
+CHANGES = {"person", "referral", "participation", "case", "staff", "krans"}
 
 
 class ParticipantImportDialog(QDialog):
@@ -54,8 +58,10 @@ class ParticipantImportDialog(QDialog):
                 "Choose an Excel workbook (.xlsx) or a CSV file with one referral per row: "
                 "Personnummer, Namn, Kön, Utländsk bakgrund, Insats, Hemkommun, Remitterande "
                 "part, Ankomstdatum, Beslut, Inskriven, Avslutad, Avslutsorsak and the "
-                "situation at entry and exit. You see what will be imported before anything "
-                "is saved; the manual lists every accepted column and value."
+                "situation at entry and exit. For an insats that follows a local model a row is "
+                "an aktualisering: Aktualiserad, Part, Beslut, Destination, Utfall and "
+                "Avslutad. You see what will be imported before anything is saved; the manual "
+                "lists every accepted column and value."
             )
         )
         intro.setWordWrap(True)
@@ -87,6 +93,7 @@ class ParticipantImportDialog(QDialog):
                 _("Decision"),
                 _("Enrolled"),
                 _("Closed"),
+                _("Exit route or outcome"),
             ]
         )
         self.rejected_view = QTreeWidget()
@@ -146,6 +153,7 @@ class ParticipantImportDialog(QDialog):
                 bad=p.rejected_rows,
             )
         ]
+        lines.extend(krans_summary(p))
         if p.ignored_columns:
             lines.append(_("Columns not used: {names}").format(names=", ".join(p.ignored_columns)))
         self.summary.setText("\n".join(lines))
@@ -162,9 +170,10 @@ class ParticipantImportDialog(QDialog):
                         row.foreign_background.label if row.foreign_background else "",
                         insatser.get(row.insats_id, ""),
                         row.arrived_on.isoformat(),
-                        row.decision.label,
+                        row.decision_text or row.decision.label,
                         row.enrolled_on.isoformat() if row.enrolled_on else "",
                         row.closed_on.isoformat() if row.closed_on else "",
+                        row.outcome_text,
                     ]
                 )
             )

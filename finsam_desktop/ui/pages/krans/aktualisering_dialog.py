@@ -184,6 +184,9 @@ class AktualiseringDialog(FormDialog):
         self.outcome_on = self.add_field(
             "outcome_on", _("Ended on"), date_edit(s.outcome_on or date.today())
         )
+        # An imported outcome may have no date: the field shows today, which is no change.
+        self.outcome_date_edited = False
+        self.outcome_on.dateChanged.connect(lambda _d: setattr(self, "outcome_date_edited", True))
         self.outcome.setEnabled(s.sent_on)
         self.outcome_on.setEnabled(s.sent_on and s.outcome_id is not None)
         self.outcome.currentIndexChanged.connect(
@@ -200,6 +203,8 @@ class AktualiseringDialog(FormDialog):
         chosen = self.outcome.currentData()
         if chosen != self.state.outcome_id:
             return True
+        if self.state.outcome_on is None and not self.outcome_date_edited:
+            return False
         return chosen is not None and self.outcome_on.date().toPython() != self.state.outcome_on
 
     # --- saving ----------------------------------------------------------------------------

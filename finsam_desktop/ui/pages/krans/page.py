@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from finsam_desktop.i18n import _
 from finsam_desktop.services import krans
@@ -49,6 +49,13 @@ class AktualiseringarTab(QWidget):
         refill(self.status, [(_(t), v) for v, t in krans.STATUS_FILTERS], _("All statuses"))
         self.panel.filters.addStretch(1)
         layout.addWidget(self.panel)
+        # Another municipality's spreadsheet: the historical import, same as Deltagare's.
+        self.import_button = QPushButton(_("Import a list…"))
+        self.import_button.setToolTip(
+            _("Earlier aktualiseringar with decision and outcome, from Excel or CSV.")
+        )
+        self.import_button.clicked.connect(self.import_file)
+        self.panel.layout().itemAt(0).layout().addWidget(self.import_button)
         self.reload_models()
         self.panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
 
@@ -64,6 +71,13 @@ class AktualiseringarTab(QWidget):
     def reload_models(self) -> None:
         models = self.ctx.runner.read(krans.local_insatser)
         refill(self.model, [(n, i) for i, n in models], _("All local models"))
+
+    def import_file(self):
+        from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+
+        self.dialog = ParticipantImportDialog(self.ctx, self)
+        self.dialog.open()
+        return self.dialog
 
     def new(self) -> AktualiseringDialog:
         self.dialog = AktualiseringDialog(self.ctx, None, self)
