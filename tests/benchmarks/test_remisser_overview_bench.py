@@ -106,7 +106,9 @@ def test_remisser_keystroke_p95(big_db, qapp):
     )
     print(f"{'ratio':>24}: {ours / base:7.1f}×  (goal ≤ {KEYSTROKE_GOAL * 1000:.0f} ms)")
     assert model.rowCount() > 1000  # the last keystroke erased the search: every referral
-    assert ours < 2.0
+    # The figure to read is the ratio (the machine's load moves both); a bound that
+    # still catches a CASE sorted over every match again (2.2× before issue 13).
+    assert ours / base < 2.0
 
 
 def test_overview_page_built(big_db, qapp, tmp_path):
@@ -165,5 +167,6 @@ def test_overview_page_built(big_db, qapp, tmp_path):
     print_figures(figures)
     ratio = figures["Översikt page built"] / figures["plain sqlite3 + tree"]
     print(f"{'ratio':>24}: {ratio:7.1f}×  (goal ≤ {OVERVIEW_GOAL * 1000:.0f} ms)")
-    assert groups
-    assert figures["Översikt page built"] < 5.0
+    assert len(groups) >= 5
+    # 12× before issue 13, when every reminder was built in Python.
+    assert ratio < 5.0
