@@ -34,7 +34,7 @@ from finsam_desktop.domain.casework import (
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import krans, referrals
-from finsam_desktop.services.access import Permission, require, requires
+from finsam_desktop.services.access import Permission, pure, require, requires
 
 PLAN_HORIZON_DAYS = 7  # plan follow-ups show a week ahead, so a meeting can be booked
 STUDY_HORIZON_DAYS = 14
@@ -67,6 +67,7 @@ def _effective_end():
     return case((cf.extension_months > 0, cf.ends_on), else_=p.planned_end)
 
 
+@pure
 def add_months_sql(day: ColumnElement, months: ColumnElement) -> ColumnElement:
     """``domain.casework.add_months`` in SQLite: the same day ``months`` later, on the
     month's last day when it is shorter (SQLite's own '+N months' would run over into
