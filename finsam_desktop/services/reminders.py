@@ -17,7 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, case, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseFileRow, StudySupportRow
@@ -91,6 +103,11 @@ class _Kind:
     stmt: Select
     due: ColumnElement
     make: Callable[[object], Reminder]
+    record: ColumnElement | None = None  # the id of the row; None: the participation's
+
+    @property
+    def id(self) -> ColumnElement:
+        return ParticipationRow.id if self.record is None else self.record
 
 
 @dataclass(frozen=True)
@@ -112,22 +129,48 @@ def _order_key(item: Reminder):
     )
 
 
-def _take(session: Session, kind: _Kind, limit: int | None) -> Due:
-    """The first ``limit`` reminders of ``kind`` (None: all) and the count, in SQL."""
-    if limit is None:
-        items = sorted((kind.make(r) for r in session.execute(kind.stmt)), key=_order_key)
-        return Due(items, len(items))
-    total = session.scalar(select(func.count()).select_from(kind.stmt.subquery())) or 0
-    if not total:
-        return Due([], 0)
-    rows = session.execute(kind.stmt.order_by(kind.due).limit(limit)).all()
-    if total > limit:
-        # Those due on the last day shown are ordered by name in Python: take them all.
-        last = rows[-1].due
-        rows = [r for r in rows if r.due < last]
-        rows += session.execute(kind.stmt.where(kind.due == last)).all()
-    items = sorted((kind.make(r) for r in rows), key=_order_key)
-    return Due(items[:limit], total)
+def _every(session: Session, kind: _Kind) -> list[Reminder]:
+    """Every reminder of ``kind``, most urgent first."""
+    return sorted((kind.make(r) for r in session.execute(kind.stmt)), key=_order_key)
+
+
+def _first_of_every_kind(
+    session: Session, kinds: dict[ReminderKind, _Kind], limit: int
+) -> dict[ReminderKind, Due]:
+    """The first ``limit`` of every kind and the counts, from one statement: each kind's
+    ids and due days, ranked and counted per kind by SQLite's window functions. Only
+    the reminders shown are read in full (by id) and built."""
+    branches = [
+        k.stmt.with_only_columns(
+            literal(kind.value).label("kind"), k.id.label("id"), k.due.label("due")
+        ).order_by(None)
+        for kind, k in kinds.items()
+    ]
+    due = union_all(*branches).subquery()
+    ranked = select(
+        due.c.kind,
+        due.c.id,
+        func.count().over(partition_by=due.c.kind).label("total"),
+        # Ties share a rank: all those due on the last day shown come along, and
+        # Python orders them by name.
+        func.rank().over(partition_by=due.c.kind, order_by=due.c.due).label("rank"),
+    ).subquery()
+    totals: dict[str, int] = {}
+    ids: dict[str, list[int]] = {}
+    for kind, record_id, total, _rank in session.execute(
+        select(ranked).where(ranked.c.rank <= limit)
+    ):
+        totals[kind] = total
+        ids.setdefault(kind, []).append(record_id)
+    found = {}
+    for kind, k in kinds.items():
+        if kind.value not in ids:
+            found[kind] = Due([], 0)
+            continue
+        rows = session.execute(k.stmt.where(k.id.in_(ids[kind.value])))
+        items = sorted((k.make(r) for r in rows), key=_order_key)
+        found[kind] = Due(items[:limit], totals[kind.value])
+    return found
 
 
 def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
@@ -212,7 +255,7 @@ def _referral_answers(today: date, staff_id: int | None) -> _Kind:
             ReminderKind.REFERRAL_ANSWER, r.due, name, referral_id=r.id, detail=r.case_number
         )
 
-    return _Kind(stmt, ReferralRow.answer_due, make)
+    return _Kind(stmt, ReferralRow.answer_due, make, ReferralRow.id)
 
 
 # Every kind but the local models' missing outcomes (``krans.outcome_reminders``).
@@ -228,7 +271,7 @@ _KINDS: dict[ReminderKind, Callable[[date, int | None], _Kind]] = {
 
 
 def _all(session: Session, kind: ReminderKind, today: date, staff_id: int | None = None):
-    return _take(session, _KINDS[kind](today, staff_id), None).items
+    return _every(session, _KINDS[kind](today, staff_id))
 
 
 @requires(Permission.CASEWORK)
@@ -271,9 +314,12 @@ def due_summary(
     how many in all, counted in SQL. ``staff_id``: only that person's cases (remissvar
     and local models' cases belong to the whole team and are always included)."""
     require(session, Permission.CASEWORK)
-    found = {
-        kind: _take(session, source(today, staff_id), limit) for kind, source in _KINDS.items()
-    }
+    kinds = {kind: source(today, staff_id) for kind, source in _KINDS.items()}
+    if limit is None:
+        every = {kind: _every(session, k) for kind, k in kinds.items()}
+        found = {kind: Due(items, len(items)) for kind, items in every.items()}
+    else:
+        found = _first_of_every_kind(session, kinds, limit)
     # A local model's cases belong to its coordinator's whole team, like remissvar.
     outcomes = sorted(krans.outcome_reminders(session, today), key=_order_key)
     found[ReminderKind.OUTCOME_MISSING] = Due(outcomes[:limit], len(outcomes))
