@@ -225,6 +225,16 @@ class SentLetter:
 DUE_SOON_DAYS = 5  # an answer due within this many days is shown as "due soon"
 
 
+# Where an answered referral sorts among the waiting ones by days left: after all of them.
+ANSWERED_SORTS_AS = date.max
+
+
+def answer_sort_due(answer_due: date | None, answer_sent_on: date | None) -> date | None:
+    """The Remisser list's "days left" order, stored on the referral so it can be
+    indexed: the day the remissvar is due while it is not sent, 9999-12-31 once it is."""
+    return answer_due if answer_sent_on is None else ANSWERED_SORTS_AS
+
+
 def answer_due_date(arrived_on: date, answer_days: int) -> date:
     """The remissvar is due ``answer_days`` after the day the referral arrived."""
     from datetime import timedelta

@@ -99,6 +99,7 @@ COLUMN_LABELS = {
     "exclusions_applying": N_("Exclusion criteria noted"),
     "override_motivation": N_("Motivation for exception"),
     "answer_sent_on": N_("Answer sent"),
+    "answer_sort_due": N_("Answer due while not sent"),
     "answer_contact1_id": N_("Contact person in the answer"),
     "answer_contact2_id": N_("Second contact person in the answer"),
     "party_id": N_("Party"),

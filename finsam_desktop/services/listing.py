@@ -64,6 +64,11 @@ class ListQuery:
     # The order before anyone clicks a header: (column index, descending); the id
     # breaks ties. None: the order the records were made in.
     default_sort: tuple[int, bool] | None = None
+    # What a count needs of the base: ``count_base`` selects from the same rows with only
+    # the joins that never change the number (None: the whole base); ``count_joins`` adds
+    # those a search ("search") or a chosen filter (its key) needs to the count.
+    count_base: Select | None = None
+    count_joins: Mapping[str, Callable[[Select], Select]] = field(default_factory=dict)
 
     def _where(self, stmt: Select, text: str, chosen: Mapping[str, Any] | None) -> Select:
         text = (text or "").strip()
@@ -75,8 +80,17 @@ class ListQuery:
         return stmt
 
     def count(self, text: str = "", filters: Mapping[str, Any] | None = None) -> int:
-        stmt = self._where(self.base.with_only_columns(func.count(self.id_column)), text, filters)
-        stmt = stmt.order_by(None)
+        if self.count_base is None:
+            stmt = self.base.with_only_columns(func.count(self.id_column))
+        else:
+            stmt = self.count_base.with_only_columns(func.count(self.id_column))
+            needed = [k for k, v in (filters or {}).items() if v is not None]
+            if (text or "").strip() and self.search is not None:
+                needed.insert(0, "search")
+            for key in needed:
+                if key in self.count_joins:
+                    stmt = self.count_joins[key](stmt)
+        stmt = self._where(stmt, text, filters).order_by(None)
         with self.db.reading() as session:
             return session.execute(stmt).scalar_one()
 

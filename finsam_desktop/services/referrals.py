@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
@@ -47,6 +47,7 @@ from finsam_desktop.services.access import (
     Permission,
     log_view,
     no_personal_data,
+    pure,
     require,
     requires,
     shows_person,
@@ -329,15 +330,15 @@ def record_answer_sent(
     return _referral(session, row)
 
 
-@requires(Permission.CASEWORK)
-def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS) -> list[DueAnswer]:
-    """Referrals whose remissvar is not sent and is overdue or due within
-    ``within_days``; most urgent first."""
-    require(session, Permission.CASEWORK)
-    r, p, i = ReferralRow, PersonRow, InsatsRow
+@pure
+def due_answers_select(today: date, within_days: int = DUE_SOON_DAYS) -> Select:
+    """Referrals whose remissvar is not sent and is overdue or due within ``within_days``
+    (most urgent first): ``due_answers`` lists them, Översikt counts them and lists the
+    first few (``reminders``)."""
     from datetime import timedelta
 
-    stmt = (
+    r, p, i = ReferralRow, PersonRow, InsatsRow
+    return (
         select(r.id, r.case_number, r.arrived_on, r.answer_due, p.first_name, p.last_name)
         .add_columns(i.name.label("insats"))
         .join(p, p.id == r.person_id)
@@ -349,6 +350,13 @@ def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS)
         )
         .order_by(r.answer_due, r.id)
     )
+
+
+@requires(Permission.CASEWORK)
+def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS) -> list[DueAnswer]:
+    """Referrals whose remissvar is not sent and is overdue or due within
+    ``within_days``; most urgent first."""
+    require(session, Permission.CASEWORK)
     return [
         DueAnswer(
             referral_id=x.id,
@@ -359,7 +367,7 @@ def due_answers(session: Session, today: date, within_days: int = DUE_SOON_DAYS)
             days_left=(x.answer_due - today).days,
             case_number=x.case_number,
         )
-        for x in session.execute(stmt)
+        for x in session.execute(due_answers_select(today, within_days))
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -239,3 +240,44 @@ def test_enrolment_can_be_corrected_and_planned_end_follows(demo_db, org):
     assert fixed.planned_end == date(2027, 11, 21) and fixed.af_registered
     with demo_db.reading() as s:
         assert [r.id for r in referrals.referrals_for_person(s, saved.person_id)] == [saved.id]
+
+
+def test_the_days_left_order_is_stored_on_every_referral_and_kept(demo_db, org):
+    """The Remisser list sorts by days left on referral.answer_sort_due: the due day
+    while the answer is waiting, 9999-12-31 once sent. Every way a referral is written
+    keeps it: the demo's bulk insert, registering, correcting, sending the answer."""
+    from sqlalchemy import select
+
+    from finsam_desktop.db.referral_models import ReferralRow
+    from finsam_desktop.services.referral_list import referral_list
+
+    def stored(referral_id):
+        with demo_db.reading() as s:
+            row = s.get(ReferralRow, referral_id)
+            return row.answer_due, row.answer_sort_due
+
+    late = register(demo_db, org, arrived=date(2026, 11, 1))
+    soon = register(demo_db, org, pnr=number(date(1999, 3, 3)), arrived=date(2026, 11, 12))
+    assert stored(late.id)[1] == stored(late.id)[0] == late.answer_due
+    moved = dataclasses.replace(soon, arrived_on=date(2026, 11, 10))
+    with demo_db.session() as s:
+        soon = referrals.save_referral(s, moved, today=TODAY)
+    assert stored(soon.id)[1] == stored(soon.id)[0] == soon.answer_due
+    with demo_db.session() as s:
+        referrals.decide(s, late.id, DecisionInput(Decision.DORMANT, TODAY), late.version, TODAY)
+        referrals.record_answer_sent(s, late.id, TODAY, TODAY)
+    assert stored(late.id)[1] == date(9999, 12, 31)
+    with demo_db.reading() as s:
+        rows = s.execute(
+            select(ReferralRow.answer_due, ReferralRow.answer_sent_on, ReferralRow.answer_sort_due)
+        ).all()
+    assert len(rows) > 10 and any(r.answer_sent_on for r in rows)
+    for due, sent, sort_due in rows:
+        assert sort_due == (due if sent is None else date(9999, 12, 31))
+    query = referral_list(demo_db, lambda: TODAY)
+    days_left = [c.key for c in query.columns].index("days_left")
+    shown = [r.values[-1] for r in query.page(0, None, days_left)]
+    waiting = [d for d in shown if d != ""]
+    assert waiting == sorted(waiting) and shown == waiting + [""] * (len(shown) - len(waiting))
+    backwards = [r.values[-1] for r in query.page(0, None, days_left, True)]
+    assert backwards == [""] * (len(shown) - len(waiting)) + waiting[::-1]

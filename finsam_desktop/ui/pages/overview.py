@@ -179,23 +179,25 @@ class OverviewPage(QWidget):
 
     def refresh_due(self, day: date | None = None) -> None:
         day = day or today()
-        found = self.ctx.runner.read(reminders.due_items, day, self.staff_filter())
+        found = self.ctx.runner.read(
+            reminders.due_summary, day, self.staff_filter(), SHOWN_PER_KIND
+        )
         self.due.clear()
         bold = QFont()
         bold.setBold(True)
         for kind in ReminderKind:
-            items = found.get(kind, [])
-            if not items:
+            due = found.get(kind)
+            if due is None or not due.total:
                 continue
-            group = QTreeWidgetItem([f"{kind.label} ({len(items)})"])
+            group = QTreeWidgetItem([f"{kind.label} ({due.total})"])
             group.setFont(0, bold)
             group.setFirstColumnSpanned(True)
             self.due.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)
-            for reminder in items[:SHOWN_PER_KIND]:
+            for reminder in due.items:
                 group.addChild(self._due_item(reminder, day))
-            if len(items) > SHOWN_PER_KIND:
-                more = len(items) - SHOWN_PER_KIND
+            if due.total > len(due.items):
+                more = due.total - len(due.items)
                 group.addChild(
                     QTreeWidgetItem(
                         [ngettext("… and {n} more", "… and {n} more", more).format(n=more)]

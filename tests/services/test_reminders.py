@@ -1,0 +1,95 @@
+"""Översikt's reminders are counted, ordered and cut in SQL: the same reminders, in the
+same order, as the domain rules give for every open participation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Date, Integer, create_engine, literal, select
+
+from finsam_desktop.db.casework_models import CaseFileRow
+from finsam_desktop.db.models import InsatsRow
+from finsam_desktop.db.referral_models import ParticipationRow
+from finsam_desktop.domain.casework import (
+    CaseStatus,
+    ReminderKind,
+    add_months,
+    plan_follow_up_due,
+    remittent_contact_due,
+)
+from finsam_desktop.services import demo, reminders
+
+
+def test_add_months_in_sql_is_the_domain_rule_on_every_day():
+    """Month ends, 29 February and the turn of the year included: SQLite's own
+    '+1 month' would make 31 January 3 March."""
+    engine = create_engine("sqlite://")
+    days = [date(2023, 11, 1) + timedelta(days=n) for n in range(0, 520)]
+    with engine.connect() as c:
+        for months in (0, 1, 2, 3, 6, 11, 12, 13):
+            for day in days:
+                stmt = select(
+                    reminders.add_months_sql(literal(day, Date), literal(months, Integer))
+                )
+                assert c.scalar(stmt) == add_months(day, months), (day, months)
+
+
+def open_cases_by_domain_rules(session, today: date):
+    """Plan follow-ups and remittent contacts worked out in Python for every enrolled
+    participation, as Översikt did before it counted in SQL."""
+    p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
+    rows = session.execute(
+        select(p.id, p.enrolled_on, cf.last_plan_event_on, cf.last_remittent_contact_on)
+        .add_columns(i.plan_follow_up_months, i.remittent_contact_days)
+        .join(i, i.id == p.insats_id)
+        .outerjoin(cf, cf.participation_id == p.id)
+        .where(p.status == CaseStatus.ENROLLED.value)
+    ).all()
+    plans, contacts = {}, {}
+    horizon = today + timedelta(days=reminders.PLAN_HORIZON_DAYS)
+    for r in rows:
+        plan = plan_follow_up_due(r.last_plan_event_on, r.enrolled_on, r.plan_follow_up_months)
+        if plan <= horizon:
+            plans[r.id] = plan
+        contact = remittent_contact_due(
+            r.last_remittent_contact_on, r.enrolled_on, r.remittent_contact_days
+        )
+        if contact <= today:
+            contacts[r.id] = contact
+    return plans, contacts
+
+
+def test_the_first_of_each_kind_and_the_count_are_those_of_all(db):
+    demo.fill(db, participants=300, lots=0)
+    many = set()
+    with db.reading() as s:
+        for today in (date.today(), date.today() + timedelta(days=75)):
+            everything = reminders.due_items(s, today)
+            plans, contacts = open_cases_by_domain_rules(s, today)
+            found_plans = everything[ReminderKind.PLAN_FOLLOW_UP]
+            assert {x.participation_id: x.due_on for x in found_plans} == plans
+            found_contacts = everything[ReminderKind.REMITTENT_CONTACT]
+            assert {x.participation_id: x.due_on for x in found_contacts} == contacts
+            for items in everything.values():
+                keys = [(x.due_on, x.person_name) for x in items]
+                assert [k[0] for k in keys] == sorted(k[0] for k in keys)
+            for limit in (1, 4, 200):
+                summary = reminders.due_summary(s, today, None, limit)
+                for kind in ReminderKind:
+                    assert summary[kind].total == len(everything[kind]), kind
+                    assert summary[kind].items == everything[kind][:limit], (kind, limit)
+                    if len(everything[kind]) > limit:
+                        many.add(kind)
+    # Cut short where there were more than shown, for most kinds.
+    assert {ReminderKind.PLAN_FOLLOW_UP, ReminderKind.REMITTENT_CONTACT} <= many
+    assert len(many) >= 4
+    # One coordinator's: theirs only, the same way.
+    with db.reading() as s:
+        staff_id = s.scalar(select(ParticipationRow.contact_person_id).limit(1))
+        all_of_them = reminders.due_items(s, date.today(), staff_id)
+        summary = reminders.due_summary(s, date.today(), staff_id, 3)
+        team = reminders.due_summary(s, date.today(), None, 3)
+    for kind in ReminderKind:
+        assert summary[kind].total == len(all_of_them[kind])
+        assert summary[kind].items == all_of_them[kind][:3]
+    assert sum(d.total for d in summary.values()) < sum(d.total for d in team.values())
