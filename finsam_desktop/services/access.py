@@ -305,4 +305,3 @@ for _fn in (before_login, shows_person, access_rule):
     pure(_fn)
 for _fn in (log_view, log_output):
     no_personal_data(_fn)
-

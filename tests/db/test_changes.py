@@ -32,9 +32,8 @@ def test_every_kind_is_what_some_table_holds():
 
 
 def test_an_orm_write_announces_its_tables_kinds(db):
-    with db.collecting_changes() as found:
-        with db.session() as session:
-            session.add(municipality("Exempelbygden"))
+    with db.collecting_changes() as found, db.session() as session:
+        session.add(municipality("Exempelbygden"))
     # The access log entry of the change is written in the same transaction.
     assert found == {Change.MUNICIPALITY, Change.ACCESS_LOG}
 
@@ -42,17 +41,17 @@ def test_an_orm_write_announces_its_tables_kinds(db):
 def test_core_statements_through_the_session_and_its_connection_count_too(db):
     with db.session() as session:
         session.add(municipality("Exempelbygden"))
-    with db.collecting_changes() as found:
-        with db.session() as session:
-            session.execute(update(MunicipalityRow).values(active=False))
+    with db.collecting_changes() as found, db.session() as session:
+        session.execute(update(MunicipalityRow).values(active=False))
     assert Change.MUNICIPALITY in found
-    with db.collecting_changes() as found:
-        with db.session() as session:
-            session.connection().execute(insert(PartyRow.__table__), [{"name": "Påhittsgatans AF", "name_key": "pahittsgatans af"}])
+    with db.collecting_changes() as found, db.session() as session:
+        session.connection().execute(
+            insert(PartyRow.__table__),
+            [{"name": "Påhittsgatans AF", "name_key": "pahittsgatans af"}],
+        )
     assert found == {Change.PARTY}
-    with db.collecting_changes() as found:
-        with db.session() as session:
-            session.execute(delete(PartyRow))
+    with db.collecting_changes() as found, db.session() as session:
+        session.execute(delete(PartyRow))
     assert found == {Change.PARTY}
 
 
@@ -84,9 +83,8 @@ def test_a_read_announces_nothing_and_a_block_sees_only_its_own_thread(db):
         thread.join()
     assert found == set()
     with db.collecting_changes() as outer:
-        with db.collecting_changes() as inner:
-            with db.session() as session:
-                session.add(party("Påhittsgatans AF"))
+        with db.collecting_changes() as inner, db.session() as session:
+            session.add(party("Påhittsgatans AF"))
         with db.session() as session:
             session.add(municipality("Påhittsby"))
     assert inner == {Change.PARTY, Change.ACCESS_LOG}
