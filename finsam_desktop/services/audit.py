@@ -48,6 +48,7 @@ from finsam_desktop.db.access_log import (
     person_through,
     read_anchor,
     read_json,
+    utc_now,  # noqa: F401 - the log's clock, used by services.accounts
 )
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import PersonRow
