@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,9 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from finsam_desktop.db import changes
 from finsam_desktop.db.keys import key_id, sqlcipher_key
+from finsam_desktop.domain.changes import Change
 
 BUSY_TIMEOUT_MS = 10_000
 # SQLCipher decrypts a page each time it enters SQLite's page cache; a 32 MB cache
@@ -117,6 +120,9 @@ class Database:
         self.extract_made_at: Any = None
         self.user: Any = None
         self._keyfile_seen: int | None = None
+        # Per thread, the sets gathering what the transactions committed in it changed
+        # (``collecting_changes``).
+        self._collectors = threading.local()
         self._use_key(key)
 
     def _use_key(self, key: bytes | None) -> None:
@@ -126,6 +132,34 @@ class Database:
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # Wired here, on this database's own engine and session factories, not on
+        # SQLAlchemy's global classes: every write through any session of a Database is
+        # logged and announced, whatever the process imported. (Imported late: the models
+        # are not needed before a database is opened.)
+        from finsam_desktop.db import access_log
+
+        access_log.install(self._write)
+        access_log.install(self._read)
+        changes.watch(self.engine, self._committed)
+
+    # --- what the committed transactions changed ---------------------------------------------
+
+    @contextmanager
+    def collecting_changes(self) -> Iterator[set[Change]]:
+        """A set that gathers the kinds of records (``domain.changes.Change``) of every
+        transaction that commits in this thread, through any session or connection of
+        this database, while the block runs (the operation runner announces them)."""
+        stack = self._collectors.__dict__.setdefault("stack", [])
+        found: set[Change] = set()
+        stack.append(found)
+        try:
+            yield found
+        finally:
+            del stack[next(i for i, s in enumerate(stack) if s is found)]
+
+    def _committed(self, kinds: frozenset[Change]) -> None:
+        for found in getattr(self._collectors, "stack", ()):
+            found.update(kinds)
 
     # --- a change of key ---------------------------------------------------------------------
 

@@ -305,8 +305,3 @@ for _fn in (before_login, shows_person, access_rule):
     pure(_fn)
 for _fn in (log_view, log_output):
     no_personal_data(_fn)
-
-
-# Importing the access rules also installs the change log on every Session: every
-# service module imports this one, so no change can be made without being recorded.
-from finsam_desktop.services import audit as _audit  # noqa: E402, F401

@@ -851,11 +851,11 @@ class BusyCursor:
         return False
 
 
-def save_from_form(ctx, form: FieldForm, fn, *args, changes: set[str]) -> bool:
+def save_from_form(ctx, form: FieldForm, fn, *args) -> bool:
     """Save a settings form that is not a dialog: problems go next to its fields and
     it stays as typed; True, with the form clean, when it was saved."""
     try:
-        ctx.runner.run(fn, *args, changes=changes)
+        ctx.runner.run(fn, *args)
     except OperationFailed as exc:
         form.show_problems(exc.message, exc.problems)
         return False

@@ -1,6 +1,10 @@
 """The one way a screen changes data: run a service function in a transaction,
 then announce which kinds of records changed so each screen redraws only that.
 
+The kinds (``domain.changes.Change``) come from the database: it notes the tables each
+committed transaction wrote (``db/changes.py``). A screen subscribes with
+``runner.changed.connect(slot)`` and looks for the kinds it shows in the frozenset.
+
 Errors a user can act on become Swedish messages; nothing the user typed is
 touched, because the form that asked stays open.
 """
@@ -54,7 +58,7 @@ def explain_database_error(exc: BaseException) -> str:
 
 
 class OperationRunner(QObject):
-    changed = Signal(frozenset)
+    changed = Signal(frozenset)  # frozenset[Change]: what a run's transactions changed
 
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
@@ -71,33 +75,40 @@ class OperationRunner(QObject):
     def user(self, value) -> None:
         self.db.user = value
 
-    def run(
-        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
-    ) -> T:
-        """Run ``fn(session, *args)`` in one transaction; raise OperationFailed on trouble."""
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(session, *args)`` in one transaction; raise OperationFailed on trouble.
+        What it changed is announced on ``changed`` (worked out by the database from the
+        tables it wrote, never named by the caller)."""
 
         def in_one_transaction() -> T:
             with self.db.session() as session:
                 return fn(session, *args)
 
-        return self._translated(in_one_transaction, changes)
+        return self._announced(lambda: self._translated(in_one_transaction))
 
-    def run_in_batches(
-        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
-    ) -> T:
+    def run_in_batches(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(db, *args)``, a service that commits in batches of its own (a long
-        import). Errors as for ``run``; ``changes`` is announced even when a later batch
-        fails, since the earlier ones are saved."""
-        try:
-            return self._translated(lambda: fn(self.db, *args), changes)
-        except OperationFailed:
-            if changes:
-                self.changed.emit(frozenset(changes))
-            raise
+        import). Errors as for ``run``; what the committed batches changed is announced
+        even when a later batch fails, since the earlier ones are saved."""
+        return self._announced(lambda: self._translated(lambda: fn(self.db, *args)))
 
-    def _translated(self, call: Callable[[], T], changes: set[str] | frozenset) -> T:
+    def _announced(self, call: Callable[[], T]) -> T:
+        """Run ``call`` and announce the kinds of records every transaction it committed
+        changed: after it returns, or after it failed part-way (what committed stays)."""
+        with self.db.collecting_changes() as committed:
+            try:
+                result = call()
+            except BaseException:
+                if committed:
+                    self.changed.emit(frozenset(committed))
+                raise
+        if committed:
+            self.changed.emit(frozenset(committed))
+        return result
+
+    def _translated(self, call: Callable[[], T]) -> T:
         try:
-            result = call()
+            return call()
         except ValidationError as exc:
             raise OperationFailed(_("Check the marked fields."), exc.problems) from None
         except (ConcurrentChange, StaleDataError):
@@ -114,17 +125,15 @@ class OperationRunner(QObject):
                 raise
             log.error("change refused: %s", type(getattr(exc, "orig", exc)).__name__)
             raise OperationFailed(message) from None
-        if changes:
-            self.changed.emit(frozenset(changes))
-        return result
 
-    def run_on_database(
-        self, fn: Callable[..., T], *args: Any, changes: set[str] | frozenset = frozenset()
-    ) -> T:
+    def run_on_database(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(db, *args)``: a service that opens its own transactions (a change of
         the database key). The same errors become the same Swedish messages."""
+        return self._announced(lambda: self._on_database(fn, *args))
+
+    def _on_database(self, fn: Callable[..., T], *args: Any) -> T:
         try:
-            result = fn(self.db, *args)
+            return fn(self.db, *args)
         except ValidationError as exc:
             raise OperationFailed(_("Check the marked fields."), exc.problems) from None
         except AccessDenied as exc:
@@ -140,9 +149,6 @@ class OperationRunner(QObject):
                 log.error("database change failed: %s", type(exc).__name__)
                 raise OperationFailed(explain_database_error(exc)) from None
             raise
-        if changes:
-            self.changed.emit(frozenset(changes))
-        return result
 
     def read(self, fn: Callable[..., T], *args: Any) -> T:
         with self.db.reading() as session:

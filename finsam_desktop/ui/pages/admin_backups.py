@@ -123,9 +123,7 @@ class BackupsTab(QWidget):
 
     def save_settings(self) -> None:
         settings = backups.BackupSettings(self.folder.text())
-        if not save_from_form(
-            self.ctx, self.form, backups.save_settings, settings, changes={"setting"}
-        ):
+        if not save_from_form(self.ctx, self.form, backups.save_settings, settings):
             return
         self.status.setText(_("The backup folder is saved."))
         self.status.show()

@@ -116,9 +116,7 @@ class RetentionTab(QWidget):
         return RetentionRules(self.years.value(), self.research.isChecked())
 
     def save_rules(self) -> None:
-        if not save_from_form(
-            self.ctx, self.form, retention.save_rules, self.rules(), changes={"setting"}
-        ):
+        if not save_from_form(self.ctx, self.form, retention.save_rules, self.rules()):
             return
         self.status.setText(_("The rules are saved. Show the preview again to see their effect."))
         self.status.show()
@@ -195,7 +193,7 @@ class RetentionTab(QWidget):
         ids = [c.person_id for c in self.candidates]
         try:
             with BusyCursor():  # a first gallring over thousands of persons takes seconds
-                result = self.ctx.runner.run(retention.run, ids, self.today, changes={"person"})
+                result = self.ctx.runner.run(retention.run, ids, self.today)
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Gallring"), exc.message)
             return

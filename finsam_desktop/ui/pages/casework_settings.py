@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
@@ -36,7 +37,6 @@ from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.common import today
 from finsam_desktop.ui.table_model import USER
 
-CHANGE_KINDS = {"case_option"}
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"
 
@@ -127,7 +127,7 @@ class OptionDialog(FormDialog):
         record.name, record.active = self.name.text(), self.active.isChecked()
         record.in_activity = self.in_activity.isChecked()
         record.work_or_studies = self.work_or_studies.isChecked()
-        return self.ctx.runner.run(case_options.save_option, record, changes=CHANGE_KINDS)
+        return self.ctx.runner.run(case_options.save_option, record)
 
 
 class TemplateEditor(QGroupBox):
@@ -276,9 +276,7 @@ class TemplateEditor(QGroupBox):
 
     def save(self) -> bool:
         try:
-            saved = self.ctx.runner.run(
-                mapping.save_template, self.sections, today(), changes={"mapping_template"}
-            )
+            saved = self.ctx.runner.run(mapping.save_template, self.sections, today())
         except OperationFailed as exc:
             self._say("\n".join([exc.message, *exc.problems.values()]), ok=False)
             return False
@@ -323,7 +321,9 @@ class ListsEditor(QGroupBox):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
-        ctx.runner.changed.connect(lambda kinds: self.refresh() if kinds & CHANGE_KINDS else None)
+        ctx.runner.changed.connect(
+            lambda kinds: self.refresh() if Change.CASE_OPTION in kinds else None
+        )
         self.refresh()
 
     def list_key(self) -> OptionList:
@@ -414,12 +414,11 @@ class StatisticsSettingsRow(QWidget):
 
     def save(self) -> bool:
         try:
-            self.ctx.runner.run(surveys.set_survey_goal, self.goal.value(), changes={"setting"})
+            self.ctx.runner.run(surveys.set_survey_goal, self.goal.value())
             self.ctx.runner.run(
                 statistics.set_rounding,
                 self.share_decimals.value(),
                 self.cross_decimals.value(),
-                changes={"setting"},
             )
         except OperationFailed as exc:
             self.message.setText(" ".join([exc.message, *exc.problems.values()]))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _, format_date, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
@@ -40,14 +41,14 @@ OVERDUE = QBrush(QColor(176, 0, 32))
 OVER_CAP = QBrush(QColor(176, 0, 32))
 SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant
 REFRESH_KINDS = {
-    "case",
-    "referral",
-    "participation",
-    "person",
-    "staff",
-    "insats",
-    "krans",
-    "meeting",
+    Change.CASE,
+    Change.REFERRAL,
+    Change.PARTICIPATION,
+    Change.PERSON,
+    Change.STAFF,
+    Change.INSATS,
+    Change.KRANS,
+    Change.MEETING,
 }
 
 
@@ -157,8 +158,8 @@ class OverviewPage(QWidget):
             self.refresh_due()
 
     # --- refreshing ---
-    def _on_changed(self, kinds: frozenset) -> None:
-        if kinds & {"staff"}:
+    def _on_changed(self, kinds: frozenset[Change]) -> None:
+        if Change.STAFF in kinds:
             self._fill_me()
             self.coming.fill_staff()
         if kinds & REFRESH_KINDS:

@@ -40,8 +40,6 @@ from finsam_desktop.ui.forms import SAVED_STYLE, BusyCursor, banner
 from finsam_desktop.ui.operations import OperationFailed
 
 PREVIEW_ROWS = 500  # the preview shows the first rows; the import takes them all
-# every list it adds to
-CHANGES = {"person", "referral", "participation", "case", "staff", "krans"}
 
 
 class ParticipantImportDialog(QDialog):
@@ -198,7 +196,7 @@ class ParticipantImportDialog(QDialog):
             return
         try:
             with BusyCursor():
-                self.result = self.ctx.runner.run(import_rows, self.preview, changes=CHANGES)
+                self.result = self.ctx.runner.run(import_rows, self.preview)
         except OperationFailed as exc:
             self.error.setText("\n".join([exc.message, *exc.problems.values()]))
             self.error.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QPushButton, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.i18n import _
@@ -87,7 +88,7 @@ class PersonDialog(FormDialog):
             email=self.email.text(),
             version=self.person.version if self.person else 0,
         )
-        return self.ctx.runner.run(persons.save_person, draft, self.pnr.text(), changes={"person"})
+        return self.ctx.runner.run(persons.save_person, draft, self.pnr.text())
 
     # --- two copies of the program saved this person: ui/conflict.py shows both versions
     def load_saved(self) -> Person:
@@ -120,8 +121,8 @@ class PersonsPage(QWidget):
         self.panel.layout().itemAt(0).layout().addWidget(self.import_button)
         ctx.runner.changed.connect(self._on_changed)
 
-    def _on_changed(self, kinds: frozenset) -> None:
-        if kinds & {"person", "municipality"}:
+    def _on_changed(self, kinds: frozenset[Change]) -> None:
+        if kinds & {Change.PERSON, Change.MUNICIPALITY}:
             self.panel.refresh()
 
     def import_file(self):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.reports.model import Kind, Report, Table
@@ -45,6 +46,8 @@ EXPORTS = (
     ("csv", "CSV…", "CSV (*.csv)"),
 )
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+# What no figure counts: a change of only these leaves the tables as they are.
+NOT_COUNTED = frozenset({Change.ACCESS_LOG, Change.DRAFT, Change.USERS, Change.LETTER_TEMPLATE})
 
 
 class ReportTable(QTableWidget):
@@ -170,7 +173,9 @@ class StatisticsPage(QWidget):
             self.municipality, [(name, i) for i, name in municipalities], _("All municipalities")
         )
 
-    def _data_changed(self, _kinds) -> None:
+    def _data_changed(self, kinds: frozenset[Change]) -> None:
+        if not kinds - NOT_COUNTED:
+            return
         self._stale = True
         if self.isVisible():
             self.refresh()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, database_key
 from finsam_desktop.services.access import Role, User
@@ -64,7 +65,6 @@ class NewAccountDialog(FormDialog):
                 self.password.text(),
                 self.repeat.text(),
                 True,
-                changes={"users"},
             )
 
 
@@ -90,7 +90,6 @@ class EditAccountDialog(FormDialog):
             user = self.ctx.runner.run(
                 accounts.set_role, user.id, self.role.currentData(), user.version
             )
-        self.ctx.runner.changed.emit(frozenset({"users"}))
         return user
 
 
@@ -116,7 +115,6 @@ class ResetPasswordDialog(FormDialog):
                 self.user.id,
                 self.password.text(),
                 self.repeat.text(),
-                changes={"users"},
             )
 
 
@@ -159,7 +157,7 @@ class AccountsPage(QWidget):
         ctx.runner.changed.connect(self._changed)
 
     def _changed(self, kinds: frozenset) -> None:
-        if "users" in kinds:
+        if Change.USERS in kinds:
             self.panel.refresh()
 
     def _selected(self) -> User | None:
@@ -196,9 +194,7 @@ class AccountsPage(QWidget):
         try:
             with BusyCursor():
                 # The database key changes too: the account's old key opens nothing.
-                _user, new_key = self.ctx.runner.run_on_database(
-                    database_key.deactivate, user.id, changes={"users"}
-                )
+                _user, new_key = self.ctx.runner.run_on_database(database_key.deactivate, user.id)
         except OperationFailed as exc:
             text = "\n".join([exc.message, *exc.problems.values()])
             QMessageBox.warning(self, APP_NAME, text)
@@ -220,4 +216,4 @@ class AccountsPage(QWidget):
             change_key_and_show(self.ctx.runner, self)
 
     def set_lock_minutes(self, minutes: int) -> None:
-        self.ctx.runner.run(accounts.set_lock_minutes, minutes, changes={"settings"})
+        self.ctx.runner.run(accounts.set_lock_minutes, minutes)

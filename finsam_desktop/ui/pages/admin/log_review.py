@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME
 from finsam_desktop.domain import periods
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.i18n import _, ngettext
@@ -103,7 +104,9 @@ class LogReviewPage(QWidget):
         self.person.textChanged.connect(lambda text: text or self.apply_filters())
         self.use_period.toggled.connect(self.apply_filters)
         self.period.changed.connect(self.apply_filters)
-        ctx.runner.changed.connect(lambda _kinds: self.refresh())
+        ctx.runner.changed.connect(
+            lambda kinds: self.refresh() if Change.ACCESS_LOG in kinds else None
+        )
 
     def refresh(self) -> None:
         self.panel.refresh()

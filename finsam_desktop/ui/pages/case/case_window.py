@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import CaseOverview
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
@@ -28,7 +29,19 @@ from finsam_desktop.ui.pages.case.common import fit_columns, today
 
 WARN_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
 CLOSED_STYLE = "background: #e8e8e8; color: #333; padding: 6px; border-radius: 4px;"
-CHANGE_KIND = "case"
+# What the window shows: the case file, its participation and person, its letters, and the
+# lists and templates its tabs choose from.
+SHOWN = frozenset(
+    {
+        Change.CASE,
+        Change.PARTICIPATION,
+        Change.PERSON,
+        Change.LETTER,
+        Change.STAFF,
+        Change.CASE_OPTION,
+        Change.MAPPING_TEMPLATE,
+    }
+)
 
 _open_windows: dict[int, CaseWindow] = {}
 
@@ -106,13 +119,13 @@ class CaseWindow(QWidget):
         self.closing = ClosingTab(self)
         self.tabs.addTab(self.closing, _("Limits and avslut"))
 
-    def _on_changed(self, kinds: frozenset) -> None:
-        if kinds & {CHANGE_KIND, "person", "staff", "case_option", "mapping_template"}:
+    def _on_changed(self, kinds: frozenset[Change]) -> None:
+        if kinds & SHOWN:
             self.refresh()
 
     def run(self, fn, *args):
         """Run a change on this case through the one operation runner."""
-        return self.ctx.runner.run(fn, *args, changes={CHANGE_KIND})
+        return self.ctx.runner.run(fn, *args)
 
     def read(self, fn, *args):
         return self.ctx.runner.read(fn, *args)

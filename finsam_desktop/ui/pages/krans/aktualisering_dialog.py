@@ -42,7 +42,6 @@ from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
 from finsam_desktop.ui.pages.referrals.remittent_fields import section, small_text
 
 LAST_MODEL_SETTING = "krans/last_model"
-CHANGES = {"referral", "person", "krans"}
 
 
 class AktualiseringDialog(FormDialog):
@@ -146,9 +145,7 @@ class AktualiseringDialog(FormDialog):
     def create_party(self, name: str) -> None:
         """Add ``name`` as a party of the chosen model and choose it."""
         try:
-            party = self.ctx.runner.run(
-                krans.add_local_party, self.insats.currentData(), name, changes={"party"}
-            )
+            party = self.ctx.runner.run(krans.add_local_party, self.insats.currentData(), name)
         except OperationFailed as exc:
             self.show_problems(exc.message, {"remittent_party_id": exc.problems.get("name", "")})
             return
@@ -239,7 +236,6 @@ class AktualiseringDialog(FormDialog):
             self.build(),
             self.person.pnr.text(),
             self.person.new_person(),
-            changes=CHANGES,
         )
         self.referral = saved
         if self._outcome_changed():
@@ -250,7 +246,6 @@ class AktualiseringDialog(FormDialog):
                 chosen,
                 self.outcome_on.date().toPython() if chosen is not None else None,
                 saved.version,
-                changes=CHANGES,
             )
             self.state = self.ctx.runner.read(krans.case_state, saved.id)
             self.referral = self.ctx.runner.read(referrals.get_referral, saved.id)

@@ -188,7 +188,7 @@ class BeredningTab(QWidget):
             None, insats_id, self.held_on.date().toPython(), self.note.text(), decisions
         )
         try:
-            self.ctx.runner.run(krans.hold_beredning, meeting, changes={"referral", "krans"})
+            self.ctx.runner.run(krans.hold_beredning, meeting)
         except OperationFailed as exc:
             self.show_problems(exc.message, exc.problems)
             return False

@@ -106,7 +106,7 @@ class OptionList(QGroupBox):
 
     def _save(self, option: LocalOption) -> bool:
         try:
-            self.ctx.runner.run(krans.save_local_option, option, changes={"krans"})
+            self.ctx.runner.run(krans.save_local_option, option)
         except OperationFailed as exc:
             self.error.setText(exc.problems.get("name") or exc.message)
             return False
@@ -219,9 +219,7 @@ class ListsTab(QWidget):
         if insats_id is None:
             return False
         try:
-            self.ctx.runner.run(
-                krans.add_local_party, insats_id, self.party_name.text(), changes={"party"}
-            )
+            self.ctx.runner.run(krans.add_local_party, insats_id, self.party_name.text())
         except OperationFailed as exc:
             self.party_error.setText(exc.problems.get("name") or exc.message)
             return False
@@ -240,5 +238,4 @@ class ListsTab(QWidget):
             insats_id,
             self.weeks.value(),
             self.expected.value() or None,
-            changes={"krans", "insats"},
         )

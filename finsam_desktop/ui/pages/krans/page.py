@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import krans
 from finsam_desktop.ui.context import AppContext
@@ -26,7 +27,14 @@ from finsam_desktop.ui.pages.krans.lists_tab import ListsTab
 from finsam_desktop.ui.pages.krans.week_tab import WeekTab
 
 EMPTY_STYLE = "background: #eef4fa; color: #1d3d5c; padding: 10px; border-radius: 4px;"
-REFRESH_KINDS = {"referral", "person", "krans", "insats", "party", "municipality"}
+REFRESH_KINDS = {
+    Change.REFERRAL,
+    Change.PERSON,
+    Change.KRANS,
+    Change.INSATS,
+    Change.PARTY,
+    Change.MUNICIPALITY,
+}
 
 
 class AktualiseringarTab(QWidget):
@@ -122,19 +130,19 @@ class KransPage(QWidget):
         self.empty.setVisible(not has_models)
         self.tabs.setEnabled(has_models)
 
-    def on_changed(self, kinds: frozenset) -> None:
+    def on_changed(self, kinds: frozenset[Change]) -> None:
         if not kinds & REFRESH_KINDS:
             return
-        if kinds & {"insats"}:
+        if Change.INSATS in kinds:
             self._show_empty_state()
             for tab in (self.cases, self.beredning, self.lists):
                 tab.reload_models()
             self.weeks.reload_choices()
-        if kinds & {"municipality"}:
+        if Change.MUNICIPALITY in kinds:
             self.weeks.reload_choices()
         self.cases.panel.refresh()
-        if kinds & {"referral", "krans", "insats"}:
+        if kinds & {Change.REFERRAL, Change.KRANS, Change.INSATS}:
             self.beredning.refresh()
         self.weeks.refresh()
-        if kinds & {"krans", "party", "insats"}:
+        if kinds & {Change.KRANS, Change.PARTY, Change.INSATS}:
             self.lists.refresh()

@@ -250,7 +250,7 @@ class LotsCaseDialog(FormDialog):
         if problems:
             raise OperationFailed(_("Check the marked fields."), problems)
         case, _unreadable = self._draft()
-        saved = self.ctx.runner.run(lots.save_case, case, changes={"lots"})
+        saved = self.ctx.runner.run(lots.save_case, case)
         self.saved.emit(saved)
         return saved
 

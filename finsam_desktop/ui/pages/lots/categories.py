@@ -68,7 +68,7 @@ class CategoryDialog(FormDialog):
             bool(self.work and self.work.isChecked()),
             c.version if c else 0,
         )
-        return self.ctx.runner.run(lots.save_category, record, changes={"lots_categories"})
+        return self.ctx.runner.run(lots.save_category, record)
 
 
 class CategoryList(QWidget):
@@ -110,7 +110,7 @@ class CategoryList(QWidget):
         ):
             return
         try:
-            self.ctx.runner.run(lots.delete_category, category_id, changes={"lots_categories"})
+            self.ctx.runner.run(lots.delete_category, category_id)
         except OperationFailed as exc:
             QMessageBox.information(
                 self, _("Not deleted"), "\n".join([exc.message, *exc.problems.values()])
@@ -150,7 +150,7 @@ class CategoriesTab(QWidget):
 
     def _save_goal(self) -> None:
         try:
-            self.ctx.runner.run(lots.set_satisfaction_goal, self.goal.value(), changes={"lots"})
+            self.ctx.runner.run(lots.set_satisfaction_goal, self.goal.value())
         except OperationFailed as exc:
             self.goal_message.setText(" ".join([exc.message, *exc.problems.values()]))
             return

@@ -233,7 +233,6 @@ class ImportDialog(QDialog):
                 self.preview,
                 report,
                 self.batch_rows,
-                changes={"lots", "lots_categories"},
             )
         except OperationFailed as exc:
             self.error.setText("\n".join([exc.message, *exc.problems.values()]))

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.ui.context import AppContext
@@ -93,7 +94,7 @@ class CasesTab(QWidget):
         ):
             return
         try:
-            self.ctx.runner.run(lots.delete_case, case_id, changes={"lots"})
+            self.ctx.runner.run(lots.delete_case, case_id)
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Not deleted"), exc.message)
 
@@ -117,13 +118,14 @@ class LotsPage(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.cases.new)
         ctx.runner.changed.connect(self.on_changed)
 
-    def on_changed(self, kinds: frozenset) -> None:
-        if "lots" in kinds or "lots_categories" in kinds:
+    def on_changed(self, kinds: frozenset[Change]) -> None:
+        # The satisfaction goal is a setting the summary shows.
+        if kinds & {Change.LOTS, Change.LOTS_CATEGORY, Change.SETTING}:
             self.cases.panel.refresh()
             self.summary.refresh()
-        if "lots_categories" in kinds:
+        if Change.LOTS_CATEGORY in kinds:
             self.categories.refresh()
-        if kinds & {"municipality", "party"}:
+        if kinds & {Change.MUNICIPALITY, Change.PARTY}:
             self.cases.reload_municipalities()
             self.summary.reload_choices()
             self.summary.refresh()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates, letters, referrals
@@ -125,8 +126,9 @@ class ReferralCaseDialog(QDialog):
         row.addWidget(button)
         return button
 
-    def _on_changed(self, kinds: frozenset) -> None:
-        if kinds & {"referral", "meeting", "letter", "participation", "person"}:
+    def _on_changed(self, kinds: frozenset[Change]) -> None:
+        C = Change
+        if kinds & {C.REFERRAL, C.MEETING, C.LETTER, C.PARTICIPATION, C.PERSON}:
             self.refresh()
 
     # --- showing ------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ class ReferralCaseDialog(QDialog):
         referral = self.case.referral
         referral.info_meeting_id = meeting.id
         try:
-            self.ctx.runner.run(referrals.save_referral, referral, None, None, changes={"referral"})
+            self.ctx.runner.run(referrals.save_referral, referral, None, None)
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Referral"), exc.message)
 
@@ -319,9 +321,7 @@ class ReferralCaseDialog(QDialog):
 
     def record_answer_sent_today(self) -> None:
         try:
-            self.ctx.runner.run(
-                referrals.record_answer_sent, self.referral_id, date.today(), changes={"referral"}
-            )
+            self.ctx.runner.run(referrals.record_answer_sent, self.referral_id, date.today())
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Answer sent"), exc.message)
 

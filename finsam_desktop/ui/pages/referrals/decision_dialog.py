@@ -160,5 +160,5 @@ class DecisionDialog(FormDialog):
             answer_contact2_id=self.contact2.currentData(),
         )
         return self.ctx.runner.run(
-            referrals.decide, self.referral.id, choice_, self.referral.version, changes={"referral"}
+            referrals.decide, self.referral.id, choice_, self.referral.version
         )

@@ -84,7 +84,6 @@ class EnrolmentDialog(FormDialog):
             self.enrolled_on.value(),
             self.af.isChecked(),
             Situation(*(box.currentData() for box in self.entry.values())),
-            changes={"referral", "participation"},
         )
 
 
@@ -106,5 +105,4 @@ class AnswerSentDialog(FormDialog):
             referrals.record_answer_sent,
             self.referral.id,
             self.day.value(),
-            changes={"referral"},
         )

@@ -101,9 +101,7 @@ class LetterPreviewDialog(QDialog):
         """Record a new letter once; log a copy of a recorded one."""
         try:
             if self.composed is not None and self.recorded is None:
-                self.recorded = self.ctx.runner.run(
-                    letters.record_sent, self.composed, self.pdf, changes={"letter"}
-                )
+                self.recorded = self.ctx.runner.run(letters.record_sent, self.composed, self.pdf)
                 self.status.setText(
                     _("Recorded on the case {when} by {who}.").format(
                         when=self.recorded.sent_at.strftime("%Y-%m-%d %H:%M"),

@@ -173,7 +173,6 @@ class MeetingDialog(FormDialog):
             self.build(),
             self.person.pnr.text(),
             self.person.new_person(),
-            changes={"meeting", "person"},
         )
         self.meeting = saved
         return saved

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _
@@ -104,10 +105,11 @@ class ReferralsPage(QWidget):
             [(s.name, s.id) for s in read(organisation.list_staff, True)],
         )
 
-    def _on_changed(self, kinds: frozenset) -> None:
-        if kinds & {"referral", "participation", "person", "municipality", "party", "staff"}:
+    def _on_changed(self, kinds: frozenset[Change]) -> None:
+        C = Change
+        if kinds & {C.REFERRAL, C.PARTICIPATION, C.PERSON, C.MUNICIPALITY, C.PARTY, C.STAFF}:
             self.panel.refresh()
-        if kinds & {"meeting", "referral", "person"}:
+        if kinds & {C.MEETING, C.REFERRAL, C.PERSON}:
             self.meetings.refresh()
 
     # --- opening things --------------------------------------------------------------------

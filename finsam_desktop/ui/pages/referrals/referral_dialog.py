@@ -198,7 +198,6 @@ class ReferralDialog(FormDialog):
             self.build(),
             self.person.pnr.text(),
             self.person.new_person(),
-            changes={"referral", "person"},
         )
         self._draft_timer.stop()
         self._run_quietly(drafts.discard_draft, DRAFT_KIND, self.draft_key)

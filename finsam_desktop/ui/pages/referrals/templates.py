@@ -109,9 +109,7 @@ class LetterTemplatesTab(QWidget):
 
     def save(self) -> bool:
         try:
-            self.template = self.ctx.runner.run(
-                letter_templates.save_template, self.current(), changes={"letter_template"}
-            )
+            self.template = self.ctx.runner.run(letter_templates.save_template, self.current())
         except OperationFailed as exc:
             self.form.show_problems(exc.message, exc.problems)
             return False
@@ -128,9 +126,7 @@ class LetterTemplatesTab(QWidget):
         ):
             return
         try:
-            self.ctx.runner.run(
-                letter_templates.reset_template, self.template.kind, changes={"letter_template"}
-            )
+            self.ctx.runner.run(letter_templates.reset_template, self.template.kind)
         except OperationFailed as exc:
             self.form.show_problems(exc.message, exc.problems)
             return

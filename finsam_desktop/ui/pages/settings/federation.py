@@ -125,9 +125,7 @@ class FederationTab(QWidget):
             version=self.federation.version,
         )
         try:
-            self.federation = self.ctx.runner.run(
-                organisation.save_federation, draft, changes={"federation"}
-            )
+            self.federation = self.ctx.runner.run(organisation.save_federation, draft)
         except OperationFailed as exc:
             self.saved.hide()
             self.form.show_problems(exc.message, exc.problems)

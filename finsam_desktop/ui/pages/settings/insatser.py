@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.krans import ProcessProfile
 from finsam_desktop.domain.organisation import Insats, MeetingPlace, PostalAddress
 from finsam_desktop.i18n import _
@@ -297,14 +298,12 @@ class InsatsDialog(FormDialog):
             meeting_places=self.places.places(),
             version=self.item.version if self.item else 0,
         )
-        saved = self.ctx.runner.run(organisation.save_insats, record, changes={"insats"})
+        saved = self.ctx.runner.run(organisation.save_insats, record)
         self.item = saved
         process = (self.chosen_profile(), self.reminder_weeks.value())
         if process != self._process_before or record.id is None:
             weeks = process[1] if process[0] is ProcessProfile.LOCAL else None
-            self.ctx.runner.run(
-                krans.set_process_profile, saved.id, process[0], weeks, changes={"insats"}
-            )
+            self.ctx.runner.run(krans.set_process_profile, saved.id, process[0], weeks)
             self._process_before = process
         return saved
 
@@ -315,6 +314,6 @@ def InsatserTab(ctx: AppContext) -> ConfigListTab:
         organisation.insats_list(ctx.db),
         InsatsDialog,
         organisation.list_insatser,
-        {"insats"},
+        {Change.INSATS},
         _("New insats…"),
     )

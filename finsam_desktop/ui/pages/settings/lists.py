@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.organisation import Municipality, Party
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
@@ -42,7 +43,7 @@ class MunicipalityDialog(FormDialog):
             self.active.isChecked(),
             self.item.version if self.item else 0,
         )
-        return self.ctx.runner.run(organisation.save_municipality, record, changes={"municipality"})
+        return self.ctx.runner.run(organisation.save_municipality, record)
 
     # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
     def load_saved(self) -> Municipality:
@@ -73,7 +74,7 @@ class PartyDialog(FormDialog):
             self.active.isChecked(),
             self.item.version if self.item else 0,
         )
-        return self.ctx.runner.run(organisation.save_party, record, changes={"party"})
+        return self.ctx.runner.run(organisation.save_party, record)
 
     def load_saved(self) -> Party:
         return saved_item(self.ctx, organisation.list_parties, self.item.id)
@@ -85,7 +86,9 @@ class PartyDialog(FormDialog):
 class ConfigListTab(QWidget):
     """A ListPanel whose New/Open buttons open ``dialog_class``; refreshes on ``kind``."""
 
-    def __init__(self, ctx: AppContext, query, dialog_class, load, kinds: set[str], new_text: str):
+    def __init__(
+        self, ctx: AppContext, query, dialog_class, load, kinds: set[Change], new_text: str
+    ):
         super().__init__()
         self.ctx, self.dialog_class, self.load = ctx, dialog_class, load
         self.panel = ListPanel(query, on_new=self.new, on_open=self.open_item, new_text=new_text)
@@ -114,7 +117,7 @@ def MunicipalitiesTab(ctx: AppContext) -> ConfigListTab:
         organisation.municipality_list(ctx.db),
         MunicipalityDialog,
         organisation.list_municipalities,
-        {"municipality"},
+        {Change.MUNICIPALITY},
         _("New municipality…"),
     )
 
@@ -125,6 +128,6 @@ def PartiesTab(ctx: AppContext) -> ConfigListTab:
         organisation.party_list(ctx.db),
         PartyDialog,
         organisation.list_parties,
-        {"party"},
+        {Change.PARTY},
         _("New party…"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.organisation import Staff
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
@@ -50,7 +51,7 @@ class StaffDialog(FormDialog):
             self.active.isChecked(),
             self.item.version if self.item else 0,
         )
-        return self.ctx.runner.run(organisation.save_staff, record, changes={"staff"})
+        return self.ctx.runner.run(organisation.save_staff, record)
 
     # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
     def load_saved(self) -> Staff:
@@ -66,6 +67,6 @@ def StaffTab(ctx: AppContext) -> ConfigListTab:
         organisation.staff_list(ctx.db),
         StaffDialog,
         organisation.list_staff,
-        {"staff", "party", "insats"},
+        {Change.STAFF, Change.PARTY, Change.INSATS},
         _("New staff member…"),
     )
