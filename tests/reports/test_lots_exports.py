@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from test_lots_support import case, county, register
 
 from finsam_desktop.domain.lots import Answer
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.reports import export, lots_tables
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
+from tests.lots_fixtures import case, county, register
 
 
 @pytest.fixture

@@ -270,8 +270,7 @@ class World:
                 "entry": (casework.list_contacts(s, part) or [None])[0],
                 "advice": mapping.get_mapping(s, part).advice,
             }
-            kinds = letter_templates.KINDS if hasattr(letter_templates, "KINDS") else None
-            self.template_kind = kinds[0] if kinds else "kallelse"
+            self.template_kind = letter_templates.KINDS[0]
             self.by_name["template"] = letter_templates.get_template(s, self.template_kind)
             if self.by_name["letter_id"] is None:  # a letter sent, so one can be read again
                 from finsam_desktop.services import letters

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
-from test_lots_support import county
 
 from finsam_desktop.domain.lots import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
@@ -16,6 +15,7 @@ from finsam_desktop.services.lots_import import (
     preview_import,
 )
 from finsam_desktop.services.lots_summary import lots_summary, year_period
+from tests.lots_fixtures import county
 
 TODAY = date(2026, 11, 22)
 

@@ -5,7 +5,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from test_lots_support import case, county, register
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCategory
@@ -14,6 +13,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import lots
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
 from finsam_desktop.services.records import ConcurrentChange
+from tests.lots_fixtures import case, county, register
 
 
 @pytest.fixture
