@@ -156,9 +156,7 @@ def list_report(query: ListQuery, title: str, state: ListState):
     from finsam_desktop.i18n import _, format_date, ngettext
     from finsam_desktop.reports.model import Column as ReportColumn
     from finsam_desktop.reports.model import Kind, Report, Table
-    from finsam_desktop.services.access import Permission, require
 
-    require(query.db, Permission.CASEWORK)
     rows = query.page(None, None, state.sort_index, state.descending, state.text, state.filters)
     columns = [
         ReportColumn(_(c.title), Kind.COUNT if c.numeric else Kind.TEXT) for c in query.columns
@@ -205,16 +203,10 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
 
 # Declared here, not with the decorator above: access imports the access log, which
 # imports this module (its lists are ListQueries).
-from finsam_desktop.services.access import (  # noqa: E402
-    AccessRule,
-    Kind,
-    Permission,
-    declare,
-    pure,
-)
+from finsam_desktop.services.access import Permission, pure, requires  # noqa: E402
 
 like_any = pure(like_any)
 is_number_search = pure(is_number_search)
-# They check ``query.db`` themselves (a ListQuery is not a Session).
-list_report = declare(list_report, AccessRule(Kind.PERMISSION, Permission.CASEWORK))
-export_list = declare(export_list, AccessRule(Kind.PERMISSION, Permission.CASEWORK))
+# The check runs on the query's own database (``current_user`` reads a ListQuery).
+list_report = requires(Permission.CASEWORK)(list_report)
+export_list = requires(Permission.CASEWORK)(export_list)
