@@ -49,10 +49,15 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
-from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date, ngettext
 from finsam_desktop.services.access import Permission, current_user, require, requires, shows_person
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
+from finsam_desktop.services.listing import (
+    Column,
+    ListQuery,
+    ListRow,
+    SearchLog,
+    person_search,
+)
 from finsam_desktop.services.records import apply_version, existing_row
 
 # --- the case file: the one-to-one companion of a participation ---------------------
@@ -425,11 +430,7 @@ def case_list(db: Database) -> ListQuery:
     contact = aliased(StaffRow)
     ends = func.coalesce(cf.ends_on, p.planned_end)
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4 and len(digits) >= len(text.replace("-", "").replace(" ", "")):
-            return person.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), person.name_key)
+    search = person_search(person.personnummer, person.name_key)
 
     def row(r) -> ListRow:
         closed = r.status == CaseStatus.CLOSED.value

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.domain.sorting import swedish_key
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,25 @@ def like_any(text: str, *columns) -> ColumnElement:
     return or_(*(c.like(pattern, escape="\\") for c in columns))
 
 
+def person_search(
+    personnummer: Any, name_key: Any, case_number: Any = None
+) -> Callable[[str], ColumnElement]:
+    """The search of every list of persons: part of a personnummer (``is_number_search``),
+    a case number (R and four digits or more) where the list has ``case_number``, or else
+    a name (Swedish letters folded, as ``name_key`` stores them)."""
+
+    def search(text: str) -> ColumnElement:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        wanted = text.strip().upper()
+        if case_number is not None and wanted.startswith("R") and len(digits) >= 4:
+            return case_number.like(wanted + "%")
+        if is_number_search(text):
+            return personnummer.like(f"%{digits}%")
+        return like_any(swedish_key(text), name_key)
+
+    return search
+
+
 # --- a list as a spreadsheet ------------------------------------------------------------
 
 
@@ -206,6 +226,7 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
 from finsam_desktop.services.access import Permission, pure, requires  # noqa: E402
 
 like_any = pure(like_any)
+person_search = pure(person_search)
 is_number_search = pure(is_number_search)
 # The check runs on the query's own database (``current_user`` reads a ListQuery).
 list_report = requires(Permission.CASEWORK)(list_report)
