@@ -108,7 +108,7 @@ def _staff_name(session: Session, staff_id: int | None) -> str:
 
 
 @requires(Permission.CASEWORK)
-def find_case_for_person(session: Session, person_id: int) -> int | None:
+def find_participation_of_person(session: Session, person_id: int) -> int | None:
     """The person's open participation, else the latest one; None when there is none."""
     require(session, Permission.CASEWORK)
     return session.scalar(
@@ -122,7 +122,7 @@ def find_case_for_person(session: Session, person_id: int) -> int | None:
 
 @requires(Permission.CASEWORK)
 @shows_person("case-overview")
-def get_case(session: Session, participation_id: int) -> CaseOverview:
+def get_participation(session: Session, participation_id: int) -> CaseOverview:
     require(session, Permission.CASEWORK)
     p = participation_row(session, participation_id)
     file = session.get(CaseFileRow, participation_id)
@@ -424,7 +424,7 @@ def timeline(session: Session, participation_id: int) -> list[TimelineEntry]:
 
 
 @requires(Permission.CASEWORK)
-def case_list(db: Database) -> ListQuery:
+def participation_list(db: Database) -> ListQuery:
     """Every participation, searchable by name or personnummer; filters: status, staff."""
     p, person, insats, cf = ParticipationRow, PersonRow, InsatsRow, CaseFileRow
     contact = aliased(StaffRow)

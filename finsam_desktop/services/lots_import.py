@@ -157,15 +157,15 @@ _HEADER_FIELD = {_norm(h): f for f, names in HEADERS.items() for h in names}
 _PERSONAL = {_norm(h) for h in PERSONAL_HEADERS}
 
 GENDER_VALUES = {
-    Gender.KVINNA: ("kvinna", "k", "kv", "kvinnor", "f", "female", "woman", "w"),
+    Gender.WOMAN: ("kvinna", "k", "kv", "kvinnor", "f", "female", "woman", "w"),
     Gender.MAN: ("man", "m", "män", "male"),
-    Gender.ANNAT: ("annat", "a", "annan", "other", "ickebinär"),
-    Gender.OKANT: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
+    Gender.OTHER: ("annat", "a", "annan", "other", "ickebinär"),
+    Gender.UNKNOWN: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
 }
 ANSWER_VALUES = {
-    Answer.JA: ("ja", "j", "x", "1", "yes", "y", "sant", "true"),
-    Answer.NEJ: ("nej", "n", "0", "no", "falskt", "false"),
-    Answer.OKANT: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
+    Answer.YES: ("ja", "j", "x", "1", "yes", "y", "sant", "true"),
+    Answer.NO: ("nej", "n", "0", "no", "falskt", "false"),
+    Answer.UNKNOWN: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
 }
 _GENDER = {_norm(v): g for g, vs in GENDER_VALUES.items() for v in vs}
 _ANSWER = {_norm(v): a for a, vs in ANSWER_VALUES.items() for v in vs}
@@ -990,10 +990,10 @@ def _parse_row(
         if fld not in values:
             continue
         answer = _ANSWER.get(_norm(text(fld)))
-        if answer is None or answer is Answer.OKANT and text(fld):
+        if answer is None or answer is Answer.UNKNOWN and text(fld):
             reject(fld, _("'{value}' is not ja or nej.").format(value=_shown(text(fld))))
         else:
-            setattr(case, fld, answer is Answer.JA)
+            setattr(case, fld, answer is Answer.YES)
     score = text("survey_score")
     if score:
         if re.fullmatch(r"[1-5]", score):

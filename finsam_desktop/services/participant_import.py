@@ -782,8 +782,8 @@ def import_rows(
                 last_name=row.last_name,
                 name_key=person_name_key(row.first_name, row.last_name),
                 municipality_id=row.municipality_id,
-                gender=(row.gender or Gender.OKANT).value,
-                foreign_background=(row.foreign_background or ForeignBackground.OKANT).value,
+                gender=(row.gender or Gender.UNKNOWN).value,
+                foreign_background=(row.foreign_background or ForeignBackground.UNKNOWN).value,
             )
             session.add(person)
             session.flush()
@@ -791,11 +791,11 @@ def import_rows(
             created += 1
         else:
             changed = False
-            if row.gender not in (None, Gender.OKANT) and person.gender == Gender.OKANT.value:
+            if row.gender not in (None, Gender.UNKNOWN) and person.gender == Gender.UNKNOWN.value:
                 person.gender, changed = row.gender.value, True
             if (
-                row.foreign_background not in (None, ForeignBackground.OKANT)
-                and person.foreign_background == ForeignBackground.OKANT.value
+                row.foreign_background not in (None, ForeignBackground.UNKNOWN)
+                and person.foreign_background == ForeignBackground.UNKNOWN.value
             ):
                 person.foreign_background, changed = row.foreign_background.value, True
             if person.municipality_id is None and row.municipality_id is not None:

@@ -276,7 +276,7 @@ def test_access_log_screen_exports_are_safe(db, tmp_path, qapp, qtbot):
             last_name=text,
             address=PostalAddress("Påhittsgatan 1", "711 30", "Exempelbygden"),
             municipality_id=None,
-            gender=Gender.KVINNA,
+            gender=Gender.WOMAN,
             protected_identity=False,
             phone="",
             email="",

@@ -20,8 +20,8 @@ def habo(db):
     ids = county(db)
     base = case(ids, "Håbo", date(2016, 6, 1), party_id=ids["SOC"])
     for i in range(25):
-        register(db, 1, base, gender=Gender.MAN if i < 15 else Gender.KVINNA,
-                 sick_leave_fs=Answer.JA if i < 15 else Answer.NEJ,
+        register(db, 1, base, gender=Gender.MAN if i < 15 else Gender.WOMAN,
+                 sick_leave_fs=Answer.YES if i < 15 else Answer.NO,
                  birth_year=1995 if i < 10 else 1970, officer=f"soc-{i % 13}")  # fmt: skip
     with db.reading() as s:
         return lots_summary(s, *year_period(2016), municipality_named(s, "Håbo"))

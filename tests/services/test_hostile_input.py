@@ -153,7 +153,7 @@ def test_save_person_stores_what_was_typed_or_refuses(
         first,
         last,
         PostalAddress(street, "", city),
-        gender=Gender.OKANT,
+        gender=Gender.UNKNOWN,
         phone=phone,
         email=email,
     )
@@ -284,7 +284,7 @@ def test_save_lots_case(shared_db, officer, reference, birth_year, score, receiv
         survey_sent=score is not None,
         survey_score=score,
     )
-    saved = save_or_reject(shared_db, lots.save_case, case, date(2026, 11, 22))
+    saved = save_or_reject(shared_db, lots.save_lots_case, case, date(2026, 11, 22))
     if saved is not None:
         # The officer's code is stored with its whitespace collapsed (one spelling per code).
         assert saved.officer == " ".join(officer.split()) and saved.birth_year == birth_year
