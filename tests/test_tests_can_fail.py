@@ -5,8 +5,8 @@ test that passes whatever the code does are refused (issue 13 §8).
   nothing; helpers are named ``*_fixtures.py``);
 - an assert that is true by construction: a constant, ``x or True``, ``err.value is not
   None`` after ``pytest.raises``;
-- an assert on an attribute that may not exist (``hasattr``/``getattr`` with a default
-  inside the assert: a misspelt attribute then passes);
+- an assert on an attribute that may not exist (``getattr`` with a default, or
+  ``hasattr`` as a guard, inside the assert: a misspelt attribute then passes);
 - a ``try`` whose only asserts are in its ``except`` branches and nothing after it
   asserts: when no error is raised, the test checks nothing.
 """
@@ -60,6 +60,10 @@ def _raises_names(tree: ast.AST) -> set[str]:
     return names
 
 
+def _is_call(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+
+
 def _assert_problems(test: ast.expr, raised: set[str]) -> list[str]:
     problems = []
     if isinstance(test, ast.Constant):
@@ -71,12 +75,13 @@ def _assert_problems(test: ast.expr, raised: set[str]) -> list[str]:
             and any(isinstance(v, ast.Constant) and v.value for v in n.values)
         ):
             problems.append("'or' with a true constant")
-        if (
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Name)
-            and (n.func.id == "hasattr" or (n.func.id == "getattr" and len(n.args) == 3))
-        ):
-            problems.append(f"{n.func.id}() inside an assert")
+        if _is_call(n, "getattr") and len(n.args) == 3:
+            problems.append("getattr() with a default inside an assert")
+        # hasattr as a guard: the assert passes whenever the attribute does not exist.
+        guards = [n.test] if isinstance(n, ast.IfExp) else []
+        guards += n.values if isinstance(n, ast.BoolOp) and isinstance(n.op, ast.Or) else []
+        if any(_is_call(m, "hasattr") for g in guards for m in ast.walk(g)):
+            problems.append("hasattr() as a guard inside an assert")
     if (
         isinstance(test, ast.Compare)
         and isinstance(test.ops[0], ast.IsNot)
@@ -138,6 +143,7 @@ def test_the_check_catches_each_shape(tmp_path):
             "def test_x(p):\n    assert p.message if hasattr(p, 'message') else str(p)\n"
         ),
         "test_getattr.py": "def test_x(p):\n    assert getattr(p, 'message', 'x')\n",
+        "test_hasattr_or.py": "def test_x(p):\n    assert not hasattr(p, 'm') or p.m\n",
         "test_raises_value.py": (
             "import pytest\n"
             "def test_x():\n"
@@ -157,7 +163,7 @@ def test_the_check_catches_each_shape(tmp_path):
     good = tmp_path / "test_good.py"
     good.write_text(
         "def test_x(f):\n    try:\n        v = f()\n    except ValueError as e:\n"
-        "        assert str(e)\n        return\n    assert v == 1\n",
+        "        assert str(e)\n        return\n    assert v == 1 and hasattr(v, 'real')\n",
         encoding="utf-8",
     )
     assert problems_in(good) == []

@@ -657,24 +657,31 @@ class _Occurrences:
 # --- understanding the rows --------------------------------------------------------
 
 
+def _place_lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Municipality and party ids by every spelling a file may use: the name (and its
+    parts, "Region Uppsala (REG)"), the short name, and the usual aliases (Af, FK…)."""
+    municipalities: dict[str, int] = {}
+    for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
+        for key in _municipality_keys(name):
+            municipalities.setdefault(key, mid)
+    parties: dict[str, int] = {}
+    shorts: dict[str, int] = {}
+    for pid, name, short in session.execute(
+        select(PartyRow.id, PartyRow.name, PartyRow.short_name)
+    ):
+        parties[_norm(name)] = pid
+        if short:
+            parties.setdefault(_norm(short), pid)
+            shorts[short.upper()] = pid
+    for alias, short in _PARTY_ALIAS.items():
+        if short in shorts:
+            parties.setdefault(alias, shorts[short])
+    return municipalities, parties
+
+
 class _Lookups:
     def __init__(self, session: Session):
-        self.municipalities: dict[str, int] = {}
-        for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
-            for key in _municipality_keys(name):
-                self.municipalities.setdefault(key, mid)
-        self.parties: dict[str, int] = {}
-        shorts: dict[str, int] = {}
-        for pid, name, short in session.execute(
-            select(PartyRow.id, PartyRow.name, PartyRow.short_name)
-        ):
-            self.parties[_norm(name)] = pid
-            if short:
-                self.parties.setdefault(_norm(short), pid)
-                shorts[short.upper()] = pid
-        for alias, short in _PARTY_ALIAS.items():
-            if short in shorts:
-                self.parties.setdefault(alias, shorts[short])
+        self.municipalities, self.parties = _place_lookups(session)
         self.categories: dict[CategoryKind, dict[str, int]] = {k: {} for k in CategoryKind}
         for cid, kind, name in session.execute(
             select(LotsCategoryRow.id, LotsCategoryRow.kind, LotsCategoryRow.name)

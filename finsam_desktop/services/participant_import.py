@@ -35,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseEventRow, CaseFileRow, CaseOptionRow
-from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
+from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import TimelineKind
 from finsam_desktop.domain.closing import OptionList
@@ -57,12 +57,12 @@ from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots_import import (
     ANSWER_VALUES,
     GENDER_VALUES,
-    PARTY_ALIASES,
     ImportFileError,
     Rejection,
     _cell_text,
     _municipality_keys,
     _norm,
+    _place_lookups,
     parse_date,
     read_table,
 )
@@ -210,7 +210,6 @@ DECISION_VALUES: dict[ReferralStatus, tuple[str, ...]] = {
 _DECISION = {_norm(v): d for d, vs in DECISION_VALUES.items() for v in vs}
 _GENDER = {_norm(v): g for g, vs in GENDER_VALUES.items() for v in vs}
 _FOREIGN = {_norm(v): ForeignBackground(a.value) for a, vs in ANSWER_VALUES.items() for v in vs}
-_PARTY_ALIAS = {_norm(k): v for k, v in PARTY_ALIASES.items()}
 
 # The stand-in contact person of imported participations whose contact person the file
 # does not name (a participation always has one); inactive, so nobody chooses it.
@@ -303,22 +302,7 @@ class _Lookups:
             self.insatser.setdefault(_norm(row.name), row.id)
         active = [i for i, r in self.insats_rows.items() if r.active]
         self.only_insats = active[0] if len(active) == 1 else None
-        self.municipalities: dict[str, int] = {}
-        for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
-            for key in _municipality_keys(name):
-                self.municipalities.setdefault(key, mid)
-        self.parties: dict[str, int] = {}
-        shorts: dict[str, int] = {}
-        for pid, name, short in session.execute(
-            select(PartyRow.id, PartyRow.name, PartyRow.short_name)
-        ):
-            self.parties[_norm(name)] = pid
-            if short:
-                self.parties.setdefault(_norm(short), pid)
-                shorts[short.upper()] = pid
-        for alias, short in _PARTY_ALIAS.items():
-            if short in shorts:
-                self.parties.setdefault(alias, shorts[short])
+        self.municipalities, self.parties = _place_lookups(session)
         # option list -> key -> (id, parent id)
         self.options: dict[str, dict[str, tuple[int, int | None]]] = {}
         for oid, list_key, name, parent in session.execute(
