@@ -679,6 +679,12 @@ def _place_lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     return municipalities, parties
 
 
+def _municipality_id(municipalities: dict[str, int], name: str) -> int | None:
+    """The municipality a cell names, by any of its spellings (see ``_place_lookups``)."""
+    keys = _municipality_keys(name) if len(name) <= 100 else ()
+    return next((municipalities[k] for k in keys if k in municipalities), None)
+
+
 class _Lookups:
     def __init__(self, session: Session):
         self.municipalities, self.parties = _place_lookups(session)
@@ -936,14 +942,7 @@ def _parse_row(
             )
     name = text("municipality")
     if name:
-        case.municipality_id = next(
-            (
-                lookups.municipalities[k]
-                for k in (_municipality_keys(name) if len(name) <= 100 else ())
-                if k in lookups.municipalities
-            ),
-            None,
-        )
+        case.municipality_id = _municipality_id(lookups.municipalities, name)
         if case.municipality_id is None:
             reject(
                 "municipality",

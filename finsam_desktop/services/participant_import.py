@@ -60,7 +60,7 @@ from finsam_desktop.services.lots_import import (
     ImportFileError,
     Rejection,
     _cell_text,
-    _municipality_keys,
+    _municipality_id,
     _norm,
     _place_lookups,
     parse_date,
@@ -588,14 +588,7 @@ def _parse_row(
             )
     if text("municipality"):
         name = text("municipality")
-        row.municipality_id = next(
-            (
-                lookups.municipalities[k]
-                for k in _municipality_keys(name)
-                if k in lookups.municipalities
-            ),
-            None,
-        )
+        row.municipality_id = _municipality_id(lookups.municipalities, name)
         if row.municipality_id is None:
             reject(
                 "municipality",
