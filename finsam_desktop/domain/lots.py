@@ -26,16 +26,16 @@ SATISFIED_MIN_SCORE = 4
 class Answer(enum.StrEnum):
     """Yes, no or not known: the seed reports count 'okänt' rather than drop it."""
 
-    JA = "ja"
-    NEJ = "nej"
-    OKANT = "okant"
+    YES = "ja"  # the stored values stay Swedish (the database and old exports hold them)
+    NO = "nej"
+    UNKNOWN = "okant"
 
     @property
     def label(self) -> str:
         return _(_ANSWER_LABELS[self])
 
 
-_ANSWER_LABELS = {Answer.JA: N_("Yes"), Answer.NEJ: N_("No"), Answer.OKANT: N_("Unknown")}
+_ANSWER_LABELS = {Answer.YES: N_("Yes"), Answer.NO: N_("No"), Answer.UNKNOWN: N_("Unknown")}
 
 
 class CategoryKind(enum.StrEnum):
@@ -108,13 +108,13 @@ class LotsCase:
     municipality_id: int | None
     party_id: int | None = None
     officer: str = ""  # a pseudonymous code or the name of the handläggare/vårdgivare
-    gender: Gender = Gender.OKANT
+    gender: Gender = Gender.UNKNOWN
     birth_year: int | None = None
-    foreign_background: Answer = Answer.OKANT
-    sick_leave_fs: Answer = Answer.OKANT  # on sick leave and receiving försörjningsstöd
+    foreign_background: Answer = Answer.UNKNOWN
+    sick_leave_fs: Answer = Answer.UNKNOWN  # on sick leave and receiving försörjningsstöd
     individual_case: bool = False
     question_id: int | None = None
-    coordination_need: Answer = Answer.OKANT
+    coordination_need: Answer = Answer.UNKNOWN
     action_id: int | None = None
     # Several outcomes may apply (e.g. "from försörjningsstöd to another benefit" and
     # "RITA"); in the list's order, no repeats.

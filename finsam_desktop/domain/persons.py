@@ -11,10 +11,10 @@ from finsam_desktop.i18n import N_, _
 
 
 class Gender(enum.StrEnum):
-    KVINNA = "kvinna"
+    WOMAN = "kvinna"  # stored values stay Swedish
     MAN = "man"
-    ANNAT = "annat"
-    OKANT = "okant"
+    OTHER = "annat"
+    UNKNOWN = "okant"
 
     @property
     def label(self) -> str:
@@ -31,23 +31,23 @@ def gender_from_personnummer(text: str) -> Gender | None:
         digits = parse_personnummer(text).digits
     except (InvalidPersonnummer, ValueError):
         return None
-    return Gender.MAN if int(digits[-2]) % 2 else Gender.KVINNA
+    return Gender.MAN if int(digits[-2]) % 2 else Gender.WOMAN
 
 
 _GENDER_LABELS = {
-    Gender.KVINNA: N_("Woman"),
+    Gender.WOMAN: N_("Woman"),
     Gender.MAN: N_("Man"),
-    Gender.ANNAT: N_("Other"),
-    Gender.OKANT: N_("Unknown"),
+    Gender.OTHER: N_("Other"),
+    Gender.UNKNOWN: N_("Unknown"),
 }
 
 
 class ForeignBackground(enum.StrEnum):
     """Utländsk bakgrund as the statistics count it; unknown is a value of its own."""
 
-    JA = "ja"
-    NEJ = "nej"
-    OKANT = "okant"
+    YES = "ja"  # stored values stay Swedish
+    NO = "nej"
+    UNKNOWN = "okant"
 
     @property
     def label(self) -> str:
@@ -55,9 +55,9 @@ class ForeignBackground(enum.StrEnum):
 
 
 _FOREIGN_LABELS = {
-    ForeignBackground.JA: N_("Yes"),
-    ForeignBackground.NEJ: N_("No"),
-    ForeignBackground.OKANT: N_("Unknown"),
+    ForeignBackground.YES: N_("Yes"),
+    ForeignBackground.NO: N_("No"),
+    ForeignBackground.UNKNOWN: N_("Unknown"),
 }
 # The definition shown next to the field (SCB's: born abroad, or both parents born abroad).
 FOREIGN_BACKGROUND_DEFINITION = N_(
@@ -73,8 +73,8 @@ class Person:
     last_name: str
     address: PostalAddress = field(default_factory=PostalAddress)
     municipality_id: int | None = None
-    gender: Gender = Gender.OKANT
-    foreign_background: ForeignBackground = ForeignBackground.OKANT
+    gender: Gender = Gender.UNKNOWN
+    foreign_background: ForeignBackground = ForeignBackground.UNKNOWN
     protected_identity: bool = False
     phone: str = ""
     email: str = ""

@@ -88,10 +88,13 @@ class AccessDenied(PermissionError):
 
 
 def current_user(subject: Session | Any) -> User | None:
-    """The user of a Session, or of a ``Database`` (list queries hold the database)."""
+    """The user of a Session, of a ``Database``, or of a ``ListQuery`` (its database)."""
     info = getattr(subject, "info", None)
     if isinstance(info, dict):
         return info.get("user")
+    database = getattr(subject, "db", None)  # a ListQuery carries its Database
+    if database is not None:
+        return current_user(database)
     return getattr(subject, "user", None)
 
 
@@ -103,7 +106,7 @@ def may(subject: Session | Any, permission: Permission) -> bool:
 def require(subject: Session | Any, permission: Permission) -> None:
     """Refuse unless the signed-in user's role has ``permission``.
 
-    ``subject`` is the Session of a service function or the Database of a list query.
+    ``subject`` is the Session of a service function, a Database, or a ListQuery.
     """
     if not may(subject, permission):
         raise AccessDenied()
@@ -173,8 +176,8 @@ def declare(fn: F, rule: AccessRule) -> F:
 
 
 def requires(permission: Permission) -> Callable[[F], F]:
-    """Refuse the call unless the signed-in user may ``permission``; the Session or the
-    Database is the function's first argument (by position or by name)."""
+    """Refuse the call unless the signed-in user may ``permission``; the Session, the
+    Database or the ListQuery is the function's first argument (by position or by name)."""
 
     def decorate(fn: F) -> F:
         first = next(iter(inspect.signature(fn).parameters))

@@ -49,10 +49,15 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
-from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date, ngettext
 from finsam_desktop.services.access import Permission, current_user, require, requires, shows_person
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
+from finsam_desktop.services.listing import (
+    Column,
+    ListQuery,
+    ListRow,
+    SearchLog,
+    person_search,
+)
 from finsam_desktop.services.records import apply_version, existing_row
 
 # --- the case file: the one-to-one companion of a participation ---------------------
@@ -103,7 +108,7 @@ def _staff_name(session: Session, staff_id: int | None) -> str:
 
 
 @requires(Permission.CASEWORK)
-def find_case_for_person(session: Session, person_id: int) -> int | None:
+def find_participation_of_person(session: Session, person_id: int) -> int | None:
     """The person's open participation, else the latest one; None when there is none."""
     require(session, Permission.CASEWORK)
     return session.scalar(
@@ -117,7 +122,7 @@ def find_case_for_person(session: Session, person_id: int) -> int | None:
 
 @requires(Permission.CASEWORK)
 @shows_person("case-overview")
-def get_case(session: Session, participation_id: int) -> CaseOverview:
+def get_participation(session: Session, participation_id: int) -> CaseOverview:
     require(session, Permission.CASEWORK)
     p = participation_row(session, participation_id)
     file = session.get(CaseFileRow, participation_id)
@@ -419,17 +424,13 @@ def timeline(session: Session, participation_id: int) -> list[TimelineEntry]:
 
 
 @requires(Permission.CASEWORK)
-def case_list(db: Database) -> ListQuery:
+def participation_list(db: Database) -> ListQuery:
     """Every participation, searchable by name or personnummer; filters: status, staff."""
     p, person, insats, cf = ParticipationRow, PersonRow, InsatsRow, CaseFileRow
     contact = aliased(StaffRow)
     ends = func.coalesce(cf.ends_on, p.planned_end)
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4 and len(digits) >= len(text.replace("-", "").replace(" ", "")):
-            return person.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), person.name_key)
+    search = person_search(person.personnummer, person.name_key)
 
     def row(r) -> ListRow:
         closed = r.status == CaseStatus.CLOSED.value

@@ -33,7 +33,7 @@ from finsam_desktop.services import letter_templates
 from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
 from finsam_desktop.services.casework import (
     case_file,
-    get_case,
+    get_participation,
     participation_row,
     record_printout,
     require_open,
@@ -279,7 +279,7 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
     """A first text for the closing summary, drawn from the plan, insatser and journal;
     the coordinator rewrites it in their own words."""
     require(session, Permission.CASEWORK)
-    case = get_case(session, participation_id)
+    case = get_participation(session, participation_id)
     # The period, the insats and the planned insatser are not repeated here: the closing
     # letter states them in its own words (reports.closing_letter).
     lines = [_("In brief, about {name}:").format(name=case.person_name)]
@@ -350,7 +350,7 @@ def closing_letter_data(
 ) -> ClosingLetterData:
     """What the closing letter to the remittent prints."""
     require(session, Permission.CASEWORK)
-    case = get_case(session, participation_id)
+    case = get_participation(session, participation_id)
     closing = get_closing(session, participation_id)
     if not closing.summary.strip():
         raise ValidationError.single("summary", _("Write the closing summary before printing."))

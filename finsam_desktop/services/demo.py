@@ -323,7 +323,7 @@ def person_rows(count: int, municipality_ids: list[int], seed: int = 2026) -> li
                 "postcode": f"999 {10 + n % 80:02d}",
                 "city": "Exempelstad",
                 "municipality_id": municipality,
-                "gender": (Gender.KVINNA if woman else Gender.MAN).value,
+                "gender": (Gender.WOMAN if woman else Gender.MAN).value,
                 "foreign_background": _foreign_background(background).value,
                 "protected_identity": n % 97 == 0,
                 "phone": "",
@@ -338,10 +338,10 @@ def _foreign_background(rng: random.Random) -> ForeignBackground:
     """About 17 % ja (seed 000's Steget vidare: 17.2 %), some not known."""
     roll = rng.random()
     if roll < 0.17:
-        return ForeignBackground.JA
+        return ForeignBackground.YES
     if roll < 0.93:
-        return ForeignBackground.NEJ
-    return ForeignBackground.OKANT
+        return ForeignBackground.NO
+    return ForeignBackground.UNKNOWN
 
 
 @requires(Permission.ADMINISTER)

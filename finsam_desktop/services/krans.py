@@ -44,7 +44,7 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date
 from finsam_desktop.services import referrals
 from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, like_any
+from finsam_desktop.services.listing import Column, ListQuery, ListRow, person_search
 from finsam_desktop.services.records import (
     apply_version,
     existing_row,
@@ -66,12 +66,19 @@ def process_profile(session: Session, insats_id: int) -> ProcessProfile:
 @no_personal_data
 def local_insatser(session: Session) -> list[tuple[int, str]]:
     """(id, name) of every active insats that follows the local model, in Swedish order."""
-    rows = session.execute(
-        select(InsatsRow.id, InsatsRow.name)
-        .where(InsatsRow.process_profile == ProcessProfile.LOCAL.value, InsatsRow.active)
-        .order_by(InsatsRow.name_key)
+    return [(r.id, r.name) for r in _local_models(session)]
+
+
+def _local_models(session: Session, insats_id: int | None = None):
+    """The active local-model insatser (or the one ``insats_id``, if it is one), in
+    Swedish order: id, name and the expected yearly volume."""
+    i = InsatsRow
+    stmt = select(i.id, i.name, i.expected_per_year).where(
+        i.process_profile == ProcessProfile.LOCAL.value, i.active
     )
-    return [(r.id, r.name) for r in rows]
+    if insats_id is not None:
+        stmt = stmt.where(i.id == insats_id)
+    return session.execute(stmt.order_by(i.name_key)).all()
 
 
 @requires(Permission.ADMINISTER)
@@ -533,16 +540,11 @@ def week_table(
     model: by party, by destination, party × destination, avvaktan, avslag, outcomes
     with the missing ones counted, and the year to date (1 January to ``end``) against
     the expected yearly volume, pro rata."""
-    require(session, Permission.STATISTICS)
     if end < start:
         raise ValidationError.single("period", _("The period ends before it starts."))
-    models = [(i, n) for i, n in local_insatser(session) if insats_id is None or i == insats_id]
-    columns = {i: ModelColumn(i, n) for i, n in models}
-    expected = dict(
-        session.execute(
-            select(InsatsRow.id, InsatsRow.expected_per_year).where(InsatsRow.id.in_(list(columns)))
-        ).all()
-    )
+    models = _local_models(session, insats_id)
+    columns = {m.id: ModelColumn(m.id, m.name) for m in models}
+    expected = {m.id: m.expected_per_year for m in models}
     r, p, d, o = ReferralRow, PartyRow, LocalOptionRow, LocalOptionRow.__table__.alias("outcome")
     filters = [r.insats_id.in_(list(columns))]
     if municipality_id is not None:
@@ -659,19 +661,11 @@ def status_text(status: str, destination: str | None) -> str:
 def aktualisering_list(db: Database) -> ListQuery:
     """Every aktualisering of the local models, searchable by name, personnummer or case
     number, filtered by model and status."""
-    require(db, Permission.CASEWORK)
     r, p, i, m, pa = ReferralRow, PersonRow, InsatsRow, MunicipalityRow, PartyRow
     d = aliased(LocalOptionRow, name="destination")
     o = aliased(LocalOptionRow, name="outcome")
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        compact = text.replace("-", "").replace(" ", "")
-        if text.strip().upper().startswith("R") and len(digits) >= 4:
-            return r.case_number.like(text.strip().upper() + "%")
-        if len(digits) >= 4 and len(digits) >= len(compact):
-            return p.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), p.name_key)
+    search = person_search(p.personnummer, p.name_key, r.case_number)
 
     def status_filter(value: str):
         if value == STATUS_OUTCOME_MISSING:

@@ -45,7 +45,7 @@ def krans_report(
         )
         for s in sections(table)
     ]
-    models = {i: n for i, n in krans.local_insatser(session)}
+    models = {c.insats_id: c.name for c in table.columns}
     municipalities = {m.id: m.name for m in organisation.list_municipalities(session, True)}
     filters = [
         (_("Local model"), models.get(insats_id, "") if insats_id else _("All local models")),

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.domain.sorting import swedish_key
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,25 @@ def like_any(text: str, *columns) -> ColumnElement:
     return or_(*(c.like(pattern, escape="\\") for c in columns))
 
 
+def person_search(
+    personnummer: Any, name_key: Any, case_number: Any = None
+) -> Callable[[str], ColumnElement]:
+    """The search of every list of persons: part of a personnummer (``is_number_search``),
+    a case number (R and four digits or more) where the list has ``case_number``, or else
+    a name (Swedish letters folded, as ``name_key`` stores them)."""
+
+    def search(text: str) -> ColumnElement:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        wanted = text.strip().upper()
+        if case_number is not None and wanted.startswith("R") and len(digits) >= 4:
+            return case_number.like(wanted + "%")
+        if is_number_search(text):
+            return personnummer.like(f"%{digits}%")
+        return like_any(swedish_key(text), name_key)
+
+    return search
+
+
 # --- a list as a spreadsheet ------------------------------------------------------------
 
 
@@ -170,9 +190,7 @@ def list_report(query: ListQuery, title: str, state: ListState):
     from finsam_desktop.i18n import _, format_date, ngettext
     from finsam_desktop.reports.model import Column as ReportColumn
     from finsam_desktop.reports.model import Kind, Report, Table
-    from finsam_desktop.services.access import Permission, require
 
-    require(query.db, Permission.CASEWORK)
     rows = query.page(None, None, state.sort_index, state.descending, state.text, state.filters)
     columns = [
         ReportColumn(_(c.title), Kind.COUNT if c.numeric else Kind.TEXT) for c in query.columns
@@ -219,16 +237,11 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
 
 # Declared here, not with the decorator above: access imports the access log, which
 # imports this module (its lists are ListQueries).
-from finsam_desktop.services.access import (  # noqa: E402
-    AccessRule,
-    Kind,
-    Permission,
-    declare,
-    pure,
-)
+from finsam_desktop.services.access import Permission, pure, requires  # noqa: E402
 
 like_any = pure(like_any)
+person_search = pure(person_search)
 is_number_search = pure(is_number_search)
-# They check ``query.db`` themselves (a ListQuery is not a Session).
-list_report = declare(list_report, AccessRule(Kind.PERMISSION, Permission.CASEWORK))
-export_list = declare(export_list, AccessRule(Kind.PERMISSION, Permission.CASEWORK))
+# The check runs on the query's own database (``current_user`` reads a ListQuery).
+list_report = requires(Permission.CASEWORK)(list_report)
+export_list = requires(Permission.CASEWORK)(export_list)

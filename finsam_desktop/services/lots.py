@@ -306,14 +306,14 @@ def _case(row: LotsCaseRow, outcome_ids: list[int] | None = None) -> LotsCase:
 
 
 @requires(Permission.CASEWORK)
-def get_case(session: Session, case_id: int) -> LotsCase:
+def get_lots_case(session: Session, case_id: int) -> LotsCase:
     require(session, Permission.CASEWORK)
     row = existing_row(session, LotsCaseRow, case_id)
     return _case(row, outcome_ids_of(session, [row.id])[row.id])
 
 
 @requires(Permission.CASEWORK)
-def check_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
+def check_lots_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
     """Every problem with ``case``, including references to values that do not exist."""
     problems = validate_case(case, today or date.today())
     if (
@@ -366,10 +366,10 @@ def _apply(row: LotsCaseRow, case: LotsCase) -> None:
 
 
 @requires(Permission.CASEWORK)
-def save_case(session: Session, case: LotsCase, today: date | None = None) -> LotsCase:
+def save_lots_case(session: Session, case: LotsCase, today: date | None = None) -> LotsCase:
     """Register a new lotsärende (id None) or save changes to one."""
     require(session, Permission.CASEWORK)
-    problems = check_case(session, case, today)
+    problems = check_lots_case(session, case, today)
     if problems:
         raise ValidationError(problems)
     if case.id is None:
@@ -390,7 +390,7 @@ def save_case(session: Session, case: LotsCase, today: date | None = None) -> Lo
 
 
 @requires(Permission.CASEWORK)
-def delete_case(session: Session, case_id: int) -> None:
+def delete_lots_case(session: Session, case_id: int) -> None:
     """Remove a lotsärende registered by mistake."""
     require(session, Permission.CASEWORK)
     row = existing_row(session, LotsCaseRow, case_id)
@@ -427,7 +427,7 @@ def case_years(session: Session) -> list[int]:
 
 
 @requires(Permission.CASEWORK)
-def case_list(db: Database) -> ListQuery:
+def lots_case_list(db: Database) -> ListQuery:
     """All lotsärenden, newest first by default; filters 'year' and 'municipality'.
 
     Names come from correlated subqueries rather than joins, so that counting the

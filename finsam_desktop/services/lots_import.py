@@ -157,15 +157,15 @@ _HEADER_FIELD = {_norm(h): f for f, names in HEADERS.items() for h in names}
 _PERSONAL = {_norm(h) for h in PERSONAL_HEADERS}
 
 GENDER_VALUES = {
-    Gender.KVINNA: ("kvinna", "k", "kv", "kvinnor", "f", "female", "woman", "w"),
+    Gender.WOMAN: ("kvinna", "k", "kv", "kvinnor", "f", "female", "woman", "w"),
     Gender.MAN: ("man", "m", "män", "male"),
-    Gender.ANNAT: ("annat", "a", "annan", "other", "ickebinär"),
-    Gender.OKANT: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
+    Gender.OTHER: ("annat", "a", "annan", "other", "ickebinär"),
+    Gender.UNKNOWN: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
 }
 ANSWER_VALUES = {
-    Answer.JA: ("ja", "j", "x", "1", "yes", "y", "sant", "true"),
-    Answer.NEJ: ("nej", "n", "0", "no", "falskt", "false"),
-    Answer.OKANT: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
+    Answer.YES: ("ja", "j", "x", "1", "yes", "y", "sant", "true"),
+    Answer.NO: ("nej", "n", "0", "no", "falskt", "false"),
+    Answer.UNKNOWN: ("okänt", "okänd", "o", "?", "-", "vetej", "uppgiftsaknas", "unknown", ""),
 }
 _GENDER = {_norm(v): g for g, vs in GENDER_VALUES.items() for v in vs}
 _ANSWER = {_norm(v): a for a, vs in ANSWER_VALUES.items() for v in vs}
@@ -657,24 +657,37 @@ class _Occurrences:
 # --- understanding the rows --------------------------------------------------------
 
 
+def _place_lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Municipality and party ids by every spelling a file may use: the name (and its
+    parts, "Region Uppsala (REG)"), the short name, and the usual aliases (Af, FK…)."""
+    municipalities: dict[str, int] = {}
+    for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
+        for key in _municipality_keys(name):
+            municipalities.setdefault(key, mid)
+    parties: dict[str, int] = {}
+    shorts: dict[str, int] = {}
+    for pid, name, short in session.execute(
+        select(PartyRow.id, PartyRow.name, PartyRow.short_name)
+    ):
+        parties[_norm(name)] = pid
+        if short:
+            parties.setdefault(_norm(short), pid)
+            shorts[short.upper()] = pid
+    for alias, short in _PARTY_ALIAS.items():
+        if short in shorts:
+            parties.setdefault(alias, shorts[short])
+    return municipalities, parties
+
+
+def _municipality_id(municipalities: dict[str, int], name: str) -> int | None:
+    """The municipality a cell names, by any of its spellings (see ``_place_lookups``)."""
+    keys = _municipality_keys(name) if len(name) <= 100 else ()
+    return next((municipalities[k] for k in keys if k in municipalities), None)
+
+
 class _Lookups:
     def __init__(self, session: Session):
-        self.municipalities: dict[str, int] = {}
-        for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
-            for key in _municipality_keys(name):
-                self.municipalities.setdefault(key, mid)
-        self.parties: dict[str, int] = {}
-        shorts: dict[str, int] = {}
-        for pid, name, short in session.execute(
-            select(PartyRow.id, PartyRow.name, PartyRow.short_name)
-        ):
-            self.parties[_norm(name)] = pid
-            if short:
-                self.parties.setdefault(_norm(short), pid)
-                shorts[short.upper()] = pid
-        for alias, short in _PARTY_ALIAS.items():
-            if short in shorts:
-                self.parties.setdefault(alias, shorts[short])
+        self.municipalities, self.parties = _place_lookups(session)
         self.categories: dict[CategoryKind, dict[str, int]] = {k: {} for k in CategoryKind}
         for cid, kind, name in session.execute(
             select(LotsCategoryRow.id, LotsCategoryRow.kind, LotsCategoryRow.name)
@@ -929,14 +942,7 @@ def _parse_row(
             )
     name = text("municipality")
     if name:
-        case.municipality_id = next(
-            (
-                lookups.municipalities[k]
-                for k in (_municipality_keys(name) if len(name) <= 100 else ())
-                if k in lookups.municipalities
-            ),
-            None,
-        )
+        case.municipality_id = _municipality_id(lookups.municipalities, name)
         if case.municipality_id is None:
             reject(
                 "municipality",
@@ -990,10 +996,10 @@ def _parse_row(
         if fld not in values:
             continue
         answer = _ANSWER.get(_norm(text(fld)))
-        if answer is None or answer is Answer.OKANT and text(fld):
+        if answer is None or answer is Answer.UNKNOWN and text(fld):
             reject(fld, _("'{value}' is not ja or nej.").format(value=_shown(text(fld))))
         else:
-            setattr(case, fld, answer is Answer.JA)
+            setattr(case, fld, answer is Answer.YES)
     score = text("survey_score")
     if score:
         if re.fullmatch(r"[1-5]", score):

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseEventRow, CaseFileRow, CaseOptionRow
 from finsam_desktop.db.krans_models import BeredningRow
-from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
+from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import TimelineKind
 from finsam_desktop.domain.closing import OptionList
@@ -71,12 +71,12 @@ from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots_import import (
     ANSWER_VALUES,
     GENDER_VALUES,
-    PARTY_ALIASES,
     ImportFileError,
     Rejection,
     _cell_text,
-    _municipality_keys,
+    _municipality_id,
     _norm,
+    _place_lookups,
     parse_date,
     read_table,
 )
@@ -251,7 +251,6 @@ DECISION_VALUES: dict[ReferralStatus, tuple[str, ...]] = {
 _DECISION = {_norm(v): d for d, vs in DECISION_VALUES.items() for v in vs}
 _GENDER = {_norm(v): g for g, vs in GENDER_VALUES.items() for v in vs}
 _FOREIGN = {_norm(v): ForeignBackground(a.value) for a, vs in ANSWER_VALUES.items() for v in vs}
-_PARTY_ALIAS = {_norm(k): v for k, v in PARTY_ALIASES.items()}
 
 # The stand-in contact person of imported participations whose contact person the file
 # does not name (a participation always has one); inactive, so nobody chooses it.
@@ -375,22 +374,7 @@ class _Lookups:
             self.insatser.setdefault(_norm(row.name), row.id)
         active = [i for i, r in self.insats_rows.items() if r.active]
         self.only_insats = active[0] if len(active) == 1 else None
-        self.municipalities: dict[str, int] = {}
-        for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
-            for key in _municipality_keys(name):
-                self.municipalities.setdefault(key, mid)
-        self.parties: dict[str, int] = {}
-        shorts: dict[str, int] = {}
-        for pid, name, short in session.execute(
-            select(PartyRow.id, PartyRow.name, PartyRow.short_name)
-        ):
-            self.parties[_norm(name)] = pid
-            if short:
-                self.parties.setdefault(_norm(short), pid)
-                shorts[short.upper()] = pid
-        for alias, short in _PARTY_ALIAS.items():
-            if short in shorts:
-                self.parties.setdefault(alias, shorts[short])
+        self.municipalities, self.parties = _place_lookups(session)
         # option list -> key -> (id, parent id)
         self.options: dict[str, dict[str, tuple[int, int | None]]] = {}
         self.option_names: dict[int, str] = {}
@@ -735,14 +719,7 @@ def _parse_row(
             )
     if text("municipality"):
         name = text("municipality")
-        row.municipality_id = next(
-            (
-                lookups.municipalities[k]
-                for k in _municipality_keys(name)
-                if k in lookups.municipalities
-            ),
-            None,
-        )
+        row.municipality_id = _municipality_id(lookups.municipalities, name)
         if row.municipality_id is None:
             reject(
                 "municipality",
@@ -1154,8 +1131,8 @@ def import_rows(
                 last_name=row.last_name,
                 name_key=person_name_key(row.first_name, row.last_name),
                 municipality_id=row.municipality_id,
-                gender=(row.gender or Gender.OKANT).value,
-                foreign_background=(row.foreign_background or ForeignBackground.OKANT).value,
+                gender=(row.gender or Gender.UNKNOWN).value,
+                foreign_background=(row.foreign_background or ForeignBackground.UNKNOWN).value,
             )
             session.add(person)
             session.flush()
@@ -1163,11 +1140,11 @@ def import_rows(
             created += 1
         else:
             changed = False
-            if row.gender not in (None, Gender.OKANT) and person.gender == Gender.OKANT.value:
+            if row.gender not in (None, Gender.UNKNOWN) and person.gender == Gender.UNKNOWN.value:
                 person.gender, changed = row.gender.value, True
             if (
-                row.foreign_background not in (None, ForeignBackground.OKANT)
-                and person.foreign_background == ForeignBackground.OKANT.value
+                row.foreign_background not in (None, ForeignBackground.UNKNOWN)
+                and person.foreign_background == ForeignBackground.UNKNOWN.value
             ):
                 person.foreign_background, changed = row.foreign_background.value, True
             if person.municipality_id is None and row.municipality_id is not None:

@@ -25,7 +25,13 @@ from finsam_desktop.services.access import (
     requires,
     shows_person,
 )
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
+from finsam_desktop.services.listing import (
+    Column,
+    ListQuery,
+    ListRow,
+    SearchLog,
+    person_search,
+)
 from finsam_desktop.services.records import apply_version, existing_row
 
 
@@ -122,14 +128,9 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
 @requires(Permission.CASEWORK)
 def person_list(db: Database) -> ListQuery:
     """Every person, searchable by name or personnummer as the user types."""
-    require(db, Permission.CASEWORK)
     p, m = PersonRow, MunicipalityRow
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4 and len(digits) >= len(text.replace("-", "").replace(" ", "")):
-            return p.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), p.name_key)
+    search = person_search(p.personnummer, p.name_key)
 
     def row(r) -> ListRow:
         city = _("Protected identity") if r.protected_identity else r.city

@@ -15,10 +15,15 @@ from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.referrals import DUE_SOON_DAYS, ReferralStatus
-from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _, format_date
 from finsam_desktop.services.access import Permission, requires
-from finsam_desktop.services.listing import Column, ListQuery, ListRow, SearchLog, like_any
+from finsam_desktop.services.listing import (
+    Column,
+    ListQuery,
+    ListRow,
+    SearchLog,
+    person_search,
+)
 
 # Values of the "answer" filter.
 DUE_OVERDUE = "overdue"
@@ -43,14 +48,7 @@ def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQ
     # stored, indexed answer_sort_due (a CASE here sorted every match on each keystroke).
     due_sort = r.answer_sort_due
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        compact = text.replace("-", "").replace(" ", "")
-        if text.strip().upper().startswith("R") and len(digits) >= 4:
-            return r.case_number.like(text.strip().upper() + "%")
-        if len(digits) >= 4 and len(digits) >= len(compact):
-            return p.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), p.name_key)
+    search = person_search(p.personnummer, p.name_key, r.case_number)
 
     def status_filter(value: str):
         if value == STATUS_OPEN:
@@ -164,12 +162,7 @@ def meeting_list(db: Database) -> ListQuery:
         select(ReferralRow.id).where(ReferralRow.info_meeting_id == im.id).exists()
     ).label("has_referral")
 
-    def search(text: str):
-        digits = "".join(ch for ch in text if ch.isdigit())
-        compact = text.replace("-", "").replace(" ", "")
-        if len(digits) >= 4 and len(digits) >= len(compact):
-            return p.personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), p.name_key)
+    search = person_search(p.personnummer, p.name_key)
 
     def row(x) -> ListRow:
         return ListRow(

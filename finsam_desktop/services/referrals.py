@@ -531,7 +531,7 @@ class ReferralCase:
 
 
 @requires(Permission.CASEWORK)
-def open_case(session: Session, referral_id: int) -> ReferralCase:
+def get_referral_case(session: Session, referral_id: int) -> ReferralCase:
     """Read the referral screen's content and log that the case was opened."""
     require(session, Permission.CASEWORK)
     referral = get_referral(session, referral_id)

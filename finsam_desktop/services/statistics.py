@@ -143,7 +143,7 @@ class _Builder:
                     [float(flow.counts["gender"][m].get(g.value, 0))
                      for m in ("received", "started", "ongoing", "closed")],
                 )
-                for g in (Gender.KVINNA, Gender.MAN)
+                for g in (Gender.WOMAN, Gender.MAN)
             ],
         )  # fmt: skip
         overview = Table(
@@ -254,12 +254,12 @@ class _Builder:
             .where(t.closed == 1)
             .group_by(t.exit_route, t.gender, t.foreign)
         )
-        groups = ("all", Gender.KVINNA.value, Gender.MAN.value, "foreign")
+        groups = ("all", Gender.WOMAN.value, Gender.MAN.value, "foreign")
         by_route: dict[object, dict[str, int]] = defaultdict(lambda: dict.fromkeys(groups, 0))
         for route, g, f, n in self.session.execute(stmt):
             cell = by_route[route]
             cell["all"] += n
-            if g in (Gender.KVINNA.value, Gender.MAN.value):
+            if g in (Gender.WOMAN.value, Gender.MAN.value):
                 cell[g] += n
             if f == "ja":
                 cell["foreign"] += n
@@ -300,7 +300,7 @@ class _Builder:
             _("Exit routes"),
             [r[0] for r in rows[: len(active_ids)]]
             + [r[0] for r in rows[len(active_ids) + 1 : -3]],
-            [(Gender.KVINNA.label, []), (Gender.MAN.label, [])],
+            [(Gender.WOMAN.label, []), (Gender.MAN.label, [])],
         )
         for label in chart.categories:
             row = next(x for x in rows if x[0] == label)

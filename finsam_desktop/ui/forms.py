@@ -834,11 +834,6 @@ def propose_gender(personnummer: QLineEdit, gender: QComboBox) -> None:
     personnummer.textChanged.connect(propose)
 
 
-def right_aligned(label: QLabel) -> QLabel:
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return label
-
-
 class BusyCursor:
     """A wait cursor while something takes a moment (key derivation, a backup, gallring)."""
 

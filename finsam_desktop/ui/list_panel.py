@@ -197,6 +197,7 @@ class ListPanel(QWidget):
     def export_to(self, path: Path, fmt: str) -> Path | None:
         from finsam_desktop.services.access import AccessDenied
         from finsam_desktop.services.listing import export_list
+        from finsam_desktop.ui.report_page import could_not_save
 
         key, title = self.export_spec or ("list", _("List"))
         try:
@@ -205,10 +206,6 @@ class ListPanel(QWidget):
             QMessageBox.warning(self, _("Export the list"), str(exc))
             return None
         except OSError:
-            QMessageBox.warning(
-                self,
-                _("Could not save"),
-                _("The file could not be written. Choose another folder and try again."),
-            )
+            could_not_save(self)
             return None
         return path

@@ -77,7 +77,7 @@ def test_overview_stays_instant(big_db, qapp, tmp_path):
 
 
 def test_case_list_and_opening_a_case(big_db, qapp):
-    query = casework.case_list(big_db)
+    query = casework.participation_list(big_db)
     model = LazyTableModel(query)
     with big_db.reading() as s:
         pid, staff_id = s.execute(
@@ -88,7 +88,7 @@ def test_case_list_and_opening_a_case(big_db, qapp):
 
     def open_case():
         with big_db.reading() as s:
-            casework.get_case(s, pid)
+            casework.get_participation(s, pid)
             casework.timeline(s, pid)
 
     figures = {

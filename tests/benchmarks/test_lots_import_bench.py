@@ -67,7 +67,7 @@ MEASURE = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     sys.path.insert(0, {tests!r})
-    from test_lots_support import county
+    from tests.lots_fixtures import county
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.services.lots_import import import_in_batches, preview_import
 

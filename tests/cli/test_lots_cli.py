@@ -2,10 +2,9 @@
 
 import json
 
-from test_lots_support import county
-
 from finsam_desktop.cli import main
 from finsam_desktop.db.migrate import open_database
+from tests.lots_fixtures import county
 
 
 def test_import_dry_run_then_import_then_summary(tmp_path, capsys):

@@ -93,7 +93,7 @@ def mapped_case(db):
 def test_mapping_document_holds_answers_sessions_and_advice(mapped_case):
     db, case = mapped_case
     with db.reading() as s:
-        overview = casework.get_case(s, case["participation"])
+        overview = casework.get_participation(s, case["participation"])
         m = mapping.get_mapping(s, case["participation"])
     pdf = mapping_pdf(overview, m, TODAY)
     keep("kartlaggning.pdf", pdf)
@@ -109,7 +109,7 @@ def test_mapping_document_holds_answers_sessions_and_advice(mapped_case):
 def test_plan_document_holds_goals_insatser_and_signature_lines(mapped_case):
     db, case = mapped_case
     with db.reading() as s:
-        overview = casework.get_case(s, case["participation"])
+        overview = casework.get_participation(s, case["participation"])
         plan = plans.current_plan(s, case["participation"])
     pdf = plan_pdf(overview, plan, TODAY, overview.next_follow_up)
     keep("handlingsplan.pdf", pdf)

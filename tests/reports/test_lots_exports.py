@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from test_lots_support import case, county, register
 
 from finsam_desktop.domain.lots import Answer
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.reports import export, lots_tables
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
+from tests.lots_fixtures import case, county, register
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def habo(db):
     ids = county(db)
     base = case(ids, "Håbo", date(2016, 6, 1), party_id=ids["SOC"])
     for i in range(25):
-        register(db, 1, base, gender=Gender.MAN if i < 15 else Gender.KVINNA,
-                 sick_leave_fs=Answer.JA if i < 15 else Answer.NEJ,
+        register(db, 1, base, gender=Gender.MAN if i < 15 else Gender.WOMAN,
+                 sick_leave_fs=Answer.YES if i < 15 else Answer.NO,
                  birth_year=1995 if i < 10 else 1970, officer=f"soc-{i % 13}")  # fmt: skip
     with db.reading() as s:
         return lots_summary(s, *year_period(2016), municipality_named(s, "Håbo"))

@@ -34,7 +34,7 @@ def new_person(db) -> Person:
         last_name="Testsson",
         address=PostalAddress("Gatan 1", "711 30", "Lindesberg"),
         municipality_id=None,
-        gender=Gender.KVINNA,
+        gender=Gender.WOMAN,
         protected_identity=False,
         phone="",
         email="",

@@ -41,7 +41,7 @@ def add_people(db, n: int = 3) -> None:
             "Testa",
             f"Testsson{i}",
             PostalAddress("Påhittsgatan 1", "999 99", "Exempelbygden"),
-            gender=Gender.KVINNA,
+            gender=Gender.WOMAN,
         )
         nine = f"9801{i // 10 + 1:02d}98{i % 10}"  # birth numbers 980–999: fictitious
         with db.session() as s:

@@ -59,7 +59,7 @@ def options(db, key: OptionList) -> list[Option]:
 
 def test_overview_counts_days_and_names_contacts(demo_db, case):
     with demo_db.reading() as s:
-        c = casework.get_case(s, case["participation"])
+        c = casework.get_participation(s, case["participation"])
     today = date(2026, 11, 22)
     assert c.status is CaseStatus.ENROLLED
     assert c.person_name == "Märta Åkerprov"
@@ -70,7 +70,7 @@ def test_overview_counts_days_and_names_contacts(demo_db, case):
     assert c.next_follow_up == date(2026, 4, 15)  # no plan yet: three months from enrolment
     assert c.remittent_name == "Rut Remissdotter"
     with demo_db.reading() as s:
-        assert casework.find_case_for_person(s, case["person"]) == case["participation"]
+        assert casework.find_participation_of_person(s, case["person"]) == case["participation"]
 
 
 def test_journal_locks_notes_after_their_day_and_corrections_refer_back(demo_db, case):
@@ -108,7 +108,7 @@ def test_journal_locks_notes_after_their_day_and_corrections_refer_back(demo_db,
         casework.save_contact(s, correction, today=date(2026, 11, 3))
     with demo_db.reading() as s:
         journal = casework.list_contacts(s, pid)
-        c = casework.get_case(s, pid)
+        c = casework.get_participation(s, pid)
     old = next(e for e in journal if e.id == saved.id)
     assert old.note == "Stämt av läget med AF."
     assert old.corrected_by_ids and old.locked(date(2026, 11, 3))
@@ -232,7 +232,7 @@ def test_plan_revisions_are_kept_and_compared(demo_db, case):
     with demo_db.reading() as s:
         revisions = plans.list_revisions(s, pid)
         changes = plans.compare(s, v1.id, v2.id)
-        c = casework.get_case(s, pid)
+        c = casework.get_participation(s, pid)
     assert [r.number for r in revisions] == [2, 1]
     assert revisions[1].goals[0].status is GoalStatus.NOT_STARTED  # version 1 untouched
     assert revisions[1].insatser[0].description == "Lager"
@@ -339,7 +339,7 @@ def test_close_with_summary_then_reopen_only_with_reason(demo_db, case):
     with demo_db.session() as s:
         closing.close_case(s, pid, done, today)
     with demo_db.reading() as s:
-        c = casework.get_case(s, pid)
+        c = casework.get_participation(s, pid)
         saved = closing.get_closing(s, pid)
         entry = closing.entry_situation(s, pid)
         letter = closing.closing_letter_data(s, pid, None, today)
@@ -360,7 +360,7 @@ def test_close_with_summary_then_reopen_only_with_reason(demo_db, case):
             s, pid, b"%PDF-1.4", "Sammanfattning", "Karin", datetime(2026, 11, 22, 10)
         )
     with demo_db.reading() as s:
-        c = casework.get_case(s, pid)
+        c = casework.get_participation(s, pid)
         events = casework.timeline(s, pid)
     assert c.status is CaseStatus.ENROLLED
     reopened = next(e for e in events if e.kind is TimelineKind.REOPENED)
@@ -397,7 +397,7 @@ def test_reminders_on_a_fixed_calendar(demo_db, case):
 
 def test_case_list_and_caseload(demo_db, case):
     enrol_participant(demo_db, first="Hugo", last="Testberg", serial=7)
-    query = casework.case_list(demo_db)
+    query = casework.participation_list(demo_db)
     assert query.count() == 2
     assert query.count("åker") == 1
     assert query.count(filters={"staff_id": case["staff"][0]}) == 2

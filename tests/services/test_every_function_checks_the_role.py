@@ -261,7 +261,7 @@ class World:
                 "closing": closing.get_closing(s, part),
                 "situation": closing.entry_situation(s, part),
                 "revision": plans.current_plan(s, part),
-                "case": lots.get_case(s, self.by_name_case(s)),
+                "case": lots.get_lots_case(s, self.by_name_case(s)),
                 "category": lots.get_category(s, first(select(LotsCategoryRow.id))),
                 "sections": mapping.current_template(s).sections,
                 "composed": __import__(
@@ -270,8 +270,7 @@ class World:
                 "entry": (casework.list_contacts(s, part) or [None])[0],
                 "advice": mapping.get_mapping(s, part).advice,
             }
-            kinds = letter_templates.KINDS if hasattr(letter_templates, "KINDS") else None
-            self.template_kind = kinds[0] if kinds else "kallelse"
+            self.template_kind = letter_templates.KINDS[0]
             self.by_name["template"] = letter_templates.get_template(s, self.template_kind)
             if self.by_name["letter_id"] is None:  # a letter sent, so one can be read again
                 from finsam_desktop.services import letters
@@ -594,7 +593,7 @@ def test_a_search_by_personnummer_is_logged_but_a_list_page_is_not(world):
     number, person_id = world.by_name["text"], world.by_name["person_id"]
     for make, what in (
         (persons.person_list, "person-search"),
-        (casework.case_list, "case-search"),
+        (casework.participation_list, "case-search"),
         (referral_list.referral_list, "referral-search"),
     ):
         query = make(db)

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
-from test_lots_support import county
 
 from finsam_desktop.domain.lots import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
@@ -16,6 +15,7 @@ from finsam_desktop.services.lots_import import (
     preview_import,
 )
 from finsam_desktop.services.lots_summary import lots_summary, year_period
+from tests.lots_fixtures import county
 
 TODAY = date(2026, 11, 22)
 
@@ -64,12 +64,12 @@ def test_preview_of_a_semicolon_windows_file(db, ids, tmp_path):
     assert p.personal_columns == ["Namn"]
     first = p.rows[0].case
     assert first.received == date(2016, 3, 4) and first.municipality_id == ids["Håbo"]
-    assert first.party_id == ids["FK"] and first.gender is Gender.KVINNA
-    assert first.sick_leave_fs is Answer.JA and first.individual_case
+    assert first.party_id == ids["FK"] and first.gender is Gender.WOMAN
+    assert first.sick_leave_fs is Answer.YES and first.individual_case
     assert first.survey_sent and first.survey_score == 5
     assert first.question_id == ids["question:1"] and first.outcome_ids == [ids["outcome:1"]]
     second = p.rows[1].case
-    assert second.birth_year == 1985 and second.foreign_background is Answer.OKANT
+    assert second.birth_year == 1985 and second.foreign_background is Answer.UNKNOWN
     assert p.rows[2].case.gender is Gender.MAN and p.rows[2].case.party_id == ids["AF"]
     assert p.new_categories == {CategoryKind.QUESTION: ["Helt ny fråga"]}
     rejected = {(r.row, r.column) for r in p.rejected}

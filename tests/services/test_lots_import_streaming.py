@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from test_lots_support import county
 
 from finsam_desktop.db.lots_models import LotsCaseRow, LotsCategoryRow
 from finsam_desktop.services import lots_import
@@ -31,6 +30,7 @@ from finsam_desktop.services.lots_import import (
     import_in_batches,
     preview_import,
 )
+from tests.lots_fixtures import county
 
 TODAY = date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parents[2]
@@ -338,7 +338,7 @@ MEASURE = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     sys.path.insert(0, {tests!r})
-    from test_lots_support import county
+    from tests.lots_fixtures import county
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.services.lots_import import import_in_batches, preview_import
 

@@ -5,7 +5,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from test_lots_support import case, county, register
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCategory
@@ -14,6 +13,7 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import lots
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period
 from finsam_desktop.services.records import ConcurrentChange
+from tests.lots_fixtures import case, county, register
 
 
 @pytest.fixture
@@ -28,13 +28,13 @@ def rows(summary, key):
 def test_register_and_read_back(db, ids):
     draft = case(
         ids, "Håbo", date(2016, 3, 4), party_id=ids["FK"], officer=" FK-3 ", gender=Gender.MAN,
-        birth_year=1990, sick_leave_fs=Answer.JA, individual_case=True,
-        question_id=ids["question:1"], coordination_need=Answer.JA, reference="H-17",
+        birth_year=1990, sick_leave_fs=Answer.YES, individual_case=True,
+        question_id=ids["question:1"], coordination_need=Answer.YES, reference="H-17",
     )  # fmt: skip
     with db.session() as s:
-        saved = lots.save_case(s, draft)
+        saved = lots.save_lots_case(s, draft)
     with db.reading() as s:
-        back = lots.get_case(s, saved.id)
+        back = lots.get_lots_case(s, saved.id)
     assert back.officer == "FK-3"
     assert back.gender is Gender.MAN and back.birth_year == 1990
     assert back.question_id == ids["question:1"] and back.individual_case
@@ -43,13 +43,13 @@ def test_register_and_read_back(db, ids):
 
 def test_a_personnummer_reference_is_refused(db, ids):
     with db.session() as s, pytest.raises(ValidationError) as err:
-        lots.save_case(s, case(ids, "Heby", date(2016, 1, 5), reference="19850101-1234"))
+        lots.save_lots_case(s, case(ids, "Heby", date(2016, 1, 5), reference="19850101-1234"))
     assert "personnummer" in err.value.problems["reference"]
 
 
 def test_a_category_of_the_wrong_list_is_refused(db, ids):
     with db.session() as s, pytest.raises(ValidationError) as err:
-        lots.save_case(s, case(ids, "Heby", date(2016, 1, 5), question_id=ids["outcome:1"]))
+        lots.save_lots_case(s, case(ids, "Heby", date(2016, 1, 5), question_id=ids["outcome:1"]))
     assert "question" in err.value.problems
 
 
@@ -83,11 +83,11 @@ def test_habo_2016_shape(db, ids):
     for i in range(25):
         register(
             db, 1, base,
-            gender=Gender.MAN if i < 15 else Gender.KVINNA,
-            sick_leave_fs=Answer.JA if i < 15 else Answer.NEJ,
+            gender=Gender.MAN if i < 15 else Gender.WOMAN,
+            sick_leave_fs=Answer.YES if i < 15 else Answer.NO,
             birth_year=1995 if i < 10 else 1970,
             officer=f"soc-{i % 13}",
-            coordination_need=Answer.JA if i < 22 else Answer.NEJ,
+            coordination_need=Answer.YES if i < 22 else Answer.NO,
         )  # fmt: skip
     register(db, 4, case(ids, "Enköping", date(2016, 6, 1)))  # another municipality
     with db.reading() as s:
@@ -150,23 +150,23 @@ def test_outcomes_are_saved_changed_and_read_back_in_list_order(db, ids):
     work, fs, rita = (ids[f"outcome:{n}"] for n in (1, 3, 4))
     draft = case(ids, "Heby", date(2017, 2, 1), individual_case=True, outcome_ids=[rita, fs, rita])
     with db.session() as s:
-        saved = lots.save_case(s, draft)
+        saved = lots.save_lots_case(s, draft)
     assert saved.outcome_ids == [fs, rita] and saved.version == 1
     with db.session() as s:
-        changed = lots.save_case(s, replace(saved, outcome_ids=[work]))
+        changed = lots.save_lots_case(s, replace(saved, outcome_ids=[work]))
     assert changed.outcome_ids == [work] and changed.version == 2  # outcomes alone: a change
     with db.session() as s, pytest.raises(ConcurrentChange):
-        lots.save_case(s, replace(saved, outcome_ids=[fs]))  # from the old version
+        lots.save_lots_case(s, replace(saved, outcome_ids=[fs]))  # from the old version
     with db.session() as s, pytest.raises(ValidationError) as err:
-        lots.save_case(s, replace(changed, outcome_ids=[ids["question:1"]]))
+        lots.save_lots_case(s, replace(changed, outcome_ids=[ids["question:1"]]))
     assert "outcome" in err.value.problems
     with db.reading() as s:
         assert lots.category_use_count(s, work) == 1 and lots.category_use_count(s, rita) == 0
-        page = lots.case_list(db).page(0, 10)
+        page = lots.lots_case_list(db).page(0, 10)
     assert [r.values[8] for r in page] == ["Arbete"]
     # The marks follow the case when its date or individärende flag changes.
     with db.session() as s:
-        moved = lots.save_case(
+        moved = lots.save_lots_case(
             s, replace(changed, received=date(2018, 3, 1), individual_case=False)
         )
     with db.reading() as s:
@@ -177,7 +177,7 @@ def test_outcomes_are_saved_changed_and_read_back_in_list_order(db, ids):
     assert in_2018.breakdown("outcome_individual").marks == 0
     assert moved.outcome_ids == [work]
     with db.session() as s:
-        lots.delete_case(s, changed.id)
+        lots.delete_lots_case(s, changed.id)
     with db.reading() as s:
         assert lots.category_use_count(s, work) == 0  # the marks went with the case
 
@@ -188,7 +188,7 @@ def test_alvkarleby_survey(db, ids):
     base = case(ids, "Älvkarleby", date(2017, 3, 1), closed=date(2017, 4, 1), survey_sent=True)
     scores = [5, 4, 4, 5, 4, 4, 2, 3] + [None] * 12
     for i, score in enumerate(scores):
-        register(db, 1, base, gender=Gender.MAN if i % 2 else Gender.KVINNA, survey_score=score)
+        register(db, 1, base, gender=Gender.MAN if i % 2 else Gender.WOMAN, survey_score=score)
     with db.reading() as s:
         v = lots_summary(s, date(2016, 8, 1), date(2017, 12, 31)).survey
     assert (v.closed, v.sent, v.answered, v.satisfied) == (20, 20, 8, 6)
@@ -211,7 +211,7 @@ def test_the_goal_is_configurable(db, ids):
 def test_unknown_gender_is_counted_never_dropped(db, ids):
     """Uppsala: of 168 individuals 73 women and 60 men; in 35 cases gender was missing."""
     base = case(ids, "Uppsala", date(2016, 10, 1))
-    register(db, 73, base, gender=Gender.KVINNA)
+    register(db, 73, base, gender=Gender.WOMAN)
     register(db, 60, base, gender=Gender.MAN)
     register(db, 35, base)
     with db.reading() as s:
@@ -239,7 +239,7 @@ def test_birth_decade_and_period_bounds(db, ids):
 def test_the_list_filters_by_year_and_municipality(db, ids):
     register(db, 3, case(ids, "Tierp", date(2016, 5, 1)))
     register(db, 2, case(ids, "Heby", date(2017, 5, 1)))
-    query = lots.case_list(db)
+    query = lots.lots_case_list(db)
     assert query.count() == 5
     assert query.count(filters={"year": 2016}) == 3
     assert query.count(filters={"municipality": ids["Heby"]}) == 2
@@ -249,13 +249,13 @@ def test_the_list_filters_by_year_and_municipality(db, ids):
 
 def test_an_old_version_cannot_overwrite_a_newer_one(db, ids):
     with db.session() as s:
-        saved = lots.save_case(s, case(ids, "Tierp", date(2016, 5, 1)))
+        saved = lots.save_lots_case(s, case(ids, "Tierp", date(2016, 5, 1)))
     first, second = replace(saved, officer="AF-1"), replace(saved, officer="AF-2")
     with db.session() as s:
-        lots.save_case(s, first)
+        lots.save_lots_case(s, first)
 
     with db.session() as s, pytest.raises(ConcurrentChange):
-        lots.save_case(s, second)
+        lots.save_lots_case(s, second)
 
 
 def test_recent_officers_are_offered_once_each(db, ids):

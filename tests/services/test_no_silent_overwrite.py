@@ -80,7 +80,7 @@ NOT_AN_EDIT = {
     "database_key.change_database_key": "a new key for the whole file, no typed record",
     "database_key.deactivate": "accounts.deactivate with a new key for the file",
     "krans.save_model_settings": "two settings of a local model (reminder weeks, volume)",
-    "lots.set_outcomes": "a step of lots.save_case, on the row save_case checked the version of",
+    "lots.set_outcomes": "a step of lots.save_lots_case, on the row it checked the version of",
 }
 
 
@@ -337,11 +337,11 @@ def scenarios(db: Database) -> dict[str, Edit]:
                 lots.get_category(s, lots.list_categories(s, CategoryKind.QUESTION)[0].id).name
             ),
         ),
-        "lots.save_case": Edit(
-            lambda s: lots.get_case(s, _first_lots_case(s)),
+        "lots.save_lots_case": Edit(
+            lambda s: lots.get_lots_case(s, _first_lots_case(s)),
             lambda c, m: replace(c, officer=f"H{m}"),
-            lambda s, new, _old: lots.save_case(s, new),
-            lambda s: lots.get_case(s, _first_lots_case(s)).officer,
+            lambda s, new, _old: lots.save_lots_case(s, new),
+            lambda s: lots.get_lots_case(s, _first_lots_case(s)).officer,
         ),
         "referrals.save_referral": Edit(
             lambda s: referrals.get_referral(s, referral_id),

@@ -13,7 +13,7 @@ def draft(**kw) -> Person:
         first_name="Åsa",
         last_name="Exempelsson",
         address=PostalAddress("Testvägen 1", "999 10", "Örby"),
-        gender=Gender.KVINNA,
+        gender=Gender.WOMAN,
     )
     base.update(kw)
     return Person(**base)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
-from test_lots_support import county
 
 from finsam_desktop.db.lots_models import LotsCaseRow
 from finsam_desktop.ui.pages.lots.import_dialog import ImportDialog
+from tests.lots_fixtures import county
 
 
 def lots_file(path, n: int):

@@ -95,10 +95,10 @@ def test_import_dialog_previews_then_imports(ctx, qtbot, tmp_path):
     assert dialog.rejected_view.topLevelItem(0).text(0) == "3"
     assert dialog.rejected_view.topLevelItem(0).text(1) == "Kommun"
     assert dialog.import_button.isEnabled()
-    assert lots.case_list(ctx.db).count(filters={"year": 2016}) == 0  # not before confirming
+    assert lots.lots_case_list(ctx.db).count(filters={"year": 2016}) == 0  # not before confirming
     dialog.confirm()
     assert dialog.result.imported == 1
-    assert lots.case_list(ctx.db).count(filters={"year": 2016}) == 1
+    assert lots.lots_case_list(ctx.db).count(filters={"year": 2016}) == 1
     dialog.load(path)
     assert not dialog.import_button.isEnabled()  # already imported
 

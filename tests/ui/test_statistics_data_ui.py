@@ -41,7 +41,7 @@ def test_the_person_form_records_utlandsk_bakgrund_with_its_definition(
     assert not dialog.isVisible()
     with ctx.db.reading() as s:
         saved = persons.find_by_personnummer(s, "199001019802")
-    assert saved.foreign_background is ForeignBackground.JA
+    assert saved.foreign_background is ForeignBackground.YES
     again = page.open_person(saved.id)
     assert again.foreign.currentText() == "Ja"
     again.reject()
@@ -66,7 +66,7 @@ def test_the_referral_intake_registers_gender_and_background_of_a_new_person(ctx
     draft = fields.to_draft()
     restored = PersonFields(ctx, FieldForm())
     restored.from_draft(draft)
-    assert restored.foreign.currentData() == ForeignBackground.NEJ
+    assert restored.foreign.currentData() == ForeignBackground.NO
 
 
 def test_insats_targets_are_set_in_the_settings(window, ctx):

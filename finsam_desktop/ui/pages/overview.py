@@ -99,7 +99,7 @@ class OverviewPage(QWidget):
         self.participants_box = QGroupBox(_("Participants"))
         pl = QVBoxLayout(self.participants_box)
         self.participants = ListPanel(
-            casework.case_list(ctx.db),
+            casework.participation_list(ctx.db),
             on_open=self.open_case,
             export=("overview", _("Overview: participants")),
         )

@@ -11,19 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-)
-
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import organisation
 from finsam_desktop.services.participant_import import (
@@ -36,22 +23,18 @@ from finsam_desktop.services.participant_import import (
     result_text,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import SAVED_STYLE, BusyCursor, banner
+from finsam_desktop.ui.forms import SAVED_STYLE, BusyCursor
+from finsam_desktop.ui.import_preview import ImportPreviewDialog
 from finsam_desktop.ui.operations import OperationFailed
 
 PREVIEW_ROWS = 500  # the preview shows the first rows; the import takes them all
 
 
-class ParticipantImportDialog(QDialog):
+class ParticipantImportDialog(ImportPreviewDialog):
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
-        self.setWindowTitle(_("Import earlier participants"))
-        self.resize(1000, 620)
-        layout = QVBoxLayout(self)
-        intro = QLabel(
+        super().__init__(
+            ctx,
+            _("Import earlier participants"),
             _(
                 "Choose an Excel workbook (.xlsx) or a CSV file with one referral per row: "
                 "Personnummer, Namn, Kön, Utländsk bakgrund, Insats, Hemkommun, Remitterande "
@@ -60,26 +43,7 @@ class ParticipantImportDialog(QDialog):
                 "an aktualisering: Aktualiserad, Part, Beslut, Destination, Utfall and "
                 "Avslutad. You see what will be imported before anything is saved; the manual "
                 "lists every accepted column and value."
-            )
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        row = QHBoxLayout()
-        self.choose = QPushButton(_("Choose file…"))
-        self.choose.clicked.connect(self.choose_file)
-        row.addWidget(self.choose)
-        self.file_label = QLabel(_("No file chosen."))
-        row.addWidget(self.file_label, 1)
-        layout.addLayout(row)
-        self.error = banner()
-        layout.addWidget(self.error)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.tabs = QTabWidget()
-        self.rows_view = QTreeWidget()
-        self.rows_view.setRootIsDecorated(False)
-        self.rows_view.setHeaderLabels(
+            ),
             [
                 _("Row"),
                 _("Personal identity number"),
@@ -92,48 +56,21 @@ class ParticipantImportDialog(QDialog):
                 _("Enrolled"),
                 _("Closed"),
                 _("Exit route or outcome"),
-            ]
+            ],
+            parent,
         )
-        self.rejected_view = QTreeWidget()
-        self.rejected_view.setRootIsDecorated(False)
-        self.rejected_view.setHeaderLabels([_("Row"), _("Column"), _("Reason")])
-        self.tabs.addTab(self.rows_view, _("To import"))
-        self.tabs.addTab(self.rejected_view, _("Rejected rows"))
-        layout.addWidget(self.tabs, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        self.import_button = QPushButton(_("Import"))
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.confirm)
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-    def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            _("Choose a file to import"),
-            str(Path.home()),
-            _("Spreadsheets (*.xlsx *.csv);;All files (*)"),
-        )
-        if path:
-            self.load(Path(path))
+        self.preview: ImportPreview | None = None
+        self.result: ImportResult | None = None
+        self.resize(1000, 620)
 
     def load(self, path: Path) -> None:
         """Read ``path`` and show the preview; writes nothing."""
-        self.file_label.setText(str(path))
-        self.error.hide()
-        self.import_button.setEnabled(False)
-        self.rows_view.clear()
-        self.rejected_view.clear()
+        self.start_reading(path)
         try:
             with BusyCursor():
                 self.preview = self.ctx.runner.read(preview_import, path)
         except ImportFileError as exc:
-            self.preview = None
-            self.summary.clear()
-            self.error.setText(str(exc))
-            self.error.show()
+            self.refuse_file(str(exc))
             return
         self._show(self.preview)
 
@@ -156,40 +93,31 @@ class ParticipantImportDialog(QDialog):
             lines.append(_("Columns not used: {names}").format(names=", ".join(p.ignored_columns)))
         self.summary.setText("\n".join(lines))
         self.summary.setStyleSheet("")
+        rows = []
         for row in p.rows[:PREVIEW_ROWS]:
             name = f"{row.last_name}, {row.first_name}" if row.last_name else ""
-            self.rows_view.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        str(row.row),
-                        row.personnummer.formatted(),
-                        name if row.person_id is None else _("(registered)"),
-                        row.gender.label if row.gender else "",
-                        row.foreign_background.label if row.foreign_background else "",
-                        insatser.get(row.insats_id, ""),
-                        row.arrived_on.isoformat(),
-                        row.decision_text or row.decision.label,
-                        row.enrolled_on.isoformat() if row.enrolled_on else "",
-                        row.closed_on.isoformat() if row.closed_on else "",
-                        row.outcome_text,
-                    ]
-                )
+            rows.append(
+                [
+                    str(row.row),
+                    row.personnummer.formatted(),
+                    name if row.person_id is None else _("(registered)"),
+                    row.gender.label if row.gender else "",
+                    row.foreign_background.label if row.foreign_background else "",
+                    insatser.get(row.insats_id, ""),
+                    row.arrived_on.isoformat(),
+                    row.decision_text or row.decision.label,
+                    row.enrolled_on.isoformat() if row.enrolled_on else "",
+                    row.closed_on.isoformat() if row.closed_on else "",
+                    row.outcome_text,
+                ]
             )
-        for r in p.rejected:
-            self.rejected_view.addTopLevelItem(
-                QTreeWidgetItem([str(r.row), r.column or "–", r.reason])
-            )
-        for view in (self.rows_view, self.rejected_view):
-            for column in range(view.columnCount() - 1):
-                view.resizeColumnToContents(column)
-        self.tabs.setTabText(0, _("To import ({n})").format(n=len(p.rows)))
-        self.tabs.setTabText(1, _("Rejected rows ({n})").format(n=p.rejected_rows))
-        if p.rejected and not p.rows:
-            self.tabs.setCurrentIndex(1)
-        self.import_button.setText(
-            ngettext("Import {n} row", "Import {n} rows", len(p.rows)).format(n=len(p.rows))
+        self.fill(
+            rows,
+            p.rejected,
+            len(p.rows),
+            p.rejected_rows,
+            ngettext("Import {n} row", "Import {n} rows", len(p.rows)).format(n=len(p.rows)),
         )
-        self.import_button.setEnabled(bool(p.rows))
 
     def confirm(self) -> None:
         if self.preview is None or not self.preview.rows:
@@ -198,8 +126,7 @@ class ParticipantImportDialog(QDialog):
             with BusyCursor():
                 self.result = self.ctx.runner.run(import_rows, self.preview)
         except OperationFailed as exc:
-            self.error.setText("\n".join([exc.message, *exc.problems.values()]))
-            self.error.show()
+            self.show_failure(exc)
             return
         self.import_button.setEnabled(False)
         self.summary.setText(result_text(self.result))

@@ -51,7 +51,7 @@ class PersonDialog(FormDialog):
         self.gender = self.add_field(
             "gender",
             _("Gender"),
-            choice([(g.label, g) for g in Gender], p.gender if p else Gender.OKANT),
+            choice([(g.label, g) for g in Gender], p.gender if p else Gender.UNKNOWN),
         )
         self.foreign = self.add_field(
             "foreign_background",
@@ -59,7 +59,7 @@ class PersonDialog(FormDialog):
             foreign_background_choice(p.foreign_background if p else None),
         )
         self.fields.layout_form.addRow("", foreign_background_help())
-        if p is None or p.gender is Gender.OKANT:
+        if p is None or p.gender is Gender.UNKNOWN:
             propose_gender(self.pnr, self.gender)
         self.protected = self.add_field(
             "protected_identity",

@@ -16,13 +16,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -32,19 +28,16 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.i18n import _
+from finsam_desktop.domain.organisation import Federation
+from finsam_desktop.i18n import N_, _
 from finsam_desktop.reports.model import Kind, Report, Table
-from finsam_desktop.services import organisation
 from finsam_desktop.services.statistics import record_export, report_choices, statistics
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import BusyCursor, choice, refill
 from finsam_desktop.ui.period_picker import PeriodPicker
+from finsam_desktop.ui.report_page import ReportPage
 
-EXPORTS = (
-    ("pdf", "PDF…", "PDF (*.pdf)"),
-    ("xlsx", "Excel…", "Excel (*.xlsx)"),
-    ("csv", "CSV…", "CSV (*.csv)"),
-)
+EXPORTS = ("pdf", "xlsx", "csv")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # What no figure counts: a change of only these leaves the tables as they are.
 NOT_COUNTED = frozenset({Change.ACCESS_LOG, Change.DRAFT, Change.USERS, Change.LETTER_TEMPLATE})
@@ -103,12 +96,12 @@ def chart_widget(chart) -> QWidget:
     return widget
 
 
-class StatisticsPage(QWidget):
+class StatisticsPage(ReportPage):
+    save_title = N_("Save the report")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.report: Report | None = None
-        self._stale = True
         outer = QVBoxLayout(self)
         heading = QLabel("<h2>{}</h2>".format(_("Statistics")))
         outer.addWidget(heading)
@@ -139,25 +132,16 @@ class StatisticsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.hide_small)
         buttons.addSpacing(10)
-        self.export_buttons: dict[str, QPushButton] = {}
-        for fmt, text, _pattern in EXPORTS:
-            button = QPushButton(text)
-            button.setToolTip(_("Save the report as {format}").format(format=fmt.upper()))
-            button.clicked.connect(lambda _c=False, f=fmt: self.export(f))
-            buttons.addWidget(button)
-            self.export_buttons[fmt] = button
+        self.add_export_buttons(buttons, EXPORTS, _("Save the report as {format}"))
         self.message = QLabel()
         self.message.setStyleSheet("color: #a33;")
         buttons.addWidget(self.message)
         buttons.addStretch(1)
         outer.addLayout(buttons)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        outer.addWidget(self.scroll, 1)
         self.tables: dict[str, ReportTable] = {}
         self.charts: dict[str, QWidget] = {}
-        self._new_content()
+        self.add_scroll_area(outer)
 
         self.picker.changed.connect(self.refresh)
         self.insats.currentIndexChanged.connect(self.refresh)
@@ -180,16 +164,9 @@ class StatisticsPage(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh(force=True)
-
     def refresh(self, *_args, force: bool = False) -> None:
-        if not (force or self.isVisible()):
-            self._stale = True
+        if not self.due(force):
             return
-        self._stale = False
         try:
             period = self.picker.period()
         except ValidationError as exc:
@@ -214,11 +191,6 @@ class StatisticsPage(QWidget):
     def _set_exports(self, enabled: bool) -> None:
         for button in self.export_buttons.values():
             button.setEnabled(enabled)
-
-    def _new_content(self) -> None:
-        self.content = QWidget()
-        self.layout_ = QVBoxLayout(self.content)
-        self.scroll.setWidget(self.content)
 
     def _render(self, report: Report) -> None:
         self._new_content()
@@ -249,35 +221,18 @@ class StatisticsPage(QWidget):
         self.layout_.addStretch(1)
 
     # --- exporting ---
-    def export(self, fmt: str) -> Path | None:
-        if self.report is None:
-            return None
-        pattern = dict((f, p) for f, _t, p in EXPORTS)[fmt]
-        code = self.picker.period().code or "period"
-        suggested = f"statistik-{code.replace(':', '_')}.{fmt}"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the report"), str(Path.home() / suggested), pattern
-        )
-        if not path:
-            return None
-        return self.write(Path(path), fmt)
+    def exportable(self) -> bool:
+        return self.report is not None
 
-    def write(self, path: Path, fmt: str) -> Path | None:
-        """Write the report on screen (the same object) to ``path``; log it."""
+    def suggested_name(self, fmt: str) -> str:
+        code = self.picker.period().code or "period"
+        return f"statistik-{code.replace(':', '_')}.{fmt}"
+
+    def write_report(self, path: Path, fmt: str, federation: Federation) -> None:
+        """The report on screen (the same object) to ``path``; logged."""
         from finsam_desktop.reports import export
 
         assert self.report is not None
-        federation = self.ctx.runner.read(organisation.get_federation)
         self.report.organisation = federation.name
-        try:
-            with BusyCursor():
-                export.write(self.report, path, fmt, federation)
-            self.ctx.runner.run(record_export, fmt)
-        except OSError:
-            QMessageBox.warning(
-                self,
-                _("Could not save"),
-                _("The file could not be written. Choose another folder and try again."),
-            )
-            return None
-        return path
+        export.write(self.report, path, fmt, federation)
+        self.ctx.runner.run(record_export, fmt)

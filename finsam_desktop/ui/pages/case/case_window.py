@@ -131,7 +131,7 @@ class CaseWindow(QWidget):
         return self.ctx.runner.read(fn, *args)
 
     def refresh(self) -> None:
-        self.case = self.read(casework.get_case, self.participation_id)
+        self.case = self.read(casework.get_participation, self.participation_id)
         self._show_overview(self.case)
         self._show_timeline()
         for tab in (self.mapping, self.plan, self.insatser, self.contacts, self.closing):

@@ -17,7 +17,7 @@ def add_open_case_button(panel: ListPanel, ctx: AppContext) -> QPushButton:
         person_id = panel.current_id()
         if person_id is None:
             return
-        participation_id = ctx.runner.read(casework.find_case_for_person, person_id)
+        participation_id = ctx.runner.read(casework.find_participation_of_person, person_id)
         if participation_id is None:
             QMessageBox.information(
                 panel,

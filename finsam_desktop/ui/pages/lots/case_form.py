@@ -250,7 +250,7 @@ class LotsCaseDialog(FormDialog):
         if problems:
             raise OperationFailed(_("Check the marked fields."), problems)
         case, _unreadable = self._draft()
-        saved = self.ctx.runner.run(lots.save_case, case)
+        saved = self.ctx.runner.run(lots.save_lots_case, case)
         self.saved.emit(saved)
         return saved
 
@@ -266,10 +266,10 @@ class LotsCaseDialog(FormDialog):
         for edit in (self.officer, self.birth_year, self.closed, self.reference):
             edit.clear()
         for box, value in (
-            (self.gender, Gender.OKANT),
-            (self.foreign, Answer.OKANT),
-            (self.sick, Answer.OKANT),
-            (self.need, Answer.OKANT),
+            (self.gender, Gender.UNKNOWN),
+            (self.foreign, Answer.UNKNOWN),
+            (self.sick, Answer.UNKNOWN),
+            (self.need, Answer.UNKNOWN),
             (self.question, None),
             (self.action, None),
             (self.score, None),

@@ -16,20 +16,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QProgressDialog,
-    QPushButton,
-    QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services import organisation
@@ -44,14 +31,31 @@ from finsam_desktop.services.lots_import import (
     preview_import,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner
+from finsam_desktop.ui.import_preview import ImportPreviewDialog
 from finsam_desktop.ui.operations import OperationFailed
 
 
-class ImportDialog(QDialog):
+class ImportDialog(ImportPreviewDialog):
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(
+            ctx,
+            _("Import lotsärenden"),
+            _(
+                "Choose an Excel workbook (.xlsx) or a CSV file with one lotsärende per row and "
+                "Swedish column headers (Inkom, Kommun, Part, Handläggare, Kön, Födelseår, ...). "
+                "You see what will be imported before anything is saved."
+            ),
+            [
+                _("Row"),
+                _("Received"),
+                _("Municipality"),
+                _("Gender"),
+                _("Born"),
+                _("Individärende"),
+                _("Closed"),
+            ],  # fmt: skip
+            parent,
+        )
         self.preview: ImportPreview | None = None
         self.result: ImportResult | None = None
         self.batch_rows = BATCH_ROWS
@@ -65,61 +69,7 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 1000)
         self.progress.reset()
         self.progress.hide()
-        self.setWindowTitle(_("Import lotsärenden"))
         self.resize(900, 600)
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            _(
-                "Choose an Excel workbook (.xlsx) or a CSV file with one lotsärende per row and "
-                "Swedish column headers (Inkom, Kommun, Part, Handläggare, Kön, Födelseår, ...). "
-                "You see what will be imported before anything is saved."
-            )
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        row = QHBoxLayout()
-        self.choose = QPushButton(_("Choose file…"))
-        self.choose.clicked.connect(self.choose_file)
-        row.addWidget(self.choose)
-        self.file_label = QLabel(_("No file chosen."))
-        row.addWidget(self.file_label, 1)
-        layout.addLayout(row)
-        self.error = banner()
-        layout.addWidget(self.error)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.tabs = QTabWidget()
-        self.rows_view = QTreeWidget()
-        self.rows_view.setRootIsDecorated(False)
-        self.rows_view.setHeaderLabels(
-            [_("Row"), _("Received"), _("Municipality"), _("Gender"), _("Born"),
-             _("Individärende"), _("Closed")]
-        )  # fmt: skip
-        self.rejected_view = QTreeWidget()
-        self.rejected_view.setRootIsDecorated(False)
-        self.rejected_view.setHeaderLabels([_("Row"), _("Column"), _("Reason")])
-        self.tabs.addTab(self.rows_view, _("To import"))
-        self.tabs.addTab(self.rejected_view, _("Rejected rows"))
-        layout.addWidget(self.tabs, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        self.import_button = QPushButton(_("Import"))
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.confirm)
-        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-    def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            _("Choose a file to import"),
-            str(Path.home()),
-            _("Spreadsheets (*.xlsx *.csv);;All files (*)"),
-        )
-        if path:
-            self.load(Path(path))
 
     def _progress(self, label: str):
         """A callback for the service: moves the bar, keeps the window alive and says
@@ -144,20 +94,13 @@ class ImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         """Read ``path`` and show the preview; writes nothing."""
-        self.file_label.setText(str(path))
-        self.error.hide()
-        self.import_button.setEnabled(False)
-        self.rows_view.clear()
-        self.rejected_view.clear()
+        self.start_reading(path)
         report = self._progress(_("Reading the file: {n} rows…"))
         try:
             self.preview = self.ctx.runner.read(preview_import, path, None, report)
         except (ImportFileError, ImportCancelled) as exc:
-            self.preview = None
-            self.summary.clear()
             cancelled = _("Reading was cancelled; nothing was imported.")
-            self.error.setText(cancelled if isinstance(exc, ImportCancelled) else str(exc))
-            self.error.show()
+            self.refuse_file(cancelled if isinstance(exc, ImportCancelled) else str(exc))
             return
         finally:
             self.progress.reset()
@@ -190,38 +133,29 @@ class ImportDialog(QDialog):
                 )
             )
         self.summary.setText("\n".join(lines))
+        rows = []
         for row in p.rows[:PREVIEW_ROWS]:
             c = row.case
-            self.rows_view.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        str(row.row),
-                        c.received.isoformat() if c.received else "",
-                        names.get(c.municipality_id, ""),
-                        c.gender.label,
-                        str(c.birth_year or ""),
-                        _("Yes") if c.individual_case else _("No"),
-                        c.closed.isoformat() if c.closed else "",
-                    ]
-                )
+            rows.append(
+                [
+                    str(row.row),
+                    c.received.isoformat() if c.received else "",
+                    names.get(c.municipality_id, ""),
+                    c.gender.label,
+                    str(c.birth_year or ""),
+                    _("Yes") if c.individual_case else _("No"),
+                    c.closed.isoformat() if c.closed else "",
+                ]
             )
-        for r in p.rejected:
-            self.rejected_view.addTopLevelItem(
-                QTreeWidgetItem([str(r.row), r.column or "–", r.reason])
-            )
-        for view in (self.rows_view, self.rejected_view):
-            for column in range(view.columnCount() - 1):
-                view.resizeColumnToContents(column)
-        self.tabs.setTabText(0, _("To import ({n})").format(n=p.to_import))
-        self.tabs.setTabText(1, _("Rejected rows ({n})").format(n=p.rejected_rows))
-        if p.rejected and not p.rows:
-            self.tabs.setCurrentIndex(1)
-        self.import_button.setText(
+        self.fill(
+            rows,
+            p.rejected,
+            p.to_import,
+            p.rejected_rows,
             ngettext("Import {n} lotsärende", "Import {n} lotsärenden", p.to_import).format(
                 n=p.to_import
-            )
+            ),
         )
-        self.import_button.setEnabled(bool(p.to_import))
 
     def confirm(self) -> None:
         if self.preview is None or not self.preview.to_import:
@@ -235,12 +169,10 @@ class ImportDialog(QDialog):
                 self.batch_rows,
             )
         except OperationFailed as exc:
-            self.error.setText("\n".join([exc.message, *exc.problems.values()]))
-            self.error.show()
+            self.show_failure(exc)
             return
         except ImportFileError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self.show_error(str(exc))
             return
         finally:
             self.progress.reset()

@@ -32,7 +32,7 @@ class CasesTab(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         self.panel = ListPanel(
-            lots.case_list(ctx.db),
+            lots.lots_case_list(ctx.db),
             self.new,
             self.open,
             _("New lotsärende…"),
@@ -73,7 +73,7 @@ class CasesTab(QWidget):
         return dialog
 
     def open(self, case_id: int) -> LotsCaseDialog:
-        case = self.ctx.runner.read(lots.get_case, case_id)
+        case = self.ctx.runner.read(lots.get_lots_case, case_id)
         dialog = LotsCaseDialog(self.ctx, case, self)
         dialog.open()
         return dialog
@@ -94,7 +94,7 @@ class CasesTab(QWidget):
         ):
             return
         try:
-            self.ctx.runner.run(lots.delete_case, case_id)
+            self.ctx.runner.run(lots.delete_lots_case, case_id)
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Not deleted"), exc.message)
 

@@ -7,13 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,28 +17,25 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.domain.lots import LotsSummary
-from finsam_desktop.i18n import _
+from finsam_desktop.domain.organisation import Federation
+from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.services.lots_summary import lots_summary, record_export
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
 from finsam_desktop.ui.period_picker import PeriodPicker
+from finsam_desktop.ui.report_page import ReportPage
 
-EXPORTS = (
-    ("pdf", "PDF…", "PDF (*.pdf)"),
-    ("xlsx", "Excel…", "Excel (*.xlsx)"),
-    ("csv", "CSV…", "CSV (*.csv)"),
-    ("json", "JSON…", "JSON (*.json)"),
-)
+EXPORTS = ("pdf", "xlsx", "csv", "json")
 
 
-class SummaryTab(QWidget):
+class SummaryTab(ReportPage):
+    save_title = N_("Save the summary")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.summary: LotsSummary | None = None
-        self._stale = True  # computed when shown: a save elsewhere must stay instant
         outer = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -54,19 +47,9 @@ class SummaryTab(QWidget):
         self.municipality = choice([], None, _("All municipalities"))
         bar.addWidget(self.municipality)
         bar.addStretch(1)
-        self.export_buttons = {}
-        for fmt, text, _pattern in EXPORTS:
-            button = QPushButton(text)
-            button.setToolTip(_("Save the summary as {format}").format(format=fmt.upper()))
-            button.clicked.connect(lambda _c=False, f=fmt: self.export(f))
-            bar.addWidget(button)
-            self.export_buttons[fmt] = button
+        self.add_export_buttons(bar, EXPORTS, _("Save the summary as {format}"))
         outer.addLayout(bar)
-
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        outer.addWidget(self.scroll, 1)
-        self._new_content()
+        self.add_scroll_area(outer)
 
         self.picker.changed.connect(self.refresh)
         self.municipality.currentIndexChanged.connect(self.refresh)
@@ -84,16 +67,9 @@ class SummaryTab(QWidget):
         return period.start, period.end
 
     # --- showing ---
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh(force=True)
-
     def refresh(self, *_args, force: bool = False) -> None:
-        if not (force or self.isVisible()):
-            self._stale = True
+        if not self.due(force):
             return
-        self._stale = False
         try:
             start, end = self.period()
         except ValidationError as exc:
@@ -103,12 +79,6 @@ class SummaryTab(QWidget):
             lots_summary, start, end, self.municipality.currentData()
         )
         self._render(self.summary)
-
-    def _new_content(self) -> None:
-        """A fresh page for the scroll area; the area deletes the previous one."""
-        self.content = QWidget()
-        self.layout_ = QVBoxLayout(self.content)
-        self.scroll.setWidget(self.content)
 
     def _clear(self) -> None:
         self._new_content()
@@ -164,17 +134,8 @@ class SummaryTab(QWidget):
         return box
 
     # --- exporting ---
-    def export(self, fmt: str) -> Path | None:
-        if self.summary is None:
-            return None
-        pattern = dict((f, p) for f, _t, p in EXPORTS)[fmt]
-        suggested = self.suggested_name(fmt)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the summary"), str(Path.home() / suggested), pattern
-        )
-        if not path:
-            return None
-        return self.write(Path(path), fmt)
+    def exportable(self) -> bool:
+        return self.summary is not None
 
     def suggested_name(self, fmt: str) -> str:
         start, end = self.period()
@@ -186,21 +147,11 @@ class SummaryTab(QWidget):
             self.municipality.currentData() and self.municipality.currentText(),
         )
 
-    def write(self, path: Path, fmt: str) -> Path | None:
-        """Write the summary on screen through the one exporter; log it."""
+    def write_report(self, path: Path, fmt: str, federation: Federation) -> None:
+        """The summary on screen through the one exporter; logged."""
         from finsam_desktop.reports import export, lots_tables
 
         assert self.summary is not None
-        federation = self.ctx.runner.read(organisation.get_federation)
-        try:
-            report = lots_tables.summary_report(self.summary, federation.name)
-            export.write(report, path, fmt, federation)
-            self.ctx.runner.run(record_export, fmt)
-        except OSError:
-            QMessageBox.warning(
-                self,
-                _("Could not save"),
-                _("The file could not be written. Choose another folder and try again."),
-            )
-            return None
-        return path
+        report = lots_tables.summary_report(self.summary, federation.name)
+        export.write(report, path, fmt, federation)
+        self.ctx.runner.run(record_export, fmt)

@@ -135,7 +135,7 @@ class ReferralCaseDialog(QDialog):
     def refresh(self, log: bool = False) -> None:
         # Opening the case is logged (a view); redraws after a change read without logging.
         reader = self.ctx.runner.run if log else self.ctx.runner.read
-        c = self.case = reader(referrals.open_case, self.referral_id)
+        c = self.case = reader(referrals.get_referral_case, self.referral_id)
         r, p = c.referral, c.person
         self.setWindowTitle(_("Referral {case}").format(case=r.case_number))
         protected = (

@@ -35,7 +35,7 @@ HELP_STYLE = "color: #555555; font-size: 11px;"
 
 def foreign_background_choice(current: ForeignBackground | None = None) -> QComboBox:
     """Ja / nej / okänt, with the definition as the tooltip."""
-    box = choice([(f.label, f) for f in ForeignBackground], current or ForeignBackground.OKANT)
+    box = choice([(f.label, f) for f in ForeignBackground], current or ForeignBackground.UNKNOWN)
     box.setToolTip(_(FOREIGN_BACKGROUND_DEFINITION))
     return box
 
@@ -87,7 +87,7 @@ class PersonFields:
             choice(active_items(municipalities, None), None, empty=_("(not given)")),
         )
         self.gender = form.add_field(
-            "gender", _("Gender"), choice([(g.label, g) for g in Gender], Gender.OKANT)
+            "gender", _("Gender"), choice([(g.label, g) for g in Gender], Gender.UNKNOWN)
         )
         self.foreign = form.add_field(
             "foreign_background", _("Foreign background"), foreign_background_choice()
@@ -213,11 +213,11 @@ class PersonFields:
             self.postcode.setText(data.get("postcode", ""))
             self.city.setText(data.get("city", ""))
             set_choice(self.municipality, data.get("municipality_id"))
-            set_choice(self.gender, _enum_or(Gender, data.get("gender"), Gender.OKANT))
+            set_choice(self.gender, _enum_or(Gender, data.get("gender"), Gender.UNKNOWN))
             set_choice(
                 self.foreign,
                 _enum_or(
-                    ForeignBackground, data.get("foreign_background"), ForeignBackground.OKANT
+                    ForeignBackground, data.get("foreign_background"), ForeignBackground.UNKNOWN
                 ),
             )
             self.protected.setChecked(bool(data.get("protected_identity")))

@@ -12,7 +12,7 @@ from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.main_window import load_factory
 
 SETTINGS_TABS: list[tuple[str, str, str]] = [
-    ("federation", N_("Förbund"), "finsam_desktop.ui.pages.settings.federation:FederationTab"),
+    ("federation", N_("Federation"), "finsam_desktop.ui.pages.settings.federation:FederationTab"),
     ("insatser", N_("Insatser"), "finsam_desktop.ui.pages.settings.insatser:InsatserTab"),
     (
         "municipalities",

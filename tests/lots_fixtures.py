@@ -48,7 +48,7 @@ def register(db: Database, count: int, template: LotsCase, **changes) -> None:
     """Register ``count`` lotsärenden like ``template`` with ``changes`` applied."""
     with db.session() as s:
         for _ in range(count):
-            lots.save_case(s, replace(template, **changes), today=date(2026, 11, 22))
+            lots.save_lots_case(s, replace(template, **changes), today=date(2026, 11, 22))
 
 
 def case(ids: dict[str, int], municipality: str, received: date, **fields) -> LotsCase:
