@@ -664,19 +664,26 @@ def _place_lookups(session: Session) -> tuple[dict[str, int], dict[str, int]]:
     for mid, name in session.execute(select(MunicipalityRow.id, MunicipalityRow.name)):
         for key in _municipality_keys(name):
             municipalities.setdefault(key, mid)
-    parties: dict[str, int] = {}
+    parties = _party_lookup(
+        session.execute(select(PartyRow.id, PartyRow.name, PartyRow.short_name))
+    )
+    return municipalities, parties
+
+
+def _party_lookup(parties) -> dict[str, int]:
+    """Party ids by name, short name and the usual aliases (Af, FK…), from
+    (id, name, short name) rows; the first party of a spelling wins."""
+    found: dict[str, int] = {}
     shorts: dict[str, int] = {}
-    for pid, name, short in session.execute(
-        select(PartyRow.id, PartyRow.name, PartyRow.short_name)
-    ):
-        parties[_norm(name)] = pid
+    for pid, name, short in parties:
+        found.setdefault(_norm(name), pid)
         if short:
-            parties.setdefault(_norm(short), pid)
+            found.setdefault(_norm(short), pid)
             shorts[short.upper()] = pid
     for alias, short in _PARTY_ALIAS.items():
         if short in shorts:
-            parties.setdefault(alias, shorts[short])
-    return municipalities, parties
+            found.setdefault(alias, shorts[short])
+    return found
 
 
 def _municipality_id(municipalities: dict[str, int], name: str) -> int | None:

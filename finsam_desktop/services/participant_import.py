@@ -76,6 +76,7 @@ from finsam_desktop.services.lots_import import (
     _cell_text,
     _municipality_id,
     _norm,
+    _party_lookup,
     _place_lookups,
     parse_date,
     read_table,
@@ -425,18 +426,9 @@ class _LocalModel:
 
     def __init__(self, session: Session, insats_id: int, name: str):
         self.name = name
-        self.parties: dict[str, int] = {}
-        self.party_names: list[str] = []
-        shorts: dict[str, int] = {}
-        for party in krans.parties_for_insats(session, insats_id):
-            self.party_names.append(party.name)
-            self.parties.setdefault(_norm(party.name), party.id)
-            if party.short_name:
-                self.parties.setdefault(_norm(party.short_name), party.id)
-                shorts[party.short_name.upper()] = party.id
-        for alias, short in _PARTY_ALIAS.items():
-            if short in shorts:
-                self.parties.setdefault(alias, shorts[short])
+        offered = krans.parties_for_insats(session, insats_id)
+        self.party_names = [party.name for party in offered]
+        self.parties = _party_lookup((p.id, p.name, p.short_name) for p in offered)
         self.destinations, self.destination_names = self._list(
             session, insats_id, LocalListKind.DESTINATION, include_retired=False
         )
