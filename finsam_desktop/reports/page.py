@@ -51,11 +51,11 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportLabParagraph
 
 from finsam_desktop.domain.letters import Letterhead
 from finsam_desktop.i18n import _, format_date
@@ -97,6 +97,22 @@ FOOTER_NOTE_Y = 24 * mm  # from the bottom edge
 BODY_BOTTOM = 29 * mm  # from the bottom edge
 
 GREY = colors.Color(0.35, 0.35, 0.35)
+
+
+class Paragraph(_ReportLabParagraph):
+    """ReportLab's Paragraph, wrapped once per width. A paragraph is measured several
+    times at the same width (KeepTogether measures its content and the frame measures
+    each part again; a heading measures what follows it), and every measuring breaks
+    the lines anew; the lines depend on the width only."""
+
+    def wrap(self, availWidth, availHeight):
+        # split() drops the lines when the paragraph must move on: then measure again.
+        if self.__dict__.get("_wrapped_width") == availWidth and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
 
 # --- text styles ------------------------------------------------------------------------
 # No paragraph leaves a single line behind on the next page (widow).
