@@ -17,7 +17,11 @@ log = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    from finsam_desktop.cli import SwedishParser, add_database_argument, add_participants_argument
+    from finsam_desktop.cli.parser import (
+        SwedishParser,
+        add_database_argument,
+        add_participants_argument,
+    )
 
     parser = SwedishParser(prog="finsam-desktop", description=_("Start Finsam Desktop."))
     add_database_argument(parser)

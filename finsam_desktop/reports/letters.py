@@ -25,7 +25,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _
@@ -43,6 +43,7 @@ from finsam_desktop.reports.page import (  # noqa: F401 (the window's place, for
     TEXT_WIDTH,
     Head,
     Heading,
+    Paragraph,
     Part,
     clip,
     flow,

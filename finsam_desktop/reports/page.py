@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -50,11 +51,11 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportLabParagraph
 
 from finsam_desktop.domain.letters import Letterhead
 from finsam_desktop.i18n import _, format_date
@@ -96,6 +97,22 @@ FOOTER_NOTE_Y = 24 * mm  # from the bottom edge
 BODY_BOTTOM = 29 * mm  # from the bottom edge
 
 GREY = colors.Color(0.35, 0.35, 0.35)
+
+
+class Paragraph(_ReportLabParagraph):
+    """ReportLab's Paragraph, wrapped once per width. A paragraph is measured several
+    times at the same width (KeepTogether measures its content and the frame measures
+    each part again; a heading measures what follows it), and every measuring breaks
+    the lines anew; the lines depend on the width only."""
+
+    def wrap(self, availWidth, availHeight):
+        # split() drops the lines when the paragraph must move on: then measure again.
+        if self.__dict__.get("_wrapped_width") == availWidth and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
 
 # --- text styles ------------------------------------------------------------------------
 # No paragraph leaves a single line behind on the next page (widow).
@@ -178,8 +195,10 @@ def clip(text: str, limit: int = ONE_LINE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@lru_cache(maxsize=4096)
 def fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` on one line, shortened with an ellipsis to fit ``width`` points."""
+    """``text`` on one line, shortened with an ellipsis to fit ``width`` points.
+    Remembered: the same letterhead, labels and footer are fitted on every page."""
     text = clip(text)
     if stringWidth(text, font, size) <= width:
         return text
@@ -659,56 +678,87 @@ def _footer(c: Canvas, head: Head) -> None:
         c.setFillColor(GREY)
         c.drawString(LEFT, FOOTER_NOTE_Y, fit(head.footer_note, REGULAR, 7.5, TEXT_WIDTH))
         c.setFillColor(colors.black)
+    size, columns = _footer_layout(
+        (_("Postal address"), _("Phone"), _("E-mail / web"), _("Org. number")),
+        letterhead.unit or letterhead.organisation,
+        tuple(letterhead.address_lines),
+        letterhead.phone,
+        letterhead.email,
+        letterhead.website,
+        letterhead.org_number,
+    )
+    if columns:
+        c.setStrokeGray(0.6)
+        c.setLineWidth(0.5)
+        rule = _y(FOOTER_TOP - 4 * mm)
+        c.line(LEFT, rule, PAGE_WIDTH - RIGHT_MARGIN, rule)
+        for x, title, lines in columns:
+            c.setFont(BOLD, size)
+            c.drawString(x, _y(FOOTER_TOP), title)
+            c.setFont(REGULAR, size)
+            for i, line in enumerate(lines):
+                c.drawString(x, _y(FOOTER_TOP + (i + 1) * 3.3 * mm), line)
+    c.restoreState()
+
+
+@lru_cache(maxsize=64)
+def _footer_layout(
+    titles: tuple[str, str, str, str],
+    sender: str,
+    address_lines: tuple[str, ...],
+    phone: str,
+    email: str,
+    website: str,
+    org_number: str,
+) -> tuple[float, tuple[tuple[float, str, tuple[str, ...]], ...]]:
+    """The footer's font size and its columns (x, title, lines), fitted to their room.
+    Measured once per sender (and language), not on every page."""
     columns = [
         (
-            _("Postal address"),
+            titles[0],
             # The sender's name alone is no address: the column needs an address line.
-            [letterhead.unit or letterhead.organisation, *letterhead.address_lines]
-            if any(line.strip() for line in letterhead.address_lines)
-            else [],
+            [sender, *address_lines] if any(line.strip() for line in address_lines) else [],
         ),
-        (_("Phone"), [letterhead.phone]),
-        (_("E-mail / web"), [letterhead.email, letterhead.website]),
-        (_("Org. number"), [letterhead.org_number]),
+        (titles[1], [phone]),
+        (titles[2], [email, website]),
+        (titles[3], [org_number]),
     ]
     # A column with nothing in it is left out, label and all: no "Telefon" with no number.
     columns = [
         (title, [clip(v, 80) for v in lines if v and v.strip()][:3]) for title, lines in columns
     ]
     columns = [(title, lines) for title, lines in columns if lines]
-    if columns:
-        c.setStrokeGray(0.6)
-        c.setLineWidth(0.5)
-        rule = _y(FOOTER_TOP - 4 * mm)
-        c.line(LEFT, rule, PAGE_WIDTH - RIGHT_MARGIN, rule)
-        gap = 6 * mm
-        room = (TEXT_WIDTH - gap * (len(columns) - 1)) / len(columns)
-        # Columns as wide as their longest line; a smaller size if they would not fit.
-        size = 7.5
-        while True:
-            widths = [
-                max(
-                    stringWidth(t, BOLD if i == 0 else REGULAR, size)
-                    for i, t in enumerate([title, *lines])
-                )
-                for title, lines in columns
-            ]
-            if sum(widths) + gap * (len(widths) - 1) <= TEXT_WIDTH or size <= 5.5:
-                break
-            size -= 0.5
-        if sum(widths) + gap * (len(widths) - 1) > TEXT_WIDTH:
-            widths = [room] * len(columns)
-        x = LEFT
-        for (title, lines), width in zip(columns, widths, strict=True):
-            c.setFont(BOLD, size)
-            c.drawString(x, _y(FOOTER_TOP), fit(title, BOLD, size, width))
-            c.setFont(REGULAR, size)
-            for i, line in enumerate(lines):
-                c.drawString(
-                    x, _y(FOOTER_TOP + (i + 1) * 3.3 * mm), fit(line, REGULAR, size, width)
-                )
-            x += width + gap
-    c.restoreState()
+    if not columns:
+        return 7.5, ()
+    gap = 6 * mm
+    room = (TEXT_WIDTH - gap * (len(columns) - 1)) / len(columns)
+    # Columns as wide as their longest line; a smaller size if they would not fit.
+    size = 7.5
+    while True:
+        widths = [
+            max(
+                stringWidth(t, BOLD if i == 0 else REGULAR, size)
+                for i, t in enumerate([title, *lines])
+            )
+            for title, lines in columns
+        ]
+        if sum(widths) + gap * (len(widths) - 1) <= TEXT_WIDTH or size <= 5.5:
+            break
+        size -= 0.5
+    if sum(widths) + gap * (len(widths) - 1) > TEXT_WIDTH:
+        widths = [room] * len(columns)
+    placed = []
+    x = LEFT
+    for (title, lines), width in zip(columns, widths, strict=True):
+        placed.append(
+            (
+                x,
+                fit(title, BOLD, size, width),
+                tuple(fit(line, REGULAR, size, width) for line in lines),
+            )
+        )
+        x += width + gap
+    return size, tuple(placed)
 
 
 def keep_with_last(story: list[Flowable], closing: list[Flowable]) -> list[Flowable]:

@@ -20,6 +20,7 @@ import subprocess
 import pytest
 
 from finsam_desktop import cli
+from finsam_desktop.cli import common, program
 from finsam_desktop.db.migrate import open_database
 
 SURROGATE = "\udce4"  # what a Latin-1 "ä" in a file name or terminal becomes in Python
@@ -294,10 +295,9 @@ def test_swedish_parser_messages(capsys):
 
 def test_an_unexpected_fault_is_a_swedish_message_with_a_report(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(cli, "cmd_info", lambda args: 1 / 0)
-    parser = cli.build_parser
+    parser = program.build_parser
     monkeypatch.setattr(
-        cli,
+        program,
         "build_parser",
         lambda: _with_run(parser(), "info", lambda args: 1 / 0),
     )
@@ -314,7 +314,7 @@ def _with_run(parser, name, fn):
 
 
 def test_messages_never_fail_on_characters_the_terminal_cannot_show(capsys):
-    cli.say(f"Filen namn{SURROGATE}.sqlite finns inte")
+    common.say(f"Filen namn{SURROGATE}.sqlite finns inte")
     assert "finns inte" in capsys.readouterr().err
 
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from finsam_desktop.cli.common import open_database
+from finsam_desktop.cli.parser import subcommands
 from finsam_desktop.i18n import _
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    from finsam_desktop.cli import SwedishParser
+def commands() -> dict:
+    return {
+        "deltagare": (_("participants: import earlier ones from a spreadsheet"), configure),
+    }
 
-    sub = parser.add_subparsers(
-        dest="participants_command", metavar=_("COMMAND"), parser_class=SwedishParser
-    )
-    sub.required = True
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = subcommands(parser, "participants_command")
     p = sub.add_parser(
         "import",
         help=_(
@@ -28,13 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_import)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Entry registered in cli.extra_commands(): dispatch on the subcommand."""
-    return {"import": run_import}[args.participants_command](args)
-
-
 def run_import(args: argparse.Namespace) -> int:
-    from finsam_desktop.cli import _open
     from finsam_desktop.services.participant_import import (
         ImportFileError,
         import_rows,
@@ -42,7 +39,7 @@ def run_import(args: argparse.Namespace) -> int:
         result_text,
     )
 
-    db = _open(args)
+    db = open_database(args)
     try:
         try:
             with db.reading() as session:

@@ -1,9 +1,8 @@
 """Command-line commands that protect the data: restore a backup, print a registerutdrag.
 
-    finsam restore BACKUPFILE
-    finsam registerutdrag PERSONNUMMER --out FILE
+finsam restore BACKUPFILE
+finsam registerutdrag PERSONNUMMER --out FILE
 
-Registered in ``cli.extra_commands``.
 """
 
 from __future__ import annotations
@@ -12,11 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from finsam_desktop.cli.common import open_database
 from finsam_desktop.i18n import _
 
 
 def configure_restore(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("backup", metavar=_("BACKUPFILE"), help=_("the backup to restore"))
+    parser.set_defaults(run=run_restore)
 
 
 def run_restore(args: argparse.Namespace) -> int:
@@ -29,12 +30,10 @@ def run_restore(args: argparse.Namespace) -> int:
     backup = Path(args.backup).expanduser().resolve()
     db = None
     if path.exists():
-        from finsam_desktop.cli import _open
-
         # Opening proves who we are (for an encrypted file) and gives its key, with which
         # the backup is checked before anything is moved.
         try:
-            db = _open(args)
+            db = open_database(args)
         except Exception:  # a damaged file: nobody can sign in, restoring is the way back
             db = None
     try:
@@ -61,17 +60,17 @@ def configure_register_extract(parser: argparse.ArgumentParser) -> None:
         "personnummer", metavar=_("PERSONNUMMER"), help=_("the person's personal identity number")
     )
     parser.add_argument("--out", required=True, metavar=_("FILE"), help=_("where to write the PDF"))
+    parser.set_defaults(run=run_register_extract)
 
 
 def run_register_extract(args: argparse.Namespace) -> int:
     """Everything held about one person, as a PDF (GDPR article 15)."""
-    from finsam_desktop.cli import _open
     from finsam_desktop.domain.errors import NotFound
     from finsam_desktop.domain.personnummer import InvalidPersonnummer
     from finsam_desktop.reports import register_extract_pdf
     from finsam_desktop.services import register_extract
 
-    db = _open(args)
+    db = open_database(args)
     try:
         with db.session() as session:
             person_id = register_extract.find_person(session, args.personnummer)
@@ -95,11 +94,9 @@ def commands() -> dict:
         "restore": (
             _("restore a backup (the current database is kept aside first)"),
             configure_restore,
-            run_restore,
         ),
         "registerutdrag": (
             _("write everything held about one person as a PDF (GDPR art. 15)"),
             configure_register_extract,
-            run_register_extract,
         ),
     }

@@ -11,20 +11,24 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
+from finsam_desktop.cli.common import (
+    add_output_arguments,
+    open_database,
+    output_format,
+    print_report,
+    write_report,
+)
+from finsam_desktop.cli.parser import bounded_int, subcommands
 from finsam_desktop.i18n import _
 
-FORMATS = ("text", "json", "csv", "xlsx", "pdf")
+
+def commands() -> dict:
+    return {"lots": (_("lotsärenden: summary and import"), configure)}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from finsam_desktop.cli import SwedishParser, bounded_int
-
-    sub = parser.add_subparsers(
-        dest="lots_command", metavar=_("COMMAND"), parser_class=SwedishParser
-    )
-    sub.required = True
+    sub = subcommands(parser, "lots_command")
     p = sub.add_parser("summary", help=_("the lots summary for a year or a period"))
     p.add_argument(
         "--period",
@@ -40,8 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", metavar=_("DATE"), help=_("first day (2016-01-01)"))
     p.add_argument("--to", dest="end", metavar=_("DATE"), help=_("last day (2016-12-31)"))
     p.add_argument("--kommun", metavar=_("NAME"), help=_("one municipality (default: all of them)"))
-    p.add_argument("--format", choices=FORMATS, help=_("output format (default: from --out)"))
-    p.add_argument("--out", metavar=_("FILE"), help=_("the file to write"))
+    add_output_arguments(p)
     p.set_defaults(run=run_summary)
     p = sub.add_parser("import", help=_("import lotsärenden from an XLSX or CSV file"))
     p.add_argument("file", metavar=_("FILE"), help=_("an .xlsx or .csv file"))
@@ -49,23 +52,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_import)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Entry registered in cli.extra_commands(): dispatch on the subcommand."""
-    return {"summary": run_summary, "import": run_import}[args.lots_command](args)
-
-
-def _open(args):
-    """The same opening as every command: encrypted databases need --user and a password."""
-    from finsam_desktop.cli import _open as open_for_command
-
-    return open_for_command(args)
+def _year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def _period(args) -> tuple[date, date]:
+    from finsam_desktop.domain.dates import parse_date_text as parse_date
     from finsam_desktop.domain.errors import ValidationError
     from finsam_desktop.domain.periods import parse_period
-    from finsam_desktop.services.lots_import import parse_date
-    from finsam_desktop.services.lots_summary import year_period
 
     if args.period:
         try:
@@ -74,22 +68,26 @@ def _period(args) -> tuple[date, date]:
             raise SystemExit(str(exc)) from None
         return period.start, period.end
     if args.year is not None:
-        return year_period(args.year)
+        return _year(args.year)
     try:
         start = parse_date(args.start) if args.start else None
         end = parse_date(args.end) if args.end else None
     except ValueError as exc:
         raise SystemExit(_("Not a date: {value}").format(value=exc)) from None
     if start is None and end is None:
-        return year_period(date.today().year)
+        return _year(date.today().year)
     start = start or date((end or date.today()).year, 1, 1)
     end = end or date(start.year, 12, 31)
     return start, end
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    fmt = output_format(args)
+    if fmt is None:
+        return 2
+    start, end = _period(args)
     from finsam_desktop.domain.errors import ValidationError
-    from finsam_desktop.reports import export, lots_tables
+    from finsam_desktop.reports import lots_tables
     from finsam_desktop.services import organisation
     from finsam_desktop.services.lots_summary import (
         lots_summary,
@@ -97,15 +95,7 @@ def run_summary(args: argparse.Namespace) -> int:
         record_export,
     )
 
-    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "text")
-    if fmt not in FORMATS:
-        print(_("Choose --format: {formats}.").format(formats=", ".join(FORMATS)), file=sys.stderr)
-        return 2
-    if fmt in ("xlsx", "pdf") and not args.out:
-        print(_("--out FILE is needed for {format}.").format(format=fmt), file=sys.stderr)
-        return 2
-    start, end = _period(args)
-    db = _open(args)
+    db = open_database(args)  # once: an encrypted database asks its password once
     try:
         with db.reading() as session:
             try:
@@ -115,29 +105,20 @@ def run_summary(args: argparse.Namespace) -> int:
                 print(str(exc), file=sys.stderr)
                 return 1
             federation = organisation.get_federation(session)
+        if fmt == "text" and not args.out:
+            _print_text(summary, lots_tables.heading(summary, federation.name))
+            return 0
+        report = lots_tables.summary_report(summary, federation.name)
+        if not args.out:
+            print_report(report, fmt)
+            return 0
+        if not write_report(report, args, fmt, federation):
+            return 1
+        with db.session() as session:
+            record_export(session, fmt)
     finally:
         db.close()
-    report = lots_tables.summary_report(summary, federation.name)
-    if args.out:
-        try:
-            export.write(report, args.out, "csv" if fmt == "text" else fmt, federation)
-        except OSError:
-            print(_("The file could not be written: {path}").format(path=args.out), file=sys.stderr)
-            return 1
-    elif fmt == "json":
-        sys.stdout.write(export.json_text(report))
-    elif fmt == "csv":
-        sys.stdout.write(export.csv_text(report))
-    else:
-        _print_text(summary, lots_tables.heading(summary, federation.name))
-    if args.out:
-        db = _open(args)
-        try:
-            with db.session() as session:
-                record_export(session, fmt)
-        finally:
-            db.close()
-        print(_("Written: {path}").format(path=args.out))
+    print(_("Written: {path}").format(path=args.out))
     return 0
 
 
@@ -201,7 +182,7 @@ def run_import(args: argparse.Namespace) -> int:
         preview_import,
     )
 
-    db = _open(args)
+    db = open_database(args)
     reading = _StderrProgress(_("Reading"))
     previous = _on_interrupt(signal, reading.interrupt)
     try:
