@@ -146,10 +146,10 @@ def run(argv: list[str] | None = None) -> int:
     # a login opens it. Without a signed-in user the program shows nothing. "Byt
     # användare" on the lock screen ends a session with SWITCH_USER_EXIT: the next user
     # signs in and gets a window of their own.
-    from finsam_desktop.ui.lock import SWITCH_USER_EXIT
-
     while True:
         code = run_session(app, settings, path, args.demo)
+        from finsam_desktop.ui.lock import SWITCH_USER_EXIT
+
         if code != SWITCH_USER_EXIT:
             return code
 
