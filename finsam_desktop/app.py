@@ -176,7 +176,7 @@ def run_session(app, settings, path, demo: bool) -> int:
     if forced is not None and forced.exec() != QDialog.DialogCode.Accepted:
         db.close()
         return 0
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, first_page_after_paint=True)  # the page fills in once shown
     lock = InactivityLock(ctx, parent=window)
     add_security_actions(window, ctx, lock)
     window.show()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -67,8 +68,11 @@ def catalogue(lang: str = "sv"):
 
 def compiled(lang: str) -> bytes:
     """The .mo the program reads, made from the .po (fuzzy entries left out, as gettext)."""
+    catalog = catalogue(lang)
+    # Fixed header dates: the same .po compiles to the same bytes (no churn in git).
+    catalog.creation_date = catalog.revision_date = datetime(2026, 1, 1, tzinfo=UTC)
     buf = io.BytesIO()
-    write_mo(buf, catalogue(lang))
+    write_mo(buf, catalog)
     return buf.getvalue()
 
 

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.keys import (
     STATISTICS_SCOPE,
@@ -80,6 +78,22 @@ def __getattr__(name: str) -> Any:
 
 
 RECOVERY_COMMAND = "återställ-nycklar"
+
+
+def prepare() -> None:
+    """Import and set up what opening the database needs (SQLAlchemy and its SQLite
+    dialect, every model with its relationships worked out, the accounts, OpenSSL's
+    X25519): the login runs this once it is painted, while the user types, so that
+    the password opens the database without that wait (about half a second)."""
+    import cryptography.hazmat.backends.openssl  # noqa: F401 - loaded at the first unseal
+    import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401 - loaded by create_engine
+    from sqlalchemy.orm import configure_mappers
+
+    import finsam_desktop.db.migrate  # noqa: F401
+    import finsam_desktop.db.schema  # noqa: F401 - every model
+    import finsam_desktop.services.accounts  # noqa: F401
+
+    configure_mappers()  # otherwise done at the first query
 
 
 class DatabaseState(enum.Enum):
@@ -142,6 +156,8 @@ def finish_interrupted_start(path: Path) -> None:
     path = Path(path)
     if not _anything_left(path):
         return  # the usual case: nothing to finish, and no lock file made beside the data
+    from filelock import Timeout
+
     lock = _start_lock(path)
     try:
         lock.acquire(timeout=0)
@@ -168,9 +184,12 @@ def _anything_left(path: Path) -> bool:
     return is_plain_sqlite(path) and keys.exists()
 
 
-def _start_lock(path: Path) -> FileLock:
+def _start_lock(path: Path):
     """Held during a first start, so that another copy of the program starting at the
-    same moment does not take the half-built files for leftovers."""
+    same moment does not take the half-built files for leftovers (a FileLock; filelock
+    imports asyncio, so it is imported only here)."""
+    from filelock import FileLock
+
     return FileLock(str(path) + ".start.lock")
 
 

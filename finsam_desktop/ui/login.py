@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -67,10 +67,15 @@ def _open_problem(exc: BaseException) -> str:
 
 
 class _Door(QDialog):
-    """A dialog with a FieldForm, an OK button named ``ok_text`` and Quit."""
+    """A dialog with a FieldForm, an OK button named ``ok_text`` and Quit.
+
+    ``painted`` is emitted once, just after the dialog is first on the screen."""
+
+    painted = Signal()
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self._painted = False
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         self.outer = QVBoxLayout(self)
@@ -88,6 +93,12 @@ class _Door(QDialog):
     def showEvent(self, event) -> None:
         enter_presses(self, self.ok_button)
         super().showEvent(event)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)  # once this paint is on the screen
 
     def accept(self) -> None:
         """Runs the subclass's ``attempt()``; problems stay in the dialog."""
@@ -374,7 +385,7 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
         return None
     if state is DatabaseState.ENCRYPTED:
         login = LoginDialog(path, demo=demo)
-        QTimer.singleShot(0, warm_up)
+        login.painted.connect(warm_up)
         if login.exec() != QDialog.DialogCode.Accepted:
             return None
         from finsam_desktop.services.access import Permission
@@ -456,6 +467,11 @@ def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = Non
 
 
 def warm_up() -> None:
-    """What the main window needs, imported once the login is painted: while the user
-    types the password, so that "Log in" opens the window at once."""
+    """What opening the database and the main window need, imported once the login is
+    on the screen, while the user types the password: "Log in" then opens the window
+    at once. (Keys typed meanwhile wait in the event queue; none is lost.)"""
+    signin.prepare()
+    import finsam_desktop.ui.backup_schedule  # noqa: F401
+    import finsam_desktop.ui.lock  # noqa: F401
     import finsam_desktop.ui.main_window  # noqa: F401
+    import finsam_desktop.ui.pages.overview  # noqa: F401 - the page the window opens on
