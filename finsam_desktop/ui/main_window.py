@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         first = str(ctx.settings.value("window/page", "overview"))
         if first_page_after_paint:
-            self._first_page = self._select(first)
+            self._first_page = self._choose(first)
             opening = QLabel(_("Opening…"))
             opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
             placeholder = self.stack.currentWidget()
@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
             self._pages[key] = widget
         return self._pages[key]
 
-    def _select(self, key: str) -> str:
+    def _choose(self, key: str) -> str:
         """The navigation at ``key`` (or the first page the user may see); its key."""
         keys = [k for k, *_ in PAGES]
         if key not in keys or not visible_for(key, self.ctx.runner.user):
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         return key
 
     def show_page(self, key: str) -> QWidget:
-        key = self._select(key)
+        key = self._choose(key)
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         self.ctx.settings.setValue("window/page", key)
