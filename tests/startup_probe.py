@@ -118,9 +118,15 @@ app.exec()
 """
 
 
-def child_env(home: Path) -> dict[str, str]:
-    """The source tree first, offscreen, and settings and logs in a folder of the test's own."""
+def child_env(home: Path, bytecode: bool = False) -> dict[str, str]:
+    """The source tree first, offscreen, and settings and logs in a folder of the test's own.
+
+    ``bytecode``: Python may write and read its bytecode cache even where the
+    environment forbids it (PYTHONDONTWRITEBYTECODE), as an installed wheel or the
+    bundle, which carry it: otherwise every start compiles the program's sources."""
     env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["XDG_CONFIG_HOME"] = str(home / "config")
@@ -128,19 +134,22 @@ def child_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_program(mode: str, db: Path, home: Path) -> subprocess.Popen:
+def start_program(mode: str, db: Path, home: Path, bytecode: bool = False) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", PROGRAM, mode, str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        env=child_env(home),
+        env=child_env(home, bytecode),
     )
 
 
-def start_bare(home: Path) -> subprocess.Popen:
+def start_bare(home: Path, bytecode: bool = False) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", BARE], stdout=subprocess.PIPE, text=True, env=child_env(home)
+        [sys.executable, "-c", BARE],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(home, bytecode),
     )
 
 
