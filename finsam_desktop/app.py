@@ -150,10 +150,10 @@ def run(argv: list[str] | None = None) -> int:
     # a login opens it. Without a signed-in user the program shows nothing. "Byt
     # användare" on the lock screen ends a session with SWITCH_USER_EXIT: the next user
     # signs in and gets a window of their own.
-    from finsam_desktop.ui.lock import SWITCH_USER_EXIT
-
     while True:
         code = run_session(app, settings, path, args.demo)
+        from finsam_desktop.ui.lock import SWITCH_USER_EXIT
+
         if code != SWITCH_USER_EXIT:
             return code
 
@@ -180,7 +180,7 @@ def run_session(app, settings, path, demo: bool) -> int:
     if forced is not None and forced.exec() != QDialog.DialogCode.Accepted:
         db.close()
         return 0
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, first_page_after_paint=True)  # the page fills in once shown
     lock = InactivityLock(ctx, parent=window)
     add_security_actions(window, ctx, lock)
     window.show()

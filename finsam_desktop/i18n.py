@@ -1,9 +1,13 @@
 """The one translation function and the one way to format dates, numbers and weeks.
 
-Source strings are English; Swedish is the default language. Catalogues live in
-``translations/<lang>/LC_MESSAGES/finsam.po`` and are managed with Babel
-(``scripts/i18n.py``). They are compiled in memory at start, so no generated
-``.mo`` files are committed.
+Source strings are English; Swedish is the default language. The catalogues ship
+inside the package, ``finsam_desktop/translations/<lang>/LC_MESSAGES/finsam.po``,
+managed with Babel (``scripts/i18n.py update``), each beside its compiled
+``finsam.mo``, which is committed (``scripts/i18n.py compile``;
+``tests/test_translations.py`` fails when one is out of date). The program reads the
+``.mo`` with the standard library's ``gettext`` through ``importlib.resources``, so
+an installed wheel or the PyInstaller bundle finds it too, and Babel is imported
+only by the formatting that needs it (``format_number``, ``format_percent``).
 """
 
 from __future__ import annotations
@@ -11,15 +15,15 @@ from __future__ import annotations
 import gettext
 import io
 from datetime import date, datetime
+from importlib.resources import files
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 DOMAIN = "finsam"
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+# The folder in a source tree (scripts/i18n.py edits it); the program reads through
+# importlib.resources (``catalogue``).
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -29,20 +33,26 @@ def po_path(language: str) -> Path:
     return TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def mo_path(language: str) -> Path:
+    return po_path(language).with_suffix(".mo")
+
+
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` shipped in the package; none (the English
+    source strings) when there is no such file."""
+    resource = files(__package__) / "translations" / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        data = resource.read_bytes()
+    except FileNotFoundError:
+        return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
 def set_language(language: str) -> None:
     """Load the catalogue for ``language``; English needs none (source strings)."""
     global _translations, _language
     _language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    path = po_path(_language)
-    if not path.exists():
-        _translations = gettext.NullTranslations()
-        return
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=_language)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    _translations = gettext.GNUTranslations(buf)
+    _translations = catalogue(_language)
 
 
 def language() -> str:

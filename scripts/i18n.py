@@ -1,22 +1,31 @@
 """Manage the translation catalogues with Babel.
 
-    .venv/bin/python scripts/i18n.py update   extract strings to translations/finsam.pot and
-                                              merge them into translations/{sv,en}/.../finsam.po
+    .venv/bin/python scripts/i18n.py update   extract strings to finsam_desktop/translations/
+                                              finsam.pot, merge them into {sv,en}/.../finsam.po
+                                              and compile each to finsam.mo
+    .venv/bin/python scripts/i18n.py compile  compile every finsam.po to its finsam.mo (after
+                                              filling in translations)
     .venv/bin/python scripts/i18n.py missing  list Swedish entries without a translation
 
-Catalogues are compiled in memory when the program starts (finsam_desktop/i18n.py).
+The catalogues ship inside the package (finsam_desktop/translations/); the compiled
+.mo files are committed beside the .po files, and tests/test_translations.py fails
+when one is out of date. The program reads only the .mo (finsam_desktop/i18n.py).
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-POT = ROOT / "translations" / "finsam.pot"
+TRANSLATIONS = ROOT / "finsam_desktop" / "translations"
+POT = TRANSLATIONS / "finsam.pot"
 LANGS = ("sv", "en")
 
 
@@ -49,12 +58,28 @@ def extract(pot: Path, *options: str, quiet: bool = False) -> None:
 
 
 def catalogue_path(lang: str) -> Path:
-    return ROOT / "translations" / lang / "LC_MESSAGES" / "finsam.po"
+    return TRANSLATIONS / lang / "LC_MESSAGES" / "finsam.po"
 
 
 def catalogue(lang: str = "sv"):
     with catalogue_path(lang).open("rb") as f:
         return read_po(f, locale=lang)
+
+
+def compiled(lang: str) -> bytes:
+    """The .mo the program reads, made from the .po (fuzzy entries left out, as gettext)."""
+    catalog = catalogue(lang)
+    # Fixed header dates: the same .po compiles to the same bytes (no churn in git).
+    catalog.creation_date = catalog.revision_date = datetime(2026, 1, 1, tzinfo=UTC)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    return buf.getvalue()
+
+
+def compile_all() -> None:
+    for lang in LANGS:
+        if catalogue_path(lang).exists():
+            catalogue_path(lang).with_suffix(".mo").write_bytes(compiled(lang))
 
 
 def msgid(message) -> str:
@@ -82,6 +107,7 @@ def update() -> None:
         else:
             po.parent.mkdir(parents=True, exist_ok=True)
             pybabel("init", "-i", str(POT), "-o", str(po), "-l", lang)
+    compile_all()
 
 
 def missing(lang: str = "sv") -> list[str]:
@@ -99,6 +125,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
     if command == "update":
         update()
+    elif command == "compile":
+        compile_all()
     elif command == "missing":
         for msgid in missing():
             print(msgid)

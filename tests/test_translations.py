@@ -58,3 +58,35 @@ def test_no_translated_string_hides_inside_an_f_string():
         if inside.search(line)
     ]
     assert offenders == []
+
+
+def test_the_compiled_catalogues_are_up_to_date():
+    """The program reads the committed .mo (no Babel at start): after editing a .po,
+    `scripts/i18n.py compile` (or `update`) must be run, else the change never shows."""
+    import gettext
+    import io
+
+    from scripts.i18n import LANGS, catalogue_path, compiled
+
+    for lang in LANGS:
+        mo = catalogue_path(lang).with_suffix(".mo")
+        assert mo.exists(), f"{mo} is missing: run scripts/i18n.py compile"
+        shipped = gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))._catalog
+        wanted = gettext.GNUTranslations(io.BytesIO(compiled(lang)))._catalog
+        shipped.pop("", None)  # the header (its date changes with every compile)
+        wanted.pop("", None)
+        assert shipped == wanted, f"{mo} is out of date: run scripts/i18n.py compile"
+
+
+def test_the_program_reads_swedish_from_the_package():
+    from importlib.resources import files
+
+    from finsam_desktop.i18n import _, ngettext, set_language
+
+    mo = files("finsam_desktop") / "translations" / "sv" / "LC_MESSAGES" / "finsam.mo"
+    assert mo.is_file()
+    set_language("sv")
+    assert _("Log in") == "Logga in"
+    assert ngettext("(extended by {n} month)", "(extended by {n} months)", 2) == (
+        "(förlängd med {n} månader)"
+    )

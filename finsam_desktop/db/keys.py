@@ -92,6 +92,15 @@ class KeyFileDamaged(Exception):
     """Neither the key file nor its previous version can be read."""
 
 
+SQLITE_MAGIC = b"SQLite format 3\0"
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True for an unencrypted SQLite file; an SQLCipher file starts with random salt."""
+    with open(path, "rb") as fh:
+        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
 def sidecar_path(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".keys")
 

@@ -21,7 +21,11 @@ from pathlib import Path
 
 from finsam_desktop.db.backup import backup_file, free_path, timestamped_name
 from finsam_desktop.db.engine import Database, raw_connect
-from finsam_desktop.db.keys import sqlcipher_key
+from finsam_desktop.db.keys import (  # noqa: F401 - is_plain_sqlite lives with the keys
+    SQLITE_MAGIC,
+    is_plain_sqlite,
+    sqlcipher_key,
+)
 from finsam_desktop.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -105,15 +109,6 @@ def head_revisions() -> frozenset[str]:
 
 def known_revisions() -> set[str]:
     return set(_revision_graph())
-
-
-SQLITE_MAGIC = b"SQLite format 3\0"
-
-
-def is_plain_sqlite(path: Path) -> bool:
-    """True for an unencrypted SQLite file; an SQLCipher file starts with random salt."""
-    with open(path, "rb") as fh:
-        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
 def _database_errors() -> tuple[type[Exception], ...]:

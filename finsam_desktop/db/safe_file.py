@@ -26,8 +26,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 LOCK_TIMEOUT_SECONDS = 60
 
 
@@ -49,6 +47,9 @@ def previous_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
+    # filelock imports asyncio (a tenth of a second): not before the login is painted.
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_SECONDS)
     try:
         lock.acquire()

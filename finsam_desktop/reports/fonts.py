@@ -1,7 +1,7 @@
 """The embedded font every printout uses, so å ä ö print the same on every PC.
 
 ReportLab's built-in Helvetica is not embedded in the PDF; DejaVu Sans is
-registered once from ``resources/fonts`` (shipped with the program) and embedded
+registered once from ``finsam_desktop/resources/fonts`` (shipped in the package) and embedded
 as a subset. Import this module only from report code: it imports ReportLab.
 """
 
@@ -13,8 +13,10 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from finsam_desktop.paths import package_data
+
 FONT_DIRS = (
-    Path(__file__).resolve().parent.parent.parent / "resources" / "fonts",
+    package_data("resources", "fonts"),
     Path("/usr/share/fonts/truetype/dejavu"),
 )
 

@@ -26,11 +26,9 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from finsam_desktop.db import safe_file
-from finsam_desktop.db.engine import Database
 from finsam_desktop.db.keys import (
     STATISTICS_SCOPE,
     AccountWaiting,
@@ -38,6 +36,7 @@ from finsam_desktop.db.keys import (
     KeyFileDamaged,
     Unlocked,
     WrongSecret,
+    is_plain_sqlite,
     key_file_state,
     key_from_recovery_key,
     lookup_hash,
@@ -45,29 +44,56 @@ from finsam_desktop.db.keys import (
     new_recovery_key,
     sidecar_path,
 )
-from finsam_desktop.db.migrate import (
-    NotAFinsamDatabase,
-    encrypt_to,
-    is_plain_sqlite,
-    open_database,
-    write_encrypted_backup,
-)
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts
-from finsam_desktop.services.access import BEFORE_LOGIN, Role, User
 
-# Every function here runs before anyone is signed in: the password (or the recovery key)
-# is what admits, and the role comes from the account it opens.
-MODULE_ACCESS = BEFORE_LOGIN
+# The login dialog is painted before SQLAlchemy is imported (it takes a third of a
+# second): what it asks here (``database_state``, ``key_file_problem``, the demo
+# password) needs only the files. Opening the database imports the rest, in the
+# functions that open it (tests/test_startup.py checks).
+if TYPE_CHECKING:
+    from finsam_desktop.db.engine import Database
+    from finsam_desktop.services.access import User
 
 DEMO_PASSWORD = "demo-lösenord-2026"
-DEMO_ACCOUNTS = (
-    ("demo", "Demo Administratör", Role.ADMIN),
-    ("samordnare", "Demo Samordnare", Role.COORDINATOR),
-    ("statistik", "Demo Statistik", Role.STATISTICS),
-)
+DEMO_USERNAME = "demo"
+
+
+def __getattr__(name: str) -> Any:
+    """``MODULE_ACCESS`` and ``DEMO_ACCOUNTS`` come from ``services.access`` (which
+    imports SQLAlchemy), so they are made when first asked for."""
+    if name not in ("MODULE_ACCESS", "DEMO_ACCOUNTS"):
+        raise AttributeError(name)  # also what the import system asks (``__path__``)
+    from finsam_desktop.services.access import BEFORE_LOGIN, Role
+
+    if name == "MODULE_ACCESS":
+        # Every function here runs before anyone is signed in: the password (or the
+        # recovery key) is what admits, and the role comes from the account it opens.
+        return BEFORE_LOGIN
+    return (  # DEMO_ACCOUNTS
+        (DEMO_USERNAME, "Demo Administratör", Role.ADMIN),
+        ("samordnare", "Demo Samordnare", Role.COORDINATOR),
+        ("statistik", "Demo Statistik", Role.STATISTICS),
+    )
+
+
 RECOVERY_COMMAND = "återställ-nycklar"
+
+
+def prepare() -> None:
+    """Import and set up what opening the database needs (SQLAlchemy and its SQLite
+    dialect, every model with its relationships worked out, the accounts, OpenSSL's
+    X25519): the login runs this once it is painted, while the user types, so that
+    the password opens the database without that wait (about half a second)."""
+    import cryptography.hazmat.backends.openssl  # noqa: F401 - loaded at the first unseal
+    import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401 - loaded by create_engine
+    from sqlalchemy.orm import configure_mappers
+
+    import finsam_desktop.db.migrate  # noqa: F401
+    import finsam_desktop.db.schema  # noqa: F401 - every model
+    import finsam_desktop.services.accounts  # noqa: F401
+
+    configure_mappers()  # otherwise done at the first query
 
 
 class DatabaseState(enum.Enum):
@@ -153,6 +179,8 @@ def finish_interrupted_start(path: Path) -> None:
     path = Path(path)
     if not _anything_left(path):
         return  # the usual case: nothing to finish, and no lock file made beside the data
+    from filelock import Timeout
+
     lock = _start_lock(path)
     try:
         lock.acquire(timeout=0)
@@ -179,9 +207,12 @@ def _anything_left(path: Path) -> bool:
     return is_plain_sqlite(path) and keys.exists()
 
 
-def _start_lock(path: Path) -> FileLock:
+def _start_lock(path: Path):
     """Held during a first start, so that another copy of the program starting at the
-    same moment does not take the half-built files for leftovers."""
+    same moment does not take the half-built files for leftovers (a FileLock; filelock
+    imports asyncio, so it is imported only here)."""
+    from filelock import FileLock
+
     return FileLock(str(path) + ".start.lock")
 
 
@@ -256,6 +287,8 @@ def plain_copies_beside(path: Path) -> list[Path]:
 
 
 def _check_new_account(username: str, display_name: str, password: str, repeat: str) -> None:
+    from finsam_desktop.services import accounts
+
     problems: dict[str, str] = {}
     name = accounts.normalise_username(username)
     if not name:
@@ -286,6 +319,10 @@ def first_start(
 
 
 def _first_start(path: Path, username: str, display_name: str, password: str, repeat: str):
+    from finsam_desktop.db.migrate import encrypt_to, open_database, write_encrypted_backup
+    from finsam_desktop.services import accounts
+    from finsam_desktop.services.access import Role
+
     _finish_interrupted_start(path)  # under the start lock already
     state = _state(path)
     if state is DatabaseState.ENCRYPTED:
@@ -376,6 +413,8 @@ def needs_new_recovery_key(db: Database) -> bool:
 
 def _open_with_keys(path: Path, keys: list[bytes], keyfile: KeyFile | None) -> Database:
     """The database opened with the first of ``keys`` that fits."""
+    from finsam_desktop.db.migrate import NotAFinsamDatabase, open_database
+
     for key in keys:
         try:
             return open_database(path, key=key, keyfile=keyfile)
@@ -396,6 +435,8 @@ def _keyfile(path: Path) -> KeyFile:
 
 def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:
     """Open an encrypted database as ``username``; raises SignInRefused."""
+    from finsam_desktop.services import accounts
+
     path = Path(path)
     keyfile = _keyfile(path)
     try:
@@ -433,8 +474,9 @@ def _open_extract(path: Path, unlocked: Unlocked, keyfile: KeyFile) -> tuple[Dat
     """A statistics account holds only the key of the de-identified extract: that is
     the database it works in (``db/extract.py``). Its login is recorded there."""
     from finsam_desktop.db import extract
-    from finsam_desktop.db.engine import raw_connect
+    from finsam_desktop.db.engine import Database, raw_connect
     from finsam_desktop.db.migrate import schema_state
+    from finsam_desktop.services import accounts
 
     target = extract.extract_path(path)
     if not target.exists():
@@ -477,6 +519,9 @@ def _remember(db: Database, unlocked: Unlocked) -> None:
 
 def log_in_plain(path: Path, username: str, password: str) -> tuple[Database, User]:
     """Open a plain database that has accounts (tests, the command line)."""
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.services import accounts
+
     db = open_database(Path(path))
     with db.session() as session:
         attempt = accounts.sign_in(session, username, password)
@@ -522,6 +567,8 @@ def recover_with_recovery_key(
     """The recovery key opens the database; ``username`` (an administrator) gets the new
     password. When the key file is missing or damaged it is rebuilt first, and every
     other active account is marked to get a new password from the administrator."""
+    from finsam_desktop.services import accounts
+
     path = Path(path)
     problems = accounts.password_problems(password, repeat)
     if problems:
@@ -545,17 +592,18 @@ def create_demo_database(path: Path, participants: int = 60, **fill_options) -> 
     """An encrypted demo database with fictitious data and the three demo accounts,
     all with the password ``DEMO_PASSWORD`` (printed in the README). A plain demo
     database from before encryption is converted and gets the accounts instead."""
-    from finsam_desktop.services import demo
+    from finsam_desktop.services import accounts, demo
 
     state = database_state(path)
     if state is DatabaseState.PLAIN and not demo.is_demo_database(path):
         # Never put the public demo password on a real (plain) case file.
         raise demo.NotADemoDatabase(path)
     fill = state is DatabaseState.NEW
-    started = first_start(path, "demo", DEMO_ACCOUNTS[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
+    demo_accounts = __getattr__("DEMO_ACCOUNTS")
+    started = first_start(path, DEMO_USERNAME, demo_accounts[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
     db = started.db
     recovery_key_shown(db)  # a demo needs no paper in a safe
-    for username, display_name, role in DEMO_ACCOUNTS[1:]:
+    for username, display_name, role in demo_accounts[1:]:
         with db.session() as session:
             if not accounts.username_taken(session, username):
                 accounts.create_user(
@@ -576,6 +624,8 @@ def open_for_command_line(path: Path, username: str | None) -> Database:
     comes from FINSAM_PASSWORD (scripts) or is asked without echo. A plain database
     opens as the program unless a user is named."""
     import getpass
+
+    from finsam_desktop.db.migrate import open_database
 
     state = database_state(path)
     if state is not DatabaseState.ENCRYPTED and not username:

@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _
-from finsam_desktop.ui.conflict import resolve_conflict
 from finsam_desktop.ui.date_field import DateField, date_edit
-from finsam_desktop.ui.operations import OperationFailed
 
 ERROR_STYLE = "color: #b00020;"
 # A long form scrolls rather than grow taller than this (a 1280×800 screen, less the
@@ -704,6 +702,10 @@ class FormDialog(QDialog):
             known = self.check() or {}
             self.show_problems(_("Check the marked fields."), {**known, **dates})
             return
+        # Imported here: the login dialog is a form, painted before SQLAlchemy is imported.
+        from finsam_desktop.ui.conflict import resolve_conflict
+        from finsam_desktop.ui.operations import OperationFailed
+
         try:
             self.result_value = self.save()
         except OperationFailed as exc:
@@ -849,6 +851,8 @@ class BusyCursor:
 def save_from_form(ctx, form: FieldForm, fn, *args) -> bool:
     """Save a settings form that is not a dialog: problems go next to its fields and
     it stays as typed; True, with the form clean, when it was saved."""
+    from finsam_desktop.ui.operations import OperationFailed
+
     try:
         ctx.runner.run(fn, *args)
     except OperationFailed as exc:

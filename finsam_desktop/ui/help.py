@@ -1,7 +1,8 @@
 """The handbook in the program: F1 opens it at the section for the page in view.
 
-The handbook is Swedish HTML shipped in ``resources/help/`` (beside ``resources/fonts``,
-found the same way in a source tree and in the PyInstaller bundle), with screenshots
+The handbook is Swedish HTML shipped in the package, ``finsam_desktop/resources/help/``
+(beside ``resources/fonts``, found through importlib.resources the same way in a source
+tree, an installed wheel and the PyInstaller bundle), with screenshots
 made by ``scripts/screens.py``. The window shows a table of contents built from the
 handbook's headings, a search that narrows the contents to the sections holding the
 words and jumps from one hit to the next, and the text itself.
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.paths import package_data
 
-HELP_DIRS = (Path(__file__).resolve().parents[2] / "resources" / "help",)
+HELP_DIRS = (package_data("resources", "help"),)
 HANDBOOK = "handbok.html"
 
 # The handbook section for each page of the main window (ui/main_window.py PAGES) and

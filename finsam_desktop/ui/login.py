@@ -8,8 +8,9 @@ OperationRunner on it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,15 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME, program_title
-from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts, database_key, signin
-from finsam_desktop.services.access import Permission, User
+from finsam_desktop.services import signin
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
-from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, confirm, enter_presses, line
-from finsam_desktop.ui.operations import OperationFailed, OperationRunner
+
+# The login is painted before SQLAlchemy and the services are imported (a third of a
+# second on a slow PC): what opens the database is imported when it is used, and the
+# rest is imported while the user types (``warm_up``; tests/test_startup.py checks).
+if TYPE_CHECKING:
+    from finsam_desktop.services.access import User
+    from finsam_desktop.ui.context import AppContext
+    from finsam_desktop.ui.operations import OperationRunner
 
 INFO_STYLE = "background: #e8f1fb; color: #14365d; padding: 8px; border-radius: 4px;"
 KEY_STYLE = "font-size: 16pt; padding: 12px; border: 2px dashed #14365d; background: white;"
@@ -54,16 +59,23 @@ def info_label(text: str) -> QLabel:
 
 
 def _open_problem(exc: BaseException) -> str:
+    from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
+
     if isinstance(exc, DatabaseTooNew | NotAFinsamDatabase | KeyFileMissing):
         return str(exc)
     return _("The database could not be opened: the folder is missing or read-only.")
 
 
 class _Door(QDialog):
-    """A dialog with a FieldForm, an OK button named ``ok_text`` and Quit."""
+    """A dialog with a FieldForm, an OK button named ``ok_text`` and Quit.
+
+    ``painted`` is emitted once, just after the dialog is first on the screen."""
+
+    painted = Signal()
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self._painted = False
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         self.outer = QVBoxLayout(self)
@@ -82,8 +94,16 @@ class _Door(QDialog):
         enter_presses(self, self.ok_button)
         super().showEvent(event)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)  # once this paint is on the screen
+
     def accept(self) -> None:
         """Runs the subclass's ``attempt()``; problems stay in the dialog."""
+        from finsam_desktop.db.migrate import DatabaseTooNew, NotAFinsamDatabase
+
         self.fields.clear_problems()
         try:
             with BusyCursor():
@@ -130,6 +150,8 @@ class FirstStartDialog(_Door):
         self.display_name = self.fields.add_field("display_name", _("Your name"), line())
         self.password = self.fields.add_field("password", _("Password"), password_field())
         self.repeat = self.fields.add_field("repeat", _("Repeat the password"), password_field())
+        from finsam_desktop.services import accounts
+
         hint = QLabel(
             _("At least {n} characters. A sentence of a few words is easy to remember.").format(
                 n=accounts.MIN_PASSWORD_LENGTH
@@ -236,7 +258,7 @@ class LoginDialog(_Door):
                 0,
                 info_label(
                     _("Demo database: log in as “{user}” with the password “{password}”.").format(
-                        user=signin.DEMO_ACCOUNTS[0][0], password=signin.DEMO_PASSWORD
+                        user=signin.DEMO_USERNAME, password=signin.DEMO_PASSWORD
                     )
                 ),
             )
@@ -341,6 +363,8 @@ class ChangePasswordDialog(FormDialog):
         self.repeat = self.add_field("repeat", _("Repeat the password"), password_field())
 
     def save(self):
+        from finsam_desktop.services import accounts
+
         with BusyCursor():
             user = self.ctx.runner.run(
                 accounts.change_own_password,
@@ -361,8 +385,12 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
         return None
     if state is DatabaseState.ENCRYPTED:
         login = LoginDialog(path, demo=demo)
+        login.painted.connect(warm_up)
         if login.exec() != QDialog.DialogCode.Accepted:
             return None
+        from finsam_desktop.services.access import Permission
+        from finsam_desktop.ui.operations import OperationRunner
+
         if login.user.may(Permission.ADMINISTER) and signin.needs_new_recovery_key(login.db):
             offer_new_recovery_key(OperationRunner(login.db))
         return login.db, login.user
@@ -389,6 +417,8 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
 
 def show_new_recovery_key(runner: OperationRunner, new_key, parent: QWidget | None = None) -> None:
     """After a change of key: the new recovery key, once; confirmed in the key file."""
+    from finsam_desktop.services import database_key
+
     RecoveryKeyDialog(new_key.recovery_key, runner.db.path, parent).exec()
     QGuiApplication.clipboard().clear()
     runner.run_on_database(database_key.recovery_key_printed)
@@ -405,6 +435,9 @@ def show_new_recovery_key(runner: OperationRunner, new_key, parent: QWidget | No
 
 def change_key_and_show(runner: OperationRunner, parent: QWidget | None = None) -> bool:
     """ "Byt databasnyckel": re-key and show the new recovery key. False on trouble."""
+    from finsam_desktop.services import database_key
+    from finsam_desktop.ui.operations import OperationFailed
+
     try:
         with BusyCursor():
             new_key = runner.run_on_database(database_key.change_database_key)
@@ -431,3 +464,14 @@ def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = Non
     )
     if answer:
         change_key_and_show(runner, parent)
+
+
+def warm_up() -> None:
+    """What opening the database and the main window need, imported once the login is
+    on the screen, while the user types the password: "Log in" then opens the window
+    at once. (Keys typed meanwhile wait in the event queue; none is lost.)"""
+    signin.prepare()
+    import finsam_desktop.ui.backup_schedule  # noqa: F401
+    import finsam_desktop.ui.lock  # noqa: F401
+    import finsam_desktop.ui.main_window  # noqa: F401
+    import finsam_desktop.ui.pages.overview  # noqa: F401 - the page the window opens on

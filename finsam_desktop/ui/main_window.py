@@ -1,7 +1,9 @@
 """The main window: navigation on the left, one page at a time on the right.
 
 Pages are built the first time they are shown, so the window appears at once and
-heavy modules (ReportLab, charts) load only when a page needs them.
+heavy modules (ReportLab, charts) load only when a page needs them. After the login
+(``first_page_after_paint``) even the first page is built only once the window is on
+the screen: "Logga in" shows the window at once, and the page fills in.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -68,9 +71,10 @@ def load_factory(spec: str) -> Callable[[AppContext], QWidget]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext):
+    def __init__(self, ctx: AppContext, first_page_after_paint: bool = False):
         super().__init__()
         self.ctx = ctx
+        self._first_page: str | None = None
         self.setWindowTitle(program_title(_("DEMO DATABASE") if ctx.demo else ""))
         self._pages: dict[str, QWidget] = {}
 
@@ -102,7 +106,27 @@ class MainWindow(QMainWindow):
         self._build_menus()
         fit_window(self, 1200, 780)
         self._restore_layout()
-        self.show_page(str(ctx.settings.value("window/page", "overview")))
+        first = str(ctx.settings.value("window/page", "overview"))
+        if first_page_after_paint:
+            self._first_page = self._choose(first)
+            opening = QLabel(_("Opening…"))
+            opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder = self.stack.currentWidget()
+            self.stack.insertWidget(self.stack.currentIndex(), opening)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.setCurrentWidget(opening)
+        else:
+            self.show_page(first)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._first_page is not None:
+            key, self._first_page = self._first_page, None
+            # Once this paint is on the screen; a page chosen meanwhile stays chosen.
+            QTimer.singleShot(
+                0, lambda: self.show_page(key) if self.current_page() == key else None
+            )
 
     def _build_menus(self) -> None:
         file_menu = self.file_menu = self.menuBar().addMenu(_("&File"))
@@ -142,17 +166,23 @@ class MainWindow(QMainWindow):
             self._pages[key] = widget
         return self._pages[key]
 
-    def show_page(self, key: str) -> QWidget:
+    def _choose(self, key: str) -> str:
+        """The navigation at ``key`` (or the first page the user may see); its key."""
         keys = [k for k, *_ in PAGES]
         if key not in keys or not visible_for(key, self.ctx.runner.user):
             key = next(k for k in keys if visible_for(k, self.ctx.runner.user))
-        widget = self.page(key)
-        self.stack.setCurrentWidget(widget)
         index = keys.index(key)
+        self.stack.setCurrentIndex(index)
         if self.nav.currentRow() != index:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(index)
             self.nav.blockSignals(False)
+        return key
+
+    def show_page(self, key: str) -> QWidget:
+        key = self._choose(key)
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
         self.ctx.settings.setValue("window/page", key)
         return widget
 
