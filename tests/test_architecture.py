@@ -110,3 +110,68 @@ def test_the_window_starts_without_reportlab_or_openpyxl():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- one clock ----------------------------------------------------------------------------
+#
+# Services and screens read "today" and "now" from domain/clock.py, which tests pin in one
+# fixture (tests/conftest.py `clock`). These few read the machine's real time on purpose:
+REAL_TIME = {
+    # The access log stamps each entry, and its anchor file, in real UTC: a pinned or
+    # mistaken program clock must never rewrite when something was done.
+    ("services/audit.py", "datetime.now"),
+    # Backup files are named and scheduled by the real time, compared with the files'
+    # own modification times on disk.
+    ("services/backups.py", "datetime.now"),
+    # A half-typed form is stamped when it was really saved (the crash recovery order).
+    ("services/drafts.py", "datetime.now"),
+}
+CLOCK_CALLS = {
+    ("date", "today"),
+    ("datetime", "now"),
+    ("datetime", "today"),
+    ("datetime", "utcnow"),
+}
+
+
+def clock_reads(path: Path) -> list[str]:
+    """Every date.today / datetime.now (called or passed as a function) in a module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name):
+            owner = ast.Name(owner.attr)  # datetime.date.today -> date.today
+        if isinstance(owner, ast.Name) and (owner.id, node.attr) in CLOCK_CALLS:
+            found.append(f"{owner.id}.{node.attr}")
+    return found
+
+
+def test_services_and_screens_read_the_one_clock():
+    offenders, allowed_used = [], set()
+    for p in modules():
+        if layer(p) not in {"services", "ui"}:
+            continue
+        rel = p.relative_to(PACKAGE).as_posix()
+        for call in clock_reads(p):
+            if (rel, call) in REAL_TIME:
+                allowed_used.add((rel, call))
+            else:
+                offenders.append(f"{rel}: {call}")
+    assert offenders == []
+    assert allowed_used == REAL_TIME  # an exception nobody needs any more is removed
+
+
+def test_the_clock_scan_finds_a_read():
+    """The scan above sees both a call and a function passed as a default."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe.py"
+        probe.write_text(
+            "import datetime as dt\nfrom datetime import date, datetime\n"
+            "def f(today=date.today):\n    return datetime.now(), dt.date.today()\n",
+            encoding="utf-8",
+        )
+        assert sorted(clock_reads(probe)) == ["date.today", "date.today", "datetime.now"]

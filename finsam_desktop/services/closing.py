@@ -17,6 +17,7 @@ from finsam_desktop.db.casework_models import (
 )
 from finsam_desktop.db.models import FederationRow, InsatsRow, StaffRow
 from finsam_desktop.db.referral_models import SentLetterRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.casework import CaseStatus, Counterpart, TimelineKind
 from finsam_desktop.domain.closing import (
     Closing,
@@ -143,7 +144,7 @@ def enrol_with_entry_situation(
         today,
     )
     if not situation.empty:
-        save_entry_situation(session, participation.id, situation, today or date.today())
+        save_entry_situation(session, participation.id, situation, today or clock.today())
     return participation
 
 

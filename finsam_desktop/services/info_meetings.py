@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.referral_models import InfoMeetingRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.organisation import MeetingPlace, PostalAddress
 from finsam_desktop.domain.personnummer import InvalidPersonnummer, parse_personnummer
@@ -148,7 +149,7 @@ def save_meeting(
     """Book or change an information meeting. The person is found by personnummer
     (or created) when ``personnummer_text`` is given."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     problems: dict[str, str] = {}
     person_id = meeting.person_id
     if personnummer_text is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from finsam_desktop.db.referral_models import (
     ReferralRow,
     SentLetterRow,
 )
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory, contact_line
 from finsam_desktop.domain.organisation import Federation, Insats, Staff
@@ -295,7 +296,7 @@ def preview_template(session: Session, template: templates.Template) -> bytes:
     letter = Letter(
         letterhead(federation, insats),
         ["Åsa Exempelsson", "Påhittsgatan 1", "999 99 Exempelstad"],
-        date.today(),
+        clock.today(),
         values["diarienummer"],
         templates.fill(template.subject, values),
         _paragraphs(templates.fill(template.body, values)),
@@ -334,7 +335,7 @@ def record_sent(session: Session, composed: ComposedLetter, pdf: bytes) -> SentL
         recipient=composed.recipient,
         subject=composed.subject,
         reference=composed.reference,
-        sent_at=datetime.now().replace(microsecond=0),
+        sent_at=clock.now().replace(microsecond=0),
         sent_by=_sender_name(session),
         pdf=pdf,
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.domain import clock
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def list_report(query: ListQuery, title: str, state: ListState):
         [[cell(c, v) for c, v in zip(columns, r.values, strict=True)] for r in rows],
         base=ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)),
     )
-    return Report(title, format_date(date.today()), filters, [table], key="list")
+    return Report(title, format_date(clock.today()), filters, [table], key="list")
 
 
 def export_list(query: ListQuery, key: str, title: str, state: ListState, path, fmt: str) -> int:

@@ -21,6 +21,7 @@ from finsam_desktop.db.referral_models import (
     ReferralPartyContactRow,
     ReferralRow,
 )
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.persons import Person
@@ -175,7 +176,7 @@ def save_referral(
     date (``answer_days`` after it arrived); the home municipality defaults to the
     person's."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     problems: dict[str, str] = {}
     person_id = referral.person_id
     if personnummer_text is not None:
@@ -269,7 +270,7 @@ def decide(
     """Record the team's decision. An unmet eligibility rule does not block acceptance
     but needs a written motivation; a rejection needs its reason."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     # Combo boxes hand back the plain string value of the enum.
     decision.decision = Decision(decision.decision)
     row = _referral_row(session, referral_id)
@@ -312,7 +313,7 @@ def record_answer_sent(
 ) -> Referral:
     """The day the remissvar went to the remittent; the referral leaves the due list."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = _referral_row(session, referral_id)
     if sent_on > today:
         raise ValidationError.single("answer_sent_on", _("The day cannot be in the future."))
@@ -404,7 +405,7 @@ def enrol(
     """Enrol the person of an accepted referral. The planned end date follows from the
     insats's ``enrolment_months`` (one year for Samverkansteamet)."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = _referral_row(session, referral_id)
     problems: dict[str, str] = {}
     if row.status != ReferralStatus.ACCEPTED.value:
@@ -459,7 +460,7 @@ def update_participation_start(
 ) -> Participation:
     """Correct the contact persons, AF registration or enrolment date after enrolment."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = existing_row(session, ParticipationRow, participation.id)
     apply_version(row, participation.version)
     problems = {}

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.schema import metadata
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
@@ -92,7 +93,7 @@ def build_extract(session: Session, person_id: int, now: datetime | None = None)
     return RegisterExtract(
         name=f"{person['first_name']} {person['last_name']}".strip(),
         personnummer=_personnummer(person["personnummer"]),
-        produced_at=now or datetime.now(),
+        produced_at=now or clock.now(),
         organisation=names.organisation(),
         sections=sections,
         access_log=_access_log(session, person_id),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
@@ -33,7 +34,6 @@ from finsam_desktop.services import case_options, mapping, statistics, surveys
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import today
 from finsam_desktop.ui.table_model import USER
 
 CHANGE_KINDS = {"case_option"}

@@ -7,7 +7,6 @@ check that the log is whole (the hash chain).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME
-from finsam_desktop.domain import periods
+from finsam_desktop.domain import clock, periods
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.i18n import _, ngettext
@@ -59,7 +58,7 @@ class LogReviewPage(QWidget):
         self.person_note = error_label()
         self.use_period = QCheckBox(_("Period"))
         self.period = PeriodPicker()
-        self.period.set_period(periods.month(date.today().year, date.today().month))
+        self.period.set_period(periods.month(clock.today().year, clock.today().month))
         grid.addWidget(QLabel(_("User")), 0, 0)
         grid.addWidget(self.user, 0, 1)
         grid.addWidget(QLabel(_("Action")), 0, 2)
@@ -155,7 +154,7 @@ class LogReviewPage(QWidget):
 
     def suggested_name(self, suffix: str) -> str:
         chosen = self.current_filter()
-        end = chosen.date_to or (date.today() if chosen.date_from else None)
+        end = chosen.date_to or (clock.today() if chosen.date_from else None)
         return export_file_name(
             "logguppfoljning", suffix, chosen.date_from, end, with_municipality=False
         )

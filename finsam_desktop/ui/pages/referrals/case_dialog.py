@@ -3,7 +3,6 @@ meeting and kallelse, decision, remissvar, answer sent, enrolment, letters sent.
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates, letters, referrals
@@ -64,7 +64,7 @@ class ReferralCaseDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.referral_id = referral_id
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.child = None  # the dialog opened from here (tests reach it)
         self.resize(1000, 720)
         layout = QVBoxLayout(self)
@@ -320,7 +320,7 @@ class ReferralCaseDialog(QDialog):
     def record_answer_sent_today(self) -> None:
         try:
             self.ctx.runner.run(
-                referrals.record_answer_sent, self.referral_id, date.today(), changes={"referral"}
+                referrals.record_answer_sent, self.referral_id, clock.today(), changes={"referral"}
             )
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Answer sent"), exc.message)
