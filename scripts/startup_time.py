@@ -64,12 +64,12 @@ app.exec()
 
 
 def measure(runs: int) -> list[tuple[float, float]]:
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.sqlite"
-        signin.create_demo_database(path, participants=1000)
+        demo.create_demo_database(path, participants=1000)
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         for _ in range(runs):
             start = time.perf_counter()

@@ -74,10 +74,10 @@ def ctx(demo_db, tmp_path, qapp):
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     """An encrypted demo database with the demo accounts (one per role)."""
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=10, lots=5)
+    demo.create_demo_database(path, participants=10, lots=5)
     return path
 
 

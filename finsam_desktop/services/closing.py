@@ -31,7 +31,8 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates
-from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.casework import (
     case_file,
     get_case,

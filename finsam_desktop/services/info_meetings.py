@@ -20,7 +20,8 @@ from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome, Remittent
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.records import apply_version, existing_row
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

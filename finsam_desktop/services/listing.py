@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain import clock
+from finsam_desktop.services import audit
+from finsam_desktop.services.access import AccessRule, Kind, Permission, declare, pure, require
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,6 @@ class ListQuery:
     def _log_search(self, session, text: str, filters: Mapping[str, Any] | None) -> None:
         """One access-log entry per person a personnummer search found (written after the
         read), or one entry with the number found when the search named many."""
-        from finsam_desktop.services import audit
-
         log = self.search_log
         assert log is not None
         found = self._where(self.base, text, filters).with_only_columns(log.person_column)
@@ -156,7 +156,6 @@ def list_report(query: ListQuery, title: str, state: ListState):
     from finsam_desktop.i18n import _, format_date, ngettext
     from finsam_desktop.reports.model import Column as ReportColumn
     from finsam_desktop.reports.model import Kind, Report, Table
-    from finsam_desktop.services.access import Permission, require
 
     require(query.db, Permission.CASEWORK)
     rows = query.page(None, None, state.sort_index, state.descending, state.text, state.filters)
@@ -192,26 +191,15 @@ def list_report(query: ListQuery, title: str, state: ListState):
 def export_list(query: ListQuery, key: str, title: str, state: ListState, path, fmt: str) -> int:
     """Write the list as ``fmt`` (xlsx or csv) to ``path`` and log it; returns the rows."""
     from finsam_desktop.reports import export
-    from finsam_desktop.services.access import log_output
 
     if fmt not in ("xlsx", "csv"):
         raise ValueError(fmt)
     report = list_report(query, title, state)
     export.write(report, path, fmt)
     with query.db.session() as session:
-        log_output(session, f"list-{key}-{fmt}")
+        audit.log_output(session, f"list-{key}-{fmt}")
     return len(report.tables[0].rows)
 
-
-# Declared here, not with the decorator above: access imports the access log, which
-# imports this module (its lists are ListQueries).
-from finsam_desktop.services.access import (  # noqa: E402
-    AccessRule,
-    Kind,
-    Permission,
-    declare,
-    pure,
-)
 
 like_any = pure(like_any)
 is_number_search = pure(is_number_search)

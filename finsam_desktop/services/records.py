@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.models import SettingRow
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.i18n import _
+
+# Importing the rules of saving also installs the access log's change log on every Session
+# (audit.install_change_log): every change is recorded. tests/test_architecture.py checks
+# that every service module imports audit, directly or through this module.
+from finsam_desktop.services import audit  # noqa: F401
 from finsam_desktop.services.access import building_block, pure
 
 T = TypeVar("T")

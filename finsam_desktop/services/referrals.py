@@ -43,15 +43,9 @@ from finsam_desktop.domain.referrals import (
     unmet,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import (
-    Permission,
-    log_view,
-    no_personal_data,
-    require,
-    requires,
-    shows_person,
-)
+from finsam_desktop.services import letter_archive, organisation, persons
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
+from finsam_desktop.services.audit import log_view, shows_person
 from finsam_desktop.services.info_meetings import (
     get_meeting,
     remittent_of,
@@ -534,8 +528,6 @@ def open_case(session: Session, referral_id: int) -> ReferralCase:
     participation = participation_for_referral(session, referral_id)
     staff_names = {s.id: s.name for s in organisation.list_staff(session, include_retired=True)}
     party_names = {p.id: p.name for p in organisation.list_parties(session, include_retired=True)}
-    from finsam_desktop.services import letters
-
     return ReferralCase(
         referral=referral,
         person=person,
@@ -553,5 +545,5 @@ def open_case(session: Session, referral_id: int) -> ReferralCase:
         participation=participation,
         staff_names=staff_names,
         checks=eligibility(session, referral_id),
-        letters=letters.sent_letters(session, referral_id=referral_id),
+        letters=letter_archive.sent_letters(session, referral_id=referral_id),
     )

@@ -25,7 +25,8 @@ from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
 from finsam_desktop.i18n import _, format_date, format_datetime, format_number
-from finsam_desktop.services.access import Permission, log_output, require, requires
+from finsam_desktop.services.access import Permission, require, requires
+from finsam_desktop.services.audit import log_output
 from finsam_desktop.services.field_labels import (
     TABLE_TITLES,
     code_label,
@@ -210,7 +211,7 @@ class _Lookups:
 
 def _access_log(session: Session, person_id: int) -> list[tuple[str, str, str]]:
     from finsam_desktop.db.security_models import AuditRow
-    from finsam_desktop.services import audit
+    from finsam_desktop.services import audit, log_review
 
     stmt = (
         select(AuditRow.at, AuditRow.username, AuditRow.action, AuditRow.table_name, AuditRow.what)
@@ -224,7 +225,7 @@ def _access_log(session: Session, person_id: int) -> list[tuple[str, str, str]]:
             label = audit.Action(action).label
         except ValueError:
             label = action
-        thing = audit.describe(action, table_name, what)
+        thing = log_review.describe(action, table_name, what)
         out.append(
             (
                 format_datetime(audit.local_time(at)),

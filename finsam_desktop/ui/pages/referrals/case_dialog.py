@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
-from finsam_desktop.services import letter_templates, letters, referrals
+from finsam_desktop.services import letter_archive, letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import confirm
 from finsam_desktop.ui.operations import OperationFailed
@@ -331,7 +331,7 @@ class ReferralCaseDialog(QDialog):
         if item is None:
             return None
         letter_id = item.data(Qt.ItemDataRole.UserRole)
-        pdf = self.ctx.runner.read(letters.sent_letter_pdf, letter_id)
+        pdf = self.ctx.runner.read(letter_archive.sent_letter_pdf, letter_id)
         return self._open(
             LetterPreviewDialog(self.ctx, pdf, item.text(), sent_id=letter_id, parent=self)
         )
