@@ -1,15 +1,19 @@
 """The access log (loggning): who did what, when, to which person or record.
 
 - ``record`` writes one entry: logins, failed logins, locks, views, printouts and
-  exports, account changes.
+  exports, account changes. Service functions record views with ``shows_person`` /
+  ``log_view`` and printouts with ``log_output`` (at the end of this module).
 - Every change made through the ORM is recorded by a flush listener on the Session
   class: table, record id, person id (for a person row or a row with ``person_id``)
   and, per changed field, the value before and after. The log sits in the encrypted
   database with the data it describes, so holding case text here is no new exposure.
 - The log is append-only: triggers refuse UPDATE, and DELETE of anything younger than
   five years (migration 0005). Each entry holds the hash of the entry before it and a
-  hash over its own content; ``verify_chain`` recomputes the chain and names the first
-  entry that was changed, removed or inserted out of turn.
+  hash over its own content; ``log_review.verify_chain`` recomputes the chain and names
+  the first entry that was changed, removed or inserted out of turn.
+
+This module writes the log and builds only on ``access.py`` (the rules) and ``db/``;
+reading it back for the administrator is ``log_review.py``.
 
 Entries are written with Core inserts on the session's connection, in the same
 transaction as the change they describe: a change that is rolled back leaves no entry
