@@ -306,7 +306,8 @@ REAL_TIME = {
     # Backup files are named and scheduled by the real time, compared with the files'
     # own modification times on disk.
     ("services/backups.py", "datetime.now"),
-    # A half-typed form is stamped when it was really saved (the crash recovery order).
+    # A half-typed form is stamped when it was really saved: after a crash the newest is
+    # offered first, whatever day the program believes it is.
     ("services/drafts.py", "datetime.now"),
 }
 CLOCK_CALLS = {
