@@ -57,12 +57,12 @@ def needs_demo(path: Path) -> bool:
 
 def create_demo_or_explain(path: Path, participants: int) -> bool:
     """A new encrypted demo database with the demo accounts; False after telling why not."""
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
     from finsam_desktop.ui.login import BusyCursor
 
     try:
         with BusyCursor():
-            signin.create_demo_database(path, participants=participants)
+            demo.create_demo_database(path, participants=participants)
     except OSError as exc:
         log.error("cannot create the demo database: %s", type(exc).__name__)
         QMessageBox.critical(
@@ -198,7 +198,7 @@ def run_session(app, settings, path, demo: bool) -> int:
         window.close()
         window.deleteLater()
     backup_schedule.backup_on_close()
-    from finsam_desktop.services.database_key import refresh_extract
+    from finsam_desktop.services.statistics_extract import refresh_extract
 
     refresh_extract(db)  # a coordinator's or administrator's session ends: statistics
     db.close()

@@ -388,7 +388,7 @@ def render(
     and, when ``problems`` is given, added to it (tests/ui/test_window_sizes.py)."""
     from finsam_desktop.app import install_translators
     from finsam_desktop.i18n import set_language
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo, signin
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.main_window import MainWindow
     from finsam_desktop.ui.operations import OperationRunner
@@ -408,7 +408,7 @@ def render(
         # The demo database as the program makes it: encrypted, with the demo accounts,
         # and the administrator signed in (so Konton and the access log have content).
         path = Path(tmp) / "demo.sqlite"
-        signin.create_demo_database(path, participants=participants)
+        demo.create_demo_database(path, participants=participants)
         db, _user = signin.log_in(path, signin.DEMO_ACCOUNTS[0][0], signin.DEMO_PASSWORD)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(AppContext(db, OperationRunner(db), settings, demo=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,22 @@ def swedish():
     set_language("sv")
     yield
     set_language("sv")
+
+
+PINNED_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def clock():
+    """Pin the program's one clock (domain/clock.py) on PINNED_DAY at noon, for every
+    service and screen at once; ``clock.set(day)`` moves it. The system clock is put
+    back afterwards."""
+    from finsam_desktop.domain.clock import FixedClock, install
+
+    fixed = FixedClock(PINNED_DAY)
+    previous = install(fixed)
+    yield fixed
+    install(previous)
 
 
 @pytest.fixture
@@ -57,10 +74,10 @@ def ctx(demo_db, tmp_path, qapp):
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     """An encrypted demo database with the demo accounts (one per role)."""
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=10, lots=5)
+    demo.create_demo_database(path, participants=10, lots=5)
     return path
 
 

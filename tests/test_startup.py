@@ -11,10 +11,10 @@ from tests.startup_probe import expect, start_program
 @pytest.fixture(scope="module")
 def encrypted(tmp_path_factory):
     """An encrypted demo database with the demo accounts, shared by the tests here."""
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     path = tmp_path_factory.mktemp("startup") / "demo.sqlite"
-    signin.create_demo_database(path, participants=5, lots=2)
+    demo.create_demo_database(path, participants=5, lots=2)
     return path
 
 

@@ -99,7 +99,7 @@ def cmd_demo(args) -> int:
         return 1
     if exists:
         demo.remove_demo(path)  # NotADemoDatabase for anything else
-    signin.create_demo_database(path, participants=args.participants, lots=args.lots)
+    demo.create_demo_database(path, participants=args.participants, lots=args.lots)
     print(_("Demo database created: {path}").format(path=path))
     print(
         _("Log in as {accounts} with the password {password}.").format(

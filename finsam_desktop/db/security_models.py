@@ -35,7 +35,7 @@ class UserRow(Versioned, Base):
 
 class AuditRow(Base):
     """One entry of the access log. Append-only: each row carries the hash of the row
-    before it and of its own content (services.audit.verify_chain checks the chain)."""
+    before it and of its own content (services.log_review.verify_chain checks the chain)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (

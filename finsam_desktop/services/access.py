@@ -1,8 +1,9 @@
-"""Who may do what, and the record of who looked at and printed what.
+"""Who may do what: roles, permissions and every service function's declaration.
 
 Every service function that reads or changes case data calls ``require`` with the
 permission it needs; screens hide what a role may not do, and this refuses it too.
-Opening a person's case calls ``log_view``; every printout and export ``log_output``.
+What was looked at and printed is recorded by the access log (``audit.py``: ``log_view``,
+``log_output``, ``shows_person``), which builds on this module and never the other way.
 The signed-in user rides on the Session (``session.info["user"]``), set by the
 ``Database`` the session came from (the operation runner's ``user``); a session
 without a user is the program itself (migrations, the demo generator, tests of
@@ -18,7 +19,6 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -112,35 +112,6 @@ def require(subject: Session | Any, permission: Permission) -> None:
         raise AccessDenied()
 
 
-# The same view of the same person by the same user is logged once a minute at most: a
-# screen that reads again after every save is not a new look at the case.
-REPEAT_VIEW_SECONDS = 60.0
-
-
-def log_view(session: Session, person_id: int | None, what: str) -> None:
-    """Record that the signed-in user opened a person's case (``what``: which part,
-    e.g. "person", "referral", "plan"; a short code, never names or case text)."""
-    from finsam_desktop.services import audit
-
-    database = session.info.get("database")
-    if database is not None:
-        user = current_user(session)
-        key = (user.id if user else None, person_id, what)
-        recent = database.__dict__.setdefault("_recent_views", {})
-        now = time.monotonic()
-        if now - recent.get(key, -REPEAT_VIEW_SECONDS) < REPEAT_VIEW_SECONDS:
-            return
-        recent[key] = now
-    audit.record(session, audit.Action.VIEW, person_id=person_id, what=what)
-
-
-def log_output(session: Session, kind: str, person_id: int | None = None) -> None:
-    """Record a printout or export (``kind``: e.g. "letter", "statistics-xlsx")."""
-    from finsam_desktop.services import audit
-
-    audit.record(session, audit.Action.OUTPUT, person_id=person_id, what=kind)
-
-
 # --- every public service function says who may call it ---------------------------------------
 #
 # tests/services/test_every_function_checks_the_role.py enumerates every public function of
@@ -214,70 +185,6 @@ def building_block(fn: F) -> F:
 
 BEFORE_LOGIN = AccessRule(Kind.BEFORE_LOGIN)
 
-# The argument a read names its person by, and the table that argument is the id of.
-PERSON_ARGUMENTS: dict[str, str] = {
-    "person_id": "person",
-    "participation_id": "participation",
-    "referral_id": "referral",
-    "meeting_id": "info_meeting",
-    "info_meeting_id": "info_meeting",
-    "revision_id": "plan_revision",
-    "letter_id": "sent_letter",
-    "work_training_id": "work_training",
-}
-SHOWS_PERSON_ATTRIBUTE = "shows_person"
-
-
-def shows_person(what: str) -> Callable[[F], F]:
-    """A read that shows one person's data: after it, the access log gets who, when,
-    which person and ``what`` view (``log_view``). The person is found from the argument
-    that names it (``PERSON_ARGUMENTS``) or, for a look-up by personnummer, from the
-    result (a Person, or anything with a ``person_id``)."""
-
-    def decorate(fn: F) -> F:
-        signature = inspect.signature(fn)
-        first = next(iter(signature.parameters))
-        named_by = [n for n in signature.parameters if n in PERSON_ARGUMENTS]
-
-        @functools.wraps(fn)
-        def logged(*args: Any, **kwargs: Any) -> Any:
-            arguments = signature.bind(*args, **kwargs).arguments
-            session = arguments[first]
-            # A read made inside another (the history reads the contact journal) is part
-            # of the outer view: only the outermost is logged.
-            depth = session.info.get("showing_person", 0)
-            session.info["showing_person"] = depth + 1
-            try:
-                result = fn(*args, **kwargs)
-            finally:
-                session.info["showing_person"] = depth
-            if depth:
-                return result
-            given = next((n for n in named_by if arguments.get(n) is not None), None)
-            if given is not None:
-                from finsam_desktop.services import audit
-
-                person_id = audit.person_of(session, PERSON_ARGUMENTS[given], arguments[given])
-            else:
-                person_id = _person_in(result)
-            if person_id is not None:
-                log_view(session, person_id, what)
-            return result
-
-        setattr(logged, SHOWS_PERSON_ATTRIBUTE, what)
-        return logged  # type: ignore[return-value]
-
-    return decorate
-
-
-def _person_in(result: Any) -> int | None:
-    person_id = getattr(result, "person_id", None)
-    if isinstance(person_id, int):
-        return person_id
-    if type(result).__name__ == "Person":
-        return result.id
-    return None
-
 
 def before_login(fn: F) -> F:
     """A step of signing in, run by the program before anyone is signed in on the
@@ -304,7 +211,5 @@ def access_rule(fn: Any, module: Any = None) -> AccessRule | None:
 
 for _fn in (current_user, may, require, requires, no_personal_data, pure, building_block):
     pure(_fn)
-for _fn in (before_login, shows_person, access_rule):
+for _fn in (before_login, access_rule):
     pure(_fn)
-for _fn in (log_view, log_output):
-    no_personal_data(_fn)

@@ -35,7 +35,7 @@ from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services import audit
+from finsam_desktop.services import audit, statistics_extract
 from finsam_desktop.services.access import (
     Permission,
     Role,
@@ -146,11 +146,9 @@ def _wrap_key(session: Session, user_id: int, username: str, password: str) -> N
     scope = STATISTICS_SCOPE if statistics else DATABASE_SCOPE
     db.keyfile.set_password(db.key, user_id, username, password, scope=scope)
     if statistics:
-        from finsam_desktop.services import database_key
-
         # Once the account is committed, the extract it opens must hold it.
         session.info.setdefault("after_commit", []).append(
-            lambda: database_key.refresh_extract(db, force=True)
+            lambda: statistics_extract.refresh_extract(db, force=True)
         )
 
 
@@ -315,10 +313,8 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
         statistics = row.role == Role.STATISTICS.value
         db.keyfile.set_scope(db.key, row.id, STATISTICS_SCOPE if statistics else DATABASE_SCOPE)
         if statistics:
-            from finsam_desktop.services import database_key
-
             session.info.setdefault("after_commit", []).append(
-                lambda: database_key.refresh_extract(db, force=True)
+                lambda: statistics_extract.refresh_extract(db, force=True)
             )
     return _user(row)
 

@@ -34,12 +34,12 @@ from finsam_desktop.services import audit
 from finsam_desktop.services.access import (
     Permission,
     building_block,
-    log_output,
     no_personal_data,
     pure,
     require,
     requires,
 )
+from finsam_desktop.services.audit import log_output
 from finsam_desktop.services.records import setting_value, store_setting
 
 log = logging.getLogger(__name__)

@@ -50,7 +50,8 @@ from finsam_desktop.domain.casework import (
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.i18n import N_, _, format_date, ngettext
-from finsam_desktop.services.access import Permission, current_user, require, requires, shows_person
+from finsam_desktop.services.access import Permission, current_user, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.listing import (
     Column,
     ListQuery,
@@ -503,7 +504,7 @@ def caseload(session: Session) -> list[tuple[str, str, int, int]]:
 @requires(Permission.CASEWORK)
 def record_case_opened(session: Session, participation_id: int) -> None:
     """The case screen was opened: logged once per opening, without any case text."""
-    from finsam_desktop.services.access import log_view
+    from finsam_desktop.services.audit import log_view
 
     require(session, Permission.CASEWORK)
     log_view(session, participation_row(session, participation_id).person_id, "case")
@@ -512,7 +513,7 @@ def record_case_opened(session: Session, participation_id: int) -> None:
 @requires(Permission.CASEWORK)
 def record_printout(session: Session, participation_id: int, kind: str) -> None:
     """A case document was printed or saved (``kind``: "mapping", "plan", ...)."""
-    from finsam_desktop.services.access import log_output
+    from finsam_desktop.services.audit import log_output
 
     require(session, Permission.CASEWORK)
     log_output(session, kind, participation_row(session, participation_id).person_id)

@@ -17,6 +17,7 @@ from finsam_desktop.db.casework_models import (
 )
 from finsam_desktop.db.models import FederationRow, InsatsRow, StaffRow
 from finsam_desktop.db.referral_models import SentLetterRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.casework import CaseStatus, Counterpart, TimelineKind
 from finsam_desktop.domain.closing import (
     Closing,
@@ -30,7 +31,8 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_templates
-from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.casework import (
     case_file,
     get_participation,
@@ -143,7 +145,7 @@ def enrol_with_entry_situation(
         today,
     )
     if not situation.empty:
-        save_entry_situation(session, participation.id, situation, today or date.today())
+        save_entry_situation(session, participation.id, situation, today or clock.today())
     return participation
 
 

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.keys import STATISTICS_SCOPE, key_from_recovery_key, new_recovery_key
+from finsam_desktop.db.keys import key_from_recovery_key, new_recovery_key
 from finsam_desktop.db.security_models import UserRow
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, audit
-from finsam_desktop.services.access import Permission, User, no_personal_data, require, requires
+from finsam_desktop.services.access import Permission, User, require, requires
+from finsam_desktop.services.statistics_extract import refresh_extract
 
 
 class KeyChangeImpossible(Exception):
@@ -92,33 +93,3 @@ def recovery_key_printed(db: Database) -> None:
     require(db, Permission.ADMINISTER)
     if db.keyfile is not None and db.key is not None:
         db.keyfile.mark_recovery_key_shown(db.key)
-
-
-@no_personal_data
-def refresh_extract(db: Database, force: bool = False) -> bool:
-    """Write the statistics extract anew (``db/extract.py``) from a database opened by
-    an account that may read everything. Skipped for a plain database, the extract
-    itself, or (unless ``force``) when no statistics account needs one. Never raises:
-    a failure is logged (its kind only) and the old extract stays."""
-    import logging
-
-    from finsam_desktop.db import extract
-
-    if db.key is None or db.extract_made_at is not None:
-        return False
-    if db.user is not None and not db.user.may(Permission.CASEWORK):
-        return False
-    if not force and not extract.extract_path(db.path).exists() and not _has_statistics(db):
-        return False
-    try:
-        extract.write_extract(db.path, db.key)
-    except Exception as exc:  # noqa: BLE001 - the program goes on; the old extract stays
-        logging.getLogger(__name__).error("statistics extract not written: %s", type(exc).__name__)
-        return False
-    return True
-
-
-def _has_statistics(db: Database) -> bool:
-    if db.keyfile is None:
-        return False
-    return STATISTICS_SCOPE in {db.keyfile.scope_of(i) for i in db.keyfile.user_ids()}

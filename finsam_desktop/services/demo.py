@@ -31,7 +31,14 @@ from finsam_desktop.domain.organisation import (
 from finsam_desktop.domain.persons import ForeignBackground, Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
-from finsam_desktop.services.access import Permission, building_block, pure, requires
+from finsam_desktop.services.access import (
+    BEFORE_LOGIN,
+    Permission,
+    building_block,
+    declare,
+    pure,
+    requires,
+)
 from finsam_desktop.services.persons import person_name_key
 from finsam_desktop.services.records import store_setting
 
@@ -169,6 +176,49 @@ class NotADemoDatabase(RuntimeError):
                 "nothing of value."
             ).format(path=path)
         )
+
+
+def create_demo_database(path: Path, participants: int = 60, **fill_options) -> Database:
+    """An encrypted demo database with fictitious data and the three demo accounts,
+    all with the password ``DEMO_PASSWORD`` (printed in the README). A plain demo
+    database from before encryption is converted and gets the accounts instead."""
+    from finsam_desktop.services import accounts
+    from finsam_desktop.services.signin import (
+        DEMO_ACCOUNTS,
+        DEMO_PASSWORD,
+        DEMO_USERNAME,
+        DatabaseState,
+        database_state,
+        first_start,
+        recovery_key_shown,
+    )
+
+    state = database_state(path)
+    if state is DatabaseState.PLAIN and not is_demo_database(path):
+        # Never put the public demo password on a real (plain) case file.
+        raise NotADemoDatabase(path)
+    new = state is DatabaseState.NEW
+    started = first_start(path, DEMO_USERNAME, DEMO_ACCOUNTS[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
+    db = started.db
+    recovery_key_shown(db)  # a demo needs no paper in a safe
+    for username, display_name, role in DEMO_ACCOUNTS[1:]:
+        with db.session() as session:
+            if not accounts.username_taken(session, username):
+                accounts.create_user(
+                    session, username, display_name, role, DEMO_PASSWORD, DEMO_PASSWORD
+                )
+    db.user = None  # the demo generator writes as the program
+    if new:
+        fill(db, participants=participants, **fill_options)
+    from finsam_desktop.services.statistics_extract import refresh_extract
+
+    refresh_extract(db, force=True)  # for the demo statistics account
+    db.close()
+    return db
+
+
+# Run by the program before anyone is signed in, as the sign-in steps are (signin.py).
+declare(create_demo_database, BEFORE_LOGIN)
 
 
 @pure

@@ -33,6 +33,7 @@ from finsam_desktop.db.casework_models import (
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow
 from finsam_desktop.db.referral_models import ParticipationRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.casework import (
     CaseStatus,
     ContactKind,
@@ -93,7 +94,7 @@ def fill_cases(
     db: Database, today: date | None = None, seed: int = 2026, detailed: int = 300
 ) -> int:
     """Give every demo participation case content; returns how many were filled."""
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     with db.session() as session:
         _leave_some_past_end(session, today)

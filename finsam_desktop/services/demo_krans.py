@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PersonRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import (
     Beredning,
     BeredningDecision,
@@ -44,7 +45,7 @@ PURPOSES = (
 @requires(Permission.ADMINISTER)
 def fill_krans(db: Database, today: date | None = None, seed: int = 2026) -> int:
     """Create the three local models and their aktualiseringar; returns how many."""
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed + 11)
     created = 0
     for municipality, expected, own_parties in MODELS:

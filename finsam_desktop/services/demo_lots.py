@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.lots import CategoryKind
 from finsam_desktop.services.access import Permission, pure, requires
 from finsam_desktop.services.lots import ensure_default_categories
@@ -163,7 +164,7 @@ def fill_lots(
     By default a small demo covers two years; a large one ten, which gives the
     benchmarks about 100,000 lotsärenden a year at a million.
     """
-    today = today or date.today()
+    today = today or clock.today()
     years = years or (2 if count <= 2000 else 10)
     with db.session() as session:
         ensure_default_categories(session)

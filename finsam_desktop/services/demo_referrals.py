@@ -21,6 +21,7 @@ from finsam_desktop.db.referral_models import (
     ReferralPartyContactRow,
     ReferralRow,
 )
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.referrals import (
     MeetingOutcome,
     ParticipationStatus,
@@ -45,7 +46,7 @@ def fill_referrals(
     db: Database, count: int | None = None, today: date | None = None, seed: int = 2026
 ) -> int:
     """Give up to ``count`` persons (default: two in three) a referral; returns how many."""
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     with db.session() as session:
         people = session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.referral_models import InfoMeetingRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.organisation import MeetingPlace, PostalAddress
 from finsam_desktop.domain.personnummer import InvalidPersonnummer, parse_personnummer
@@ -19,7 +20,8 @@ from finsam_desktop.domain.persons import Person
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome, Remittent
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
-from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.records import apply_version, existing_row
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -148,7 +150,7 @@ def save_meeting(
     """Book or change an information meeting. The person is found by personnummer
     (or created) when ``personnummer_text`` is given."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     problems: dict[str, str] = {}
     person_id = meeting.person_id
     if personnummer_text is not None:

@@ -23,6 +23,7 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.krans_models import BeredningRow, LocalOptionRow
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow
 from finsam_desktop.db.referral_models import ReferralRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.casework import Reminder, ReminderKind
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.krans import (
@@ -313,7 +314,7 @@ def hold_beredning(session: Session, beredning: Beredning, today: date | None = 
     Problems are named per case (``decision.<referral id>.<field>``) so the form can show
     every one at once."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     _require_local(session, beredning.insats_id)
     problems: dict[str, str] = {}
     if beredning.held_on > today:
@@ -373,7 +374,7 @@ def record_outcome(
 ) -> None:
     """How a case that went to a destination ended (None, None: clear a mistaken one)."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = existing_row(session, ReferralRow, referral_id)
     apply_version(row, version)
     _store_outcome(session, row, outcome_id, outcome_on, today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from finsam_desktop.db.referral_models import (
     ReferralRow,
     SentLetterRow,
 )
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import NotFound, ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory, contact_line
 from finsam_desktop.domain.organisation import Federation, Insats, Staff
@@ -30,14 +31,12 @@ from finsam_desktop.services import letter_templates as templates
 from finsam_desktop.services.access import (
     Permission,
     current_user,
-    log_output,
     no_personal_data,
     pure,
     require,
     requires,
-    shows_person,
 )
-from finsam_desktop.services.records import existing_row
+from finsam_desktop.services.audit import log_output
 
 # --- composing letters ----------------------------------------------------------------------
 
@@ -295,7 +294,7 @@ def preview_template(session: Session, template: templates.Template) -> bytes:
     letter = Letter(
         letterhead(federation, insats),
         ["Åsa Exempelsson", "Påhittsgatan 1", "999 99 Exempelstad"],
-        date.today(),
+        clock.today(),
         values["diarienummer"],
         templates.fill(template.subject, values),
         _paragraphs(templates.fill(template.body, values)),
@@ -334,7 +333,7 @@ def record_sent(session: Session, composed: ComposedLetter, pdf: bytes) -> SentL
         recipient=composed.recipient,
         subject=composed.subject,
         reference=composed.reference,
-        sent_at=datetime.now().replace(microsecond=0),
+        sent_at=clock.now().replace(microsecond=0),
         sent_by=_sender_name(session),
         pdf=pdf,
     )
@@ -348,53 +347,3 @@ def _sent(row: SentLetterRow) -> SentLetter:
     return SentLetter(
         row.id, row.kind, row.recipient, row.subject, row.reference, row.sent_at, row.sent_by
     )
-
-
-@requires(Permission.CASEWORK)
-@shows_person("letters")
-def sent_letters(
-    session: Session,
-    person_id: int | None = None,
-    referral_id: int | None = None,
-    info_meeting_id: int | None = None,
-) -> list[SentLetter]:
-    """Letters sent on a case, newest first (without the PDF bytes)."""
-    require(session, Permission.CASEWORK)
-    s = SentLetterRow
-    stmt = select(s.id, s.kind, s.recipient, s.subject, s.reference, s.sent_at, s.sent_by)
-    if person_id is not None:
-        stmt = stmt.where(s.person_id == person_id)
-    if referral_id is not None or info_meeting_id is not None:
-        conditions = []
-        if referral_id is not None:
-            conditions.append(s.referral_id == referral_id)
-            meeting = session.scalar(
-                select(ReferralRow.info_meeting_id).where(ReferralRow.id == referral_id)
-            )
-            if meeting is not None:
-                conditions.append(s.info_meeting_id == meeting)
-        if info_meeting_id is not None:
-            conditions.append(s.info_meeting_id == info_meeting_id)
-        from sqlalchemy import or_
-
-        stmt = stmt.where(or_(*conditions))
-    stmt = stmt.order_by(s.sent_at.desc(), s.id.desc())
-    return [SentLetter(*r) for r in session.execute(stmt)]
-
-
-@requires(Permission.CASEWORK)
-@shows_person("letter")
-def sent_letter_pdf(session: Session, letter_id: int) -> bytes:
-    require(session, Permission.CASEWORK)
-    pdf = session.scalar(select(SentLetterRow.pdf).where(SentLetterRow.id == letter_id))
-    if pdf is None:
-        raise NotFound(letter_id)
-    return pdf
-
-
-@requires(Permission.CASEWORK)
-def log_reprint(session: Session, letter_id: int) -> None:
-    """A sent letter printed or saved again: logged as an output, not a new letter."""
-    require(session, Permission.CASEWORK)
-    row = existing_row(session, SentLetterRow, letter_id)
-    log_output(session, "letter-copy:" + row.kind, row.person_id)

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
+from finsam_desktop.services import audit
+from finsam_desktop.services.access import (
+    Permission,
+    pure,
+    requires,
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +131,6 @@ class ListQuery:
     def _log_search(self, session, text: str, filters: Mapping[str, Any] | None) -> None:
         """One access-log entry per person a personnummer search found (written after the
         read), or one entry with the number found when the search named many."""
-        from finsam_desktop.services import audit
-
         log = self.search_log
         assert log is not None
         found = self._where(self.base, text, filters).with_only_columns(log.person_column)
@@ -218,26 +222,21 @@ def list_report(query: ListQuery, title: str, state: ListState):
         [[cell(c, v) for c, v in zip(columns, r.values, strict=True)] for r in rows],
         base=ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)),
     )
-    return Report(title, format_date(date.today()), filters, [table], key="list")
+    return Report(title, format_date(clock.today()), filters, [table], key="list")
 
 
 def export_list(query: ListQuery, key: str, title: str, state: ListState, path, fmt: str) -> int:
     """Write the list as ``fmt`` (xlsx or csv) to ``path`` and log it; returns the rows."""
     from finsam_desktop.reports import export
-    from finsam_desktop.services.access import log_output
 
     if fmt not in ("xlsx", "csv"):
         raise ValueError(fmt)
     report = list_report(query, title, state)
     export.write(report, path, fmt)
     with query.db.session() as session:
-        log_output(session, f"list-{key}-{fmt}")
+        audit.log_output(session, f"list-{key}-{fmt}")
     return len(report.tables[0].rows)
 
-
-# Declared here, not with the decorator above: access imports the access log, which
-# imports this module (its lists are ListQueries).
-from finsam_desktop.services.access import Permission, pure, requires  # noqa: E402
 
 like_any = pure(like_any)
 person_search = pure(person_search)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
     DEFAULT_CATEGORIES,
@@ -315,7 +316,7 @@ def get_lots_case(session: Session, case_id: int) -> LotsCase:
 @requires(Permission.CASEWORK)
 def check_lots_case(session: Session, case: LotsCase, today: date | None = None) -> dict[str, str]:
     """Every problem with ``case``, including references to values that do not exist."""
-    problems = validate_case(case, today or date.today())
+    problems = validate_case(case, today or clock.today())
     if (
         case.municipality_id is not None
         and session.get(MunicipalityRow, case.municipality_id) is None
@@ -421,8 +422,8 @@ def case_years(session: Session) -> list[int]:
     first = session.scalar(select(func.min(LotsCaseRow.received)))
     last = session.scalar(select(func.max(LotsCaseRow.received)))
     if first is None or last is None:
-        return [date.today().year]
-    top = max(last.year, date.today().year)
+        return [clock.today().year]
+    top = max(last.year, clock.today().year)
     return list(range(top, first.year - 1, -1))
 
 

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.dates import parse_date_text
 from finsam_desktop.domain.lots import (
     Answer,
@@ -302,7 +303,7 @@ class ImportPreview:
     personal_columns: list[str] = field(default_factory=list)  # never read
     notes: list[str] = field(default_factory=list)  # e.g. how the file was decoded
     path: Path | None = None  # the file, read again by the import
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     identity: tuple[int, str] | None = None  # size and SHA-256 when previewed
 
 
@@ -804,7 +805,7 @@ def preview_import(
     """
     require(session, Permission.CASEWORK)
     path = Path(path)
-    today = today or date.today()
+    today = today or clock.today()
     preview = ImportPreview(file_name=path.name, path=path, today=today)
     lookups = _Lookups(session)
     new_names: dict[CategoryKind, dict[str, str]] = {k: {} for k in CategoryKind}

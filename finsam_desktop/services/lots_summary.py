@@ -37,14 +37,8 @@ from finsam_desktop.domain.lots import (
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import (
-    Permission,
-    log_output,
-    no_personal_data,
-    pure,
-    require,
-    requires,
-)
+from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
+from finsam_desktop.services.audit import log_output
 from finsam_desktop.services.lots import satisfaction_goal
 
 C = LotsCaseRow

@@ -26,7 +26,8 @@ from finsam_desktop.domain.mapping import (
     check_template,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, pure, require, requires, shows_person
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.case_options import option_names
 from finsam_desktop.services.casework import case_file, participation_row, require_open
 from finsam_desktop.services.records import check_unchanged, existing_row

@@ -43,6 +43,7 @@ from finsam_desktop.db.casework_models import CaseEventRow, CaseFileRow, CaseOpt
 from finsam_desktop.db.krans_models import BeredningRow
 from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.casework import TimelineKind
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.krans import (
@@ -454,7 +455,7 @@ def preview_import(session: Session, path: Path | str, today: date | None = None
     """Read ``path`` and say what importing it would do; writes nothing."""
     require(session, Permission.CASEWORK)
     path = Path(path)
-    today = today or date.today()
+    today = today or clock.today()
     table = list(read_table(path))
     header_index = _find_header(table)
     if header_index is None:
@@ -1091,7 +1092,7 @@ def import_rows(
 ) -> ImportResult:
     """Write the preview's rows in this transaction; rows registered meanwhile are skipped."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     numbers = sorted({r.personnummer.digits for r in preview.rows})
     persons: dict[str, PersonRow] = {}
     for i in range(0, len(numbers), 500):

@@ -17,14 +17,8 @@ from finsam_desktop.domain.personnummer import (
 from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
-from finsam_desktop.services.access import (
-    Permission,
-    log_view,
-    pure,
-    require,
-    requires,
-    shows_person,
-)
+from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.audit import log_view, shows_person
 from finsam_desktop.services.listing import (
     Column,
     ListQuery,

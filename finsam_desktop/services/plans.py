@@ -34,7 +34,8 @@ from finsam_desktop.domain.plans import (
     compare_revisions,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services.access import Permission, require, requires, shows_person
+from finsam_desktop.services.access import Permission, require, requires
+from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.casework import case_file, require_open
 from finsam_desktop.services.records import apply_version, existing_row
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.referrals import DUE_SOON_DAYS, ReferralStatus
@@ -38,7 +39,7 @@ STATUS_OPEN = "open"  # filter value: received, dormant or accepted
 
 
 @requires(Permission.CASEWORK)
-def referral_list(db: Database, today: Callable[[], date] = date.today) -> ListQuery:
+def referral_list(db: Database, today: Callable[[], date] = clock.today) -> ListQuery:
     """``today`` is asked on every page, so a window left open overnight stays right."""
     r, p, i, m, pa = ReferralRow, PersonRow, InsatsRow, MunicipalityRow, PartyRow
     part = ParticipationRow
@@ -212,7 +213,7 @@ def meeting_list(db: Database) -> ListQuery:
         search=search,
         filters={
             "insats_id": lambda v: im.insats_id == v,
-            "upcoming": lambda v: im.meeting_date >= date.today() if v else im.id > 0,
+            "upcoming": lambda v: im.meeting_date >= clock.today() if v else im.id > 0,
         },
         search_log=SearchLog("meeting-search", im.person_id),
         default_sort=(0, True),  # by date and time, newest first

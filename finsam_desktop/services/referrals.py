@@ -21,6 +21,7 @@ from finsam_desktop.db.referral_models import (
     ReferralPartyContactRow,
     ReferralRow,
 )
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.persons import Person
@@ -42,16 +43,15 @@ from finsam_desktop.domain.referrals import (
     unmet,
 )
 from finsam_desktop.i18n import _
-from finsam_desktop.services import organisation, persons
+from finsam_desktop.services import letter_archive, organisation, persons
 from finsam_desktop.services.access import (
     Permission,
-    log_view,
     no_personal_data,
     pure,
     require,
     requires,
-    shows_person,
 )
+from finsam_desktop.services.audit import log_view, shows_person
 from finsam_desktop.services.info_meetings import (
     get_meeting,
     remittent_of,
@@ -176,7 +176,7 @@ def save_referral(
     date (``answer_days`` after it arrived); the home municipality defaults to the
     person's."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     problems: dict[str, str] = {}
     person_id = referral.person_id
     if personnummer_text is not None:
@@ -270,7 +270,7 @@ def decide(
     """Record the team's decision. An unmet eligibility rule does not block acceptance
     but needs a written motivation; a rejection needs its reason."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     # Combo boxes hand back the plain string value of the enum.
     decision.decision = Decision(decision.decision)
     row = _referral_row(session, referral_id)
@@ -313,7 +313,7 @@ def record_answer_sent(
 ) -> Referral:
     """The day the remissvar went to the remittent; the referral leaves the due list."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = _referral_row(session, referral_id)
     if sent_on > today:
         raise ValidationError.single("answer_sent_on", _("The day cannot be in the future."))
@@ -412,7 +412,7 @@ def enrol(
     """Enrol the person of an accepted referral. The planned end date follows from the
     insats's ``enrolment_months`` (one year for Samverkansteamet)."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = _referral_row(session, referral_id)
     problems: dict[str, str] = {}
     if row.status != ReferralStatus.ACCEPTED.value:
@@ -467,7 +467,7 @@ def update_participation_start(
 ) -> Participation:
     """Correct the contact persons, AF registration or enrolment date after enrolment."""
     require(session, Permission.CASEWORK)
-    today = today or date.today()
+    today = today or clock.today()
     row = existing_row(session, ParticipationRow, participation.id)
     apply_version(row, participation.version)
     problems = {}
@@ -541,8 +541,6 @@ def get_referral_case(session: Session, referral_id: int) -> ReferralCase:
     participation = participation_for_referral(session, referral_id)
     staff_names = {s.id: s.name for s in organisation.list_staff(session, include_retired=True)}
     party_names = {p.id: p.name for p in organisation.list_parties(session, include_retired=True)}
-    from finsam_desktop.services import letters
-
     return ReferralCase(
         referral=referral,
         person=person,
@@ -560,5 +558,5 @@ def get_referral_case(session: Session, referral_id: int) -> ReferralCase:
         participation=participation,
         staff_names=staff_names,
         checks=eligibility(session, referral_id),
-        letters=letters.sent_letters(session, referral_id=referral_id),
+        letters=letter_archive.sent_letters(session, referral_id=referral_id),
     )

@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.schema import metadata
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
 from finsam_desktop.i18n import _, format_date, format_datetime, format_number
-from finsam_desktop.services.access import Permission, log_output, require, requires
+from finsam_desktop.services.access import Permission, require, requires
+from finsam_desktop.services.audit import log_output
 from finsam_desktop.services.field_labels import (
     TABLE_TITLES,
     code_label,
@@ -92,7 +94,7 @@ def build_extract(session: Session, person_id: int, now: datetime | None = None)
     return RegisterExtract(
         name=f"{person['first_name']} {person['last_name']}".strip(),
         personnummer=_personnummer(person["personnummer"]),
-        produced_at=now or datetime.now(),
+        produced_at=now or clock.now(),
         organisation=names.organisation(),
         sections=sections,
         access_log=_access_log(session, person_id),
@@ -209,7 +211,7 @@ class _Lookups:
 
 def _access_log(session: Session, person_id: int) -> list[tuple[str, str, str]]:
     from finsam_desktop.db.security_models import AuditRow
-    from finsam_desktop.services import audit
+    from finsam_desktop.services import audit, log_review
 
     stmt = (
         select(AuditRow.at, AuditRow.username, AuditRow.action, AuditRow.table_name, AuditRow.what)
@@ -223,7 +225,7 @@ def _access_log(session: Session, person_id: int) -> list[tuple[str, str, str]]:
             label = audit.Action(action).label
         except ValueError:
             label = action
-        thing = audit.describe(action, table_name, what)
+        thing = log_review.describe(action, table_name, what)
         out.append(
             (
                 format_datetime(audit.local_time(at)),

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.models import PersonRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.domain.persons import Gender
@@ -184,7 +185,7 @@ def candidates(session: Session, today: date | None = None) -> list[Candidate]:
     require(session, Permission.ADMINISTER)
     from finsam_desktop.services.privacy import mask_person_fields
 
-    today = today or date.today()
+    today = today or clock.today()
     rules = get_rules(session)
     cutoff = rules.cutoff(today)
     found = collect(session, full=False)
@@ -232,7 +233,7 @@ def run(session: Session, person_ids: list[int], today: date | None = None) -> R
 
     allowed = {c.person_id for c in candidates(session, today)}
     chosen = [pid for pid in person_ids if pid in allowed]
-    _remove_old_drafts(session, get_rules(session).cutoff(today or date.today()))
+    _remove_old_drafts(session, get_rules(session).cutoff(today or clock.today()))
     if not chosen:
         return RetentionResult(0, 0)
     found = collect(session, chosen, full=False)

@@ -588,37 +588,6 @@ def recover_with_recovery_key(
     return Recovered(user, rebuilt, others)
 
 
-def create_demo_database(path: Path, participants: int = 60, **fill_options) -> Database:
-    """An encrypted demo database with fictitious data and the three demo accounts,
-    all with the password ``DEMO_PASSWORD`` (printed in the README). A plain demo
-    database from before encryption is converted and gets the accounts instead."""
-    from finsam_desktop.services import accounts, demo
-
-    state = database_state(path)
-    if state is DatabaseState.PLAIN and not demo.is_demo_database(path):
-        # Never put the public demo password on a real (plain) case file.
-        raise demo.NotADemoDatabase(path)
-    fill = state is DatabaseState.NEW
-    demo_accounts = __getattr__("DEMO_ACCOUNTS")
-    started = first_start(path, DEMO_USERNAME, demo_accounts[0][1], DEMO_PASSWORD, DEMO_PASSWORD)
-    db = started.db
-    recovery_key_shown(db)  # a demo needs no paper in a safe
-    for username, display_name, role in demo_accounts[1:]:
-        with db.session() as session:
-            if not accounts.username_taken(session, username):
-                accounts.create_user(
-                    session, username, display_name, role, DEMO_PASSWORD, DEMO_PASSWORD
-                )
-    db.user = None  # the demo generator writes as the program
-    if fill:
-        demo.fill(db, participants=participants, **fill_options)
-    from finsam_desktop.services.database_key import refresh_extract
-
-    refresh_extract(db, force=True)  # for the demo statistics account
-    db.close()
-    return db
-
-
 def open_for_command_line(path: Path, username: str | None) -> Database:
     """The command line's way in. An encrypted database needs ``--user``; the password
     comes from FINSAM_PASSWORD (scripts) or is asked without echo. A plain database

@@ -50,13 +50,8 @@ from finsam_desktop.reports.model import (
     Table,
 )
 from finsam_desktop.services import surveys
-from finsam_desktop.services.access import (
-    Permission,
-    log_output,
-    no_personal_data,
-    require,
-    requires,
-)
+from finsam_desktop.services.access import Permission, no_personal_data, require, requires
+from finsam_desktop.services.audit import log_output
 from finsam_desktop.services.records import setting_value, store_setting
 from finsam_desktop.services.statistics_scope import (
     AGE_GROUPS,

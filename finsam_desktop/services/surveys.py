@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import ParticipantSurveyRow
 from finsam_desktop.db.referral_models import ParticipationRow
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.surveys import DEFAULT_GOAL_PERCENT, ParticipantSurvey, check_survey
 from finsam_desktop.i18n import _
@@ -52,7 +53,7 @@ def save_survey(
     from: 0 for a survey not saved before (refused if someone saved one meanwhile)."""
     require(session, Permission.CASEWORK)
     existing_row(session, ParticipationRow, survey.participation_id)
-    problems = check_survey(survey, today or date.today())
+    problems = check_survey(survey, today or clock.today())
     if problems:
         raise ValidationError(problems)
     row = session.get(ParticipantSurveyRow, survey.participation_id)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from finsam_desktop.i18n import _
 from finsam_desktop.problems import user_message
-from finsam_desktop.services import backups, database_key
+from finsam_desktop.services import backups, statistics_extract
 from finsam_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class BackupSchedule(QObject):
     def backup_if_due(self) -> None:
         self._guarded(lambda: backups.backup_if_due(self.ctx.db))
         # The statistics extract is renewed hourly too (it never raises).
-        database_key.refresh_extract(self.ctx.db)
+        statistics_extract.refresh_extract(self.ctx.db)
 
     def backup_on_close(self) -> None:
         self.timer.stop()

@@ -1,4 +1,5 @@
-"""What every screen is given: the database's operation runner and the window settings."""
+"""What every screen is given: the database's operation runner, the window settings and
+the program's clock."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.domain.clock import Clock, current
 from finsam_desktop.ui.operations import OperationRunner
 
 
@@ -17,6 +19,12 @@ class AppContext:
     runner: OperationRunner
     settings: QSettings
     demo: bool = False
+
+    @property
+    def clock(self) -> Clock:
+        """The one clock of the program (domain/clock.py): screens and services read the
+        same day; tests pin it with the ``clock`` fixture."""
+        return current()
 
     @property
     def db_path(self) -> Path:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QMenu, QWidgetAction
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.dates import parse_date_text
 from finsam_desktop.i18n import N_, _
 
@@ -80,7 +81,7 @@ class DateField(QLineEdit):
 
     def date_before_typing(self) -> date:
         """The last whole date the field held (today before any)."""
-        return self._last or date.today()
+        return self._last or clock.today()
 
     def date(self) -> QDate:
         """As QDate (what QDateEdit offered); an invalid QDate when there is no date."""
@@ -144,7 +145,7 @@ class DateField(QLineEdit):
         calendar = QCalendarWidget(menu)
         calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         calendar.setGridVisible(True)
-        current = self.value() or date.today()
+        current = self.value() or clock.today()
         calendar.setSelectedDate(QDate(current))
         action = QWidgetAction(menu)
         action.setDefaultWidget(calendar)
@@ -167,5 +168,5 @@ class DateField(QLineEdit):
 def date_edit(value=None, optional: bool = False) -> DateField:
     """A date field holding ``value`` (today when none is given and the date is required)."""
     if value is None and not optional:
-        value = date.today()
+        value = clock.today()
     return DateField(value, optional)

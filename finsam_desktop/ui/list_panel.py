@@ -4,7 +4,6 @@ one shared "Export…" that takes what the list shows (filters, sort) to XLSX or
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services.access import Permission, may
 from finsam_desktop.services.listing import ListQuery
@@ -185,7 +185,7 @@ class ListPanel(QWidget):
         if answer != QMessageBox.StandardButton.Ok:
             return None
         key, title = self.export_spec or ("list", _("List"))
-        name = f"{key}-{date.today().isoformat()}.xlsx"
+        name = f"{key}-{clock.today().isoformat()}.xlsx"
         path, chosen = QFileDialog.getSaveFileName(
             self, _("Export the list"), str(Path.home() / name), "Excel (*.xlsx);;CSV (*.csv)"
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts, database_key
+from finsam_desktop.services import accounts, statistics_extract
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FieldForm, confirm
 from finsam_desktop.ui.login import BusyCursor, password_field
@@ -215,7 +215,7 @@ class InactivityLock(QObject):
         self.locked = True
         self.timer.stop()
         self.ctx.runner.run(accounts.record_lock)
-        database_key.refresh_extract(self.ctx.db)  # the statistics extract, while away
+        statistics_extract.refresh_extract(self.ctx.db)  # the statistics extract, while away
         covered = []
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog):

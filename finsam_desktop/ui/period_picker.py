@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain import periods
+from finsam_desktop.domain import clock, periods
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.periods import Period, PeriodKind
 from finsam_desktop.i18n import _
@@ -39,7 +39,7 @@ class PeriodPicker(QWidget):
 
     def __init__(self, today: date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        today = today or date.today()
+        today = today or clock.today()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.kind = QComboBox()

@@ -16,7 +16,7 @@ Python's bytecode cache is used (as by an installed wheel or the bundle), also w
 the environment turns it off; the first of the runs writes it.
 
 The 100k database takes minutes to make; ``FINSAM_BENCH_LOGIN_DB=/path/demo.sqlite``
-reuses one made by ``signin.create_demo_database(path, participants=100_000)``.
+reuses one made by ``demo.create_demo_database(path, participants=100_000)``.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ def painted_after(start) -> float:
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     path = tmp_path_factory.mktemp("startup") / "demo.sqlite"
-    signin.create_demo_database(path, participants=60)
+    demo.create_demo_database(path, participants=60)
     return path
 
 
@@ -59,11 +59,11 @@ def big_db(tmp_path_factory):
     given = os.environ.get("FINSAM_BENCH_LOGIN_DB")
     if given:
         return Path(given)
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     path = tmp_path_factory.mktemp("startup") / "big.sqlite"
     began = time.perf_counter()
-    signin.create_demo_database(path, participants=N)
+    demo.create_demo_database(path, participants=N)
     print(f"\ndemo data, {N} participants, encrypted: {time.perf_counter() - began:.1f} s")
     return path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from finsam_desktop import cli
-from finsam_desktop.services import signin
+from finsam_desktop.services import demo, signin
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_plain_demo_from_before_encryption_gets_encrypted_with_the_demo_accoun
     plain = open_database(path)
     demo.fill(plain, participants=5, lots=5)
     plain.close()
-    signin.create_demo_database(path)  # what `finsam-desktop --demo` does at start
+    demo.create_demo_database(path)  # what `finsam-desktop --demo` does at start
     monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
     capsys.readouterr()
     assert cli.main(["--db", str(path), "--user", "statistik", "info"]) == 0
@@ -71,7 +71,7 @@ def test_statistics_user_gets_no_registerutdrag(tmp_path, monkeypatch, capsys):
     from finsam_desktop.db.models import PersonRow
 
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=5, lots=5)
+    demo.create_demo_database(path, participants=5, lots=5)
     db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
     with db.reading() as s:
         number = s.scalar(select(PersonRow.personnummer).limit(1))
@@ -87,7 +87,7 @@ def test_lots_summary_opens_an_encrypted_database_like_every_command(tmp_path, m
     import json
 
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=5, lots=40)
+    demo.create_demo_database(path, participants=5, lots=40)
     monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
     out = tmp_path / "summary.json"
     args = ["--db", str(path), "--user", "statistik", "lots", "summary", "--year", "2026"]

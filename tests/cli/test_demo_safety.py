@@ -80,7 +80,7 @@ def test_a_real_plain_database_is_never_replaced_nor_given_demo_accounts(tmp_pat
     refused_to_replace(path, capsys)
     before = fingerprint(path)
     with pytest.raises(demo.NotADemoDatabase):  # what the window's --demo would do
-        signin.create_demo_database(path)
+        demo.create_demo_database(path)
     assert fingerprint(path) == before and is_plain_sqlite(path)
 
 

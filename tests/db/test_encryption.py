@@ -165,7 +165,7 @@ def test_older_plain_backups_are_pointed_out_after_encryption(tmp_path):
 
 def test_demo_database_is_encrypted_with_three_demo_accounts(tmp_path):
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=10)
+    demo.create_demo_database(path, participants=10)
     for username, _name, role in signin.DEMO_ACCOUNTS:
         db, user = signin.log_in(path, username, signin.DEMO_PASSWORD)
         assert user.role is role

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from finsam_desktop.db.security_models import AuditRow, UserRow
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.services import accounts, audit, persons
+from finsam_desktop.services import accounts, audit, log_review, persons
 from finsam_desktop.services.access import AccessDenied, Permission, Role, require
 
 PASSWORD = "correct horse 42"
@@ -139,7 +139,7 @@ def test_statistics_role_is_refused_names_by_the_services(db):
         with pytest.raises(AccessDenied):
             accounts.list_users(s)
         with pytest.raises(AccessDenied):
-            audit.log_list(db)
+            log_review.log_list(db)
     with pytest.raises(AccessDenied):
         persons.person_list(db)
 
@@ -163,7 +163,7 @@ def test_lock_minutes_are_one_setting_for_every_pc_and_only_admins_change_them(d
         accounts.set_lock_minutes(s, 5)
     with db.reading() as s:
         assert accounts.lock_minutes(s) == 5
-    rows = audit.log_list(db).page(0, 500)
+    rows = log_review.log_list(db).page(0, 500)
     settings = [r.values for r in rows if r.values[3].startswith("Inställning")]
     assert [(v[3], v[6]) for v in settings] == [
         ("Inställning: security.lock_minutes", "Inställning, Värde")

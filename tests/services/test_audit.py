@@ -11,9 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from finsam_desktop.db.security_models import AuditRow
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.persons import Gender, Person
-from finsam_desktop.services import accounts, audit, persons
-from finsam_desktop.services.access import Role, log_output, log_view
-from finsam_desktop.services.audit import LogFilter
+from finsam_desktop.services import accounts, log_review, persons
+from finsam_desktop.services.access import Role
+from finsam_desktop.services.audit import log_output, log_view
+from finsam_desktop.services.log_review import LogFilter
 
 PASSWORD = "correct horse 42"
 
@@ -104,7 +105,7 @@ def test_password_hashes_never_reach_the_log(db, admin):
 def test_chain_verifies_and_reports_tampering(db, admin):
     new_person(db)
     with db.reading() as s:
-        report = audit.verify_chain(s)
+        report = log_review.verify_chain(s)
     assert report.ok and report.checked >= 3
     with db.session() as s, pytest.raises(DBAPIError, match="append-only"):
         s.execute(text("UPDATE audit_log SET username = 'x' WHERE id = 2"))
@@ -116,7 +117,7 @@ def test_chain_verifies_and_reports_tampering(db, admin):
     con.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
     con.close()
     with db.reading() as s:
-        report = audit.verify_chain(s)
+        report = log_review.verify_chain(s)
     assert not report.ok and report.broken_at == 2
 
 
@@ -127,20 +128,20 @@ def test_removed_entry_breaks_the_chain(db, admin):
     con.execute("DELETE FROM audit_log WHERE id = 2")
     con.close()
     with db.reading() as s:
-        report = audit.verify_chain(s)
+        report = log_review.verify_chain(s)
     assert report.broken_at == 3
 
 
 def test_review_filters_by_user_person_action_and_period(db, admin):
     person = new_person(db)
-    query = audit.log_list(db)
+    query = log_review.log_list(db)
     assert query.count() == len(entries(db))
     assert query.count(filters={"person_id": person.id}) == 1
     assert query.count(filters={"action": "account"}) == 1
     assert query.count(filters={"user_id": admin.id, "date_from": date.today()}) >= 2
     assert query.count(filters={"date_to": date(2020, 1, 1)}) == 0
     with db.reading() as s:
-        rows = audit.review_rows(s, LogFilter(person_id=person.id))
+        rows = log_review.review_rows(s, LogFilter(person_id=person.id))
     assert rows[0][1] == "admin" and rows[0][2] == "Skapad" and rows[0][3] == "Person"
 
 
@@ -161,7 +162,7 @@ def test_a_change_deep_in_a_case_is_logged_under_the_person(demo_db):
 
 
 def test_changed_fields_are_named_in_swedish_in_the_review():
-    from finsam_desktop.services.audit import summarise_details
+    from finsam_desktop.services.log_review import summarise_details
 
     assert summarise_details({"changed": {"first_name": ["Åsa", "Åse"]}}) == "Förnamn: Åsa → Åse"
     assert summarise_details({"after": {"name": 1, "active": 1}}) == "Aktiv, Namn"

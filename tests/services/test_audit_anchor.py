@@ -15,7 +15,7 @@ import pytest
 
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.persons import Gender, Person
-from finsam_desktop.services import accounts, audit, backups, persons
+from finsam_desktop.services import accounts, audit, backups, log_review, persons
 from finsam_desktop.services.access import AccessDenied, Role, User
 from finsam_desktop.services.demo import luhn_check_digit
 
@@ -50,7 +50,7 @@ def add_people(db, n: int = 3) -> None:
 
 def verify(db) -> audit.ChainReport:
     with db.reading() as s:
-        return audit.verify_chain(s)
+        return log_review.verify_chain(s)
 
 
 def raw(db):
@@ -136,7 +136,7 @@ def test_entries_rewritten_with_replace_and_rechained_are_caught(db, admin):
     con.close()
     with db.reading() as s:
         # The chain alone is consistent again: this is what the anchor is for.
-        assert audit.verify_chain(s, anchors=[]).ok
+        assert log_review.verify_chain(s, anchors=[]).ok
     report = verify(db)
     assert not report.ok and report.broken_at == rows[-1]["id"]
     assert "skrivits om" in report.problem and "logganker" in report.problem
@@ -199,7 +199,7 @@ def test_a_forged_entry_appended_is_caught(db, admin):
     add_people(db)
     forged = forge_entry(db)
     with db.reading() as s:
-        assert audit.verify_chain(s, anchors=[]).ok  # its link and hash are right
+        assert log_review.verify_chain(s, anchors=[]).ok  # its link and hash are right
     report = verify(db)
     assert not report.ok and report.broken_at == forged
     assert "utanför programmet" in report.problem
@@ -263,7 +263,7 @@ def test_a_restore_starts_the_anchor_afresh_and_is_logged(db, admin):
     report = verify(db)
     assert report.ok, report.problem
     with db.reading() as s:
-        rows = audit.review_rows(s, audit.LogFilter(action="restore"))
+        rows = log_review.review_rows(s, log_review.LogFilter(action="restore"))
     assert [(r[1], r[2]) for r in rows] == [("admin", "Säkerhetskopia återläst")]
 
 
@@ -272,7 +272,7 @@ def test_only_an_administrator_verifies_or_reads_the_head(db, admin):
     for role in (Role.COORDINATOR, Role.STATISTICS):
         db.user = User(99, "x", "X", role)
         with db.reading() as s, pytest.raises(AccessDenied):
-            audit.verify_chain(s)
+            log_review.verify_chain(s)
         with db.reading() as s, pytest.raises(AccessDenied):
             audit.chain_head(s)
 

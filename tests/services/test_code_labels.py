@@ -15,7 +15,7 @@ from sqlalchemy import JSON, String, select, text, update
 
 from finsam_desktop.db.schema import metadata
 from finsam_desktop.reports import register_extract_pdf
-from finsam_desktop.services import audit, letter_templates, register_extract
+from finsam_desktop.services import letter_templates, log_review, register_extract
 from finsam_desktop.services.field_labels import (
     INTERNAL_ENUMS,
     _coded_columns,
@@ -173,27 +173,27 @@ def test_no_raw_code_in_the_registerutdrag_of_every_demo_person(demo_db):
 def test_letter_kinds_and_printouts_read_as_words():
     for kind in letter_templates.KIND_LABELS:
         assert letter_templates.kind_label(kind) != kind
-        assert kind not in audit.describe("output", None, "letter:" + kind)
-        assert kind not in audit.describe("output", None, "letter-copy:" + kind)
-        assert kind not in audit.describe("output", None, kind)
+        assert kind not in log_review.describe("output", None, "letter:" + kind)
+        assert kind not in log_review.describe("output", None, "letter-copy:" + kind)
+        assert kind not in log_review.describe("output", None, kind)
     assert (
         letter_templates.kind_label("closing_summary")
         == "Sammanfattning vid avslut till remittenten"
     )
     for printout in ("mapping", "plan", "registerutdrag", "lots-summary-pdf"):
-        assert audit.describe("output", None, printout) != printout
+        assert log_review.describe("output", None, printout) != printout
 
 
 def test_the_access_log_says_changed_codes_in_words():
     details = {"changed": {"status": ["not_started", "in_progress"]}}
-    assert audit.summarise_details(details, "plan_goal") == "Status: Inte påbörjat → Pågår"
+    assert log_review.summarise_details(details, "plan_goal") == "Status: Inte påbörjat → Pågår"
 
 
 def test_sent_letters_list_their_kind_in_words(demo_with_letter):
-    from finsam_desktop.services import letters
+    from finsam_desktop.services import letter_archive
 
     with demo_with_letter.session() as s:
-        kinds = {row.kind for row in letters.sent_letters(s)}
+        kinds = {row.kind for row in letter_archive.sent_letters(s)}
     assert kinds
     for kind in kinds:
         assert letter_templates.kind_label(kind) != kind

@@ -58,7 +58,7 @@ NOT_CALLED_WHEN_PERMITTED = {
     "database_key.change_database_key": "re-keys the file under the other roles' open "
     "connections; tests/db/test_rekey.py",
     "database_key.deactivate": "re-keys the file as well; tests/db/test_rekey.py",
-    "database_key.refresh_extract": "rewrites the statistics extract the statistik role "
+    "statistics_extract.refresh_extract": "rewrites the statistics extract the statistik role "
     "has open here; tests/db/test_extract.py",
 }
 
@@ -245,7 +245,9 @@ class World:
                 "list_key": option_list,
                 "action": "view",
                 "what": "person",
-                "chosen": __import__("finsam_desktop.services.audit").services.audit.LogFilter(),
+                "chosen": __import__(
+                    "finsam_desktop.services.audit"
+                ).services.log_review.LogFilter(),
                 "settings": backups.get_settings(s),
                 "rules": retention.get_rules(s),
                 "federation": organisation.get_federation(s),
@@ -419,11 +421,11 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    from finsam_desktop.services import signin
+    from finsam_desktop.services import demo
 
     tmp = tmp_path_factory.mktemp("roles")
     path = tmp / "demo.sqlite"
-    signin.create_demo_database(path, participants=10, lots=5)
+    demo.create_demo_database(path, participants=10, lots=5)
     w = World(path, tmp)
     yield w
     w.close()
@@ -730,7 +732,7 @@ def test_every_cli_command_as_every_role(cli_world, monkeypatch, capsys):
 
 def test_restore_and_backup_as_an_administrator_are_logged(cli_world, monkeypatch, capsys):
     from finsam_desktop import cli
-    from finsam_desktop.services import audit, signin
+    from finsam_desktop.services import log_review, signin
 
     path, tmp, values, _people = cli_world
     monkeypatch.setenv("FINSAM_PASSWORD", signin.DEMO_PASSWORD)
@@ -741,8 +743,8 @@ def test_restore_and_backup_as_an_administrator_are_logged(cli_world, monkeypatc
     db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
     try:
         with db.reading() as s:
-            rows = audit.review_rows(s, audit.LogFilter())
-            report = audit.verify_chain(s)
+            rows = log_review.review_rows(s, log_review.LogFilter())
+            report = log_review.verify_chain(s)
     finally:
         db.close()
     assert report.ok, report.problem

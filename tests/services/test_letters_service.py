@@ -10,7 +10,14 @@ from pypdf import PdfReader
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.referrals import Decision, DecisionInput, InfoMeeting
-from finsam_desktop.services import info_meetings, letter_templates, letters, persons, referrals
+from finsam_desktop.services import (
+    info_meetings,
+    letter_archive,
+    letter_templates,
+    letters,
+    persons,
+    referrals,
+)
 from tests.services import test_referrals as base
 
 TODAY = base.TODAY
@@ -127,8 +134,8 @@ def test_sent_letter_reopens_byte_for_byte(demo_db, org):
     with demo_db.session() as s:
         sent = letters.record_sent(s, composed, pdf)
     with demo_db.reading() as s:
-        assert letters.sent_letter_pdf(s, sent.id) == pdf
-        listed = letters.sent_letters(s, person_id=meeting.person_id)
+        assert letter_archive.sent_letter_pdf(s, sent.id) == pdf
+        listed = letter_archive.sent_letters(s, person_id=meeting.person_id)
     assert [x.id for x in listed] == [sent.id]
     assert listed[0].kind == letter_templates.KALLELSE and listed[0].sent_by
 

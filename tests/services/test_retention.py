@@ -175,9 +175,9 @@ def test_gallring_never_touches_the_access_log(db):
         retention.run(s, sorted(preview_ids(db)), TODAY)
     with db.reading() as s:
         after = s.execute(text("SELECT id, hash FROM audit_log ORDER BY id")).all()
-        from finsam_desktop.services import audit
+        from finsam_desktop.services import log_review
 
-        assert audit.verify_chain(s).ok
+        assert log_review.verify_chain(s).ok
     assert after[: len(before)] == before
 
 

@@ -15,31 +15,7 @@ from finsam_desktop.domain.casework import CaseStatus, ReminderKind
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.services import case_options, casework, closing, mapping, plans
 
-TODAY = date(2026, 11, 22)
-SCREENS = (
-    "finsam_desktop.ui.pages.case.common",
-    "finsam_desktop.ui.pages.case.case_window",
-    "finsam_desktop.ui.pages.case.mapping_tab",
-    "finsam_desktop.ui.pages.case.plan_tab",
-    "finsam_desktop.ui.pages.case.insatser_tab",
-    "finsam_desktop.ui.pages.case.contacts_tab",
-    "finsam_desktop.ui.pages.case.closing_tab",
-    "finsam_desktop.ui.pages.overview",
-    "finsam_desktop.ui.pages.casework_settings",
-)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Pin the screens' day; returns a function that moves it."""
-    import importlib
-
-    def set_day(day: date) -> None:
-        for name in SCREENS:
-            monkeypatch.setattr(importlib.import_module(name), "today", lambda d=day: d)
-
-    set_day(TODAY)
-    return set_day
+TODAY = date(2026, 11, 22)  # the day the `clock` fixture of conftest.py pins
 
 
 @pytest.fixture
@@ -141,7 +117,7 @@ def test_contacts_lock_after_the_day_and_corrections(screen, clock):
     assert tab.tree.topLevelItemCount() == 1
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     assert tab.edit_button.isEnabled() and not tab.correct_button.isEnabled()
-    clock(date(2026, 11, 23))
+    clock.set(date(2026, 11, 23))
     screen.refresh()
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0))
     assert tab.correct_button.isEnabled() and not tab.edit_button.isEnabled()

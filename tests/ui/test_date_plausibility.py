@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from test_casework_ui import case_ctx, clock, screen  # noqa: F401  (the case screen fixtures)
+from test_casework_ui import case_ctx, screen  # noqa: F401  (the case screen fixtures)
 
 from finsam_desktop.db.security_models import AuditRow
 from finsam_desktop.domain.casework import mapping_date_warning, study_start_warning

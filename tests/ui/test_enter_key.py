@@ -3,13 +3,13 @@
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from finsam_desktop.services import signin
+from finsam_desktop.services import demo, signin
 from finsam_desktop.ui.login import LoginDialog
 
 
 def test_enter_in_the_password_field_logs_in(tmp_path, qtbot):
     path = tmp_path / "demo.sqlite"
-    signin.create_demo_database(path, participants=3, lots=0)
+    demo.create_demo_database(path, participants=3, lots=0)
     dialog = LoginDialog(path, demo=True)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from test_casework_ui import case_ctx, clock, screen  # noqa: F401  (the case screen fixtures)
+from test_casework_ui import case_ctx, screen  # noqa: F401  (the case screen fixtures)
 
 from finsam_desktop.ui.help import PAGE_SECTIONS, HelpWindow, handbook_path, read_sections
 from finsam_desktop.ui.main_window import PAGES

@@ -13,7 +13,12 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from finsam_desktop.domain.referrals import Decision, ReferralStatus
-from finsam_desktop.services import letter_templates, letters, organisation, referrals
+from finsam_desktop.services import (
+    letter_archive,
+    letter_templates,
+    organisation,
+    referrals,
+)
 from finsam_desktop.services.referral_list import STATUS_OPEN
 from finsam_desktop.ui.forms import set_choice
 from finsam_desktop.ui.pages.referrals import ReferralsPage
@@ -117,7 +122,7 @@ def test_meeting_kallelse_referral_decision_remissvar_enrolment(
     assert "20020202" not in first.replace("-", "")
     booked = meeting.meeting
     with ctx.db.reading() as s:
-        assert [x.kind for x in letters.sent_letters(s, person_id=booked.person_id)] == [
+        assert [x.kind for x in letter_archive.sent_letters(s, person_id=booked.person_id)] == [
             letter_templates.KALLELSE
         ]
     meeting.accept()
@@ -193,8 +198,8 @@ def test_meeting_kallelse_referral_decision_remissvar_enrolment(
     case.letter_list.setCurrentRow(0)
     reopened = case.open_sent_letter(case.letter_list.currentItem())
     with ctx.db.reading() as s:
-        sent = letters.sent_letters(s, referral_id=referral.id)
-        assert reopened.pdf == letters.sent_letter_pdf(s, sent[0].id)
+        sent = letter_archive.sent_letters(s, referral_id=referral.id)
+        assert reopened.pdf == letter_archive.sent_letter_pdf(s, sent[0].id)
 
 
 def test_bad_personnummer_and_second_open_referral_are_named(page, ctx, team):

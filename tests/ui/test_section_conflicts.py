@@ -17,26 +17,16 @@ from finsam_desktop.domain.mapping import EconomicAdvice
 from finsam_desktop.services import closing, mapping
 from finsam_desktop.ui.conflict import SAVED, ConflictDialog
 
-TODAY = date(2026, 11, 22)
-SCREENS = (
-    "finsam_desktop.ui.pages.case.common",
-    "finsam_desktop.ui.pages.case.case_window",
-    "finsam_desktop.ui.pages.case.mapping_tab",
-    "finsam_desktop.ui.pages.case.closing_tab",
-)
+TODAY = date(2026, 11, 22)  # the day the `clock` fixture of conftest.py pins
 
 
 @pytest.fixture
-def screen(db, tmp_path, qapp, qtbot, monkeypatch):
-    import importlib
-
+def screen(db, tmp_path, qapp, qtbot, clock):
     from finsam_desktop.services import demo
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
     from finsam_desktop.ui.pages.case.case_window import CaseWindow
 
-    for name in SCREENS:
-        monkeypatch.setattr(importlib.import_module(name), "today", lambda: TODAY)
     with db.session() as s:
         demo.create_organisation(s)
     case = enrol_participant(db)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.changes import Change
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import Option, OptionList
 from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_question_key
 from finsam_desktop.i18n import _, format_date
@@ -34,7 +35,6 @@ from finsam_desktop.services import case_options, mapping, statistics, surveys
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import today
 from finsam_desktop.ui.table_model import USER
 
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import iso_week_start
+from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import N_, _, format_date, ngettext
 from finsam_desktop.services import coming_week, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, today
+from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id
 from finsam_desktop.ui.table_model import USER
 
 WEEKDAYS = (

@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
 from finsam_desktop.domain.changes import Change
+from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import _, format_date, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.list_panel import ListPanel
-from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id, today
+from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id
 from finsam_desktop.ui.pages.coming_week import ComingWeek
 from finsam_desktop.ui.table_model import USER
 

@@ -7,7 +7,6 @@ check that the log is whole (the hash chain).
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop import APP_NAME
-from finsam_desktop.domain import periods
+from finsam_desktop.domain import clock, periods
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
 from finsam_desktop.i18n import _, ngettext
-from finsam_desktop.services import audit
-from finsam_desktop.services.access import log_output
-from finsam_desktop.services.audit import Action, LogFilter
+from finsam_desktop.services import audit, log_review
+from finsam_desktop.services.audit import Action, log_output
+from finsam_desktop.services.log_review import LogFilter
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import choice, error_label, line
 from finsam_desktop.ui.list_panel import ListPanel
@@ -40,7 +39,7 @@ from finsam_desktop.ui.period_picker import PeriodPicker
 
 
 def _export_rows(session, chosen: LogFilter, kind: str) -> list[tuple]:
-    rows = audit.review_rows(session, chosen)
+    rows = log_review.review_rows(session, chosen)
     log_output(session, kind)
     return rows
 
@@ -51,7 +50,7 @@ class LogReviewPage(QWidget):
         self.ctx = ctx
         layout = QVBoxLayout(self)
         grid = QGridLayout()
-        users = ctx.runner.read(audit.log_users)
+        users = ctx.runner.read(log_review.log_users)
         self.user = choice([(label, uid) for uid, label in users], empty=_("(all)"))
         self.action = choice([(a.label, a.value) for a in Action], empty=_("(all)"))
         self.person = line("", 20)
@@ -60,7 +59,7 @@ class LogReviewPage(QWidget):
         self.person_note = error_label()
         self.use_period = QCheckBox(_("Period"))
         self.period = PeriodPicker()
-        self.period.set_period(periods.month(date.today().year, date.today().month))
+        self.period.set_period(periods.month(clock.today().year, clock.today().month))
         grid.addWidget(QLabel(_("User")), 0, 0)
         grid.addWidget(self.user, 0, 1)
         grid.addWidget(QLabel(_("Action")), 0, 2)
@@ -73,7 +72,7 @@ class LogReviewPage(QWidget):
         grid.setColumnStretch(4, 1)
         layout.addLayout(grid)
 
-        self.panel = ListPanel(audit.log_list(ctx.db))
+        self.panel = ListPanel(log_review.log_list(ctx.db))
         self.panel.search.hide()
         # Newest first: what the administrator usually looks for.
         self.panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -118,7 +117,7 @@ class LogReviewPage(QWidget):
     def chosen_person(self) -> int | None:
         """The person id the filter field means; -1 (no rows) for an unknown number."""
         text = self.person.text().strip()
-        found = self.ctx.runner.read(audit.find_person_id, text) if text else None
+        found = self.ctx.runner.read(log_review.find_person_id, text) if text else None
         unknown = bool(text) and found is None
         self.person_note.setText(_("No person with this personnummer.") if unknown else "")
         self.person_note.setVisible(unknown)
@@ -158,7 +157,7 @@ class LogReviewPage(QWidget):
 
     def suggested_name(self, suffix: str) -> str:
         chosen = self.current_filter()
-        end = chosen.date_to or (date.today() if chosen.date_from else None)
+        end = chosen.date_to or (clock.today() if chosen.date_from else None)
         return export_file_name(
             "logguppfoljning", suffix, chosen.date_from, end, with_municipality=False
         )
@@ -168,13 +167,13 @@ class LogReviewPage(QWidget):
 
         with BusyCursor():
             rows = self.ctx.runner.run(_export_rows, self.current_filter(), f"access-log-{kind}")
-            headers = [_(title) for title in audit.REVIEW_COLUMNS]
+            headers = [_(title) for title in log_review.REVIEW_COLUMNS]
             writer = audit_export.write_xlsx if kind == "xlsx" else audit_export.write_csv
             return writer(dest, headers, rows)
 
     def verify(self) -> None:
         with BusyCursor():
-            report = self.ctx.runner.read(audit.verify_chain)
+            report = self.ctx.runner.read(log_review.verify_chain)
         self.show_head()
         if report.ok:
             text = ngettext(

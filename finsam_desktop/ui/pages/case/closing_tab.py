@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.domain.surveys import ParticipantSurvey
 from finsam_desktop.i18n import _, format_date, ngettext
@@ -42,13 +44,7 @@ from finsam_desktop.ui.forms import (
     confirm as ask_to_confirm,
 )
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import (
-    OptionalDate,
-    my_staff_id,
-    option_items,
-    to_date,
-    today,
-)
+from finsam_desktop.ui.pages.case.common import OptionalDate, my_staff_id, option_items, to_date
 from finsam_desktop.ui.pages.case.printout import present_pdf
 
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
@@ -596,7 +592,6 @@ class ClosingTab(QWidget):
         return closing_letter_pdf(data), closing_subject(data)
 
     def print_letter(self) -> None:
-        from datetime import datetime
 
         if not self.save_draft():
             return
@@ -609,7 +604,7 @@ class ClosingTab(QWidget):
                 pdf,
                 subject,
                 self.screen.case.contact_person_name,
-                datetime.now(),
+                clock.now(),
             )
 
     def reopen(self, reason: str | None = None) -> bool:

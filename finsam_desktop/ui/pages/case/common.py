@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.i18n import _
 from finsam_desktop.services import case_options, organisation
@@ -20,11 +21,6 @@ from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.date_field import DateField, date_edit
 
 STAFF_SETTING = "casework/staff_id"
-
-
-def today() -> date:
-    """The one place the screens read the clock; services always get it passed in."""
-    return date.today()
 
 
 def to_date(edit: DateField) -> date | None:

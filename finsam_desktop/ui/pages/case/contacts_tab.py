@@ -17,16 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import ContactEntry, ContactKind, Counterpart
+from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import casework
 from finsam_desktop.ui.forms import FormDialog, choice, date_edit, line
-from finsam_desktop.ui.pages.case.common import (
-    fit_columns,
-    my_staff_id,
-    staff_items,
-    to_date,
-    today,
-)
+from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
 from finsam_desktop.ui.table_model import USER
 
 LOCKED = QColor(110, 110, 110)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import STUDY_SUPPORT_MAX_MONTHS, study_start_warning
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import plans
@@ -26,7 +27,6 @@ from finsam_desktop.ui.pages.case.common import (
     my_staff_id,
     staff_items,
     to_date,
-    today,
 )
 from finsam_desktop.ui.table_model import USER
 

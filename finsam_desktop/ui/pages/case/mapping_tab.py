@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain.casework import mapping_date_warning, mapping_session_warning
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.mapping import (
     SCALE_MAX,
@@ -54,13 +55,7 @@ from finsam_desktop.ui.forms import (
     set_choice,
 )
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import (
-    fit_columns,
-    my_staff_id,
-    staff_items,
-    to_date,
-    today,
-)
+from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
 from finsam_desktop.ui.pages.case.printout import present_pdf
 from finsam_desktop.ui.table_model import USER
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.plans import Goal, GoalStatus, PlannedInsats, PlanRevision
 from finsam_desktop.i18n import _, format_date
@@ -34,7 +35,6 @@ from finsam_desktop.ui.pages.case.common import (
     option_items,
     staff_items,
     to_date,
-    today,
 )
 from finsam_desktop.ui.pages.case.printout import present_pdf
 from finsam_desktop.ui.table_model import USER

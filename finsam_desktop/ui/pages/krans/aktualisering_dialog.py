@@ -10,8 +10,6 @@ decided and, once it went to a destination, how the case ended.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import LocalListKind
 from finsam_desktop.domain.referrals import Referral, Remittent
 from finsam_desktop.i18n import _, format_date
@@ -64,7 +63,7 @@ class AktualiseringDialog(FormDialog):
             "insats_id", _("Local model"), choice([(n, i) for i, n in models], insats_id)
         )
         self.arrived = self.add_field(
-            "arrived_on", _("Brought up on"), date_edit(r.arrived_on if r else date.today())
+            "arrived_on", _("Brought up on"), date_edit(r.arrived_on if r else clock.today())
         )
         person = ctx.runner.read(persons.get_person, r.person_id) if r else None
         self.person = PersonFields(ctx, self.fields, person, on_person=self._person_changed)
@@ -102,7 +101,7 @@ class AktualiseringDialog(FormDialog):
         self.consent_on = self.add_field(
             "consent_on",
             _("Consent given on"),
-            date_edit(r.consent_on if r and r.consent_on else date.today()),
+            date_edit(r.consent_on if r and r.consent_on else clock.today()),
         )
         self.consent_on.setEnabled(self.consent.isChecked())
         self.consent.toggled.connect(self.consent_on.setEnabled)
@@ -179,7 +178,7 @@ class AktualiseringDialog(FormDialog):
             choice(active_items(outcomes, s.outcome_id), s.outcome_id, empty=_("(missing)")),
         )
         self.outcome_on = self.add_field(
-            "outcome_on", _("Ended on"), date_edit(s.outcome_on or date.today())
+            "outcome_on", _("Ended on"), date_edit(s.outcome_on or clock.today())
         )
         # An imported outcome may have no date: the field shows today, which is no change.
         self.outcome_date_edited = False
@@ -208,7 +207,7 @@ class AktualiseringDialog(FormDialog):
     def build(self) -> Referral:
         r = self.referral
         consent = self.consent.isChecked()
-        base = r or Referral(None, None, None, date.today())
+        base = r or Referral(None, None, None, clock.today())
         return Referral(
             id=base.id,
             person_id=base.person_id,

@@ -9,8 +9,6 @@ its row.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import Beredning, BeredningDecision, CaseDecision, LocalListKind
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import krans
@@ -58,7 +57,7 @@ class BeredningTab(QWidget):
         self.model.setMinimumWidth(240)
         bar.addWidget(self.model)
         bar.addWidget(QLabel(_("Beredning held on:")))
-        self.held_on = date_edit(date.today())
+        self.held_on = date_edit(clock.today())
         bar.addWidget(self.held_on)
         bar.addWidget(QLabel(_("Note:")))
         self.note = QLineEdit()

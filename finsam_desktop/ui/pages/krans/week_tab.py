@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.i18n import _, format_number
 from finsam_desktop.services import krans, organisation
 from finsam_desktop.services.krans_report import krans_report
@@ -64,7 +65,7 @@ class WeekTab(QWidget):
         self.ctx = ctx
         self.tables: dict[str, QTableWidget] = {}
         self.week_table = None
-        today = date.today()
+        today = clock.today()
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.model = choice([], None, _("All local models side by side"))

@@ -9,8 +9,6 @@ warns as soon as it looks like a personnummer.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.lots import (
     Answer,
     CategoryKind,
@@ -82,7 +81,7 @@ class LotsCaseDialog(FormDialog):
         super().__init__(_("Edit lotsärende") if case else _("New lotsärende"), parent)
         self.ctx = ctx
         self.case = case
-        c = case or LotsCase(id=None, received=date.today(), municipality_id=None)
+        c = case or LotsCase(id=None, received=clock.today(), municipality_id=None)
         municipalities = ctx.runner.read(organisation.list_municipalities, True)
         parties = ctx.runner.read(organisation.list_parties, True)
         categories = {
@@ -243,7 +242,7 @@ class LotsCaseDialog(FormDialog):
     def check(self) -> dict[str, str]:
         """Every rule at once: what cannot be read, then the domain's rules."""
         case, unreadable = self._draft()
-        return {**validate_case(case, date.today()), **unreadable}
+        return {**validate_case(case, clock.today()), **unreadable}
 
     def save(self) -> LotsCase:
         problems = self.check()

@@ -5,12 +5,11 @@ Ctrl+N registers a new lotsärende from anywhere on the page.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
@@ -41,7 +40,7 @@ class CasesTab(QWidget):
         self.panel.new_button.setToolTip(_("Ctrl+N"))
         self.panel.search.setPlaceholderText(_("Search officer or reference…"))
         years = ctx.runner.read(lots.case_years)
-        self.year = choice([(str(y), y) for y in years], date.today().year, _("All years"))
+        self.year = choice([(str(y), y) for y in years], clock.today().year, _("All years"))
         self.municipality = choice([], None, _("All municipalities"))
         self.panel.filters.addWidget(self.year)
         self.panel.filters.addWidget(self.municipality)

@@ -3,7 +3,6 @@ meeting and kallelse, decision, remissvar, answer sent, enrolment, letters sent.
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -20,10 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
-from finsam_desktop.services import letter_templates, letters, referrals
+from finsam_desktop.services import letter_archive, letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import confirm
 from finsam_desktop.ui.operations import OperationFailed
@@ -65,7 +65,7 @@ class ReferralCaseDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.referral_id = referral_id
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.child = None  # the dialog opened from here (tests reach it)
         self.resize(1000, 720)
         layout = QVBoxLayout(self)
@@ -321,7 +321,7 @@ class ReferralCaseDialog(QDialog):
 
     def record_answer_sent_today(self) -> None:
         try:
-            self.ctx.runner.run(referrals.record_answer_sent, self.referral_id, date.today())
+            self.ctx.runner.run(referrals.record_answer_sent, self.referral_id, clock.today())
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Answer sent"), exc.message)
 
@@ -331,7 +331,7 @@ class ReferralCaseDialog(QDialog):
         if item is None:
             return None
         letter_id = item.data(Qt.ItemDataRole.UserRole)
-        pdf = self.ctx.runner.read(letters.sent_letter_pdf, letter_id)
+        pdf = self.ctx.runner.read(letter_archive.sent_letter_pdf, letter_id)
         return self._open(
             LetterPreviewDialog(self.ctx, pdf, item.text(), sent_id=letter_id, parent=self)
         )

@@ -4,10 +4,9 @@ team can override with a written motivation, never a silent block."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.referrals import Decision, DecisionInput, Referral, RuleCheck
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, referrals
@@ -59,7 +58,7 @@ class DecisionDialog(FormDialog):
             self.decision.removeItem(self.decision.findData(None))
             self.decision.setCurrentIndex(self.decision.findData(current))
         self.decided_on = self.add_field(
-            "decided_on", _("Decided on"), date_edit(referral.decided_on or date.today())
+            "decided_on", _("Decided on"), date_edit(referral.decided_on or clock.today())
         )
         # The checklist sits beside the form, as the team looks at both at once.
         side = QGroupBox(_("Eligibility rules of {insats}").format(insats=insats.name))

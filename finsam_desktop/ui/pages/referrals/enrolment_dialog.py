@@ -4,10 +4,9 @@ date that follows from the insats's settings."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QCheckBox, QLabel
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.closing import OptionList, Situation
 from finsam_desktop.domain.referrals import Participation, Referral, add_months
 from finsam_desktop.i18n import _, format_date, ngettext
@@ -35,7 +34,7 @@ class EnrolmentDialog(FormDialog):
             _("Second contact person"),
             choice(staff_items(ctx, second), second, empty=_("(choose)")),
         )
-        self.enrolled_on = self.add_field("enrolled_on", _("Enrolled on"), date_edit(date.today()))
+        self.enrolled_on = self.add_field("enrolled_on", _("Enrolled on"), date_edit(clock.today()))
         self.af = self.add_field(
             "af_registered",
             _("Arbetsförmedlingen"),
@@ -97,7 +96,7 @@ class AnswerSentDialog(FormDialog):
         self.day = self.add_field(
             "answer_sent_on",
             _("Answer sent on"),
-            date_edit(referral.answer_sent_on or date.today()),
+            date_edit(referral.answer_sent_on or clock.today()),
         )
 
     def save(self) -> Referral:

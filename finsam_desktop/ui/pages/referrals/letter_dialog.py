@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout
 
 from finsam_desktop.i18n import _
-from finsam_desktop.services import letters
+from finsam_desktop.services import letter_archive, letters
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.forms import banner, fit_window
 from finsam_desktop.ui.operations import OperationFailed
@@ -111,6 +111,6 @@ class LetterPreviewDialog(QDialog):
                 if self.on_sent is not None:
                     self.on_sent()
             elif self.sent_id is not None:
-                self.ctx.runner.run(letters.log_reprint, self.sent_id)
+                self.ctx.runner.run(letter_archive.log_reprint, self.sent_id)
         except OperationFailed as exc:
             QMessageBox.warning(self, _("Letter"), exc.message)

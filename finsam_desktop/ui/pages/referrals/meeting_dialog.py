@@ -4,10 +4,9 @@ the remittent, and later the outcome. From here the kallelse is printed."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QPushButton
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome
@@ -59,7 +58,7 @@ class MeetingDialog(FormDialog):
         self.insats.activated.connect(self._insats_picked)
         section(self.fields, _("Meeting"))
         self.meeting_date = self.add_field(
-            "meeting_date", _("Date"), date_edit(m.meeting_date if m else date.today())
+            "meeting_date", _("Date"), date_edit(m.meeting_date if m else clock.today())
         )
         self.time = self.add_field("meeting_time", _("Time"), line(m.meeting_time if m else "", 5))
         self.time.setPlaceholderText(_("HH:MM"))
@@ -191,7 +190,7 @@ class MeetingDialog(FormDialog):
     def show_kallelse(self):
         from finsam_desktop.ui.pages.referrals.letter_dialog import LetterPreviewDialog
 
-        composed = self.ctx.runner.read(letters.compose_kallelse, self.meeting.id, date.today())
+        composed = self.ctx.runner.read(letters.compose_kallelse, self.meeting.id, clock.today())
         pdf = letters.render(composed)
         self.letter_dialog = LetterPreviewDialog(
             self.ctx, pdf, _("Kallelse"), composed=composed, parent=self

@@ -5,8 +5,6 @@ database while typing, so closing the window or a crash never loses it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import FULL_PROCESS
 from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
@@ -109,7 +108,7 @@ class ReferralDialog(FormDialog):
             ),
         )
         self.arrived = self.add_field(
-            "arrived_on", _("Arrived on"), date_edit(r.arrived_on if r else date.today())
+            "arrived_on", _("Arrived on"), date_edit(r.arrived_on if r else clock.today())
         )
         self.meeting = self.add_field(
             "info_meeting_id", _("Information meeting"), choice([], None, empty=_("(none)"))
@@ -140,7 +139,7 @@ class ReferralDialog(FormDialog):
         self.consent_on = self.add_field(
             "consent_on",
             _("Consent given on"),
-            date_edit(r.consent_on if r and r.consent_on else date.today()),
+            date_edit(r.consent_on if r and r.consent_on else clock.today()),
         )
         self.consent_on.setEnabled(self.consent.isChecked())
         self.consent.toggled.connect(self.consent_on.setEnabled)
