@@ -246,9 +246,6 @@ def test_the_cycle_finder_finds_cycles_also_inside_functions(tmp_path):
 # Services and screens read "today" and "now" from domain/clock.py, which tests pin in one
 # fixture (tests/conftest.py `clock`). These few read the machine's real time on purpose:
 REAL_TIME = {
-    # The access log stamps each entry, and its anchor file, in real UTC: a pinned or
-    # mistaken program clock must never rewrite when something was done.
-    ("services/audit.py", "datetime.now"),
     # Backup files are named and scheduled by the real time, compared with the files'
     # own modification times on disk.
     ("services/backups.py", "datetime.now"),

@@ -258,7 +258,8 @@ def enum_classes() -> list[type[enum.Enum]]:
 
 
 # Enums that never reach a person's eyes (program states, not recorded codes).
-INTERNAL_ENUMS = {"DatabaseState", "Kind"}  # Kind: services.access, how a call is ruled
+INTERNAL_ENUMS = {"DatabaseState", "Kind", "Change"}  # Kind: services.access, how a call is
+# ruled; Change: domain.changes, which screens a save concerns
 
 
 def _letter_kind(value: str) -> str:

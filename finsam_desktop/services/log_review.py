@@ -198,7 +198,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "setting": N_("Setting"),
     "staff": N_("Staff"),
     "insats": N_("Insats"),
-    "federation": N_("Förbund"),
+    "federation": N_("Federation"),
     "municipality": N_("Municipality"),
     "party": N_("Party"),
     # Views of a person's data (audit.shows_person, listing.SearchLog) and outputs.

@@ -472,6 +472,5 @@ def warm_up() -> None:
     at once. (Keys typed meanwhile wait in the event queue; none is lost.)"""
     signin.prepare()
     import finsam_desktop.ui.backup_schedule  # noqa: F401
-    import finsam_desktop.ui.lock  # noqa: F401
     import finsam_desktop.ui.main_window  # noqa: F401
     import finsam_desktop.ui.pages.overview  # noqa: F401 - the page the window opens on

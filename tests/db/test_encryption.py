@@ -36,13 +36,13 @@ def names_in(db, limit=20) -> list[str]:
 def test_the_first_start_leaves_only_the_databases_own_files(started, tmp_path):
     """The staging file's access-log anchor moves with it: nothing named .creating stays,
     and the log verifies against an anchor that has held it since its first entry."""
-    from finsam_desktop.services import audit
+    from finsam_desktop.services import log_review
 
     names = sorted(p.name for p in tmp_path.iterdir())
     assert not [n for n in names if ".creating" in n or ".encrypting" in n or n.endswith(".tmp")]
     assert "finsam.sqlite.logganker" in names
     with started.db.reading() as s:
-        report = audit.verify_chain(s)
+        report = log_review.verify_chain(s)
     assert report.ok and report.anchor is not None
     assert report.anchor.head.last_id == report.head.last_id
 

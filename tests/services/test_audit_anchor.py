@@ -13,6 +13,7 @@ import json
 
 import pytest
 
+from finsam_desktop.db import access_log
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.persons import Gender, Person
 from finsam_desktop.services import accounts, audit, backups, log_review, persons
@@ -71,7 +72,7 @@ def forged_hash(prev: str, row: dict) -> str:
     values = dict(row)
     values["at"] = datetime.fromisoformat(str(row["at"]))
     values["details"] = json.loads(row["details"]) if row["details"] else None
-    return audit.entry_hash(prev, values)
+    return access_log.entry_hash(prev, values)
 
 
 def test_a_healthy_log_verifies_against_its_anchor(db, admin):
