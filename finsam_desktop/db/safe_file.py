@@ -84,9 +84,8 @@ def fsync_folder(folder: Path) -> None:
     except OSError:  # Windows cannot open a folder; its rename is already durable
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
     finally:
         os.close(fd)
 

@@ -8,6 +8,7 @@ period picker. Both end up here, so a period means the same thing everywhere.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import re
 from calendar import monthrange
@@ -163,10 +164,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 def _parse_date(text: str) -> date:
     m = _DATE.match(text)
     if m:
-        try:
+        with contextlib.suppress(ValueError):  # 2026-02-30 is not a date either
             return date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
     raise ValidationError.single("period", _("Not a date: {value}").format(value=text))
 
 

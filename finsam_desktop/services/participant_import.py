@@ -1156,32 +1156,8 @@ def import_rows(
         municipality_id = (
             row.municipality_id if row.municipality_id is not None else person.municipality_id
         )
-        if row.kind == KIND_AKTUALISERING:
-            # Brought up as register_aktualisering brings it up; decided below.
-            referral = ReferralRow(
-                case_number=case_number,
-                person_id=person.id,
-                insats_id=insats.id,
-                municipality_id=municipality_id,
-                arrived_on=row.arrived_on,
-                answer_due=answer_due_date(row.arrived_on, insats.answer_days),
-                remittent_party_id=row.party_id,
-                remittent_name=row.officer,
-                reason=row.purpose,
-                consent=row.consent,
-                consent_on=row.consent_on,
-                status=ReferralStatus.RECEIVED.value,
-            )
-            session.add(referral)
-            session.flush()
-            aktualiseringar += 1
-            if row.krans_decision is not None:
-                held_on = row.decided_on or row.arrived_on
-                meetings.setdefault((insats.id, held_on), []).append((referral, row))
-            continue
-        decided = row.decision is not ReferralStatus.RECEIVED
-        decided_on = row.decided_on or (row.arrived_on if decided else None)
-        referral = ReferralRow(
+        # What a referral and an aktualisering both hold.
+        brought_up = dict(
             case_number=case_number,
             person_id=person.id,
             insats_id=insats.id,
@@ -1193,6 +1169,21 @@ def import_rows(
             reason=row.purpose,
             consent=row.consent,
             consent_on=row.consent_on,
+        )
+        if row.kind == KIND_AKTUALISERING:
+            # Brought up as register_aktualisering brings it up; decided below.
+            referral = ReferralRow(**brought_up, status=ReferralStatus.RECEIVED.value)
+            session.add(referral)
+            session.flush()
+            aktualiseringar += 1
+            if row.krans_decision is not None:
+                held_on = row.decided_on or row.arrived_on
+                meetings.setdefault((insats.id, held_on), []).append((referral, row))
+            continue
+        decided = row.decision is not ReferralStatus.RECEIVED
+        decided_on = row.decided_on or (row.arrived_on if decided else None)
+        referral = ReferralRow(
+            **brought_up,
             decision_reason=row.decision_reason,
             status=(ReferralStatus.ENROLLED if row.enrolled_on is not None else row.decision).value,
             decided_on=decided_on,

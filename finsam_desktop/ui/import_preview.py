@@ -81,12 +81,6 @@ class ImportPreviewDialog(QDialog):
         if path:
             self.load(Path(path))
 
-    def load(self, path: Path) -> None:  # pragma: no cover - every subclass has its own
-        raise NotImplementedError
-
-    def confirm(self) -> None:  # pragma: no cover - every subclass has its own
-        raise NotImplementedError
-
     def start_reading(self, path: Path) -> None:
         """A new file: nothing shown of the last one, nothing to import yet."""
         self.file_label.setText(str(path))

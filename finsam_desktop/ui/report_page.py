@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain.organisation import Federation
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
@@ -89,18 +88,7 @@ class ReportPage(QWidget):
         self._stale = False
         return True
 
-    def refresh(self, *_args, force: bool = False) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     # --- exporting ---
-    def exportable(self) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def suggested_name(self, fmt: str) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def write_report(self, path: Path, fmt: str, federation: Federation) -> None:
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def export(self, fmt: str) -> Path | None:
         if not self.exportable():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import delete, insert, update
 
 from finsam_desktop.db import changes, schema
@@ -57,13 +58,10 @@ def test_core_statements_through_the_session_and_its_connection_count_too(db):
 
 def test_a_rolled_back_transaction_announces_nothing(db):
     with db.collecting_changes() as found:
-        try:
-            with db.session() as session:
-                session.add(municipality("Exempelbygden"))
-                session.flush()
-                raise RuntimeError("the save fails after writing")
-        except RuntimeError:
-            pass
+        with pytest.raises(RuntimeError), db.session() as session:
+            session.add(municipality("Exempelbygden"))
+            session.flush()
+            raise RuntimeError("the save fails after writing")
         with db.session() as session:  # and the next transaction starts clean
             session.add(party("Påhittsgatans AF"))
     assert found == {Change.PARTY, Change.ACCESS_LOG}

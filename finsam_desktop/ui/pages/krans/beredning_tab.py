@@ -161,8 +161,9 @@ class BeredningTab(QWidget):
     def problem_text(self, row: int) -> str:
         return self.table.cellWidget(row, PROBLEM_COLUMN).text()
 
-    def row_of(self, referral_id: int) -> int:
-        return next(n for n, c in enumerate(self.agenda) if c.referral_id == referral_id)
+    def row_of(self, referral_id: int) -> int | None:
+        """The table row of a case on the agenda (None: not on it)."""
+        return next((n for n, c in enumerate(self.agenda) if c.referral_id == referral_id), None)
 
     def decisions(self) -> list[CaseDecision]:
         out = []
@@ -209,13 +210,13 @@ class BeredningTab(QWidget):
         general = [message]
         for key, text in problems.items():
             parts = key.split(".")
+            row = None
             if parts[0] == "decision" and len(parts) == 3 and parts[1].isdigit():
-                try:
-                    by_row.setdefault(self.row_of(int(parts[1])), []).append(text)
-                    continue
-                except StopIteration:
-                    pass
-            general.append(text)
+                row = self.row_of(int(parts[1]))
+            if row is None:
+                general.append(text)
+            else:
+                by_row.setdefault(row, []).append(text)
         for row in range(self.table.rowCount()):
             label = self.table.cellWidget(row, PROBLEM_COLUMN)
             label.setText(" ".join(by_row.get(row, [])))
