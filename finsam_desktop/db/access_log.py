@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -503,13 +504,21 @@ def _on_after_soft_rollback(session: Session, _previous) -> None:
     session.info.pop("log_start", None)
 
 
+# The factories that carry the listeners. Not ``event.contains``: SQLAlchemy's registry is
+# keyed by ``id()`` and can still hold a dead factory's entry when a new factory is given the
+# same id, so a new Database would silently log nothing (found: 3,199 of 20,000 factories).
+_INSTALLED: weakref.WeakSet[sessionmaker] = weakref.WeakSet()
+
+
 def install(factory: sessionmaker) -> None:
     """Record every ORM change of every session ``factory`` makes, and keep the anchor
     file beside the database at the head of the log after every commit (idempotent)."""
+    if factory in _INSTALLED:
+        return
     for name, listener in (
         ("after_flush", _on_after_flush),
         ("before_commit", _on_before_commit),
         ("after_soft_rollback", _on_after_soft_rollback),
     ):
-        if not event.contains(factory, name, listener):
-            event.listen(factory, name, listener)
+        event.listen(factory, name, listener)
+    _INSTALLED.add(factory)

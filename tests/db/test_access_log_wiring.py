@@ -65,9 +65,38 @@ def test_every_session_factory_of_a_database_carries_the_listeners(db):
 
     factories = [db._write, db._read]
     for factory in factories:
-        assert event.contains(factory, "after_flush", access_log._on_after_flush)
-        assert event.contains(factory, "before_commit", access_log._on_before_commit)
+        session = factory()
+        assert access_log._on_after_flush in list(session.dispatch.after_flush)
+        assert access_log._on_before_commit in list(session.dispatch.before_commit)
+        session.close()
     # Not on SQLAlchemy's global Session class: another program's sessions are its own.
     from sqlalchemy.orm import Session
 
     assert not event.contains(Session, "after_flush", access_log._on_after_flush)
+
+
+def test_every_new_session_factory_gets_the_listeners_even_on_a_reused_id():
+    """SQLAlchemy's event registry is keyed by id(): a new factory given the id of a dead one
+    looked as if it carried the listeners already, and its Database logged nothing (the
+    intermittent 'entries added outside the program' right after a first start)."""
+    import gc
+
+    from sqlalchemy.orm import sessionmaker
+
+    from finsam_desktop.db import access_log
+
+    missing = 0
+    kept = []
+    for i in range(3000):
+        factory = sessionmaker()
+        access_log.install(factory)
+        access_log.install(factory)  # idempotent
+        listeners = list(factory().dispatch.before_commit)
+        missing += access_log._on_before_commit not in listeners
+        assert listeners.count(access_log._on_before_commit) <= 1
+        if i % 7 == 0:
+            kept.append(factory)
+        if i % 500 == 0:
+            kept.clear()
+            gc.collect()
+    assert missing == 0

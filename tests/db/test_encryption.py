@@ -40,11 +40,6 @@ def test_the_first_start_leaves_only_the_databases_own_files(started, tmp_path):
     assert "finsam.sqlite.logganker" in names
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent (1 CI run in 3): the anchor is sometimes one entry behind right "
-    "after a first start ('Posterna 3–3 har lagts till … utanför programmet'); to find",
-)
 def test_the_log_verifies_against_its_anchor_right_after_a_first_start(started):
     from finsam_desktop.services import log_review
 
