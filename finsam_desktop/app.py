@@ -132,7 +132,7 @@ def run(argv: list[str] | None = None) -> int:
     from finsam_desktop.ui.style import install_style
 
     install_style(app)
-    from finsam_desktop.ui.forms import install_window_fit
+    from finsam_desktop.ui.widgets.forms import install_window_fit
 
     install_window_fit(app)  # every window and dialog fits a 1280×800 screen
     settings = QSettings()
@@ -158,11 +158,19 @@ def run(argv: list[str] | None = None) -> int:
             return code
 
 
+def import_the_window() -> None:
+    """What the program shows after the login, imported while the user types the password
+    (``ui.login.warm_up``): the window, its first page and the backup schedule."""
+    import finsam_desktop.ui.backup_schedule  # noqa: F401
+    import finsam_desktop.ui.main_window  # noqa: F401
+    import finsam_desktop.ui.pages.overview.page  # noqa: F401 - the page the window opens on
+
+
 def run_session(app, settings, path, demo: bool) -> int:
     """Sign one user in, show the window until the program quits or the user changes."""
     from finsam_desktop.ui.login import ChangePasswordDialog, sign_in_or_quit
 
-    opened = sign_in_or_quit(path, demo=demo)
+    opened = sign_in_or_quit(path, demo=demo, warm_up_next=import_the_window)
     if opened is None:
         return 0
     db, user = opened

@@ -27,7 +27,7 @@ USER_MESSAGE_ERRORS = {
     "finsam_desktop.services.signin.SignInRefused",
     "finsam_desktop.services.records.ConcurrentChange",
     "finsam_desktop.services.lots_import.ImportFileError",
-    "finsam_desktop.services.demo.NotADemoDatabase",
+    "finsam_desktop.services.demo.database.NotADemoDatabase",
     "finsam_desktop.services.accounts.LoginFailed",
     "finsam_desktop.domain.personnummer.InvalidPersonnummer",
 }

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finsam_desktop.ui.forms import SCREEN_FIT  # noqa: E402
+from finsam_desktop.ui.widgets.forms import SCREEN_FIT  # noqa: E402
 
 
 def page(key):
@@ -247,7 +247,7 @@ def lock(w):
 
 
 def conflict(w):
-    from finsam_desktop.ui.conflict import ConflictDialog, FieldDifference
+    from finsam_desktop.ui.widgets.conflict import ConflictDialog, FieldDifference
 
     found = [
         FieldDifference("phone", _t("Phone"), "070-123 45 67", "070-765 43 21"),
@@ -356,8 +356,8 @@ def depth(widget: QWidget) -> int:
 
 def too_big(widget: QWidget) -> str:
     """Whether the window, as shown or at its smallest, does not fit a 1280×800 screen
-    less its frame, title bar and taskbar (ui/forms.py SCREEN_FIT)."""
-    from finsam_desktop.ui.forms import SCREEN_FIT
+    less its frame, title bar and taskbar (ui/widgets/forms.py SCREEN_FIT)."""
+    from finsam_desktop.ui.widgets.forms import SCREEN_FIT
 
     room = SCREEN_FIT
     smallest = widget.minimumSizeHint().expandedTo(widget.minimumSize())
@@ -397,7 +397,7 @@ def render(
     from finsam_desktop.ui.style import install_style
 
     install_style(app)
-    from finsam_desktop.ui.forms import install_window_fit
+    from finsam_desktop.ui.widgets.forms import install_window_fit
 
     install_window_fit(app)  # as the program does (app.py)
     set_language(language)

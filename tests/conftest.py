@@ -130,7 +130,7 @@ def pytest_runtest_teardown(item):
 
     app = QApplication.instance()
     if app is not None:
-        from finsam_desktop.ui.forms import FieldForm
+        from finsam_desktop.ui.widgets.forms import FieldForm
 
         for widget in app.topLevelWidgets():
             for form in widget.findChildren(FieldForm):

@@ -221,7 +221,7 @@ def test_the_import_graph_covers_every_layer_and_the_command_line():
     assert any(m.startswith("finsam_desktop.cli") for m in graph)
     # An import inside a function is an edge (demo.create_demo_database opens through
     # signin there); one under ``if TYPE_CHECKING:`` is not.
-    assert "finsam_desktop.services.signin" in graph["finsam_desktop.services.demo"]
+    assert "finsam_desktop.services.signin" in graph["finsam_desktop.services.demo.database"]
 
 
 def test_the_cycle_finder_finds_cycles_also_inside_functions(tmp_path):

@@ -249,8 +249,8 @@ def enum_classes() -> list[type[enum.Enum]]:
 
     found: list[type[enum.Enum]] = []
     for package in (finsam_desktop.domain, finsam_desktop.services):
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
             for _name, cls in inspect.getmembers(module, inspect.isclass):
                 if issubclass(cls, enum.Enum) and cls.__module__ == module.__name__:
                     found.append(cls)

@@ -30,8 +30,8 @@ from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, statistics_extract
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, confirm
 from finsam_desktop.ui.login import BusyCursor, password_field
+from finsam_desktop.ui.widgets.forms import FieldForm, confirm
 
 ACTIVITY = frozenset(
     {
@@ -238,7 +238,7 @@ class InactivityLock(QObject):
         """Keep every open form of the signed-in user as their draft, close the forms,
         and end the event loop so app.py signs the next user in. Returns how many forms
         were kept."""
-        from finsam_desktop.ui.forms import FormDialog
+        from finsam_desktop.ui.widgets.forms import FormDialog
 
         kept = 0
         for widget in QApplication.topLevelWidgets():

@@ -7,6 +7,7 @@ OperationRunner on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,14 @@ from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 from finsam_desktop.services import signin
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
-from finsam_desktop.ui.forms import BusyCursor, FieldForm, FormDialog, confirm, enter_presses, line
+from finsam_desktop.ui.widgets.forms import (
+    BusyCursor,
+    FieldForm,
+    FormDialog,
+    confirm,
+    enter_presses,
+    line,
+)
 
 # The login is painted before SQLAlchemy and the services are imported (a third of a
 # second on a slow PC): what opens the database is imported when it is used, and the
@@ -223,7 +231,7 @@ class RecoveryKeyDialog(QDialog):
     def print_key(self) -> None:
         """The same one-page PDF as "Save as PDF", sent to the printer as vector pages."""
         from finsam_desktop.reports.recovery_key import recovery_key_pdf
-        from finsam_desktop.ui.pages.referrals.pdf_view import print_pdf
+        from finsam_desktop.ui.widgets.pdf_view import print_pdf
 
         try:
             print_pdf(recovery_key_pdf(self.recovery_key, self.db_path), self, _("Recovery key"))
@@ -376,8 +384,11 @@ class ChangePasswordDialog(FormDialog):
         return user
 
 
-def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
-    """Run the first-start or the login dialog; (db, user) or None when the user quits."""
+def sign_in_or_quit(
+    path: Path, demo: bool = False, warm_up_next: Callable[[], None] | None = None
+) -> tuple | None:
+    """Run the first-start or the login dialog; (db, user) or None when the user quits.
+    ``warm_up_next`` runs while the user types the password (see ``warm_up``)."""
     try:
         state = signin.database_state(path)
     except KeyFileMissing as exc:
@@ -385,7 +396,7 @@ def sign_in_or_quit(path: Path, demo: bool = False) -> tuple | None:
         return None
     if state is DatabaseState.ENCRYPTED:
         login = LoginDialog(path, demo=demo)
-        login.painted.connect(warm_up)
+        login.painted.connect(lambda: warm_up(warm_up_next))
         if login.exec() != QDialog.DialogCode.Accepted:
             return None
         from finsam_desktop.services.access import Permission
@@ -466,11 +477,11 @@ def offer_new_recovery_key(runner: OperationRunner, parent: QWidget | None = Non
         change_key_and_show(runner, parent)
 
 
-def warm_up() -> None:
-    """What opening the database and the main window need, imported once the login is
-    on the screen, while the user types the password: "Log in" then opens the window
-    at once. (Keys typed meanwhile wait in the event queue; none is lost.)"""
+def warm_up(then: Callable[[], None] | None = None) -> None:
+    """What opening the database needs, imported once the login is on the screen, while
+    the user types the password; ``then`` imports what the program shows next (app.py
+    names the main window), so "Log in" opens the window at once. (Keys typed meanwhile
+    wait in the event queue; none is lost.)"""
     signin.prepare()
-    import finsam_desktop.ui.backup_schedule  # noqa: F401
-    import finsam_desktop.ui.main_window  # noqa: F401
-    import finsam_desktop.ui.pages.overview  # noqa: F401 - the page the window opens on
+    if then is not None:
+        then()

@@ -9,7 +9,6 @@ the screen: "Logga in" shows the window at once, and the page fills in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
@@ -28,19 +27,78 @@ from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, User
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import fit_window
+from finsam_desktop.ui.widgets.forms import fit_window
 
-# (key, title, "module:factory"); factories take (AppContext) and return a QWidget.
-PAGES: list[tuple[str, str, str]] = [
-    ("overview", N_("Overview"), "finsam_desktop.ui.pages.overview:OverviewPage"),
-    ("referrals", N_("Referrals"), "finsam_desktop.ui.pages.referrals:ReferralsPage"),
-    ("participants", N_("Participants"), "finsam_desktop.ui.pages.persons:PersonsPage"),
-    ("lots", N_("Lotsärenden"), "finsam_desktop.ui.pages.lots:LotsPage"),
-    ("krans", N_("Lokal samverkan"), "finsam_desktop.ui.pages.krans:KransPage"),
-    ("statistics", N_("Statistics"), "finsam_desktop.ui.pages.statistics:StatisticsPage"),
-    ("settings", N_("Settings"), "finsam_desktop.ui.pages.settings:SettingsPage"),
-    ("accounts", N_("Accounts"), "finsam_desktop.ui.pages.admin.accounts:AccountsPage"),
-    ("access_log", N_("Access log"), "finsam_desktop.ui.pages.admin.log_review:LogReviewPage"),
+# The pages of the navigation, in order. Each is built the first time it is shown: its
+# loader imports the page's module only then (the window opens without ReportLab, the
+# charts or the other pages) and returns the page class, which takes the AppContext.
+PageClass = Callable[[AppContext], QWidget]
+
+
+def _overview() -> PageClass:
+    from finsam_desktop.ui.pages.overview import OverviewPage
+
+    return OverviewPage
+
+
+def _referrals() -> PageClass:
+    from finsam_desktop.ui.pages.referrals import ReferralsPage
+
+    return ReferralsPage
+
+
+def _participants() -> PageClass:
+    from finsam_desktop.ui.pages.persons import PersonsPage
+
+    return PersonsPage
+
+
+def _lots() -> PageClass:
+    from finsam_desktop.ui.pages.lots import LotsPage
+
+    return LotsPage
+
+
+def _krans() -> PageClass:
+    from finsam_desktop.ui.pages.krans import KransPage
+
+    return KransPage
+
+
+def _statistics() -> PageClass:
+    from finsam_desktop.ui.pages.statistics import StatisticsPage
+
+    return StatisticsPage
+
+
+def _settings() -> PageClass:
+    from finsam_desktop.ui.pages.settings import SettingsPage
+
+    return SettingsPage
+
+
+def _accounts() -> PageClass:
+    from finsam_desktop.ui.pages.admin.accounts import AccountsPage
+
+    return AccountsPage
+
+
+def _access_log() -> PageClass:
+    from finsam_desktop.ui.pages.admin.log_review import LogReviewPage
+
+    return LogReviewPage
+
+
+PAGES: list[tuple[str, str, Callable[[], PageClass]]] = [
+    ("overview", N_("Overview"), _overview),
+    ("referrals", N_("Referrals"), _referrals),
+    ("participants", N_("Participants"), _participants),
+    ("lots", N_("Lotsärenden"), _lots),
+    ("krans", N_("Lokal samverkan"), _krans),
+    ("statistics", N_("Statistics"), _statistics),
+    ("settings", N_("Settings"), _settings),
+    ("accounts", N_("Accounts"), _accounts),
+    ("access_log", N_("Access log"), _access_log),
 ]
 
 # Which permission a page needs. A page not listed here shows names, so it needs
@@ -65,11 +123,6 @@ QListWidget#navigation::item:selected { background: #2d6a9f; color: white; }
 """
 
 
-def load_factory(spec: str) -> Callable[[AppContext], QWidget]:
-    module, name = spec.split(":")
-    return getattr(import_module(module), name)
-
-
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, first_page_after_paint: bool = False):
         super().__init__()
@@ -83,7 +136,7 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(170)
         self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
-        for number, (key, page_title, _spec) in enumerate(PAGES, start=1):
+        for number, (key, page_title, _load) in enumerate(PAGES, start=1):
             item = QListWidgetItem(_(page_title))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(_("Ctrl+{n}").format(n=number))
@@ -158,7 +211,8 @@ class MainWindow(QMainWindow):
         """The page for ``key``, built on first use."""
         if key not in self._pages:
             index = [k for k, *_ in PAGES].index(key)
-            widget = load_factory(PAGES[index][2])(self.ctx)
+            page_class = PAGES[index][2]()
+            widget = page_class(self.ctx)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             self.stack.removeWidget(old)

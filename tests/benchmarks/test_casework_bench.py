@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from finsam_desktop.db.casework_models import CaseContactRow, CaseFileRow, PlanRevisionRow
 from finsam_desktop.db.referral_models import ParticipationRow
 from finsam_desktop.services import casework, reminders
-from finsam_desktop.ui.table_model import LazyTableModel
+from finsam_desktop.ui.widgets.table_model import LazyTableModel
 from tests.benchmarks.bench_helpers import best_of, demo_database, print_figures
 
 pytestmark = pytest.mark.benchmark
@@ -63,7 +63,7 @@ def test_overview_stays_instant(big_db, qapp, tmp_path):
     }
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
-    from finsam_desktop.ui.pages.overview import OverviewPage
+    from finsam_desktop.ui.pages.overview.page import OverviewPage
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     settings.setValue("casework/staff_id", staff_id)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from finsam_desktop.services import persons
-from finsam_desktop.ui.table_model import LazyTableModel
+from finsam_desktop.ui.widgets.table_model import LazyTableModel
 from tests.benchmarks.bench_helpers import best_of, demo_database, print_figures
 
 pytestmark = pytest.mark.benchmark

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from finsam_desktop.services import demo
-from finsam_desktop.services.demo_referrals import fill_referrals
+from finsam_desktop.services.demo.referrals import fill_referrals
 from finsam_desktop.services.referral_list import DUE_SOON, STATUS_OPEN, referral_list
 
 TODAY = date(2026, 11, 22)
@@ -89,9 +89,9 @@ def test_remisser_page_is_instant_at_100k(big_db, qtbot, tmp_path):
     from PySide6.QtCore import QSettings, Qt
 
     from finsam_desktop.ui.context import AppContext
-    from finsam_desktop.ui.forms import set_choice
     from finsam_desktop.ui.operations import OperationRunner
     from finsam_desktop.ui.pages.referrals import ReferralsPage
+    from finsam_desktop.ui.widgets.forms import set_choice
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     ctx = AppContext(big_db, OperationRunner(big_db), settings)

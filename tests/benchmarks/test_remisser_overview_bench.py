@@ -54,7 +54,7 @@ def test_remisser_keystroke_p95(big_db, qapp):
     from PySide6.QtCore import Qt
 
     from finsam_desktop.services.referral_list import referral_list
-    from finsam_desktop.ui.table_model import LazyTableModel
+    from finsam_desktop.ui.widgets.table_model import LazyTableModel
 
     query = referral_list(big_db)
     model = LazyTableModel(query)
@@ -118,7 +118,7 @@ def test_overview_page_built(big_db, qapp, tmp_path):
     from finsam_desktop.services import reminders
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
-    from finsam_desktop.ui.pages.overview import SHOWN_PER_KIND, OverviewPage
+    from finsam_desktop.ui.pages.overview.page import SHOWN_PER_KIND, OverviewPage
 
     with big_db.reading() as s:
         staff_id = s.scalar(select(ParticipationRow.contact_person_id).limit(1))

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from finsam_desktop.db.casework_models import CaseContactRow, CaseFileRow, PlanRevisionRow
 from finsam_desktop.db.referral_models import ParticipationRow
 from finsam_desktop.domain.casework import CaseStatus
-from finsam_desktop.services import casework, demo, demo_cases, reminders
+from finsam_desktop.services import casework, demo, reminders
+from finsam_desktop.services.demo import cases as demo_cases
 
 TODAY = date(2026, 11, 22)
 

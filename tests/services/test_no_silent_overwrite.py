@@ -86,14 +86,16 @@ NOT_AN_EDIT = {
 
 def editing_functions() -> dict[str, Any]:
     found = {}
-    for module_info in pkgutil.iter_modules(services_package.__path__):
-        if module_info.name.startswith("demo"):
-            continue  # the demo generator writes as the program, never over anyone
-        module = importlib.import_module(f"finsam_desktop.services.{module_info.name}")
+    prefix = f"{services_package.__name__}."
+    for module_info in pkgutil.walk_packages(services_package.__path__, prefix):
+        short = module_info.name.removeprefix(prefix)
+        if short.startswith("demo"):
+            continue  # the demo generators write as the program, never over anyone
+        module = importlib.import_module(module_info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             mine = fn.__module__ == module.__name__ and not name.startswith("_")
             if mine and EDITING.match(name):
-                found[f"{module_info.name}.{name}"] = fn
+                found[f"{short}.{name}"] = fn
     return found
 
 

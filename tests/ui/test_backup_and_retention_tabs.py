@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from finsam_desktop.services import backups, persons
-from finsam_desktop.ui.pages.admin_backups import BackupsTab
-from finsam_desktop.ui.pages.admin_retention import RetentionTab
+from finsam_desktop.ui.pages.settings.backups import BackupsTab
+from finsam_desktop.ui.pages.settings.retention import RetentionTab
 from tests.services.person_history import add_person_with_history, organisation
 
 

@@ -18,7 +18,7 @@ from finsam_desktop.services import backups, persons, signin
 from finsam_desktop.services.records import store_setting
 from finsam_desktop.ui.backup_schedule import BackupSchedule
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.admin_backups import BackupsTab
+from finsam_desktop.ui.pages.settings.backups import BackupsTab
 
 PASSWORD = "Ett-långt-lösen-2026"
 

@@ -232,7 +232,7 @@ def test_study_support_cannot_pass_three_months(screen):
 
 
 def test_overview_lists_what_is_due_and_opens_the_case(case_ctx, qtbot, monkeypatch):
-    from finsam_desktop.ui.pages.overview import OverviewPage
+    from finsam_desktop.ui.pages.overview.page import OverviewPage
 
     ctx, case = case_ctx
     page = OverviewPage(ctx)
@@ -254,7 +254,7 @@ def test_overview_lists_what_is_due_and_opens_the_case(case_ctx, qtbot, monkeypa
 
 def test_template_edit_makes_a_new_version(case_ctx, qtbot):
     from finsam_desktop.domain.mapping import AnswerKind, Question
-    from finsam_desktop.ui.pages.casework_settings import CaseworkSettingsTab
+    from finsam_desktop.ui.pages.settings.casework import CaseworkSettingsTab
 
     ctx, _case = case_ctx
     tab = CaseworkSettingsTab(ctx)
@@ -276,7 +276,7 @@ def test_template_edit_makes_a_new_version(case_ctx, qtbot):
 
 
 def test_deltagare_opens_the_case_of_the_selected_person(case_ctx, qtbot, monkeypatch):
-    from finsam_desktop.ui.pages.persons import PersonsPage
+    from finsam_desktop.ui.pages.persons.page import PersonsPage
 
     ctx, case = case_ctx
     page = PersonsPage(ctx)

@@ -76,7 +76,7 @@ def test_the_week_per_team_and_per_coordinator(db, booked):
 def test_the_week_view_navigates_and_opens_the_case(db, booked, tmp_path, qapp, qtbot):
     from conftest import app_context
 
-    from finsam_desktop.ui.pages.coming_week import ComingWeek
+    from finsam_desktop.ui.pages.overview.coming_week import ComingWeek
 
     case, _follow_up = booked
     opened = []

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.services import persons
-from finsam_desktop.ui.conflict import ConflictDialog
+from finsam_desktop.ui.widgets.conflict import ConflictDialog
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ def no_discard_question_at_teardown(qapp):
     yield
     from PySide6.QtWidgets import QApplication
 
-    from finsam_desktop.ui.forms import FormDialog
+    from finsam_desktop.ui.widgets.forms import FormDialog
 
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, FormDialog):
@@ -168,7 +168,7 @@ def test_a_full_disk_says_so_and_keeps_the_typed_text(tiny_disk, qapp, qtbot, ty
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
-    from finsam_desktop.ui.pages.persons import PersonDialog
+    from finsam_desktop.ui.pages.persons.page import PersonDialog
 
     db = open_database(tiny_disk / "finsam.sqlite")
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from finsam_desktop.ui.date_field import DateField
 from finsam_desktop.ui.pages.lots.case_form import LotsCaseDialog
+from finsam_desktop.ui.widgets.date_field import DateField
 
 PACKAGE = Path(__file__).resolve().parents[2] / "finsam_desktop"
 
@@ -30,7 +30,7 @@ def _rect_in(widget, dialog):
 
 
 def test_no_qdateedit_outside_the_date_field():
-    """Every date in the program is typed into DateField (ui/date_field.py)."""
+    """Every date in the program is typed into DateField (ui/widgets/date_field.py)."""
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if path.name == "date_field.py":
@@ -191,7 +191,7 @@ def test_leaving_an_edited_form_offers_save_and_every_question_defaults_to_cance
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from finsam_desktop.ui.forms import FormDialog, confirm, line
+    from finsam_desktop.ui.widgets.forms import FormDialog, confirm, line
 
     asked = []
 

@@ -18,7 +18,7 @@ def no_unsaved_question_at_teardown(qapp):
     yield
     from PySide6.QtWidgets import QApplication
 
-    from finsam_desktop.ui.forms import FormDialog
+    from finsam_desktop.ui.widgets.forms import FormDialog
 
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, FormDialog):
@@ -40,7 +40,7 @@ def test_the_rule():
 
 
 def _person_dialog(ctx):
-    from finsam_desktop.ui.pages.persons import PersonDialog
+    from finsam_desktop.ui.pages.persons.page import PersonDialog
 
     d = PersonDialog(ctx)
     return d, d.pnr, d.gender

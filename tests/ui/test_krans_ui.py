@@ -17,10 +17,10 @@ from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.services import krans, reminders
 from finsam_desktop.services.demo import fake_personnummer
 from finsam_desktop.services.krans_tables import sections
-from finsam_desktop.ui.forms import FormDialog
 from finsam_desktop.ui.pages.krans import KransPage
 from finsam_desktop.ui.pages.krans.week_tab import cell_text
-from finsam_desktop.ui.table_model import USER
+from finsam_desktop.ui.widgets.forms import FormDialog
+from finsam_desktop.ui.widgets.table_model import USER
 
 
 @pytest.fixture(autouse=True)
@@ -202,7 +202,7 @@ def test_outcome_is_recorded_and_the_reminder_disappears(ctx, qtbot):
     ]
     assert sent_on, "the demo has cases without an outcome"
     state = sent_on[0]
-    from finsam_desktop.ui.pages.overview import OverviewPage
+    from finsam_desktop.ui.pages.overview.page import OverviewPage
 
     overview = OverviewPage(ctx)
     qtbot.addWidget(overview)

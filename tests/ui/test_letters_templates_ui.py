@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from finsam_desktop.services import letter_templates
-from finsam_desktop.ui.pages.referrals.templates import LetterTemplatesTab
+from finsam_desktop.ui.pages.settings.letter_templates import LetterTemplatesTab
 
 
 def test_edit_preview_and_restore_a_template(ctx, qtbot, monkeypatch):

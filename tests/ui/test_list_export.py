@@ -25,7 +25,7 @@ def visible_rows(panel) -> list[list[str]]:
 
 
 def test_every_list_has_the_export_action(window):
-    from finsam_desktop.ui.list_panel import ListPanel
+    from finsam_desktop.ui.widgets.list_panel import ListPanel
 
     panels = [p for key in PAGES for p in window.page(key).findChildren(ListPanel)]
     assert len(panels) >= 5

@@ -12,14 +12,14 @@ from finsam_desktop.services import demo, reminders
 def test_overview_shows_the_first_of_each_kind_and_how_many_in_all(
     db, qtbot, tmp_path, monkeypatch
 ):
-    from finsam_desktop.ui import pages
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
     from finsam_desktop.ui.pages.case.common import today
-    from finsam_desktop.ui.pages.overview import OverviewPage
+    from finsam_desktop.ui.pages.overview import page as overview
+    from finsam_desktop.ui.pages.overview.page import OverviewPage
 
     demo.fill(db, participants=150, lots=0)
-    monkeypatch.setattr(pages.overview, "SHOWN_PER_KIND", 2)
+    monkeypatch.setattr(overview, "SHOWN_PER_KIND", 2)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     page = OverviewPage(AppContext(db, OperationRunner(db), settings))
     qtbot.addWidget(page)

@@ -17,7 +17,7 @@ MODEL = "Lokal samverkan Granvik"  # one of the demo's local models
 
 
 def test_the_dialog_previews_and_imports_aktualiseringar(ctx, qtbot, tmp_path):
-    from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+    from finsam_desktop.ui.pages.persons.import_dialog import ParticipantImportDialog
 
     numbers = [demo.fake_personnummer(None, date(1951, 2, 3 + i), i) for i in range(3)]
     book = Workbook()
@@ -100,7 +100,7 @@ def test_the_lokal_samverkan_page_imports_and_an_undated_outcome_stays_undated(
     as it is when the aktualisering is corrected later (the date field shows today)."""
     from finsam_desktop.services import krans
     from finsam_desktop.ui.pages.krans import KransPage
-    from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+    from finsam_desktop.ui.pages.persons.import_dialog import ParticipantImportDialog
 
     page = KransPage(ctx)
     qtbot.addWidget(page)

@@ -10,7 +10,7 @@ from finsam_desktop.domain.periods import PeriodKind, parse_period
 
 @pytest.fixture
 def picker(qapp, qtbot):
-    from finsam_desktop.ui.period_picker import PeriodPicker
+    from finsam_desktop.ui.widgets.period_picker import PeriodPicker
 
     widget = PeriodPicker(today=date(2026, 12, 1))
     qtbot.addWidget(widget)

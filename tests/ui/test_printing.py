@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from finsam_desktop.reports.letters import Letter, Letterhead, render_letters
-from finsam_desktop.ui.pages.referrals.pdf_view import lp_command, paint_pdf, send_pdf
+from finsam_desktop.ui.widgets.pdf_view import lp_command, paint_pdf, send_pdf
 
 HEAD = Letterhead("Samordningsförbundet Exempelbygden", "Samverkansteamet")
 

@@ -20,9 +20,9 @@ from finsam_desktop.services import (
     referrals,
 )
 from finsam_desktop.services.referral_list import STATUS_OPEN
-from finsam_desktop.ui.forms import set_choice
 from finsam_desktop.ui.pages.referrals import ReferralsPage
-from finsam_desktop.ui.pages.referrals.pdf_view import page_images, paint_pdf
+from finsam_desktop.ui.widgets.forms import set_choice
+from finsam_desktop.ui.widgets.pdf_view import page_images, paint_pdf
 
 PNR = "20020202-9807"  # valid check digit, test range (birth number 980)
 
@@ -83,9 +83,7 @@ def test_meeting_kallelse_referral_decision_remissvar_enrolment(
         saved_files.append(target)
         return str(target), ""
 
-    monkeypatch.setattr(
-        "finsam_desktop.ui.pages.referrals.pdf_view.QFileDialog.getSaveFileName", fake_save
-    )
+    monkeypatch.setattr("finsam_desktop.ui.widgets.pdf_view.QFileDialog.getSaveFileName", fake_save)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
 
     # 1. Book the information meeting: one attendee twice is refused next to the field.

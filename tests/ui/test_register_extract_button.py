@@ -7,7 +7,10 @@ from io import BytesIO
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from finsam_desktop.ui.register_extract import default_file_name, save_register_extract
+from finsam_desktop.ui.pages.persons.register_extract import (
+    default_file_name,
+    save_register_extract,
+)
 
 
 def test_the_button_is_there_for_a_saved_person_and_writes_the_pdf(ctx, window, tmp_path):

@@ -15,7 +15,7 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.domain.closing import Closing
 from finsam_desktop.domain.mapping import EconomicAdvice
 from finsam_desktop.services import closing, mapping
-from finsam_desktop.ui.conflict import SAVED, ConflictDialog
+from finsam_desktop.ui.widgets.conflict import SAVED, ConflictDialog
 
 TODAY = date(2026, 11, 22)  # the day the `clock` fixture of conftest.py pins
 

@@ -48,8 +48,8 @@ def test_the_person_form_records_utlandsk_bakgrund_with_its_definition(
 
 
 def test_the_referral_intake_registers_gender_and_background_of_a_new_person(ctx, qtbot):
-    from finsam_desktop.ui.forms import FieldForm
-    from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
+    from finsam_desktop.ui.widgets.forms import FieldForm
+    from finsam_desktop.ui.widgets.person_fields import PersonFields
 
     form = FieldForm()
     qtbot.addWidget(form)
@@ -165,7 +165,7 @@ def test_a_lotsarende_takes_several_outcomes_from_the_keyboard(ctx, qtbot):
 
 
 def test_the_import_dialog_previews_then_imports_and_knows_a_second_time(ctx, qtbot, tmp_path):
-    from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+    from finsam_desktop.ui.pages.persons.import_dialog import ParticipantImportDialog
 
     number = demo.fake_personnummer(None, date(1988, 5, 6), 3)
     path = tmp_path / "tidigare.csv"

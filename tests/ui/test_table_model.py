@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 
 from finsam_desktop.services import persons
 from finsam_desktop.services.demo import fill
-from finsam_desktop.ui import table_model
-from finsam_desktop.ui.table_model import LazyTableModel
+from finsam_desktop.ui.widgets import table_model
+from finsam_desktop.ui.widgets.table_model import LazyTableModel
 
 
 def test_it_counts_once_and_fetches_pages_on_demand(db, qapp, monkeypatch):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 
-from finsam_desktop.ui.forms import SCREEN_FIT, install_window_fit
+from finsam_desktop.ui.widgets.forms import SCREEN_FIT, install_window_fit
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screens.py"
 

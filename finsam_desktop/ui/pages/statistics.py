@@ -33,9 +33,9 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.reports.model import Kind, Report, Table
 from finsam_desktop.services.statistics import record_export, report_choices, statistics
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import BusyCursor, choice, refill
-from finsam_desktop.ui.period_picker import PeriodPicker
-from finsam_desktop.ui.report_page import ReportPage
+from finsam_desktop.ui.widgets.forms import BusyCursor, choice, refill
+from finsam_desktop.ui.widgets.period_picker import PeriodPicker
+from finsam_desktop.ui.widgets.report_page import ReportPage
 
 EXPORTS = ("pdf", "xlsx", "csv")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -18,8 +18,6 @@ from finsam_desktop.i18n import _
 from finsam_desktop.services import accounts, database_key
 from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, choice, confirm, line
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import (
     BusyCursor,
     change_key_and_show,
@@ -27,6 +25,8 @@ from finsam_desktop.ui.login import (
     show_new_recovery_key,
 )
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import FormDialog, choice, confirm, line
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 
 def role_choice(current: Role = Role.COORDINATOR):

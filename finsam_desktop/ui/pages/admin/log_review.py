@@ -32,10 +32,10 @@ from finsam_desktop.services import audit, log_review
 from finsam_desktop.services.audit import Action, log_output
 from finsam_desktop.services.log_review import LogFilter
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, error_label, line
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.login import BusyCursor
-from finsam_desktop.ui.period_picker import PeriodPicker
+from finsam_desktop.ui.widgets.forms import choice, error_label, line
+from finsam_desktop.ui.widgets.list_panel import ListPanel
+from finsam_desktop.ui.widgets.period_picker import PeriodPicker
 
 
 def _export_rows(session, chosen: LogFilter, kind: str) -> list[tuple]:

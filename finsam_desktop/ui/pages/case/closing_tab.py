@@ -26,13 +26,16 @@ from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.domain.surveys import ParticipantSurvey
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import case_options, casework, closing, surveys
-from finsam_desktop.ui.conflict import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.case.common import OptionalDate, my_staff_id, option_items, to_date
+from finsam_desktop.ui.pages.case.printout import present_pdf
+from finsam_desktop.ui.widgets.conflict import (
     SectionField,
     combo_text,
     is_concurrent_change,
     resolve_section_conflict,
 )
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.widgets.forms import (
     banner,
     date_edit,
     date_problems,
@@ -40,12 +43,9 @@ from finsam_desktop.ui.forms import (
     spin,
     with_error_label,
 )
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.widgets.forms import (
     confirm as ask_to_confirm,
 )
-from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import OptionalDate, my_staff_id, option_items, to_date
-from finsam_desktop.ui.pages.case.printout import present_pdf
 
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"

@@ -18,7 +18,7 @@ from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.i18n import _
 from finsam_desktop.services import case_options, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.date_field import DateField, date_edit
+from finsam_desktop.ui.widgets.date_field import DateField, date_edit
 
 STAFF_SETTING = "casework/staff_id"
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from finsam_desktop.i18n import _
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 
 def add_open_case_button(panel: ListPanel, ctx: AppContext) -> QPushButton:

@@ -20,7 +20,6 @@ from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import plans
-from finsam_desktop.ui.forms import FormDialog, banner, choice, date_edit, line, spin
 from finsam_desktop.ui.pages.case.common import (
     OptionalDate,
     fit_columns,
@@ -28,7 +27,8 @@ from finsam_desktop.ui.pages.case.common import (
     staff_items,
     to_date,
 )
-from finsam_desktop.ui.table_model import USER
+from finsam_desktop.ui.widgets.forms import FormDialog, banner, choice, date_edit, line, spin
+from finsam_desktop.ui.widgets.table_model import USER
 
 
 class WorkTrainingDialog(FormDialog):

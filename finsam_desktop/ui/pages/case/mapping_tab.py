@@ -38,13 +38,16 @@ from finsam_desktop.domain.mapping import (
 )
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, mapping
-from finsam_desktop.ui.conflict import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
+from finsam_desktop.ui.pages.case.printout import present_pdf
+from finsam_desktop.ui.widgets.conflict import (
     SectionField,
     combo_text,
     is_concurrent_change,
     resolve_section_conflict,
 )
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.widgets.forms import (
     ERROR_STYLE,
     FormDialog,
     banner,
@@ -54,10 +57,7 @@ from finsam_desktop.ui.forms import (
     error_label,
     set_choice,
 )
-from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
-from finsam_desktop.ui.pages.case.printout import present_pdf
-from finsam_desktop.ui.table_model import USER
+from finsam_desktop.ui.widgets.table_model import USER
 
 
 class SessionDialog(FormDialog):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from finsam_desktop.i18n import _
-from finsam_desktop.ui.forms import fit_window
-from finsam_desktop.ui.pages.referrals.pdf_view import PdfPreview, print_pdf, save_pdf
+from finsam_desktop.ui.widgets.forms import fit_window
+from finsam_desktop.ui.widgets.pdf_view import PdfPreview, print_pdf, save_pdf
 
 
 class PrintoutDialog(QDialog):

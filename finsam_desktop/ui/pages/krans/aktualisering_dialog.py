@@ -27,7 +27,8 @@ from finsam_desktop.domain.referrals import Referral, Remittent
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import krans, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import (
     FormDialog,
     active_items,
     choice,
@@ -36,9 +37,8 @@ from finsam_desktop.ui.forms import (
     refill,
     set_choice,
 )
-from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
-from finsam_desktop.ui.pages.referrals.remittent_fields import section, small_text
+from finsam_desktop.ui.widgets.person_fields import PersonFields
+from finsam_desktop.ui.widgets.remittent_fields import section, small_text
 
 LAST_MODEL_SETTING = "krans/last_model"
 

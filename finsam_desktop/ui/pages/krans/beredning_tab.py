@@ -28,7 +28,8 @@ from finsam_desktop.domain.krans import Beredning, BeredningDecision, CaseDecisi
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import krans
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import (
     BANNER_STYLE,
     ERROR_STYLE,
     SAVED_STYLE,
@@ -37,7 +38,6 @@ from finsam_desktop.ui.forms import (
     date_edit,
     refill,
 )
-from finsam_desktop.ui.operations import OperationFailed
 
 AVVAKTAN = BeredningDecision.AVVAKTAN.value
 AVSLAG = BeredningDecision.AVSLAG.value

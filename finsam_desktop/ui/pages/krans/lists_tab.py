@@ -28,8 +28,8 @@ from finsam_desktop.domain.krans import LocalListKind, LocalOption
 from finsam_desktop.i18n import _
 from finsam_desktop.services import krans
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, choice, refill, save_from_form, spin
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import FieldForm, choice, refill, save_from_form, spin
 
 RETIRED = QBrush(QColor(128, 128, 128))
 

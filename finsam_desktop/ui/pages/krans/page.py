@@ -16,8 +16,6 @@ from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import krans
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner, refill
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.krans.aktualisering_dialog import (
     AktualiseringDialog,
     open_aktualisering,
@@ -25,6 +23,8 @@ from finsam_desktop.ui.pages.krans.aktualisering_dialog import (
 from finsam_desktop.ui.pages.krans.beredning_tab import BeredningTab
 from finsam_desktop.ui.pages.krans.lists_tab import ListsTab
 from finsam_desktop.ui.pages.krans.week_tab import WeekTab
+from finsam_desktop.ui.widgets.forms import banner, refill
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 EMPTY_STYLE = "background: #eef4fa; color: #1d3d5c; padding: 10px; border-radius: 4px;"
 REFRESH_KINDS = {
@@ -81,7 +81,7 @@ class AktualiseringarTab(QWidget):
         refill(self.model, [(n, i) for i, n in models], _("All local models"))
 
     def import_file(self):
-        from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+        from finsam_desktop.ui.pages.persons.import_dialog import ParticipantImportDialog
 
         self.dialog = ParticipantImportDialog(self.ctx, self)
         self.dialog.open()

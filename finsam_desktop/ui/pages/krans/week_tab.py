@@ -31,7 +31,7 @@ from finsam_desktop.services import krans, organisation
 from finsam_desktop.services.krans_report import krans_report
 from finsam_desktop.services.krans_tables import Section, period_text, sections
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner, choice, date_edit, refill
+from finsam_desktop.ui.widgets.forms import banner, choice, date_edit, refill
 
 ROW_HEIGHT = 24
 EXPORT_FORMATS = ("pdf", "xlsx", "csv", "json")

@@ -32,9 +32,16 @@ from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.date_field import DATE_HINT, DateField
-from finsam_desktop.ui.forms import FormDialog, active_items, banner, choice, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.date_field import DATE_HINT, DateField
+from finsam_desktop.ui.widgets.forms import (
+    FormDialog,
+    active_items,
+    banner,
+    choice,
+    line,
+    set_choice,
+)
 
 WARNING_STYLE = "color: #8a5a00;"
 

@@ -22,9 +22,9 @@ from finsam_desktop.domain.lots import CategoryKind, LotsCategory
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, confirm, line, spin
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import FormDialog, confirm, line, spin
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 
 class CategoryDialog(FormDialog):

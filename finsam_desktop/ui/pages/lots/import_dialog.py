@@ -31,8 +31,8 @@ from finsam_desktop.services.lots_import import (
     preview_import,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.import_preview import ImportPreviewDialog
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.import_preview import ImportPreviewDialog
 
 
 class ImportDialog(ImportPreviewDialog):

@@ -14,13 +14,13 @@ from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, confirm, refill
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.lots.case_form import LotsCaseDialog
 from finsam_desktop.ui.pages.lots.categories import CategoriesTab
 from finsam_desktop.ui.pages.lots.import_dialog import ImportDialog
 from finsam_desktop.ui.pages.lots.summary import SummaryTab
+from finsam_desktop.ui.widgets.forms import choice, confirm, refill
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 ALL_YEARS = "all"
 

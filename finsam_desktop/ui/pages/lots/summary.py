@@ -22,10 +22,10 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import lots, organisation
 from finsam_desktop.services.lots_summary import lots_summary, record_export
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import choice, refill
 from finsam_desktop.ui.pages.lots.charts import BreakdownChart
-from finsam_desktop.ui.period_picker import PeriodPicker
-from finsam_desktop.ui.report_page import ReportPage
+from finsam_desktop.ui.widgets.forms import choice, refill
+from finsam_desktop.ui.widgets.period_picker import PeriodPicker
+from finsam_desktop.ui.widgets.report_page import ReportPage
 
 EXPORTS = ("pdf", "xlsx", "csv", "json")
 

@@ -25,9 +25,9 @@ from finsam_desktop.domain.referrals import ReferralStatus
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import letter_archive, letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import confirm
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.decision_dialog import checklist_html
+from finsam_desktop.ui.widgets.forms import confirm
 
 OVERDUE_STYLE = "color: #b00020; font-weight: bold;"
 SOON_STYLE = "color: #8a5a00; font-weight: bold;"

@@ -11,10 +11,10 @@ from finsam_desktop.domain.referrals import Decision, DecisionInput, Referral, R
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, choice, date_edit
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.referrals.meeting_dialog import staff_items
-from finsam_desktop.ui.pages.referrals.remittent_fields import small_text
+from finsam_desktop.ui.widgets.forms import FormDialog, choice, date_edit
+from finsam_desktop.ui.widgets.remittent_fields import small_text
 
 MET, UNMET, UNKNOWN = "✔", "✘", "?"
 MET_STYLE, UNMET_STYLE = "color: #1b5e20;", "color: #b00020; font-weight: bold;"

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 from finsam_desktop.i18n import _
 from finsam_desktop.services import letter_archive, letters
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner, fit_window
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.referrals.pdf_view import PdfPreview, print_pdf, save_pdf
+from finsam_desktop.ui.widgets.forms import banner, fit_window
+from finsam_desktop.ui.widgets.pdf_view import PdfPreview, print_pdf, save_pdf
 
 WARNING_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"
 

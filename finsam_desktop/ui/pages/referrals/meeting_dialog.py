@@ -13,10 +13,17 @@ from finsam_desktop.domain.referrals import InfoMeeting, MeetingOutcome
 from finsam_desktop.i18n import _
 from finsam_desktop.services import info_meetings, letters, organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, date_edit, line, set_choice
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
-from finsam_desktop.ui.pages.referrals.remittent_fields import (
+from finsam_desktop.ui.widgets.forms import (
+    FormDialog,
+    active_items,
+    choice,
+    date_edit,
+    line,
+    set_choice,
+)
+from finsam_desktop.ui.widgets.person_fields import PersonFields
+from finsam_desktop.ui.widgets.remittent_fields import (
     RemittentFields,
     section,
     small_text,

@@ -19,7 +19,7 @@ from finsam_desktop.services.referral_list import (
     referral_list,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 
 class ReferralsPage(QWidget):

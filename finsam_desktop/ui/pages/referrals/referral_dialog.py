@@ -21,7 +21,9 @@ from finsam_desktop.domain.referrals import InfoMeeting, Referral
 from finsam_desktop.i18n import _, format_date, format_datetime
 from finsam_desktop.services import drafts, info_meetings, organisation, persons, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.referrals.meeting_dialog import serving_insats
+from finsam_desktop.ui.widgets.forms import (
     FormDialog,
     active_items,
     ask_continue,
@@ -29,10 +31,8 @@ from finsam_desktop.ui.forms import (
     date_edit,
     set_choice,
 )
-from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.referrals.meeting_dialog import serving_insats
-from finsam_desktop.ui.pages.referrals.person_fields import PersonFields
-from finsam_desktop.ui.pages.referrals.remittent_fields import (
+from finsam_desktop.ui.widgets.person_fields import PersonFields
+from finsam_desktop.ui.widgets.remittent_fields import (
     RemittentFields,
     section,
     small_text,

@@ -1,34 +1,87 @@
-"""Inställningar: the förbund, its insatser, municipalities, parties and staff.
+"""Inställningar: the förbund, its insatser, municipalities, parties and staff, case work
+lists and templates, letter templates, backups and gallring.
 
-Tabs are built when first shown; capabilities add their own tabs to SETTINGS_TABS.
+Every tab is a module of this folder, listed once in SETTINGS_TABS below; a tab is built
+(and its module imported) the first time it is shown.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.main_window import load_factory
 
-SETTINGS_TABS: list[tuple[str, str, str]] = [
-    ("federation", N_("Federation"), "finsam_desktop.ui.pages.settings.federation:FederationTab"),
-    ("insatser", N_("Insatser"), "finsam_desktop.ui.pages.settings.insatser:InsatserTab"),
-    (
-        "municipalities",
-        N_("Municipalities"),
-        "finsam_desktop.ui.pages.settings.lists:MunicipalitiesTab",
-    ),
-    ("parties", N_("Parties"), "finsam_desktop.ui.pages.settings.lists:PartiesTab"),
-    ("staff", N_("Staff"), "finsam_desktop.ui.pages.settings.staff:StaffTab"),
-    ("casework", N_("Case work"), "finsam_desktop.ui.pages.casework_settings:CaseworkSettingsTab"),
-    (
-        "letter_templates",
-        N_("Letter templates"),
-        "finsam_desktop.ui.pages.referrals.templates:LetterTemplatesTab",
-    ),
-    ("backups", N_("Backups"), "finsam_desktop.ui.pages.admin_backups:BackupsTab"),
-    ("gallring", N_("Gallring"), "finsam_desktop.ui.pages.admin_retention:RetentionTab"),
+# (key, title, loader): the loader imports the tab's module and returns its class.
+TabClass = Callable[[AppContext], QWidget]
+
+
+def _federation() -> TabClass:
+    from finsam_desktop.ui.pages.settings.federation import FederationTab
+
+    return FederationTab
+
+
+def _insatser() -> TabClass:
+    from finsam_desktop.ui.pages.settings.insatser import InsatserTab
+
+    return InsatserTab
+
+
+def _municipalities() -> TabClass:
+    from finsam_desktop.ui.pages.settings.lists import MunicipalitiesTab
+
+    return MunicipalitiesTab
+
+
+def _parties() -> TabClass:
+    from finsam_desktop.ui.pages.settings.lists import PartiesTab
+
+    return PartiesTab
+
+
+def _staff() -> TabClass:
+    from finsam_desktop.ui.pages.settings.staff import StaffTab
+
+    return StaffTab
+
+
+def _casework() -> TabClass:
+    from finsam_desktop.ui.pages.settings.casework import CaseworkSettingsTab
+
+    return CaseworkSettingsTab
+
+
+def _letter_templates() -> TabClass:
+    from finsam_desktop.ui.pages.settings.letter_templates import LetterTemplatesTab
+
+    return LetterTemplatesTab
+
+
+def _backups() -> TabClass:
+    from finsam_desktop.ui.pages.settings.backups import BackupsTab
+
+    return BackupsTab
+
+
+def _gallring() -> TabClass:
+    from finsam_desktop.ui.pages.settings.retention import RetentionTab
+
+    return RetentionTab
+
+
+SETTINGS_TABS: list[tuple[str, str, Callable[[], TabClass]]] = [
+    ("federation", N_("Federation"), _federation),
+    ("insatser", N_("Insatser"), _insatser),
+    ("municipalities", N_("Municipalities"), _municipalities),
+    ("parties", N_("Parties"), _parties),
+    ("staff", N_("Staff"), _staff),
+    ("casework", N_("Case work"), _casework),
+    ("letter_templates", N_("Letter templates"), _letter_templates),
+    ("backups", N_("Backups"), _backups),
+    ("gallring", N_("Gallring"), _gallring),
 ]
 
 
@@ -38,7 +91,7 @@ class SettingsPage(QWidget):
         self.ctx = ctx
         self.tabs = QTabWidget()
         self._built: dict[int, QWidget] = {}
-        for _key, title, _spec in SETTINGS_TABS:
+        for _key, title, _load in SETTINGS_TABS:
             self.tabs.addTab(QWidget(), _(title))
         self.tabs.currentChanged.connect(self._build)
         layout = QVBoxLayout(self)
@@ -47,8 +100,8 @@ class SettingsPage(QWidget):
 
     def _build(self, index: int) -> QWidget:
         if index not in self._built and 0 <= index < len(SETTINGS_TABS):
-            _key, title, spec = SETTINGS_TABS[index]
-            widget = load_factory(spec)(self.ctx)
+            _key, title, load = SETTINGS_TABS[index]
+            widget = load()(self.ctx)
             self.tabs.blockSignals(True)
             old = self.tabs.widget(index)
             self.tabs.removeTab(index)

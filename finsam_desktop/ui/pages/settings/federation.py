@@ -17,8 +17,8 @@ from finsam_desktop.domain.organisation import Federation, PostalAddress
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import SAVED_STYLE, FieldForm, banner, line
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import SAVED_STYLE, FieldForm, banner, line
 
 LOGO_MAX = (600, 240)
 

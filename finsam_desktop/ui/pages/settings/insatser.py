@@ -24,8 +24,8 @@ from finsam_desktop.domain.organisation import Insats, MeetingPlace, PostalAddre
 from finsam_desktop.i18n import _
 from finsam_desktop.services import krans, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, FormDialog, active_items, choice, line, spin
 from finsam_desktop.ui.pages.settings.lists import ConfigListTab, active_box
+from finsam_desktop.ui.widgets.forms import FieldForm, FormDialog, active_items, choice, line, spin
 
 PLACE_COLUMNS = ("municipality", "name", "street", "postcode", "city")
 

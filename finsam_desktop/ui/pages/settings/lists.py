@@ -9,8 +9,8 @@ from finsam_desktop.domain.organisation import Municipality, Party
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, line
-from finsam_desktop.ui.list_panel import ListPanel
+from finsam_desktop.ui.widgets.forms import FormDialog, line
+from finsam_desktop.ui.widgets.list_panel import ListPanel
 
 RETIRE_HINT = "A retired value is not offered for new records but still shows on old ones."
 
@@ -45,7 +45,7 @@ class MunicipalityDialog(FormDialog):
         )
         return self.ctx.runner.run(organisation.save_municipality, record)
 
-    # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
+    # Someone else saved it meanwhile: both versions side by side (ui/widgets/conflict.py).
     def load_saved(self) -> Municipality:
         return saved_item(self.ctx, organisation.list_municipalities, self.item.id)
 

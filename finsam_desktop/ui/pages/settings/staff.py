@@ -7,8 +7,8 @@ from finsam_desktop.domain.organisation import Staff
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, line
 from finsam_desktop.ui.pages.settings.lists import ConfigListTab, active_box
+from finsam_desktop.ui.widgets.forms import FormDialog, active_items, choice, line
 
 
 class StaffDialog(FormDialog):
@@ -53,7 +53,7 @@ class StaffDialog(FormDialog):
         )
         return self.ctx.runner.run(organisation.save_staff, record)
 
-    # Someone else saved it meanwhile: both versions side by side (ui/conflict.py).
+    # Someone else saved it meanwhile: both versions side by side (ui/widgets/conflict.py).
     def load_saved(self) -> Staff:
         return self.ctx.runner.read(organisation.get_staff, self.item.id)
 

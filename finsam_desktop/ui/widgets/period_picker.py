@@ -20,7 +20,7 @@ from finsam_desktop.domain import clock, periods
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.periods import Period, PeriodKind
 from finsam_desktop.i18n import _
-from finsam_desktop.ui.date_field import date_edit, date_problem_text
+from finsam_desktop.ui.widgets.date_field import date_edit, date_problem_text
 
 
 def _spin(low: int, high: int, value: int, prefix: str = "") -> QSpinBox:

@@ -405,16 +405,16 @@ def fill(db: Database, participants: int = 60, seed: int = 2026, lots: int = 400
     with db.session() as session:
         for i in range(0, len(rows), 10_000):
             session.execute(insert(PersonRow), rows[i : i + 10_000])
-    from finsam_desktop.services.demo_referrals import fill_referrals
+    from finsam_desktop.services.demo.referrals import fill_referrals
 
     fill_referrals(db, seed=seed)
-    from finsam_desktop.services.demo_cases import fill_cases
+    from finsam_desktop.services.demo.cases import fill_cases
 
     fill_cases(db, seed=seed)
-    from finsam_desktop.services.demo_lots import fill_lots
+    from finsam_desktop.services.demo.lots import fill_lots
 
     fill_lots(db, lots, seed=seed)
-    from finsam_desktop.services.demo_krans import fill_krans
+    from finsam_desktop.services.demo.krans import fill_krans
 
     fill_krans(db, seed=seed)
     return ids

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import BusyCursor
+from finsam_desktop.ui.widgets.forms import BusyCursor
 
 # format: (button text, file dialog filter)
 EXPORT_FORMATS = {

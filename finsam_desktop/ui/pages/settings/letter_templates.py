@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services import letter_templates, letters
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, confirm, confirm_discard, line
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import FieldForm, confirm, confirm_discard, line
 
 
 class LetterTemplatesTab(QWidget):

@@ -33,9 +33,9 @@ from finsam_desktop.domain.mapping import AnswerKind, Question, Section, new_que
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, mapping, statistics, surveys
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, banner, choice, line, spin
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.table_model import USER
+from finsam_desktop.ui.widgets.forms import FormDialog, banner, choice, line, spin
+from finsam_desktop.ui.widgets.table_model import USER
 
 OK_STYLE = "background: #e6f4ea; color: #1e4620; padding: 6px; border-radius: 4px;"
 ERROR_STYLE = "background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;"

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.i18n import _
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import banner
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import banner
 
 
 class ImportPreviewDialog(QDialog):

@@ -23,9 +23,9 @@ from finsam_desktop.services.participant_import import (
     result_text,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import SAVED_STYLE, BusyCursor
-from finsam_desktop.ui.import_preview import ImportPreviewDialog
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import SAVED_STYLE, BusyCursor
+from finsam_desktop.ui.widgets.import_preview import ImportPreviewDialog
 
 PREVIEW_ROWS = 500  # the preview shows the first rows; the import takes them all
 

@@ -8,7 +8,7 @@ from finsam_desktop.domain.referrals import Remittent
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FieldForm, active_items, choice, line, set_choice
+from finsam_desktop.ui.widgets.forms import FieldForm, active_items, choice, line, set_choice
 
 
 def small_text(text: str = "", lines: int = 3) -> QPlainTextEdit:

@@ -10,15 +10,15 @@ from finsam_desktop.domain.persons import ForeignBackground, Gender, Person
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import FormDialog, active_items, choice, line, propose_gender
-from finsam_desktop.ui.list_panel import ListPanel
 from finsam_desktop.ui.pages.case.hooks import add_open_case_button
-from finsam_desktop.ui.pages.referrals.person_fields import (
+from finsam_desktop.ui.pages.persons.register_extract import add_register_extract_button
+from finsam_desktop.ui.widgets.forms import FormDialog, active_items, choice, line, propose_gender
+from finsam_desktop.ui.widgets.list_panel import ListPanel
+from finsam_desktop.ui.widgets.person_fields import (
     foreign_background_choice,
     foreign_background_help,
 )
-from finsam_desktop.ui.protected import protected_banner
-from finsam_desktop.ui.register_extract import add_register_extract_button
+from finsam_desktop.ui.widgets.protected import protected_banner
 
 
 class PersonDialog(FormDialog):
@@ -90,7 +90,7 @@ class PersonDialog(FormDialog):
         )
         return self.ctx.runner.run(persons.save_person, draft, self.pnr.text())
 
-    # --- two copies of the program saved this person: ui/conflict.py shows both versions
+    # --- two copies of the program saved this person: ui/widgets/conflict.py shows both versions
     def load_saved(self) -> Person:
         return self.ctx.runner.read(persons.get_person, self.person.id)
 
@@ -126,7 +126,7 @@ class PersonsPage(QWidget):
             self.panel.refresh()
 
     def import_file(self):
-        from finsam_desktop.ui.pages.participant_import_dialog import ParticipantImportDialog
+        from finsam_desktop.ui.pages.persons.import_dialog import ParticipantImportDialog
 
         dialog = ParticipantImportDialog(self.ctx, self)
         dialog.open()

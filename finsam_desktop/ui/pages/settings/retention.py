@@ -25,7 +25,8 @@ from finsam_desktop.services import organisation, retention
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.retention import Candidate, RetentionRules
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.widgets.forms import (
     SAVED_STYLE,
     BusyCursor,
     FieldForm,
@@ -34,7 +35,6 @@ from finsam_desktop.ui.forms import (
     save_from_form,
     spin,
 )
-from finsam_desktop.ui.operations import OperationFailed
 
 
 class RetentionTab(QWidget):

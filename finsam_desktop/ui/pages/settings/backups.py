@@ -29,7 +29,7 @@ from finsam_desktop.services.backups import (
     BackupFile,
 )
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.widgets.forms import (
     SAVED_STYLE,
     BusyCursor,
     FieldForm,

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.i18n import _
-from finsam_desktop.ui.date_field import DateField, date_edit
+from finsam_desktop.ui.widgets.date_field import DateField, date_edit
 
 ERROR_STYLE = "color: #b00020;"
 # A long form scrolls rather than grow taller than this (a 1280×800 screen, less the
@@ -105,7 +105,7 @@ def refill(box: QComboBox, items: Iterable[tuple[str, Any]], empty: str | None =
     box.blockSignals(False)
 
 
-__all__ = ["DateField", "date_edit"]  # the one date field lives in ui/date_field.py
+__all__ = ["DateField", "date_edit"]  # the one date field lives in ui/widgets/date_field.py
 
 
 def fit_window(window: QWidget, width: int, height: int) -> None:
@@ -415,7 +415,7 @@ class FieldForm(QWidget):
 
     def date_problems_shown(self) -> set[str]:
         """Keys whose shown message came from a mistyped date (cleared when it parses)."""
-        from finsam_desktop.ui.date_field import date_problem_text
+        from finsam_desktop.ui.widgets.date_field import date_problem_text
 
         texts = {date_problem_text(), _("Enter the date.")}
         return {k for k, v in self._problems.items() if v in texts}
@@ -703,13 +703,13 @@ class FormDialog(QDialog):
             self.show_problems(_("Check the marked fields."), {**known, **dates})
             return
         # Imported here: the login dialog is a form, painted before SQLAlchemy is imported.
-        from finsam_desktop.ui.conflict import resolve_conflict
         from finsam_desktop.ui.operations import OperationFailed
+        from finsam_desktop.ui.widgets.conflict import resolve_conflict
 
         try:
             self.result_value = self.save()
         except OperationFailed as exc:
-            # Someone else saved the record first: show both versions (ui/conflict.py).
+            # Someone else saved the record first: show both versions (ui/widgets/conflict.py).
             if not resolve_conflict(self, exc):
                 self.show_problems(exc.message, exc.problems)
             return

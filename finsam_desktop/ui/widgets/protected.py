@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from finsam_desktop.i18n import _
-from finsam_desktop.ui.forms import banner
+from finsam_desktop.ui.widgets.forms import banner
 
 PROTECTED_STYLE = (
     "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px; font-weight: bold;"

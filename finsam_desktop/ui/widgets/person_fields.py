@@ -19,7 +19,7 @@ from finsam_desktop.domain.persons import (
 from finsam_desktop.i18n import _
 from finsam_desktop.services import organisation, persons
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.forms import (
+from finsam_desktop.ui.widgets.forms import (
     FieldForm,
     active_items,
     choice,
@@ -62,7 +62,7 @@ class PersonFields:
         self.form = form
         self.found: Person | None = person
         self.on_person = on_person
-        from finsam_desktop.ui.pages.referrals.remittent_fields import section
+        from finsam_desktop.ui.widgets.remittent_fields import section
 
         section(form, _("Participant"))
         self.pnr = form.add_field(

@@ -27,7 +27,7 @@ from finsam_desktop.domain import clock
 from finsam_desktop.i18n import _, ngettext
 from finsam_desktop.services.access import Permission, may
 from finsam_desktop.services.listing import ListQuery
-from finsam_desktop.ui.table_model import LazyTableModel
+from finsam_desktop.ui.widgets.table_model import LazyTableModel
 
 
 class ListPanel(QWidget):
@@ -197,7 +197,7 @@ class ListPanel(QWidget):
     def export_to(self, path: Path, fmt: str) -> Path | None:
         from finsam_desktop.services.access import AccessDenied
         from finsam_desktop.services.listing import export_list
-        from finsam_desktop.ui.report_page import could_not_save
+        from finsam_desktop.ui.widgets.report_page import could_not_save
 
         key, title = self.export_spec or ("list", _("List"))
         try:
