@@ -103,8 +103,9 @@ def _open_participations(staff_id: int | None) -> CTE:
     per count (SQLite materialises it: every kind reads the same rows)."""
     p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
     stmt = (
+        # Without the person (every participation has one: its foreign key is checked),
+        # so no name is read for the count: _open_cases reads them for those shown.
         select(*(column.label(name) for name, column in _columns().items()))
-        .join(PersonRow, PersonRow.id == p.person_id)  # as _open_cases: the same rows
         .join(i, i.id == p.insats_id)
         .outerjoin(cf, cf.participation_id == p.id)
         .where(p.status == CaseStatus.ENROLLED.value)
