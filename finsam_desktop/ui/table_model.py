@@ -95,6 +95,7 @@ class LazyTableModel(QAbstractTableModel):
                 descending,
                 self._search,
                 self._filters,
+                self._count,
             )
             self._pages[page_no] = page
         return page[offset] if offset < len(page) else None
