@@ -234,18 +234,24 @@ def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
         last = func.coalesce(c.last_plan_event_on, c.enrolled_on)
         return last, add_months_sql(last, c.plan_follow_up_months)
 
+    def is_due(c, last: ColumnElement, due: ColumnElement) -> tuple[ColumnElement, ...]:
+        # N months are at least 28 * N days: a cheap test that leaves out most cases
+        # before the exact (and dearer) month arithmetic, which decides.
+        soonest = func.julianday(last) + c.plan_follow_up_months * 28
+        return soonest <= func.julianday(latest_possible), due <= latest_possible
+
     last, due = rule(TABLES)
     stmt = _open_cases(
         staff_id, last.label("last"), InsatsRow.plan_follow_up_months, due.label("due")
-    ).where(due <= latest_possible)
+    ).where(*is_due(TABLES, last, due))
 
     def make(r) -> Reminder:
         due_on = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
         return _reminder(ReminderKind.PLAN_FOLLOW_UP, due_on, r)
 
     def from_open(o: CTE) -> Select:
-        _last, due = rule(o.c)
-        return select(o.c.id, due.label("due")).where(due <= latest_possible)
+        last, due = rule(o.c)
+        return select(o.c.id, due.label("due")).where(*is_due(o.c, last, due))
 
     return _Kind(stmt, due, make, from_open=from_open)
 
