@@ -84,6 +84,8 @@ class OverviewPage(QWidget):
         self.due = QTreeWidget()
         self.due.setHeaderLabels([_("What"), _("Date"), _("Participant"), _("Detail")])
         self.due.setAlternatingRowColors(True)
+        # Up to 200 rows per kind: columns sized from the first rows, not every one.
+        self.due.header().setResizeContentsPrecision(100)
         self.due.itemActivated.connect(self._open_due)
         self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
