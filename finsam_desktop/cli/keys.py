@@ -14,7 +14,6 @@ FINSAM_NEW_PASSWORD (and FINSAM_PASSWORD for the login, as everywhere).
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -27,9 +26,16 @@ from finsam_desktop.i18n import _
 RECOVERY_COMMAND = "återställ-nycklar"
 
 
+def _ask(prompt: str) -> str:
+    """Asked without echo (getpass imports the terminal's modules: only when asked)."""
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
 def _secret(variable: str, prompt: str) -> str:
     value = os.environ.get(variable)
-    return value if value is not None else getpass.getpass(prompt)
+    return value if value is not None else _ask(prompt)
 
 
 def configure_recover(parser: argparse.ArgumentParser) -> None:
@@ -59,11 +65,7 @@ def run_recover(args: argparse.Namespace) -> int:
         return 2
     recovery_key = _secret("FINSAM_RECOVERY_KEY", _("Recovery key: "))
     password = _secret("FINSAM_NEW_PASSWORD", _("New password for {user}: ").format(user=admin))
-    repeat = (
-        password
-        if "FINSAM_NEW_PASSWORD" in os.environ
-        else getpass.getpass(_("Repeat the password: "))
-    )
+    repeat = password if "FINSAM_NEW_PASSWORD" in os.environ else _ask(_("Repeat the password: "))
     try:
         recovered = signin.recover_with_recovery_key(path, recovery_key, admin, password, repeat)
     except signin.SignInRefused as exc:

@@ -12,9 +12,12 @@ Design (format 2)
   before format 2 have a random key; theirs is wrapped under the recovery key in the
   key file as before and they move to a derived key at the next change of key.
 - **Every account has an X25519 key pair.** Its private key is wrapped (AES-256-GCM)
-  under a key derived from the account's password with **argon2id** (64 MiB, 3
-  passes); the database key is *sealed* to its public key (ephemeral X25519 +
-  HKDF + AES-GCM). Sealing needs only public keys, so the administrator can change
+  under a key derived from the account's password with **argon2id** (``KDF_PARAMS``:
+  19 MiB, 2 passes, 1 lane, the OWASP Password Storage Cheat Sheet's setting, about
+  40 ms; each wrap stores its own parameters, so a wrap made with older ones, such as
+  64 MiB / 3 passes / 4 lanes before issue 13, still opens, and is wrapped again with
+  the current ones at the account's next login); the database key is *sealed* to
+  its public key (ephemeral X25519 + HKDF + AES-GCM). Sealing needs only public keys, so the administrator can change
   the database key (``PRAGMA rekey``) and give it to every remaining account without
   knowing anyone's password. A password change makes a new key pair.
 - An account of the **statistics role** is sealed another key: that of the
@@ -44,13 +47,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.safe_file import FileDamaged
 
@@ -60,7 +56,10 @@ RECOVERY = "recovery"
 DATABASE_SCOPE = "database"
 STATISTICS_SCOPE = "statistics"
 # argon2id parameters: memory in KiB. Stored per wrap so they can be raised later.
-KDF_PARAMS = {"t": 3, "m": 65536, "p": 4}
+# OWASP's Password Storage Cheat Sheet: argon2id with at least 19 MiB, 2 iterations,
+# parallelism 1. One derivation per login (the account's private key), about 40 ms on
+# a two-core office PC, where 64 MiB / 3 / 4 took 0.3-1.3 s.
+KDF_PARAMS = {"t": 2, "m": 19456, "p": 1}
 # Tests that start many processes may set this variable to "1" for a cheap KDF. The
 # parameters are stored with each wrap, so a file written that way says so.
 FAST_KDF_VARIABLE = "FINSAM_TEST_FAST_KDF"
@@ -151,7 +150,27 @@ def normalise_recovery_key(text: str) -> str:
     return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
+# argon2 and cryptography are imported where a key is derived, wrapped or sealed: a
+# plain database (tests, the command line) and the login dialog's first paint need
+# none of them (only the file checks and names of this module).
+
+
+def _crypto():
+    """(InvalidTag, AESGCM, X25519PrivateKey, X25519PublicKey), imported on first use."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return InvalidTag, AESGCM, X25519PrivateKey, X25519PublicKey
+
+
 def _hkdf(material: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"finsam-desktop", info=info
     ).derive(material)
@@ -187,6 +206,8 @@ def _unb64(text: str) -> bytes:
 
 
 def _derive(secret: str, salt: bytes, params: dict) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         secret.encode("utf-8", "surrogatepass"),
         salt,
@@ -199,6 +220,7 @@ def _derive(secret: str, salt: bytes, params: dict) -> bytes:
 
 
 def _wrap(data: bytes, secret: str, label: str) -> dict:
+    _invalid, AESGCM, _private, _public = _crypto()
     params = kdf_params()
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     kek = _derive(secret, salt, params)
@@ -212,7 +234,13 @@ def _wrap(data: bytes, secret: str, label: str) -> dict:
     }
 
 
+def _wrap_params(entry: dict) -> dict:
+    """The argon2id parameters a wrap was made with."""
+    return {k: entry.get(k) for k in ("t", "m", "p")}
+
+
 def _unwrap(entry: dict, secret: str, label: str) -> bytes:
+    InvalidTag, AESGCM, _private, _public = _crypto()
     try:
         kek = _derive(secret, _unb64(entry["salt"]), entry)
         return AESGCM(kek).decrypt(
@@ -228,6 +256,7 @@ def _seal_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 
 def seal(public: bytes, data: bytes, label: str) -> dict:
     """Encrypt ``data`` so that only the holder of ``public``'s private key can read it."""
+    _invalid, AESGCM, X25519PrivateKey, X25519PublicKey = _crypto()
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
@@ -241,6 +270,7 @@ def seal(public: bytes, data: bytes, label: str) -> dict:
 
 
 def unseal(private: bytes, sealed: dict, label: str) -> bytes:
+    InvalidTag, AESGCM, X25519PrivateKey, X25519PublicKey = _crypto()
     try:
         me = X25519PrivateKey.from_private_bytes(private)
         ephemeral_public = _unb64(sealed["epk"])
@@ -350,6 +380,7 @@ def new_account_entry(
 ) -> dict:
     """A fresh key pair for the account, its private key wrapped under the password
     and ``key`` (the database key, or for statistics the extract's key) sealed to it."""
+    _invalid, _aes, X25519PrivateKey, _public = _crypto()
     private = X25519PrivateKey.generate()
     public = private.public_key().public_bytes_raw()
     return {
@@ -544,7 +575,28 @@ class KeyFile:
             attempts.failed(lookup, entry.get("user_id") if entry else None, now)
             raise
         attempts.succeeded(lookup)
+        if not unlocked.legacy and _wrap_params(entry["private"]) != kdf_params():
+            self._rewrap_private(lookup, entry["public"], unlocked.private, password)
         return unlocked
+
+    def _rewrap_private(self, lookup: str, public: str, private: bytes, password: str) -> None:
+        """The account's private key wrapped again under its password with the current
+        argon2id parameters (a wrap from a version with other ones). The key pair and
+        what is sealed to it stay as they are. Only a login that succeeded gets here;
+        a key file that cannot be written now is wrapped again at a later login."""
+        fresh = _wrap(private, password, lookup)
+
+        def change(data: dict) -> dict | None:
+            entry = data["accounts"].get(lookup)
+            if not isinstance(entry, dict) or entry.get("public") != public:
+                return None  # another password or key pair meanwhile: leave it
+            if _wrap_params(entry.get("private", {})) == _wrap_params(fresh):
+                return None
+            entry["private"] = fresh
+            return data
+
+        with contextlib.suppress(OSError, KeyFileDamaged):
+            self._update(change)
 
     def probe(self, username: str, password: str) -> Unlocked | None:
         """The account's keys if ``password`` is its password, else None, counting
@@ -574,6 +626,7 @@ class KeyFile:
         """After a change of key: the keys sealed to this account now (another copy of
         the program re-keyed the database). WrongSecret when the account is gone."""
         self.reload()
+        X25519PrivateKey = _crypto()[2]
         public = X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
         for lookup, entry in self._content()["accounts"].items():
             if entry.get("user_id") == user_id and entry.get("public") == _b64(public):

@@ -26,6 +26,7 @@ never end a page (``heading``).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -56,6 +57,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Paragraph as _ReportLabParagraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from finsam_desktop.domain.letters import Letterhead
 from finsam_desktop.i18n import _, format_date
@@ -99,11 +102,55 @@ BODY_BOTTOM = 29 * mm  # from the bottom edge
 GREY = colors.Color(0.35, 0.35, 0.35)
 
 
+@lru_cache(maxsize=2048)
+def _parsed(text: str, style: ParagraphStyle, case_sensitive: int) -> tuple:
+    """Paragraph markup parsed into ReportLab's fragments (what ``Paragraph._setup``
+    does), remembered: a thousand letters of one mailing share their body text."""
+    text = cleanBlockQuotedText(text)
+    parser = ParaParser()
+    parser.caseSensitive = case_sensitive
+    style, frags, bullet = parser.parse(text, style)
+    if frags is None:
+        raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph {text[:30]!r}")
+    textTransformFrags(frags, style)
+    return text, style, tuple(frags), bullet
+
+
+# Lines broken per (markup, style, widths): the same text at the same width breaks the
+# same way in every letter. Bounded; cleared whole when full.
+_LINES: dict[tuple, object] = {}
+_LINES_MAX = 2048
+
+
 class Paragraph(_ReportLabParagraph):
-    """ReportLab's Paragraph, wrapped once per width. A paragraph is measured several
-    times at the same width (KeepTogether measures its content and the frame measures
-    each part again; a heading measures what follows it), and every measuring breaks
-    the lines anew; the lines depend on the width only."""
+    """ReportLab's Paragraph, parsed once per text and style and wrapped once per
+    width. A paragraph is measured several times at the same width (KeepTogether
+    measures its content and the frame measures each part again; a heading measures
+    what follows it), and every measuring breaks the lines anew; the lines depend on
+    the text, the style and the width only, and a mailing repeats the same paragraphs
+    in every letter. The parsed fragments are copied for each paragraph; the broken
+    lines are shared (ReportLab only reads them when it draws or splits left-to-right
+    text)."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is not None or bulletText or cleaner is not cleanBlockQuotedText:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        text, style, frags, bullet = _parsed(text, style, self.caseSensitive)
+        self._lines_key = (text, style)
+        super()._setup(text, style, bullet, [f.clone() for f in frags], cleaner)
+
+    def breakLines(self, width):
+        key = self.__dict__.get("_lines_key")
+        if key is None:
+            return super().breakLines(width)
+        key = (*key, tuple(width) if isinstance(width, list | tuple) else width)
+        lines = _LINES.get(key)
+        if lines is None:
+            if len(_LINES) >= _LINES_MAX:
+                _LINES.clear()
+            lines = _LINES[key] = super().breakLines(width)
+        return lines
 
     def wrap(self, availWidth, availHeight):
         # split() drops the lines when the paragraph must move on: then measure again.
@@ -541,9 +588,22 @@ def _y(top: float) -> float:
     return PAGE_HEIGHT - top
 
 
+def _once(c: Canvas, key: tuple, draw: Callable[[], None]) -> None:
+    """What ``draw`` draws, as a form XObject made at its first use in the PDF and
+    placed again on every page after that: the letterhead and the footer are the same
+    on every page of one sender, so they are drawn (and their logo read) once per PDF,
+    not once per page. The form is keyed by everything that is drawn."""
+    name = "p" + hashlib.sha1(repr(key).encode("utf-8"), usedforsecurity=False).hexdigest()
+    if not c.hasForm(name):
+        c.beginForm(name)
+        draw()
+        c.endForm()
+    c.doForm(name)
+
+
 def _first_page(c: Canvas, state: _State) -> None:
     head = state.part.head
-    _letterhead(c, head.letterhead)
+    _letterhead_once(c, head.letterhead)
     _info_block(c, head, state)
     _address_block(c, head.recipient)
     _footer(c, head)
@@ -583,6 +643,11 @@ def _later_page(c: Canvas, state: _State) -> None:
     c.line(LEFT, y - 2.5 * mm, right_edge, y - 2.5 * mm)
     c.restoreState()
     _footer(c, head)
+
+
+def _letterhead_once(c: Canvas, head: Letterhead) -> None:
+    logo = hashlib.sha1(head.logo_png, usedforsecurity=False).digest() if head.logo_png else b""
+    _once(c, ("letterhead", head.organisation, head.unit, logo), lambda: _letterhead(c, head))
 
 
 def _letterhead(c: Canvas, head: Letterhead) -> None:
@@ -672,13 +737,7 @@ def _address_block(c: Canvas, recipient: list[str] | None) -> None:
 
 def _footer(c: Canvas, head: Head) -> None:
     letterhead = head.letterhead
-    c.saveState()
-    if head.footer_note:
-        c.setFont(REGULAR, 7.5)
-        c.setFillColor(GREY)
-        c.drawString(LEFT, FOOTER_NOTE_Y, fit(head.footer_note, REGULAR, 7.5, TEXT_WIDTH))
-        c.setFillColor(colors.black)
-    size, columns = _footer_layout(
+    layout = _footer_layout(
         (_("Postal address"), _("Phone"), _("E-mail / web"), _("Org. number")),
         letterhead.unit or letterhead.organisation,
         tuple(letterhead.address_lines),
@@ -687,6 +746,19 @@ def _footer(c: Canvas, head: Head) -> None:
         letterhead.website,
         letterhead.org_number,
     )
+    _once(
+        c, ("footer", head.footer_note, layout), lambda: _draw_footer(c, head.footer_note, layout)
+    )
+
+
+def _draw_footer(c: Canvas, note: str, layout: tuple) -> None:
+    size, columns = layout
+    c.saveState()
+    if note:
+        c.setFont(REGULAR, 7.5)
+        c.setFillColor(GREY)
+        c.drawString(LEFT, FOOTER_NOTE_Y, fit(note, REGULAR, 7.5, TEXT_WIDTH))
+        c.setFillColor(colors.black)
     if columns:
         c.setStrokeGray(0.6)
         c.setLineWidth(0.5)

@@ -479,6 +479,10 @@ def participation_list(db: Database) -> ListQuery:
             "insats_id": lambda v: p.insats_id == v,
         },
         search_log=SearchLog("case-search", p.person_id),
+        # A participation has one person, insats, contact person and case file (the
+        # foreign keys are checked): a count needs the person only to search.
+        count_base=select(p.id),
+        count_joins={"search": lambda stmt: stmt.join(person, person.id == p.person_id)},
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.domain import clock
@@ -58,6 +58,17 @@ class SearchLog:
     named_up_to: int = 5
 
 
+# A search matching at most this many rows is narrow (``ListQuery.narrow_search``).
+NARROW_MATCHES = 1000
+
+
+def _few_matches(text: str) -> bool:
+    """Whether a search text is likely to match few rows: three letters or more, or a
+    number (a personnummer or a case number)."""
+    text = text.strip()
+    return len(text) >= 3 or any(ch.isdigit() for ch in text)
+
+
 @dataclass
 class ListQuery:
     db: Database
@@ -76,10 +87,19 @@ class ListQuery:
     # those a search ("search") or a chosen filter (its key) needs to the count.
     count_base: Select | None = None
     count_joins: Mapping[str, Callable[[Select], Select]] = field(default_factory=dict)
+    # The same search as ``search``, written to find the few matching persons first
+    # (``person_search(..., person_id=...)``): a page of a search that matches at most
+    # NARROW_MATCHES rows reads those and sorts them, instead of walking the sort
+    # order's index past every row that does not match.
+    narrow_search: Callable[[str], ColumnElement] | None = None
 
-    def _where(self, stmt: Select, text: str, chosen: Mapping[str, Any] | None) -> Select:
+    def _where(
+        self, stmt: Select, text: str, chosen: Mapping[str, Any] | None, narrow: bool = False
+    ) -> Select:
         text = (text or "").strip()
-        if text and self.search is not None:
+        if text and narrow and self.narrow_search is not None:
+            stmt = stmt.where(self.narrow_search(text))
+        elif text and self.search is not None:
             stmt = stmt.where(self.search(text))
         for key, value in (chosen or {}).items():
             if value is not None and key in self.filters:
@@ -87,17 +107,22 @@ class ListQuery:
         return stmt
 
     def count(self, text: str = "", filters: Mapping[str, Any] | None = None) -> int:
+        # A search of three letters or more, a number or a case number matches few
+        # enough rows to count by the subquery (``narrow_search``), which needs no join;
+        # a letter or two matches so many that the join along the list's rows is faster.
+        searching = bool((text or "").strip()) and self.search is not None
+        narrow = searching and self.narrow_search is not None and _few_matches(text)
         if self.count_base is None:
             stmt = self.base.with_only_columns(func.count(self.id_column))
         else:
             stmt = self.count_base.with_only_columns(func.count(self.id_column))
             needed = [k for k, v in (filters or {}).items() if v is not None]
-            if (text or "").strip() and self.search is not None:
+            if searching and not narrow:
                 needed.insert(0, "search")
             for key in needed:
                 if key in self.count_joins:
                     stmt = self.count_joins[key](stmt)
-        stmt = self._where(stmt, text, filters).order_by(None)
+        stmt = self._where(stmt, text, filters, narrow).order_by(None)
         with self.db.reading() as session:
             return session.execute(stmt).scalar_one()
 
@@ -109,9 +134,12 @@ class ListQuery:
         descending: bool = False,
         text: str = "",
         filters: Mapping[str, Any] | None = None,
+        matches: int | None = None,
     ) -> list[ListRow]:
-        """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows)."""
-        stmt = self._where(self.base, text, filters)
+        """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows).
+        ``matches``: how many rows the search and filters match (``count``), when known."""
+        narrow = matches is not None and matches <= NARROW_MATCHES
+        stmt = self._where(self.base, text, filters, narrow)
         order = []
         if sort_index is None and self.default_sort is not None:
             sort_index, descending = self.default_sort
@@ -125,19 +153,22 @@ class ListQuery:
         with self.db.reading() as session:
             rows = [self.to_row(r) for r in session.execute(stmt)]
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
-                self._log_search(session, text, filters)
+                self._log_search(session, text, filters, matches)
             return rows
 
-    def _log_search(self, session, text: str, filters: Mapping[str, Any] | None) -> None:
+    def _log_search(
+        self, session, text: str, filters: Mapping[str, Any] | None, matches: int | None
+    ) -> None:
         """One access-log entry per person a personnummer search found (written after the
-        read), or one entry with the number found when the search named many."""
+        read), or one entry with the number found when the search named many
+        (``matches``, when the caller counted them already)."""
         log = self.search_log
         assert log is not None
         found = self._where(self.base, text, filters).with_only_columns(log.person_column)
         found = found.distinct().order_by(None).limit(log.named_up_to + 1)
         person_ids = [pid for (pid,) in session.execute(found) if pid is not None]
         if len(person_ids) > log.named_up_to:
-            count = self.count(text, filters)
+            count = self.count(text, filters) if matches is None else matches
             audit.record(session, audit.Action.VIEW, what=log.what, details={"found": count})
             return
         for person_id in person_ids:
@@ -153,20 +184,35 @@ def like_any(text: str, *columns) -> ColumnElement:
 
 
 def person_search(
-    personnummer: Any, name_key: Any, case_number: Any = None
+    personnummer: Any, name_key: Any, case_number: Any = None, person_id: Any = None
 ) -> Callable[[str], ColumnElement]:
     """The search of every list of persons: part of a personnummer (``is_number_search``),
     a case number (R and four digits or more) where the list has ``case_number``, or else
-    a name (Swedish letters folded, as ``name_key`` stores them)."""
+    a name (Swedish letters folded, as ``name_key`` stores them). ``person_id``: the
+    list's column of the person (a referral's): the person is then searched in a
+    subquery (``ListQuery.narrow_search``); the columns are those of the person table."""
 
     def search(text: str) -> ColumnElement:
         digits = "".join(ch for ch in text if ch.isdigit())
         wanted = text.strip().upper()
         if case_number is not None and wanted.startswith("R") and len(digits) >= 4:
-            return case_number.like(wanted + "%")
+            if person_id is None:
+                return case_number.like(wanted + "%")
+            # Case numbers are written in capitals: the range lets SQLite read the
+            # matches from the unique index (it does not for LIKE, which keeps the
+            # meaning exact). Only in the narrow search: a page of many matches is
+            # found faster along the sort order's index.
+            following = wanted[:-1] + chr(ord(wanted[-1]) + 1)
+            return and_(
+                case_number >= wanted, case_number < following, case_number.like(wanted + "%")
+            )
         if is_number_search(text):
-            return personnummer.like(f"%{digits}%")
-        return like_any(swedish_key(text), name_key)
+            found = personnummer.like(f"%{digits}%")
+        else:
+            found = like_any(swedish_key(text), name_key)
+        if person_id is None:
+            return found
+        return person_id.in_(select(name_key.table.c.id).where(found).scalar_subquery())
 
     return search
 

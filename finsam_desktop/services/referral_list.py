@@ -50,6 +50,8 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
     due_sort = r.answer_sort_due
 
     search = person_search(p.personnummer, p.name_key, r.case_number)
+    # A search that matches few referrals finds their persons first (see ListQuery).
+    narrow_search = person_search(p.personnummer, p.name_key, r.case_number, r.person_id)
 
     def status_filter(value: str):
         if value == STATUS_OPEN:
@@ -148,6 +150,7 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         search_log=SearchLog("referral-search", r.person_id),
         count_base=count_base,
         count_joins=count_joins,
+        narrow_search=narrow_search,
     )
 
 

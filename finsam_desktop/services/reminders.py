@@ -5,7 +5,10 @@ without avslut, and extensions awaiting the styrgrupp.
 ``today`` always comes from the caller (the screen passes the real date, tests a
 fixed one). Each kind is one SQL query over the open participations that works out the
 due day in SQL, so that Översikt counts and orders in SQL and builds only the reminders
-it shows (``due_summary``: the first 200 of 13,500 at 100,000 participants). The due
+it shows (``due_summary``: the first 200 of 13,500 at 100,000 participants). For that
+count the open participations (with their case file and insats) are read once, into a
+materialised common table expression that every kind's due day is worked out from,
+not once per kind. The due
 day of a reminder itself comes from the domain rules in Python, so that month
 arithmetic is the same here as on the case screen (``tests/services/test_reminders.py``
 checks that the SQL agrees with them).
@@ -16,8 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Date,
     Integer,
@@ -68,15 +74,57 @@ def _open_cases(staff_id: int | None, *columns) -> Select:
     return stmt
 
 
+# The columns of an open participation that the due days are worked out from, on the
+# tables themselves (``_open_cases``) and in the common table expression the counts
+# read them from once (``_open_participations``): each kind's rule is written once,
+# over either.
+def _columns() -> dict[str, Any]:
+    p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
+    return {
+        "id": p.id,
+        "enrolled_on": p.enrolled_on,
+        "planned_end": p.planned_end,
+        "last_plan_event_on": cf.last_plan_event_on,
+        "last_remittent_contact_on": cf.last_remittent_contact_on,
+        "extension_months": cf.extension_months,
+        "ends_on": cf.ends_on,
+        "extension_requested_on": cf.extension_requested_on,
+        "extension_decided_on": cf.extension_decided_on,
+        "plan_follow_up_months": i.plan_follow_up_months,
+        "remittent_contact_days": i.remittent_contact_days,
+    }
+
+
+TABLES = SimpleNamespace(**_columns())
+
+
+def _open_participations(staff_id: int | None) -> CTE:
+    """The open participations (of ``staff_id``) with what the due days need, read once
+    per count (SQLite materialises it: every kind reads the same rows)."""
+    p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
+    stmt = (
+        # Without the person (every participation has one: its foreign key is checked),
+        # so no name is read for the count: _open_cases reads them for those shown.
+        select(*(column.label(name) for name, column in _columns().items()))
+        .join(i, i.id == p.insats_id)
+        .outerjoin(cf, cf.participation_id == p.id)
+        .where(p.status == CaseStatus.ENROLLED.value)
+    )
+    if staff_id is not None:
+        stmt = stmt.where(
+            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+        )
+    return stmt.cte("open_participation").prefix_with("MATERIALIZED")
+
+
 def _reminder(kind: ReminderKind, due: date, r, detail: str = "") -> Reminder:
     return Reminder(
         kind, due, f"{r.first_name} {r.last_name}", r.id, None, r.contact_person_id, detail
     )
 
 
-def _effective_end():
-    p, cf = ParticipationRow, CaseFileRow
-    return case((cf.extension_months > 0, cf.ends_on), else_=p.planned_end)
+def _effective_end(c=TABLES):
+    return case((c.extension_months > 0, c.ends_on), else_=c.planned_end)
 
 
 @pure
@@ -104,6 +152,9 @@ class _Kind:
     due: ColumnElement
     make: Callable[[object], Reminder]
     record: ColumnElement | None = None  # the id of the row; None: the participation's
+    # The kind's (id, due) read from the open participations (``_open_participations``)
+    # instead of from the tables; None: from ``stmt`` (remissvar are no participations).
+    from_open: Callable[[CTE], Select] | None = None
 
     @property
     def id(self) -> ColumnElement:
@@ -135,15 +186,18 @@ def _every(session: Session, kind: _Kind) -> list[Reminder]:
 
 
 def _first_of_every_kind(
-    session: Session, kinds: dict[ReminderKind, _Kind], limit: int
+    session: Session, kinds: dict[ReminderKind, _Kind], limit: int, staff_id: int | None
 ) -> dict[ReminderKind, Due]:
     """The first ``limit`` of every kind and the counts, from one statement: each kind's
     ids and due days, ranked and counted per kind by SQLite's window functions. Only
     the reminders shown are read in full (by id) and built."""
+    opened = _open_participations(staff_id)
     branches = [
-        k.stmt.with_only_columns(
-            literal(kind.value).label("kind"), k.id.label("id"), k.due.label("due")
-        ).order_by(None)
+        (
+            k.stmt.with_only_columns(k.id.label("id"), k.due.label("due")).order_by(None)
+            if k.from_open is None
+            else k.from_open(opened)
+        ).add_columns(literal(kind.value).label("kind"))
         for kind, k in kinds.items()
     ]
     due = union_all(*branches).subquery()
@@ -174,27 +228,42 @@ def _first_of_every_kind(
 
 
 def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
-    p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
-    last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
-    due = add_months_sql(last, i.plan_follow_up_months)
     latest_possible = today + timedelta(days=PLAN_HORIZON_DAYS)
+
+    def rule(c) -> tuple[ColumnElement, ColumnElement]:
+        last = func.coalesce(c.last_plan_event_on, c.enrolled_on)
+        return last, add_months_sql(last, c.plan_follow_up_months)
+
+    def is_due(c, last: ColumnElement, due: ColumnElement) -> tuple[ColumnElement, ...]:
+        # N months are at least 28 * N days: a cheap test that leaves out most cases
+        # before the exact (and dearer) month arithmetic, which decides.
+        soonest = func.julianday(last) + c.plan_follow_up_months * 28
+        return soonest <= func.julianday(latest_possible), due <= latest_possible
+
+    last, due = rule(TABLES)
     stmt = _open_cases(
-        staff_id, last.label("last"), i.plan_follow_up_months, due.label("due")
-    ).where(due <= latest_possible)
+        staff_id, last.label("last"), InsatsRow.plan_follow_up_months, due.label("due")
+    ).where(*is_due(TABLES, last, due))
 
     def make(r) -> Reminder:
         due_on = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
         return _reminder(ReminderKind.PLAN_FOLLOW_UP, due_on, r)
 
-    return _Kind(stmt, due, make)
+    def from_open(o: CTE) -> Select:
+        last, due = rule(o.c)
+        return select(o.c.id, due.label("due")).where(*is_due(o.c, last, due))
+
+    return _Kind(stmt, due, make, from_open=from_open)
 
 
 def _remittent_contacts(today: date, staff_id: int | None) -> _Kind:
-    p, cf, i = ParticipationRow, CaseFileRow, InsatsRow
-    last = func.coalesce(cf.last_remittent_contact_on, p.enrolled_on)
-    due = _add_days_sql(last, i.remittent_contact_days)
+    def rule(c) -> tuple[ColumnElement, ColumnElement]:
+        last = func.coalesce(c.last_remittent_contact_on, c.enrolled_on)
+        return last, _add_days_sql(last, c.remittent_contact_days)
+
+    last, due = rule(TABLES)
     stmt = _open_cases(
-        staff_id, last.label("last"), i.remittent_contact_days, due.label("due")
+        staff_id, last.label("last"), InsatsRow.remittent_contact_days, due.label("due")
     ).where(due <= today)
 
     def make(r) -> Reminder:
@@ -202,47 +271,70 @@ def _remittent_contacts(today: date, staff_id: int | None) -> _Kind:
         detail = _("Last contact {date}").format(date=format_date(r.last))
         return _reminder(ReminderKind.REMITTENT_CONTACT, due_on, r, detail)
 
-    return _Kind(stmt, due, make)
+    def from_open(o: CTE) -> Select:
+        _last, due = rule(o.c)
+        return select(o.c.id, due.label("due")).where(due <= today)
+
+    return _Kind(stmt, due, make, from_open=from_open)
 
 
 def _study_support_ends(today: date, staff_id: int | None) -> _Kind:
     s = StudySupportRow
+    within = (s.ends_on >= today, s.ends_on <= today + timedelta(days=STUDY_HORIZON_DAYS))
     stmt = (
         _open_cases(staff_id, s.ends_on.label("due"), s.school, s.months)
         .join(s, s.participation_id == ParticipationRow.id)
-        .where(s.ends_on >= today, s.ends_on <= today + timedelta(days=STUDY_HORIZON_DAYS))
+        .where(*within)
     )
 
     def make(r) -> Reminder:
         detail = _("{school}, month {n} of at most 3").format(school=r.school, n=r.months)
         return _reminder(ReminderKind.STUDY_SUPPORT_END, r.due, r, detail)
 
-    return _Kind(stmt, s.ends_on, make)
+    def from_open(o: CTE) -> Select:
+        return (
+            select(o.c.id, s.ends_on.label("due"))
+            .join(s, s.participation_id == o.c.id)
+            .where(*within)
+        )
+
+    return _Kind(stmt, s.ends_on, make, from_open=from_open)
 
 
 def _ends(kind: ReminderKind, today: date, staff_id: int | None) -> _Kind:
     """Participations ending within 30 days (ENROLMENT_END), or past their end without
     avslut (PAST_END)."""
+
+    def when(end: ColumnElement) -> tuple[ColumnElement, ...]:
+        if kind is ReminderKind.PAST_END:
+            return (end < today,)
+        return (end >= today, end <= today + timedelta(days=END_WARNING_DAYS))
+
     end = _effective_end()
-    stmt = _open_cases(staff_id, end.label("due"))
-    if kind is ReminderKind.PAST_END:
-        stmt = stmt.where(end < today)
-    else:
-        stmt = stmt.where(end >= today, end <= today + timedelta(days=END_WARNING_DAYS))
-    return _Kind(stmt, end, lambda r: _reminder(kind, r.due, r))
+    stmt = _open_cases(staff_id, end.label("due")).where(*when(end))
+
+    def from_open(o: CTE) -> Select:
+        end = _effective_end(o.c)
+        return select(o.c.id, end.label("due")).where(*when(end))
+
+    return _Kind(stmt, end, lambda r: _reminder(kind, r.due, r), from_open=from_open)
 
 
 def _extension_decisions(today: date, staff_id: int | None) -> _Kind:
+    def waiting(c) -> tuple[ColumnElement, ...]:
+        return c.extension_requested_on.is_not(None), c.extension_decided_on.is_(None)
+
     cf = CaseFileRow
-    stmt = _open_cases(staff_id, cf.extension_requested_on.label("due")).where(
-        cf.extension_requested_on.is_not(None), cf.extension_decided_on.is_(None)
-    )
+    stmt = _open_cases(staff_id, cf.extension_requested_on.label("due")).where(*waiting(TABLES))
 
     def make(r) -> Reminder:
         detail = _("Requested {date}").format(date=format_date(r.due))
         return _reminder(ReminderKind.EXTENSION_DECISION, r.due, r, detail)
 
-    return _Kind(stmt, cf.extension_requested_on, make)
+    def from_open(o: CTE) -> Select:
+        return select(o.c.id, o.c.extension_requested_on.label("due")).where(*waiting(o.c))
+
+    return _Kind(stmt, cf.extension_requested_on, make, from_open=from_open)
 
 
 def _referral_answers(today: date, staff_id: int | None) -> _Kind:
@@ -319,7 +411,7 @@ def due_summary(
         every = {kind: _every(session, k) for kind, k in kinds.items()}
         found = {kind: Due(items, len(items)) for kind, items in every.items()}
     else:
-        found = _first_of_every_kind(session, kinds, limit)
+        found = _first_of_every_kind(session, kinds, limit, staff_id)
     # A local model's cases belong to its coordinator's whole team, like remissvar.
     outcomes = sorted(krans.outcome_reminders(session, today), key=_order_key)
     found[ReminderKind.OUTCOME_MISSING] = Due(outcomes[:limit], len(outcomes))

@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import statistics
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -32,7 +34,15 @@ OVERVIEW_GOAL = 0.150
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory):
-    db = demo_database(tmp_path_factory, "persons with case content", N, lots=0)
+    """``FINSAM_BENCH_DB=/path/demo.sqlite`` reuses a plain database made by
+    ``demo.fill`` with 100,000 participants (it takes minutes to make)."""
+    given = os.environ.get("FINSAM_BENCH_DB")
+    if given:
+        from finsam_desktop.db.migrate import open_database
+
+        db = open_database(Path(given))
+    else:
+        db = demo_database(tmp_path_factory, "persons with case content", N, lots=0)
     yield db
     db.close()
 

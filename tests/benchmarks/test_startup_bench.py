@@ -9,8 +9,9 @@ Both run the real program (``app.run``) in a new process (tests/startup_probe.py
 - *"Logga in" → main window painted* on the encrypted 100,000-participant demo
   database (goal ≤ 0.3 s), pressed once the login's warm-up is done (as when a person
   types the password). The baseline is unlocking the key file alone in this process
-  (Argon2id, deliberately slow: the part no login can skip). Also shown: until the
-  first page (Översikt, built after the window is on the screen) is painted.
+  (one argon2id derivation, deliberately slow: the part no login can skip). Also
+  shown: until the first page (Översikt, built after the window is on the screen) is
+  painted.
 
 Python's bytecode cache is used (as by an installed wheel or the bundle), also where
 the environment turns it off; the first of the runs writes it.
@@ -123,4 +124,7 @@ def test_log_in_paints_the_main_window_at_once_at_100k(big_db, tmp_path):
         f"\n  … until Översikt is painted: best {min(page):.3f} s"
         f" (median {statistics.median(page):.3f})"
     )
-    assert best / min(kdf) < 3
+    # Since issue 13 the derivation is argon2id at OWASP's setting (19 MiB, 2 passes,
+    # ~40 ms), so the ratio to it grew while both shrank: the bound is on the work
+    # beyond it (1.27 s under load before issue 13, 0.39 s after).
+    assert best - min(kdf) < 1.0

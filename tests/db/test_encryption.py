@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
+from finsam_desktop.db import keys
 from finsam_desktop.db.keys import KeyFile, key_from_recovery_key, sidecar_path
 from finsam_desktop.db.migrate import is_plain_sqlite, open_database
 from finsam_desktop.db.models import PersonRow
@@ -97,6 +98,64 @@ def test_five_failures_make_the_account_wait(started):
             signin.log_in(path, "admin", "wrong password")
     with pytest.raises(SignInRefused, match="Försök igen om"):
         signin.log_in(path, "admin", PASSWORD)
+
+
+OLD_KDF = {"t": 3, "m": 65536, "p": 4}  # what the key files of earlier versions hold
+
+
+def wrap_params(path) -> list[dict]:
+    data = json.loads(sidecar_path(path).read_text())
+    return [{k: e["private"][k] for k in "tmp"} for e in data["accounts"].values()]
+
+
+def test_the_key_derivation_meets_owasp_and_old_key_files_still_open(tmp_path, monkeypatch):
+    """argon2id at least as strong as the OWASP Password Storage Cheat Sheet asks (19 MiB,
+    2 passes, 1 lane); a key file wrapped with the parameters of earlier versions opens,
+    and the login wraps the account's private key again with the current parameters
+    (the key pair and the sealed database key stay, so the database still opens)."""
+    monkeypatch.delenv(keys.FAST_KDF_VARIABLE, raising=False)
+    current = keys.kdf_params()
+    assert current["m"] >= 19 * 1024 and current["t"] >= 2 and current["p"] >= 1
+    assert current != OLD_KDF
+    path = tmp_path / "finsam.sqlite"
+    monkeypatch.setattr(keys, "KDF_PARAMS", OLD_KDF)
+    started = signin.first_start(path, "Admin", "Anna", PASSWORD, PASSWORD)
+    started.db.close()
+    assert wrap_params(path) == [OLD_KDF]
+    public = json.loads(sidecar_path(path).read_text())["accounts"]
+    monkeypatch.undo()
+    monkeypatch.delenv(keys.FAST_KDF_VARIABLE, raising=False)
+
+    db, user = signin.log_in(path, "admin", PASSWORD)  # the old wrap opens
+    key = db.key
+    db.close()
+    assert user.role is Role.ADMIN
+    assert wrap_params(path) == [current]  # and was wrapped again with the new parameters
+    after = json.loads(sidecar_path(path).read_text())["accounts"]
+    assert [e["public"] for e in after.values()] == [e["public"] for e in public.values()]
+    assert [e["sealed"] for e in after.values()] == [e["sealed"] for e in public.values()]
+    with pytest.raises(SignInRefused):
+        signin.log_in(path, "admin", "wrong password")
+    db, _user = signin.log_in(path, "admin", PASSWORD)
+    assert db.key == key
+    db.user = _user
+    with db.session() as s:  # a new account's key is sealed with the new parameters
+        accounts.create_user(s, "kalle", "Kalle", Role.COORDINATOR, PASSWORD, PASSWORD)
+    db.close()
+    assert wrap_params(path) == [current, current]
+
+
+def test_one_key_derivation_per_login(started, monkeypatch):
+    """The password is stretched once per login: the private key's wrap (argon2id)."""
+    path = started.db.path
+    started.db.close()
+    signin.log_in(path, "admin", PASSWORD)[0].close()  # wrapped with today's parameters
+    calls = []
+    derive = keys._derive
+    monkeypatch.setattr(keys, "_derive", lambda *a: calls.append(a[2]) or derive(*a))
+    db, _user = signin.log_in(path, "admin", PASSWORD)
+    db.close()
+    assert len(calls) == 1
 
 
 def test_accounts_get_their_own_wrap_and_password_change_rewraps(started):

@@ -281,3 +281,35 @@ def test_the_days_left_order_is_stored_on_every_referral_and_kept(demo_db, org):
     assert waiting == sorted(waiting) and shown == waiting + [""] * (len(shown) - len(waiting))
     backwards = [r.values[-1] for r in query.page(0, None, days_left, True)]
     assert backwards == [""] * (len(shown) - len(waiting)) + waiting[::-1]
+
+
+def test_every_kind_of_search_finds_the_same_referrals_narrow_or_not(demo_db, org):
+    """The Remisser list counts and pages a search in two ways (listing.ListQuery): along
+    the list's joins, or by finding the persons first (``narrow_search``, for a search
+    that matches few). For every kind of search (a letter, a name, part of a
+    personnummer, a case number) both give the same count and the same rows in order."""
+    from sqlalchemy import select
+
+    from finsam_desktop.db.models import PersonRow
+    from finsam_desktop.db.referral_models import ReferralRow
+    from finsam_desktop.services.referral_list import referral_list
+
+    with demo_db.reading() as s:
+        name, pnr, case = s.execute(
+            select(PersonRow.last_name, PersonRow.personnummer, ReferralRow.case_number)
+            .join(PersonRow, PersonRow.id == ReferralRow.person_id)
+            .limit(1)
+        ).one()
+    query = referral_list(demo_db, lambda: TODAY)
+    days_left = [c.key for c in query.columns].index("days_left")
+    texts = ["a", name[:2], name, name.lower(), pnr[2:8], pnr[-4:], case, case[:6], "zzzqx"]
+    counted = set()
+    for text in texts:
+        plain = query.page(0, None, days_left, False, text)
+        narrow = query.page(0, None, days_left, False, text, matches=0)
+        assert [r.id for r in narrow] == [r.id for r in plain], text
+        assert query.count(text) == len(plain), text
+        counted.add(len(plain) > 0)
+        everything = query.page(0, None, days_left, False, "", matches=0)
+        assert len(everything) == query.count()
+    assert counted == {True, False}  # some texts found referrals, one found none

@@ -43,10 +43,12 @@ class ListPanel(QWidget):
         new_text: str | None = None,
         parent: QWidget | None = None,
         export: tuple[str, str] | None = None,
+        filters: dict | None = None,
     ):
-        """``export``: (key for the log, title) to offer "Export…" to XLSX or CSV."""
+        """``export``: (key for the log, title) to offer "Export…" to XLSX or CSV;
+        ``filters``: those the list opens with (``LazyTableModel.set_filter``)."""
         super().__init__(parent)
-        self.model = LazyTableModel(query, self)
+        self.model = LazyTableModel(query, self, filters)
         self.export_spec = export
         self._on_open = on_open
         layout = QVBoxLayout(self)

@@ -29,14 +29,15 @@ MAX_CACHED_PAGES = 50
 
 
 class LazyTableModel(QAbstractTableModel):
-    def __init__(self, query: ListQuery, parent=None):
+    def __init__(self, query: ListQuery, parent=None, filters: dict[str, Any] | None = None):
+        """``filters``: those the list opens with (counted once, with them)."""
         super().__init__(parent)
         self._query = query
         self._search = ""
-        self._filters: dict[str, Any] = {}
+        self._filters: dict[str, Any] = dict(filters or {})
         self._sort: tuple[int | None, bool] = (None, False)
         self._pages: dict[int, list[ListRow]] = {}
-        self._count = query.count()
+        self._count = query.count("", self._filters)
         self._numeric = [c.numeric for c in query.columns]
 
     # --- what the view asks ---
@@ -94,6 +95,7 @@ class LazyTableModel(QAbstractTableModel):
                 descending,
                 self._search,
                 self._filters,
+                self._count,
             )
             self._pages[page_no] = page
         return page[offset] if offset < len(page) else None

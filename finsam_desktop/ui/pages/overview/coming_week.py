@@ -78,6 +78,8 @@ class ComingWeek(QGroupBox):
         layout.addLayout(who)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Day"), _("Time"), _("What"), _("Participant"), _("Staff")])
+        # A week of a whole team has hundreds of rows: columns sized from the first ones.
+        self.tree.header().setResizeContentsPrecision(100)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemActivated.connect(self._open)

@@ -84,6 +84,8 @@ class OverviewPage(QWidget):
         self.due = QTreeWidget()
         self.due.setHeaderLabels([_("What"), _("Date"), _("Participant"), _("Detail")])
         self.due.setAlternatingRowColors(True)
+        # Up to 200 rows per kind: columns sized from the first rows, not every one.
+        self.due.header().setResizeContentsPrecision(100)
         self.due.itemActivated.connect(self._open_due)
         self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
@@ -99,10 +101,12 @@ class OverviewPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.participants_box = QGroupBox(_("Participants"))
         pl = QVBoxLayout(self.participants_box)
+        self._fill_me()
         self.participants = ListPanel(
             casework.participation_list(ctx.db),
             on_open=self.open_case,
             export=("overview", _("Overview: participants")),
+            filters=self._filters(),  # counted once, as it opens
         )
         self.participants.search.setPlaceholderText(
             _("Search by name or personal identity number…")
@@ -123,7 +127,6 @@ class OverviewPage(QWidget):
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
 
-        self._fill_me()
         self.me.activated.connect(self._me_changed)
         self.only_mine.toggled.connect(lambda _on: self._apply_filters())
         self.status.activated.connect(lambda _i: self._apply_filters())
@@ -149,10 +152,13 @@ class OverviewPage(QWidget):
     def staff_filter(self) -> int | None:
         return self.me.currentData() if self.only_mine.isChecked() else None
 
+    def _filters(self) -> dict:
+        return {"staff_id": self.staff_filter(), "status": self.status.currentData()}
+
     def _apply_filters(self, refresh: bool = True) -> None:
         model = self.participants.model
-        model.set_filter("staff_id", self.staff_filter())
-        model.set_filter("status", self.status.currentData())
+        for key, value in self._filters().items():
+            model.set_filter(key, value)
         title = _("My participants") if self.staff_filter() else _("Participants")
         self.participants_box.setTitle(title)
         if refresh:
