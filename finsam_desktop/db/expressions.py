@@ -6,9 +6,23 @@ SQLite stores a Date as 'YYYY-MM-DD' text; the expressions below read that text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from math import prod
+from typing import Any
 
-from sqlalchemy import Integer, MetaData, String, Table, case, cast, func
+from sqlalchemy import (
+    Integer,
+    MetaData,
+    String,
+    Table,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
@@ -61,3 +75,86 @@ def unindexed(column):
     """``column`` in a form SQLite does not look up by index (unary +): for a range that
     covers most rows, reading the table in order beats jumping through the index."""
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+class _Other:
+    """A value outside a dimension's list (``Dim.among``): equal to nothing else."""
+
+    def __repr__(self) -> str:
+        return "OTHER"
+
+
+OTHER = _Other()
+# The packed key is a signed 64-bit integer in SQLite: keep the product of the radices
+# well below 2**63.
+PACK_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One dimension of ``grouped``: an integer column (ids) between known bounds, or a
+    column whose values come from a closed list. NULL is a value of its own (None)."""
+
+    expr: Any
+    low: int = 0
+    high: int = -1
+    values: tuple = ()
+
+    @classmethod
+    def ids(cls, expr, bounds: tuple[int | None, int | None]) -> Dim:
+        """``bounds``: the least and greatest value the grouped rows hold (None, None
+        when every one is NULL); ``grouped`` is only correct if they are exact bounds."""
+        low, high = bounds
+        return cls(expr, 0, -1) if low is None or high is None else cls(expr, low, high)
+
+    @classmethod
+    def among(cls, expr, values) -> Dim:
+        """A value outside ``values`` comes back as ``OTHER``."""
+        return cls(expr, values=tuple(values))
+
+    @property
+    def radix(self) -> int:
+        return len(self.values) + 2 if self.values else self.high - self.low + 2
+
+    def code(self):
+        """0 for NULL; an id counts from 1; a listed value from 2 (1: any other)."""
+        if self.values:
+            whens = [(self.expr == v, i + 2) for i, v in enumerate(self.values)]
+            return case((self.expr.is_(None), 0), *whens, else_=1)
+        return func.coalesce(self.expr - (self.low - 1), 0)
+
+    def decode(self, code: int):
+        if self.values:
+            return None if code == 0 else OTHER if code == 1 else self.values[code - 2]
+        return None if code == 0 else code + self.low - 1
+
+
+def grouped(session, dims: Sequence[Dim], aggregates: Sequence, where=(), select_from=None):
+    """``SELECT dims..., aggregates... GROUP BY dims`` as a list of tuples. SQLite groups
+    by sorting, and comparing rows column by column is most of the cost; here the
+    dimensions are packed into one integer, so the sort compares one number (four times
+    faster for the statistics' six to ten dimensions), and unpacked again in Python.
+    Dimensions too wide for one 64-bit key are grouped column by column."""
+    radices = [d.radix for d in dims]
+    if prod(radices) >= PACK_LIMIT:
+        exprs = [d.expr for d in dims]
+        stmt = select(*exprs, *aggregates).where(*where).group_by(*exprs)
+        if select_from is not None:
+            stmt = stmt.select_from(select_from)
+        return [tuple(row) for row in session.execute(stmt)]
+    key = None
+    for d in dims:
+        key = d.code() if key is None else key * d.radix + d.code()
+    # GROUP BY the result column's name: the key is computed once per row.
+    stmt = select(key.label("packed_key"), *aggregates).where(*where)
+    stmt = stmt.group_by(literal_column("packed_key"))
+    if select_from is not None:
+        stmt = stmt.select_from(select_from)
+    rows = []
+    for packed, *values in session.execute(stmt):
+        parts = []
+        for d, radix in zip(reversed(dims), reversed(radices), strict=True):
+            packed, code = divmod(packed, radix)
+            parts.append(d.decode(code))
+        rows.append((*reversed(parts), *values))
+    return rows

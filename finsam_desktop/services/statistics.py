@@ -60,15 +60,17 @@ from finsam_desktop.services.statistics_scope import (
     INS,
     MEASURE_LABELS,
     MEASURES,
+    NATIONAL,
+    PE,
     REFERRALS,
     SCOPE,
     Flow,
     P,
+    R,
     Scope,
     count_flow,
     in_scope,
     mean,
-    participations,
     referral_select,
     scope_select,
     sum_if,
@@ -407,18 +409,13 @@ class _Builder:
         return self.session.execute(stmt).all()
 
     # 4. targets
-    def target_tables(self) -> list[Table]:
+    def target_tables(self, flow: Flow) -> list[Table]:
         end = self.scope.period.end
         t = self.t
-        work = self._work_route_ids()
-        closed = t.closed == 1
-        stmt = select(
-            t.insats_id,
-            sum_if(t.started == 1),
-            sum_if(closed),
-            sum_if(and_(closed, t.exit_route.in_(work))) if work else literal(0),
-        ).group_by(t.insats_id)
-        figures = {r[0]: r[1:] for r in self.session.execute(stmt)}
+        figures = {
+            ins: (n["started"], n["closed"], n["closed_to_work"])
+            for ins, n in flow.by_insats.items()
+        }
         load_stmt = (
             select(t.insats_id, t.contact, func.count())
             .where(t.ongoing == 1)
@@ -490,17 +487,22 @@ class _Builder:
 
         start, end = self.scope.period.start, self.scope.period.end
         t = self.t
-        stmt = (
-            select(t.home, PlanInsatsRow.type_id, func.count(func.distinct(t.pid)))
-            .select_from(self.scope_table)
-            .join(PlanRevisionRow, PlanRevisionRow.participation_id == t.pid)
-            .join(PlanInsatsRow, PlanInsatsRow.revision_id == PlanRevisionRow.id)
+        # Each participant once per kind: (participation, kind) first, then the count
+        # per home and kind (cheaper than COUNT(DISTINCT)). SQLite reads the plan rows
+        # in order and finds the participation by its row id (the scope's key).
+        pairs = (
+            select(t.home.label("home"), PlanInsatsRow.type_id.label("kind"))
+            .select_from(PlanInsatsRow)
+            .join(PlanRevisionRow, PlanInsatsRow.revision_id == PlanRevisionRow.id)
+            .join(self.scope_table, PlanRevisionRow.participation_id == t.pid)
             .where(
                 func.coalesce(PlanInsatsRow.starts_on, t.enrolled_on) <= end,
                 or_(PlanInsatsRow.ends_on.is_(None), PlanInsatsRow.ends_on >= start),
             )
-            .group_by(t.home, PlanInsatsRow.type_id)
+            .group_by(t.pid, PlanInsatsRow.type_id)
+            .subquery()
         )
+        stmt = select(pairs.c.home, pairs.c.kind, func.count()).group_by(pairs.c.home, pairs.c.kind)
         cells: dict[tuple, int] = {}
         for m, kind, n in self.session.execute(stmt):
             cells[(m, kind)] = n
@@ -592,12 +594,15 @@ class _Builder:
         S = ParticipantSurveyRow
         answered = and_(S.answered_on.is_not(None), S.score.is_not(None))
         stmt = (
-            participations(P.insats_id, func.count(), sum_if(answered),
-                            sum_if(and_(answered, S.score >= SATISFIED_MIN)))
-            .join(S, S.participation_id == P.id)
+            select(P.insats_id, func.count(), sum_if(answered),
+                   sum_if(and_(answered, S.score >= SATISFIED_MIN)))
+            .select_from(S)
+            .join(P, S.participation_id == P.id)
             .where(S.sent_on.between(start, end), *in_scope(self.scope))
             .group_by(P.insats_id)
         )  # fmt: skip
+        if self.scope.municipality_id is not None:  # the home municipality: person, referral
+            stmt = stmt.join(PE, PE.id == P.person_id).outerjoin(R, R.id == P.referral_id)
         by = {ins: (sent, ans, sat) for ins, sent, ans, sat in self.session.execute(stmt)}
         goal = surveys.survey_goal(self.session)  # the goal set under Ärendearbete
         rows = []
@@ -626,17 +631,9 @@ class _Builder:
                 _met(satisfied, answered, goal)]  # fmt: skip
 
     # 8. Uppföljning Finsam
-    def national(self) -> Table:
-        t = self.t
-        woman, man = t.gender == "kvinna", t.gender == "man"
-        started, closed = t.started == 1, t.closed == 1
-        stmt = select(
-            t.insats_id,
-            sum_if(woman), sum_if(man), func.count(),
-            sum_if(and_(started, woman)), sum_if(and_(started, man)), sum_if(started),
-            sum_if(and_(closed, woman)), sum_if(and_(closed, man)), sum_if(closed),
-        ).group_by(t.insats_id)  # fmt: skip
-        by = {r[0]: r[1:] for r in self.session.execute(stmt)}
+    def national(self, flow: Flow) -> Table:
+        # women, men, all; started: women, men, all; closed: women, men, all
+        by = {ins: [n[k] for k in NATIONAL[:9]] for ins, n in flow.by_insats.items()}
         rows = []
         for ins in self._insatser():
             if ins.id in by or ins.active:
@@ -741,16 +738,16 @@ def statistics(
         filled(session, REFERRALS, referral_select(scope)) as rt,
     ):
         b = _Builder(session, scope, rounding, (t, rt))
-        flow = count_flow(session, t, rt)
+        flow = count_flow(session, t, rt, b._work_route_ids())
         tables = [
             *b.flow_tables(flow),
             b.exit_routes(),
             *b.income_tables(),
-            *b.target_tables(),
+            *b.target_tables(flow),
             b.performed(),
             b.lead_times(),
             b.survey(),
-            b.national(),
+            b.national(flow),
         ]
     insats_name = (
         session.scalar(select(INS.name).where(INS.id == insats_id))

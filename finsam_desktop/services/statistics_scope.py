@@ -15,14 +15,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Column as SAColumn
-from sqlalchemy import Date, Integer, String, and_, case, func, or_, select
+from sqlalchemy import Date, Integer, String, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseFileRow
-from finsam_desktop.db.expressions import age_at, days_between, temporary, unindexed
+from finsam_desktop.db.expressions import (
+    Dim,
+    age_at,
+    days_between,
+    grouped,
+    temporary,
+    unindexed,
+)
 from finsam_desktop.db.models import InsatsRow, PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.periods import Period
+from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import N_
 from finsam_desktop.services.access import building_block, pure
 
@@ -99,7 +107,7 @@ def participations(*columns):
 
 SCOPE = temporary(
     "statistics_scope",
-    SAColumn("pid", Integer),
+    SAColumn("pid", Integer, primary_key=True),
     SAColumn("insats_id", Integer),
     SAColumn("gender", String(10)),
     SAColumn("foreign", String(6)),
@@ -222,6 +230,11 @@ MEASURE_LABELS = {
 DIMENSIONS = ("gender", "age", "foreign", "municipality", "party")
 
 
+# Per insats, from the same groups as the flow: Uppföljning Finsam and the targets.
+NATIONAL = ("women", "men", "all", "started_women", "started_men", "started",
+            "closed_women", "closed_men", "closed", "closed_to_work")  # fmt: skip
+
+
 @dataclass
 class Flow:
     """Counts per measure for each value of each dimension, and the age sums."""
@@ -233,85 +246,104 @@ class Flow:
     total_age: dict[str, tuple[int, int]]  # measure -> (sum, n)
     started_groups: list[tuple]  # (gender, foreign, n)
     active: int  # participants at some time in the period
+    by_insats: dict[int, dict[str, int]]  # insats -> NATIONAL -> n
 
 
 @building_block
-def count_flow(session: Session, T, RT) -> Flow:
-    """``T``: the period's participations (scope_select); ``RT``: its referrals."""
+def bounds(session: Session, table, *columns) -> list[tuple[int | None, int | None]]:
+    """(least, greatest) of each id column of ``table``: what ``Dim.ids`` needs."""
+    row = session.execute(
+        select(*(f(c) for c in columns for f in (func.min, func.max))).select_from(table)
+    ).one()
+    return [(row[2 * i], row[2 * i + 1]) for i in range(len(columns))]
+
+
+def _flag(column) -> Dim:
+    return Dim.ids(column, (0, 1))
+
+
+@building_block
+def count_flow(session: Session, T, RT, work_routes: list[int]) -> Flow:
+    """``T``: the period's participations (scope_select); ``RT``: its referrals;
+    ``work_routes``: the exit routes that count as work or studies. Each table is
+    grouped once, by every dimension at the same time (``grouped``); Python adds up."""
     counts = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
     age_sum = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
     age_n = {d: {m: defaultdict(int) for m in MEASURES} for d in DIMENSIONS}
     totals = dict.fromkeys(MEASURES, 0)
     total_age = {m: [0, 0] for m in MEASURES}
 
-    def add(dims: tuple, measures: dict[str, tuple[int, int, int]]) -> None:
-        for measure, (n, a_sum, a_n) in measures.items():
-            if not n:
-                continue
-            totals[measure] += n
-            total_age[measure][0] += a_sum
-            total_age[measure][1] += a_n
-            for d, value in zip(DIMENSIONS, dims, strict=True):
-                counts[d][measure][value] += n
-                age_sum[d][measure][value] += a_sum
-                age_n[d][measure][value] += a_n
+    def add(dims: tuple, measure: str, n: int, a_sum: int, a_n: int) -> None:
+        if not n:
+            return
+        totals[measure] += n
+        total_age[measure][0] += a_sum
+        total_age[measure][1] += a_n
+        for d, value in zip(DIMENSIONS, dims, strict=True):
+            counts[d][measure][value] += n
+            age_sum[d][measure][value] += a_sum
+            age_n[d][measure][value] += a_n
+
+    def person_dims(table) -> list[Dim]:
+        home, party = bounds(session, table, table.c.home, table.c.party)
+        return [
+            Dim.among(table.c.gender, [g.value for g in Gender]),
+            Dim.among(_age_group(table.c.age), [key for key, *_rest in AGE_GROUPS]),
+            Dim.among(table.c.foreign, [key for key, _label in FOREIGN]),
+            Dim.ids(table.c.home, home),
+            Dim.ids(table.c.party, party),
+        ]
 
     # Referrals received in the period (age at arrival) and decided in it.
     r = RT.c
-    age = r.age
-    decided = r.decided == 1
-    received = r.received == 1
-    dims = (r.gender, _age_group(age), r.foreign, r.home, r.party)
-    decision = {
-        "accepted": and_(decided, r.status.in_(("accepted", "enrolled"))),
-        "rejected": and_(decided, r.status == "rejected"),
-        "dormant": and_(decided, r.status == "dormant"),
-    }
-    stmt = select(
-        *dims,
-        sum_if(received),
-        _sum_value_if(received, age),
-        sum_if(and_(received, age.is_not(None))),
-        *(sum_if(c) for c in decision.values()),
-    ).group_by(*dims)
-    for row in session.execute(stmt):
-        g, a, f, m, party, n_rec, a_sum, a_n, n_acc, n_rej, n_dor = row
-        add(
-            (g, a, f, m, party),
-            {
-                "received": (n_rec, a_sum, a_n),
-                "accepted": (n_acc, 0, 0),
-                "rejected": (n_rej, 0, 0),
-                "dormant": (n_dor, 0, 0),
-            },
-        )
+    decisions = {"accepted": ("accepted", "enrolled"), "rejected": ("rejected",),
+                 "dormant": ("dormant",)}  # fmt: skip
+    statuses = [s for values in decisions.values() for s in values]
+    rows = grouped(
+        session,
+        [*person_dims(RT), Dim.among(r.status, statuses), _flag(r.received), _flag(r.decided)],
+        [func.count(), func.coalesce(func.sum(r.age), 0), func.count(r.age)],
+        select_from=RT,
+    )
+    for *dims, status, received, decided, n, a_sum, a_n in rows:
+        if received:
+            add(tuple(dims), "received", n, a_sum, a_n)
+        if decided:
+            for measure, values in decisions.items():
+                if status in values:
+                    add(tuple(dims), measure, n, 0, 0)
 
     # Participations active at some time in the period (the scope table); age at start.
     t = T.c
-    age = t.age
-    known = age.is_not(None)
-    dims = (t.gender, _age_group(age), t.foreign, t.home, t.party)
-    stmt = select(
-        *dims,
-        func.count(),
-        *(
-            expr
-            for cond in (t.started == 1, t.ongoing == 1, t.closed == 1)
-            for expr in (sum_if(cond), _sum_value_if(cond, age), sum_if(and_(cond, known)))
-        ),
-    ).group_by(*dims)
+    (insatser,) = bounds(session, T, t.insats_id)
+    work = t.exit_route.in_(work_routes) if work_routes else literal(False)
+    rows = grouped(
+        session,
+        [*person_dims(T), Dim.ids(t.insats_id, insatser), _flag(t.started), _flag(t.ongoing),
+         _flag(t.closed), _flag(case((work, 1), else_=0))],
+        [func.count(), func.coalesce(func.sum(t.age), 0), func.count(t.age)],
+        select_from=T,
+    )  # fmt: skip
     active = 0
     started_groups: dict[tuple, int] = defaultdict(int)
-    for row in session.execute(stmt):
-        g, a, f, m, party, n_all = row[:6]
-        s, s_sum, s_n, o, o_sum, o_n, c, c_sum, c_n = row[6:]
-        active += n_all
-        add(
-            (g, a, f, m, party),
-            {"started": (s, s_sum, s_n), "ongoing": (o, o_sum, o_n), "closed": (c, c_sum, c_n)},
-        )
-        if s:
-            started_groups[(g, f)] += s
+    by_insats: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(NATIONAL, 0))
+    for *dims, insats, started, ongoing, closed, to_work, n, a_sum, a_n in rows:
+        active += n
+        g, _a, f, _m, _p = dims
+        for measure, flag in (("started", started), ("ongoing", ongoing), ("closed", closed)):
+            if flag:
+                add(tuple(dims), measure, n, a_sum, a_n)
+        if started:
+            started_groups[(g, f)] += n
+        counts_of = by_insats[insats]
+        sex = {Gender.WOMAN.value: "women", Gender.MAN.value: "men"}.get(g)
+        for prefix, flag in (("", True), ("started", started), ("closed", closed)):
+            if flag:
+                counts_of[prefix or "all"] += n
+                if sex:
+                    counts_of[f"{prefix}_{sex}" if prefix else sex] += n
+        if closed and to_work:
+            counts_of["closed_to_work"] += n
     return Flow(
         counts,
         age_sum,
@@ -320,6 +352,7 @@ def count_flow(session: Session, T, RT) -> Flow:
         {m: (v[0], v[1]) for m, v in total_age.items()},
         [(g, f, n) for (g, f), n in started_groups.items()],
         active,
+        dict(by_insats),
     )
 
 
