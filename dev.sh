@@ -2,6 +2,9 @@
 # Finsam Desktop: set everything up, then start the program or run the tests.
 #   ./dev.sh start [--demo] [--db PATH]   install what is missing, start the window
 #   ./dev.sh test [pytest args]            install what is missing, run the whole test suite
+#                                          on SQLite, then the service, CLI and database
+#                                          tests on a throwaway PostgreSQL cluster
+#                                          (FINSAM_TEST_PG=no skips that second run)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +26,37 @@ install_system_packages() {
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# PostgreSQL for the second test run (issue 14): Debian's server package, if missing.
+install_postgresql() {
+  command -v initdb >/dev/null 2>&1 && return 0
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null || { echo "PostgreSQL saknas och kan inte installeras här" >&2; return 1; }
+  echo "Installerar PostgreSQL för testerna"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+}
+
+# The tests once more on PostgreSQL: a cluster of its own in a temporary folder, on
+# 127.0.0.1 and a free port, as an unprivileged user; stopped and removed even when
+# the tests fail or are interrupted.
+PG_TESTS=(tests/services tests/cli tests/db tests/ui/test_main_window.py)
+
+test_on_postgresql() {
+  install_postgresql
+  pg_dir=$(mktemp -d)
+  chmod 711 "$pg_dir"
+  trap 'scripts/pg_cluster.sh stop "$pg_dir/cluster"; rm -rf "$pg_dir"' EXIT
+  local url
+  url=$(scripts/pg_cluster.sh start "$pg_dir/cluster")
+  echo "PostgreSQL: ${PG_TESTS[*]}"
+  local started=$SECONDS status=0
+  FINSAM_TEST_PG_URL=$url .venv/bin/python -m pytest -q "${PG_TESTS[@]}" || status=$?
+  echo "PostgreSQL-körningen tog $((SECONDS - started)) s"
+  return $status
 }
 
 install_python_packages() {
@@ -49,7 +83,12 @@ case "$cmd" in
     ;;
   test)
     export QT_QPA_PLATFORM=offscreen
-    exec .venv/bin/python -m pytest -q "$@"
+    status=0
+    .venv/bin/python -m pytest -q "$@" || status=$?
+    if [ "${FINSAM_TEST_PG:-yes}" != "no" ]; then
+      test_on_postgresql || status=$?
+    fi
+    exit $status
     ;;
   *)
     echo "Användning: ./dev.sh start [--demo] | ./dev.sh test" >&2

@@ -1,4 +1,5 @@
-"""Where the database lives: --db, else FINSAM_DB, else the user's data folder; and
+"""Where the database lives: --db, else FINSAM_DB, else the user's data folder (a file,
+or a PostgreSQL server given by its URL); and
 where the files shipped with the program are (``package_data``)."""
 
 from __future__ import annotations
@@ -19,14 +20,28 @@ def data_dir() -> Path:
     return user_data_path(APP_ID, appauthor=False)
 
 
-def database_path(explicit: str | os.PathLike | None = None, demo: bool = False) -> Path:
+SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def is_server(location: str | os.PathLike | None) -> bool:
+    """True for a PostgreSQL URL (``postgresql://…``), False for a database file."""
+    return isinstance(location, str) and location.lower().startswith(SERVER_SCHEMES)
+
+
+def location(path: str | os.PathLike) -> Path | str:
+    """A database given as text or Path: the URL kept as it is, a file as a Path."""
+    return str(path) if is_server(path) else Path(path)
+
+
+def database_path(explicit: str | os.PathLike | None = None, demo: bool = False) -> Path | str:
+    """The database: a file (a Path) or, for ``postgresql://…``, the URL itself (a str)."""
     if explicit:
-        return Path(explicit).expanduser().resolve()
+        return str(explicit) if is_server(explicit) else Path(explicit).expanduser().resolve()
     if demo:
         return data_dir() / DEMO_FILENAME
     env = os.environ.get("FINSAM_DB")
     if env:
-        return Path(env).expanduser().resolve()
+        return env if is_server(env) else Path(env).expanduser().resolve()
     return data_dir() / DB_FILENAME
 
 

@@ -33,6 +33,9 @@ USER_MESSAGE_ERRORS = {
 }
 
 
+STALE_DATA = "sqlalchemy.orm.exc.StaleDataError"
+
+
 def _qualified(kind: type) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
@@ -130,6 +133,12 @@ def user_message(exc: BaseException) -> str | None:
     if carries_user_message(exc):
         text = getattr(exc, "message", None) or str(exc)
         return text
+    if any(_qualified(k) == STALE_DATA for k in type(exc).__mro__):
+        # The version in an UPDATE's WHERE found a newer save (on a PostgreSQL server
+        # another save can commit between the program's check and the UPDATE).
+        from finsam_desktop.services.records import ConcurrentChange
+
+        return str(ConcurrentChange())
     if isinstance(exc, ValidationError):
         return "\n".join(exc.problems.values()) or _("Check the values.")
     if isinstance(exc, NotFound):

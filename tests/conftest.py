@@ -1,4 +1,11 @@
-"""Shared fixtures: a real SQLite database per test, the demo organisation, the window."""
+"""Shared fixtures: a real SQLite database per test, the demo organisation, the window.
+
+With ``FINSAM_TEST_PG_URL`` set (a PostgreSQL server on which the URL's user may create
+databases, e.g. ``postgresql://finsam@127.0.0.1:5432/postgres``; ``./dev.sh test`` starts
+a throwaway one with scripts/pg_cluster.sh), the ``db`` fixture and ``db_location`` give a
+fresh PostgreSQL database per test instead, copied (CREATE DATABASE … TEMPLATE) from one
+the migrations built once per run; tests marked ``sqlite_only`` are skipped.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +44,101 @@ def clock():
     install(previous)
 
 
+PG_URL = os.environ.get("FINSAM_TEST_PG_URL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not PG_URL:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+class PostgresDatabases:
+    """Fresh databases on the test server, each a copy of one migrated template."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        from finsam_desktop.db.migrate import open_database
+        from finsam_desktop.db.server import engine_url
+
+        self.url = make_url(url)
+        self.admin = create_engine(engine_url(url), isolation_level="AUTOCOMMIT")
+        self.count = 0
+        self.template = f"finsam_template_{os.getpid()}"
+        self._run(f'DROP DATABASE IF EXISTS "{self.template}"')
+        self._run(f'CREATE DATABASE "{self.template}"')
+        open_database(self.location(self.template)).close()
+
+    def _run(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:
+            connection.execute(text(sql))
+
+    def location(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def new(self, template: str | None = None) -> str:
+        """A new database at the current schema (a copy of the template)."""
+        self.count += 1
+        name = f"finsam_test_{os.getpid()}_{self.count}"
+        self._run(f'DROP DATABASE IF EXISTS "{name}"')
+        self._run(f'CREATE DATABASE "{name}" TEMPLATE "{template or self.template}"')
+        return self.location(name)
+
+    def empty(self) -> str:
+        """A new database without any table."""
+        return self.new(template="template0")
+
+    def connect(self, location: str):
+        """A plain psycopg connection (autocommit) to ``location``."""
+        from finsam_desktop.db.server import raw_connect
+
+        return raw_connect(location)
+
+    def drop(self, location: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self._run(f'DROP DATABASE IF EXISTS "{make_url(location).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The test server's database factory (None when the tests run on SQLite)."""
+    if not PG_URL:
+        yield None
+        return
+    databases = PostgresDatabases(PG_URL)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def db(tmp_path: Path):
+def db_location(tmp_path: Path, postgres):
+    """Where a test's database lives: a new file, or a fresh PostgreSQL database's URL."""
+    if postgres is None:
+        yield tmp_path / "finsam.sqlite"
+        return
+    location = postgres.new()
+    yield location
+    postgres.drop(location)
+
+
+@pytest.fixture
+def db(db_location):
     from finsam_desktop.db.migrate import open_database
 
-    database = open_database(tmp_path / "finsam.sqlite")
+    database = open_database(db_location)
     yield database
     database.close()
 

@@ -13,6 +13,7 @@ from finsam_desktop import APP_NAME, __version__
 from finsam_desktop.cli.common import open_database
 from finsam_desktop.cli.parser import add_participants_argument, bounded_int
 from finsam_desktop.i18n import _
+from finsam_desktop.paths import is_server
 
 
 def cmd_info(args) -> int:
@@ -22,6 +23,11 @@ def cmd_info(args) -> int:
 
     path = database_path(args.db)
     print(_("Program: {name} {version}").format(name=APP_NAME, version=__version__))
+    if is_server(path):
+        from finsam_desktop.db.server import shown
+
+        print(_("Database: {path}").format(path=shown(path)))
+        return _server_info(args)
     print(_("Database: {path}").format(path=path))
     if not path.exists():
         print(_("The database does not exist yet; it is created when the program starts."))
@@ -51,6 +57,26 @@ def cmd_info(args) -> int:
     return 0
 
 
+def _server_info(args) -> int:
+    """A server's database: opening it brings it to the current schema (as the window does)."""
+    from finsam_desktop.db.migrate import schema_state
+    from finsam_desktop.services import stats_overview
+
+    db = open_database(args)
+    try:
+        state = schema_state(db.location)
+        print(
+            _("Schema: {revision} (latest: {head})").format(
+                revision=state.label, head="+".join(sorted(state.heads))
+            )
+        )
+        for label, value in stats_overview.database_counts(db):
+            print(f"  {label}: {value}")
+    finally:
+        db.close()
+    return 0
+
+
 def cmd_migrate(args) -> int:
     from finsam_desktop.db.migrate import schema_state
 
@@ -58,7 +84,7 @@ def cmd_migrate(args) -> int:
     db.close()
     print(
         _("The database is up to date (schema {revision}).").format(
-            revision=schema_state(db.path, db.key).label
+            revision=schema_state(db.location, db.key).label
         )
     )
     return 0
@@ -70,6 +96,10 @@ def cmd_backup(args) -> int:
 
     db = open_database(args)
     try:
+        if db.on_server:
+            from finsam_desktop.db.server import NotOnServerYet
+
+            raise NotOnServerYet(_("The program's own backup"))
         dest = Path(args.dest)
         if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
             dest = free_path(dest / timestamped_name(db.path, "backup"))
@@ -88,6 +118,10 @@ def cmd_demo(args) -> int:
     from finsam_desktop.services import demo, signin
 
     path = database_path(args.db, demo=True)
+    if is_server(path):
+        from finsam_desktop.db.server import NotOnServerYet
+
+        raise NotOnServerYet(_("The demo database"))
     exists = path.exists() and path.stat().st_size > 0
     if exists and not args.replace:
         print(

@@ -67,7 +67,10 @@ def add_database_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar=_("PATH"),
-        help=_("the database file (default: FINSAM_DB or the data folder)"),
+        help=_(
+            "the database file, or a PostgreSQL server's postgresql:// URL "
+            "(default: FINSAM_DB or the data folder)"
+        ),
     )
 
 

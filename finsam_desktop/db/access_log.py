@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.security_models import AuditRow
+from finsam_desktop.db.server import LOG_LOCK, hold_lock, storable
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,12 @@ def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
 
 def append(session: Session, entries: list[dict[str, Any]]) -> None:
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # SQLite's write lock already puts writers one after the other; on a server the
+        # chain's appenders queue here, each reading the head its predecessor committed.
+        hold_lock(connection, LOG_LOCK)
+        # Hashed as the server stores them (a NUL becomes U+FFFD there).
+        entries = [{k: storable(v) for k, v in values.items()} for values in entries]
     last = connection.execute(
         select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
     ).one_or_none()
@@ -495,7 +502,8 @@ def _on_before_commit(session: Session) -> None:
     head = session.info.pop("log_head", None)
     start = session.info.pop("log_start", None)
     database = session.info.get("database")
-    if head is not None and database is not None:
+    # A database on a server has no file beside it to hold an anchor (issue 14 §2/§4).
+    if head is not None and database is not None and database.path is not None:
         _advance_anchor(session, database.path, start, head)
 
 

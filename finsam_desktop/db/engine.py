@@ -12,6 +12,9 @@ sessions (a list reading while a form saves) never wait for one shared connectio
 
 ``raw_connect`` is the DB-API connection for code that needs the driver itself (the
 backup API, integrity checks, conversion): keyed when a key is given, plain otherwise.
+
+A ``Database`` may instead be a PostgreSQL server, given by its URL (``db/server.py``):
+then it has no file (``path`` is None), no key and no key file.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy.pool import QueuePool
 from finsam_desktop.db import changes
 from finsam_desktop.db.keys import key_id, sqlcipher_key
 from finsam_desktop.domain.changes import Change
+from finsam_desktop.paths import is_server
 
 BUSY_TIMEOUT_MS = 10_000
 # SQLCipher decrypts a page each time it enters SQLite's page cache; a 32 MB cache
@@ -109,7 +113,9 @@ class Database:
     """
 
     def __init__(self, path: Path | str, key: bytes | None = None, keyfile: Any = None):
-        self.path = Path(path)
+        # A PostgreSQL URL: the database is on a server (``db/server.py``), not in a file.
+        self.url: str | None = str(path) if is_server(path) else None
+        self.path: Path | None = None if self.url else Path(path)
         self.key = key
         self.keyfile = keyfile
         # (private key, user id) of the signed-in account: lets this copy of the program
@@ -127,7 +133,12 @@ class Database:
 
     def _use_key(self, key: bytes | None) -> None:
         self.key = key
-        self.engine = make_engine(self.path, key)
+        if self.url is not None:
+            from finsam_desktop.db.server import make_server_engine
+
+            self.engine = make_server_engine(self.url)
+        else:
+            self.engine = make_engine(self.path, key)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
@@ -227,6 +238,25 @@ class Database:
     def encrypted(self) -> bool:
         return self.key is not None
 
+    @property
+    def location(self) -> Path | str:
+        """The file, or the server's URL: what ``open_database`` was given."""
+        return self.url if self.url is not None else self.path
+
+    @property
+    def on_server(self) -> bool:
+        """True for a PostgreSQL server, False for a database file."""
+        return self.url is not None
+
+    @property
+    def name(self) -> str:
+        """How messages name the database: the file's name, or the URL without password."""
+        if self.url is not None:
+            from finsam_desktop.db.server import shown
+
+            return shown(self.url)
+        return self.path.name
+
     def _prepare(self, session: Session, writable: bool) -> None:
         session.info["user"] = self.user
         session.info["database"] = self
@@ -263,7 +293,12 @@ class Database:
                     fn(write)
 
     def raw_connect(self, readonly: bool = False):
-        """A DB-API connection to this file with this file's key (see ``raw_connect``)."""
+        """A DB-API connection to this file with this file's key (see ``raw_connect``);
+        on a server a psycopg connection in autocommit mode (``readonly`` not applied)."""
+        if self.url is not None:
+            from finsam_desktop.db import server
+
+            return server.raw_connect(self.url)
         return raw_connect(self.path, self.key, readonly=readonly)
 
     def close(self) -> None:

@@ -2,6 +2,8 @@
 services get them from, so a service never branches on the engine.
 
 SQLite stores a Date as 'YYYY-MM-DD' text; the expressions below read that text.
+PostgreSQL has real dates: the date arithmetic below is written once per dialect
+(``@compiles``), SQLite's spelling unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from math import prod
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Date,
     Integer,
     MetaData,
     String,
@@ -23,8 +27,91 @@ from sqlalchemy import (
     literal_column,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.operators import custom_op
+
+
+class _PerDialect(FunctionElement):
+    """An expression SQLite and PostgreSQL spell differently; ``sqlite``/``postgresql``
+    build the spelling from the arguments."""
+
+    inherit_cache = True
+
+    def sqlite(self, *args):
+        raise NotImplementedError(type(self).__name__)
+
+    def postgresql(self, *args):
+        raise NotImplementedError(type(self).__name__)
+
+
+@compiles(_PerDialect)
+def _compile_sqlite(element, compiler, **kw):
+    return compiler.process(element.sqlite(*element.clauses).self_group(), **kw)
+
+
+@compiles(_PerDialect, "postgresql")
+def _compile_postgresql(element, compiler, **kw):
+    return compiler.process(element.postgresql(*element.clauses).self_group(), **kw)
+
+
+class day_number(_PerDialect):  # noqa: N801 - used like func.julianday
+    """A day as a number that grows by one a day (SQLite's julianday)."""
+
+    type = Integer()
+    inherit_cache = True
+
+    def sqlite(self, day):
+        return func.julianday(day)
+
+    def postgresql(self, day):
+        return cast(day, Date) - literal_column("DATE '2000-01-01'")
+
+
+class add_days(_PerDialect):  # noqa: N801
+    """``day`` + ``days`` days, a Date."""
+
+    type = Date()
+    inherit_cache = True
+
+    def sqlite(self, day, days):
+        return func.date(day, func.printf("%+d days", days), type_=Date)
+
+    def postgresql(self, day, days):
+        return cast(cast(day, Date) + days, Date)
+
+
+class add_months(_PerDialect):  # noqa: N801
+    """``domain.casework.add_months``: the same day ``months`` later, on the month's last
+    day when it is shorter (SQLite's own '+N months' would run over into the next month;
+    PostgreSQL's ``+ interval`` already stops at the month's end)."""
+
+    type = Date()
+    inherit_cache = True
+
+    def sqlite(self, day, months):
+        first = func.date(day, "start of month", func.printf("%+d months", months))
+        day_of_month = cast(func.strftime("%d", day), Integer)
+        same_day = func.date(first, func.printf("%+d days", day_of_month - 1))
+        last_day = func.date(first, "+1 month", "-1 day")
+        return func.min(same_day, last_day, type_=Date)
+
+    def postgresql(self, day, months):
+        return cast(cast(day, Date) + func.make_interval(0, months), Date)
+
+
+class year_of(_PerDialect):  # noqa: N801
+    """The year of a date, an Integer."""
+
+    type = Integer()
+    inherit_cache = True
+
+    def sqlite(self, day):
+        return cast(func.substr(day, 1, 4), Integer)
+
+    def postgresql(self, day):
+        return cast(func.extract("year", day), Integer)
 
 
 def age_at(personnummer, day):
@@ -45,9 +132,17 @@ def age_at(personnummer, day):
     )
 
 
-def days_between(first, last):
+class days_between(_PerDialect):  # noqa: N801
     """Whole days from ``first`` to ``last`` (NULL if either is NULL)."""
-    return cast(func.julianday(last) - func.julianday(first), Integer)
+
+    type = Integer()
+    inherit_cache = True
+
+    def sqlite(self, first, last):
+        return cast(func.julianday(last) - func.julianday(first), Integer)
+
+    def postgresql(self, first, last):
+        return cast(last, Date) - cast(first, Date)
 
 
 def temporary(name: str, *columns) -> Table:
@@ -73,8 +168,23 @@ def filled(session, table: Table, select_stmt):
 
 def unindexed(column):
     """``column`` in a form SQLite does not look up by index (unary +): for a range that
-    covers most rows, reading the table in order beats jumping through the index."""
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+    covers most rows, reading the table in order beats jumping through the index.
+    (PostgreSQL's planner weighs that itself: there it is the column as it is.)"""
+    return _Unindexed(column)
+
+
+class _Unindexed(_PerDialect):
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+    def sqlite(self, column):
+        return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+    def postgresql(self, column):
+        return column
 
 
 class _Other:
@@ -144,7 +254,8 @@ def grouped(session, dims: Sequence[Dim], aggregates: Sequence, where=(), select
         return [tuple(row) for row in session.execute(stmt)]
     key = None
     for d in dims:
-        key = d.code() if key is None else key * d.radix + d.code()
+        # BIGINT: PostgreSQL's integer arithmetic is 32-bit and raises on overflow.
+        key = cast(d.code(), BigInteger) if key is None else key * d.radix + d.code()
     # GROUP BY the result column's name: the key is computed once per row.
     stmt = select(key.label("packed_key"), *aggregates).where(*where)
     stmt = stmt.group_by(literal_column("packed_key"))

@@ -8,6 +8,11 @@
 With a ``key`` the file is an SQLCipher database (see ``db/keys.py``); without one it is
 plain SQLite, as every test of a service uses. ``encrypt_to`` writes the encrypted copy
 of a plain file from before encryption (``services.signin.first_start`` puts it in place).
+
+On a PostgreSQL server (``path`` a ``postgresql://`` URL, see ``db/server.py``) the same
+migrations run in one transaction (PostgreSQL's DDL is transactional: a failed upgrade
+leaves the old schema), under an advisory lock so that two workstations starting at once
+do not both upgrade. The backup before an upgrade on a server (pg_dump) is not built yet.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from finsam_desktop.db.keys import (  # noqa: F401 - is_plain_sqlite lives with 
     sqlcipher_key,
 )
 from finsam_desktop.i18n import _
+from finsam_desktop.paths import is_server
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -46,12 +52,18 @@ class DatabaseTooNew(RuntimeError):
 
 
 class NotAFinsamDatabase(RuntimeError):
-    def __init__(self, path: Path):
-        super().__init__(
-            _("The file {name} is not a Finsam Desktop database. It has not been changed.").format(
-                name=path.name
-            )
-        )
+    def __init__(self, path: Path | str):
+        if is_server(path):
+            from finsam_desktop.db.server import shown
+
+            message = _(
+                "The database {name} is not a Finsam Desktop database. It has not been changed."
+            ).format(name=shown(str(path)))
+        else:
+            message = _(
+                "The file {name} is not a Finsam Desktop database. It has not been changed."
+            ).format(name=Path(path).name)
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,8 @@ def _database_errors() -> tuple[type[Exception], ...]:
 def schema_state(path: Path, key: bytes | None = None) -> SchemaState:
     """Read the file's revision without changing a byte of it."""
     heads = head_revisions()
+    if is_server(path):
+        return _server_state(str(path), heads)
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), heads)
@@ -143,14 +157,56 @@ def schema_state(path: Path, key: bytes | None = None) -> SchemaState:
     return SchemaState(frozenset(r[0] for r in rows), heads)
 
 
+def _server_state(url: str, heads: frozenset[str]) -> SchemaState:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from finsam_desktop.db.server import make_server_engine, revisions
+
+    engine = make_server_engine(url)
+    try:
+        has_tables, found = revisions(engine)
+    except SQLAlchemyError as exc:
+        raise ServerUnreachable(url) from exc
+    finally:
+        engine.dispose()
+    if has_tables and not found:
+        raise NotAFinsamDatabase(url)
+    return SchemaState(frozenset(found), heads)
+
+
+class ServerUnreachable(RuntimeError):
+    """The PostgreSQL server did not accept the connection (address, password, TLS)."""
+
+    shown_to_user = True
+
+    def __init__(self, url: str):
+        from finsam_desktop.db.server import shown
+
+        super().__init__(
+            _(
+                "The database server {name} could not be reached, or it refused the "
+                "connection (address, user, password or certificate). Nothing has been changed."
+            ).format(name=shown(url))
+        )
+
+
 def open_database(
-    path: Path, backup_dir: Path | None = None, key: bytes | None = None, keyfile=None
+    path: Path | str, backup_dir: Path | None = None, key: bytes | None = None, keyfile=None
 ) -> Database:
     """Open ``path``, creating or upgrading it; see the module docstring.
 
     ``key``: the SQLCipher key of an encrypted file (a new file is created encrypted);
     ``keyfile``: its ``db.keys.KeyFile``, kept on the Database for account changes.
+    ``path`` may be a ``postgresql://`` URL: the database on a server.
     """
+    if is_server(path):
+        state = schema_state(path)
+        if not state.revisions <= known_revisions():
+            raise DatabaseTooNew(state.label)
+        db = Database(path)
+        if not state.is_current:
+            upgrade(db)
+        return db
     path = Path(path)
     state = schema_state(path, key)
     if not state.revisions <= known_revisions():
@@ -170,6 +226,14 @@ def upgrade(db: Database, revision: str = "heads") -> None:
     from alembic import command
 
     cfg = alembic_config()
+    if db.on_server:
+        from finsam_desktop.db.server import MIGRATION_LOCK, hold_lock
+
+        with db.engine.begin() as connection:
+            hold_lock(connection, MIGRATION_LOCK)  # another workstation may be upgrading
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, revision)
+        return
     with db.engine.connect() as connection:
         # Batch migrations rebuild tables; foreign keys are checked once at the end instead.
         # The pragma only takes effect outside a transaction, so it goes to the driver.

@@ -96,6 +96,15 @@ def _writable_problem(path: Path) -> str | None:
     return None
 
 
+def _file_only(db: Database) -> None:
+    """The program's own backups copy the database file; on a PostgreSQL server they are
+    the IT department's pg_dump until the program's pg_dump backup is built (issue 14 §4)."""
+    if db.on_server:
+        from finsam_desktop.db.server import NotOnServerYet
+
+        raise NotOnServerYet(_("The program's own backup"))
+
+
 @no_personal_data
 def folder_for(db: Database, settings: BackupSettings) -> Path:
     return Path(settings.folder) if settings.folder else db.path.parent / "backups"
@@ -109,7 +118,10 @@ def backup_folder(db: Database) -> Path:
 
 @no_personal_data
 def list_backups(db: Database) -> list[BackupFile]:
-    """The backups of this database in the chosen folder, newest first."""
+    """The backups of this database in the chosen folder, newest first (none on a
+    server)."""
+    if db.on_server:
+        return []
     return files.list_backups(backup_folder(db), db.path.stem)
 
 
@@ -120,6 +132,7 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
     Every role's session backs up (the window does when it closes): the copy goes only
     into the administrator's backup folder, encrypted like the database, and is logged.
     """
+    _file_only(db)
     when = (when or datetime.now()).replace(microsecond=0)
     folder = backup_folder(db)
     dest = folder / files.backup_name(db.path.stem, when)
@@ -151,6 +164,7 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
 def backup_to_file(db: Database, dest: Path) -> Path:
     """A verified copy of the database at ``dest`` (the command line's ``backup``): only an
     administrator takes a copy to a place of his choosing; logged, with its manifest."""
+    _file_only(db)
     with db.session() as session:
         log_output(session, "backup")
     files.backup_file(db.path, dest, key=database_key(db))
@@ -189,7 +203,10 @@ def write_manifest(db: Database, backup: Path, when: datetime) -> None:
 
 @no_personal_data
 def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DAILY):
-    """Back up when the newest backup is older than ``age``; the new backup or None."""
+    """Back up when the newest backup is older than ``age``; the new backup or None
+    (always None on a server: its backups are the server's)."""
+    if db.on_server:
+        return None
     now = now or datetime.now()
     if files.is_older_than(list_backups(db), age, now):
         return backup_now(db, now)
@@ -317,6 +334,7 @@ def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Pa
     stay in the file kept aside (whose name the entry holds)."""
     from finsam_desktop.db.migrate import head_revisions, upgrade
 
+    _file_only(db)
     key = database_key(db)
     check_restorable(backup, key)
     db.engine.dispose()

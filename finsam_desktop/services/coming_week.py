@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from finsam_desktop.db.casework_models import CaseFileRow, MappingSessionRow
+from finsam_desktop.db.expressions import day_number
 from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import InfoMeetingRow, ParticipationRow
 from finsam_desktop.domain.casework import (
@@ -133,8 +134,8 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
     )
     last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
     # Months have 28 to 31 days: only cases whose due date can fall in the week.
-    earliest = func.julianday(last) + i.plan_follow_up_months * 31 >= func.julianday(monday)
-    latest = func.julianday(last) + i.plan_follow_up_months * 28 <= func.julianday(sunday)
+    earliest = day_number(last) + i.plan_follow_up_months * 31 >= day_number(monday)
+    latest = day_number(last) + i.plan_follow_up_months * 28 <= day_number(sunday)
     stmt = (
         select(
             p.id,

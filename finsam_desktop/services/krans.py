@@ -601,7 +601,8 @@ def week_table(
             select(d.name)
             .where(d.insats_id.in_(list(columns)), d.kind == kind)
             .group_by(d.name)
-            .order_by(func.min(d.position), d.name_key)
+            # name_key follows name: min() is the group's one key (standard SQL needs it)
+            .order_by(func.min(d.position), func.min(d.name_key))
         )
     ]
     parties = sorted({k for c in columns.values() for k in c.by_party}, key=swedish_key)

@@ -142,8 +142,8 @@ def stored_anchors(session: Session) -> list[Anchor]:
     """The anchors of the database of ``session``: the file beside it and the manifests of
     its backups in the backup folder."""
     database = session.info.get("database")
-    if database is None:
-        return []
+    if database is None or database.path is None:
+        return []  # a database on a server has no anchor file (yet: issue 14 §2)
     found = [read_anchor(anchor_path(database.path))]
     folder = folder_for(database, get_settings(session))
     for backup in files.list_backups(folder, database.path.stem):

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db.expressions import year_of
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain.errors import ValidationError
@@ -182,7 +183,7 @@ def lots_summary(
     lots, ind = _("lotsärenden"), _("individärenden")
 
     # Municipality, birth year and year received in one pass: decades, under 30.
-    year_expr = cast(func.substr(C.received, 1, 4), Integer)
+    year_expr = year_of(C.received)
     by_municipality: Counter[int] = Counter()
     decades: Counter[int | None] = Counter()
     ages: Counter[str] = Counter()

@@ -25,11 +25,8 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
-    Date,
-    Integer,
     Select,
     case,
-    cast,
     func,
     literal,
     or_,
@@ -39,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from finsam_desktop.db.casework_models import CaseFileRow, StudySupportRow
+from finsam_desktop.db.expressions import add_days, add_months, day_number
 from finsam_desktop.db.models import InsatsRow, PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import (
@@ -129,18 +127,12 @@ def _effective_end(c=TABLES):
 
 @pure
 def add_months_sql(day: ColumnElement, months: ColumnElement) -> ColumnElement:
-    """``domain.casework.add_months`` in SQLite: the same day ``months`` later, on the
-    month's last day when it is shorter (SQLite's own '+N months' would run over into
-    the next month)."""
-    first = func.date(day, "start of month", func.printf("%+d months", months))
-    day_of_month = cast(func.strftime("%d", day), Integer)
-    same_day = func.date(first, func.printf("%+d days", day_of_month - 1))
-    last_day = func.date(first, "+1 month", "-1 day")
-    return func.min(same_day, last_day, type_=Date)
+    """``domain.casework.add_months`` in SQL (``db/expressions.add_months``)."""
+    return add_months(day, months)
 
 
 def _add_days_sql(day: ColumnElement, days: ColumnElement) -> ColumnElement:
-    return func.date(day, func.printf("%+d days", days), type_=Date)
+    return add_days(day, days)
 
 
 @dataclass(frozen=True)
@@ -237,8 +229,8 @@ def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
     def is_due(c, last: ColumnElement, due: ColumnElement) -> tuple[ColumnElement, ...]:
         # N months are at least 28 * N days: a cheap test that leaves out most cases
         # before the exact (and dearer) month arithmetic, which decides.
-        soonest = func.julianday(last) + c.plan_follow_up_months * 28
-        return soonest <= func.julianday(latest_possible), due <= latest_possible
+        soonest = day_number(last) + c.plan_follow_up_months * 28
+        return soonest <= day_number(latest_possible), due <= latest_possible
 
     last, due = rule(TABLES)
     stmt = _open_cases(

@@ -17,6 +17,12 @@ The window and the command line both start here:
 - ``open_with_recovery_key`` / ``recover_with_recovery_key``: the recovery key alone
   opens the database (even with the key file missing or damaged); an administrator
   sets a new password and, when needed, the key file is rebuilt.
+
+A database on a PostgreSQL server (``path`` a ``postgresql://`` URL; docs/postgresql.md)
+has no file, no SQLCipher key and no key file: the server's credentials and TLS protect
+it. Its state is NEW (no account yet: ``first_start`` creates the administrator, with no
+recovery key) or SERVER (``log_in`` checks the password against the accounts table,
+argon2id, as on a plain file).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from finsam_desktop.db.keys import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
+from finsam_desktop.paths import is_server
 
 # The login dialog is painted before SQLAlchemy is imported (it takes a third of a
 # second): what it asks here (``database_state``, ``key_file_problem``, the demo
@@ -100,6 +107,7 @@ class DatabaseState(enum.Enum):
     NEW = "new"
     PLAIN = "plain"
     ENCRYPTED = "encrypted"
+    SERVER = "server"  # a PostgreSQL database with accounts
 
 
 def key_file_message(path: Path) -> str:
@@ -237,7 +245,9 @@ def _finish_interrupted_start(path: Path) -> None:
         _set_aside(keys)  # from a conversion that never reached the rename
 
 
-def database_state(path: Path) -> DatabaseState:
+def database_state(path: Path | str) -> DatabaseState:
+    if is_server(path):
+        return _server_state(str(path))
     path = Path(path)
     if path.parent.is_dir():
         finish_interrupted_start(path)
@@ -252,9 +262,28 @@ def _state(path: Path) -> DatabaseState:
     return DatabaseState.ENCRYPTED
 
 
-def key_file_problem(path: Path) -> str | None:
+def _server_state(url: str) -> DatabaseState:
+    """NEW while the server's database has no account, else SERVER (creates or upgrades
+    the schema on the way: the same as opening it)."""
+    from sqlalchemy import func, select
+
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.db.security_models import UserRow
+
+    db = open_database(url)
+    try:
+        with db.reading() as session:
+            accounts = session.scalar(select(func.count()).select_from(UserRow))
+    finally:
+        db.close()
+    return DatabaseState.SERVER if accounts else DatabaseState.NEW
+
+
+def key_file_problem(path: Path | str) -> str | None:
     """A Swedish sentence when the key file of an encrypted database is missing or
     unreadable (the recovery key is then the way in), else None."""
+    if is_server(path):
+        return None  # a server has no key file
     if key_file_state(path) == "ok":
         return None
     return key_file_message(Path(path))
@@ -310,7 +339,12 @@ def first_start(
     Crash-safe: everything is built in a staging file beside the target; the key file
     (with the administrator's key pair already in it) is written atomically; the
     staging file is renamed over the target last. See ``finish_interrupted_start``.
+
+    On a PostgreSQL server only the administrator is created (no key, no recovery key:
+    ``Started.recovery_key`` is empty).
     """
+    if is_server(path):
+        return _first_start_on_server(str(path), username, display_name, password, repeat)
     path = Path(path)
     _check_new_account(username, display_name, password, repeat)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -392,6 +426,41 @@ def _first_start(path: Path, username: str, display_name: str, password: str, re
     return Started(db, user, recovery_key, backup, plain_copies_beside(path))
 
 
+def _first_start_on_server(
+    url: str, username: str, display_name: str, password: str, repeat: str
+) -> Started:
+    from sqlalchemy import func, select
+
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.db.security_models import UserRow
+    from finsam_desktop.db.server import MIGRATION_LOCK, hold_lock
+    from finsam_desktop.services import accounts
+    from finsam_desktop.services.access import Role
+
+    _check_new_account(username, display_name, password, repeat)
+    db = open_database(url)
+    try:
+        with db.session() as session:
+            # Two workstations making the first administrator at once: one waits here
+            # and then finds the other's account.
+            hold_lock(session.connection(), MIGRATION_LOCK)
+            if session.scalar(select(func.count()).select_from(UserRow)):
+                raise ValidationError.single(
+                    "username",
+                    _("The database already has accounts: log in instead."),
+                )
+            user = accounts.create_user(
+                session, username, display_name, Role.ADMIN, password, repeat
+            )
+        with db.session() as session:
+            user = accounts.signed_in(session, user.id)
+    except BaseException:
+        db.close()
+        raise
+    db.user = user
+    return Started(db, user, "", None)
+
+
 def recovery_key_shown(db: Database) -> None:
     """The administrator confirmed that the recovery key is printed and kept."""
     if db.keyfile is not None and db.key is not None:
@@ -433,10 +502,13 @@ def _keyfile(path: Path) -> KeyFile:
     return keyfile
 
 
-def log_in(path: Path, username: str, password: str) -> tuple[Database, User]:
-    """Open an encrypted database as ``username``; raises SignInRefused."""
+def log_in(path: Path | str, username: str, password: str) -> tuple[Database, User]:
+    """Open an encrypted database (or one on a server) as ``username``; raises
+    SignInRefused."""
     from finsam_desktop.services import accounts
 
+    if is_server(path):
+        return log_in_plain(path, username, password)
     path = Path(path)
     keyfile = _keyfile(path)
     try:
@@ -517,12 +589,13 @@ def _remember(db: Database, unlocked: Unlocked) -> None:
         db.key_source = (unlocked.private, unlocked.user_id)
 
 
-def log_in_plain(path: Path, username: str, password: str) -> tuple[Database, User]:
-    """Open a plain database that has accounts (tests, the command line)."""
+def log_in_plain(path: Path | str, username: str, password: str) -> tuple[Database, User]:
+    """Open a plain database that has accounts (tests, the command line), or one on a
+    server: the password is checked against the accounts table."""
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.services import accounts
 
-    db = open_database(Path(path))
+    db = open_database(path if is_server(path) else Path(path))
     with db.session() as session:
         attempt = accounts.sign_in(session, username, password)
     if not attempt.ok:
@@ -596,6 +669,13 @@ def open_for_command_line(path: Path, username: str | None) -> Database:
 
     from finsam_desktop.db.migrate import open_database
 
+    if is_server(path):
+        if not username:
+            return open_database(str(path))  # as the program, like a plain file
+        password = os.environ.get("FINSAM_PASSWORD")
+        if password is None:
+            password = getpass.getpass(_("Password for {user}: ").format(user=username))
+        return log_in_plain(str(path), username, password)[0]
     state = database_state(path)
     if state is not DatabaseState.ENCRYPTED and not username:
         return open_database(Path(path))

@@ -27,5 +27,6 @@ class AppContext:
         return current()
 
     @property
-    def db_path(self) -> Path:
-        return self.db.path
+    def db_path(self) -> Path | str:
+        """The database file, or the server's URL (``db.location``)."""
+        return self.db.location

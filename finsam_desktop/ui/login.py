@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
+from finsam_desktop.paths import is_server, location
 from finsam_desktop.services import signin
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
 from finsam_desktop.ui.widgets.forms import (
@@ -139,7 +140,7 @@ class FirstStartDialog(_Door):
 
     def __init__(self, path: Path, state: DatabaseState, parent: QWidget | None = None):
         super().__init__(program_title(_("Welcome")), _("Create account"), parent)
-        self.path = Path(path)
+        self.path = location(path)
         self.started: signin.Started | None = None
         if state is DatabaseState.PLAIN:
             text = _(
@@ -258,7 +259,7 @@ class LoginDialog(_Door):
 
     def __init__(self, path: Path, parent: QWidget | None = None, demo: bool = False):
         super().__init__(program_title(_("Log in")), _("Log in"), parent)
-        self.path = Path(path)
+        self.path = location(path)
         self.db = None
         self.user: User | None = None
         if demo:
@@ -284,6 +285,7 @@ class LoginDialog(_Door):
         self.forgot.setFlat(True)
         self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
         self.forgot.clicked.connect(self.recover)
+        self.forgot.setVisible(not is_server(self.path))  # a server has no recovery key
         self.outer.insertWidget(self.outer.count() - 1, self.forgot)
         self.username.setFocus()
 
@@ -394,7 +396,7 @@ def sign_in_or_quit(
     except KeyFileMissing as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return None
-    if state is DatabaseState.ENCRYPTED:
+    if state in (DatabaseState.ENCRYPTED, DatabaseState.SERVER):
         login = LoginDialog(path, demo=demo)
         login.painted.connect(lambda: warm_up(warm_up_next))
         if login.exec() != QDialog.DialogCode.Accepted:
@@ -408,9 +410,10 @@ def sign_in_or_quit(
     first = FirstStartDialog(path, state)
     if first.exec() != QDialog.DialogCode.Accepted or first.started is None:
         return None
-    RecoveryKeyDialog(first.started.recovery_key, path).exec()
-    QGuiApplication.clipboard().clear()
-    signin.recovery_key_shown(first.started.db)
+    if first.started.recovery_key:  # none on a PostgreSQL server
+        RecoveryKeyDialog(first.started.recovery_key, path).exec()
+        QGuiApplication.clipboard().clear()
+        signin.recovery_key_shown(first.started.db)
     if first.started.plain_copies:
         QMessageBox.warning(
             None,

@@ -7,6 +7,10 @@ import pytest
 from finsam_desktop import cli
 from finsam_desktop.services import demo, signin
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="accounts of an encrypted file and its key file; on a server: test_postgresql_cli.py"
+)
+
 
 @pytest.fixture
 def encrypted(tmp_path):

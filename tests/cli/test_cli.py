@@ -4,6 +4,10 @@ import pytest
 
 from finsam_desktop.cli import main
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="demo, backup and FINSAM_DB on files; on a server: test_postgresql_cli.py"
+)
+
 
 def test_help_is_swedish(capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -23,6 +23,10 @@ from finsam_desktop import cli
 from finsam_desktop.cli import common, program
 from finsam_desktop.db.migrate import open_database
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="full and read-only disks under database files and backups"
+)
+
 SURROGATE = "\udce4"  # what a Latin-1 "ä" in a file name or terminal becomes in Python
 
 # A sample valid value for each required argument, by its dest. A new command with a

@@ -18,6 +18,8 @@ from finsam_desktop.db.keys import sidecar_path
 from finsam_desktop.db.migrate import is_plain_sqlite, open_database
 from finsam_desktop.services import demo, signin
 
+pytestmark = pytest.mark.sqlite_only(reason="the demo database is an encrypted file")
+
 ADMIN_PASSWORD = "Ett-riktigt-lösen-2026"
 
 

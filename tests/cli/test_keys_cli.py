@@ -12,6 +12,8 @@ from finsam_desktop.db.engine import raw_connect
 from finsam_desktop.db.keys import key_from_recovery_key, sidecar_path
 from finsam_desktop.services import signin
 
+pytestmark = pytest.mark.sqlite_only(reason="the recovery key and re-keying of an encrypted file")
+
 PASSWORD = "correct horse 42"
 
 

@@ -1,4 +1,4 @@
-"""`finsam lots summary` and `finsam lots import` on a real database file."""
+"""`finsam lots summary` and `finsam lots import` on a real database (a file, or on a PostgreSQL server)."""
 
 import json
 
@@ -7,8 +7,8 @@ from finsam_desktop.db.migrate import open_database
 from tests.lots_fixtures import county
 
 
-def test_import_dry_run_then_import_then_summary(tmp_path, capsys):
-    path = tmp_path / "f.sqlite"
+def test_import_dry_run_then_import_then_summary(db_location, tmp_path, capsys):
+    path = db_location  # a file, or a database on the PostgreSQL test server
     db = open_database(path)
     county(db)
     db.close()

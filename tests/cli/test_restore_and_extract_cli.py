@@ -15,6 +15,10 @@ from finsam_desktop.services import backups
 from finsam_desktop.services.demo import fake_personnummer
 from tests.services.person_history import add_person_with_history, organisation
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="restoring file backups and the encrypted statistics extract"
+)
+
 
 def backup_then_add_a_person(db):
     """One person in the backup, a second (Märta) only in the file; the file is closed."""

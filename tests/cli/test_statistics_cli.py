@@ -1,4 +1,4 @@
-"""`finsam statistik` on a real database file: the same report as the page."""
+"""`finsam statistik` on a real database (a file, or on a PostgreSQL server): the same report as the page."""
 
 import json
 
@@ -10,8 +10,8 @@ from finsam_desktop.cli import main
 from finsam_desktop.db.migrate import open_database
 
 
-def test_statistik_prints_and_writes_every_format(tmp_path, capsys):
-    path = tmp_path / "f.sqlite"
+def test_statistik_prints_and_writes_every_format(db_location, tmp_path, capsys):
+    path = db_location  # a file, or a database on the PostgreSQL test server
     db = open_database(path)
     build(db)
     db.close()
@@ -38,8 +38,8 @@ def test_statistik_prints_and_writes_every_format(tmp_path, capsys):
     assert "Flöde under perioden" in capsys.readouterr().out
 
 
-def test_statistik_refuses_bad_input_in_swedish(tmp_path, capsys):
-    path = tmp_path / "f.sqlite"
+def test_statistik_refuses_bad_input_in_swedish(db_location, tmp_path, capsys):
+    path = db_location  # a file, or a database on the PostgreSQL test server
     open_database(path).close()
     base = ["--db", str(path), "statistik"]
     assert main([*base, "--period", "2026H3"]) == 2

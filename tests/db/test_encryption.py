@@ -18,6 +18,9 @@ from finsam_desktop.services import accounts, demo, signin
 from finsam_desktop.services.access import Role
 from finsam_desktop.services.signin import DatabaseState, SignInRefused
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLCipher encryption of the file and its key file")
+
+
 PASSWORD = "correct horse 42"
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlcipher3
 from sqlalchemy import select
 
@@ -16,6 +17,10 @@ from finsam_desktop.db import extract
 from finsam_desktop.db.keys import KeyFile, sqlcipher_key
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.services import signin
+
+pytestmark = pytest.mark.sqlite_only(
+    reason="the statistics extract is an encrypted SQLite file made from the database file"
+)
 
 
 def test_every_text_column_of_every_table_is_classified():

@@ -26,6 +26,9 @@ from finsam_desktop.services import accounts, signin
 from finsam_desktop.services.access import Role
 from finsam_desktop.services.signin import SignInRefused
 
+pytestmark = pytest.mark.sqlite_only(reason="the key file beside an encrypted database file")
+
+
 PASSWORD = "correct horse 42"
 PROCESSES = 8
 ROUNDS = 4

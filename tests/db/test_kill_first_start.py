@@ -34,6 +34,9 @@ from finsam_desktop.db.migrate import open_database
 from finsam_desktop.services import demo, signin
 from finsam_desktop.services.signin import DatabaseState
 
+pytestmark = pytest.mark.sqlite_only(reason="the first start's staging file, key file and rename")
+
+
 ROUNDS = 100  # 70 new databases, 30 conversions
 PASSWORD = "correct horse 42"
 

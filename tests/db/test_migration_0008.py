@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.migrate import open_database, upgrade
+
+pytestmark = pytest.mark.sqlite_only(reason="upgrades a released SQLite fixture file")
 
 
 def test_outcomes_move_to_marks_and_exit_routes_get_their_flags(tmp_path):

@@ -18,6 +18,7 @@ from finsam_desktop.services import organisation, persons
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema_*.sqlite"))
 
 
+@pytest.mark.sqlite_only(reason="a new file")
 def test_a_new_file_is_created_at_the_latest_revision(tmp_path):
     db = open_database(tmp_path / "new.sqlite")
     db.close()
@@ -25,6 +26,7 @@ def test_a_new_file_is_created_at_the_latest_revision(tmp_path):
     assert not (tmp_path / "backups").exists()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's PRAGMAs")
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db):
     with db.engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -46,12 +48,14 @@ def row_counts(path: Path) -> dict[str, int]:
         con.close()
 
 
+@pytest.mark.sqlite_only(reason="the released schemas are SQLite fixture files")
 def test_there_is_a_fixture_for_the_first_and_the_latest_released_schema():
     names = {p.stem for p in FIXTURES}
     assert "schema_0001" in names
     assert len(FIXTURES) >= 2
 
 
+@pytest.mark.sqlite_only(reason="upgrades released SQLite fixture files")
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_every_released_schema_upgrades_with_its_data_intact(fixture, tmp_path):
     path = tmp_path / "old.sqlite"
@@ -70,6 +74,7 @@ def test_every_released_schema_upgrades_with_its_data_intact(fixture, tmp_path):
         assert row_counts(backups[0]) == counts
 
 
+@pytest.mark.sqlite_only(reason="reads a released SQLite fixture file")
 def test_the_first_schema_reads_back_through_todays_services(tmp_path):
     path = tmp_path / "old.sqlite"
     shutil.copy(Path(__file__).parent / "fixtures" / "schema_0001.sqlite", path)
@@ -102,6 +107,7 @@ def test_the_models_and_the_migrations_describe_the_same_schema(db):
     assert differences == []
 
 
+@pytest.mark.sqlite_only(reason="a file; the server's refusal is tested below")
 def test_a_file_from_a_newer_program_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "future.sqlite"
     open_database(path).close()
@@ -117,6 +123,7 @@ def test_a_file_from_a_newer_program_is_refused_and_left_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only(reason="files; the server's refusal is tested below")
 def test_a_file_that_is_not_ours_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
     con = sqlite3.connect(path)
@@ -139,3 +146,76 @@ def test_the_quick_revision_reading_agrees_with_alembic():
     scripts = ScriptDirectory.from_config(alembic_config())
     assert head_revisions() == frozenset(scripts.get_heads())
     assert known_revisions() == {s.revision for s in scripts.walk_revisions()}
+
+
+# --- the same history on a PostgreSQL server (FINSAM_TEST_PG_URL) ------------------------------
+
+
+@pytest.fixture
+def server(postgres):
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    return postgres
+
+
+def test_an_empty_server_database_is_built_and_upgraded_by_the_same_history(server):
+    """The migrations up to 0011, data in it, then the program upgrades it to the head."""
+    from finsam_desktop.db.engine import Database
+    from finsam_desktop.db.migrate import upgrade
+    from finsam_desktop.db.models import FederationRow
+
+    location = server.empty()
+    try:
+        assert schema_state(location).is_new
+        old = Database(location)
+        upgrade(old, "0011")
+        with old.session() as session:  # the federation table is the same at 0011
+            session.add(FederationRow(id=1, name="Samordningsförbundet Fixturbygden"))
+        old.close()
+        assert schema_state(location).revisions == {"0011"}
+        db = open_database(location)
+        try:
+            assert schema_state(location).revisions == head_revisions()
+            with db.reading() as session:
+                federation = organisation.get_federation(session)
+            assert federation.name == "Samordningsförbundet Fixturbygden"
+        finally:
+            db.close()
+    finally:
+        server.drop(location)
+
+
+def test_a_server_database_from_a_newer_program_or_of_another_program_is_refused(server):
+    from sqlalchemy import text
+
+    location = server.new()
+    try:
+        raw = open_database(location)
+        with raw.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        raw.close()
+        with pytest.raises(DatabaseTooNew) as err:
+            open_database(location)
+        assert "nyare version" in str(err.value)
+    finally:
+        server.drop(location)
+    other = server.empty()
+    try:
+        raw = server.connect(other)
+        raw.execute("CREATE TABLE x (a integer)")
+        raw.close()
+        with pytest.raises(NotAFinsamDatabase) as err:
+            open_database(other)
+        assert "postgresql://" in str(err.value) and "inte en Finsam" in str(err.value)
+    finally:
+        server.drop(other)
+
+
+def test_an_unreachable_server_is_a_message_not_a_traceback(server):
+    from finsam_desktop.db.migrate import ServerUnreachable
+    from finsam_desktop.problems import user_message
+
+    location = server.location("finsam_no_such_database")
+    with pytest.raises(ServerUnreachable) as err:
+        open_database(location)
+    assert "kunde inte nås" in user_message(err.value)

@@ -23,6 +23,9 @@ from finsam_desktop.services import accounts, database_key, signin
 from finsam_desktop.services.access import AccessDenied, Role
 from finsam_desktop.services.signin import SignInRefused
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLCipher re-keying of the file")
+
+
 PASSWORD = "correct horse 42"
 
 

@@ -79,8 +79,11 @@ def demo_with_letter(demo_db):
 
 def _stored_values(db, table: str, column: str) -> set[str]:
     values: set[str] = set()
+    col = metadata.tables[table].c[column]
+    # PostgreSQL has no equality for json: DISTINCT only on the other columns.
+    stmt = select(col) if isinstance(col.type, JSON) else select(col).distinct()
     with db.reading() as s:
-        for (value,) in s.execute(select(metadata.tables[table].c[column]).distinct()):
+        for (value,) in s.execute(stmt):
             for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, str) and v:
                     values.add(v)

@@ -190,7 +190,7 @@ def test_a_dry_run_from_the_command_line_changes_nothing(db, org, tmp_path, caps
     path = write(tmp_path, encoding="cp1252")
     before = counts(db)
     db.close()
-    code = main(["--db", str(db.path), "deltagare", "import", str(path), "--dry-run"])
+    code = main(["--db", str(db.location), "deltagare", "import", str(path), "--dry-run"])
     out = capsys.readouterr().out
     assert code == 0
     assert "Rader som importeras: 4" in out and "Avvisade rader: 6" in out
@@ -198,14 +198,14 @@ def test_a_dry_run_from_the_command_line_changes_nothing(db, org, tmp_path, caps
     assert "Provkörning: ingenting har importerats." in out
     from finsam_desktop.db.migrate import open_database
 
-    again = open_database(db.path)
+    again = open_database(db.location)
     try:
         assert counts(again) == before
     finally:
         again.close()
-    assert main(["--db", str(db.path), "deltagare", "import", str(path)]) == 0
+    assert main(["--db", str(db.location), "deltagare", "import", str(path)]) == 0
     assert "4 remisser" in capsys.readouterr().out
-    again = open_database(db.path)
+    again = open_database(db.location)
     try:
         assert counts(again)[1] == before[1] + 4
     finally:

@@ -321,7 +321,7 @@ def test_the_command_line_dry_run_shows_the_krans_rows_and_their_errors(
     path = workbook(tmp_path, [*GOOD, *BAD])
     before = counts(db)
     db.close()
-    code = main(["--db", str(db.path), "deltagare", "import", str(path), "--dry-run"])
+    code = main(["--db", str(db.location), "deltagare", "import", str(path), "--dry-run"])
     out = capsys.readouterr().out
     assert code == 0
     assert "Rader som importeras: 8" in out and f"Avvisade rader: {len(BAD)}" in out
@@ -331,7 +331,7 @@ def test_the_command_line_dry_run_shows_the_krans_rows_and_their_errors(
     ) in out
     assert "Rad 13, Destination: Okänd destination 'Månbasen'" in out
     assert "Provkörning: ingenting har importerats." in out
-    again = open_database(db.path)
+    again = open_database(db.location)
     try:
         assert counts(again) == before
     finally:

@@ -25,8 +25,8 @@ TODAY = date(2026, 11, 22)
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "t.sqlite")
+def db(db_location):
+    database = open_database(db_location)
     with database.session() as s:
         org = organisation(s)
         database.people = {

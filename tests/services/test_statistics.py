@@ -17,16 +17,19 @@ H1 = half_year(2026, 1)
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(tmp_path_factory, postgres):
     """One database for the tests that only read (building it takes a few seconds)."""
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.i18n import set_language
 
     set_language("sv")
-    database = open_database(tmp_path_factory.mktemp("stats") / "finsam.sqlite")
+    where = postgres.new() if postgres else tmp_path_factory.mktemp("stats") / "finsam.sqlite"
+    database = open_database(where)
     ids = build(database)
     yield database, ids
     database.close()
+    if postgres:
+        postgres.drop(where)
 
 
 @pytest.fixture

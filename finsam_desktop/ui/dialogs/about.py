@@ -29,7 +29,7 @@ class AboutDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.db_label = QLabel(str(ctx.db_path))
+        self.db_label = QLabel(ctx.db.name if ctx.db.on_server else str(ctx.db_path))
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.db_label.setWordWrap(True)
         form.addRow(_("Database:"), self.db_label)

@@ -20,6 +20,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # PostgreSQL has taken the id from the sequence before the trigger runs; a WHEN
+        # clause may not hold a subquery, so the check is in the function.
+        op.execute(
+            "CREATE FUNCTION audit_log_no_replace() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN IF NEW.id <= (SELECT coalesce(max(id), 0) FROM audit_log) THEN "
+            "RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = '23000'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log FOR EACH ROW "
+            "EXECUTE FUNCTION audit_log_no_replace()"
+        )
+        return
     # NEW.id is -1 in a BEFORE INSERT trigger when SQLite assigns the id itself.
     op.execute(
         "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
@@ -29,4 +43,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_no_replace()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")

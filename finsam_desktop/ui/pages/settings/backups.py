@@ -59,7 +59,9 @@ class BackupsTab(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.folder = line(settings.folder, 1000)
         self.folder.setPlaceholderText(
-            _("Default: {path}").format(path=ctx.db.path.parent / "backups")
+            _("Default: {path}").format(
+                path=ctx.db.path.parent / "backups" if ctx.db.path else "–"  # a server: none
+            )
         )
         browse = QPushButton(_("Choose folder…"))
         browse.clicked.connect(self.choose_folder)

@@ -1,0 +1,134 @@
+"""PostgreSQL: what differs when the database is a server rather than a file (issue 14).
+
+The program reaches a server by its URL (``--db postgresql://user@host/finsam?sslmode=
+verify-full`` or ``FINSAM_DB``). There is no SQLCipher and no key file: the connection's
+credentials come from the URL or libpq's own sources (``PGPASSWORD``, ``~/.pgpass``,
+``PGSSLROOTCERT``…) and the wire is protected by the server's TLS. The driver is psycopg 3.
+
+Everything here is reached through ``db/engine.py`` and ``db/migrate.py``; services never
+branch on the engine.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.sql.dml import Insert
+
+from finsam_desktop.i18n import _
+
+# pg_advisory_xact_lock keys (any fixed 64-bit numbers, private to this program):
+# one for appending to the access log, one for running the migrations.
+LOG_LOCK = 0x46494E53_414D0001  # "FINSAM" 1
+MIGRATION_LOCK = 0x46494E53_414D0002
+
+
+class NotOnServerYet(RuntimeError):
+    """What works on a database file but is not built yet for a PostgreSQL server."""
+
+    shown_to_user = True
+
+    def __init__(self, what: str):
+        super().__init__(
+            _(
+                "{what} is not available yet for a database on a PostgreSQL server. "
+                "Ask the IT department, who run the server's backups (pg_dump)."
+            ).format(what=what)
+        )
+
+
+def engine_url(url: str):
+    """The SQLAlchemy URL with psycopg 3 as the driver, whatever scheme was written."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def make_server_engine(url: str) -> Engine:
+    # pool_pre_ping: a workstation's program stays open for days; a connection the server
+    # or a firewall dropped meanwhile is replaced instead of failing the next save.
+    engine = create_engine(
+        engine_url(url),
+        pool_pre_ping=True,
+        connect_args={"application_name": "finsam-desktop"},
+    )
+    event.listen(engine, "after_execute", _follow_explicit_ids)
+    event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
+
+
+# PostgreSQL's text cannot hold the character NUL (SQLite's can); it never means anything
+# in a name or a note (it comes from a broken file or a hostile paste). It is stored, and
+# looked up, as U+FFFD, the replacement character, so the text is still visibly damaged.
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+def storable(value):
+    """``value`` with NUL replaced, for a string; anything else as it is."""
+    if isinstance(value, str) and NUL in value:
+        return value.replace(NUL, REPLACEMENT)
+    return value
+
+
+def _storable_row(row):
+    if isinstance(row, dict):
+        if any(isinstance(v, str) and NUL in v for v in row.values()):
+            return {k: storable(v) for k, v in row.items()}
+        return row
+    if isinstance(row, list | tuple) and any(isinstance(v, str) and NUL in v for v in row):
+        return type(row)(storable(v) for v in row)
+    return row
+
+
+def _storable_parameters(_conn, _cursor, statement, parameters, _context, executemany):
+    if executemany and isinstance(parameters, list | tuple):
+        return statement, [_storable_row(row) for row in parameters]
+    return statement, _storable_row(parameters)
+
+
+def _follow_explicit_ids(connection, statement, multiparams, params, _options, _result) -> None:
+    """An insert that gave the ids itself (the demo, bulk imports numbering their rows
+    to link children) leaves the table's sequence behind; SQLite takes max(id) + 1 by
+    itself, PostgreSQL would hand out a taken id next. Move the sequence past them."""
+    if not isinstance(statement, Insert):
+        return
+    table = statement.table
+    if "id" not in getattr(table, "c", ()):
+        return
+    rows = multiparams if isinstance(multiparams, list | tuple) and multiparams else [params]
+    first = rows[0] if rows else None
+    if not isinstance(first, dict) or first.get("id") is None:
+        return
+    connection.exec_driver_sql(
+        "SELECT setval(pg_get_serial_sequence(%(t)s, 'id'), "
+        f'(SELECT max(id) FROM "{table.name}"))',
+        {"t": table.name},
+    )
+
+
+def raw_connect(url: str):
+    """A psycopg connection (autocommit) for code that needs the driver itself."""
+    import psycopg
+
+    plain = engine_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(plain, autocommit=True, application_name="finsam-desktop")
+
+
+def shown(url: str) -> str:
+    """The URL for messages: without a password."""
+    return engine_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def revisions(engine: Engine) -> tuple[bool, set[str]]:
+    """(whether the database has any table, the Alembic revisions it is at)."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" not in tables:
+            return bool(tables), set()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return True, {r[0] for r in rows}
+
+
+def hold_lock(connection: Connection, key: int) -> None:
+    """Wait for, then hold until the transaction ends, the advisory lock ``key``:
+    serialises what must run one at a time across every workstation's program."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
