@@ -238,6 +238,22 @@ class Dim:
             return None if code == 0 else OTHER if code == 1 else self.values[code - 2]
         return None if code == 0 else code + self.low - 1
 
+    def decoding(self):
+        """code -> value, as a list where that is small (a lookup per group)."""
+        if self.values:
+            return [None, OTHER, *self.values]
+        if self.radix <= 2**16:
+            return [None, *range(self.low, self.high + 1)]
+        return _Decoding(self)
+
+
+@dataclass(frozen=True)
+class _Decoding:
+    dim: Dim
+
+    def __getitem__(self, code: int):
+        return self.dim.decode(code)
+
 
 def grouped(session, dims: Sequence[Dim], aggregates: Sequence, where=(), select_from=None):
     """``SELECT dims..., aggregates... GROUP BY dims`` as a list of tuples. SQLite groups
@@ -251,7 +267,7 @@ def grouped(session, dims: Sequence[Dim], aggregates: Sequence, where=(), select
         stmt = select(*exprs, *aggregates).where(*where).group_by(*exprs)
         if select_from is not None:
             stmt = stmt.select_from(select_from)
-        return [tuple(row) for row in session.execute(stmt)]
+        return [tuple(row) for row in session.execute(stmt).all()]
     key = None
     for d in dims:
         # BIGINT: PostgreSQL's integer arithmetic is 32-bit and raises on overflow.
@@ -261,11 +277,14 @@ def grouped(session, dims: Sequence[Dim], aggregates: Sequence, where=(), select
     stmt = stmt.group_by(literal_column("packed_key"))
     if select_from is not None:
         stmt = stmt.select_from(select_from)
+    backwards = [(radix, d.decoding()) for d, radix in zip(dims, radices, strict=True)][::-1]
     rows = []
-    for packed, *values in session.execute(stmt):
+    for packed, *values in session.execute(stmt).all():
         parts = []
-        for d, radix in zip(reversed(dims), reversed(radices), strict=True):
+        for radix, decoding in backwards:
             packed, code = divmod(packed, radix)
-            parts.append(d.decode(code))
-        rows.append((*reversed(parts), *values))
+            parts.append(decoding[code])
+        parts.reverse()
+        parts.extend(values)
+        rows.append(tuple(parts))
     return rows

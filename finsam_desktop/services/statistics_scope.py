@@ -273,16 +273,31 @@ def count_flow(session: Session, T, RT, work_routes: list[int]) -> Flow:
     totals = dict.fromkeys(MEASURES, 0)
     total_age = {m: [0, 0] for m in MEASURES}
 
+    # measure -> the five dimensions' values -> [n, age sum, ages known]
+    cells: dict[str, dict[tuple, list[int]]] = {m: {} for m in MEASURES}
+
     def add(dims: tuple, measure: str, n: int, a_sum: int, a_n: int) -> None:
         if not n:
             return
-        totals[measure] += n
-        total_age[measure][0] += a_sum
-        total_age[measure][1] += a_n
-        for d, value in zip(DIMENSIONS, dims, strict=True):
-            counts[d][measure][value] += n
-            age_sum[d][measure][value] += a_sum
-            age_n[d][measure][value] += a_n
+        cell = cells[measure].get(dims)
+        if cell is None:
+            cells[measure][dims] = [n, a_sum, a_n]
+        else:
+            cell[0] += n
+            cell[1] += a_sum
+            cell[2] += a_n
+
+    def spread() -> None:
+        """Each cell into the totals and the count per value of each dimension."""
+        for measure, by_dims in cells.items():
+            for dims, (n, a_sum, a_n) in by_dims.items():
+                totals[measure] += n
+                total_age[measure][0] += a_sum
+                total_age[measure][1] += a_n
+                for d, value in zip(DIMENSIONS, dims, strict=True):
+                    counts[d][measure][value] += n
+                    age_sum[d][measure][value] += a_sum
+                    age_n[d][measure][value] += a_n
 
     def person_dims(table) -> list[Dim]:
         home, party = bounds(session, table, table.c.home, table.c.party)
@@ -306,12 +321,13 @@ def count_flow(session: Session, T, RT, work_routes: list[int]) -> Flow:
         select_from=RT,
     )
     for *dims, status, received, decided, n, a_sum, a_n in rows:
+        dims = tuple(dims)
         if received:
-            add(tuple(dims), "received", n, a_sum, a_n)
+            add(dims, "received", n, a_sum, a_n)
         if decided:
             for measure, values in decisions.items():
                 if status in values:
-                    add(tuple(dims), measure, n, 0, 0)
+                    add(dims, measure, n, 0, 0)
 
     # Participations active at some time in the period (the scope table); age at start.
     t = T.c
@@ -329,10 +345,11 @@ def count_flow(session: Session, T, RT, work_routes: list[int]) -> Flow:
     by_insats: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(NATIONAL, 0))
     for *dims, insats, started, ongoing, closed, to_work, n, a_sum, a_n in rows:
         active += n
+        dims = tuple(dims)
         g, _a, f, _m, _p = dims
         for measure, flag in (("started", started), ("ongoing", ongoing), ("closed", closed)):
             if flag:
-                add(tuple(dims), measure, n, a_sum, a_n)
+                add(dims, measure, n, a_sum, a_n)
         if started:
             started_groups[(g, f)] += n
         counts_of = by_insats[insats]
@@ -344,6 +361,7 @@ def count_flow(session: Session, T, RT, work_routes: list[int]) -> Flow:
                     counts_of[f"{prefix}_{sex}" if prefix else sex] += n
         if closed and to_work:
             counts_of["closed_to_work"] += n
+    spread()
     return Flow(
         counts,
         age_sum,

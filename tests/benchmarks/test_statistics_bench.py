@@ -4,7 +4,7 @@ hand-written SQL computing the same core figures over the same file.
     .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/test_statistics_bench.py
 
 Goal (issue 10): under one second for the whole report. Each figure is the best of
-three runs, as wall-clock time and as the process's CPU time: SQLite runs inside the
+five runs, as wall-clock time and as the process's CPU time: SQLite runs inside the
 process, so on a shared machine (the project's 2 cores run several sessions at once)
 CPU time is what the report costs, and the goal is checked on it.
 
@@ -82,7 +82,7 @@ def big_db(tmp_path_factory):
     db.close()
 
 
-def best_wall_and_cpu(fn, runs: int = 3) -> tuple[float, float]:
+def best_wall_and_cpu(fn, runs: int = 5) -> tuple[float, float]:
     wall, cpu = [], []
     for _ in range(runs):
         w, c = time.perf_counter(), time.process_time()
@@ -132,5 +132,10 @@ def test_yearly_report_for_all_insatser(big_db):
     )
     print(
         f"{'ratio (CPU)':>24}: {report_cpu / hand_cpu:7.2f} (the report computes all eight parts)"
+    )
+    print(
+        f"{'goal':>24}: report CPU < {LIMIT_SECONDS * 1000:.0f} ms (issue 10, Speed) — "
+        f"{'met' if report_cpu < LIMIT_SECONDS else 'NOT met'}; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
     )
     assert report_cpu < LIMIT_SECONDS
