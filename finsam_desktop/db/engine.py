@@ -292,6 +292,12 @@ class Database:
                 for fn in pending:
                     fn(write)
 
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file so it stands alone (nothing to do on a server)."""
+        if self.url is None:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def raw_connect(self, readonly: bool = False):
         """A DB-API connection to this file with this file's key (see ``raw_connect``);
         on a server a psycopg connection in autocommit mode (``readonly`` not applied)."""
