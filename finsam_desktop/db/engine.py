@@ -268,6 +268,13 @@ class Database:
         self._check_key()
         with self._write.begin() as session:
             self._prepare(session, writable=True)
+            if self.url is not None:
+                # As SQLite's BEGIN IMMEDIATE: the program's write transactions follow one
+                # another, so a check made inside one (a version, the next case number)
+                # still holds at its commit. Reads never wait for it.
+                from finsam_desktop.db.server import WRITE_LOCK, hold_lock
+
+                hold_lock(session.connection(), WRITE_LOCK)
             yield session
             after = session.info.pop("after_commit", [])
         for fn in after:  # e.g. refresh the statistics extract once an account exists

@@ -18,9 +18,10 @@ from sqlalchemy.sql.dml import Insert
 from finsam_desktop.i18n import _
 
 # pg_advisory_xact_lock keys (any fixed 64-bit numbers, private to this program):
-# one for appending to the access log, one for running the migrations.
+# appending to the access log, running the migrations, and every write transaction.
 LOG_LOCK = 0x46494E53_414D0001  # "FINSAM" 1
 MIGRATION_LOCK = 0x46494E53_414D0002
+WRITE_LOCK = 0x46494E53_414D0003
 
 
 class NotOnServerYet(RuntimeError):
