@@ -151,6 +151,10 @@ class Database:
 
         access_log.install(self._write)
         access_log.install(self._read)
+        if self.url is not None:
+            from finsam_desktop.db.server import check_lengths
+
+            event.listen(self._write, "before_flush", check_lengths)
         changes.watch(self.engine, self._committed)
 
     # --- what the committed transactions changed ---------------------------------------------
