@@ -239,3 +239,28 @@ def thin_backups(folder: Path, stem: str) -> list[Path]:
 def is_older_than(backups: list[BackupFile], age: timedelta, now: datetime) -> bool:
     """True when there is no backup younger than ``age``."""
     return not backups or now - backups[0].taken_at >= age
+
+
+def take_over(database: Path, key: Any) -> None:
+    """Make sure no other copy of the program has the file open, and fold its WAL into it.
+
+    Leaving WAL mode needs the only connection to the file, so it doubles as the check:
+    on Linux another copy would otherwise go on writing into the file kept aside, and
+    its work would be lost from the restored database without anyone noticing."""
+    try:
+        con = connect(database, key=key)
+    except Exception:  # a damaged current file: nothing to protect in it, keep it aside
+        return
+    try:
+        con.execute("PRAGMA busy_timeout = 2000")
+        con.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except Exception as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise BackupError(
+                _(
+                    "Another copy of the program is using the database. Close it on every "
+                    "PC and restore again. Nothing has been changed."
+                )
+            ) from None
+    finally:
+        con.close()

@@ -151,6 +151,10 @@ class Database:
 
         access_log.install(self._write)
         access_log.install(self._read)
+        if self.url is not None:
+            from finsam_desktop.db.server import check_lengths
+
+            event.listen(self._write, "before_flush", check_lengths)
         changes.watch(self.engine, self._committed)
 
     # --- what the committed transactions changed ---------------------------------------------
@@ -268,6 +272,13 @@ class Database:
         self._check_key()
         with self._write.begin() as session:
             self._prepare(session, writable=True)
+            if self.url is not None:
+                # As SQLite's BEGIN IMMEDIATE: the program's write transactions follow one
+                # another, so a check made inside one (a version, the next case number)
+                # still holds at its commit. Reads never wait for it.
+                from finsam_desktop.db.server import WRITE_LOCK, hold_lock
+
+                hold_lock(session.connection(), WRITE_LOCK)
             yield session
             after = session.info.pop("after_commit", [])
         for fn in after:  # e.g. refresh the statistics extract once an account exists
@@ -291,6 +302,12 @@ class Database:
             with self.session() as write:
                 for fn in pending:
                     fn(write)
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file so it stands alone (nothing to do on a server)."""
+        if self.url is None:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def raw_connect(self, readonly: bool = False):
         """A DB-API connection to this file with this file's key (see ``raw_connect``);

@@ -11,16 +11,18 @@ branch on the engine.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.dml import Insert
 
+from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.i18n import _
 
 # pg_advisory_xact_lock keys (any fixed 64-bit numbers, private to this program):
-# one for appending to the access log, one for running the migrations.
+# appending to the access log, running the migrations, and every write transaction.
 LOG_LOCK = 0x46494E53_414D0001  # "FINSAM" 1
 MIGRATION_LOCK = 0x46494E53_414D0002
+WRITE_LOCK = 0x46494E53_414D0003
 
 
 class NotOnServerYet(RuntimeError):
@@ -57,9 +59,25 @@ def make_server_engine(url: str) -> Engine:
 
 
 # PostgreSQL's text cannot hold the character NUL (SQLite's can); it never means anything
-# in a name or a note (it comes from a broken file or a hostile paste). It is stored, and
-# looked up, as U+FFFD, the replacement character, so the text is still visibly damaged.
+# in a name or a note (it comes from a broken file or a hostile paste). A save holding one
+# is refused with the message for text that cannot be stored (nothing is changed, the form
+# keeps what was typed); a search or login looking for one looks for U+FFFD instead and
+# finds nothing.
 NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+class UnstorableText(ValidationError):
+    """A value to be saved holds NUL, which a PostgreSQL server cannot store."""
+
+    def __init__(self):
+        super().__init__(
+            {
+                "text": _(
+                    "The text contains a character that cannot be stored (for example a "
+                    "broken character in a name or a file name). Type it again."
+                )
+            }
+        )
 
 
 def storable(value):
@@ -69,19 +87,27 @@ def storable(value):
     return value
 
 
+def _has_nul(row) -> bool:
+    items = row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) else ()
+    return any(isinstance(v, str) and NUL in v for v in items)
+
+
 def _storable_row(row):
-    if isinstance(row, dict):
-        if any(isinstance(v, str) and NUL in v for v in row.values()):
-            return {k: storable(v) for k, v in row.items()}
+    if not _has_nul(row):
         return row
-    if isinstance(row, list | tuple) and any(isinstance(v, str) and NUL in v for v in row):
-        return type(row)(storable(v) for v in row)
-    return row
+    if isinstance(row, dict):
+        return {k: storable(v) for k, v in row.items()}
+    return type(row)(storable(v) for v in row)
 
 
 def _storable_parameters(_conn, _cursor, statement, parameters, _context, executemany):
-    if executemany and isinstance(parameters, list | tuple):
-        return statement, [_storable_row(row) for row in parameters]
+    rows = parameters if executemany and isinstance(parameters, list | tuple) else [parameters]
+    if not any(_has_nul(row) for row in rows):
+        return statement, parameters
+    if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE"):
+        raise UnstorableText()
+    if executemany:
+        return statement, [_storable_row(row) for row in rows]
     return statement, _storable_row(parameters)
 
 
@@ -103,6 +129,24 @@ def _follow_explicit_ids(connection, statement, multiparams, params, _options, _
         f'(SELECT max(id) FROM "{table.name}"))',
         {"t": table.name},
     )
+
+
+def check_lengths(session, _context, _instances) -> None:
+    """PostgreSQL enforces a VARCHAR's length (SQLite stores any length): a value longer
+    than its column is refused before the flush with the form's own message, naming the
+    field, instead of failing the whole transaction with a database error."""
+    problems: dict[str, str] = {}
+    for obj in (*session.new, *session.dirty):
+        for prop in inspect(obj).mapper.column_attrs:
+            column = prop.columns[0]
+            limit = getattr(column.type, "length", None)
+            if not limit or not isinstance(column.type, String):
+                continue
+            value = getattr(obj, prop.key, None)
+            if isinstance(value, str) and len(value) > limit:
+                problems[prop.key] = _("At most {n} characters.").format(n=limit)
+    if problems:
+        raise ValidationError(problems)
 
 
 def raw_connect(url: str):

@@ -270,7 +270,7 @@ def restore_file(
     was put aside (None if there was none). The database must not be open anywhere."""
     check_restorable(backup, key)
     if database.exists():
-        _take_over(database, key)
+        files.take_over(database, key)
     incoming = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup, incoming)
     with open(incoming, "rb+") as f:
@@ -297,31 +297,6 @@ def restore_file(
     if not files.sidecar(database).exists():
         files.copy_sidecar(backup, database)
     return kept
-
-
-def _take_over(database: Path, key: Any) -> None:
-    """Make sure no other copy of the program has the file open, and fold its WAL into it.
-
-    Leaving WAL mode needs the only connection to the file, so it doubles as the check:
-    on Linux another copy would otherwise go on writing into the file kept aside, and
-    its work would be lost from the restored database without anyone noticing."""
-    try:
-        con = files.connect(database, key=key)
-    except Exception:  # a damaged current file: nothing to protect in it, keep it aside
-        return
-    try:
-        con.execute("PRAGMA busy_timeout = 2000")
-        con.execute("PRAGMA journal_mode = DELETE").fetchone()
-    except Exception as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise BackupError(
-                _(
-                    "Another copy of the program is using the database. Close it on every "
-                    "PC and restore again. Nothing has been changed."
-                )
-            ) from None
-    finally:
-        con.close()
 
 
 @requires(Permission.ADMINISTER)

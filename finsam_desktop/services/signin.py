@@ -386,8 +386,7 @@ def _first_start(path: Path, username: str, display_name: str, password: str, re
                 user = accounts.create_user(
                     session, username, display_name, Role.ADMIN, password, repeat
                 )
-            with built.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            built.checkpoint()
         finally:
             built.close()
         for suffix in ("-wal", "-shm"):

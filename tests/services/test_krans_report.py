@@ -52,7 +52,7 @@ def test_cli_statistik_krans_json(demo_db, tmp_path, capsys):
 
     start, end = this_year()
     year, week, _day = date.today().isocalendar()
-    argv = ["--db", str(demo_db.path), "statistik", "krans"]
+    argv = ["--db", str(demo_db.location), "statistik", "krans"]
     argv += [
         "--period",
         f"{year}-W01:{year}-W{week:02d}",

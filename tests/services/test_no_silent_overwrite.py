@@ -468,7 +468,7 @@ def test_explained_functions_exist(name):
 def test_a_stale_save_is_refused_for_every_editing_function(demo_db):
     """Copy A opens the record, copy B opens it too and saves; A's save is refused and
     B's change is what is saved. Then A, having seen B's version, may save over it."""
-    other = Database(demo_db.path)  # a second program on the same file
+    other = Database(demo_db.location)  # a second program on the same database
     refused, failures = [], []
     try:
         for name, edit in sorted(scenarios(demo_db).items()):

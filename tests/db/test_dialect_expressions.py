@@ -1,0 +1,75 @@
+"""The SQL whose spelling depends on the engine (db/expressions.py) gives the same answers
+on SQLite and on PostgreSQL: every expression written per dialect is run here against the
+database of the ``db`` fixture (a file, or the PostgreSQL test server) and held against
+Python's own arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Date, literal, select
+
+from finsam_desktop.db import expressions
+from finsam_desktop.domain.casework import add_months
+
+DAYS = [date(2024, 1, 31), date(2024, 2, 29), date(2025, 3, 31), date(2026, 12, 1)]
+
+
+def values(db, expr):
+    """``expr`` evaluated by the database (dates bound as the services bind them)."""
+    with db.reading() as s:
+        return s.execute(select(expr)).scalar()
+
+
+@pytest.fixture
+def one_row(db):
+    return db
+
+
+def at(day: date):
+    return literal(day, Date)
+
+
+def test_add_months_stops_at_the_months_end(one_row):
+    for day in DAYS:
+        for months in (1, 3, 12, 13):
+            found = values(one_row, expressions.add_months(at(day), literal(months)))
+            assert found == add_months(day, months), (day, months)
+
+
+def test_add_days_day_number_days_between_and_year_of(one_row):
+    for day in DAYS:
+        check_one_day(one_row, day)
+
+
+def check_one_day(db, day: date) -> None:
+    assert values(db, expressions.add_days(at(day), literal(40))) == day + timedelta(days=40)
+    assert (
+        values(db, expressions.days_between(at(date(2023, 12, 25)), at(day)))
+        == (day - date(2023, 12, 25)).days
+    )
+    later = expressions.day_number(at(day)) + 10 == expressions.day_number(
+        at(day + timedelta(days=10))
+    )
+    assert values(db, later)
+    assert values(db, expressions.year_of(at(day))) == day.year
+    assert values(db, expressions.unindexed(at(day)) <= at(day))
+    assert values(db, 5 - expressions.days_between(at(day), at(day + timedelta(days=2)))) == 3
+
+
+def test_age_at_on_this_engine(one_row):
+    assert values(one_row, expressions.age_at(literal("199012319801"), at(date(2026, 12, 1)))) == 35
+    assert values(one_row, expressions.age_at(literal("1990-p0123"), at(date(2026, 12, 1)))) == 36
+
+
+def test_every_expression_written_per_dialect_is_tried_here():
+    written = {
+        name
+        for name, obj in vars(expressions).items()
+        if isinstance(obj, type)
+        and issubclass(obj, expressions._PerDialect)
+        and obj is not expressions._PerDialect
+    }
+    tried = {"add_months", "add_days", "day_number", "days_between", "year_of", "_Unindexed"}
+    assert written == tried
