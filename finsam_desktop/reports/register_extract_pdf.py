@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from finsam_desktop.domain.letters import Letterhead
+from finsam_desktop.domain.register_extract import RegisterExtract
 from finsam_desktop.i18n import _, format_datetime
 from finsam_desktop.reports.page import (
     BODY,
@@ -25,7 +26,6 @@ from finsam_desktop.reports.page import (
 from finsam_desktop.reports.page import (
     render as render_parts,
 )
-from finsam_desktop.services.register_extract import RegisterExtract
 
 LABEL_WIDTH = 55 * mm
 

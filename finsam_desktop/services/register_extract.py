@@ -11,7 +11,6 @@ end the extract. Making an extract is itself logged as a printout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import NotFound
 from finsam_desktop.domain.mapping import Question, Section, display_answer
 from finsam_desktop.domain.personnummer import PersonalNumber, parse_personnummer
+from finsam_desktop.domain.register_extract import ExtractRecord, ExtractSection, RegisterExtract
 from finsam_desktop.i18n import _, format_date, format_datetime, format_number
 from finsam_desktop.services.access import Permission, require, requires
 from finsam_desktop.services.audit import log_output
@@ -38,27 +38,6 @@ from finsam_desktop.services.person_records import collect, person_tables
 # Bookkeeping that tells the person nothing (sort keys, lock counters, the owner link).
 HIDDEN_COLUMNS = {"version", "person_id", "name_key", "position"}
 ACCESS_LOG_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class ExtractRecord:
-    fields: list[tuple[str, str]]  # (heading, value), only fields that hold something
-
-
-@dataclass(frozen=True)
-class ExtractSection:
-    title: str
-    records: list[ExtractRecord]
-
-
-@dataclass(frozen=True)
-class RegisterExtract:
-    name: str
-    personnummer: str
-    produced_at: datetime
-    organisation: str
-    sections: list[ExtractSection]
-    access_log: list[tuple[str, str, str]]  # (when, who, what)
 
 
 @requires(Permission.CASEWORK)

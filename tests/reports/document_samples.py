@@ -210,12 +210,12 @@ def plan_pdf(size: str) -> bytes:
 
 
 def register_extract_pdf(size: str) -> bytes:
-    from finsam_desktop.reports import register_extract_pdf as report
-    from finsam_desktop.services.register_extract import (
+    from finsam_desktop.domain.register_extract import (
         ExtractRecord,
         ExtractSection,
         RegisterExtract,
     )
+    from finsam_desktop.reports import register_extract_pdf as report
 
     note = prose(size, "Stämt av hur det går. Deltagaren trivs och vill fortsätta.")
     contacts = [
