@@ -14,9 +14,9 @@ def test_overview_shows_the_first_of_each_kind_and_how_many_in_all(
 ):
     from finsam_desktop.ui.context import AppContext
     from finsam_desktop.ui.operations import OperationRunner
-    from finsam_desktop.ui.pages.case.common import today
     from finsam_desktop.ui.pages.overview import page as overview
     from finsam_desktop.ui.pages.overview.page import OverviewPage
+    from finsam_desktop.ui.widgets.choices import today
 
     demo.fill(db, participants=150, lots=0)
     monkeypatch.setattr(overview, "SHOWN_PER_KIND", 2)

@@ -25,7 +25,7 @@ from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.pages.case.common import fit_columns
+from finsam_desktop.ui.widgets.choices import fit_columns
 from finsam_desktop.ui.widgets.forms import banner, fit_window
 
 WARN_STYLE = "background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px;"

@@ -27,8 +27,8 @@ from finsam_desktop.domain.surveys import ParticipantSurvey
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import case_options, casework, closing, surveys
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import OptionalDate, my_staff_id, option_items, to_date
 from finsam_desktop.ui.pages.case.printout import present_pdf
+from finsam_desktop.ui.widgets.choices import OptionalDate, my_staff_id, option_items, to_date
 from finsam_desktop.ui.widgets.conflict import (
     SectionField,
     combo_text,

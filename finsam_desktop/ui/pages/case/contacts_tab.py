@@ -20,7 +20,7 @@ from finsam_desktop.domain.casework import ContactEntry, ContactKind, Counterpar
 from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import casework
-from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
+from finsam_desktop.ui.widgets.choices import fit_columns, my_staff_id, staff_items, to_date
 from finsam_desktop.ui.widgets.forms import FormDialog, choice, date_edit, line
 from finsam_desktop.ui.widgets.table_model import USER
 

@@ -20,7 +20,7 @@ from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import plans
-from finsam_desktop.ui.pages.case.common import (
+from finsam_desktop.ui.widgets.choices import (
     OptionalDate,
     fit_columns,
     my_staff_id,

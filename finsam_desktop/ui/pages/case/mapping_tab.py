@@ -39,8 +39,8 @@ from finsam_desktop.domain.mapping import (
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import case_options, casework, mapping
 from finsam_desktop.ui.operations import OperationFailed
-from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id, staff_items, to_date
 from finsam_desktop.ui.pages.case.printout import present_pdf
+from finsam_desktop.ui.widgets.choices import fit_columns, my_staff_id, staff_items, to_date
 from finsam_desktop.ui.widgets.conflict import (
     SectionField,
     combo_text,

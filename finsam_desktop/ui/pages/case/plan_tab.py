@@ -27,7 +27,8 @@ from finsam_desktop.domain.closing import OptionList
 from finsam_desktop.domain.plans import Goal, GoalStatus, PlannedInsats, PlanRevision
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import casework, plans
-from finsam_desktop.ui.pages.case.common import (
+from finsam_desktop.ui.pages.case.printout import present_pdf
+from finsam_desktop.ui.widgets.choices import (
     OptionalDate,
     fit_columns,
     my_staff_id,
@@ -35,7 +36,6 @@ from finsam_desktop.ui.pages.case.common import (
     staff_items,
     to_date,
 )
-from finsam_desktop.ui.pages.case.printout import present_pdf
 from finsam_desktop.ui.widgets.forms import FormDialog, banner, choice, date_edit
 from finsam_desktop.ui.widgets.table_model import USER
 

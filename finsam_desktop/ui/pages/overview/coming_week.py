@@ -24,7 +24,7 @@ from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import N_, _, format_date, ngettext
 from finsam_desktop.services import coming_week, organisation
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.pages.case.common import fit_columns, my_staff_id
+from finsam_desktop.ui.widgets.choices import fit_columns, my_staff_id
 from finsam_desktop.ui.widgets.table_model import USER
 
 WEEKDAYS = (

@@ -33,8 +33,8 @@ from finsam_desktop.domain.clock import today
 from finsam_desktop.i18n import _, format_date, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.pages.case.common import STAFF_SETTING, my_staff_id
 from finsam_desktop.ui.pages.overview.coming_week import ComingWeek
+from finsam_desktop.ui.widgets.choices import STAFF_SETTING, my_staff_id
 from finsam_desktop.ui.widgets.list_panel import ListPanel
 from finsam_desktop.ui.widgets.table_model import USER
 

@@ -12,8 +12,8 @@ from finsam_desktop.domain.referrals import Participation, Referral, add_months
 from finsam_desktop.i18n import _, format_date, ngettext
 from finsam_desktop.services import closing, organisation, referrals
 from finsam_desktop.ui.context import AppContext
-from finsam_desktop.ui.pages.case.common import option_items
 from finsam_desktop.ui.pages.referrals.meeting_dialog import staff_items
+from finsam_desktop.ui.widgets.choices import option_items
 from finsam_desktop.ui.widgets.forms import FormDialog, choice, date_edit
 
 

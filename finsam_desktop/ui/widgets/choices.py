@@ -1,5 +1,5 @@
-"""Small pieces the case screen's tabs share: the day, optional dates, staff and list
-choices, and handing a printout to the user (printout.py)."""
+"""Small pieces the case screen's tabs, Översikt and the enrolment dialog share: optional
+dates, the staff member who sits at this PC, staff and list choices, column widths."""
 
 from __future__ import annotations
 
