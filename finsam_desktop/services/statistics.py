@@ -168,6 +168,7 @@ class _Builder:
                 flow, "foreign", _("Flow by foreign background"), _("Utländsk bakgrund"),
                 [(k, _(label)) for k, label in FOREIGN[:2]], _(FOREIGN[2][1]),
                 notes=[_("Utländsk bakgrund: born abroad, or both parents born abroad.")],
+                unknown_key=FOREIGN[2][0],  # stored as "okant", never NULL
             )
         )  # fmt: skip
         tables.append(
@@ -194,12 +195,12 @@ class _Builder:
     def dimension_table(
         self, flow: Flow, dim: str, title: str, label: str,
         values: list[tuple[object, str]], unknown_label: str,
-        notes: list[str] | None = None, with_mean: bool = False,
+        notes: list[str] | None = None, with_mean: bool = False, unknown_key: object = None,
     ) -> Table:  # fmt: skip
         cols = [Column(label, Kind.TEXT)] + [Column(_(MEASURE_LABELS[m])) for m in MEASURES]
         rows = []
         by = flow.counts[dim]
-        for key, name in [*values, (None, unknown_label)]:
+        for key, name in [*values, (unknown_key, unknown_label)]:
             rows.append([name] + [self.count(by[m].get(key, 0)) for m in MEASURES])
         rows.append([_("Total")] + [self.count(flow.totals[m]) for m in MEASURES])
         bold = {len(rows) - 1}

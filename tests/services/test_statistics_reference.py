@@ -257,7 +257,7 @@ def _dimension_rows(rows: dict, dim: str) -> dict:
         labels[_("Age unknown")] = None
     elif dim == "foreign":
         labels = {_(label): key for key, label in FOREIGN[:2]}
-        labels[_(FOREIGN[2][1])] = None
+        labels[_(FOREIGN[2][1])] = FOREIGN[2][0]  # "okant": unknown is counted, never dropped
     elif dim == "municipality":
         labels = {name: key for key, name in rows["municipalities"].items()}
         labels[_("Municipality not recorded")] = None
@@ -298,6 +298,10 @@ def test_every_figure_equals_the_reference(data, period):
                     expected = [flow[key][value][m] for m in MEASURE_COLUMNS]
                     assert row[1:8] == expected, (where, dim, row[0])
                     compared += 7
+            # the rows add up to the total: nobody is dropped, the unknown included
+            for i, measure in enumerate(MEASURE_COLUMNS):
+                counted = sum(row[1 + i] for row in t.rows if row[0] in labels)
+                assert counted == total[measure], (where, dim, measure)
             # a value with counts and no row of its own would be a figure lost
             for value, counts in flow[key].items():
                 if value not in seen and value is not None and dim in ("municipality", "party"):
