@@ -39,6 +39,18 @@ def test_the_page_shows_the_boards_table(page):
     assert "flow" in page.charts and "exit_routes" in page.charts
 
 
+def test_rows_are_one_line_high_once_the_page_has_its_width(page, qtbot):
+    """Rows were measured before the table had its width: labels that fit on one line
+    were wrapped into two or three, so rows of one table had different heights."""
+    page.resize(1200, 700)
+    qtbot.wait(50)
+    for name in ("foreign", "municipality", "party"):
+        table = page.tables[name]
+        heights = {table.rowHeight(r) for r in range(table.rowCount())}
+        assert len(heights) == 1, (name, heights)
+        assert table.height() >= sum(table.rowHeight(r) for r in range(table.rowCount()))
+
+
 def test_hide_small_counts(page):
     page.hide_small.setChecked(True)
     started = {row[0]: row[1:] for row in page.tables["started"].texts()}

@@ -72,11 +72,22 @@ class ReportTable(QTableWidget):
         first = self.horizontalHeaderItem(0)
         first.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._fit_rows()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # Rows measured before the table had its width wrapped labels that fit on one line.
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their text at the table's present width; the table as tall as
+        its rows."""
         self.resizeRowsToContents()
         height = self.horizontalHeader().height() + 4
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
-        self.setFixedHeight(height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if height != self.height():
+            self.setFixedHeight(height)
 
     def texts(self) -> list[list[str]]:
         return [
