@@ -139,7 +139,9 @@ while not go.exists():
 created = saved = refused = 0
 end = time.monotonic() + seconds
 while time.monotonic() < end:
-    number = fake_personnummer(None, date(1970 + me, 1 + created % 12, 1), created)
+    # Unique for 1,680 persons a writer: month and birth number repeat together every 60.
+    day = date(1970 + me, 1 + created % 12, 1 + (created // 60) % 28)
+    number = fake_personnummer(None, day, created)
     with db.session() as s:
         persons.save_person(
             s, Person(None, PersonalNumber(""), f"W{me}", f"Nr{created}"), personnummer_text=number
