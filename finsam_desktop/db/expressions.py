@@ -34,16 +34,11 @@ from sqlalchemy.sql.operators import custom_op
 
 
 class _PerDialect(FunctionElement):
-    """An expression SQLite and PostgreSQL spell differently; ``sqlite``/``postgresql``
-    build the spelling from the arguments."""
+    """An expression SQLite and PostgreSQL spell differently. Each subclass defines
+    ``sqlite(*args)`` and ``postgresql(*args)``, which build that dialect's spelling from
+    the arguments (tests/db/test_dialect_expressions.py runs every one on both engines)."""
 
     inherit_cache = True
-
-    def sqlite(self, *args):
-        raise NotImplementedError(type(self).__name__)
-
-    def postgresql(self, *args):
-        raise NotImplementedError(type(self).__name__)
 
 
 @compiles(_PerDialect)
