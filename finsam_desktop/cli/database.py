@@ -19,7 +19,6 @@ from finsam_desktop.paths import is_server
 def cmd_info(args) -> int:
     from finsam_desktop.db.migrate import schema_state
     from finsam_desktop.paths import database_path
-    from finsam_desktop.services import stats_overview
 
     path = database_path(args.db)
     print(_("Program: {name} {version}").format(name=APP_NAME, version=__version__))
@@ -48,32 +47,37 @@ def cmd_info(args) -> int:
         if db is not None:
             db.close()
         return 0
-    db = db or open_database(args)
+    _print_counts(db or open_database(args))
+    return 0
+
+
+def _print_counts(db) -> None:
+    """What the database holds, one count a line; closes ``db``."""
+    from finsam_desktop.services import stats_overview
+
     try:
         for label, value in stats_overview.database_counts(db):
             print(f"  {label}: {value}")
     finally:
         db.close()
-    return 0
 
 
 def _server_info(args) -> int:
     """A server's database: opening it brings it to the current schema (as the window does)."""
     from finsam_desktop.db.migrate import schema_state
-    from finsam_desktop.services import stats_overview
 
     db = open_database(args)
     try:
         state = schema_state(db.location)
-        print(
-            _("Schema: {revision} (latest: {head})").format(
-                revision=state.label, head="+".join(sorted(state.heads))
-            )
-        )
-        for label, value in stats_overview.database_counts(db):
-            print(f"  {label}: {value}")
-    finally:
+    except BaseException:
         db.close()
+        raise
+    print(
+        _("Schema: {revision} (latest: {head})").format(
+            revision=state.label, head="+".join(sorted(state.heads))
+        )
+    )
+    _print_counts(db)
     return 0
 
 
