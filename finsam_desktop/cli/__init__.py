@@ -9,6 +9,7 @@ statistics.py    statistik (and statistik krans)
 participants.py  deltagare import
 protect.py       restore, registerutdrag
 keys.py          återställ-nycklar, byt-nyckel
+move.py          flytta (a file to a PostgreSQL server)
 """
 
 from finsam_desktop.cli.program import build_parser, main

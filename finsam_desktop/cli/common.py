@@ -37,6 +37,11 @@ def say(text: str, stream=None) -> None:
         print(text.encode(encoding, "backslashreplace").decode(encoding), file=stream)
 
 
+def table_progress(done: int, total: int, table: str) -> None:
+    """A long job's progress per table, on stderr (stdout stays the command's answer)."""
+    say(_("{done}/{total} {table}").format(done=done, total=total, table=table))
+
+
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, help=_("output format (default: from --out)"))
     parser.add_argument("--out", metavar=_("FILE"), help=_("the file to write"))

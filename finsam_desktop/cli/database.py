@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from finsam_desktop import APP_NAME, __version__
-from finsam_desktop.cli.common import open_database
+from finsam_desktop.cli.common import open_database, table_progress
 from finsam_desktop.cli.parser import add_participants_argument, bounded_int
 from finsam_desktop.i18n import _
 from finsam_desktop.paths import is_server
@@ -95,19 +95,16 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from finsam_desktop.db.backup import free_path, timestamped_name
+    from finsam_desktop.db.backup import free_path
     from finsam_desktop.services import backups
 
     db = open_database(args)
     try:
-        if db.on_server:
-            from finsam_desktop.db.server import NotOnServerYet
-
-            raise NotOnServerYet(_("The program's own backup"))
         dest = Path(args.dest)
         if dest.is_dir() or not dest.suffix:  # a folder (made if missing) gets a dated file name
-            dest = free_path(dest / timestamped_name(db.path, "backup"))
-        backups.backup_to_file(db, dest)  # administrators only; logged
+            dest = free_path(dest / backups.dated_name(db, "backup"))
+        # administrators only; logged. On a server a pg_dump, its progress on stderr.
+        backups.backup_to_file(db, dest, progress=table_progress if db.on_server else None)
     finally:
         db.close()
     print(_("Backup written and verified: {path}").format(path=dest))

@@ -18,6 +18,7 @@ from finsam_desktop.cli.common import say
 from finsam_desktop.cli.database import commands as database_commands
 from finsam_desktop.cli.keys import commands as keys_commands
 from finsam_desktop.cli.lots import commands as lots_commands
+from finsam_desktop.cli.move import commands as move_commands
 from finsam_desktop.cli.parser import SwedishParser, add_database_argument, parse_in_swedish
 from finsam_desktop.cli.participants import commands as participants_commands
 from finsam_desktop.cli.protect import commands as protect_commands
@@ -32,6 +33,7 @@ GROUPS = (
     participants_commands,
     protect_commands,
     keys_commands,
+    move_commands,
 )
 
 

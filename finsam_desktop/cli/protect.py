@@ -11,12 +11,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from finsam_desktop.cli.common import open_database
+from finsam_desktop.cli.common import open_database, say
 from finsam_desktop.i18n import _
+from finsam_desktop.paths import is_server
 
 
 def configure_restore(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("backup", metavar=_("BACKUPFILE"), help=_("the backup to restore"))
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help=_("do not ask before replacing a server database's contents"),
+    )
     parser.set_defaults(run=run_restore)
 
 
@@ -28,6 +34,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
     path = database_path(args.db)
     backup = Path(args.backup).expanduser().resolve()
+    if is_server(path):
+        return _restore_on_server(args, backup)
     db = None
     if path.exists():
         # Opening proves who we are (for an encrypted file) and gives its key, with which
@@ -53,6 +61,41 @@ def run_restore(args: argparse.Namespace) -> int:
         print(_("The database that was in use is kept as {path}.").format(path=kept))
     print(_("Restored {backup} to {path}.").format(backup=backup.name, path=path))
     return 0
+
+
+def _restore_on_server(args: argparse.Namespace, backup: Path) -> int:
+    """pg_restore over the server database: an administrator, after confirming (or
+    ``--yes``); what was there is first saved as a verified pg_dump."""
+    from finsam_desktop.cli.common import table_progress
+    from finsam_desktop.services import backups
+
+    db = open_database(args)
+    try:
+        with db.reading() as session:
+            backups.check_may_restore(session)  # administrators only
+        if not args.yes and not _confirmed(db.name, backup.name):
+            print(_("Nothing has been changed."), file=sys.stderr)
+            return 1
+        kept = backups.restore_into(db, backup, progress=table_progress)  # logged
+    finally:
+        db.close()
+    print(_("What the database held before is saved as {path}.").format(path=kept))
+    print(_("Restored {backup} to {path}.").format(backup=backup.name, path=db.name))
+    return 0
+
+
+def _confirmed(database: str, backup: str) -> bool:
+    say(
+        _(
+            "Everything in {database} is replaced by the backup {backup}. Close the program "
+            "on every workstation first."
+        ).format(database=database, backup=backup)
+    )
+    try:
+        answer = input(_("Type yes to restore: "))
+    except EOFError:
+        return False
+    return answer.strip().lower() in (_("yes"), "yes")
 
 
 def configure_register_extract(parser: argparse.ArgumentParser) -> None:

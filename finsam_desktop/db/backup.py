@@ -158,28 +158,28 @@ class BackupFile:
     size: int
 
 
-def backup_name(stem: str, when: datetime) -> str:
-    return f"{stem}-backup-{when.strftime(STAMP_FORMAT)}{BACKUP_SUFFIX}"
+def backup_name(stem: str, when: datetime, suffix: str = BACKUP_SUFFIX) -> str:
+    return f"{stem}-backup-{when.strftime(STAMP_FORMAT)}{suffix}"
 
 
-def parse_backup_name(name: str, stem: str) -> datetime | None:
+def parse_backup_name(name: str, stem: str, suffix: str = BACKUP_SUFFIX) -> datetime | None:
     """The time in a name made by ``backup_name``; None for any other file."""
     prefix = f"{stem}-backup-"
-    if not (name.startswith(prefix) and name.endswith(BACKUP_SUFFIX)):
+    if not (name.startswith(prefix) and name.endswith(suffix)):
         return None
     try:
-        return datetime.strptime(name[len(prefix) : -len(BACKUP_SUFFIX)], STAMP_FORMAT)
+        return datetime.strptime(name[len(prefix) : -len(suffix)], STAMP_FORMAT)
     except ValueError:
         return None
 
 
-def list_backups(folder: Path, stem: str) -> list[BackupFile]:
-    """The backups in ``folder``, newest first."""
+def list_backups(folder: Path, stem: str, suffix: str = BACKUP_SUFFIX) -> list[BackupFile]:
+    """The backups in ``folder``, newest first (``suffix``: ``.dump`` for a server's)."""
     if not folder.is_dir():
         return []
     found = []
     for path in folder.iterdir():
-        when = parse_backup_name(path.name, stem)
+        when = parse_backup_name(path.name, stem, suffix)
         if when is not None and path.is_file():
             found.append(BackupFile(path, when, path.stat().st_size))
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
@@ -224,9 +224,9 @@ def backups_to_keep(
     return keep
 
 
-def thin_backups(folder: Path, stem: str) -> list[Path]:
+def thin_backups(folder: Path, stem: str, suffix: str = BACKUP_SUFFIX) -> list[Path]:
     """Delete backups thinning does not keep; returns the deleted files."""
-    backups = list_backups(folder, stem)
+    backups = list_backups(folder, stem, suffix)
     keep = backups_to_keep(b.taken_at for b in backups)
     removed = []
     for backup in backups:

@@ -4,6 +4,11 @@ The program backs up when it closes and at least once a day while it is open, in
 the folder the administrator chose (a network share in practice; stored in the
 database's ``setting`` table so every PC of the team uses the same folder). Each copy
 is verified and the folder is thinned to daily, weekly and monthly copies.
+
+On a PostgreSQL server a backup is a ``pg_dump`` file, verified by restoring it into a
+scratch database (``db/server_backup.py``). It is taken at most once a day
+automatically, by an administrator's or the program's own session (one workstation at a
+time), not at every close: each copy holds the whole server database.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +40,7 @@ from finsam_desktop.services import audit
 from finsam_desktop.services.access import (
     Permission,
     building_block,
+    may,
     no_personal_data,
     pure,
     require,
@@ -45,6 +52,7 @@ from finsam_desktop.services.records import setting_value, store_setting
 log = logging.getLogger(__name__)
 
 SETTING_KEY = "backups"
+Progress = Callable[[int, int, str], None]  # (done, total, table) of a server's backup
 DAILY = timedelta(days=1)
 
 
@@ -96,18 +104,45 @@ def _writable_problem(path: Path) -> str | None:
     return None
 
 
-def _file_only(db: Database) -> None:
-    """The program's own backups copy the database file; on a PostgreSQL server they are
-    the IT department's pg_dump until the program's pg_dump backup is built (issue 14 §4)."""
-    if db.on_server:
-        from finsam_desktop.db.server import NotOnServerYet
-
-        raise NotOnServerYet(_("The program's own backup"))
-
-
 @no_personal_data
 def folder_for(db: Database, settings: BackupSettings) -> Path:
-    return Path(settings.folder) if settings.folder else db.path.parent / "backups"
+    """The chosen folder; else ``backups`` beside the file, or in this PC's data folder
+    for a server (choose a shared folder there: every workstation has its own)."""
+    if settings.folder:
+        return Path(settings.folder)
+    if db.on_server:
+        from finsam_desktop.paths import data_dir
+
+        return data_dir() / "backups"
+    return db.path.parent / "backups"
+
+
+@pure
+def backup_stem(db: Database) -> str:
+    """What a backup's name starts with: the file's name, or the server database's."""
+    if db.on_server:
+        from finsam_desktop.db.server import engine_url
+
+        return engine_url(db.url).database or "finsam"
+    return db.path.stem
+
+
+@pure
+def backup_suffix(db: Database) -> str:
+    if db.on_server:
+        from finsam_desktop.db.server_backup import DUMP_SUFFIX
+
+        return DUMP_SUFFIX
+    return files.BACKUP_SUFFIX
+
+
+@pure
+def dated_name(db: Database, label: str, when: datetime | None = None) -> str:
+    """``finsam.backup-20261122-080000.sqlite`` (or ``….dump`` for a server)."""
+    if db.on_server:
+        stamp = (when or datetime.now()).strftime(files.STAMP_FORMAT)
+        return f"{backup_stem(db)}.{label}-{stamp}{backup_suffix(db)}"
+    return files.timestamped_name(db.path, label, when)
 
 
 @no_personal_data
@@ -118,29 +153,38 @@ def backup_folder(db: Database) -> Path:
 
 @no_personal_data
 def list_backups(db: Database) -> list[BackupFile]:
-    """The backups of this database in the chosen folder, newest first (none on a
-    server)."""
-    if db.on_server:
-        return []
-    return files.list_backups(backup_folder(db), db.path.stem)
+    """The backups of this database in the chosen folder, newest first."""
+    return files.list_backups(backup_folder(db), backup_stem(db), backup_suffix(db))
 
 
 @no_personal_data
-def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
+def backup_now(
+    db: Database,
+    when: datetime | None = None,
+    progress: Progress | None = None,
+    only_if_free: bool = False,
+) -> BackupFile | None:
     """Copy the open database into the backup folder, verify it, then thin the folder.
 
-    Every role's session backs up (the window does when it closes): the copy goes only
-    into the administrator's backup folder, encrypted like the database, and is logged.
-    """
-    _file_only(db)
+    Every role's session backs up a file (the window does when it closes): the copy goes
+    only into the administrator's backup folder, encrypted like the database, and is
+    logged. On a server: a verified pg_dump (``progress(done, total, table)``); None when
+    ``only_if_free`` and another workstation is backing up right now."""
     when = (when or datetime.now()).replace(microsecond=0)
     folder = backup_folder(db)
-    dest = folder / files.backup_name(db.path.stem, when)
+    stem, suffix = backup_stem(db), backup_suffix(db)
+    dest = folder / files.backup_name(stem, when, suffix)
     while dest.exists():  # two backups in one second (e.g. "now" just before closing)
         when += timedelta(seconds=1)
-        dest = folder / files.backup_name(db.path.stem, when)
+        dest = folder / files.backup_name(stem, when, suffix)
     with db.session() as session:
         log_output(session, "backup")
+    if db.on_server:
+        made = _dump(db, dest, progress, only_if_free)
+        if made is None:
+            return None
+        files.thin_backups(folder, stem, suffix)
+        return BackupFile(dest, when, dest.stat().st_size)
     try:
         with db.engine.connect() as connection:
             raw = connection.connection.driver_connection
@@ -156,17 +200,35 @@ def backup_now(db: Database, when: datetime | None = None) -> BackupFile:
                 "read-only."
             ).format(folder=folder)
         ) from None
-    files.thin_backups(folder, db.path.stem)
+    files.thin_backups(folder, stem, suffix)
     return BackupFile(dest, when, dest.stat().st_size)
 
 
+def _dump(db: Database, dest: Path, progress: Progress | None, only_if_free: bool = False):
+    from finsam_desktop.db import server_backup
+
+    try:
+        return server_backup.dump(db.url, dest, progress, only_if_free=only_if_free)
+    except OSError as exc:
+        log.error("backup failed: %s", type(exc).__name__)
+        raise BackupError(
+            _(
+                "The backup could not be written to {folder}: the folder is missing, full or "
+                "read-only."
+            ).format(folder=dest.parent)
+        ) from None
+
+
 @requires(Permission.ADMINISTER)
-def backup_to_file(db: Database, dest: Path) -> Path:
+def backup_to_file(db: Database, dest: Path, progress: Progress | None = None) -> Path:
     """A verified copy of the database at ``dest`` (the command line's ``backup``): only an
-    administrator takes a copy to a place of his choosing; logged, with its manifest."""
-    _file_only(db)
+    administrator takes a copy to a place of his choosing; logged, with its manifest
+    (on a server: a verified pg_dump, ``progress(done, total, table)``)."""
     with db.session() as session:
         log_output(session, "backup")
+    if db.on_server:
+        _dump(db, dest, progress)
+        return dest
     files.backup_file(db.path, dest, key=database_key(db))
     write_manifest(db, dest, datetime.now().replace(microsecond=0))
     return dest
@@ -203,14 +265,25 @@ def write_manifest(db: Database, backup: Path, when: datetime) -> None:
 
 @no_personal_data
 def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DAILY):
-    """Back up when the newest backup is older than ``age``; the new backup or None
-    (always None on a server: its backups are the server's)."""
-    if db.on_server:
+    """Back up when the newest backup is older than ``age``; the new backup or None.
+
+    On a server only an administrator's (or the program's own) session dumps the
+    database, and only one workstation at a time."""
+    if db.on_server and not may(db, Permission.ADMINISTER):
         return None
     now = now or datetime.now()
     if files.is_older_than(list_backups(db), age, now):
-        return backup_now(db, now)
+        return backup_now(db, now, only_if_free=db.on_server)
     return None
+
+
+@no_personal_data
+def backup_at_close(db: Database) -> BackupFile | None:
+    """The backup when the window closes: always for a file; on a server the daily one
+    if it is due (each copy holds the whole server database)."""
+    if db.on_server:
+        return backup_if_due(db)
+    return backup_now(db)
 
 
 @requires(Permission.ADMINISTER)
@@ -300,7 +373,12 @@ def restore_file(
 
 
 @requires(Permission.ADMINISTER)
-def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Path | None:
+def restore_into(
+    db: Database,
+    backup: Path,
+    when: datetime | None = None,
+    progress: Progress | None = None,
+) -> Path | None:
     """Restore ``backup`` under the open ``db``: its connections are closed, the file is
     swapped, and the next session reads the restored data (upgraded if it is older).
 
@@ -309,7 +387,8 @@ def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Pa
     stay in the file kept aside (whose name the entry holds)."""
     from finsam_desktop.db.migrate import head_revisions, upgrade
 
-    _file_only(db)
+    if db.on_server:
+        return _restore_on_server(db, backup, when, progress)
     key = database_key(db)
     check_restorable(backup, key)
     db.engine.dispose()
@@ -320,6 +399,29 @@ def restore_into(db: Database, backup: Path, when: datetime | None = None) -> Pa
     noticed = [f.as_dict() for f in audit.anchor_findings(db.path)]
     audit.reset_anchor(db.path, log_head_of(db.path, key))
     details = {"backup": backup.name, "kept": kept.name if kept else "", "findings": noticed}
+    with db.session() as session:
+        audit.record(session, audit.Action.RESTORE, what="backup", details=details)
+    return kept
+
+
+def _restore_on_server(
+    db: Database, backup: Path, when: datetime | None, progress: Progress | None
+) -> Path:
+    """pg_restore of ``backup`` over the server database, after a verified pg_dump of what
+    is there now into the backup folder (returned: nothing is lost by a restore)."""
+    from finsam_desktop.db import server_backup
+    from finsam_desktop.db.migrate import head_revisions, schema_state, upgrade
+
+    server_backup.check_restorable(db.url, backup)
+    when = (when or datetime.now()).replace(microsecond=0)
+    kept = files.free_path(backup_folder(db) / dated_name(db, "before-restore", when))
+    _dump(db, kept, None)
+    db.engine.dispose()  # this program's own connections are not "another workstation"
+    server_backup.restore(db.url, backup, progress)
+    db.engine.dispose()
+    if schema_state(db.url).revisions != set(head_revisions()):
+        upgrade(db)
+    details = {"backup": backup.name, "kept": kept.name, "findings": []}
     with db.session() as session:
         audit.record(session, audit.Action.RESTORE, what="backup", details=details)
     return kept

@@ -223,6 +223,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "letters": N_("Letters of the person"),
     "letter": N_("Letter"),
     "backup": N_("Backup"),
+    "move-to-server": N_("Moved to a server"),
     "lots-summary-pdf": N_("Lots summary (PDF)"),
     "lots-summary-xlsx": N_("Lots summary (XLSX)"),
     "lots-summary-csv": N_("Lots summary (CSV)"),

@@ -40,7 +40,8 @@ class BackupSchedule(QObject):
 
     def backup_on_close(self) -> None:
         self.timer.stop()
-        self._guarded(lambda: backups.backup_now(self.ctx.db))
+        # A file is copied at every close; a server's daily dump is taken if due.
+        self._guarded(lambda: backups.backup_at_close(self.ctx.db))
 
     def _guarded(self, fn) -> None:
         # A backup that fails must never stop the work or the closing; it is logged

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -59,9 +62,7 @@ class BackupsTab(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.folder = line(settings.folder, 1000)
         self.folder.setPlaceholderText(
-            _("Default: {path}").format(
-                path=ctx.db.path.parent / "backups" if ctx.db.path else "–"  # a server: none
-            )
+            _("Default: {path}").format(path=backups.folder_for(ctx.db, backups.BackupSettings()))
         )
         browse = QPushButton(_("Choose folder…"))
         browse.clicked.connect(self.choose_folder)
@@ -74,6 +75,15 @@ class BackupsTab(QWidget):
 
         explain = QLabel(
             _(
+                "The database is on a PostgreSQL server. A backup is a pg_dump of the whole "
+                "database, checked by restoring it into a scratch database on the server. "
+                "An administrator's program takes one at least once a day. The folder keeps "
+                "one copy per day for {d} days, one per week for {w} weeks and one per "
+                "month for {m} months. Choose a folder on a network share that every "
+                "administrator's PC reaches."
+            ).format(d=KEEP_DAILY, w=KEEP_WEEKLY, m=KEEP_MONTHLY)
+            if ctx.db.on_server
+            else _(
                 "The program makes a verified backup when it closes and at least once a day "
                 "while it is open. The folder keeps one copy per day for {d} days, one per "
                 "week for {w} weeks and one per month for {m} months. Choose a folder on a "
@@ -152,16 +162,39 @@ class BackupsTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
 
+    def progress_dialog(self, title: str) -> tuple[QProgressDialog, Callable]:
+        """A dialog showing a server backup's or restore's progress per table."""
+        dialog = QProgressDialog(title, "", 0, 0, self)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setValue(0)
+
+        def progress(done: int, total: int, table: str) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(
+                _("{title}: table {done} of {total} ({table})").format(
+                    title=title, done=done, total=total, table=table
+                )
+            )
+            QApplication.processEvents()
+
+        return dialog, progress
+
     def backup_now(self) -> None:
+        dialog, progress = self.progress_dialog(_("Backing up"))
         try:
             with BusyCursor():
-                made = backups.backup_now(self.ctx.db)
+                made = backups.backup_now(self.ctx.db, progress=progress)
         except Exception as exc:  # a full, read-only or vanished folder: said in Swedish
+            dialog.close()
             message = user_message(exc)
             if message is None:
                 raise
             QMessageBox.warning(self, _("Backup"), message)
             return
+        dialog.close()
         self.status.setText(_("Backup written and verified: {name}").format(name=made.path.name))
         self.status.show()
         self.refresh()
@@ -175,28 +208,42 @@ class BackupsTab(QWidget):
         except AccessDenied as exc:  # the tab is hidden from others anyway
             QMessageBox.warning(self, _("Restore"), str(exc))
             return None
-        return confirm_destructive(
-            self,
-            _("Restore backup"),
+        text = (
             _(
+                "Restore the backup from {when}? Everything in the server database is "
+                "replaced by the backup, for every workstation. What the database holds now "
+                "is first saved as a new backup, so nothing is deleted. Close the program on "
+                "every other workstation first. The program closes when the restore is done."
+            )
+            if self.ctx.db.on_server
+            else _(
                 "Restore the backup from {when}? Everything saved after that time is "
                 "replaced by the backup. The database in use now is kept beside it under a "
                 "new name, so nothing is deleted. Other copies of the program that use the "
                 "database must be closed first. The program closes when the restore is done."
-            ).format(when=format_datetime(chosen.taken_at)),
+            )
+        )
+        return confirm_destructive(
+            self,
+            _("Restore backup"),
+            text.format(when=format_datetime(chosen.taken_at)),
             _("Restore"),
             lambda: self._restore(chosen),
         )
 
     def _restore(self, chosen: BackupFile) -> None:
+        dialog, progress = self.progress_dialog(_("Restoring"))
         try:
-            kept = backups.restore_into(self.ctx.db, chosen.path)
+            with BusyCursor():
+                kept = backups.restore_into(self.ctx.db, chosen.path, progress=progress)
         except Exception as exc:
+            dialog.close()
             message = user_message(exc)
             if message is None:
                 raise
             QMessageBox.warning(self, _("Restore"), message)
             return
+        dialog.close()
         done = QMessageBox(
             QMessageBox.Icon.Information,
             _("Restore backup"),
