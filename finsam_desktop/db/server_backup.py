@@ -122,7 +122,8 @@ def libpq_target(url: str, database: str | None = None) -> Iterator[tuple[str, d
     if database is not None:
         parsed = parsed.set(database=database)
     password = parsed.password
-    conninfo = parsed.set(password=None).render_as_string(hide_password=False)
+    # (URL.set ignores None: the password is taken out of the tuple itself.)
+    conninfo = parsed._replace(password=None).render_as_string(hide_password=False)
     env = dict(os.environ)
     env["PGOPTIONS"] = f"-c lock_timeout={LOCK_TIMEOUT}"
     env["PGAPPNAME"] = "finsam-desktop-backup"

@@ -60,10 +60,7 @@ def test_first_start_then_login_with_the_accounts_password(url, capsys, monkeypa
 
 
 def test_what_is_not_built_for_a_server_says_so(url, tmp_path, capsys):
-    assert main(["--db", url, "backup", str(tmp_path / "copies")]) == 1
-    err = capsys.readouterr().err
-    assert "finns ännu inte för en databas på en PostgreSQL-server" in err
-    assert not (tmp_path / "copies").exists()
+    # (A backup on a server is a pg_dump: tests/services/test_server_backups.py.)
     assert main(["--db", url, "demo"]) == 1
     assert "Demodatabasen finns ännu inte" in capsys.readouterr().err
 

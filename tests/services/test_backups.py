@@ -19,7 +19,7 @@ from finsam_desktop.services import backups, persons
 from finsam_desktop.services.demo import fake_personnummer
 
 pytestmark = pytest.mark.sqlite_only(
-    reason="the program's own backups copy the database file; on a server: issue 14 §4"
+    reason="these backups copy the database file; a server's: test_server_backups.py"
 )
 
 

@@ -165,35 +165,11 @@ def test_the_password_goes_to_a_private_pgpass_file_not_the_command_line(server_
     assert not pgpass.exists()
 
 
-def test_restore_brings_back_deleted_data_and_keeps_what_was_there(server_db, tmp_path):
-    keep = add_person(server_db, "Åsa")
-    with server_db.session() as s:
-        backups.save_settings(s, backups.BackupSettings(str(tmp_path / "copies")))
-    made = backups.backup_now(server_db, datetime(2026, 11, 22, 8, 0))
-    with server_db.session() as s:
-        s.delete(s.get(PersonRow, keep))
-    add_person(server_db, "Bodil", 983)
-    assert person_count(server_db) == 1
-
-    kept = backups.restore_into(server_db, made.path, when=datetime(2026, 11, 22, 9, 0))
-    with server_db.reading() as s:
-        names = list(s.scalars(select(PersonRow.first_name)))
-        entry = s.scalars(select(AuditRow).where(AuditRow.action == audit.Action.RESTORE)).one()
-        assert verify_chain(s).ok
-    assert names == ["Åsa"]
-    assert entry.details["backup"] == made.path.name
-    # What the database held before the restore is itself a verified backup.
-    assert kept.is_file() and "before-restore" in kept.name
-    assert entry.details["kept"] == kept.name
-    # Adding after the restore works (the sequences came back with the rows).
-    add_person(server_db, "Cecilia", 984)
-    assert person_count(server_db) == 2
-
-
-def test_restore_refuses_while_another_workstation_is_connected(server_db, tmp_path):
+def test_restore_refuses_while_another_workstation_is_connected(server_db, tmp_path, monkeypatch):
     from finsam_desktop.db.migrate import open_database
 
     add_person(server_db, "Åsa")
+    monkeypatch.setattr(server_backup, "verify", lambda *a: None)  # checked elsewhere
     made = backups.backup_to_file(server_db, tmp_path / "a.dump")
     other = open_database(server_db.url)
     try:
@@ -208,23 +184,46 @@ def test_restore_refuses_while_another_workstation_is_connected(server_db, tmp_p
 def test_restore_refuses_a_file_that_is_not_a_dump(server_db, tmp_path):
     junk = tmp_path / "junk.dump"
     junk.write_bytes(b"not a dump at all")
-    with pytest.raises(BackupError, match="inte en säkerhetskopia"):
+    with pytest.raises(BackupError, match="ingen säkerhetskopia"):
         backups.restore_into(server_db, junk)
 
 
-def test_backup_and_restore_from_the_command_line(server_db, tmp_path, capsys, monkeypatch):
-    add_person(server_db, "Åsa")
+def test_restore_from_the_command_line_brings_back_deleted_data(
+    server_db, tmp_path, capsys, monkeypatch
+):
+    keep = add_person(server_db, "Åsa")
     url = server_db.url
-    server_db.close()
+    with server_db.session() as s:
+        backups.save_settings(s, backups.BackupSettings(str(tmp_path / "folder")))
     assert main(["--db", url, "backup", str(tmp_path / "copies")]) == 0
     out = capsys.readouterr()
     (made,) = (tmp_path / "copies").glob("*.dump")
-    assert "verifierad" in out.out and "person" in out.err  # progress on stderr
+    assert "kontrollerad" in out.out and "person" in out.err  # progress on stderr
+    with server_db.session() as s:
+        s.delete(s.get(PersonRow, keep))
+    add_person(server_db, "Bodil", 983)
+    server_db.close()
+
     monkeypatch.setattr("builtins.input", lambda prompt: "nej")
     assert main(["--db", url, "restore", str(made)]) == 1
     assert "Ingenting har ändrats" in capsys.readouterr().err
     assert main(["--db", url, "restore", "--yes", str(made)]) == 0
-    assert "Återställde" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Återställde" in out
+    with server_db.reading() as s:
+        names = list(s.scalars(select(PersonRow.first_name)))
+        details = s.scalars(
+            select(AuditRow.details).where(AuditRow.action == audit.Action.RESTORE)
+        ).one()
+        assert verify_chain(s).ok
+    assert names == ["Åsa"]
+    assert details["backup"] == made.name
+    # What the database held before the restore is itself a verified backup.
+    (kept,) = (tmp_path / "folder").glob("*before-restore*.dump")
+    assert details["kept"] == kept.name and kept.name in out
+    # Adding after the restore works (the sequences came back with the rows).
+    add_person(server_db, "Cecilia", 984)
+    assert person_count(server_db) == 2
 
 
 def test_only_one_workstation_takes_the_daily_backup_at_a_time(server_db, tmp_path):
