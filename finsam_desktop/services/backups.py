@@ -117,7 +117,7 @@ def folder_for(db: Database, settings: BackupSettings) -> Path:
     return db.path.parent / "backups"
 
 
-@pure
+@no_personal_data
 def backup_stem(db: Database) -> str:
     """What a backup's name starts with: the file's name, or the server database's."""
     if db.on_server:
@@ -127,7 +127,7 @@ def backup_stem(db: Database) -> str:
     return db.path.stem
 
 
-@pure
+@no_personal_data
 def backup_suffix(db: Database) -> str:
     if db.on_server:
         from finsam_desktop.db.server_backup import DUMP_SUFFIX
@@ -136,8 +136,8 @@ def backup_suffix(db: Database) -> str:
     return files.BACKUP_SUFFIX
 
 
-@pure
-def dated_name(db: Database, label: str, when: datetime | None = None) -> str:
+@no_personal_data
+def dated_name(db: Database, label: str = "backup", when: datetime | None = None) -> str:
     """``finsam.backup-20261122-080000.sqlite`` (or ``….dump`` for a server)."""
     if db.on_server:
         stamp = (when or datetime.now()).strftime(files.STAMP_FORMAT)

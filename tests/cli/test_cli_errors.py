@@ -136,6 +136,7 @@ def sample(dest: str, files: dict) -> str:
         "file": str(files["sheet"]),
         "personnummer": "19900101-9802",
         "period": "2016",
+        "till": "postgresql://finsam@127.0.0.1:1/finsam",  # no server answers there
     }
     assert dest in values, f"give the required argument {dest!r} a sample value in this test"
     return values[dest]
