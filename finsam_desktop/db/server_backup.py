@@ -477,7 +477,7 @@ def restore(url: str, path: Path, progress: Progress | None = None) -> None:
                 "--clean",
                 "--if-exists",
                 "--no-owner",
-                "--no-privileges",
+                # The grants come back with the tables (the same server, the same roles).
                 "--single-transaction",
                 "--exit-on-error",
                 "--verbose",

@@ -186,7 +186,7 @@ def test_a_move_that_fails_half_way_leaves_the_file_and_an_empty_server(
 
 def test_only_an_administrator_of_the_file_moves_it(target, team, capsys, monkeypatch):
     before = fingerprint(team)
-    assert flytta(target, team, user="samordnare") == 4
+    assert flytta(team, target, user="samordnare") == 4
     assert "behörighet" in capsys.readouterr().err
     monkeypatch.setenv("FINSAM_PASSWORD", "wrong password here")
     assert flytta(team, target) == 1
@@ -238,3 +238,14 @@ def test_a_tables_hash_is_independent_of_row_order_and_sees_every_change(db_loca
         engine.dispose()
     assert sums[0] == sums[1] and sums[0].rows == 5
     assert sums[2].rows == 5 and sums[2].hash != sums[0].hash
+
+
+def test_a_plain_file_of_an_older_version_moves_through_an_upgraded_copy(target, tmp_path, capsys):
+    old = tmp_path / "old.sqlite"
+    shutil.copy(Path(__file__).parents[1] / "db" / "fixtures" / "schema_0002_0004_0005.sqlite", old)
+    before = hashlib.sha256(old.read_bytes()).hexdigest()
+    assert main(["--db", str(old), "flytta", "--till", target]) == 0  # as the program
+    out = capsys.readouterr().out
+    assert "OLIKA" not in out and "Filen är oförändrad" in out
+    assert hashlib.sha256(old.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite"]  # no upgrade beside it
