@@ -177,14 +177,16 @@ def backup_now(
     while dest.exists():  # two backups in one second (e.g. "now" just before closing)
         when += timedelta(seconds=1)
         dest = folder / files.backup_name(stem, when, suffix)
-    with db.session() as session:
-        log_output(session, "backup")
     if db.on_server:
         made = _dump(db, dest, progress, only_if_free)
-        if made is None:
+        if made is None:  # another workstation is taking it
             return None
+        with db.session() as session:
+            log_output(session, "backup")
         files.thin_backups(folder, stem, suffix)
         return BackupFile(dest, when, dest.stat().st_size)
+    with db.session() as session:
+        log_output(session, "backup")
     try:
         with db.engine.connect() as connection:
             raw = connection.connection.driver_connection
