@@ -53,10 +53,22 @@ NAME_BYTES = 63
 RLS_SCHEMA = "finsam_rls"
 STATISTICS_SCHEMA = "statistik"
 
-_SHARED = (
-    "case_option mapping_template local_option lots_category lots_case lots_case_outcome "
-    "federation municipality party insats meeting_place staff setting letter_template"
-).split()
+_SHARED = [
+    "case_option",
+    "mapping_template",
+    "local_option",
+    "lots_category",
+    "lots_case",
+    "lots_case_outcome",
+    "federation",
+    "municipality",
+    "party",
+    "insats",
+    "meeting_place",
+    "staff",
+    "setting",
+    "letter_template",
+]
 
 # The decision for every table of the models (see the module docstring).
 TABLES: dict[str, str] = {
@@ -339,7 +351,9 @@ def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
         coordinator_policy(f"{RLS_SCHEMA}.person_visible(id)")
     elif decision.startswith("under:"):
         _under, column, parent = decision.split(":")
-        coordinator_policy(f"EXISTS (SELECT 1 FROM public.{_ident(parent)} p WHERE p.id = {column})")
+        coordinator_policy(
+            f"EXISTS (SELECT 1 FROM public.{_ident(parent)} p WHERE p.id = {column})"
+        )
     elif decision == "own":
         coordinator_policy(f"user_id = {me}")
     elif decision == "users":
@@ -398,9 +412,9 @@ def _view_column(table: str, column, kind: str, keep_rows: str | None) -> str:
         else:
             value = f"''::{typ}"
     elif kind == extract.PSEUDONYM:
-        value = f"({pseudonym})::{typ}"
+        value = f"({pseudonym})"
     else:  # BIRTH_YEAR_PSEUDONYM
-        value = f"(substr({name}, 1, 4) || '-' || {pseudonym})::{typ}"
+        value = f"(substr({name}, 1, 4) || '-' || {pseudonym})"
     if keep_rows:
         value = f"CASE WHEN {keep_rows} THEN {name} ELSE {value} END"
     return f"{value} AS {name}"
@@ -422,7 +436,9 @@ def view_statements(groups: dict[str, str]) -> list[str]:
     ]
     texts = extract.text_columns()
     for table in metadata.sorted_tables:
-        classified = {c.name: extract.COLUMNS[table.name][c.name] for c in texts.get(table.name, [])}
+        classified = {
+            c.name: extract.COLUMNS[table.name][c.name] for c in texts.get(table.name, [])
+        }
         keep_rows = extract.KEEP_ROWS.get(table.name)
         columns = [
             _view_column(table.name, c, classified[c.name], keep_rows)
@@ -487,16 +503,15 @@ def setup(url: str) -> None:
     from finsam_desktop.db.server import raw_connect
 
     open_database(url).close()
-    with raw_connect(url) as connection:
-        with connection.transaction():
-            create_groups(connection)
-            owner = _run(
-                connection, "SELECT tableowner FROM pg_tables WHERE tablename = 'users'"
-            ).fetchone()[0]
-            current = _run(connection, "SELECT current_user").fetchone()[0]
-            if owner != current:
-                _run(connection, f"SET LOCAL ROLE {_ident(owner)}")
-            apply(connection)
+    with raw_connect(url) as connection, connection.transaction():
+        create_groups(connection)
+        owner = _run(
+            connection, "SELECT tableowner FROM pg_tables WHERE tablename = 'users'"
+        ).fetchone()[0]
+        current = _run(connection, "SELECT current_user").fetchone()[0]
+        if owner != current:
+            _run(connection, f"SET LOCAL ROLE {_ident(owner)}")
+        apply(connection)
 
 
 # --- signing in as an account ------------------------------------------------------------------
@@ -572,8 +587,9 @@ def open_as_account(url: str, username: str, password: str):
 def password_ok(db, password: str) -> bool:
     """Whether the server accepts ``password`` for the signed-in account (the lock screen,
     a change of password): a new connection is tried, nothing else."""
-    import psycopg
     from dataclasses import replace
+
+    import psycopg
 
     from finsam_desktop.db.server import raw_connect
 
