@@ -323,6 +323,10 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.last_case_number(prefix text)
             RETURNS text LANGUAGE sql {header} AS $$
             SELECT max(case_number) FROM public.referral WHERE case_number LIKE prefix || '%' $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.personnummer_taken(digits text, except_id integer)
+            RETURNS boolean LANGUAGE sql {header} AS $$
+            SELECT EXISTS (SELECT 1 FROM public.person WHERE personnummer = digits
+                           AND id <> except_id) $$""",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {RLS_SCHEMA} FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
         f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
@@ -499,10 +503,34 @@ def setup(url: str) -> None:
     """Make the groups and apply everything, with the owner's URL (a role that owns the
     database's tables and has CREATEROLE, or a superuser: the tables' owner is then
     taken for the rest). The schema is created or upgraded first."""
+    import psycopg
+
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.db.server import raw_connect
 
     open_database(url).close()
+    try:
+        _setup(url, raw_connect)
+    except psycopg.errors.InsufficientPrivilege:
+        raise NotPrivileged() from None
+
+
+class NotPrivileged(RuntimeError):
+    shown_to_user = True
+
+    def __init__(self):
+        from finsam_desktop.i18n import _
+
+        super().__init__(
+            _(
+                "The database role in the URL may not create roles. Run the command with "
+                "the role that owns the database, given CREATEROLE (ALTER ROLE … "
+                "CREATEROLE), or with a superuser."
+            )
+        )
+
+
+def _setup(url: str, raw_connect) -> None:
     with raw_connect(url) as connection, connection.transaction():
         create_groups(connection)
         owner = _run(
@@ -609,3 +637,41 @@ def roles_of(connection, database: str) -> list[str]:
         (database + ":", database + "."),
     ).fetchall()
     return sorted(r[0] for r in rows)
+
+
+def last_case_number(session, prefix: str) -> str | None:
+    """The highest case number starting with ``prefix`` of *every* referral: a
+    coordinator signed in with its own role sees only its insatser's referrals, so the
+    server's function (SECURITY DEFINER, the case number only) counts the others too."""
+    from sqlalchemy import func, select, text
+
+    from finsam_desktop.db.referral_models import ReferralRow
+
+    if getattr(session.info.get("database"), "login", None) is not None:
+        return session.scalar(
+            text(f"SELECT {RLS_SCHEMA}.last_case_number(:prefix)"), {"prefix": prefix}
+        )
+    return session.scalar(
+        select(func.max(ReferralRow.case_number)).where(ReferralRow.case_number.like(prefix + "%"))
+    )
+
+
+def personnummer_taken(session, digits: str, except_id: int) -> bool:
+    """Whether another person has this personnummer, among *all* persons: a coordinator
+    registering someone already registered in another insats is told so (instead of the
+    unique constraint failing the save), and sees nothing more of that person."""
+    from sqlalchemy import select, text
+
+    from finsam_desktop.db.models import PersonRow
+
+    if getattr(session.info.get("database"), "login", None) is not None:
+        return bool(
+            session.scalar(
+                text(f"SELECT {RLS_SCHEMA}.personnummer_taken(:digits, :except_id)"),
+                {"digits": digits, "except_id": except_id},
+            )
+        )
+    found = session.scalar(
+        select(PersonRow.id).where(PersonRow.personnummer == digits, PersonRow.id != except_id)
+    )
+    return found is not None

@@ -662,10 +662,10 @@ def server_account(session: Session, username: str) -> User:
     password): its login is recorded. A statistik account reads its row in the
     de-identified views and records nothing (its role writes nowhere; the server's own
     connection log has its logins); its temporary password is changed on the role."""
-    login = session.info["database"].login
+    login = getattr(session.info.get("database"), "login", None)
     row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
-    if row is None or not row.active:
-        raise LoginFailed()
+    if login is None or row is None or not row.active:
+        raise LoginFailed()  # only a login the server accepted comes here
     if login.group == "statistics":
         user = _user(row)
         return User(
