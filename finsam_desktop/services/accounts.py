@@ -50,6 +50,7 @@ from finsam_desktop.services.access import (
 )
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
 from finsam_desktop.services.records import (
+    ConcurrentChange,
     apply_version,
     existing_row,
     setting_value,
@@ -540,7 +541,11 @@ def insatser_of(session: Session, user_id: int) -> list[int]:
 
 
 @requires(Permission.ADMINISTER)
-def set_insatser(session: Session, user_id: int, insats_ids: list[int]) -> list[int]:
+def set_insatser(
+    session: Session, user_id: int, insats_ids: list[int], seen: list[int] | None = None
+) -> list[int]:
+    """The account works in ``insats_ids`` from now on. ``seen``: the insatser the form
+    showed; another administrator's change since then is not overwritten."""
     require(session, Permission.ADMINISTER)
     _get(session, user_id)
     wanted = set(insats_ids)
@@ -548,6 +553,8 @@ def set_insatser(session: Session, user_id: int, insats_ids: list[int]) -> list[
     if unknown:
         raise ValidationError.single("insatser", _("The insats no longer exists."))
     current = set(insatser_of(session, user_id))
+    if seen is not None and set(seen) != current:
+        raise ConcurrentChange()
     for insats_id in current - wanted:
         session.delete(session.get(AccountInsatsRow, (user_id, insats_id)))
     for insats_id in sorted(wanted - current):

@@ -91,7 +91,9 @@ class NewAccountDialog(FormDialog):
                 True,
             )
             if self.insatser.checked():
-                self.ctx.runner.run(accounts.set_insatser, user.id, self.insatser.checked())
+                self.ctx.runner.run(
+                    accounts.set_insatser, user.id, self.insatser.checked(), self.chosen
+                )
             return user
 
 
@@ -112,7 +114,9 @@ class EditAccountDialog(FormDialog):
     def save(self) -> User:
         user = self.user
         if sorted(self.insatser.checked()) != self.chosen:
-            self.ctx.runner.run(accounts.set_insatser, user.id, self.insatser.checked())
+            self.ctx.runner.run(
+                accounts.set_insatser, user.id, self.insatser.checked(), self.chosen
+            )
         if self.display_name.text().strip() != user.display_name:
             user = self.ctx.runner.run(
                 accounts.set_display_name, user.id, self.display_name.text(), user.version
