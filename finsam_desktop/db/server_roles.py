@@ -327,6 +327,13 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
             RETURNS boolean LANGUAGE sql {header} AS $$
             SELECT EXISTS (SELECT 1 FROM public.person WHERE personnummer = digits
                            AND id <> except_id) $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.person_log(pid integer, lim integer)
+            RETURNS TABLE (at timestamp, username text, action text, table_name text,
+                           what text)
+            LANGUAGE sql {header} AS $$
+            SELECT at, username, action, table_name, what FROM public.audit_log
+            WHERE person_id = pid AND {RLS_SCHEMA}.person_visible(pid)
+            ORDER BY id DESC LIMIT lim $$""",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {RLS_SCHEMA} FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
         f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
@@ -373,7 +380,8 @@ def _grants(groups: dict[str, str]) -> list[str]:
     statistics = _ident(groups["statistics"])
     everyone = f"{admin}, {coordinator}, {statistics}"
     own_columns = (
-        "last_login_at, failed_attempts, wait_until, must_change_password, version, updated_at"
+        "last_login_at, failed_attempts, wait_until, must_change_password, version, "
+        "updated_at, password_hash"
     )
     return [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {everyone}",
@@ -675,3 +683,31 @@ def personnummer_taken(session, digits: str, except_id: int) -> bool:
         select(PersonRow.id).where(PersonRow.personnummer == digits, PersonRow.id != except_id)
     )
     return found is not None
+
+
+def person_log(session, person_id: int, limit: int) -> list[tuple]:
+    """The access log's entries about one person, newest first: (at, username, action,
+    table, what). A coordinator signed in with its own role may not read the log's table;
+    the server's function gives it these entries of a person it may see, nothing else."""
+    from sqlalchemy import select, text
+
+    from finsam_desktop.db.security_models import AuditRow
+
+    login = getattr(session.info.get("database"), "login", None)
+    if login is not None and login.group == "coordinator":
+        return list(
+            session.execute(
+                text(f"SELECT * FROM {RLS_SCHEMA}.person_log(:pid, :lim)"),
+                {"pid": person_id, "lim": limit},
+            ).tuples()
+        )
+    return list(
+        session.execute(
+            select(
+                AuditRow.at, AuditRow.username, AuditRow.action, AuditRow.table_name, AuditRow.what
+            )
+            .where(AuditRow.person_id == person_id)
+            .order_by(AuditRow.id.desc())
+            .limit(limit)
+        ).tuples()
+    )

@@ -139,6 +139,16 @@ def owner(server):
     )
 
 
+def owner_value(server, sql, *params):
+    with owner(server) as o:
+        return o.execute(sql, params).fetchone()[0]
+
+
+def ids_of_participants(server):
+    with owner(server) as o:
+        return ids(o, "SELECT person_id FROM participation WHERE insats_id = %s", server["a"])
+
+
 def ids(connection, sql, *params):
     return {r[0] for r in connection.execute(sql, params).fetchall()}
 
@@ -269,7 +279,11 @@ def test_the_access_log_is_appended_to_and_never_changed_by_any_account(server):
 
 
 def test_the_program_as_the_coordinator_lists_only_insats_a_and_keeps_one_chain(server):
-    from finsam_desktop.services import persons, signin
+    from dataclasses import replace
+
+    from finsam_desktop.domain.errors import NotFound, ValidationError
+    from finsam_desktop.domain.personnummer import PersonalNumber
+    from finsam_desktop.services import persons, referrals, register_extract, signin
     from finsam_desktop.services.log_review import verify_chain
 
     with owner(server) as o:
@@ -295,15 +309,35 @@ def test_the_program_as_the_coordinator_lists_only_insats_a_and_keeps_one_chain(
         assert listed == expected
         # The coordinator's save is logged in the one chain, and a person of insats B
         # is not found by the program either.
-        with db.session() as session:
-            hidden = sorted(everyone - expected)[0]
-            with pytest.raises(Exception):  # noqa: B017,PT011 - RecordGone / NotFound
-                persons.get_person(session, hidden)
+        hidden = sorted(everyone - expected)[0]
+        with db.session() as session, pytest.raises(NotFound):
+            persons.get_person(session, hidden)
+        with db.reading() as session:
+            # A registerutdrag of one of A's persons, with its access log entries.
+            mine = sorted(expected & ids_of_participants(server))[0]
+            extract = register_extract.build_extract(session, mine)
+            assert extract is not None
+            # The next case number counts every insats's referrals, not only A's.
+            coordinator_next = referrals.next_case_number(session, 2026)
+            # Registering a personnummer taken in insats B says so (and shows nothing).
+            hidden_person = owner_value(
+                server, "SELECT personnummer FROM person WHERE id = %s", hidden
+            )
+            taken = persons.get_person(session, mine)
+        with db.session() as session, pytest.raises(ValidationError) as refused:
+            persons.save_person(
+                session,
+                replace(taken, id=None, version=0),
+                PersonalNumber(hidden_person).formatted(),
+            )
+        assert "finns redan registrerad" in refused.value.problems["personnummer"]
     finally:
         db.close()
     admin_db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
     try:
         assert {row.id for row in persons.person_list(admin_db).page(None, None)} == everyone
+        with admin_db.reading() as session:
+            assert referrals.next_case_number(session, 2026) == coordinator_next
         with admin_db.reading() as session:
             assert verify_chain(session).ok
     finally:

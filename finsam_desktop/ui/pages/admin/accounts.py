@@ -91,9 +91,7 @@ class NewAccountDialog(FormDialog):
                 True,
             )
             if self.insatser.checked():
-                self.ctx.runner.run(
-                    accounts.set_insatser, user.id, self.insatser.checked(), self.chosen
-                )
+                self.ctx.runner.run(accounts.set_insatser, user.id, self.insatser.checked(), [])
             return user
 
 
