@@ -14,6 +14,7 @@ def cmd_server_roles(args) -> int:
     import getpass
 
     from finsam_desktop.db import server_roles
+    from finsam_desktop.db.migrate import open_database
     from finsam_desktop.db.server import engine_url
     from finsam_desktop.paths import database_path, is_server
 
@@ -22,6 +23,7 @@ def cmd_server_roles(args) -> int:
         raise SystemExit(
             _("serverroller is for a database on a PostgreSQL server (--db postgresql://…).")
         )
+    open_database(url).close()  # created or upgraded first, as the owner
     server_roles.setup(url)
     database = engine_url(url).database
     print(

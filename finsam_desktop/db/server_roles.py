@@ -510,13 +510,11 @@ def apply(connection) -> None:
 def setup(url: str) -> None:
     """Make the groups and apply everything, with the owner's URL (a role that owns the
     database's tables and has CREATEROLE, or a superuser: the tables' owner is then
-    taken for the rest). The schema is created or upgraded first."""
+    taken for the rest). The schema must be current (``migrate.open_database`` first)."""
     import psycopg
 
-    from finsam_desktop.db.migrate import open_database
     from finsam_desktop.db.server import raw_connect
 
-    open_database(url).close()
     try:
         _setup(url, raw_connect)
     except psycopg.errors.InsufficientPrivilege:
@@ -587,14 +585,14 @@ def _roles_in_use(url: str) -> bool:
         return groups_exist(connection)
 
 
-def open_as_account(url: str, username: str, password: str):
+def open_as_account(url: str, username: str, password: str, heads: frozenset[str]):
     """The database opened as the account's own role (a ``Database`` whose every
     connection is that role's), or None when this database has no role per account (the
-    program then checks the password itself). Raises WrongPassword."""
+    program then checks the password itself). ``heads``: the schema revisions this program
+    needs. Raises WrongPassword, or SchemaNotCurrent."""
     import psycopg
 
     from finsam_desktop.db.engine import Database
-    from finsam_desktop.db.migrate import head_revisions
     from finsam_desktop.db.server import engine_url, raw_connect
 
     database = engine_url(url).database or ""
@@ -615,7 +613,7 @@ def open_as_account(url: str, username: str, password: str):
             raise WrongPassword()
         table = "statistik.alembic_version" if group == "statistics" else "public.alembic_version"
         found = {r[0] for r in _run(connection, f"SELECT version_num FROM {table}").fetchall()}
-    if found != set(head_revisions()):
+    if found != set(heads):
         raise SchemaNotCurrent()
     return Database(url, login=ServerLogin(role, password, group))
 

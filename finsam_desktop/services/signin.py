@@ -598,11 +598,12 @@ def _log_in_on_server(url: str, username: str, password: str) -> tuple[Database,
     as the account's own role with the typed password: the server checks it. On a server
     without account roles the program checks it against the accounts table."""
     from finsam_desktop.db import server_roles
+    from finsam_desktop.db.migrate import head_revisions
     from finsam_desktop.services import accounts
 
     name = accounts.normalise_username(username)
     try:
-        db = server_roles.open_as_account(url, name, password)
+        db = server_roles.open_as_account(url, name, password, head_revisions())
     except server_roles.WrongPassword:
         raise SignInRefused(str(accounts.LoginFailed())) from None
     if db is None:

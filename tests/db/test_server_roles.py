@@ -479,3 +479,31 @@ def test_accounts_from_the_konton_functions_change_the_roles(server):
             assert login and verifier.startswith("SCRAM-SHA-256$")
     finally:
         db.close()
+
+
+def test_finsam_serverroller_sets_up_a_new_database_and_its_first_administrator(
+    postgres, capsys, monkeypatch
+):
+    """What the IT department runs once, with the owner's URL."""
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    from finsam_desktop.cli import main
+    from finsam_desktop.services import signin
+
+    url = postgres.empty()
+    name = make_url(url).database
+    try:
+        monkeypatch.setenv("FINSAM_PASSWORD", PASSWORD)
+        command = ["--db", url, "serverroller", "--administratör", "anna", "--namn", "Anna A"]
+        assert main(command) == 0
+        out = capsys.readouterr().out
+        assert f"{name}:samordnare" in out and f"{name}.anna" in out
+        assert main(["--db", url, "serverroller"]) == 0  # again: nothing breaks
+        db, user = signin.log_in(url, "anna", PASSWORD)
+        db.close()
+        assert user.role.value == "admin" and db.login.role == f"{name}.anna"
+    finally:
+        postgres.drop(url)
+        with postgres.connect(postgres.location("postgres")) as connection:
+            for role in server_roles.roles_of(connection, name):
+                connection.execute(f'DROP ROLE "{role}"')

@@ -141,6 +141,7 @@ def test_a_connection_without_tls_is_refused(tls_cluster):
 def test_the_program_signs_in_over_verify_full_and_the_server_checks_the_password(
     tls_cluster, monkeypatch
 ):
+    from finsam_desktop.db.migrate import open_database
     from finsam_desktop.services import signin
 
     monkeypatch.setenv("PGPASSWORD", SUPERUSER_PASSWORD)  # the owner's, for the set-up
@@ -152,6 +153,7 @@ def test_the_program_signs_in_over_verify_full_and_the_server_checks_the_passwor
         f"postgresql://finsam@127.0.0.1:{tls_cluster['port']}/finsam_tls?sslmode=verify-full"
         f"&sslrootcert={tls_cluster['certs'] / 'ca.crt'}"
     )
+    open_database(url).close()
     server_roles.setup(url)
     signin.first_start(url, "admin", "Anna Admin", PASSWORD, PASSWORD).db.close()
     # A workstation has no credentials of its own: only the account's password connects.
