@@ -507,3 +507,27 @@ def test_finsam_serverroller_sets_up_a_new_database_and_its_first_administrator(
         with postgres.connect(postgres.location("postgres")) as connection:
             for role in server_roles.roles_of(connection, name):
                 connection.execute(f'DROP ROLE "{role}"')
+
+
+def test_the_window_as_statistik_on_the_server_shows_the_statistik_page(
+    server, tmp_path, qapp, qtbot
+):
+    """The Statistik page reads the views through the statistics services, unchanged."""
+    from conftest import app_context
+
+    from finsam_desktop.domain.periods import year
+    from finsam_desktop.services import signin
+    from finsam_desktop.ui.main_window import MainWindow
+
+    db, _user = signin.log_in(server["url"], "stina", PASSWORD)
+    try:
+        window = MainWindow(app_context(db, tmp_path))
+        qtbot.addWidget(window)
+        window.show()
+        page = window.show_page("statistics")
+        page.picker.set_period(year(2026))
+        started = {row[0]: row[1:] for row in page.tables["started"].texts()}
+        assert started and any(v[0] not in ("", "0") for v in started.values())
+        window.close()
+    finally:
+        db.close()
