@@ -217,14 +217,12 @@ def set_group(connection, username: str, role: str) -> None:
 
     database = database_name(connection)
     name = sql.Identifier(account_role(database, username))
-    for other in GROUPS:
-        if other != str(role):
-            _run(
-                connection,
-                sql.SQL("REVOKE {} FROM {}").format(
-                    sql.Identifier(group_role(database, other)), name
-                ),
-            )
+    # Every membership goes, ADMIN OPTION with it (a former administrator keeps none).
+    for group in GROUPS:
+        _run(
+            connection,
+            sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group_role(database, group)), name),
+        )
     _run(
         connection,
         sql.SQL("GRANT {} TO {}").format(sql.Identifier(group_role(database, str(role))), name),
@@ -555,6 +553,21 @@ class WrongPassword(Exception):
     """The server refused the account's role and password (or it is no account here)."""
 
 
+class NotReached(Exception):
+    """The server could not be reached (address, network, certificate)."""
+
+
+# How libpq's messages (English or Swedish, the server's lc_messages) say that the role
+# or its password was refused rather than the server not reached.
+_REFUSED = ("authentication", "does not exist", "not permitted to log in", "pg_hba.conf")
+_REFUSED_SV = ("autentisering", "finns inte", "får inte logga in")
+
+
+def _refused(error: Exception) -> bool:
+    text = str(error).lower()
+    return any(marker in text for marker in (*_REFUSED, *_REFUSED_SV))
+
+
 class SchemaNotCurrent(RuntimeError):
     shown_to_user = True
 
@@ -603,7 +616,9 @@ def open_as_account(url: str, username: str, password: str, heads: frozenset[str
         return None
     try:
         connection = raw_connect(url, ServerLogin(role, password, "coordinator"))
-    except psycopg.Error:
+    except psycopg.Error as exc:
+        if not _refused(exc):
+            raise NotReached() from None
         if _roles_in_use(url):
             raise WrongPassword() from None
         return None

@@ -606,6 +606,10 @@ def _log_in_on_server(url: str, username: str, password: str) -> tuple[Database,
         db = server_roles.open_as_account(url, name, password, head_revisions())
     except server_roles.WrongPassword:
         raise SignInRefused(str(accounts.LoginFailed())) from None
+    except server_roles.NotReached:
+        from finsam_desktop.db.migrate import ServerUnreachable
+
+        raise SignInRefused(str(ServerUnreachable(url))) from None
     if db is None:
         return _log_in_with_table(url, username, password)
     try:

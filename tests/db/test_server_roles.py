@@ -469,6 +469,8 @@ def test_accounts_from_the_konton_functions_change_the_roles(server):
                 "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
                 (f"{server['database']}.cecilia",),
             ).fetchone()[0]
+        with pytest.raises(signin.SignInRefused, match="Fel användarnamn eller lösenord"):
+            signin.log_in(server["url"], "cecilia", PASSWORD)
         with db.session() as session:
             accounts.reset_password(session, cid, "another horse 43", "another horse 43")
         with owner(server) as o:

@@ -161,8 +161,12 @@ def test_the_program_signs_in_over_verify_full_and_the_server_checks_the_passwor
     assert signin.database_state(url) is signin.DatabaseState.SERVER
     with pytest.raises(signin.SignInRefused, match="Fel användarnamn eller lösenord"):
         signin.log_in(url, "admin", "wrong password 1")
-    with pytest.raises(signin.SignInRefused):
+    with pytest.raises(signin.SignInRefused, match="Fel användarnamn eller lösenord"):
         signin.log_in(url, "nobody", PASSWORD)
+    # Another CA: the program says the server refused or could not be reached.
+    other = url.replace("ca.crt", "other-ca.crt")
+    with pytest.raises(signin.SignInRefused, match="kunde inte nås"):
+        signin.log_in(other, "admin", PASSWORD)
     db, user = signin.log_in(url, "admin", PASSWORD)
     try:
         assert user.username == "admin" and db.login.role == "finsam_tls.admin"
