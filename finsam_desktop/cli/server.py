@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import _, ngettext
 
 
 def cmd_server_roles(args) -> int:
@@ -24,7 +24,7 @@ def cmd_server_roles(args) -> int:
             _("serverroller is for a database on a PostgreSQL server (--db postgresql://…).")
         )
     open_database(url).close()  # created or upgraded first, as the owner
-    server_roles.setup(url)
+    adopted = server_roles.setup(url)
     database = engine_url(url).database
     print(
         _("Group roles, row-level security and the statistik views are in place in {db}.").format(
@@ -33,8 +33,18 @@ def cmd_server_roles(args) -> int:
     )
     for role in server_roles.GROUPS:
         print(f"  {server_roles.group_role(database, role)}")
+    if adopted:
+        print(
+            ngettext(
+                "{n} account from before got a database role without login. An "
+                "administrator gives it a new password on the Konton page.",
+                "{n} accounts from before got a database role without login. An "
+                "administrator gives each a new password on the Konton page.",
+                len(adopted),
+            ).format(n=len(adopted))
+        )
     if args.administrator:
-        from finsam_desktop.services import signin
+        from finsam_desktop.services import accounts, signin
 
         password = os.environ.get("FINSAM_PASSWORD")
         if password is None:
@@ -42,13 +52,18 @@ def cmd_server_roles(args) -> int:
             repeat = getpass.getpass(_("Repeat the password: "))
         else:
             repeat = password
-        started = signin.first_start(
-            url, args.administrator, args.name or args.administrator, password, repeat
-        )
-        started.db.close()
+        username = accounts.normalise_username(args.administrator)
+        if signin.database_state(url) is signin.DatabaseState.NEW:
+            signin.first_start(url, username, args.name or username, password, repeat).db.close()
+        else:
+            problems = accounts.password_problems(password, repeat)
+            if problems:
+                raise SystemExit("\n".join(problems.values()))
+            if not server_roles.give_password(url, username, password):
+                raise SystemExit(_("There is no administrator with this username."))
         print(
-            _("The first administrator can log in; its database role is {role}.").format(
-                role=server_roles.account_role(database, started.user.username)
+            _("The administrator can log in; its database role is {role}.").format(
+                role=server_roles.account_role(database, username)
             )
         )
     return 0
@@ -59,7 +74,10 @@ def configure(parser) -> None:
         "--administrator",
         "--administratör",
         metavar=_("NAME"),
-        help=_("also create the first administrator with this username"),
+        help=_(
+            "also create the first administrator with this username (or give this "
+            "existing administrator a new password)"
+        ),
     )
     parser.add_argument("--name", "--namn", metavar=_("TEXT"), help=_("the administrator's name"))
     parser.set_defaults(run=cmd_server_roles)

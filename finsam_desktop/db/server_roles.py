@@ -505,16 +505,17 @@ def apply(connection) -> None:
         _run(connection, statement)
 
 
-def setup(url: str) -> None:
+def setup(url: str) -> list[str]:
     """Make the groups and apply everything, with the owner's URL (a role that owns the
     database's tables and has CREATEROLE, or a superuser: the tables' owner is then
-    taken for the rest). The schema must be current (``migrate.open_database`` first)."""
+    taken for the rest). The schema must be current (``migrate.open_database`` first).
+    Returns the usernames of the accounts that got a role now (``adopt_accounts``)."""
     import psycopg
 
     from finsam_desktop.db.server import raw_connect
 
     try:
-        _setup(url, raw_connect)
+        return _setup(url, raw_connect)
     except psycopg.errors.InsufficientPrivilege:
         raise NotPrivileged() from None
 
@@ -534,9 +535,10 @@ class NotPrivileged(RuntimeError):
         )
 
 
-def _setup(url: str, raw_connect) -> None:
+def _setup(url: str, raw_connect) -> list[str]:
     with raw_connect(url) as connection, connection.transaction():
         create_groups(connection)
+        adopted = adopt_accounts(connection)
         owner = _run(
             connection, "SELECT tableowner FROM pg_tables WHERE tablename = 'users'"
         ).fetchone()[0]
@@ -544,6 +546,57 @@ def _setup(url: str, raw_connect) -> None:
         if owner != current:
             _run(connection, f"SET LOCAL ROLE {_ident(owner)}")
         apply(connection)
+    return adopted
+
+
+def adopt_accounts(connection) -> list[str]:
+    """Accounts made before the database had its roles (a server used without them, or a
+    file moved in) get a role each, in their group, without login and without a password
+    (the program's old argon2 hash is emptied): the administrator gives each a new
+    password on the Konton page. Returns their usernames."""
+    from psycopg import sql
+
+    database = database_name(connection)
+    rows = _run(connection, "SELECT username, role FROM public.users ORDER BY id").fetchall()
+    adopted = []
+    for username, role in rows:
+        name = account_role(database, username)
+        if not name_fits(database, username):
+            continue  # cannot have a role; it cannot sign in on the server
+        if _run(connection, "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone():
+            continue
+        _run(connection, sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+        set_group(connection, username, role)
+        _run(
+            connection,
+            "UPDATE public.users SET password_hash = '', must_change_password = true "
+            "WHERE username = %s",
+            (username,),
+        )
+        adopted.append(username)
+    return adopted
+
+
+def give_password(url: str, username: str, password: str) -> bool:
+    """The IT department's way to let an existing administrator in (the first one after
+    ``setup`` adopted the accounts, or the only one who forgot the password), with the
+    owner's URL. False when ``username`` is no administrator."""
+    from finsam_desktop.db.server import raw_connect
+
+    with raw_connect(url) as connection, connection.transaction():
+        row = _run(
+            connection, "SELECT role FROM public.users WHERE username = %s", (username,)
+        ).fetchone()
+        if row is None or row[0] != "admin":
+            return False
+        set_password(connection, username, password)
+        _run(
+            connection,
+            "UPDATE public.users SET active = true, must_change_password = false, "
+            "failed_attempts = 0, wait_until = NULL WHERE username = %s",
+            (username,),
+        )
+    return True
 
 
 # --- signing in as an account ------------------------------------------------------------------

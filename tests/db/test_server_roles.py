@@ -511,6 +511,47 @@ def test_finsam_serverroller_sets_up_a_new_database_and_its_first_administrator(
                 connection.execute(f'DROP ROLE "{role}"')
 
 
+def test_accounts_from_before_the_roles_get_roles_and_the_it_department_lets_one_in(
+    postgres, capsys, monkeypatch
+):
+    """A server used without roles (or a file moved in) already has accounts: each gets a
+    role without login; ``serverroller --administratör`` gives an administrator a password."""
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    from finsam_desktop.cli import main
+    from finsam_desktop.services import accounts, signin
+    from finsam_desktop.services.access import Role
+
+    url = postgres.new()
+    name = make_url(url).database
+    try:
+        started = signin.first_start(url, "anna", "Anna A", PASSWORD, PASSWORD)
+        with started.db.session() as session:
+            accounts.create_user(session, "bo", "Bo", Role.COORDINATOR, PASSWORD, PASSWORD)
+        started.db.close()
+        assert main(["--db", url, "serverroller"]) == 0
+        assert "2 konton" in capsys.readouterr().out
+        with pytest.raises(signin.SignInRefused):  # no login until a new password
+            signin.log_in(url, "bo", PASSWORD)
+        monkeypatch.setenv("FINSAM_PASSWORD", "the it department 1")
+        with pytest.raises(SystemExit, match="Det finns ingen administratör"):
+            main(["--db", url, "serverroller", "--administratör", "bo"])
+        assert main(["--db", url, "serverroller", "--administratör", "anna"]) == 0
+        db, _user = signin.log_in(url, "anna", "the it department 1")
+        try:
+            with db.session() as session:
+                bo = next(u for u in accounts.list_users(session) if u.username == "bo")
+                accounts.reset_password(session, bo.id, "bo's new one 1", "bo's new one 1")
+        finally:
+            db.close()
+        signin.log_in(url, "bo", "bo's new one 1")[0].close()
+    finally:
+        postgres.drop(url)
+        with postgres.connect(postgres.location("postgres")) as connection:
+            for role in server_roles.roles_of(connection, name):
+                connection.execute(f'DROP ROLE "{role}"')
+
+
 def test_the_window_as_statistik_on_the_server_shows_the_statistik_page(
     server, tmp_path, qapp, qtbot
 ):
