@@ -27,13 +27,19 @@ upgrade of the schema). ``TABLES`` holds the decision for every table of the mod
   account's insatser, or to no insats yet (just registered, before the referral is saved);
 - ``own``: the account's own rows (drafts);
 - ``shared``: no personal data, or the förbund's common registers: every account;
-- ``users``/``audit_log``/``account_insats``: see ``_special``.
+- ``users``: a coordinator reads every account (names of colleagues; no password is
+  stored on a server) and changes only the bookkeeping columns of its own row;
+- ``audit_log``: appended to by every account, never changed (below);
+- ``account_insats``: a coordinator reads its own rows only.
 
 Administrators see and change everything (a policy ``USING (true)``). The owner is not
 bound (no FORCE): it is the IT department's role that runs the migrations and owns the
 tables, and an owner can switch row-level security off anyway, so FORCE would protect
-nothing. The access log grants INSERT only (and the coordinator SELECT on its id and
-hash, which the chain needs); nobody but the owner may UPDATE or DELETE it.
+nothing. The access log is read and appended to by administrators; a coordinator
+appends and reads only its id and hash (which the chain needs); nobody but the owner may
+UPDATE, DELETE or TRUNCATE it. A few SECURITY DEFINER functions in ``finsam_rls`` answer
+what a coordinator needs about rows it may not see and no more: the highest case number
+of a year, whether a personnummer is taken, the log entries of a person it may see.
 
 **Statistik.** The statistik group has no grant on any table. It reads views in the
 schema ``statistik``, one per table, with the same de-identification as the file
