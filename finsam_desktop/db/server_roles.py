@@ -771,7 +771,7 @@ def person_log(session, person_id: int, limit: int) -> list[tuple]:
             session.execute(
                 text(f"SELECT * FROM {RLS_SCHEMA}.person_log(:pid, :lim)"),
                 {"pid": person_id, "lim": limit},
-            ).tuples()
+            )
         )
     return list(
         session.execute(
@@ -781,5 +781,5 @@ def person_log(session, person_id: int, limit: int) -> list[tuple]:
             .where(AuditRow.person_id == person_id)
             .order_by(AuditRow.id.desc())
             .limit(limit)
-        ).tuples()
+        )
     )
