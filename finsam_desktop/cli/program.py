@@ -22,6 +22,7 @@ from finsam_desktop.cli.move import commands as move_commands
 from finsam_desktop.cli.parser import SwedishParser, add_database_argument, parse_in_swedish
 from finsam_desktop.cli.participants import commands as participants_commands
 from finsam_desktop.cli.protect import commands as protect_commands
+from finsam_desktop.cli.server import commands as server_commands
 from finsam_desktop.cli.statistics import commands as statistics_commands
 from finsam_desktop.i18n import _
 
@@ -34,6 +35,7 @@ GROUPS = (
     protect_commands,
     keys_commands,
     move_commands,
+    server_commands,
 )
 
 

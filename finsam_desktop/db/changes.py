@@ -55,6 +55,7 @@ TABLE_CHANGES: dict[str, frozenset[Change]] = {
         "lots_category": {Change.LOTS_CATEGORY},
         "setting": {Change.SETTING},
         "users": {Change.USERS},
+        "account_insats": {Change.USERS},
         "audit_log": {Change.ACCESS_LOG},
         "draft": {Change.DRAFT},
     }.items()

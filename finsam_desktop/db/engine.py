@@ -114,9 +114,14 @@ class Database:
     key of an encrypted file (None: a plain file); ``keyfile`` its sidecar of wraps.
     """
 
-    def __init__(self, path: Path | str, key: bytes | None = None, keyfile: Any = None):
+    def __init__(
+        self, path: Path | str, key: bytes | None = None, keyfile: Any = None, login: Any = None
+    ):
         # A PostgreSQL URL: the database is on a server (``db/server.py``), not in a file.
         self.url: str | None = str(path) if is_server(path) else None
+        # On a server with a role per account: the signed-in account's own role and
+        # password (``db/server_roles.ServerLogin``); None: the URL's own credentials.
+        self.login = login
         self.path: Path | None = None if self.url else Path(path)
         self.key = key
         self.keyfile = keyfile
@@ -138,7 +143,7 @@ class Database:
         if self.url is not None:
             from finsam_desktop.db.server import make_server_engine
 
-            self.engine = make_server_engine(self.url)
+            self.engine = make_server_engine(self.url, self.login)
         else:
             self.engine = make_engine(self.path, key)
         self._write = sessionmaker(
@@ -317,8 +322,14 @@ class Database:
         if self.url is not None:
             from finsam_desktop.db import server
 
-            return server.raw_connect(self.url)
+            return server.raw_connect(self.url, self.login)
         return raw_connect(self.path, self.key, readonly=readonly)
+
+    def use_login(self, login: Any) -> None:
+        """Connect from now on with ``login`` (the account's own password was changed)."""
+        self.engine.dispose()
+        self.login = login
+        self._use_key(self.key)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -233,6 +233,11 @@ def upgrade(db: Database, revision: str = "heads") -> None:
             hold_lock(connection, MIGRATION_LOCK)  # another workstation may be upgrading
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
+            from finsam_desktop.db import server_roles
+
+            if server_roles.groups_exist(connection):
+                # New tables get their grants, policies and statistik views at once.
+                server_roles.apply(connection)
         return
     with db.engine.connect() as connection:
         # Batch migrations rebuild tables; foreign keys are checked once at the end instead.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from finsam_desktop.db.models import Base, Versioned
@@ -55,3 +55,18 @@ class AuditRow(Base):
     details: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AccountInsatsRow(Base):
+    """An insats an account works in. On a PostgreSQL server with per-account roles
+    (``db/server_roles.py``) a coordinator reaches only the persons and cases of the
+    insatser listed here; in a database file the whole team sees everything."""
+
+    __tablename__ = "account_insats"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    insats_id: Mapped[int] = mapped_column(
+        ForeignKey("insats.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -45,13 +45,18 @@ def engine_url(url: str):
     return parsed.set(drivername="postgresql+psycopg")
 
 
-def make_server_engine(url: str) -> Engine:
+def make_server_engine(url: str, login=None) -> Engine:
+    """``login``: a ``server_roles.ServerLogin`` (the account's own role and password),
+    or None for the URL's own credentials."""
     # pool_pre_ping: a workstation's program stays open for days; a connection the server
     # or a firewall dropped meanwhile is replaced instead of failing the next save.
     engine = create_engine(
         engine_url(url),
         pool_pre_ping=True,
-        connect_args={"application_name": "finsam-desktop"},
+        connect_args={
+            "application_name": "finsam-desktop",
+            **(login.connect_args() if login is not None else {}),
+        },
     )
     event.listen(engine, "after_execute", _follow_explicit_ids)
     event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
@@ -149,12 +154,14 @@ def check_lengths(session, _context, _instances) -> None:
         raise ValidationError(problems)
 
 
-def raw_connect(url: str):
-    """A psycopg connection (autocommit) for code that needs the driver itself."""
+def raw_connect(url: str, login=None):
+    """A psycopg connection (autocommit) for code that needs the driver itself;
+    ``login`` as for ``make_server_engine``."""
     import psycopg
 
     plain = engine_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    return psycopg.connect(plain, autocommit=True, application_name="finsam-desktop")
+    extra = login.connect_args() if login is not None else {}
+    return psycopg.connect(plain, autocommit=True, application_name="finsam-desktop", **extra)
 
 
 def shown(url: str) -> str:

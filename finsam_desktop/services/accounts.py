@@ -31,7 +31,8 @@ from finsam_desktop.db.keys import (
     STATISTICS_SCOPE,
     wait_seconds,
 )
-from finsam_desktop.db.security_models import UserRow
+from finsam_desktop.db.models import InsatsRow
+from finsam_desktop.db.security_models import AccountInsatsRow, UserRow
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import N_, _
@@ -49,6 +50,7 @@ from finsam_desktop.services.access import (
 )
 from finsam_desktop.services.listing import Column, ListQuery, ListRow
 from finsam_desktop.services.records import (
+    ConcurrentChange,
     apply_version,
     existing_row,
     setting_value,
@@ -169,6 +171,25 @@ def _get(session: Session, user_id: int) -> UserRow:
     return row
 
 
+def _account_roles(session: Session):
+    """On a PostgreSQL server with a role per account (``db/server_roles.py``): the
+    session's connection, on which the account's role is changed in the same transaction
+    as its row; None in a file or a server without account roles."""
+    db = session.info.get("database")
+    if db is None or not db.on_server:
+        return None
+    from finsam_desktop.db import server_roles
+
+    connection = session.connection()
+    return connection if server_roles.groups_exist(connection) else None
+
+
+def _stored_hash(session: Session, password: str) -> str:
+    """What ``users.password_hash`` holds: argon2id of the password; empty on a server
+    with account roles, where the server alone keeps (and checks) the password."""
+    return "" if _account_roles(session) is not None else _hasher.hash(password)
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -262,6 +283,14 @@ def create_user(
     if not display_name.strip():
         problems["display_name"] = _("Enter the person's name.")
     problems.update(password_problems(password, repeat))
+    roles = _account_roles(session)
+    if roles is not None and "username" not in problems:
+        from finsam_desktop.db import server_roles
+
+        if not server_roles.name_fits(server_roles.database_name(roles), username):
+            problems["username"] = _(
+                "The username is too long for the database server: use a shorter one."
+            )
     if problems:
         raise ValidationError(problems)
     row = UserRow(
@@ -269,7 +298,7 @@ def create_user(
         display_name=display_name.strip(),
         display_name_key=swedish_key(display_name.strip()),
         role=(Role.ADMIN if first else Role(role)).value,
-        password_hash=_hasher.hash(password),
+        password_hash=_stored_hash(session, password),
         active=True,
         must_change_password=temporary,
         failed_attempts=0,
@@ -277,6 +306,10 @@ def create_user(
     session.add(row)
     session.flush()
     _wrap_key(session, row.id, row.username, password)
+    if roles is not None:
+        from finsam_desktop.db import server_roles
+
+        server_roles.create_account(roles, row.username, row.role, password)
     audit.record(
         session,
         audit.Action.ACCOUNT,
@@ -308,6 +341,11 @@ def set_role(session: Session, user_id: int, role: Role, version: int) -> User:
         )
     row.role = Role(role).value
     session.flush()
+    roles = _account_roles(session)
+    if roles is not None:
+        from finsam_desktop.db import server_roles
+
+        server_roles.set_group(roles, row.username, row.role)
     db = session.info.get("database")
     if db is not None and db.key is not None and db.keyfile is not None:
         statistics = row.role == Role.STATISTICS.value
@@ -348,6 +386,11 @@ def deactivate(session: Session, user_id: int) -> User:
     row.active = False
     session.flush()
     _unwrap_key(session, row.id)
+    roles = _account_roles(session)
+    if roles is not None:
+        from finsam_desktop.db import server_roles
+
+        server_roles.deactivate(roles, row.username)
     audit.record(session, audit.Action.ACCOUNT, table="users", record_id=row.id, what="deactivated")
     return _user(row)
 
@@ -361,12 +404,17 @@ def reset_password(session: Session, user_id: int, password: str, repeat: str) -
     if problems:
         raise ValidationError(problems)
     row = _get(session, user_id)
-    row.password_hash = _hasher.hash(password)
+    row.password_hash = _stored_hash(session, password)
     row.must_change_password = True
     row.active = True
     row.failed_attempts, row.wait_until = 0, None
     session.flush()
     _wrap_key(session, row.id, row.username, password)
+    roles = _account_roles(session)
+    if roles is not None:
+        from finsam_desktop.db import server_roles
+
+        server_roles.set_password(roles, row.username, password)
     audit.record(session, audit.Action.PASSWORD, table="users", record_id=row.id, what="reset")
     return _user(row)
 
@@ -377,20 +425,59 @@ def change_own_password(session: Session, current: str, password: str, repeat: s
     me = current_user(session)
     if me is None:
         raise LoginFailed()
+    db = session.info.get("database")
+    login = getattr(db, "login", None)
+    if login is not None and login.group == "statistics":
+        return _change_statistics_password(session, me, current, password, repeat)
     row = _get(session, me.id)
-    if not _matches(row, current):
+    if not _password_right(session, row, current):
         raise ValidationError.single("current", _("The current password is wrong."))
     problems = password_problems(password, repeat)
     if not problems and password == current:
         problems["password"] = _("Choose a password different from the current one.")
     if problems:
         raise ValidationError(problems)
-    row.password_hash = _hasher.hash(password)
+    if login is not None:
+        _change_server_password(session, password)
+    row.password_hash = _stored_hash(session, password)
     row.must_change_password = False
     session.flush()
     _wrap_key(session, row.id, row.username, password)
     audit.record(session, audit.Action.PASSWORD, table="users", record_id=row.id, what="changed")
     return _user(row)
+
+
+def _change_server_password(session: Session, password: str) -> None:
+    """The signed-in account's own role gets the new password (a role may change its own);
+    once committed, this program connects with it."""
+    from dataclasses import replace
+
+    from finsam_desktop.db import server_roles
+
+    db = session.info["database"]
+    me = current_user(session)
+    server_roles.set_password(session.connection(), me.username, password, login=False)
+    new_login = replace(db.login, password=password)
+    session.info.setdefault("after_commit", []).append(lambda: db.use_login(new_login))
+
+
+def _change_statistics_password(
+    session: Session, me: User, current: str, password: str, repeat: str
+) -> User:
+    """A statistik account on a server reads only the de-identified views and writes
+    nothing: its new password is set on its role only."""
+    from finsam_desktop.db import server_roles
+
+    db = session.info["database"]
+    if not server_roles.password_ok(db, current):
+        raise ValidationError.single("current", _("The current password is wrong."))
+    problems = password_problems(password, repeat)
+    if not problems and password == current:
+        problems["password"] = _("Choose a password different from the current one.")
+    if problems:
+        raise ValidationError(problems)
+    _change_server_password(session, password)
+    return me
 
 
 @requires(Permission.ADMINISTER)
@@ -436,6 +523,55 @@ def recover_account(session: Session, username: str, password: str, repeat: str)
     return _user(row)
 
 
+# --- the insatser an account works in ---------------------------------------------------------
+
+
+@requires(Permission.ADMINISTER)
+def insatser_of(session: Session, user_id: int) -> list[int]:
+    """The ids of the insatser the account works in (on a server with account roles a
+    coordinator reaches only their persons and cases)."""
+    require(session, Permission.ADMINISTER)
+    return list(
+        session.scalars(
+            select(AccountInsatsRow.insats_id)
+            .where(AccountInsatsRow.user_id == user_id)
+            .order_by(AccountInsatsRow.insats_id)
+        )
+    )
+
+
+@requires(Permission.ADMINISTER)
+def set_insatser(
+    session: Session, user_id: int, insats_ids: list[int], seen: list[int] | None = None
+) -> list[int]:
+    """The account works in ``insats_ids`` from now on. ``seen``: the insatser the form
+    showed; another administrator's change since then is not overwritten."""
+    require(session, Permission.ADMINISTER)
+    _get(session, user_id)
+    wanted = set(insats_ids)
+    unknown = wanted - set(session.scalars(select(InsatsRow.id).where(InsatsRow.id.in_(wanted))))
+    if unknown:
+        raise ValidationError.single("insatser", _("The insats no longer exists."))
+    current = set(insatser_of(session, user_id))
+    if seen is not None and set(seen) != current:
+        raise ConcurrentChange()
+    for insats_id in current - wanted:
+        session.delete(session.get(AccountInsatsRow, (user_id, insats_id)))
+    for insats_id in sorted(wanted - current):
+        session.add(AccountInsatsRow(user_id=user_id, insats_id=insats_id))
+    session.flush()
+    if current != wanted:
+        audit.record(
+            session,
+            audit.Action.ACCOUNT,
+            table="users",
+            record_id=user_id,
+            what="insatser changed",
+            details={"insatser": sorted(wanted)},
+        )
+    return sorted(wanted)
+
+
 # --- signing in ---------------------------------------------------------------------------------
 
 
@@ -444,6 +580,17 @@ def _matches(row: UserRow, password: str) -> bool:
         return _hasher.verify(row.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def _password_right(session: Session, row: UserRow, password: str) -> bool:
+    """The password checked where it is kept: by the server for an account signed in with
+    its own role (``users.password_hash`` is empty there), else against the hash."""
+    db = session.info.get("database")
+    if getattr(db, "login", None) is not None:
+        from finsam_desktop.db import server_roles
+
+        return server_roles.password_ok(db, password)
+    return _matches(row, password)
 
 
 @dataclass(frozen=True)
@@ -465,7 +612,7 @@ def _check_password(session: Session, row: UserRow, password: str, failed_action
     now = _now()
     if row.wait_until is not None and row.wait_until > now:
         return waiting_message(int((row.wait_until - now).total_seconds()) + 1)
-    if not _matches(row, password):
+    if not _password_right(session, row, password):
         row.failed_attempts += 1
         wait = wait_seconds(row.failed_attempts)
         row.wait_until = now + timedelta(seconds=wait) if wait else None
@@ -474,7 +621,7 @@ def _check_password(session: Session, row: UserRow, password: str, failed_action
         return waiting_message(wait) if wait else str(LoginFailed())
     if row.failed_attempts:
         row.failed_attempts, row.wait_until = 0, None
-    if _hasher.check_needs_rehash(row.password_hash):
+    if row.password_hash and _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = _hasher.hash(password)
     return ""
 
@@ -516,6 +663,31 @@ def signed_in(session: Session, user_id: int, pending_failures=()) -> User:
     return _record_login(session, row)
 
 
+@before_login
+def server_account(session: Session, username: str) -> User:
+    """The account signed in with its own role on a server (the server checked the
+    password): its login is recorded. A statistik account reads its row in the
+    de-identified views and records nothing (its role writes nowhere; the server's own
+    connection log has its logins); its temporary password is changed on the role."""
+    login = getattr(session.info.get("database"), "login", None)
+    row = session.scalar(select(UserRow).where(UserRow.username == normalise_username(username)))
+    if login is None or row is None or not row.active:
+        raise LoginFailed()  # only a login the server accepted comes here
+    if login.group == "statistics":
+        user = _user(row)
+        return User(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=Role.STATISTICS,
+            must_change_password=False,
+            active=True,
+            version=user.version,
+        )
+    row.failed_attempts, row.wait_until = 0, None
+    return _record_login(session, row)
+
+
 def _record_login(session: Session, row: UserRow) -> User:
     row.last_login_at = _now()
     session.flush()
@@ -528,6 +700,13 @@ def _record_login(session: Session, row: UserRow) -> User:
 def verify_for_unlock(session: Session, password: str) -> Attempt:
     """The locked screen asks the signed-in user's password again."""
     me = current_user(session)
+    login = getattr(session.info.get("database"), "login", None)
+    if me is not None and login is not None and login.group == "statistics":
+        # Its role writes nothing on the server: the server's answer is the whole check.
+        from finsam_desktop.db import server_roles
+
+        ok = server_roles.password_ok(session.info["database"], password)
+        return Attempt(me) if ok else Attempt(None, str(LoginFailed()))
     row = _get(session, me.id) if me is not None else None
     if row is None or not row.active:
         return Attempt(None, str(LoginFailed()))

@@ -114,6 +114,9 @@ ACTION_VALUES = frozenset(a.value for a in Action)
 def record(session: Session, action: str, **fields: Any) -> None:
     """Append one entry (see ``db.access_log.entry`` for the fields). In a read-only session the
     entry is written right after the read, in its own transaction."""
+    login = getattr(session.info.get("database"), "login", None)
+    if login is not None and login.group == "statistics":
+        return  # a statistik role on a server writes nowhere (db/server_roles.py)
     values = entry(session, action, **fields)
     if session.info.get("writable", True) or "database" not in session.info:
         append(session, [values])

@@ -171,6 +171,7 @@ def _utc_bounds(day: date, end: bool) -> datetime:
 SUBJECT_LABELS: dict[str, str] = {
     "person": N_("Person"),
     "users": N_("Account"),
+    "account_insats": N_("Account's insatser"),
     "referral": N_("Referral"),
     "info_meeting": N_("Information meeting"),
     "participation": N_("Participation"),

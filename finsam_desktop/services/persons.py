@@ -89,12 +89,9 @@ def save_person(session: Session, person: Person, personnummer_text: str | None 
     if person.email.strip() and "@" not in person.email:
         problems["email"] = _("The e-mail address must contain @.")
     if number is not None and "personnummer" not in problems:
-        clash = session.scalar(
-            select(PersonRow.id).where(
-                PersonRow.personnummer == number.digits, PersonRow.id != (person.id or 0)
-            )
-        )
-        if clash is not None:
+        from finsam_desktop.db.server_roles import personnummer_taken
+
+        if personnummer_taken(session, number.digits, person.id or 0):
             problems["personnummer"] = _("A person with this number is already registered.")
     if problems:
         raise ValidationError(problems)

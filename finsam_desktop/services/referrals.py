@@ -126,10 +126,10 @@ def referrals_for_person(session: Session, person_id: int) -> list[Referral]:
 @no_personal_data
 def next_case_number(session: Session, year: int) -> str:
     """R2026-00001, R2026-00002, ... one series per year."""
+    from finsam_desktop.db.server_roles import last_case_number
+
     prefix = f"R{year}-"
-    last = session.scalar(
-        select(func.max(ReferralRow.case_number)).where(ReferralRow.case_number.like(prefix + "%"))
-    )
+    last = last_case_number(session, prefix)
     number = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{number:05d}"
 

@@ -189,17 +189,11 @@ class _Lookups:
 
 
 def _access_log(session: Session, person_id: int) -> list[tuple[str, str, str]]:
-    from finsam_desktop.db.security_models import AuditRow
+    from finsam_desktop.db.server_roles import person_log
     from finsam_desktop.services import audit, log_review
 
-    stmt = (
-        select(AuditRow.at, AuditRow.username, AuditRow.action, AuditRow.table_name, AuditRow.what)
-        .where(AuditRow.person_id == person_id)
-        .order_by(AuditRow.id.desc())
-        .limit(ACCESS_LOG_LIMIT)
-    )
     out = []
-    for at, username, action, table_name, what in session.execute(stmt):
+    for at, username, action, table_name, what in person_log(session, person_id, ACCESS_LOG_LIMIT):
         try:
             label = audit.Action(action).label
         except ValueError:

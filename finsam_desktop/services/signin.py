@@ -267,10 +267,15 @@ def _server_state(url: str) -> DatabaseState:
     the schema on the way: the same as opening it)."""
     from sqlalchemy import func, select
 
-    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.db.migrate import ServerUnreachable, open_database
     from finsam_desktop.db.security_models import UserRow
 
-    db = open_database(url)
+    try:
+        db = open_database(url)
+    except ServerUnreachable:
+        # With a role per account the workstation has no credentials of its own: the
+        # account's login is what connects (a wrong address then says so at the login).
+        return DatabaseState.SERVER
     try:
         with db.reading() as session:
             accounts = session.scalar(select(func.count()).select_from(UserRow))
@@ -507,7 +512,7 @@ def log_in(path: Path | str, username: str, password: str) -> tuple[Database, Us
     from finsam_desktop.services import accounts
 
     if is_server(path):
-        return log_in_plain(path, username, password)
+        return _log_in_on_server(str(path), username, password)
     path = Path(path)
     keyfile = _keyfile(path)
     try:
@@ -588,9 +593,47 @@ def _remember(db: Database, unlocked: Unlocked) -> None:
         db.key_source = (unlocked.private, unlocked.user_id)
 
 
+def _log_in_on_server(url: str, username: str, password: str) -> tuple[Database, User]:
+    """On a server with a role per account (``db/server_roles.py``) the program connects
+    as the account's own role with the typed password: the server checks it. On a server
+    without account roles the program checks it against the accounts table."""
+    from finsam_desktop.db import server_roles
+    from finsam_desktop.db.migrate import head_revisions
+    from finsam_desktop.services import accounts
+
+    name = accounts.normalise_username(username)
+    try:
+        db = server_roles.open_as_account(url, name, password, head_revisions())
+    except server_roles.WrongPassword:
+        raise SignInRefused(str(accounts.LoginFailed())) from None
+    except server_roles.NotReached:
+        from finsam_desktop.db.migrate import ServerUnreachable
+
+        raise SignInRefused(str(ServerUnreachable(url))) from None
+    if db is None:
+        return _log_in_with_table(url, username, password)
+    try:
+        with db.session() as session:
+            user = accounts.server_account(session, name)
+    except accounts.LoginFailed as exc:
+        db.close()
+        raise SignInRefused(str(exc)) from None
+    except BaseException:
+        db.close()
+        raise
+    db.user = user
+    return db, user
+
+
 def log_in_plain(path: Path | str, username: str, password: str) -> tuple[Database, User]:
     """Open a plain database that has accounts (tests, the command line), or one on a
-    server: the password is checked against the accounts table."""
+    server: the password is checked against the accounts table, or by the server."""
+    if is_server(path):
+        return _log_in_on_server(str(path), username, password)
+    return _log_in_with_table(path, username, password)
+
+
+def _log_in_with_table(path: Path | str, username: str, password: str) -> tuple[Database, User]:
     from finsam_desktop.db.migrate import open_database
     from finsam_desktop.services import accounts
 

@@ -228,6 +228,7 @@ class World:
                 "template_id": mapping.current_template(s).id,
                 "person_ids": [p.person_id],
                 "ids": [1],
+                "insats_ids": [organisation.list_insatser(s)[0].id],
                 "text": PersonalNumber(person.personnummer).formatted(),
                 "personnummer_text": PersonalNumber(person.personnummer).formatted(),
                 "username": "samordnare",

@@ -377,6 +377,16 @@ def scenarios(db: Database) -> dict[str, Edit]:
             lambda s, new, _old: accounts.set_display_name(s, new[0].id, new[1], new[0].version),
             lambda s: _account(s).display_name,
         ),
+        "accounts.set_insatser": Edit(
+            lambda s: (
+                _account(s).id,
+                accounts.insatser_of(s, _account(s).id),
+                [i.id for i in organisation.list_insatser(s)],
+            ),
+            lambda u, m: (u[0], [u[2][0 if m == "B" else 1]], u[2]),
+            lambda s, new, old: accounts.set_insatser(s, new[0], new[1], old[1]),
+            lambda s: str(accounts.insatser_of(s, _account(s).id)),
+        ),
         "accounts.set_role": Edit(
             lambda s: _account(s),
             lambda u, m: (u, Role.STATISTICS if m == "B" else Role.ADMIN),

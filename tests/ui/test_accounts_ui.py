@@ -193,3 +193,38 @@ def test_about_reads_the_schema_of_an_encrypted_database(sign_in, qtbot):
     shown = [label.text() for label in dialog.findChildren(QLabel)]
     assert "+".join(sorted(head_revisions())) in shown
     ctx.db.close()
+
+
+def test_an_accounts_insatser_are_ticked_on_the_konton_page_and_saved(sign_in, qtbot):
+    """The insatser an account works in (on a server a coordinator reaches only theirs)."""
+    from PySide6.QtCore import Qt
+
+    from finsam_desktop.services import accounts
+    from finsam_desktop.ui.pages.admin.accounts import EditAccountDialog, NewAccountDialog
+
+    ctx = sign_in("demo")
+    new = NewAccountDialog(ctx)
+    qtbot.addWidget(new)
+    new.display_name.setText("Åsa Öberg")
+    new.username.setText("asa")
+    new.password.setText("temporary-1234")
+    new.repeat.setText("temporary-1234")
+    first = new.insatser.item(0)
+    assert new.insatser.count() >= 2
+    first.setCheckState(Qt.CheckState.Checked)
+    new.accept()
+    user = new.result_value
+    insats_ids = [new.insatser.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)]
+    assert ctx.runner.read(accounts.insatser_of, user.id) == [insats_ids[0]]
+    edit = EditAccountDialog(ctx, ctx.runner.read(accounts.get_user, user.id))
+    qtbot.addWidget(edit)
+    shown = {
+        edit.insatser.item(i).data(Qt.ItemDataRole.UserRole): edit.insatser.item(i).checkState()
+        for i in range(edit.insatser.count())
+    }
+    assert shown[insats_ids[0]] == Qt.CheckState.Checked
+    assert shown[insats_ids[1]] == Qt.CheckState.Unchecked
+    edit.insatser.set_checked([insats_ids[1]])
+    edit.accept()
+    assert ctx.runner.read(accounts.insatser_of, user.id) == [insats_ids[1]]
+    ctx.db.close()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop import APP_NAME
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.i18n import _
-from finsam_desktop.services import accounts, database_key
+from finsam_desktop.services import accounts, database_key, organisation
 from finsam_desktop.services.access import Role, User
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.login import (
@@ -25,6 +25,7 @@ from finsam_desktop.ui.login import (
     show_new_recovery_key,
 )
 from finsam_desktop.ui.operations import OperationFailed
+from finsam_desktop.ui.pages.lots.case_form import OutcomeList
 from finsam_desktop.ui.widgets.forms import FormDialog, choice, confirm, line
 from finsam_desktop.ui.widgets.list_panel import ListPanel
 
@@ -41,6 +42,28 @@ def role_help() -> str:
     )
 
 
+def insats_help() -> str:
+    return _(
+        "The insatser the person works in. In a database on a PostgreSQL server a "
+        "coordinator reaches only the persons and cases of these insatser; in a database "
+        "file the whole team sees everything."
+    )
+
+
+def insats_checklist(ctx: AppContext, chosen: list[int]) -> OutcomeList:
+    """Every active insats (and a retired one still chosen) with a tick box."""
+    insatser = ctx.runner.read(organisation.list_insatser, True)
+    return OutcomeList([(i.name, i.id) for i in insatser if i.active or i.id in chosen], chosen)
+
+
+def add_insatser(dialog: FormDialog, ctx: AppContext, chosen: list[int]) -> OutcomeList:
+    checklist = dialog.add_field("insatser", _("Insatser"), insats_checklist(ctx, chosen))
+    help_label = QLabel(insats_help())
+    help_label.setWordWrap(True)
+    dialog.fields.layout_form.addRow("", help_label)
+    return checklist
+
+
 class NewAccountDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(_("New account"), parent)
@@ -51,13 +74,14 @@ class NewAccountDialog(FormDialog):
         help_label = QLabel(role_help())
         help_label.setWordWrap(True)
         self.fields.layout_form.addRow("", help_label)
+        self.insatser = add_insatser(self, ctx, [])
         self.password = self.add_field("password", _("Temporary password"), password_field())
         self.repeat = self.add_field("repeat", _("Repeat the password"), password_field())
 
     def save(self) -> User:
         with BusyCursor():
             # The person chooses a password of his own at the first login.
-            return self.ctx.runner.run(
+            user = self.ctx.runner.run(
                 accounts.create_user,
                 self.username.text(),
                 self.display_name.text(),
@@ -66,6 +90,9 @@ class NewAccountDialog(FormDialog):
                 self.repeat.text(),
                 True,
             )
+            if self.insatser.checked():
+                self.ctx.runner.run(accounts.set_insatser, user.id, self.insatser.checked(), [])
+            return user
 
 
 class EditAccountDialog(FormDialog):
@@ -79,9 +106,15 @@ class EditAccountDialog(FormDialog):
         help_label = QLabel(role_help())
         help_label.setWordWrap(True)
         self.fields.layout_form.addRow("", help_label)
+        self.chosen = ctx.runner.read(accounts.insatser_of, user.id)
+        self.insatser = add_insatser(self, ctx, self.chosen)
 
     def save(self) -> User:
         user = self.user
+        if sorted(self.insatser.checked()) != self.chosen:
+            self.ctx.runner.run(
+                accounts.set_insatser, user.id, self.insatser.checked(), self.chosen
+            )
         if self.display_name.text().strip() != user.display_name:
             user = self.ctx.runner.run(
                 accounts.set_display_name, user.id, self.display_name.text(), user.version

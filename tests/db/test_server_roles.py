@@ -1,0 +1,576 @@
+"""The server enforces who sees what (issue 14 §2): every account is a PostgreSQL role,
+row-level security keeps a coordinator to the persons and cases of their insatser, the
+statistik role reads only the de-identified views. Proven by connecting as each role
+with plain psycopg, without the program (as an IT department would with psql), and once
+through the program's own person list.
+
+Runs when FINSAM_TEST_PG_URL names a test server; the enumeration of the tables runs
+everywhere (it reads the models only)."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from finsam_desktop.db import server_roles
+from finsam_desktop.db.schema import metadata
+
+PASSWORD = "correct horse 42"
+
+
+# --- every table has a decision (runs on SQLite too) ------------------------------------------
+
+
+def test_every_table_of_the_models_has_a_row_level_security_decision():
+    """The next table added is caught here until someone decides who may reach its rows."""
+    missing = [t.name for t in metadata.sorted_tables if t.name not in server_roles.TABLES]
+    assert missing == [], f"no decision in server_roles.TABLES for {missing}"
+    stale = sorted(set(server_roles.TABLES) - {t.name for t in metadata.sorted_tables})
+    assert stale == []
+
+
+def test_every_table_holding_person_data_is_bound_by_a_policy():
+    """A table that points at a person, a referral, a participation or their children (or
+    has a text column the statistics extract blanks: free text about someone) must not
+    be 'shared' by every coordinator; the lotsärenden are the one decided exception
+    (the förbund's lots function, no name or personnummer: officer and reference only)."""
+    from finsam_desktop.db import extract
+
+    personal_roots = {"person", "referral", "participation", "info_meeting", "beredning"}
+    reviewed_shared = {"lots_case", "staff", "setting", "letter_template"}
+    for table in metadata.sorted_tables:
+        decision = server_roles.TABLES[table.name]
+        points_at_person = any(
+            fk.column.table.name in personal_roots
+            or server_roles.TABLES.get(fk.column.table.name, "").startswith("under:")
+            for fk in table.foreign_keys
+        )
+        blanks_text = any(
+            kind != extract.KEEP for kind in extract.COLUMNS.get(table.name, {}).values()
+        )
+        if decision == "shared" and (points_at_person or blanks_text):
+            assert table.name in reviewed_shared, (
+                f"{table.name} holds person data but every coordinator reaches all of it"
+            )
+    assert server_roles.TABLES["person"] == "person"
+
+
+def test_role_names_carry_the_database_and_never_collide():
+    assert server_roles.group_role("finsam", "coordinator") == "finsam:samordnare"
+    assert server_roles.account_role("finsam", "anna") == "finsam.anna"
+    names = {server_roles.group_role(db, r) for db in ("a", "b") for r in server_roles.GROUPS}
+    names |= {server_roles.account_role(db, u) for db in ("a", "b") for u in ("samordnare", "x")}
+    assert len(names) == 10
+    assert not server_roles.name_fits("f" * 40, "u" * 23)
+    assert server_roles.name_fits("f" * 40, "u" * 22)
+
+
+# --- on the server ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(postgres):
+    """A database with the demo organisation and its persons, the roles set up, an
+    administrator, a coordinator working in insats A only and a statistik account (one
+    for the module: the tests compute what each role should see from the owner's view,
+    so what one adds does not disturb the next)."""
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    from finsam_desktop.i18n import set_language
+
+    set_language("sv")
+    db_location = postgres.new()
+    from sqlalchemy import select
+
+    from finsam_desktop.db.migrate import open_database
+    from finsam_desktop.db.models import InsatsRow
+    from finsam_desktop.db.referral_models import ParticipationRow  # noqa: F401
+    from finsam_desktop.services import accounts, demo, signin
+    from finsam_desktop.services.access import Role
+
+    db = open_database(db_location)
+    demo.fill(db, participants=40, lots=5)
+    with db.reading() as session:
+        a = min(session.scalars(select(ParticipationRow.insats_id)))
+        b = min(session.scalars(select(InsatsRow.id).where(InsatsRow.id != a)))
+    db.close()
+    with psycopg.connect(_plain(db_location), autocommit=True) as o:
+        # The demo works in one insats: every second person's cases move to another.
+        for table in ("referral", "participation", "info_meeting"):
+            o.execute(f"UPDATE {table} SET insats_id = %s WHERE person_id %% 2 = 0", (b,))
+    server_roles.setup(db_location)
+    started = signin.first_start(db_location, "admin", "Anna Admin", PASSWORD, PASSWORD)
+    started.db.close()
+    db, _admin = signin.log_in(db_location, "admin", PASSWORD)
+    with db.session() as session:
+        bo = accounts.create_user(
+            session, "bo", "Bo Samordnare", Role.COORDINATOR, PASSWORD, PASSWORD
+        )
+        accounts.set_insatser(session, bo.id, [a])
+        accounts.create_user(
+            session, "stina", "Stina Statistik", Role.STATISTICS, PASSWORD, PASSWORD
+        )
+    db.close()
+    name = make_url(db_location).database
+    yield {"url": db_location, "a": a, "b": b, "database": name}
+    postgres.drop(db_location)
+    with postgres.connect(postgres.location("postgres")) as connection:
+        for role in server_roles.roles_of(connection, name):
+            connection.execute(f'DROP ROLE "{role}"')
+
+
+def _plain(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def connect_as(server, username):
+    """Plain psycopg as the account's own role, no program in between."""
+    role = server_roles.account_role(server["database"], username)
+    return psycopg.connect(_plain(server["url"]), user=role, password=PASSWORD, autocommit=True)
+
+
+def owner(server):
+    return psycopg.connect(
+        make_url(server["url"]).set(drivername="postgresql").render_as_string(hide_password=False),
+        autocommit=True,
+    )
+
+
+def owner_value(server, sql, *params):
+    with owner(server) as o:
+        return o.execute(sql, params).fetchone()[0]
+
+
+def ids_of_participants(server):
+    with owner(server) as o:
+        return ids(o, "SELECT person_id FROM participation WHERE insats_id = %s", server["a"])
+
+
+def ids(connection, sql, *params):
+    return {r[0] for r in connection.execute(sql, params).fetchall()}
+
+
+CASE_TABLES = ("case_file", "case_contact", "case_event", "plan_revision", "mapping_session")
+
+
+def test_a_coordinator_reaches_only_the_persons_and_cases_of_their_insats(server):
+    a, b = server["a"], server["b"]
+    with owner(server) as o:
+        persons_a = ids(o, "SELECT person_id FROM participation WHERE insats_id = %s", a)
+        persons_a |= ids(o, "SELECT person_id FROM referral WHERE insats_id = %s", a)
+        persons_a |= ids(o, "SELECT person_id FROM info_meeting WHERE insats_id = %s", a)
+        persons_b = ids(o, "SELECT person_id FROM participation WHERE insats_id = %s", b)
+        unlinked = ids(
+            o,
+            "SELECT id FROM person p WHERE NOT EXISTS (SELECT 1 FROM referral r WHERE "
+            "r.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM participation x WHERE "
+            "x.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM info_meeting m WHERE "
+            "m.person_id = p.id)",
+        )
+        only_b = sorted(persons_b - persons_a)
+        referral_b = min(ids(o, "SELECT id FROM referral WHERE insats_id = %s", b))
+        participation_b = min(ids(o, "SELECT id FROM participation WHERE insats_id = %s", b))
+        contact_b = min(
+            ids(
+                o,
+                "SELECT c.id FROM case_contact c JOIN participation p ON p.id = "
+                "c.participation_id WHERE p.insats_id = %s",
+                b,
+            )
+        )
+        all_cases = {t: o.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CASE_TABLES}
+    assert persons_a and only_b, "the demo must give both insatser persons of their own"
+    with connect_as(server, "bo") as bo:
+        assert ids(bo, "SELECT id FROM person") == persons_a | unlinked
+        assert ids(bo, "SELECT insats_id FROM referral") == {a}
+        assert ids(bo, "SELECT insats_id FROM participation") == {a}
+        for table in CASE_TABLES:
+            seen = ids(
+                bo,
+                f"SELECT p.insats_id FROM {table} t JOIN participation p ON p.id = t.participation_id",
+            )
+            assert seen <= {a}, table
+            # The join above sees only A's participations anyway: count without it too.
+            own = bo.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert own < all_cases[table] or all_cases[table] == 0, table
+        # Insats B's rows: reading finds nothing, changing and deleting change nothing.
+        person_b = only_b[0]
+        assert bo.execute("SELECT * FROM person WHERE id = %s", (person_b,)).fetchall() == []
+        for sql, row_id in (
+            ("UPDATE person SET first_name = 'Ändrad' WHERE id = %s", person_b),
+            ("UPDATE referral SET reason = 'Ändrad' WHERE id = %s", referral_b),
+            ("UPDATE participation SET version = version + 1 WHERE id = %s", participation_b),
+            ("UPDATE case_contact SET note = 'Ändrad' WHERE id = %s", contact_b),
+            ("DELETE FROM case_contact WHERE id = %s", contact_b),
+            ("DELETE FROM referral_party_contact WHERE referral_id = %s", referral_b),
+        ):
+            assert bo.execute(sql, (row_id,)).rowcount == 0, sql
+        # A referral of insats B cannot be made (or moved there) either.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bo.execute("UPDATE referral SET insats_id = %s WHERE insats_id = %s", (b, a))
+    with owner(server) as o:
+        assert (
+            o.execute("SELECT first_name FROM person WHERE id = %s", (person_b,)).fetchone()[0]
+            != "Ändrad"
+        )
+        assert (
+            o.execute("SELECT count(*) FROM case_contact WHERE id = %s", (contact_b,)).fetchone()[0]
+            == 1
+        )
+
+
+def test_a_coordinator_registers_a_person_and_a_referral_for_their_insats(server):
+    a, b = server["a"], server["b"]
+    with owner(server) as o:
+        sample = o.execute("SELECT * FROM person LIMIT 1")
+        columns = [c.name for c in sample.description if c.name not in ("id", "personnummer")]
+    listed = ", ".join(columns)
+    with connect_as(server, "bo") as bo:
+        # A new person (copied from one the coordinator sees, with a new personnummer).
+        person = bo.execute(
+            f"INSERT INTO person (personnummer, {listed}) SELECT '199801019980', {listed} "
+            "FROM person LIMIT 1 RETURNING id"
+        ).fetchone()[0]
+        # Not linked to any insats yet: the coordinator who registered it sees it.
+        assert ids(bo, "SELECT id FROM person WHERE id = %s", person) == {person}
+        columns = [
+            r[0]
+            for r in bo.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = "
+                "'referral' AND column_name NOT IN ('id', 'person_id', 'insats_id', "
+                "'case_number') ORDER BY ordinal_position"
+            ).fetchall()
+        ]
+        listed = ", ".join(columns)
+        insert = (
+            f"INSERT INTO referral (person_id, insats_id, case_number, {listed}) "
+            f"SELECT %s, %s, %s, {listed} FROM referral WHERE insats_id = %s LIMIT 1 RETURNING id"
+        )
+        made = bo.execute(insert, (person, a, "R2099-00001", a)).fetchone()
+        assert made is not None
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            # The template row is A's: only the insats is B's, which the policy refuses.
+            bo.execute(insert, (person, b, "R2099-00002", a))
+
+
+def test_the_access_log_is_appended_to_and_never_changed_by_any_account(server):
+    for username in ("admin", "bo", "stina"):
+        with connect_as(server, username) as connection:
+            for sql in (
+                "UPDATE public.audit_log SET what = 'x'",
+                "DELETE FROM public.audit_log",
+                "TRUNCATE public.audit_log",
+                "UPDATE statistik.audit_log SET action = 'x'",
+                "DELETE FROM statistik.audit_log",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(sql)
+    with connect_as(server, "bo") as bo:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bo.execute("SELECT username, person_id FROM audit_log")
+        assert bo.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0  # the chain's end
+    with owner(server) as o:
+        entries = o.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    with connect_as(server, "admin") as admin:
+        assert admin.execute("SELECT count(*) FROM audit_log").fetchone()[0] == entries > 0
+
+
+def test_the_program_as_the_coordinator_lists_only_insats_a_and_keeps_one_chain(server):
+    from dataclasses import replace
+
+    from finsam_desktop.domain.errors import NotFound, ValidationError
+    from finsam_desktop.domain.personnummer import PersonalNumber
+    from finsam_desktop.services import persons, referrals, register_extract, signin
+    from finsam_desktop.services.log_review import verify_chain
+
+    with owner(server) as o:
+        expected = ids(
+            o,
+            "SELECT person_id FROM participation WHERE insats_id = %s UNION "
+            "SELECT person_id FROM referral WHERE insats_id = %s UNION "
+            "SELECT person_id FROM info_meeting WHERE insats_id = %s UNION "
+            "SELECT id FROM person p WHERE NOT EXISTS (SELECT 1 FROM referral r WHERE "
+            "r.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM participation x WHERE "
+            "x.person_id = p.id) AND NOT EXISTS (SELECT 1 FROM info_meeting m WHERE "
+            "m.person_id = p.id)",
+            server["a"],
+            server["a"],
+            server["a"],
+        )
+        everyone = ids(o, "SELECT id FROM person")
+    assert expected < everyone
+    db, user = signin.log_in(server["url"], "bo", PASSWORD)
+    try:
+        assert db.login.role == f"{server['database']}.bo"
+        listed = {row.id for row in persons.person_list(db).page(None, None)}
+        assert listed == expected
+        # The coordinator's save is logged in the one chain, and a person of insats B
+        # is not found by the program either.
+        hidden = sorted(everyone - expected)[0]
+        with db.session() as session, pytest.raises(NotFound):
+            persons.get_person(session, hidden)
+        with db.reading() as session:
+            # A registerutdrag of one of A's persons, with its access log entries.
+            mine = sorted(expected & ids_of_participants(server))[0]
+            extract = register_extract.build_extract(session, mine)
+            assert extract is not None
+            # The next case number counts every insats's referrals, not only A's.
+            coordinator_next = referrals.next_case_number(session, 2026)
+            # Registering a personnummer taken in insats B says so (and shows nothing).
+            hidden_person = owner_value(
+                server, "SELECT personnummer FROM person WHERE id = %s", hidden
+            )
+            taken = persons.get_person(session, mine)
+        with db.session() as session, pytest.raises(ValidationError) as refused:
+            persons.save_person(
+                session,
+                replace(taken, id=None, version=0),
+                PersonalNumber(hidden_person).formatted(),
+            )
+        assert "finns redan registrerad" in refused.value.problems["personnummer"]
+    finally:
+        db.close()
+    admin_db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
+    try:
+        assert {row.id for row in persons.person_list(admin_db).page(None, None)} == everyone
+        with admin_db.reading() as session:
+            assert referrals.next_case_number(session, 2026) == coordinator_next
+        with admin_db.reading() as session:
+            assert verify_chain(session).ok
+    finally:
+        admin_db.close()
+
+
+SENSITIVE = {
+    "person": ("personnummer", "first_name", "last_name", "street", "phone", "email"),
+    "referral": ("reason", "remittent_name"),
+    "case_contact": ("note",),
+    "staff": ("name",),
+    "users": ("display_name",),
+}
+
+
+def test_statistik_reads_only_the_views_where_no_name_or_number_remains(server):
+    with owner(server) as o:
+        secrets = set()
+        for table, columns in SENSITIVE.items():
+            for column in columns:
+                secrets |= {v for v in ids(o, f"SELECT {column} FROM {table}") if v and len(v) >= 5}
+        secrets -= ids(o, "SELECT display_name FROM users WHERE role = 'statistics'")
+        persons = o.execute("SELECT count(*) FROM person").fetchone()[0]
+    assert len(secrets) > 40
+    with connect_as(server, "stina") as stina:
+        for table in ("public.person", "public.users", "public.audit_log", "public.referral"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                stina.execute(f"SELECT * FROM {table} LIMIT 1")
+        # Its search_path is the views: the statistics read them under the tables' names.
+        assert stina.execute("SELECT count(*) FROM person").fetchone()[0] == persons
+        views = [
+            r[0]
+            for r in stina.execute(
+                "SELECT table_name FROM information_schema.views WHERE table_schema = 'statistik'"
+            ).fetchall()
+        ]
+        assert {t.name for t in metadata.sorted_tables} <= set(views)
+        found = []
+        for view in views:
+            for row in stina.execute(f'SELECT * FROM statistik."{view}"').fetchall():
+                for value in row:
+                    text = str(value)
+                    found += [view for secret in secrets if secret in text]
+        assert found == []
+        birth = stina.execute("SELECT personnummer FROM person LIMIT 1").fetchone()[0]
+        assert len(birth) == 4 + 1 + 17 and birth[:2] in ("19", "20")
+        # The pseudonyms' key is the owner's alone.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            stina.execute("SELECT * FROM finsam_rls.pseudonym_key")
+
+
+def test_an_administrator_sees_everything(server):
+    with owner(server) as o:
+        counts = {
+            t: o.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]
+            for t in metadata.sorted_tables
+        }
+    with connect_as(server, "admin") as admin:
+        for table, count in counts.items():
+            assert admin.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0] == count
+
+
+def test_finsam_statistik_as_statistik_reads_the_views_with_the_same_figures(
+    server, capsys, monkeypatch
+):
+    """The statistics services run unchanged on the views (search_path): the same figures
+    as the administrator's, from the real tables."""
+    from finsam_desktop.cli import main
+
+    monkeypatch.setenv("FINSAM_PASSWORD", PASSWORD)
+    figures = {}
+    for username in ("stina", "admin"):
+        command = ["--db", server["url"], "--user", username, "statistik", "--period", "2026"]
+        assert main([*command, "--format", "json"]) == 0
+        figures[username] = json.loads(capsys.readouterr().out)
+    # The views keep the birth year only (as the file extract): a mean age may differ by
+    # the months; every count is the same.
+    assert without_mean_ages(figures["stina"]) == without_mean_ages(figures["admin"])
+    assert figures["stina"] != without_mean_ages(figures["stina"])
+
+
+def without_mean_ages(value):
+    if isinstance(value, list):
+        return [
+            without_mean_ages(v)
+            for v in value
+            if not (isinstance(v, list) and v and str(v[0]).startswith("Medelålder"))
+        ]
+    if isinstance(value, dict):
+        return {k: without_mean_ages(v) for k, v in value.items()}
+    return value
+
+
+def test_accounts_from_the_konton_functions_change_the_roles(server):
+    from finsam_desktop.services import accounts, signin
+    from finsam_desktop.services.access import Role
+
+    db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
+    try:
+        with db.session() as session:
+            cid = accounts.create_user(
+                session, "cecilia", "Cecilia", Role.COORDINATOR, PASSWORD, PASSWORD, True
+            ).id
+            assert accounts.insatser_of(session, cid) == []
+        with db.session() as session:
+            user = accounts.get_user(session, cid)
+            accounts.set_role(session, cid, Role.STATISTICS, user.version)
+        with owner(server) as o:
+            member = o.execute(
+                "SELECT pg_has_role(%s, %s, 'MEMBER'), pg_has_role(%s, %s, 'MEMBER')",
+                (
+                    f"{server['database']}.cecilia",
+                    f"{server['database']}:statistik",
+                    f"{server['database']}.cecilia",
+                    f"{server['database']}:samordnare",
+                ),
+            ).fetchone()
+            assert member == (True, False)
+            assert (
+                o.execute("SELECT password_hash FROM users WHERE username = 'cecilia'").fetchone()[
+                    0
+                ]
+                == ""
+            )
+        with db.session() as session:
+            accounts.deactivate(session, cid)
+        with owner(server) as o:
+            assert not o.execute(
+                "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
+                (f"{server['database']}.cecilia",),
+            ).fetchone()[0]
+        with pytest.raises(signin.SignInRefused, match="Fel användarnamn eller lösenord"):
+            signin.log_in(server["url"], "cecilia", PASSWORD)
+        with db.session() as session:
+            accounts.reset_password(session, cid, "another horse 43", "another horse 43")
+        with owner(server) as o:
+            login, verifier = o.execute(
+                "SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = %s",
+                (f"{server['database']}.cecilia",),
+            ).fetchone()
+            assert login and verifier.startswith("SCRAM-SHA-256$")
+    finally:
+        db.close()
+
+
+def test_finsam_serverroller_sets_up_a_new_database_and_its_first_administrator(
+    postgres, capsys, monkeypatch
+):
+    """What the IT department runs once, with the owner's URL."""
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    from finsam_desktop.cli import main
+    from finsam_desktop.services import signin
+
+    url = postgres.empty()
+    name = make_url(url).database
+    try:
+        monkeypatch.setenv("FINSAM_PASSWORD", PASSWORD)
+        command = ["--db", url, "serverroller", "--administratör", "anna", "--namn", "Anna A"]
+        assert main(command) == 0
+        out = capsys.readouterr().out
+        assert f"{name}:samordnare" in out and f"{name}.anna" in out
+        assert main(["--db", url, "serverroller"]) == 0  # again: nothing breaks
+        db, user = signin.log_in(url, "anna", PASSWORD)
+        db.close()
+        assert user.role.value == "admin" and db.login.role == f"{name}.anna"
+    finally:
+        postgres.drop(url)
+        with postgres.connect(postgres.location("postgres")) as connection:
+            for role in server_roles.roles_of(connection, name):
+                connection.execute(f'DROP ROLE "{role}"')
+
+
+def test_accounts_from_before_the_roles_get_roles_and_the_it_department_lets_one_in(
+    postgres, capsys, monkeypatch
+):
+    """A server used without roles (or a file moved in) already has accounts: each gets a
+    role without login; ``serverroller --administratör`` gives an administrator a password."""
+    if postgres is None:
+        pytest.skip("the tests run on SQLite (set FINSAM_TEST_PG_URL for a PostgreSQL server)")
+    from finsam_desktop.cli import main
+    from finsam_desktop.services import accounts, signin
+    from finsam_desktop.services.access import Role
+
+    url = postgres.new()
+    name = make_url(url).database
+    try:
+        started = signin.first_start(url, "anna", "Anna A", PASSWORD, PASSWORD)
+        with started.db.session() as session:
+            accounts.create_user(session, "bo", "Bo", Role.COORDINATOR, PASSWORD, PASSWORD)
+        started.db.close()
+        assert main(["--db", url, "serverroller"]) == 0
+        assert "2 konton" in capsys.readouterr().out
+        with pytest.raises(signin.SignInRefused):  # no login until a new password
+            signin.log_in(url, "bo", PASSWORD)
+        monkeypatch.setenv("FINSAM_PASSWORD", "the it department 1")
+        with pytest.raises(SystemExit, match="Det finns ingen administratör"):
+            main(["--db", url, "serverroller", "--administratör", "bo"])
+        assert main(["--db", url, "serverroller", "--administratör", "anna"]) == 0
+        db, _user = signin.log_in(url, "anna", "the it department 1")
+        try:
+            with db.session() as session:
+                bo = next(u for u in accounts.list_users(session) if u.username == "bo")
+                accounts.reset_password(session, bo.id, "bo's new one 1", "bo's new one 1")
+        finally:
+            db.close()
+        signin.log_in(url, "bo", "bo's new one 1")[0].close()
+    finally:
+        postgres.drop(url)
+        with postgres.connect(postgres.location("postgres")) as connection:
+            for role in server_roles.roles_of(connection, name):
+                connection.execute(f'DROP ROLE "{role}"')
+
+
+def test_the_window_as_statistik_on_the_server_shows_the_statistik_page(
+    server, tmp_path, qapp, qtbot
+):
+    """The Statistik page reads the views through the statistics services, unchanged."""
+    from conftest import app_context
+
+    from finsam_desktop.domain.periods import year
+    from finsam_desktop.services import signin
+    from finsam_desktop.ui.main_window import MainWindow
+
+    db, _user = signin.log_in(server["url"], "stina", PASSWORD)
+    try:
+        window = MainWindow(app_context(db, tmp_path))
+        qtbot.addWidget(window)
+        window.show()
+        page = window.show_page("statistics")
+        page.picker.set_period(year(2026))
+        started = {row[0]: row[1:] for row in page.tables["started"].texts()}
+        assert started and any(v[0] not in ("", "0") for v in started.values())
+        window.close()
+    finally:
+        db.close()
