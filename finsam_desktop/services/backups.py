@@ -206,9 +206,25 @@ def backup_now(
     return BackupFile(dest, when, dest.stat().st_size)
 
 
+def _with_the_owners_connection(db: Database) -> None:
+    """On a server whose accounts are database roles, a signed-in account may not read
+    everything a copy holds (row-level security, the statistik views' key): backups and
+    restores are the IT department's, with the connection of the database's owner."""
+    if db.login is not None:
+        raise BackupError(
+            _(
+                "On this server every account is a database role that may not read the whole "
+                "database, so backups are taken and restored by the IT department with the "
+                "database owner's connection: finsam --db <the owner's URL> backup FOLDER "
+                "(see docs/postgresql.md)."
+            )
+        )
+
+
 def _dump(db: Database, dest: Path, progress: Progress | None, only_if_free: bool = False):
     from finsam_desktop.db import server_backup
 
+    _with_the_owners_connection(db)
     try:
         return server_backup.dump(db.url, dest, progress, only_if_free=only_if_free)
     except OSError as exc:
@@ -271,8 +287,8 @@ def backup_if_due(db: Database, now: datetime | None = None, age: timedelta = DA
 
     On a server only an administrator's (or the program's own) session dumps the
     database, and only one workstation at a time."""
-    if db.on_server and not may(db, Permission.ADMINISTER):
-        return None
+    if db.on_server and (db.login is not None or not may(db, Permission.ADMINISTER)):
+        return None  # an account's own role cannot dump the server (the owner's job)
     now = now or datetime.now()
     if files.is_older_than(list_backups(db), age, now):
         return backup_now(db, now, only_if_free=db.on_server)
@@ -414,6 +430,7 @@ def _restore_on_server(
     from finsam_desktop.db import server_backup
     from finsam_desktop.db.migrate import head_revisions, schema_state, upgrade
 
+    _with_the_owners_connection(db)
     server_backup.check_restorable(db.url, backup)
     when = (when or datetime.now()).replace(microsecond=0)
     kept = files.free_path(backup_folder(db) / dated_name(db, "before-restore", when))

@@ -574,3 +574,26 @@ def test_the_window_as_statistik_on_the_server_shows_the_statistik_page(
         window.close()
     finally:
         db.close()
+
+
+def test_backups_on_a_server_with_roles_are_the_owners_and_an_account_is_told_so(
+    server, capsys, monkeypatch, tmp_path
+):
+    """An administrator's own role may not read the statistik views' key nor bypass the
+    policies, so pg_dump as that role would fail half-way: the program says whose job a
+    backup is instead, skips the daily one at close, and the owner's connection makes it."""
+    from finsam_desktop.cli import main
+    from finsam_desktop.services import backups, signin
+
+    monkeypatch.setenv("FINSAM_PASSWORD", PASSWORD)
+    as_admin = ["--db", server["url"], "--user", "admin", "backup", str(tmp_path / "a")]
+    assert main(as_admin) != 0
+    assert "databasägarens anslutning" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() or not any((tmp_path / "a").iterdir())
+    db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
+    try:
+        assert backups.backup_if_due(db) is None
+    finally:
+        db.close()
+    assert main(["--db", server["url"], "backup", str(tmp_path / "o")]) == 0
+    assert [p.suffix for p in (tmp_path / "o").iterdir()] == [".dump"]
