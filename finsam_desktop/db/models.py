@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -155,12 +156,14 @@ class StaffRow(Versioned, Base):
 class PersonRow(Versioned, AddressColumns, Base):
     __tablename__ = "person"
     __mapper_args__ = {"version_id_col": Versioned.version}
+    # Ends in the id, the lists' last sort key (SQLite's rowid; migration 0015).
+    __table_args__ = (Index("ix_person_name_key", "name_key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     personnummer: Mapped[str] = mapped_column(String(12), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    name_key: Mapped[str] = mapped_column(String(210), index=True)
+    name_key: Mapped[str] = mapped_column(String(210))
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipality.id"), nullable=True, index=True
     )

@@ -60,25 +60,22 @@ COUNTED = ("person", "referral", "participation", "case_event", "lots_case")
 
 
 def _identity(path: Path) -> str:
-    """What the server's copy remembers of the file it was copied from: the file, the
-    schema and its main tables' sizes (not its time: a benchmark's searches add to the
-    access log)."""
+    """What the server's copy remembers of the file it was copied from: the file and its
+    main tables' sizes (not its time: a benchmark's searches add to the access log; not
+    its schema: opening the copy upgrades it with the migrations, as on any server)."""
     import sqlite3
-
-    from finsam_desktop.db.migrate import head_revisions
 
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         sizes = [con.execute(f"SELECT max(id) FROM {t}").fetchone()[0] for t in COUNTED]
     finally:
         con.close()
-    heads = "+".join(sorted(head_revisions()))
-    return f"{path.resolve()}|{heads}|{sizes}"
+    return f"{path.resolve()}|{sizes}"
 
 
 def server_copy(path: Path, url: str) -> str:
     """The URL of ``finsam_bench`` on the server at ``url``, a copy of the file at
-    ``path`` (made again when the file or the schema changed since the last copy)."""
+    ``path`` (made again when the file's rows changed since the last copy)."""
     from finsam_desktop.db.server import engine_url
 
     admin = create_engine(engine_url(url), isolation_level="AUTOCOMMIT")
