@@ -44,8 +44,25 @@ SORT_KEYS = (
 )
 
 
+def _drop_views_reading(table: str, column: str) -> None:
+    """A view over the column would refuse the change of its type: such views (the
+    server's statistik views, db/server_roles.py) are dropped here and made again from
+    the models once the upgrade has run."""
+    views = op.get_bind().exec_driver_sql(
+        "SELECT DISTINCT r.ev_class::regclass::text FROM pg_depend d "
+        "JOIN pg_rewrite r ON r.oid = d.objid "
+        "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+        "WHERE d.refobjid = %(table)s::regclass AND a.attname = %(column)s "
+        "AND r.ev_class <> d.refobjid",
+        {"table": table, "column": column},
+    )
+    for (view,) in views.all():
+        op.execute(f"DROP VIEW IF EXISTS {view} CASCADE")
+
+
 def _collate(collation: str) -> None:
     for table, column, length in SORT_KEYS:
+        _drop_views_reading(table, column)
         op.execute(
             f'ALTER TABLE "{table}" ALTER COLUMN "{column}" '
             f'TYPE VARCHAR({length}) COLLATE "{collation}"'
