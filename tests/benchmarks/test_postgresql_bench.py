@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import date
+from statistics import median
 
 import pytest
 
@@ -63,6 +64,10 @@ def report(title: str, best: dict[str, dict[str, float]]) -> float:
     pg = sum(f["PostgreSQL"] for f in best.values())
     ratio = pg / lite
     print(f"{'total':>34} {lite * 1000:7.1f}ms {pg * 1000:9.1f}ms {ratio:6.2f}×  (goal ≤ {GOAL}×)")
+    if len(best) > 2:
+        # The total hides a call that is slow on one engine only: the typical call too.
+        ratios = sorted(f["PostgreSQL"] / f["SQLite"] for f in best.values())
+        print(f"{'median of the calls':>34} {'':>9} {'':>11} {median(ratios):6.2f}×")
     return ratio
 
 
