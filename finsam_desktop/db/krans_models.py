@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from finsam_desktop.db.models import Base, Versioned
+from finsam_desktop.db.models import Base, Versioned, sort_key
 
 
 class LocalOptionRow(Versioned, Base):
@@ -31,7 +31,7 @@ class LocalOptionRow(Versioned, Base):
     insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # "destination" or "outcome"
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(sort_key(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Outcomes: counted as work or studies in the board's table.

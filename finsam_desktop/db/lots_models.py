@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from finsam_desktop.db.models import Base, Versioned
+from finsam_desktop.db.models import Base, Versioned, sort_key
 
 SUMMARY_COLUMNS = (
     "received",
@@ -58,7 +58,7 @@ class LotsCategoryRow(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(sort_key(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     work_or_studies: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -74,6 +74,8 @@ class ReferralRow(Versioned, RemittentColumns, Base):
     __table_args__ = (
         Index("ix_referral_person_insats", "person_id", "insats_id"),
         Index("ix_referral_open_due", "answer_sent_on", "answer_due"),
+        # Ends in the id, the list's last sort key (SQLite's rowid; migration 0015).
+        Index("ix_referral_answer_sort_due", "answer_sort_due", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,7 +105,7 @@ class ReferralRow(Versioned, RemittentColumns, Base):
     # sorts on it through its index (a CASE over every match took half a second at 100k).
     # Set on every insert (ORM or Core) and every ORM update below; never set it by hand.
     answer_sort_due: Mapped[date | None] = mapped_column(
-        Date, nullable=True, index=True, default=lambda ctx: _sort_due_of_insert(ctx)
+        Date, nullable=True, default=lambda ctx: _sort_due_of_insert(ctx)
     )
     # The two contact persons named in the remissvar (often the future kontaktpersoner).
     answer_contact1_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)

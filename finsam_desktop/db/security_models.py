@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from finsam_desktop.db.models import Base, Versioned
+from finsam_desktop.db.models import Base, Versioned, sort_key
 
 
 class UserRow(Versioned, Base):
@@ -19,7 +19,7 @@ class UserRow(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)  # lower case
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    display_name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    display_name_key: Mapped[str] = mapped_column(sort_key(200), index=True, default="")
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, PHC string
     active: Mapped[bool] = mapped_column(Boolean, default=True)

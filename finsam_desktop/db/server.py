@@ -11,6 +11,8 @@ branch on the engine.
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Connection, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.dml import Insert
@@ -45,22 +47,48 @@ def engine_url(url: str):
     return parsed.set(drivername="postgresql+psycopg")
 
 
+# A pooled connection unused for longer than this is pinged before it is used again.
+IDLE_PING_SECONDS = 30.0
+
+
 def make_server_engine(url: str, login=None) -> Engine:
     """``login``: a ``server_roles.ServerLogin`` (the account's own role and password),
     or None for the URL's own credentials."""
-    # pool_pre_ping: a workstation's program stays open for days; a connection the server
-    # or a firewall dropped meanwhile is replaced instead of failing the next save.
     engine = create_engine(
         engine_url(url),
-        pool_pre_ping=True,
         connect_args={
             "application_name": "finsam-desktop",
             **(login.connect_args() if login is not None else {}),
         },
     )
+    _ping_when_idle(engine)
     event.listen(engine, "after_execute", _follow_explicit_ids)
     event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A workstation's program stays open for days: a connection the server or a
+    firewall dropped meanwhile is replaced instead of failing the next save. Only a
+    connection that lay unused in the pool for a while is pinged first (SQLAlchemy's
+    pool_pre_ping pings at every checkout: one more round trip for every read, a third
+    of a list page's time on a loaded machine, issue 14 §6)."""
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy) -> None:
+        idle_from = record.info.pop("idle_from", None)
+        if idle_from is None or time.monotonic() - idle_from < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError() from exc  # the pool connects anew and tries again
 
 
 # PostgreSQL's text cannot hold the character NUL (SQLite's can); it never means anything

@@ -1,0 +1,43 @@
+"""A workstation's connection to the server: one that the server dropped while the
+program sat idle is replaced before it is used (db/server.py, ``_ping_when_idle``), and
+one in use is not pinged before every read."""
+
+import pytest
+from sqlalchemy import text
+
+from finsam_desktop.db import server
+
+
+@pytest.fixture
+def server_db(db):
+    if not db.on_server:
+        pytest.skip("a connection to a PostgreSQL server")
+    return db
+
+
+def backend(db) -> int:
+    with db.reading() as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced(server_db, monkeypatch):
+    pid = backend(server_db)
+    other = server_db.raw_connect()
+    try:
+        assert other.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    finally:
+        other.close()
+    monkeypatch.setattr(server, "IDLE_PING_SECONDS", 0.0)  # it has lain idle long enough
+    assert backend(server_db) != pid
+
+
+def test_a_connection_in_use_is_not_pinged_before_every_read(server_db, monkeypatch):
+    pings = []
+    ping = server_db.engine.dialect.do_ping
+    monkeypatch.setattr(server_db.engine.dialect, "do_ping", lambda c: pings.append(1) or ping(c))
+    first = backend(server_db)
+    assert [backend(server_db) for _ in range(5)] == [first] * 5
+    assert pings == []
+    monkeypatch.setattr(server, "IDLE_PING_SECONDS", 0.0)
+    assert backend(server_db) == first  # pinged, alive, kept
+    assert pings == [1]
