@@ -14,7 +14,7 @@ collation (the server's language) the key's stand-ins for å ä ö sorted before
 every comparison went through the locale.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-01 21:20:00.000000
 """
 
