@@ -252,6 +252,10 @@ def move(source: Connection, url: str, progress: Progress | None = None) -> list
                         "{tables}. Nothing has been kept on the server; the file is unchanged."
                     ).format(tables=", ".join(differing))
                 )
+        # The planner's statistics for the copied rows now, not when autovacuum comes by:
+        # the first lists on the server are planned from them.
+        with engine.begin() as target:
+            target.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
     return results
