@@ -28,7 +28,7 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services.access import Permission, require, requires
-from finsam_desktop.services.reminders import cut_off, last_start_due_by
+from finsam_desktop.services.reminders import as_case, cut_offs, last_start_due_by
 
 DAY = timedelta(days=1)
 
@@ -152,9 +152,11 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
     # Only cases whose due date falls in the week, compared as stored dates (the
     # insats's months are a few values: no month arithmetic on every case).
     months = i.plan_follow_up_months
-    earliest = last > cut_off(session, months, lambda n: last_start_due_by(monday - DAY, n))
-    latest = last <= cut_off(session, months, lambda n: last_start_due_by(sunday, n))
-    stmt = (
+    lows = cut_offs(session, months, lambda n: last_start_due_by(monday - DAY, n))
+    highs = cut_offs(session, months, lambda n: last_start_due_by(sunday, n))
+    if not highs:
+        return []
+    base = (
         select(
             p.id,
             person.first_name,
@@ -167,14 +169,29 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
         .join(i, i.id == p.insats_id)
         .outerjoin(cf, cf.participation_id == p.id)
         .outerjoin(contact, contact.id == p.contact_person_id)
-        .where(p.status == CaseStatus.ENROLLED.value, earliest, latest)
+        .where(
+            unindexed(p.status) == CaseStatus.ENROLLED.value,
+            last > as_case(lows, months),
+            last <= as_case(highs, months),
+        )
     )
     if staff_id is not None:
-        stmt = stmt.where(
-            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+        base = base.where(
+            or_(
+                unindexed(p.contact_person_id) == staff_id,
+                unindexed(p.second_contact_person_id) == staff_id,
+            )
         )
+    # Found by the index of the day of the last plan event, or of the enrolment for a
+    # case without one: a week's few days, not every open case of the coordinator.
+    low, high = min(lows.values()), max(highs.values())
+    by_plan = base.where(cf.last_plan_event_on > low, cf.last_plan_event_on <= high)
+    by_enrolment = base.where(
+        unindexed(cf.last_plan_event_on).is_(None), p.enrolled_on > low, p.enrolled_on <= high
+    )
+    rows = [*session.execute(by_plan), *session.execute(by_enrolment)]
     out = []
-    for r in session.execute(stmt):
+    for r in rows:
         due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
         if monday <= due <= sunday:
             out.append(

@@ -155,16 +155,27 @@ def last_start_due_by(day: date, months: int) -> date:
 
 
 @building_block
-def cut_off(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
-    """``rule(n)`` for the value ``n`` of the insats's column ``per_insats`` (months or
-    days: a few values in all), as one CASE: comparing a stored date with it replaces date
-    arithmetic on every open participation by a comparison of dates. ``per_insats`` is
-    the column as the statement reads it (of the insats or of ``_open_participations``)."""
+def cut_offs(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
+    """``rule(n)`` for every value ``n`` the insatser have in the column ``per_insats``
+    (months or days: a few values in all), by value."""
     values = session.scalars(select(getattr(InsatsRow, per_insats.key)).distinct())
-    whens = {n: rule(n) for n in values if n is not None}
-    if not whens:
+    return {n: rule(n) for n in values if n is not None}
+
+
+@building_block
+def cut_off(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
+    """``cut_offs`` as one CASE on ``per_insats``, the column as the statement reads it
+    (of the insats or of ``_open_participations``): comparing a stored date with it
+    replaces date arithmetic on every open participation by a comparison of dates."""
+    return as_case(cut_offs(session, per_insats, rule), per_insats)
+
+
+@pure
+def as_case(days: dict[int, date], per_insats: ColumnElement) -> ColumnElement:
+    """The day of ``per_insats``'s value (NULL for a value without one)."""
+    if not days:
         return literal(None, Date)
-    return case(whens, value=per_insats, else_=literal(None, Date))
+    return case(days, value=per_insats, else_=literal(None, Date))
 
 
 @dataclass(frozen=True)
