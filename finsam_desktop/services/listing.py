@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.db.expressions import contains
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services import audit
@@ -266,10 +267,11 @@ def person_search(
             return and_(
                 case_number >= wanted, case_number < following, case_number.like(wanted + "%")
             )
+        # The key and the number are stored as searched: a plain substring test.
         if is_number_search(text):
-            found = personnummer.like(f"%{digits}%")
+            found = contains(personnummer, digits)
         else:
-            found = like_any(swedish_key(text), name_key)
+            found = contains(name_key, swedish_key(text))
         if person_id is None:
             return found
         return person_id.in_(select(name_key.table.c.id).where(found).scalar_subquery())
