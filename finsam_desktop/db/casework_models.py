@@ -107,8 +107,9 @@ class CaseFileRow(Versioned, Base):
     exit_sub_route_id: Mapped[int | None] = option_ref()
     summary: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
-    meeting_offered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    meeting_held_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Indexed: Kommande reads one week's closing meetings (services/coming_week.py).
+    meeting_offered_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    meeting_held_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     meeting_attendees: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -119,7 +120,7 @@ class MappingSessionRow(Base):
     participation_id: Mapped[int] = mapped_column(
         ForeignKey("participation.id", ondelete="CASCADE"), index=True
     )
-    held_on: Mapped[date] = mapped_column(Date)
+    held_on: Mapped[date] = mapped_column(Date, index=True)  # Kommande reads one week
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     Integer,
     MetaData,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     literal_column,
     select,
 )
@@ -138,6 +140,26 @@ class days_between(_PerDialect):  # noqa: N801
 
     def postgresql(self, first, last):
         return cast(last, Date) - cast(first, Date)
+
+
+def contains(column, text: str):
+    """Whether ``column`` holds ``text`` as it is written (no case folding: for columns
+    of folded keys, searched with a key, and of digits). SQLite: ``instr``, a third
+    faster than ``LIKE '%…%'`` over 100,000 names (LIKE folds case on every row);
+    PostgreSQL: ``LIKE``, which a trigram index can serve."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return _Contains(column, literal(text, String), literal(pattern, String))
+
+
+class _Contains(_PerDialect):
+    type = Boolean()
+    inherit_cache = True
+
+    def sqlite(self, column, text, _pattern):
+        return func.instr(column, text) > 0
+
+    def postgresql(self, column, _text, pattern):
+        return column.like(pattern, escape="\\")
 
 
 def temporary(name: str, *columns) -> Table:

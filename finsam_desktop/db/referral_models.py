@@ -143,6 +143,11 @@ class ParticipationRow(Versioned, Base):
 
     __tablename__ = "participation"
     __mapper_args__ = {"version_id_col": Versioned.version}
+    # Översikt's caseload counts the open participations per coordinator and insats
+    # from this index alone (services/casework.caseload).
+    __table_args__ = (
+        Index("ix_participation_caseload", "status", "contact_person_id", "insats_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

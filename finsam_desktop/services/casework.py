@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from finsam_desktop.db.casework_models import (
@@ -492,12 +492,19 @@ def caseload(session: Session) -> list[tuple[str, str, int, int]]:
     coordinator, highest load first."""
     require(session, Permission.CASEWORK)
     p = ParticipationRow
+    # Counted first, from the index of status, contact person and insats alone; then the
+    # few groups are named.
+    counted = (
+        select(p.contact_person_id, p.insats_id, func.count().label("n"))
+        .where(p.status == CaseStatus.ENROLLED.value)
+        .group_by(p.contact_person_id, p.insats_id)
+        .subquery()
+    )
     stmt = (
-        select(StaffRow.name, InsatsRow.name, func.count(p.id), InsatsRow.caseload_cap)
-        .join(p, and_(p.contact_person_id == StaffRow.id, p.status == CaseStatus.ENROLLED.value))
-        .join(InsatsRow, InsatsRow.id == p.insats_id)
-        .group_by(StaffRow.id, InsatsRow.id)
-        .order_by(func.count(p.id).desc(), StaffRow.name_key)
+        select(StaffRow.name, InsatsRow.name, counted.c.n, InsatsRow.caseload_cap)
+        .join(counted, counted.c.contact_person_id == StaffRow.id)
+        .join(InsatsRow, InsatsRow.id == counted.c.insats_id)
+        .order_by(counted.c.n.desc(), StaffRow.name_key)
     )
     return [tuple(r) for r in session.execute(stmt)]
 

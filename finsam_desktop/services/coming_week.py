@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from finsam_desktop.db.casework_models import CaseFileRow, MappingSessionRow
-from finsam_desktop.db.expressions import day_number
+from finsam_desktop.db.expressions import unindexed
 from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import InfoMeetingRow, ParticipationRow
 from finsam_desktop.domain.casework import (
@@ -28,6 +28,9 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services.access import Permission, require, requires
+from finsam_desktop.services.reminders import as_case, cut_offs, last_start_due_by
+
+DAY = timedelta(days=1)
 
 
 @requires(Permission.CASEWORK)
@@ -101,6 +104,14 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
 
     cf, contact = CaseFileRow, aliased(StaffRow)
     meeting_day = func.coalesce(cf.meeting_held_on, cf.meeting_offered_on)
+    # The day held, or offered when not held yet, in the week: written so that each
+    # day's own index finds the week's meetings (the coalesce of both could not).
+    in_week = or_(
+        cf.meeting_held_on.between(monday, sunday),
+        and_(
+            unindexed(cf.meeting_held_on).is_(None), cf.meeting_offered_on.between(monday, sunday)
+        ),
+    )
     closings = (
         select(
             meeting_day.label("day"),
@@ -115,11 +126,16 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
         .join(p, p.id == cf.participation_id)
         .join(person, person.id == p.person_id)
         .outerjoin(contact, contact.id == p.contact_person_id)
-        .where(meeting_day.between(monday, sunday))
+        .where(in_week)
     )
     if staff_id is not None:
+        # Not by the contact persons' indexes: a coordinator has thousands of
+        # participations, a week a few closing meetings.
         closings = closings.where(
-            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+            or_(
+                unindexed(p.contact_person_id) == staff_id,
+                unindexed(p.second_contact_person_id) == staff_id,
+            )
         )
     return union_all(meetings, sessions, closings)
 
@@ -133,10 +149,14 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
         aliased(StaffRow),
     )
     last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
-    # Months have 28 to 31 days: only cases whose due date can fall in the week.
-    earliest = day_number(last) + i.plan_follow_up_months * 31 >= day_number(monday)
-    latest = day_number(last) + i.plan_follow_up_months * 28 <= day_number(sunday)
-    stmt = (
+    # Only cases whose due date falls in the week, compared as stored dates (the
+    # insats's months are a few values: no month arithmetic on every case).
+    months = i.plan_follow_up_months
+    lows = cut_offs(session, months, lambda n: last_start_due_by(monday - DAY, n))
+    highs = cut_offs(session, months, lambda n: last_start_due_by(sunday, n))
+    if not highs:
+        return []
+    base = (
         select(
             p.id,
             person.first_name,
@@ -149,14 +169,29 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
         .join(i, i.id == p.insats_id)
         .outerjoin(cf, cf.participation_id == p.id)
         .outerjoin(contact, contact.id == p.contact_person_id)
-        .where(p.status == CaseStatus.ENROLLED.value, earliest, latest)
+        .where(
+            unindexed(p.status) == CaseStatus.ENROLLED.value,
+            last > as_case(lows, months),
+            last <= as_case(highs, months),
+        )
     )
     if staff_id is not None:
-        stmt = stmt.where(
-            or_(p.contact_person_id == staff_id, p.second_contact_person_id == staff_id)
+        base = base.where(
+            or_(
+                unindexed(p.contact_person_id) == staff_id,
+                unindexed(p.second_contact_person_id) == staff_id,
+            )
         )
+    # Found by the index of the day of the last plan event, or of the enrolment for a
+    # case without one: a week's few days, not every open case of the coordinator.
+    low, high = min(lows.values()), max(highs.values())
+    by_plan = base.where(cf.last_plan_event_on > low, cf.last_plan_event_on <= high)
+    by_enrolment = base.where(
+        unindexed(cf.last_plan_event_on).is_(None), p.enrolled_on > low, p.enrolled_on <= high
+    )
+    rows = [*session.execute(by_plan), *session.execute(by_enrolment)]
     out = []
-    for r in session.execute(stmt):
+    for r in rows:
         due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
         if monday <= due <= sunday:
             out.append(

@@ -13,11 +13,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.db.expressions import contains
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services import audit
 from finsam_desktop.services.access import (
     Permission,
+    building_block,
     pure,
     requires,
 )
@@ -92,6 +94,10 @@ class ListQuery:
     # NARROW_MATCHES rows reads those and sorts them, instead of walking the sort
     # order's index past every row that does not match.
     narrow_search: Callable[[str], ColumnElement] | None = None
+    # How a count adds a search to ``count_base``, given the session and the text: for a
+    # list whose search reads a joined table it can pick the join order that suits the
+    # text (``person_count_search``). None: ``count_joins["search"]`` or ``narrow_search``.
+    count_search: Callable[[Any, Select, str], Select] | None = None
 
     def _where(
         self, stmt: Select, text: str, chosen: Mapping[str, Any] | None, narrow: bool = False
@@ -112,19 +118,25 @@ class ListQuery:
         # a letter or two matches so many that the join along the list's rows is faster.
         searching = bool((text or "").strip()) and self.search is not None
         narrow = searching and self.narrow_search is not None and _few_matches(text)
-        if self.count_base is None:
-            stmt = self.base.with_only_columns(func.count(self.id_column))
-        else:
-            stmt = self.count_base.with_only_columns(func.count(self.id_column))
-            needed = [k for k, v in (filters or {}).items() if v is not None]
-            if searching and not narrow:
-                needed.insert(0, "search")
-            for key in needed:
-                if key in self.count_joins:
-                    stmt = self.count_joins[key](stmt)
-        stmt = self._where(stmt, text, filters, narrow).order_by(None)
+        own_search = searching and self.count_search is not None and self.count_base is not None
         with self.db.reading() as session:
-            return session.execute(stmt).scalar_one()
+            if self.count_base is None:
+                stmt = self.base.with_only_columns(func.count(self.id_column))
+            else:
+                stmt = self.count_base.with_only_columns(func.count(self.id_column))
+                needed = [k for k, v in (filters or {}).items() if v is not None]
+                if searching and not narrow and not own_search:
+                    needed.insert(0, "search")
+                for key in needed:
+                    if key in self.count_joins:
+                        stmt = self.count_joins[key](stmt)
+            if own_search:
+                assert self.count_search is not None
+                stmt = self.count_search(session, stmt, text.strip())
+                stmt = self._where(stmt, "", filters)
+            else:
+                stmt = self._where(stmt, text, filters, narrow)
+            return session.execute(stmt.order_by(None)).scalar_one()
 
     def page(
         self,
@@ -183,6 +195,55 @@ def like_any(text: str, *columns) -> ColumnElement:
     return or_(*(c.like(pattern, escape="\\") for c in columns))
 
 
+def is_case_number_search(text: str) -> bool:
+    """Whether a search text is (the start of) a case number: R and four digits or more."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return text.strip().upper().startswith("R") and len(digits) >= 4
+
+
+# Persons looked at to tell whether a search matches many of them (``person_count_search``).
+SAMPLE_PERSONS = 1000
+
+
+def person_count_search(
+    person: Any, person_id: Any, case_number: Any = None
+) -> Callable[[Any, Select, str], Select]:
+    """``ListQuery.count_search`` for a list of rows about a person (``person_id``: the
+    list's column of the person; ``person``: the person table): a search that matches a
+    minority of the persons (counted in a sample of them: ``person`` is the person's
+    mapped class) is counted from those persons
+    outwards, reading each one's rows by ``person_id``'s index; one that matches most of
+    them along the list's rows, looking up each row's person. Either order reads every
+    person or every row once, whichever is fewer look-ups (a third of the persons is
+    where the two cost the same at 100,000, tests/benchmarks/test_remisser_overview_bench.py)."""
+    from finsam_desktop.db.expressions import unindexed
+
+    found = person_search(person.personnummer, person.name_key)
+    by_case = person_search(person.personnummer, person.name_key, case_number, person_id)
+
+    def count_search(session, stmt: Select, text: str) -> Select:
+        if case_number is not None and is_case_number_search(text):
+            return stmt.where(by_case(text))  # the case number's own index: no person
+        condition = found(text)
+        if matches_few_persons(session, person, condition):
+            # The persons first: their id is not looked up by index (unary + in SQLite).
+            return stmt.join(person, unindexed(person.id) == person_id).where(condition)
+        return stmt.join(person, person.id == person_id).where(condition)
+
+    return count_search
+
+
+def matches_few_persons(session, person: Any, condition: ColumnElement) -> bool:
+    """Whether ``condition`` holds for fewer than a third of a sample of the persons."""
+    from sqlalchemy import case
+
+    sample = select(person.id).limit(SAMPLE_PERSONS).scalar_subquery()
+    looked_at, matched = session.execute(
+        select(func.count(), func.count(case((condition, 1)))).where(person.id.in_(sample))
+    ).one()
+    return matched * 3 < looked_at
+
+
 def person_search(
     personnummer: Any, name_key: Any, case_number: Any = None, person_id: Any = None
 ) -> Callable[[str], ColumnElement]:
@@ -195,7 +256,7 @@ def person_search(
     def search(text: str) -> ColumnElement:
         digits = "".join(ch for ch in text if ch.isdigit())
         wanted = text.strip().upper()
-        if case_number is not None and wanted.startswith("R") and len(digits) >= 4:
+        if case_number is not None and is_case_number_search(text):
             if person_id is None:
                 return case_number.like(wanted + "%")
             # Case numbers are written in capitals: the range lets SQLite read the
@@ -206,10 +267,11 @@ def person_search(
             return and_(
                 case_number >= wanted, case_number < following, case_number.like(wanted + "%")
             )
+        # The key and the number are stored as searched: a plain substring test.
         if is_number_search(text):
-            found = personnummer.like(f"%{digits}%")
+            found = contains(personnummer, digits)
         else:
-            found = like_any(swedish_key(text), name_key)
+            found = contains(name_key, swedish_key(text))
         if person_id is None:
             return found
         return person_id.in_(select(name_key.table.c.id).where(found).scalar_subquery())
@@ -286,6 +348,9 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
 
 like_any = pure(like_any)
 person_search = pure(person_search)
+person_count_search = pure(person_count_search)
+matches_few_persons = building_block(matches_few_persons)
+is_case_number_search = pure(is_case_number_search)
 is_number_search = pure(is_number_search)
 # The check runs on the query's own database (``current_user`` reads a ListQuery).
 list_report = requires(Permission.CASEWORK)(list_report)

@@ -23,6 +23,7 @@ from finsam_desktop.services.listing import (
     ListQuery,
     ListRow,
     SearchLog,
+    person_count_search,
     person_search,
 )
 
@@ -151,6 +152,7 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         count_base=count_base,
         count_joins=count_joins,
         narrow_search=narrow_search,
+        count_search=person_count_search(p, r.person_id, r.case_number),
     )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Date,
     Select,
     case,
     func,
@@ -35,8 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db import expressions
 from finsam_desktop.db.casework_models import CaseFileRow, StudySupportRow
-from finsam_desktop.db.expressions import add_days, add_months, day_number
 from finsam_desktop.db.models import InsatsRow, PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import (
@@ -44,13 +45,20 @@ from finsam_desktop.domain.casework import (
     CaseStatus,
     Reminder,
     ReminderKind,
+    add_months,
     plan_follow_up_due,
     remittent_contact_due,
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import krans, referrals
-from finsam_desktop.services.access import Permission, pure, require, requires
+from finsam_desktop.services.access import (
+    Permission,
+    building_block,
+    pure,
+    require,
+    requires,
+)
 
 PLAN_HORIZON_DAYS = 7  # plan follow-ups show a week ahead, so a meeting can be booked
 STUDY_HORIZON_DAYS = 14
@@ -128,11 +136,46 @@ def _effective_end(c=TABLES):
 @pure
 def add_months_sql(day: ColumnElement, months: ColumnElement) -> ColumnElement:
     """``domain.casework.add_months`` in SQL (``db/expressions.add_months``)."""
-    return add_months(day, months)
+    return expressions.add_months(day, months)
 
 
 def _add_days_sql(day: ColumnElement, days: ColumnElement) -> ColumnElement:
-    return add_days(day, days)
+    return expressions.add_days(day, days)
+
+
+@pure
+def last_start_due_by(day: date, months: int) -> date:
+    """The latest day from which ``months`` months later (``domain.casework.add_months``)
+    is on or before ``day``: a plan last followed up on or before it is due by ``day``
+    (add_months only grows with its day, so the one comparison is exact)."""
+    start = add_months(day, -months)  # its months later is ``day`` or, cut short, before
+    while add_months(start + timedelta(days=1), months) <= day:
+        start += timedelta(days=1)  # days at a month's end that land on the same last day
+    return start
+
+
+@building_block
+def cut_offs(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
+    """``rule(n)`` for every value ``n`` the insatser have in the column ``per_insats``
+    (months or days: a few values in all), by value."""
+    values = session.scalars(select(getattr(InsatsRow, per_insats.key)).distinct())
+    return {n: rule(n) for n in values if n is not None}
+
+
+@building_block
+def cut_off(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
+    """``cut_offs`` as one CASE on ``per_insats``, the column as the statement reads it
+    (of the insats or of ``_open_participations``): comparing a stored date with it
+    replaces date arithmetic on every open participation by a comparison of dates."""
+    return as_case(cut_offs(session, per_insats, rule), per_insats)
+
+
+@pure
+def as_case(days: dict[int, date], per_insats: ColumnElement) -> ColumnElement:
+    """The day of ``per_insats``'s value (NULL for a value without one)."""
+    if not days:
+        return literal(None, Date)
+    return case(days, value=per_insats, else_=literal(None, Date))
 
 
 @dataclass(frozen=True)
@@ -219,23 +262,24 @@ def _first_of_every_kind(
     return found
 
 
-def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
+def _plan_follow_ups(session: Session, today: date, staff_id: int | None) -> _Kind:
     latest_possible = today + timedelta(days=PLAN_HORIZON_DAYS)
 
     def rule(c) -> tuple[ColumnElement, ColumnElement]:
         last = func.coalesce(c.last_plan_event_on, c.enrolled_on)
         return last, add_months_sql(last, c.plan_follow_up_months)
 
-    def is_due(c, last: ColumnElement, due: ColumnElement) -> tuple[ColumnElement, ...]:
-        # N months are at least 28 * N days: a cheap test that leaves out most cases
-        # before the exact (and dearer) month arithmetic, which decides.
-        soonest = day_number(last) + c.plan_follow_up_months * 28
-        return soonest <= day_number(latest_possible), due <= latest_possible
+    def is_due(c, last: ColumnElement) -> ColumnElement:
+        # Due by the horizon: last followed up on or before the latest day that is
+        # (exact, and no month arithmetic on every open participation).
+        return last <= cut_off(
+            session, c.plan_follow_up_months, lambda n: last_start_due_by(latest_possible, n)
+        )
 
     last, due = rule(TABLES)
     stmt = _open_cases(
         staff_id, last.label("last"), InsatsRow.plan_follow_up_months, due.label("due")
-    ).where(*is_due(TABLES, last, due))
+    ).where(is_due(TABLES, last))
 
     def make(r) -> Reminder:
         due_on = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
@@ -243,20 +287,25 @@ def _plan_follow_ups(today: date, staff_id: int | None) -> _Kind:
 
     def from_open(o: CTE) -> Select:
         last, due = rule(o.c)
-        return select(o.c.id, due.label("due")).where(*is_due(o.c, last, due))
+        return select(o.c.id, due.label("due")).where(is_due(o.c, last))
 
     return _Kind(stmt, due, make, from_open=from_open)
 
 
-def _remittent_contacts(today: date, staff_id: int | None) -> _Kind:
+def _remittent_contacts(session: Session, today: date, staff_id: int | None) -> _Kind:
     def rule(c) -> tuple[ColumnElement, ColumnElement]:
         last = func.coalesce(c.last_remittent_contact_on, c.enrolled_on)
         return last, _add_days_sql(last, c.remittent_contact_days)
 
+    def is_due(c, last: ColumnElement) -> ColumnElement:
+        # last + days <= today, as last <= today - days: no date arithmetic per row.
+        days = cut_off(session, c.remittent_contact_days, lambda n: today - timedelta(days=n))
+        return last <= days
+
     last, due = rule(TABLES)
     stmt = _open_cases(
         staff_id, last.label("last"), InsatsRow.remittent_contact_days, due.label("due")
-    ).where(due <= today)
+    ).where(is_due(TABLES, last))
 
     def make(r) -> Reminder:
         due_on = remittent_contact_due(r.last, r.last, r.remittent_contact_days)
@@ -264,8 +313,8 @@ def _remittent_contacts(today: date, staff_id: int | None) -> _Kind:
         return _reminder(ReminderKind.REMITTENT_CONTACT, due_on, r, detail)
 
     def from_open(o: CTE) -> Select:
-        _last, due = rule(o.c)
-        return select(o.c.id, due.label("due")).where(due <= today)
+        last, due = rule(o.c)
+        return select(o.c.id, due.label("due")).where(is_due(o.c, last))
 
     return _Kind(stmt, due, make, from_open=from_open)
 
@@ -342,20 +391,21 @@ def _referral_answers(today: date, staff_id: int | None) -> _Kind:
     return _Kind(stmt, ReferralRow.answer_due, make, ReferralRow.id)
 
 
-# Every kind but the local models' missing outcomes (``krans.outcome_reminders``).
-_KINDS: dict[ReminderKind, Callable[[date, int | None], _Kind]] = {
-    ReminderKind.REFERRAL_ANSWER: _referral_answers,
+# Every kind but the local models' missing outcomes (``krans.outcome_reminders``). Each
+# builds its statements for a session (the insats's months and days are read from it).
+_KINDS: dict[ReminderKind, Callable[[Session, date, int | None], _Kind]] = {
+    ReminderKind.REFERRAL_ANSWER: lambda _s, t, s: _referral_answers(t, s),
     ReminderKind.PLAN_FOLLOW_UP: _plan_follow_ups,
     ReminderKind.REMITTENT_CONTACT: _remittent_contacts,
-    ReminderKind.STUDY_SUPPORT_END: _study_support_ends,
-    ReminderKind.ENROLMENT_END: lambda t, s: _ends(ReminderKind.ENROLMENT_END, t, s),
-    ReminderKind.PAST_END: lambda t, s: _ends(ReminderKind.PAST_END, t, s),
-    ReminderKind.EXTENSION_DECISION: _extension_decisions,
+    ReminderKind.STUDY_SUPPORT_END: lambda _s, t, s: _study_support_ends(t, s),
+    ReminderKind.ENROLMENT_END: lambda _s, t, s: _ends(ReminderKind.ENROLMENT_END, t, s),
+    ReminderKind.PAST_END: lambda _s, t, s: _ends(ReminderKind.PAST_END, t, s),
+    ReminderKind.EXTENSION_DECISION: lambda _s, t, s: _extension_decisions(t, s),
 }
 
 
 def _all(session: Session, kind: ReminderKind, today: date, staff_id: int | None = None):
-    return _every(session, _KINDS[kind](today, staff_id))
+    return _every(session, _KINDS[kind](session, today, staff_id))
 
 
 @requires(Permission.CASEWORK)
@@ -398,7 +448,7 @@ def due_summary(
     how many in all, counted in SQL. ``staff_id``: only that person's cases (remissvar
     and local models' cases belong to the whole team and are always included)."""
     require(session, Permission.CASEWORK)
-    kinds = {kind: source(today, staff_id) for kind, source in _KINDS.items()}
+    kinds = {kind: source(session, today, staff_id) for kind, source in _KINDS.items()}
     if limit is None:
         every = {kind: _every(session, k) for kind, k in kinds.items()}
         found = {kind: Due(items, len(items)) for kind, items in every.items()}

@@ -63,6 +63,20 @@ def test_age_at_on_this_engine(one_row):
     assert values(one_row, expressions.age_at(literal("1990-p0123"), at(date(2026, 12, 1)))) == 36
 
 
+def test_contains_is_a_substring_as_written(one_row):
+    for column, text, found in [
+        ("{verkstr}m anna", "}m a", True),
+        ("{verkstr}m anna", "", True),
+        ("{verkstr}m anna", "Anna", False),  # as written: keys are folded already
+        ("198501019801", "8501", True),
+        ("198501019801", "8502", False),
+        ("50%_off", "%_", True),
+        ("50% off", "%_", False),  # % and _ are themselves, not wildcards
+        ("a\\b", "\\", True),
+    ]:
+        assert values(one_row, expressions.contains(literal(column), text)) is found, text
+
+
 def test_every_expression_written_per_dialect_is_tried_here():
     written = {
         name
@@ -72,4 +86,5 @@ def test_every_expression_written_per_dialect_is_tried_here():
         and obj is not expressions._PerDialect
     }
     tried = {"add_months", "add_days", "day_number", "days_between", "year_of", "_Unindexed"}
+    tried |= {"_Contains"}
     assert written == tried

@@ -283,15 +283,18 @@ def test_the_days_left_order_is_stored_on_every_referral_and_kept(demo_db, org):
     assert backwards == [""] * (len(shown) - len(waiting)) + waiting[::-1]
 
 
-def test_every_kind_of_search_finds_the_same_referrals_narrow_or_not(demo_db, org):
+def test_every_kind_of_search_finds_the_same_referrals_narrow_or_not(demo_db, org, monkeypatch):
     """The Remisser list counts and pages a search in two ways (listing.ListQuery): along
     the list's joins, or by finding the persons first (``narrow_search``, for a search
-    that matches few). For every kind of search (a letter, a name, part of a
-    personnummer, a case number) both give the same count and the same rows in order."""
+    that matches few; ``person_count_search`` for the count, when a sample of the persons
+    says that few match). For every kind of search (a letter, a name, part of a
+    personnummer, a case number) every way gives the same count and the same rows in
+    order."""
     from sqlalchemy import select
 
     from finsam_desktop.db.models import PersonRow
     from finsam_desktop.db.referral_models import ReferralRow
+    from finsam_desktop.services import listing
     from finsam_desktop.services.referral_list import referral_list
 
     with demo_db.reading() as s:
@@ -309,6 +312,13 @@ def test_every_kind_of_search_finds_the_same_referrals_narrow_or_not(demo_db, or
         narrow = query.page(0, None, days_left, False, text, matches=0)
         assert [r.id for r in narrow] == [r.id for r in plain], text
         assert query.count(text) == len(plain), text
+        for persons_first in (True, False):
+            monkeypatch.setattr(listing, "matches_few_persons", lambda *_a, f=persons_first: f)
+            assert query.count(text) == len(plain), (text, persons_first)
+            assert query.count(text, {"status": "open"}) == len(
+                query.page(0, None, None, False, text, {"status": "open"})
+            ), (text, persons_first)
+        monkeypatch.undo()
         counted.add(len(plain) > 0)
         everything = query.page(0, None, days_left, False, "", matches=0)
         assert len(everything) == query.count()

@@ -34,6 +34,17 @@ def test_add_months_in_sql_is_the_domain_rule_on_every_day():
                 assert c.scalar(stmt) == add_months(day, months), (day, months)
 
 
+def test_the_last_start_due_by_a_day_is_exact_on_every_day():
+    """``last_start_due_by``: a plan last followed up on ``start`` is due by ``day``
+    exactly when ``start`` is on or before it (month ends and leap days included)."""
+    days = [date(2023, 11, 1) + timedelta(days=n) for n in range(0, 520, 3)]
+    for months in (1, 2, 3, 6, 12):
+        for day in days:
+            cut = reminders.last_start_due_by(day, months)
+            for start in (cut + timedelta(days=k) for k in range(-4, 5)):
+                assert (add_months(start, months) <= day) == (start <= cut), (day, months)
+
+
 def open_cases_by_domain_rules(session, today: date):
     """Plan follow-ups and remittent contacts worked out in Python for every enrolled
     participation, as Översikt did before it counted in SQL."""
@@ -61,6 +72,12 @@ def open_cases_by_domain_rules(session, today: date):
 
 def test_the_first_of_each_kind_and_the_count_are_those_of_all(db):
     demo.fill(db, participants=300, lots=0)
+    # Insatser with their own follow-up months and contact days: the SQL compares with
+    # one cut-off day per value.
+    with db.session() as s:
+        insatser = s.scalars(select(InsatsRow).order_by(InsatsRow.id)).all()
+        for insats, months, days in zip(insatser, (1, 6, 2), (14, 45, 60), strict=False):
+            insats.plan_follow_up_months, insats.remittent_contact_days = months, days
     many = set()
     with db.reading() as s:
         for today in (date.today(), date.today() + timedelta(days=75)):

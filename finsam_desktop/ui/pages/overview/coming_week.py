@@ -121,12 +121,17 @@ class ComingWeek(QGroupBox):
         events = self.ctx.runner.read(
             coming_week.week_events, self.monday, self.staff.currentData()
         )
-        self.tree.clear()
+        items = []
         for e in events:
             item = QTreeWidgetItem([self._day(e.day), e.time, e.kind.label, e.participant, e.staff])
             item.setData(0, USER, e.participation_id)
-            self.tree.addTopLevelItem(item)
+            items.append(item)
+        # Put in the tree at once (a team's week has hundreds of rows): laid out once.
+        self.tree.setUpdatesEnabled(False)
+        self.tree.clear()
+        self.tree.addTopLevelItems(items)
         fit_columns(self.tree)
+        self.tree.setUpdatesEnabled(True)
         self.events = events
         self.empty.setText(
             _("Nothing booked this week.")

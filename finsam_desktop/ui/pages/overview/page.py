@@ -190,32 +190,35 @@ class OverviewPage(QWidget):
         found = self.ctx.runner.read(
             reminders.due_summary, day, self.staff_filter(), SHOWN_PER_KIND
         )
-        self.due.clear()
         bold = QFont()
         bold.setBold(True)
+        groups = []
         for kind in ReminderKind:
             due = found.get(kind)
             if due is None or not due.total:
                 continue
             group = QTreeWidgetItem([f"{kind.label} ({due.total})"])
             group.setFont(0, bold)
-            group.setFirstColumnSpanned(True)
-            self.due.addTopLevelItem(group)
-            group.setFirstColumnSpanned(True)
-            for reminder in due.items:
-                group.addChild(self._due_item(reminder, day))
+            children = [self._due_item(reminder, day) for reminder in due.items]
             if due.total > len(due.items):
                 more = due.total - len(due.items)
-                group.addChild(
-                    QTreeWidgetItem(
-                        [ngettext("… and {n} more", "… and {n} more", more).format(n=more)]
-                    )
-                )
-            group.setExpanded(True)
-        if not self.due.topLevelItemCount():
-            self.due.addTopLevelItem(QTreeWidgetItem([_("Nothing is due. Well done!")]))
+                text = ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+                children.append(QTreeWidgetItem([text]))
+            group.addChildren(children)
+            groups.append(group)
+        if not groups:
+            groups.append(QTreeWidgetItem([_("Nothing is due. Well done!")]))
+        # Built apart and put in the tree at once: the tree lays its rows out once, not
+        # again for every group spanned and expanded (1,400 rows at 100,000 participants).
+        self.due.setUpdatesEnabled(False)
+        self.due.clear()
+        self.due.addTopLevelItems(groups)
+        for group in groups:
+            group.setFirstColumnSpanned(True)
+        self.due.expandAll()
         for column in range(3):
             self.due.resizeColumnToContents(column)
+        self.due.setUpdatesEnabled(True)
 
     def _due_item(self, reminder: Reminder, day: date) -> QTreeWidgetItem:
         days = (reminder.due_on - day).days
