@@ -6,7 +6,7 @@ these insatser (row-level security); in a database file the team sees everything
 before. Existing accounts get no insats: the administrator sets them on the Konton page.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 21:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
