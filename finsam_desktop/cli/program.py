@@ -18,7 +18,7 @@ from finsam_desktop.cli.common import say
 from finsam_desktop.cli.database import commands as database_commands
 from finsam_desktop.cli.keys import commands as keys_commands
 from finsam_desktop.cli.lots import commands as lots_commands
-from finsam_desktop.cli.parser import SwedishParser, add_database_argument, parse_in_swedish
+from finsam_desktop.cli.parser import SwedishParser, add_database_argument, argparse_in_swedish
 from finsam_desktop.cli.participants import commands as participants_commands
 from finsam_desktop.cli.protect import commands as protect_commands
 from finsam_desktop.cli.statistics import commands as statistics_commands
@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
 
     _tolerant_output()
     try:
-        args = parse_in_swedish(build_parser(), argv)
+        with argparse_in_swedish():
+            args = build_parser().parse_args(argv)
         return args.run(args)
     except KeyboardInterrupt:
         say(_("Interrupted."))

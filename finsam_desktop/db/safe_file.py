@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -92,6 +91,8 @@ def fsync_folder(folder: Path) -> None:
 
 def write_json(path: Path, data: dict) -> None:
     """Write ``data`` atomically over ``path`` and verify it (caller holds the lock)."""
+    import tempfile  # only to write: reading the state of a database file needs none
+
     path = Path(path)
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
@@ -152,6 +153,8 @@ def remove_leftovers(path: Path) -> None:
 
 def atomic_copy(source: Path, dest: Path) -> None:
     """Copy a small file so that ``dest`` is either the old or the whole new file."""
+    import tempfile
+
     data = Path(source).read_bytes()
     fd, tmp = tempfile.mkstemp(dir=Path(dest).parent, prefix=Path(dest).name + ".", suffix=".tmp")
     try:

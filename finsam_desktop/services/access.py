@@ -21,11 +21,12 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from finsam_desktop.i18n import N_, _
+
+if TYPE_CHECKING:  # no SQLAlchemy at import: the fast path of finsam lots summary checks here
+    from sqlalchemy.orm import Session
 
 
 class Permission(enum.StrEnum):
