@@ -102,8 +102,8 @@ def format_week(value: date) -> str:
 
 # The digit grouping of the program's two languages in CLDR, the data Babel formats with:
 # whole numbers are grouped here without importing Babel (its import and locale data
-# cost a command like ``finsam lots summary`` more than its queries). tests/
-# test_translations.py checks these against Babel for a range of numbers.
+# cost a command like ``finsam lots summary`` more than its queries).
+# tests/test_number_format.py checks these against Babel for a range of numbers.
 GROUP_SEPARATORS = {"sv_SE": "\u00a0", "en_GB": ","}
 
 

@@ -44,11 +44,17 @@ def _convert_date(value: Any) -> Any:
 
 
 def _convert_json(value: Any) -> Any:
+    # A JSON column has numeric affinity in SQLite: a stored number comes back as one,
+    # and SQLAlchemy's SQLite JSON type passes it on as it is.
+    if value is None or isinstance(value, int | float):
+        return value
     import json
 
-    return None if value is None else json.loads(value)
+    return json.loads(value)
 
 
+# What SQLAlchemy's SQLite types do to a stored value (tests/db/test_fast_query.py
+# compares them on sample values).
 CONVERTERS = {"bool": _convert_bool, "date": _convert_date, "json": _convert_json}
 
 
@@ -144,7 +150,7 @@ def compile_for_sqlite(statements: dict[str, Any]) -> dict[str, tuple]:
             if bind.required:
                 continue  # given by the caller when it runs the query
             value = bind.effective_value
-            processor = bind.type.bind_processor(dialect)
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 value = processor(value)
             if not isinstance(value, str | int | float | type(None)):
@@ -153,7 +159,8 @@ def compile_for_sqlite(statements: dict[str, Any]) -> dict[str, tuple]:
         converters = []
         for column in statement.selected_columns:
             kind = column.type
-            if kind.result_processor(dialect, None) is None and not isinstance(kind, Boolean):
+            processor = kind.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is None and not isinstance(kind, Boolean):
                 converters.append(None)
             elif isinstance(kind, Boolean):
                 converters.append("bool")

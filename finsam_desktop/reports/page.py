@@ -593,12 +593,18 @@ def _once(c: Canvas, key: tuple, draw: Callable[[], None]) -> None:
     placed again on every page after that: the letterhead and the footer are the same
     on every page of one sender, so they are drawn (and their logo read) once per PDF,
     not once per page. The form is keyed by everything that is drawn."""
-    name = "p" + hashlib.sha1(repr(key).encode("utf-8"), usedforsecurity=False).hexdigest()
+    name = _form_name(key)
     if not c.hasForm(name):
         c.beginForm(name)
         draw()
         c.endForm()
     c.doForm(name)
+
+
+@lru_cache(maxsize=256)
+def _form_name(key: tuple) -> str:
+    """The form's name for ``key``, worked out once per key, not on every page."""
+    return "p" + hashlib.sha1(repr(key).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _first_page(c: Canvas, state: _State) -> None:
@@ -672,8 +678,10 @@ def _letterhead(c: Canvas, head: Letterhead) -> None:
     c.restoreState()
 
 
-def _title_lines(title: str) -> tuple[list[str], float]:
-    """The title in capitals on at most two lines of the info block, as large as fits."""
+@lru_cache(maxsize=256)
+def _title_lines(title: str) -> tuple[tuple[str, ...], float]:
+    """The title in capitals on at most two lines of the info block, as large as fits.
+    Remembered: a mailing has the same title on every letter."""
     words = clip(title, 120).upper().split()
     for size in (12, 11, 10, 9):
         lines: list[str] = []
@@ -683,9 +691,8 @@ def _title_lines(title: str) -> tuple[list[str], float]:
             else:
                 lines.append(word)
         if len(lines) <= 2 and all(stringWidth(x, BOLD, size) <= INFO_WIDTH for x in lines):
-            return lines, size
-    lines = lines[:2]
-    return [fit(x, BOLD, 9, INFO_WIDTH) for x in lines], 9
+            return tuple(lines), size
+    return tuple(fit(x, BOLD, 9, INFO_WIDTH) for x in lines[:2]), 9
 
 
 def _info_block(c: Canvas, head: Head, state: _State) -> None:
