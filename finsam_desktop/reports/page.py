@@ -267,15 +267,24 @@ def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
 def flow(value: str, style: ParagraphStyle = BODY) -> list[Flowable]:
     """Text of any length as paragraphs that split between pages. Empty lines separate
     paragraphs; single line breaks are kept."""
-    value = _break_words((value or "").replace("\r\n", "\n").replace("\r", "\n"))
-    out: list[Flowable] = []
+    value = value or ""
+    texts = _flow_texts(value) if len(value) <= PIECE else _flow_texts.__wrapped__(value)
+    return [Paragraph(t, style) for t in texts]
+
+
+@lru_cache(maxsize=1024)
+def _flow_texts(value: str) -> tuple[str, ...]:
+    """The markup of ``flow``'s paragraphs; remembered for short texts (a mailing has the
+    same body in every letter)."""
+    value = _break_words(value.replace("\r\n", "\n").replace("\r", "\n"))
+    out: list[str] = []
     block: list[str] = []
     size = 0
 
     def close() -> None:
         nonlocal block, size
         if block:
-            out.append(Paragraph("<br/>".join(escape(b) for b in block), style))
+            out.append("<br/>".join(escape(b) for b in block))
         block, size = [], 0
 
     for piece in _pieces(value):
@@ -287,7 +296,7 @@ def flow(value: str, style: ParagraphStyle = BODY) -> list[Flowable]:
         block.append(piece)
         size += len(piece)
     close()
-    return out
+    return tuple(out)
 
 
 class Heading(Paragraph):
@@ -840,9 +849,35 @@ def _footer_layout(
     return size, tuple(placed)
 
 
+def _measured_alone(flowable: Flowable) -> bool:
+    """Whether measuring ``flowable`` leaves nothing in the frame: a paragraph, a space,
+    or a flowable that says so (``measured_alone``); not a CondPageBreak (a Spacer that
+    adds a frame break when it does not fit)."""
+    if isinstance(flowable, CondPageBreak):
+        return False
+    return isinstance(flowable, Paragraph | Spacer) or getattr(flowable, "measured_alone", False)
+
+
+class _KeepTogether(KeepTogether):
+    """ReportLab's KeepTogether without its copy of the whole frame at every measuring
+    (``copy.deepcopy``, a few per cent of a mailing's time). The copy only catches what
+    the content adds to the frame while it is measured (a CondPageBreak's frame break);
+    content that adds nothing is measured as it is, to the same sizes."""
+
+    def wrap(self, availWidth, availHeight):
+        doc = getattr(self.canv, "_doctemplate", None)
+        if getattr(doc, "frame", None) is None or not all(map(_measured_alone, self._content)):
+            return super().wrap(availWidth, availHeight)
+        frame, doc.frame = doc.frame, None
+        try:
+            return super().wrap(availWidth, availHeight)
+        finally:
+            doc.frame = frame
+
+
 def keep_with_last(story: list[Flowable], closing: list[Flowable]) -> list[Flowable]:
     """``story`` followed by ``closing`` (greeting, signature), the closing kept on one
     page with the last paragraph before it, so a signature never stands alone."""
     if story and isinstance(story[-1], Paragraph):
-        return [*story[:-1], KeepTogether([story[-1], *closing])]
-    return [*story, KeepTogether(closing)]
+        return [*story[:-1], _KeepTogether([story[-1], *closing])]
+    return [*story, _KeepTogether(closing)]
