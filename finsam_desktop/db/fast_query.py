@@ -27,10 +27,12 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000  # as db.engine
 

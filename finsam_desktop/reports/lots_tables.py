@@ -8,8 +8,6 @@ The sentences reproduce the reports' own wording (seed 003: Håbo, Heby, Älvkar
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from finsam_desktop.domain.lots import Breakdown, LotsSummary, whole_percent
 from finsam_desktop.i18n import (
     _,
@@ -20,7 +18,11 @@ from finsam_desktop.i18n import (
     ngettext,
 )
 
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from finsam_desktop.reports.model import Report, Table
 
 # reports.model is imported by the functions that build tables: the plain text of

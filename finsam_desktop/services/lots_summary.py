@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from finsam_desktop.db.fast_query import FastReader
 from finsam_desktop.domain.errors import ValidationError
@@ -46,7 +45,11 @@ from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _
 from finsam_desktop.services.access import Permission, no_personal_data, pure, require, requires
 
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlalchemy.orm import Session
 
 
