@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 
@@ -18,11 +19,19 @@ from finsam_desktop.i18n import N_, _
 
 @functools.cache
 def _help_width() -> int:
-    """The width argparse's help is wrapped to, as argparse reckons it, found once: argparse
-    asks the terminal again for every option it is given (a few ms per command)."""
-    import shutil
-
-    return shutil.get_terminal_size().columns - 2
+    """The width argparse's help is wrapped to, as argparse reckons it (the columns of
+    ``shutil.get_terminal_size``, less 2), found once: argparse asks again for every
+    option it is given, and importing shutil costs a command more than its options."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 class _HelpFormatter(argparse.HelpFormatter):

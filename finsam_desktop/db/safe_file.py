@@ -140,9 +140,22 @@ def update_json(
 
 
 def leftover_temp_files(path: Path) -> list[Path]:
-    """Temporary files of ``write_json`` left by a program that was killed mid-write."""
+    """Temporary files of ``write_json`` left by a program that was killed mid-write:
+    ``NAME.*.tmp`` beside ``path`` (by name, not as a glob pattern, which would read
+    a ``[`` in the file's name as one and costs every start a regular expression)."""
     path = Path(path)
-    return sorted(path.parent.glob(path.name + ".*.tmp"))
+    prefix, suffix = path.name + ".", ".tmp"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return sorted(
+        path.parent / name
+        for name in names
+        if name.startswith(prefix)
+        and name.endswith(suffix)
+        and len(name) >= len(prefix) + len(suffix)
+    )
 
 
 def remove_leftovers(path: Path) -> None:
