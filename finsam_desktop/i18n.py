@@ -130,14 +130,28 @@ def format_number(value: float | int, decimals: int = 0) -> str:
 NBSP = "\u00a0"
 
 
+def _whole_percent(share: object) -> int | None:
+    """``share`` in whole percents as Babel rounds it: the decimal Python writes for it,
+    times 100, rounded half to even (0.125 -> 12, 0.135 -> 14); None for what is not a
+    plain non-negative number (Babel formats that)."""
+    if type(share) not in (int, float) or not 0 <= share < 1e15:
+        return None
+    text = repr(float(share))
+    if "e" in text:
+        return None
+    whole, _point, fraction = text.partition(".")
+    fraction = fraction.ljust(2, "0")
+    percent, rest = int(whole + fraction[:2]), fraction[2:].rstrip("0")
+    if rest and (rest[0] > "5" or (rest[0] == "5" and (len(rest) > 1 or percent % 2))):
+        percent += 1
+    return percent
+
+
 def format_percent(share: float, decimals: int = 0) -> str:
     """A share (0.0–1.0) as a percentage, '37 %' in Swedish, with a non-breaking space
     between the number and the sign so the two never land on different lines."""
-    if not decimals and type(share) in (int, float) and 0 <= share < 1e15:
-        # As Babel: the decimal written as Python writes it, times 100, rounded half to even.
-        from decimal import ROUND_HALF_EVEN, Decimal
-
-        whole = int((Decimal(str(share)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    whole = _whole_percent(share) if not decimals else None
+    if whole is not None:
         grouped = _grouped(whole)
         if grouped is not None:
             return grouped + NBSP + "%"
