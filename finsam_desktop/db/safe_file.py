@@ -20,7 +20,6 @@ never half of one.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,6 +61,8 @@ def locked(path: Path) -> Iterator[None]:
 
 def read_json(path: Path) -> dict:
     """The parsed file; FileNotFoundError when missing, FileDamaged when unreadable."""
+    import json  # here, not at import: finding the state of a database file needs none
+
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -91,6 +92,7 @@ def fsync_folder(folder: Path) -> None:
 
 def write_json(path: Path, data: dict) -> None:
     """Write ``data`` atomically over ``path`` and verify it (caller holds the lock)."""
+    import json
     import tempfile  # only to write: reading the state of a database file needs none
 
     path = Path(path)
@@ -120,6 +122,8 @@ def update_json(
 ) -> dict | None:
     """Under the lock: read the file (``read`` or ``read_json``; None when missing), let
     ``change`` return the new content (None: leave the file as it is), write it."""
+    import json
+
     path = Path(path)
     with locked(path):
         if read is not None:
