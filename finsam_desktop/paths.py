@@ -5,10 +5,7 @@ where the files shipped with the program are (``package_data``)."""
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
-
-from platformdirs import user_data_path
 
 from finsam_desktop import APP_ID
 
@@ -17,6 +14,8 @@ DEMO_FILENAME = "finsam-demo.sqlite"
 
 
 def data_dir() -> Path:
+    from platformdirs import user_data_path  # only here: a command given --db needs none
+
     return user_data_path(APP_ID, appauthor=False)
 
 
@@ -49,6 +48,8 @@ def package_data(*parts: str) -> Path:
     """A folder or file shipped inside the package (``resources/fonts``,
     ``resources/help``, ``translations``), found through importlib.resources: the same
     in a source tree, an installed wheel and the PyInstaller bundle."""
+    from importlib.resources import files
+
     found = files("finsam_desktop")
     for part in parts:
         found = found / part

@@ -27,6 +27,26 @@ def open_database(args: argparse.Namespace):
         raise SystemExit(str(exc)) from None
 
 
+def open_fast_reader(args: argparse.Namespace, heads):
+    """A read-only ``db.fast_query.FastReader`` when the command may skip the ordinary
+    opening: a plain database file opened as the program (no --user: an account's login
+    is checked and logged by the ordinary way), at exactly the schema ``heads``; what an
+    interrupted first start left is finished first, as always. None otherwise."""
+    if getattr(args, "user", None):
+        return None
+    from finsam_desktop.paths import database_path, is_server
+
+    path = database_path(args.db)
+    if is_server(path):
+        return None
+    from finsam_desktop.db.fast_query import open_reader
+    from finsam_desktop.services.signin import DatabaseState, database_state
+
+    if database_state(path) is not DatabaseState.PLAIN:
+        return None
+    return open_reader(path, heads)
+
+
 def say(text: str, stream=None) -> None:
     """Print a message even when it holds characters the terminal cannot show."""
     stream = stream or sys.stderr

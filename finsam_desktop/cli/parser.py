@@ -8,10 +8,36 @@ any command import nothing of the database or the reports.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from finsam_desktop.i18n import N_, _
+
+
+@functools.cache
+def _help_width() -> int:
+    """The width argparse's help is wrapped to, as argparse reckons it (the columns of
+    ``shutil.get_terminal_size``, less 2), found once: argparse asks again for every
+    option it is given, and importing shutil costs a command more than its options."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        width = _help_width() if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -19,6 +45,7 @@ class SwedishParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = _("commands")
         self._optionals.title = _("options")
@@ -104,8 +131,11 @@ ARGPARSE_MESSAGES = (
 )
 
 
-def parse_in_swedish(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
-    """argparse with its messages in Swedish (it looks its words up through gettext)."""
+@contextlib.contextmanager
+def argparse_in_swedish() -> Iterator[None]:
+    """argparse looks its own words up through gettext: through our catalogue while the
+    block runs. Building the parser inside it too saves the standard gettext's search
+    for an "argparse" catalogue on disk at each of its words (a few ms per command)."""
 
     def plural(singular: str, plural_: str, n: int) -> str:
         return _(singular if n == 1 else plural_)
@@ -113,6 +143,12 @@ def parse_in_swedish(parser: argparse.ArgumentParser, argv: list[str] | None) ->
     saved = argparse._, argparse.ngettext
     argparse._, argparse.ngettext = _, plural
     try:
-        return parser.parse_args(argv)
+        yield
     finally:
         argparse._, argparse.ngettext = saved
+
+
+def parse_in_swedish(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """argparse with its messages in Swedish (it looks its words up through gettext)."""
+    with argparse_in_swedish():
+        return parser.parse_args(argv)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Callable
 
 from finsam_desktop import APP_NAME, __version__
 from finsam_desktop.cli.common import say
@@ -19,7 +20,7 @@ from finsam_desktop.cli.database import commands as database_commands
 from finsam_desktop.cli.keys import commands as keys_commands
 from finsam_desktop.cli.lots import commands as lots_commands
 from finsam_desktop.cli.move import commands as move_commands
-from finsam_desktop.cli.parser import SwedishParser, add_database_argument, parse_in_swedish
+from finsam_desktop.cli.parser import SwedishParser, add_database_argument, argparse_in_swedish
 from finsam_desktop.cli.participants import commands as participants_commands
 from finsam_desktop.cli.protect import commands as protect_commands
 from finsam_desktop.cli.server import commands as server_commands
@@ -39,7 +40,25 @@ GROUPS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _GroupChosen(argparse._SubParsersAction):
+    """The command groups' subparsers, each given its commands and options when it is
+    chosen on the command line (``build_parser(lazy=True)``): a command need not build
+    the options of every other group (a few ms of every run of ``finsam``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unconfigured: dict[str, Callable[[argparse.ArgumentParser], None]] = {}
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        configure = self.unconfigured.pop(values[0], None)
+        if configure is not None:
+            configure(self._name_parser_map[values[0]])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; ``lazy``: each group's options are added only when the
+    group is chosen (what ``main`` parses with; help and errors read the same)."""
     parser = SwedishParser(
         prog="finsam",
         description=_("Finsam Desktop from the command line."),
@@ -54,11 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
         version=f"{APP_NAME} {__version__}",
         help=_("show the program's version and exit"),
     )
+    parser.register("action", "parsers", _GroupChosen)
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=SwedishParser)
     sub.required = True
     for group in GROUPS:
         for name, (help_text, configure) in group().items():
-            configure(sub.add_parser(name, help=help_text))
+            chosen = sub.add_parser(name, help=help_text)
+            if lazy:
+                sub.unconfigured[name] = configure
+            else:
+                configure(chosen)
     return parser
 
 
@@ -89,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
 
     _tolerant_output()
     try:
-        args = parse_in_swedish(build_parser(), argv)
+        with argparse_in_swedish():
+            args = build_parser(lazy=True).parse_args(argv)
         return args.run(args)
     except KeyboardInterrupt:
         say(_("Interrupted."))

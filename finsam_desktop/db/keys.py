@@ -38,11 +38,8 @@ Design (format 2)
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +110,8 @@ def kdf_params() -> dict:
 
 
 def new_database_key() -> bytes:
+    import secrets
+
     return secrets.token_bytes(KEY_BYTES)
 
 
@@ -123,6 +122,8 @@ def sqlcipher_key(key: bytes) -> str:
 
 def key_id(key: bytes) -> str:
     """A short fingerprint of a database key (it reveals nothing of the key)."""
+    import hashlib
+
     return hashlib.sha256(b"finsam-desktop/key-id/" + key).hexdigest()[:16]
 
 
@@ -139,6 +140,9 @@ def wait_seconds(failures: int) -> int:
 
 def new_recovery_key() -> str:
     """160 random bits as 8 groups of 4 base32 letters: easy to read off paper and type."""
+    import base64
+    import secrets
+
     text = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
     return "-".join(text[i : i + 4] for i in range(0, 32, 4))
 
@@ -178,6 +182,8 @@ def _hkdf(material: bytes, info: bytes) -> bytes:
 
 def key_from_recovery_key(text: str) -> bytes:
     """The database key a recovery key stands for (format 2 databases)."""
+    import base64
+
     letters = normalise_recovery_key(text).replace("-", "")
     if len(letters) != 32:
         raise WrongSecret()
@@ -198,10 +204,14 @@ def statistics_key(db_key: bytes) -> bytes:
 
 
 def _b64(data: bytes) -> str:
+    import base64
+
     return base64.b64encode(data).decode("ascii")
 
 
 def _unb64(text: str) -> bytes:
+    import base64
+
     return base64.b64decode(text.encode("ascii"))
 
 
@@ -220,6 +230,8 @@ def _derive(secret: str, salt: bytes, params: dict) -> bytes:
 
 
 def _wrap(data: bytes, secret: str, label: str) -> dict:
+    import secrets
+
     _invalid, AESGCM, _private, _public = _crypto()
     params = kdf_params()
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
@@ -256,6 +268,8 @@ def _seal_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 
 def seal(public: bytes, data: bytes, label: str) -> dict:
     """Encrypt ``data`` so that only the holder of ``public``'s private key can read it."""
+    import secrets
+
     _invalid, AESGCM, X25519PrivateKey, X25519PublicKey = _crypto()
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes_raw()
@@ -456,6 +470,8 @@ class KeyFile:
         """A new key file for a database with ``db_key``, in one atomic write.
         ``accounts_for(pepper)`` gives its first accounts (``new_account_entry``).
         Replaces what is there (the caller has decided it belongs to no database)."""
+        import secrets
+
         pepper = secrets.token_bytes(16)
         content = {
             "format": FORMAT,
@@ -728,6 +744,8 @@ class KeyChanged(Exception):
 
 
 def lookup_hash(pepper: bytes, username: str) -> str:
+    import hashlib
+
     return hashlib.sha256(pepper + username.strip().lower().encode("utf-8", "replace")).hexdigest()
 
 

@@ -20,9 +20,7 @@ never half of one.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -63,6 +61,8 @@ def locked(path: Path) -> Iterator[None]:
 
 def read_json(path: Path) -> dict:
     """The parsed file; FileNotFoundError when missing, FileDamaged when unreadable."""
+    import json  # here, not at import: finding the state of a database file needs none
+
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -92,6 +92,9 @@ def fsync_folder(folder: Path) -> None:
 
 def write_json(path: Path, data: dict) -> None:
     """Write ``data`` atomically over ``path`` and verify it (caller holds the lock)."""
+    import json
+    import tempfile  # only to write: reading the state of a database file needs none
+
     path = Path(path)
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
@@ -119,6 +122,8 @@ def update_json(
 ) -> dict | None:
     """Under the lock: read the file (``read`` or ``read_json``; None when missing), let
     ``change`` return the new content (None: leave the file as it is), write it."""
+    import json
+
     path = Path(path)
     with locked(path):
         if read is not None:
@@ -139,9 +144,22 @@ def update_json(
 
 
 def leftover_temp_files(path: Path) -> list[Path]:
-    """Temporary files of ``write_json`` left by a program that was killed mid-write."""
+    """Temporary files of ``write_json`` left by a program that was killed mid-write:
+    ``NAME.*.tmp`` beside ``path`` (by name, not as a glob pattern, which would read
+    a ``[`` in the file's name as one and costs every start a regular expression)."""
     path = Path(path)
-    return sorted(path.parent.glob(path.name + ".*.tmp"))
+    prefix, suffix = path.name + ".", ".tmp"
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return sorted(
+        path.parent / name
+        for name in names
+        if name.startswith(prefix)
+        and name.endswith(suffix)
+        and len(name) >= len(prefix) + len(suffix)
+    )
 
 
 def remove_leftovers(path: Path) -> None:
@@ -152,6 +170,8 @@ def remove_leftovers(path: Path) -> None:
 
 def atomic_copy(source: Path, dest: Path) -> None:
     """Copy a small file so that ``dest`` is either the old or the whole new file."""
+    import tempfile
+
     data = Path(source).read_bytes()
     fd, tmp = tempfile.mkstemp(dir=Path(dest).parent, prefix=Path(dest).name + ".", suffix=".tmp")
     try:

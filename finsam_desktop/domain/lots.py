@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from finsam_desktop.domain.persons import Gender
+from finsam_desktop.domain.gender import Gender
 from finsam_desktop.i18n import N_, _
 
 REFERENCE_MAX = 40
 OFFICER_MAX = 100
 DEFAULT_SATISFACTION_GOAL = 75  # percent answering 4 or 5 (seed 003, Älvkarleby)
+SATISFACTION_GOAL_SETTING = "lots.satisfaction_goal"  # the setting that changes it
 UNDER_AGE = 30  # "individer under 30 år" (seed 003, Håbo)
 SATISFIED_MIN_SCORE = 4
+
+
+def satisfaction_goal_of(stored: object) -> int:
+    """The goal for the share satisfied from its stored setting (None: never saved)."""
+    return int(stored) if isinstance(stored, int | float) else DEFAULT_SATISFACTION_GOAL
 
 
 class Answer(enum.StrEnum):

@@ -5,20 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from finsam_desktop.domain.gender import Gender
 from finsam_desktop.domain.organisation import PostalAddress
 from finsam_desktop.domain.personnummer import PersonalNumber
 from finsam_desktop.i18n import N_, _
-
-
-class Gender(enum.StrEnum):
-    WOMAN = "kvinna"  # stored values stay Swedish
-    MAN = "man"
-    OTHER = "annat"
-    UNKNOWN = "okant"
-
-    @property
-    def label(self) -> str:
-        return _(_GENDER_LABELS[self])
 
 
 def gender_from_personnummer(text: str) -> Gender | None:
@@ -32,14 +22,6 @@ def gender_from_personnummer(text: str) -> Gender | None:
     except (InvalidPersonnummer, ValueError):
         return None
     return Gender.MAN if int(digits[-2]) % 2 else Gender.WOMAN
-
-
-_GENDER_LABELS = {
-    Gender.WOMAN: N_("Woman"),
-    Gender.MAN: N_("Man"),
-    Gender.OTHER: N_("Other"),
-    Gender.UNKNOWN: N_("Unknown"),
-}
 
 
 class ForeignBackground(enum.StrEnum):

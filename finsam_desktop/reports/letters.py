@@ -147,6 +147,7 @@ class _Signatures(Flowable):
 
     TOP = BOTTOM = 3
     RIGHT = 6
+    measured_alone = True  # its measuring adds nothing to the frame (page.keep_with_last)
 
     def __init__(self, columns: list[list[Paragraph]], width: float):
         super().__init__()

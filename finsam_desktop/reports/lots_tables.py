@@ -8,8 +8,6 @@ The sentences reproduce the reports' own wording (seed 003: Håbo, Heby, Älvkar
 
 from __future__ import annotations
 
-from typing import Any
-
 from finsam_desktop.domain.lots import Breakdown, LotsSummary, whole_percent
 from finsam_desktop.i18n import (
     _,
@@ -19,7 +17,16 @@ from finsam_desktop.i18n import (
     format_whole_percent,
     ngettext,
 )
-from finsam_desktop.reports.model import Chart, Column, Kind, Report, Table
+
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from finsam_desktop.reports.model import Report, Table
+
+# reports.model is imported by the functions that build tables: the plain text of
+# ``finsam lots summary`` (heading, sentences) needs none of it.
 
 
 def percent_text(count: int, total: int) -> str:
@@ -51,6 +58,8 @@ def _pct(count: int, total: int) -> float | None:
 
 
 def breakdown_table(b: Breakdown, chart: bool = False) -> Table:
+    from finsam_desktop.reports.model import Chart, Column, Kind, Table
+
     columns = [Column(b.title, Kind.TEXT), Column(_("Number")), Column(_("Share"), Kind.SHARE)]
     if b.extra_title:
         columns.append(Column(b.extra_title))
@@ -79,6 +88,8 @@ def breakdown_table(b: Breakdown, chart: bool = False) -> Table:
 
 def key_figures(s: LotsSummary) -> Table:
     """The figures a report states in its text, with what each share is a share of."""
+    from finsam_desktop.reports.model import Column, Kind, Table
+
     v = s.survey
     lots = _("lotsärenden")
     rows: list[list] = [
@@ -131,6 +142,8 @@ def summary_tables(s: LotsSummary) -> list[Table]:
 
 def summary_report(s: LotsSummary, organisation: str = "") -> Report:
     """The lots summary as a report for the one exporter (PDF, XLSX, CSV, JSON)."""
+    from finsam_desktop.reports.model import Report
+
     lines = heading(s, organisation)
     return Report(
         title=lines[0],

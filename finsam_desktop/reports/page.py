@@ -267,15 +267,24 @@ def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
 def flow(value: str, style: ParagraphStyle = BODY) -> list[Flowable]:
     """Text of any length as paragraphs that split between pages. Empty lines separate
     paragraphs; single line breaks are kept."""
-    value = _break_words((value or "").replace("\r\n", "\n").replace("\r", "\n"))
-    out: list[Flowable] = []
+    value = value or ""
+    texts = _flow_texts(value) if len(value) <= PIECE else _flow_texts.__wrapped__(value)
+    return [Paragraph(t, style) for t in texts]
+
+
+@lru_cache(maxsize=1024)
+def _flow_texts(value: str) -> tuple[str, ...]:
+    """The markup of ``flow``'s paragraphs; remembered for short texts (a mailing has the
+    same body in every letter)."""
+    value = _break_words(value.replace("\r\n", "\n").replace("\r", "\n"))
+    out: list[str] = []
     block: list[str] = []
     size = 0
 
     def close() -> None:
         nonlocal block, size
         if block:
-            out.append(Paragraph("<br/>".join(escape(b) for b in block), style))
+            out.append("<br/>".join(escape(b) for b in block))
         block, size = [], 0
 
     for piece in _pieces(value):
@@ -287,7 +296,7 @@ def flow(value: str, style: ParagraphStyle = BODY) -> list[Flowable]:
         block.append(piece)
         size += len(piece)
     close()
-    return out
+    return tuple(out)
 
 
 class Heading(Paragraph):
@@ -593,12 +602,18 @@ def _once(c: Canvas, key: tuple, draw: Callable[[], None]) -> None:
     placed again on every page after that: the letterhead and the footer are the same
     on every page of one sender, so they are drawn (and their logo read) once per PDF,
     not once per page. The form is keyed by everything that is drawn."""
-    name = "p" + hashlib.sha1(repr(key).encode("utf-8"), usedforsecurity=False).hexdigest()
+    name = _form_name(key)
     if not c.hasForm(name):
         c.beginForm(name)
         draw()
         c.endForm()
     c.doForm(name)
+
+
+@lru_cache(maxsize=256)
+def _form_name(key: tuple) -> str:
+    """The form's name for ``key``, worked out once per key, not on every page."""
+    return "p" + hashlib.sha1(repr(key).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _first_page(c: Canvas, state: _State) -> None:
@@ -672,8 +687,10 @@ def _letterhead(c: Canvas, head: Letterhead) -> None:
     c.restoreState()
 
 
-def _title_lines(title: str) -> tuple[list[str], float]:
-    """The title in capitals on at most two lines of the info block, as large as fits."""
+@lru_cache(maxsize=256)
+def _title_lines(title: str) -> tuple[tuple[str, ...], float]:
+    """The title in capitals on at most two lines of the info block, as large as fits.
+    Remembered: a mailing has the same title on every letter."""
     words = clip(title, 120).upper().split()
     for size in (12, 11, 10, 9):
         lines: list[str] = []
@@ -683,9 +700,8 @@ def _title_lines(title: str) -> tuple[list[str], float]:
             else:
                 lines.append(word)
         if len(lines) <= 2 and all(stringWidth(x, BOLD, size) <= INFO_WIDTH for x in lines):
-            return lines, size
-    lines = lines[:2]
-    return [fit(x, BOLD, 9, INFO_WIDTH) for x in lines], 9
+            return tuple(lines), size
+    return tuple(fit(x, BOLD, 9, INFO_WIDTH) for x in lines[:2]), 9
 
 
 def _info_block(c: Canvas, head: Head, state: _State) -> None:
@@ -833,9 +849,35 @@ def _footer_layout(
     return size, tuple(placed)
 
 
+def _measured_alone(flowable: Flowable) -> bool:
+    """Whether measuring ``flowable`` leaves nothing in the frame: a paragraph, a space,
+    or a flowable that says so (``measured_alone``); not a CondPageBreak (a Spacer that
+    adds a frame break when it does not fit)."""
+    if isinstance(flowable, CondPageBreak):
+        return False
+    return isinstance(flowable, Paragraph | Spacer) or getattr(flowable, "measured_alone", False)
+
+
+class _KeepTogether(KeepTogether):
+    """ReportLab's KeepTogether without its copy of the whole frame at every measuring
+    (``copy.deepcopy``, a few per cent of a mailing's time). The copy only catches what
+    the content adds to the frame while it is measured (a CondPageBreak's frame break);
+    content that adds nothing is measured as it is, to the same sizes."""
+
+    def wrap(self, availWidth, availHeight):
+        doc = getattr(self.canv, "_doctemplate", None)
+        if getattr(doc, "frame", None) is None or not all(map(_measured_alone, self._content)):
+            return super().wrap(availWidth, availHeight)
+        frame, doc.frame = doc.frame, None
+        try:
+            return super().wrap(availWidth, availHeight)
+        finally:
+            doc.frame = frame
+
+
 def keep_with_last(story: list[Flowable], closing: list[Flowable]) -> list[Flowable]:
     """``story`` followed by ``closing`` (greeting, signature), the closing kept on one
     page with the last paragraph before it, so a signature never stands alone."""
     if story and isinstance(story[-1], Paragraph):
-        return [*story[:-1], KeepTogether([story[-1], *closing])]
-    return [*story, KeepTogether(closing)]
+        return [*story[:-1], _KeepTogether([story[-1], *closing])]
+    return [*story, _KeepTogether(closing)]

@@ -21,11 +21,17 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from sqlalchemy.orm import Session
 
 from finsam_desktop.i18n import N_, _
+
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # no SQLAlchemy at import: the fast path of finsam lots summary checks here
+    from typing import Any, TypeVar
+
+    from sqlalchemy.orm import Session
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Permission(enum.StrEnum):
@@ -119,8 +125,6 @@ def require(subject: Session | Any, permission: Permission) -> None:
 # whether to expect a refusal or a result without personal data, and fails for a function
 # that has none. A whole module may declare one rule for all its functions with
 # ``MODULE_ACCESS = ...`` (the sign-in steps).
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Kind(enum.StrEnum):

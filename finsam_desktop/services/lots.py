@@ -19,12 +19,13 @@ from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
     DEFAULT_CATEGORIES,
-    DEFAULT_SATISFACTION_GOAL,
+    SATISFACTION_GOAL_SETTING,
     Answer,
     CategoryKind,
     LotsCase,
     LotsCategory,
     normalise_officer,
+    satisfaction_goal_of,
     validate_case,
 )
 from finsam_desktop.domain.persons import Gender
@@ -46,7 +47,7 @@ from finsam_desktop.services.records import (
     store_setting,
 )
 
-GOAL_SETTING = "lots.satisfaction_goal"
+GOAL_SETTING = SATISFACTION_GOAL_SETTING
 # The one-valued category fields of a lotsärende; outcomes are a list (outcome_ids).
 CATEGORY_FIELDS = {
     CategoryKind.QUESTION: "question_id",
@@ -217,8 +218,7 @@ def category_list(db: Database, kind: CategoryKind) -> ListQuery:
 
 @no_personal_data
 def satisfaction_goal(session: Session) -> int:
-    value = setting_value(session, GOAL_SETTING)
-    return int(value) if isinstance(value, int | float) else DEFAULT_SATISFACTION_GOAL
+    return satisfaction_goal_of(setting_value(session, GOAL_SETTING))
 
 
 @requires(Permission.CASEWORK)

@@ -32,7 +32,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from finsam_desktop.db import safe_file
 from finsam_desktop.db.keys import (
@@ -58,7 +57,12 @@ from finsam_desktop.paths import is_server
 # second): what it asks here (``database_state``, ``key_file_problem``, the demo
 # password) needs only the files. Opening the database imports the rest, in the
 # functions that open it (tests/test_startup.py checks).
+
+# typing is imported only by type checkers: finsam lots summary starts without it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from finsam_desktop.db.engine import Database
     from finsam_desktop.services.access import User
 

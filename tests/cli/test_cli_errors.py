@@ -304,7 +304,7 @@ def test_an_unexpected_fault_is_a_swedish_message_with_a_report(monkeypatch, tmp
     monkeypatch.setattr(
         program,
         "build_parser",
-        lambda: _with_run(parser(), "info", lambda args: 1 / 0),
+        lambda lazy=False: _with_run(parser(), "info", lambda args: 1 / 0),
     )
     code, _out, err = run(["info"], capsys)
     assert code == 70 and "Traceback" not in err

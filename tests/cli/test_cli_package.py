@@ -131,6 +131,13 @@ def test_a_text_summary_imports_no_report_writers(tmp_path):
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    assert main(sys.argv[1:]) == 0\n" + SHOW
     )
-    modules = loaded(code, "--db", str(path), "lots", "summary", "--year", "2016")
-    assert "sqlalchemy" in modules  # it did run the summary
+    args = ("--db", str(path), "lots", "summary", "--year", "2016")
+    # The text of a plain file opened as the program: the summary's own statements as
+    # SQLite text on the DB-API (db/fast_query.py), so not even SQLAlchemy or Babel.
+    modules = loaded(code, *args)
+    assert "finsam_desktop" in modules and "sqlite3" in modules  # it did run the summary
+    heavy = {"sqlalchemy", "babel", "reportlab", "openpyxl", "alembic", "cryptography"}
+    assert modules & heavy == set()
+    modules = loaded(code, *args, "--format", "json")  # the ordinary way: a report
+    assert "sqlalchemy" in modules
     assert modules & {"reportlab", "openpyxl", "alembic"} == set()
