@@ -147,8 +147,3 @@ def argparse_in_swedish() -> Iterator[None]:
     finally:
         argparse._, argparse.ngettext = saved
 
-
-def parse_in_swedish(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
-    """argparse with its messages in Swedish (it looks its words up through gettext)."""
-    with argparse_in_swedish():
-        return parser.parse_args(argv)
