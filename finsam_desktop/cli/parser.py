@@ -146,4 +146,3 @@ def argparse_in_swedish() -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved
-
