@@ -430,13 +430,7 @@ def change_own_password(session: Session, current: str, password: str, repeat: s
     if login is not None and login.group == "statistics":
         return _change_statistics_password(session, me, current, password, repeat)
     row = _get(session, me.id)
-    if not _password_right(session, row, current):
-        raise ValidationError.single("current", _("The current password is wrong."))
-    problems = password_problems(password, repeat)
-    if not problems and password == current:
-        problems["password"] = _("Choose a password different from the current one.")
-    if problems:
-        raise ValidationError(problems)
+    _check_new_password(_password_right(session, row, current), current, password, repeat)
     if login is not None:
         _change_server_password(session, password)
     row.password_hash = _stored_hash(session, password)
@@ -469,15 +463,20 @@ def _change_statistics_password(
     from finsam_desktop.db import server_roles
 
     db = session.info["database"]
-    if not server_roles.password_ok(db, current):
+    _check_new_password(server_roles.password_ok(db, current), current, password, repeat)
+    _change_server_password(session, password)
+    return me
+
+
+def _check_new_password(current_right: bool, current: str, password: str, repeat: str) -> None:
+    """The checks of a user's own new password, the same for every kind of account."""
+    if not current_right:
         raise ValidationError.single("current", _("The current password is wrong."))
     problems = password_problems(password, repeat)
     if not problems and password == current:
         problems["password"] = _("Choose a password different from the current one.")
     if problems:
         raise ValidationError(problems)
-    _change_server_password(session, password)
-    return me
 
 
 @requires(Permission.ADMINISTER)
