@@ -162,17 +162,12 @@ def cut_offs(session: Session, per_insats: ColumnElement, rule: Callable[[int], 
     return {n: rule(n) for n in values if n is not None}
 
 
-@building_block
-def cut_off(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
-    """``cut_offs`` as one CASE on ``per_insats``, the column as the statement reads it
-    (of the insats or of ``_open_participations``): comparing a stored date with it
-    replaces date arithmetic on every open participation by a comparison of dates."""
-    return as_case(cut_offs(session, per_insats, rule), per_insats)
-
-
 @pure
 def as_case(days: dict[int, date], per_insats: ColumnElement) -> ColumnElement:
-    """The day of ``per_insats``'s value (NULL for a value without one)."""
+    """The day of ``per_insats``'s value (NULL for a value without one), as one CASE on
+    the column as the statement reads it (of the insats or of ``_open_participations``):
+    comparing a stored date with it replaces date arithmetic on every open participation
+    by a comparison of dates."""
     if not days:
         return literal(None, Date)
     return case(days, value=per_insats, else_=literal(None, Date))
@@ -269,12 +264,16 @@ def _plan_follow_ups(session: Session, today: date, staff_id: int | None) -> _Ki
         last = func.coalesce(c.last_plan_event_on, c.enrolled_on)
         return last, add_months_sql(last, c.plan_follow_up_months)
 
+    # Due by the horizon: last followed up on or before the latest day that is (exact,
+    # and no month arithmetic on every open participation); read once for both forms.
+    latest_start = cut_offs(
+        session,
+        InsatsRow.plan_follow_up_months,
+        lambda n: last_start_due_by(latest_possible, n),
+    )
+
     def is_due(c, last: ColumnElement) -> ColumnElement:
-        # Due by the horizon: last followed up on or before the latest day that is
-        # (exact, and no month arithmetic on every open participation).
-        return last <= cut_off(
-            session, c.plan_follow_up_months, lambda n: last_start_due_by(latest_possible, n)
-        )
+        return last <= as_case(latest_start, c.plan_follow_up_months)
 
     last, due = rule(TABLES)
     stmt = _open_cases(
@@ -297,10 +296,14 @@ def _remittent_contacts(session: Session, today: date, staff_id: int | None) -> 
         last = func.coalesce(c.last_remittent_contact_on, c.enrolled_on)
         return last, _add_days_sql(last, c.remittent_contact_days)
 
+    # last + days <= today, as last <= today - days: no date arithmetic per row (the
+    # days of the insatser read once for both forms).
+    latest_contact = cut_offs(
+        session, InsatsRow.remittent_contact_days, lambda n: today - timedelta(days=n)
+    )
+
     def is_due(c, last: ColumnElement) -> ColumnElement:
-        # last + days <= today, as last <= today - days: no date arithmetic per row.
-        days = cut_off(session, c.remittent_contact_days, lambda n: today - timedelta(days=n))
-        return last <= days
+        return last <= as_case(latest_contact, c.remittent_contact_days)
 
     last, due = rule(TABLES)
     stmt = _open_cases(
