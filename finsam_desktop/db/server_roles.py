@@ -310,9 +310,6 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     my_link = " OR ".join(linked.format(t=t, mine=mine) for t in tables)
     header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
     links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in tables)
-    mine_of_h = " OR ".join(
-        linked.format(t=t, mine=mine).replace("= pid", "= h.person_id") for t in tables
-    )
     return [
         f"CREATE SCHEMA IF NOT EXISTS {RLS_SCHEMA} AUTHORIZATION {_ident(owner)}",
         f"REVOKE ALL ON SCHEMA {RLS_SCHEMA} FROM PUBLIC",
@@ -334,10 +331,14 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         # persons is a scan and a hash probe, not 100,000 function calls.
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.hidden_persons() RETURNS SETOF integer
             LANGUAGE sql {header} ROWS 1000 AS $$
-            SELECT DISTINCT h.person_id FROM ({links}) h
-            WHERE h.person_id IS NOT NULL
-              AND (h.insats_id IS NULL OR h.insats_id NOT IN (SELECT {RLS_SCHEMA}.my_insatser()))
-              AND NOT ({mine_of_h}) $$""",
+            WITH mine AS MATERIALIZED (
+                SELECT coalesce(array_agg(i), '{{}}') AS a FROM {RLS_SCHEMA}.my_insatser() i),
+            links AS ({links})
+            SELECT h.person_id FROM links h WHERE h.person_id IS NOT NULL
+              AND (h.insats_id IS NULL OR NOT h.insats_id = ANY ((SELECT a FROM mine)::integer[]))
+            EXCEPT
+            SELECT m.person_id FROM links m
+            WHERE m.insats_id = ANY ((SELECT a FROM mine)::integer[]) $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.last_case_number(prefix text)
             RETURNS text LANGUAGE sql {header} AS $$
             SELECT max(case_number) FROM public.referral WHERE case_number LIKE prefix || '%' $$""",
