@@ -397,3 +397,5 @@ is_number_search = pure(is_number_search)
 # The check runs on the query's own database (``current_user`` reads a ListQuery).
 list_report = requires(Permission.CASEWORK)(list_report)
 export_list = requires(Permission.CASEWORK)(export_list)
+may_be_null = pure(may_be_null)
+sort_order = pure(sort_order)

@@ -149,13 +149,15 @@ def test_overview(both_engines, qapp, tmp_path):
 
 def test_overview_as_a_coordinator(coordinator_engines, qapp, tmp_path):
     """Översikt as a coordinator working in the demo's insats (row-level security)."""
-    calls = overview_calls(coordinator_engines, tmp_path)
+    calls = overview_calls(coordinator_engines, tmp_path, same_rows=False)
     best = measure(coordinator_engines, calls, 3)
     ratio = report("Översikt as a coordinator (row-level security on the server)", best)
     assert ratio <= GOAL
 
 
-def overview_calls(both_engines, tmp_path) -> dict[str, Call]:
+def overview_calls(both_engines, tmp_path, same_rows: bool = True) -> dict[str, Call]:
+    """``same_rows``: both engines show the same rows (the owner; a coordinator sees only
+    the insats's cases on the server, everything in the file)."""
     from PySide6.QtCore import QSettings
     from sqlalchemy import select
 
@@ -183,7 +185,7 @@ def overview_calls(both_engines, tmp_path) -> dict[str, Call]:
             return reminders.due_summary(s, date.today(), None, SHOWN_PER_KIND)
 
     found = {e: due(db) for e, db in both_engines.items()}
-    assert {k: d.total for k, d in found["SQLite"].items()} == {
+    assert not same_rows or {k: d.total for k, d in found["SQLite"].items()} == {
         k: d.total for k, d in found["PostgreSQL"].items()
     }
     return {"Översikt page built": page, "due_summary, whole team": due}
