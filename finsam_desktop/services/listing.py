@@ -10,7 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Column as SqlColumn
 from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.selectable import Join, ScalarSelect
 
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.expressions import contains
@@ -156,8 +159,7 @@ class ListQuery:
         if sort_index is None and self.default_sort is not None:
             sort_index, descending = self.default_sort
         if sort_index is not None and self.columns[sort_index].sort is not None:
-            expr = self.columns[sort_index].sort
-            order.append(expr.desc() if descending else expr.asc())
+            order.append(sort_order(self.base, self.columns[sort_index].sort, descending))
         order.append(self.id_column.desc() if descending else self.id_column.asc())
         stmt = stmt.order_by(None).order_by(*order)
         if limit is not None:
@@ -185,6 +187,46 @@ class ListQuery:
             return
         for person_id in person_ids:
             audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
+
+
+def _outer_tables(stmt: Select) -> set:
+    """The tables a statement reaches through an outer join (their columns may be NULL)."""
+    found: set = set()
+
+    def walk(node, outer: bool) -> None:
+        if isinstance(node, Join):
+            walk(node.left, outer)
+            walk(node.right, outer or node.isouter)
+        elif outer:
+            found.add(node)
+
+    for source in stmt.get_final_froms():
+        walk(source, False)
+    return found
+
+
+def may_be_null(stmt: Select, expr: Any) -> bool:
+    """Whether a list's sort expression may be NULL in ``stmt``'s rows: a nullable column,
+    a column of an outer-joined table, or a scalar subquery (no row: NULL)."""
+    outer = _outer_tables(stmt)
+    if hasattr(expr, "__clause_element__"):
+        expr = expr.__clause_element__()
+    for node in visitors.iterate(expr):
+        if isinstance(node, ScalarSelect):
+            return True
+        if isinstance(node, SqlColumn) and (node.nullable or node.table in outer):
+            return True
+    return False
+
+
+def sort_order(stmt: Select, expr: Any, descending: bool) -> ColumnElement:
+    """``expr`` ascending or descending with NULL as the smallest value on every engine
+    (first ascending, last descending): SQLite's own order, which PostgreSQL (NULL as the
+    largest) is told explicitly. Only where the value may be NULL, so that a sort of a
+    column that is never NULL keeps its plain ORDER BY (and its index) on PostgreSQL."""
+    if not may_be_null(stmt, expr):
+        return expr.desc() if descending else expr.asc()
+    return expr.desc().nulls_last() if descending else expr.asc().nulls_first()
 
 
 def like_any(text: str, *columns) -> ColumnElement:
@@ -355,3 +397,5 @@ is_number_search = pure(is_number_search)
 # The check runs on the query's own database (``current_user`` reads a ListQuery).
 list_report = requires(Permission.CASEWORK)(list_report)
 export_list = requires(Permission.CASEWORK)(export_list)
+may_be_null = pure(may_be_null)
+sort_order = pure(sort_order)

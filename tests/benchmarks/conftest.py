@@ -36,3 +36,62 @@ def both_engines(demo_file_100k):
     yield databases
     for db in databases.values():
         db.close()
+
+
+COORDINATOR = "bench_samordnare"
+COORDINATOR_PASSWORD = "Bänkprov-lösenord-2026"
+
+
+@pytest.fixture(scope="session")
+def coordinator_engines(both_engines):
+    """{"SQLite": Database, "PostgreSQL": Database} as a coordinator working in the demo's
+    insats (the one with most participants): on the server the account's own role, under
+    row-level security (``server_roles``: groups, policies, an administrator and the
+    account, made once on the bench copy); on the file the same account signed in."""
+    from sqlalchemy import func, select
+
+    from finsam_desktop.db import server_roles
+    from finsam_desktop.db.referral_models import ParticipationRow
+    from finsam_desktop.db.security_models import UserRow
+    from finsam_desktop.services import accounts, signin
+    from finsam_desktop.services.access import Role, User
+
+    owner = both_engines["PostgreSQL"]
+    url = str(owner.url)
+    with both_engines["SQLite"].reading() as s:
+        insats = s.execute(
+            select(ParticipationRow.insats_id)
+            .group_by(ParticipationRow.insats_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).scalar_one()
+    with owner.reading() as s:
+        made = s.scalar(
+            select(func.count()).select_from(UserRow).where(UserRow.username == COORDINATOR)
+        )
+    if not made:
+        server_roles.setup(url)
+        started = signin.first_start(
+            url, "bench_admin", "Bänk Admin", COORDINATOR_PASSWORD, COORDINATOR_PASSWORD
+        )
+        started.db.close()
+        admin_db, _admin = signin.log_in(url, "bench_admin", COORDINATOR_PASSWORD)
+        with admin_db.session() as session:
+            bo = accounts.create_user(
+                session,
+                COORDINATOR,
+                "Bänk Samordnare",
+                Role.COORDINATOR,
+                COORDINATOR_PASSWORD,
+                COORDINATOR_PASSWORD,
+            )
+            accounts.set_insatser(session, bo.id, [insats])
+        admin_db.close()
+    pg, user = signin.log_in(url, COORDINATOR, COORDINATOR_PASSWORD)
+    assert user.role == Role.COORDINATOR
+    lite = both_engines["SQLite"]
+    before = lite.user
+    lite.user = User(user.id, COORDINATOR, "Bänk Samordnare", Role.COORDINATOR)
+    yield {"SQLite": lite, "PostgreSQL": pg}
+    lite.user = before
+    pg.close()
