@@ -15,3 +15,8 @@ from finsam_desktop.db import (
 from finsam_desktop.db.models import Base
 
 metadata = Base.metadata
+
+# Indexes only a PostgreSQL server has, made by a migration and not declared by a model
+# (SQLite cannot hold them, see each migration): the comparison of the models with the
+# migrations leaves these out and nothing else.
+SERVER_ONLY_INDEXES = frozenset({"ix_referral_answer_sort_due_nulls_first"})

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.migrate import upgrade
+from finsam_desktop.db.migrate import head_revisions, upgrade
 
 
 def test_a_view_over_a_sort_key_does_not_stop_the_upgrade(postgres):
@@ -27,7 +27,7 @@ def test_a_view_over_a_sort_key_does_not_stop_the_upgrade(postgres):
             ).scalar_one()
             versions = session.execute(text("SELECT version_num FROM alembic_version")).all()
         assert collation == "C"
-        assert [v for (v,) in versions] == ["0015"]
+        assert {v for (v,) in versions} == set(head_revisions())
     finally:
         db.close()
         postgres.drop(location)
