@@ -167,3 +167,10 @@ def test_the_check_catches_each_shape(tmp_path):
         encoding="utf-8",
     )
     assert problems_in(good) == []
+
+
+def test_there_is_one_conftest_so_importing_from_it_means_the_root_one():
+    """Tests import helpers with ``from conftest import …``; a second conftest.py below
+    tests/ is imported under the same name and takes its place for every test collected
+    after it (a benchmarks' conftest once made ten UI and report tests fail in CI only)."""
+    assert [p.relative_to(TESTS).as_posix() for p in TESTS.rglob("conftest.py")] == ["conftest.py"]

@@ -4,7 +4,7 @@ on PostgreSQL, each within 1.5× of the same service call on SQLite in the same 
     FINSAM_BENCH_DB=/tmp/demo100k.sqlite FINSAM_BENCH_PG_URL=$(scripts/pg_cluster.sh start D) \\
         .venv/bin/python -m pytest -m benchmark -s tests/benchmarks/test_postgresql_bench.py
 
-Both databases hold the same rows (conftest.py, server_copy.py: the demo file copied to
+Both databases hold the same rows (server_bench.py, server_copy.py: the demo file copied to
 the server and ANALYZEd). The server is on 127.0.0.1 and the program connects as the
 database's owner role. Each call runs on the two engines in turn, round after round; a
 figure is the fastest round (wall clock: the server does its work in another process).
@@ -19,6 +19,7 @@ from datetime import date
 from statistics import median
 
 import pytest
+from server_bench import *  # noqa: F403 (the fixtures of the two databases)
 
 pytestmark = pytest.mark.benchmark
 

@@ -1,4 +1,6 @@
-"""The 100,000-participant demo database on both engines (see server_copy.py)."""
+"""The 100,000-participant demo database on both engines (see server_copy.py): fixtures
+that test_postgresql_bench.py imports. Not a conftest.py: a second module named
+"conftest" took the place of tests/conftest.py for the tests that import from it."""
 
 from __future__ import annotations
 
