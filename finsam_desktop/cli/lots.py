@@ -100,25 +100,17 @@ def run_summary(args: argparse.Namespace) -> int:
                 return _summary_text(reader, args, start, end)
             finally:
                 reader.close()
-    from finsam_desktop.domain.errors import ValidationError
     from finsam_desktop.reports import lots_tables
     from finsam_desktop.services import organisation
-    from finsam_desktop.services.lots_summary import (
-        lots_summary,
-        municipality_named,
-        record_export,
-    )
+    from finsam_desktop.services.lots_summary import record_export
 
     db = open_database(args)  # once: an encrypted database asks its password once
     try:
         with db.reading() as session:
             if text:
                 return _summary_text(session, args, start, end)
-            try:
-                municipality_id = municipality_named(session, args.kommun) if args.kommun else None
-                summary = lots_summary(session, start, end, municipality_id)
-            except ValidationError as exc:
-                print(str(exc), file=sys.stderr)
+            summary = _summary_of(session, args, start, end)
+            if summary is None:
                 return 1
             federation = organisation.get_federation(session)
         report = lots_tables.summary_report(summary, federation.name)
@@ -138,22 +130,28 @@ def run_summary(args: argparse.Namespace) -> int:
 def _summary_text(session, args: argparse.Namespace, start: date, end: date) -> int:
     """The summary as plain text on standard output, read through ``session`` (a
     Session or a FastReader: the same service functions, the same role check)."""
-    from finsam_desktop.domain.errors import ValidationError
     from finsam_desktop.reports import lots_tables
-    from finsam_desktop.services.lots_summary import (
-        federation_name,
-        lots_summary,
-        municipality_named,
-    )
+    from finsam_desktop.services.lots_summary import federation_name
 
-    try:
-        municipality_id = municipality_named(session, args.kommun) if args.kommun else None
-        summary = lots_summary(session, start, end, municipality_id)
-    except ValidationError as exc:
-        print(str(exc), file=sys.stderr)
+    summary = _summary_of(session, args, start, end)
+    if summary is None:
         return 1
     _print_text(summary, lots_tables.heading(summary, federation_name(session)))
     return 0
+
+
+def _summary_of(session, args: argparse.Namespace, start: date, end: date):
+    """The summary for the period and ``--kommun``; None (the reason on stderr) when the
+    municipality is unknown or the period refused."""
+    from finsam_desktop.domain.errors import ValidationError
+    from finsam_desktop.services.lots_summary import lots_summary, municipality_named
+
+    try:
+        municipality_id = municipality_named(session, args.kommun) if args.kommun else None
+        return lots_summary(session, start, end, municipality_id)
+    except ValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return None
 
 
 def _print_text(summary, heading: list[str]) -> None:
