@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.selectable import Join, ScalarSelect
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import Exists, Join, ScalarSelect, SelectBase
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.expressions import contains
+from finsam_desktop.db.expressions import among, contains, joins_as_written
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services import audit
@@ -65,6 +66,8 @@ class SearchLog:
 
 # A search matching at most this many rows is narrow (``ListQuery.narrow_search``).
 NARROW_MATCHES = 1000
+# A page at least this far down skips the rows before it by their ids (``ListQuery.page``).
+DEEP_OFFSET = 1000
 
 
 def _few_matches(text: str) -> bool:
@@ -162,13 +165,34 @@ class ListQuery:
             order.append(sort_order(self.base, self.columns[sort_index].sort, descending))
         order.append(self.id_column.desc() if descending else self.id_column.asc())
         stmt = stmt.order_by(None).order_by(*order)
-        if limit is not None:
+        if limit is not None and (offset or 0) >= DEEP_OFFSET:
+            # A page far down: the rows before it are skipped by their ids alone (the
+            # joins the page shows are not made for them), then the page's rows read.
+            ids = self._ids(text, filters, narrow, order).offset(offset).limit(limit)
+            stmt = self.base.where(among(self.id_column, ids))
+            stmt = stmt.order_by(None).order_by(*order)
+        elif limit is not None:
             stmt = stmt.offset(offset or 0).limit(limit)
         with self.db.reading() as session:
+            joins_as_written(session)
             rows = [self.to_row(r) for r in session.execute(stmt)]
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
                 self._log_search(session, text, filters, matches)
             return rows
+
+    def _ids(self, text: str, filters, narrow: bool, order: list) -> Select:
+        """The ids of the rows the search and filters match, in ``order``: from the count's
+        rows (``count_base``, or the id's table alone) where the search, filters and order
+        read nothing else, so that the server can read them from an index alone; else from
+        the whole base."""
+        lean = self.count_base if self.count_base is not None else select(self.id_column)
+        ids = self._where(lean.with_only_columns(self.id_column), text, filters, narrow)
+        ids = ids.order_by(None).order_by(*order)
+        read = [ids.whereclause, *order] if ids.whereclause is not None else order
+        if _tables_read(read) <= _tables_joined(lean):
+            return ids
+        stmt = self._where(self.base, text, filters, narrow)
+        return stmt.with_only_columns(self.id_column).order_by(None).order_by(*order)
 
     def _log_search(
         self, session, text: str, filters: Mapping[str, Any] | None, matches: int | None
@@ -187,6 +211,37 @@ class ListQuery:
             return
         for person_id in person_ids:
             audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
+
+
+def _tables_joined(stmt: Select) -> set:
+    """The tables (and aliases) in a statement's FROM, through its joins."""
+    found: set = set()
+
+    def walk(node) -> None:
+        if isinstance(node, Join):
+            walk(node.left)
+            walk(node.right)
+        else:
+            found.add(node)
+
+    for source in stmt.get_final_froms():
+        walk(source)
+    return found
+
+
+def _tables_read(exprs) -> set:
+    """The tables whose columns the expressions read, leaving out what a subquery reads
+    in its own FROM."""
+    found: set = set()
+    stack = list(exprs)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SelectBase | ScalarSelect | Exists):
+            continue
+        if isinstance(node, ColumnClause) and node.table is not None:
+            found.add(node.table)
+        stack.extend(node.get_children())
+    return found
 
 
 def _outer_tables(stmt: Select) -> set:
@@ -279,9 +334,11 @@ def matches_few_persons(session, person: Any, condition: ColumnElement) -> bool:
     """Whether ``condition`` holds for fewer than a third of a sample of the persons."""
     from sqlalchemy import case
 
-    sample = select(person.id).limit(SAMPLE_PERSONS).scalar_subquery()
+    # ``among``: on PostgreSQL the sample's ids are read first and looked up by the
+    # primary key (``IN`` hashed every person against the sample).
+    sample = select(person.id).limit(SAMPLE_PERSONS)
     looked_at, matched = session.execute(
-        select(func.count(), func.count(case((condition, 1)))).where(person.id.in_(sample))
+        select(func.count(), func.count(case((condition, 1)))).where(among(person.id, sample))
     ).one()
     return matched * 3 < looked_at
 
@@ -316,7 +373,7 @@ def person_search(
             found = contains(name_key, swedish_key(text))
         if person_id is None:
             return found
-        return person_id.in_(select(name_key.table.c.id).where(found).scalar_subquery())
+        return among(person_id, select(name_key.table.c.id).where(found))
 
     return search
 

@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from finsam_desktop.db.engine import Database
+from finsam_desktop.db.expressions import among
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain import clock
@@ -111,8 +112,11 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         .outerjoin(contact, contact.id == contact_id)
     )
     # A referral has at most one municipality, party, participation and contact person,
-    # so a count needs only the joins that narrow (insats) and those its filters read.
-    count_base = select(r.id).join(i, i.id == r.insats_id).where(i.process_profile == FULL_PROCESS)
+    # so a count needs only the insatser's kind and the joins its filters read; the
+    # insatser of the full process are read first (``among``: the count reads the
+    # referrals' insats index alone).
+    full_process = select(i.id).where(i.process_profile == FULL_PROCESS)
+    count_base = select(r.id).where(among(r.insats_id, full_process))
     count_joins = {
         "search": lambda stmt: stmt.join(p, p.id == r.person_id),
         "contact_person_id": lambda stmt: stmt.outerjoin(part, part.referral_id == r.id),
