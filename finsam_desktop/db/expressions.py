@@ -186,6 +186,18 @@ class _Among(_PerDialect):
         return column == func.any(func.array(ids))
 
 
+def rows_of_persons(session, stmt, person, person_id, condition):
+    """``stmt`` narrowed to the rows whose person (``person_id``, a column of the
+    person table ``person``) meets ``condition``, the matching persons read first. SQLite:
+    a join with the person table on the left (its id not looked up by index: unary +);
+    PostgreSQL: the persons' ids read once (``among``), then the rows by their
+    ``person_id`` index (its planner hashed every row of the list against the persons,
+    half as fast at 100,000 referrals)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return stmt.where(among(person_id, select(person.id).where(condition)))
+    return stmt.join(person, unindexed(person.id) == person_id).where(condition)
+
+
 def joins_as_written(session) -> None:
     """For the rest of the session's transaction, PostgreSQL joins the tables of a
     statement in the order it names them (``join_collapse_limit = 1``) instead of

@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import Exists, Join, ScalarSelect, SelectBase
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.expressions import among, contains, joins_as_written
+from finsam_desktop.db.expressions import among, contains, joins_as_written, rows_of_persons
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services import audit
@@ -313,8 +313,6 @@ def person_count_search(
     them along the list's rows, looking up each row's person. Either order reads every
     person or every row once, whichever is fewer look-ups (a third of the persons is
     where the two cost the same at 100,000, tests/benchmarks/test_remisser_overview_bench.py)."""
-    from finsam_desktop.db.expressions import unindexed
-
     found = person_search(person.personnummer, person.name_key)
     by_case = person_search(person.personnummer, person.name_key, case_number, person_id)
 
@@ -323,8 +321,7 @@ def person_count_search(
             return stmt.where(by_case(text))  # the case number's own index: no person
         condition = found(text)
         if matches_few_persons(session, person, condition):
-            # The persons first: their id is not looked up by index (unary + in SQLite).
-            return stmt.join(person, unindexed(person.id) == person_id).where(condition)
+            return rows_of_persons(session, stmt, person, person_id, condition)
         return stmt.join(person, person.id == person_id).where(condition)
 
     return count_search
