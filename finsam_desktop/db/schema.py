@@ -18,5 +18,12 @@ metadata = Base.metadata
 
 # Indexes only a PostgreSQL server has, made by a migration and not declared by a model
 # (SQLite cannot hold them, see each migration): the comparison of the models with the
-# migrations leaves these out and nothing else.
-SERVER_ONLY_INDEXES = frozenset({"ix_referral_answer_sort_due_nulls_first"})
+# migrations leaves these out and nothing else. The trigram indexes (0018) need the
+# extension pg_trgm; a server without it has the others only (docs/postgresql.md).
+SERVER_ONLY_INDEXES = frozenset(
+    {
+        "ix_referral_answer_sort_due_nulls_first",
+        "ix_person_name_key_trgm",
+        "ix_person_personnummer_trgm",
+    }
+)

@@ -182,10 +182,17 @@ class ListQuery:
 
     def _ids(self, text: str, filters, narrow: bool, order: list) -> Select:
         """The ids of the rows the search and filters match, in ``order``: from the count's
-        rows (``count_base``, or the id's table alone) where the search, filters and order
-        read nothing else, so that the server can read them from an index alone; else from
-        the whole base."""
-        lean = self.count_base if self.count_base is not None else select(self.id_column)
+        rows (``count_base``, or the id's table alone where the base only adds outer joins)
+        where the base's condition, the search, filters and order read nothing else, so
+        that the server can read them from an index alone; else from the whole base."""
+        if self.count_base is not None:
+            lean = self.count_base
+        elif _only_outer_joins(self.base):  # no join leaves a row out
+            lean = select(self.id_column)
+            if self.base.whereclause is not None:
+                lean = lean.where(self.base.whereclause)
+        else:
+            lean = self.base
         ids = self._where(lean.with_only_columns(self.id_column), text, filters, narrow)
         ids = ids.order_by(None).order_by(*order)
         read = [ids.whereclause, *order] if ids.whereclause is not None else order
@@ -227,6 +234,17 @@ def _tables_joined(stmt: Select) -> set:
     for source in stmt.get_final_froms():
         walk(source)
     return found
+
+
+def _only_outer_joins(stmt: Select) -> bool:
+    """Whether every join of the statement's FROM is an outer join to its right side."""
+
+    def outer(node) -> bool:
+        if isinstance(node, Join):
+            return node.isouter and outer(node.left) and outer(node.right)
+        return True
+
+    return all(outer(source) for source in stmt.get_final_froms())
 
 
 def _tables_read(exprs) -> set:

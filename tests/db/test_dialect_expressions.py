@@ -77,6 +77,17 @@ def test_contains_is_a_substring_as_written(one_row):
         assert values(one_row, expressions.contains(literal(column), text)) is found, text
 
 
+def test_among_is_membership_in_the_rows_of_a_select(one_row):
+    from sqlalchemy import union_all
+
+    three = union_all(*(select(literal(n)) for n in (2, 3, 5))).subquery()
+    ids = select(three.c[0])
+    for n, found in [(2, True), (5, True), (4, False)]:
+        assert values(one_row, expressions.among(literal(n), ids)) is found, n
+    none = select(three.c[0]).where(three.c[0] > 10)
+    assert values(one_row, expressions.among(literal(2), none)) is False
+
+
 def test_every_expression_written_per_dialect_is_tried_here():
     written = {
         name
@@ -86,5 +97,5 @@ def test_every_expression_written_per_dialect_is_tried_here():
         and obj is not expressions._PerDialect
     }
     tried = {"add_months", "add_days", "day_number", "days_between", "year_of", "_Unindexed"}
-    tried |= {"_Contains"}
+    tried |= {"_Contains", "_Among"}
     assert written == tried
