@@ -1,5 +1,6 @@
 """Every released schema opens in this version with its data intact; a newer one is refused."""
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -229,3 +230,63 @@ def test_an_unreachable_server_is_a_message_not_a_traceback(server):
     with pytest.raises(ServerUnreachable) as err:
         open_database(location)
     assert "kunde inte nås" in user_message(err.value)
+
+
+def test_a_server_where_pg_trgm_cannot_be_created_is_upgraded_without_the_trigram_indexes(
+    server,
+):
+    """Migration 0018: a role that may not create the extension (here: no CREATE on the
+    database, as when the IT department keeps extensions to itself) still gets the whole
+    schema, without the two trigram indexes, and its searches find the same persons."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from finsam_desktop.db.models import PersonRow
+    from finsam_desktop.db.server import engine_url
+    from finsam_desktop.services.persons import person_name_key
+
+    location = server.empty()
+    role = f"finsam_no_ext_{os.getpid()}"
+    name = make_url(location).database
+    server._run(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        with server.admin.connect() as admin:  # the database's public schema, not the database
+            admin.execute(text(f'REVOKE CREATE ON DATABASE "{name}" FROM PUBLIC'))
+        owner = create_engine(engine_url(location), isolation_level="AUTOCOMMIT")
+        with owner.connect() as c:
+            c.execute(text(f'GRANT ALL ON SCHEMA public TO "{role}"'))
+        owner.dispose()
+        as_role = make_url(location).set(username=role).render_as_string(False)
+        db = open_database(as_role)
+        try:
+            assert schema_state(as_role).revisions == head_revisions()
+            with db.engine.connect() as c:
+                indexes = set(c.execute(text("SELECT indexname FROM pg_indexes")).scalars())
+                extensions = set(c.execute(text("SELECT extname FROM pg_extension")).scalars())
+            assert "pg_trgm" not in extensions
+            assert "ix_person_name_key_trgm" not in indexes
+            assert "ix_referral_answer_sort_due_nulls_first" in indexes
+            with db.session() as s:
+                s.add(
+                    PersonRow(
+                        personnummer="198501019801",
+                        first_name="Åsa",
+                        last_name="Påhittsson",
+                        name_key=person_name_key("Åsa", "Påhittsson"),
+                        gender="kvinna",
+                        protected_identity=False,
+                        phone="",
+                        email="",
+                        street="Påhittsgatan 1",
+                        postcode="12345",
+                        city="Exempelbygden",
+                        version=1,
+                    )
+                )
+            found = persons.person_list(db).page(0, 10, None, False, "hittsson")
+            assert [r.values[1] for r in found] == ["Påhittsson"]
+        finally:
+            db.close()
+    finally:
+        server.drop(location)
+        server._run(f'DROP ROLE IF EXISTS "{role}"')
