@@ -112,11 +112,15 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         .outerjoin(contact, contact.id == contact_id)
     )
     # A referral has at most one municipality, party, participation and contact person,
-    # so a count needs only the insatser's kind and the joins its filters read; the
-    # insatser of the full process are read first (``among``: the count reads the
-    # referrals' insats index alone).
-    full_process = select(i.id).where(i.process_profile == FULL_PROCESS)
-    count_base = select(r.id).where(among(r.insats_id, full_process))
+    # so a count needs only the joins that narrow (insats) and those its filters read.
+    count_base = select(r.id).join(i, i.id == r.insats_id).where(i.process_profile == FULL_PROCESS)
+    if db is not None and db.on_server:
+        # On PostgreSQL the insatser of the full process are read first (``among``)
+        # instead of hashing every referral against them. Not on SQLite: there the join
+        # lets a search's count walk the covering (person_id, insats_id) index, and
+        # IN (…) made it read the referrals by their insats index (8× slower for "Å").
+        full_process = select(i.id).where(i.process_profile == FULL_PROCESS)
+        count_base = select(r.id).where(among(r.insats_id, full_process))
     count_joins = {
         "search": lambda stmt: stmt.join(p, p.id == r.person_id),
         "contact_person_id": lambda stmt: stmt.outerjoin(part, part.referral_id == r.id),
