@@ -40,7 +40,7 @@ def open_fast_reader(args: argparse.Namespace, heads):
     if is_server(path):
         return None
     from finsam_desktop.db.fast_query import open_reader
-    from finsam_desktop.services.signin import DatabaseState, database_state
+    from finsam_desktop.services.database_state import DatabaseState, database_state
 
     if database_state(path) is not DatabaseState.PLAIN:
         return None

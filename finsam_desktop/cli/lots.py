@@ -155,7 +155,7 @@ def _summary_of(session, args: argparse.Namespace, start: date, end: date):
 
 
 def _print_text(summary, heading: list[str]) -> None:
-    from finsam_desktop.domain.lots import whole_percent
+    from finsam_desktop.domain.lots_summary import whole_percent
     from finsam_desktop.reports import lots_tables
 
     for line in heading:

@@ -45,6 +45,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finsam_desktop.db import safe_file
+
+# The file names and the plain-file test are in db/file_names.py (light, for what only
+# looks at the files); named here too, where they have always been found.
+from finsam_desktop.db.file_names import (  # noqa: F401
+    SQLITE_MAGIC,
+    attempts_path,
+    is_plain_sqlite,
+    sidecar_path,
+)
 from finsam_desktop.db.safe_file import FileDamaged
 
 FORMAT = 2
@@ -86,23 +95,6 @@ class AccountWaiting(Exception):
 
 class KeyFileDamaged(Exception):
     """Neither the key file nor its previous version can be read."""
-
-
-SQLITE_MAGIC = b"SQLite format 3\0"
-
-
-def is_plain_sqlite(path: Path) -> bool:
-    """True for an unencrypted SQLite file; an SQLCipher file starts with random salt."""
-    with open(path, "rb") as fh:
-        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-
-
-def sidecar_path(db_path: Path | str) -> Path:
-    return Path(str(db_path) + ".keys")
-
-
-def attempts_path(db_path: Path | str) -> Path:
-    return Path(str(db_path) + ".attempts")
 
 
 def kdf_params() -> dict:

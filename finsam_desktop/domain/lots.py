@@ -8,57 +8,35 @@ like one. The summary shapes follow the Långsiktig samverkan reports (seed 003)
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from finsam_desktop.domain.gender import Gender
+
+# The answers, the category kinds and the summary's figures and shapes are in
+# domain/lots_summary.py (without dataclasses, for the command line's summary); they
+# are named here too, where a lotsärende's code has always found them.
+from finsam_desktop.domain.lots_summary import (  # noqa: F401
+    DEFAULT_SATISFACTION_GOAL,
+    SATISFACTION_GOAL_SETTING,
+    SATISFIED_MIN_SCORE,
+    UNDER_AGE,
+    Answer,
+    Breakdown,
+    CategoryKind,
+    Count,
+    LotsSummary,
+    SurveyResult,
+    age_group,
+    birth_decade,
+    satisfaction_goal_of,
+    whole_percent,
+)
 from finsam_desktop.i18n import N_, _
 
 REFERENCE_MAX = 40
 OFFICER_MAX = 100
-DEFAULT_SATISFACTION_GOAL = 75  # percent answering 4 or 5 (seed 003, Älvkarleby)
-SATISFACTION_GOAL_SETTING = "lots.satisfaction_goal"  # the setting that changes it
-UNDER_AGE = 30  # "individer under 30 år" (seed 003, Håbo)
-SATISFIED_MIN_SCORE = 4
-
-
-def satisfaction_goal_of(stored: object) -> int:
-    """The goal for the share satisfied from its stored setting (None: never saved)."""
-    return int(stored) if isinstance(stored, int | float) else DEFAULT_SATISFACTION_GOAL
-
-
-class Answer(enum.StrEnum):
-    """Yes, no or not known: the seed reports count 'okänt' rather than drop it."""
-
-    YES = "ja"  # the stored values stay Swedish (the database and old exports hold them)
-    NO = "nej"
-    UNKNOWN = "okant"
-
-    @property
-    def label(self) -> str:
-        return _(_ANSWER_LABELS[self])
-
-
-_ANSWER_LABELS = {Answer.YES: N_("Yes"), Answer.NO: N_("No"), Answer.UNKNOWN: N_("Unknown")}
-
-
-class CategoryKind(enum.StrEnum):
-    QUESTION = "question"  # the question the officer asked
-    ACTION = "action"  # what the coordinator did
-    OUTCOME = "outcome"  # where the case ended
-
-    @property
-    def label(self) -> str:
-        return _(_KIND_LABELS[self])
-
-
-_KIND_LABELS = {
-    CategoryKind.QUESTION: N_("Question"),
-    CategoryKind.ACTION: N_("What was done"),
-    CategoryKind.OUTCOME: N_("Outcome"),
-}
 
 
 @dataclass
@@ -194,115 +172,3 @@ def validate_case(case: LotsCase, today: date) -> dict[str, str]:
         elif not case.survey_sent:
             problems["survey_score"] = _("A score needs a questionnaire that was sent.")
     return problems
-
-
-def age_group(received_year: int, birth_year: int | None) -> str:
-    """'under', 'over' or 'unknown': under 30 on the year the case came in."""
-    if birth_year is None:
-        return "unknown"
-    return "under" if received_year - birth_year < UNDER_AGE else "over"
-
-
-def birth_decade(birth_year: int | None) -> int | None:
-    return None if birth_year is None else birth_year // 10 * 10
-
-
-# --- the summary --------------------------------------------------------------------
-
-
-def whole_percent(count: int, total: int) -> int | None:
-    """count/total as a whole percent, halves rounded up (15 of 25 -> 60), as the seed
-    reports write them; None when there is nothing to take a share of."""
-    if total <= 0:
-        return None
-    return (200 * count + total) // (2 * total)
-
-
-@dataclass(frozen=True)
-class Count:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """One table of the summary: counts with their share of ``total`` (the base).
-
-    The seed's reports state a share together with what it is a share of ("15 av dessa
-    (60 %)"), so every breakdown names its base and carries its total; the rows add up
-    to the total because unknowns are a row of their own, never dropped. Outcomes are
-    the exception: a case may carry several, so their rows count *marks* ("64
-    utfallsmarkeringar på 57 individärenden"), shares are still of the cases, and
-    ``marks`` says how many marks there are.
-    """
-
-    key: str
-    title: str
-    base: str  # e.g. "lotsärenden", "individärenden", "besvarade enkäter"
-    total: int
-    rows: tuple[Count, ...]
-    extra_title: str = ""  # an optional third column, e.g. distinct officers per party
-    extra: tuple[int, ...] = ()
-    # When a case may count in several rows (outcomes): how many marks the rows hold
-    # besides the cases counted in no row; None for an ordinary breakdown.
-    marks: int | None = None
-
-    def share(self, count: int) -> float | None:
-        return count / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class SurveyResult:
-    closed: int  # closed lotsärenden in the period
-    sent: int
-    answered: int
-    satisfied: int  # answered 4 or 5
-    goal_percent: int
-    scores: tuple[int, int, int, int, int]  # answers with score 1..5
-
-    @property
-    def sent_share(self) -> float | None:
-        return self.sent / self.closed if self.closed else None
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.answered / self.sent if self.sent else None
-
-    @property
-    def satisfied_share(self) -> float | None:
-        return self.satisfied / self.answered if self.answered else None
-
-    @property
-    def goal_met(self) -> bool | None:
-        share = self.satisfied_share
-        return None if share is None else share * 100 >= self.goal_percent
-
-
-@dataclass(frozen=True)
-class LotsSummary:
-    start: date
-    end: date  # inclusive
-    municipality: str  # a name, or the translated "all municipalities"
-    municipality_id: int | None
-    cases: int
-    individual_cases: int
-    distinct_officers: int
-    work_or_studies: int  # individärenden with at least one outcome marked work or studies
-    survey: SurveyResult
-    breakdowns: tuple[Breakdown, ...] = field(default_factory=tuple)
-
-    def breakdown(self, key: str) -> Breakdown:
-        for b in self.breakdowns:
-            if b.key == key:
-                return b
-        raise KeyError(key)
-
-    @property
-    def period_label(self) -> str:
-        if (
-            self.start.month == 1
-            and self.start.day == 1
-            and self.end == date(self.start.year, 12, 31)
-        ):
-            return str(self.start.year)
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"

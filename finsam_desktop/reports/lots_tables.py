@@ -8,7 +8,7 @@ The sentences reproduce the reports' own wording (seed 003: Håbo, Heby, Älvkar
 
 from __future__ import annotations
 
-from finsam_desktop.domain.lots import Breakdown, LotsSummary, whole_percent
+from finsam_desktop.domain.lots_summary import Breakdown, LotsSummary, whole_percent
 from finsam_desktop.i18n import (
     _,
     format_date,

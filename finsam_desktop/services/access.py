@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import enum
 import functools
-import inspect
+from collections import namedtuple
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from finsam_desktop.i18n import N_, _
 
@@ -74,15 +73,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
-    display_name: str
-    role: Role
-    must_change_password: bool = False
-    active: bool = True
-    version: int = 1
+# The user and the access rules are named tuples, not dataclasses: this module is on the
+# way of ``finsam lots summary`` (issue 13: the whole process within 2x of python +
+# sqlite3), where importing dataclasses (and inspect with it) and building the classes
+# cost more than the queries. Immutable, compared and printed field by field as well.
+class User(
+    namedtuple(
+        "User",
+        "id username display_name role must_change_password active version",
+        defaults=(False, True, 1),
+    )
+):
+    """A signed-in account: id, username, display_name, role (``Role``),
+    must_change_password, active and version (of its row, for saving it)."""
+
+    __slots__ = ()
 
     def may(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[Role(self.role)]
@@ -135,10 +140,10 @@ class Kind(enum.StrEnum):
     BUILDING_BLOCK = "building_block"  # used only inside services, after their own check
 
 
-@dataclass(frozen=True)
-class AccessRule:
-    kind: Kind
-    permission: Permission | None = None
+class AccessRule(namedtuple("AccessRule", "kind permission", defaults=(None,))):
+    """A declaration: ``kind`` (``Kind``) and, for ``Kind.PERMISSION``, the ``permission``."""
+
+    __slots__ = ()
 
 
 ACCESS_ATTRIBUTE = "access_rule"
@@ -150,12 +155,21 @@ def declare(fn: F, rule: AccessRule) -> F:
     return fn
 
 
+def _first_parameter(fn: Callable) -> str:
+    """The name of ``fn``'s first parameter, as ``inspect.signature`` gives it (through
+    ``functools.wraps``), read from the code object: importing inspect costs ``finsam lots
+    summary`` more than its queries."""
+    while hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn.__code__.co_varnames[0]
+
+
 def requires(permission: Permission) -> Callable[[F], F]:
     """Refuse the call unless the signed-in user may ``permission``; the Session, the
     Database or the ListQuery is the function's first argument (by position or by name)."""
 
     def decorate(fn: F) -> F:
-        first = next(iter(inspect.signature(fn).parameters))
+        first = _first_parameter(fn)
 
         @functools.wraps(fn)
         def checked(*args: Any, **kwargs: Any) -> Any:
@@ -194,7 +208,7 @@ def before_login(fn: F) -> F:
     """A step of signing in, run by the program before anyone is signed in on the
     Session (its first argument): refused in a signed-in user's session, whatever the role
     (signing in again as someone else goes through the login, not through this)."""
-    first = next(iter(inspect.signature(fn).parameters))
+    first = _first_parameter(fn)
 
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:

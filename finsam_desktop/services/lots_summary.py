@@ -28,7 +28,7 @@ from datetime import date
 from finsam_desktop.db.fast_query import FastReader
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.gender import Gender
-from finsam_desktop.domain.lots import (
+from finsam_desktop.domain.lots_summary import (
     SATISFACTION_GOAL_SETTING,
     SATISFIED_MIN_SCORE,
     Answer,

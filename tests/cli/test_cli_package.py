@@ -138,6 +138,14 @@ def test_a_text_summary_imports_no_report_writers(tmp_path):
     assert "finsam_desktop" in modules and "sqlite3" in modules  # it did run the summary
     heavy = {"sqlalchemy", "babel", "reportlab", "openpyxl", "alembic", "cryptography"}
     assert modules & heavy == set()
+    # Nor dataclasses (with inspect, ast, dis, tokenize), typing or the key file's module:
+    # their import and the classes they build took more than the summary's queries
+    # (issue 13: the whole process within 2x of python + sqlite3).
+    assert modules & {"dataclasses", "inspect", "typing", "ast"} == set()
+    show_ours = "import sys; print(','.join(sorted(m for m in sys.modules if 'finsam' in m)))"
+    ours = loaded(code.replace(SHOW, show_ours), *args)
+    assert "finsam_desktop.services.lots_summary" in ours
+    assert ours & {"finsam_desktop.db.keys", "finsam_desktop.services.signin"} == set()
     modules = loaded(code, *args, "--format", "json")  # the ordinary way: a report
     assert "sqlalchemy" in modules
     assert modules & {"reportlab", "openpyxl", "alembic"} == set()

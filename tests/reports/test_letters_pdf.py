@@ -8,6 +8,7 @@ import struct
 import zlib
 from datetime import date
 
+import pytest
 from pypdf import PdfReader
 
 from finsam_desktop.reports.letters import (
@@ -175,3 +176,38 @@ def test_the_footer_is_measured_once_per_sender_and_follows_a_change():
     pdf = render_letter(dataclasses.replace(letter(["Åsa"]), letterhead=other))
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "0999-222 22" in text and "0999-100 00" not in text
+
+
+def test_the_collector_runs_less_often_while_a_pdf_is_built_and_as_usual_after():
+    """reports.page: a build raises the cyclic collector's first threshold (it walked the
+    growing heap ~170 times for 1,000 letters) and gives the usual one back, also when
+    the build fails."""
+    import gc
+
+    from reportlab.platypus import Flowable
+
+    from finsam_desktop.reports import page
+
+    seen: list[tuple[int, ...]] = []
+
+    class Probe(Flowable):
+        def wrap(self, *_args):
+            return 0, 0
+
+        def draw(self):
+            seen.append(gc.get_threshold())
+
+    usual = gc.get_threshold()
+    assert usual[0] < page.BUILD_COLLECTION_THRESHOLD
+    head = page.Head(HEAD, "Kallelse")
+    page.render([page.Part(head, [Probe()])])
+    assert seen and seen[0][0] == page.BUILD_COLLECTION_THRESHOLD and seen[0][1:] == usual[1:]
+    assert gc.get_threshold() == usual
+
+    class Broken(Probe):
+        def draw(self):
+            raise RuntimeError("a flowable that fails")
+
+    with pytest.raises(RuntimeError):
+        page.render([page.Part(head, [Broken()])])
+    assert gc.get_threshold() == usual
