@@ -65,6 +65,10 @@ class SearchLog:
 
 # A search matching at most this many rows is narrow (``ListQuery.narrow_search``).
 NARROW_MATCHES = 1000
+# A capped count (``ListQuery.count(capped=True)``, a list's search while typing) stops
+# here: COUNT_CAP + 1 means "more than COUNT_CAP". Finding the first thousand matches of
+# a search of one letter costs a few ms; counting all 50,000 of them tens of ms.
+COUNT_CAP = NARROW_MATCHES
 
 
 def _few_matches(text: str) -> bool:
@@ -101,13 +105,26 @@ class ListQuery:
     # list whose search reads a joined table it can pick the join order that suits the
     # text (``person_count_search``). None: ``count_joins["search"]`` or ``narrow_search``.
     count_search: Callable[[Any, Select, str], Select] | None = None
+    # The search by part of a personnummer for a page of more than NARROW_MATCHES rows,
+    # written as ``narrow_search`` with the list's person column unindexed: the page walks
+    # the sort order's index and tests each row against the matching persons, found once
+    # (four digits or more match few persons: looking up each row's person cost more).
+    number_search: Callable[[str], ColumnElement] | None = None
+    _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _where(
-        self, stmt: Select, text: str, chosen: Mapping[str, Any] | None, narrow: bool = False
+        self,
+        stmt: Select,
+        text: str,
+        chosen: Mapping[str, Any] | None,
+        narrow: bool = False,
+        walk: bool = False,
     ) -> Select:
         text = (text or "").strip()
         if text and narrow and self.narrow_search is not None:
             stmt = stmt.where(self.narrow_search(text))
+        elif text and walk and self.number_search is not None and is_number_search(text):
+            stmt = stmt.where(self.number_search(text))
         elif text and self.search is not None:
             stmt = stmt.where(self.search(text))
         for key, value in (chosen or {}).items():
@@ -115,7 +132,11 @@ class ListQuery:
                 stmt = stmt.where(self.filters[key](value))
         return stmt
 
-    def count(self, text: str = "", filters: Mapping[str, Any] | None = None) -> int:
+    def count(
+        self, text: str = "", filters: Mapping[str, Any] | None = None, capped: bool = False
+    ) -> int:
+        """How many rows the search and filters match; ``capped``: at most COUNT_CAP + 1
+        (which then means more than COUNT_CAP), found without reading every match."""
         # A search of three letters or more, a number or a case number matches few
         # enough rows to count by the subquery (``narrow_search``), which needs no join;
         # a letter or two matches so many that the join along the list's rows is faster.
@@ -139,7 +160,11 @@ class ListQuery:
                 stmt = self._where(stmt, "", filters)
             else:
                 stmt = self._where(stmt, text, filters, narrow)
-            return session.execute(stmt.order_by(None)).scalar_one()
+            stmt = stmt.order_by(None)
+            if capped:
+                first = stmt.with_only_columns(self.id_column).limit(COUNT_CAP + 1)
+                stmt = select(func.count()).select_from(first.subquery())
+            return session.execute(stmt).scalar_one()
 
     def page(
         self,
@@ -152,16 +177,13 @@ class ListQuery:
         matches: int | None = None,
     ) -> list[ListRow]:
         """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows).
-        ``matches``: how many rows the search and filters match (``count``), when known."""
+        ``matches``: how many rows the search and filters match (``count``, also capped),
+        when known."""
         narrow = matches is not None and matches <= NARROW_MATCHES
-        stmt = self._where(self.base, text, filters, narrow)
-        order = []
+        stmt = self._where(self.base, text, filters, narrow, walk=matches is not None)
         if sort_index is None and self.default_sort is not None:
             sort_index, descending = self.default_sort
-        if sort_index is not None and self.columns[sort_index].sort is not None:
-            order.append(sort_order(self.base, self.columns[sort_index].sort, descending))
-        order.append(self.id_column.desc() if descending else self.id_column.asc())
-        stmt = stmt.order_by(None).order_by(*order)
+        stmt = stmt.order_by(None).order_by(*self._order(sort_index, descending))
         if limit is not None:
             stmt = stmt.offset(offset or 0).limit(limit)
         with self.db.reading() as session:
@@ -170,12 +192,26 @@ class ListQuery:
                 self._log_search(session, text, filters, matches)
             return rows
 
+    def _order(self, sort_index: int | None, descending: bool) -> tuple:
+        """The ORDER BY of a page, made once per column and direction: telling whether
+        the sort column may be NULL compiles the whole base statement (ms per page)."""
+        key = (sort_index, descending)
+        order = self._orders.get(key)
+        if order is None:
+            order = ()
+            if sort_index is not None and self.columns[sort_index].sort is not None:
+                order = (sort_order(self.base, self.columns[sort_index].sort, descending),)
+            order += (self.id_column.desc() if descending else self.id_column.asc(),)
+            self._orders[key] = order
+        return order
+
     def _log_search(
         self, session, text: str, filters: Mapping[str, Any] | None, matches: int | None
     ) -> None:
         """One access-log entry per person a personnummer search found (written after the
         read), or one entry with the number found when the search named many
-        (``matches``, when the caller counted them already)."""
+        (``matches``, when the caller counted them already; past COUNT_CAP, as a capped
+        count knows it: more than COUNT_CAP)."""
         log = self.search_log
         assert log is not None
         found = self._where(self.base, text, filters).with_only_columns(log.person_column)
@@ -183,7 +219,8 @@ class ListQuery:
         person_ids = [pid for (pid,) in session.execute(found) if pid is not None]
         if len(person_ids) > log.named_up_to:
             count = self.count(text, filters) if matches is None else matches
-            audit.record(session, audit.Action.VIEW, what=log.what, details={"found": count})
+            details = {"found": count} if count <= COUNT_CAP else {"found_more_than": COUNT_CAP}
+            audit.record(session, audit.Action.VIEW, what=log.what, details=details)
             return
         for person_id in person_ids:
             audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
