@@ -71,6 +71,12 @@ NARROW_MATCHES = 1000
 COUNT_CAP = NARROW_MATCHES
 
 
+def _state(text: str, filters: Mapping[str, Any] | None) -> tuple:
+    """A search text and its chosen filters, comparable with another's."""
+    chosen = sorted((k, v) for k, v in (filters or {}).items() if v is not None)
+    return ((text or "").strip(), tuple(chosen))
+
+
 def _few_matches(text: str) -> bool:
     """Whether a search text is likely to match few rows: three letters or more, or a
     number (a personnummer or a case number)."""
@@ -101,30 +107,21 @@ class ListQuery:
     # NARROW_MATCHES rows reads those and sorts them, instead of walking the sort
     # order's index past every row that does not match.
     narrow_search: Callable[[str], ColumnElement] | None = None
-    # How a count adds a search to ``count_base``, given the session and the text: for a
-    # list whose search reads a joined table it can pick the join order that suits the
-    # text (``person_count_search``). None: ``count_joins["search"]`` or ``narrow_search``.
-    count_search: Callable[[Any, Select, str], Select] | None = None
-    # The search by part of a personnummer for a page of more than NARROW_MATCHES rows,
-    # written as ``narrow_search`` with the list's person column unindexed: the page walks
-    # the sort order's index and tests each row against the matching persons, found once
-    # (four digits or more match few persons: looking up each row's person cost more).
-    number_search: Callable[[str], ColumnElement] | None = None
+    # How a count adds a search to ``count_base``, given the session, the text and whether
+    # the count is capped: for a list whose search reads a joined table it can pick the
+    # join order that suits the text (``person_count_search``). None:
+    # ``count_joins["search"]`` or ``narrow_search``.
+    count_search: Callable[[Any, Select, str, bool], Select] | None = None
     _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (search and filters, ids) of the last capped count that found at most COUNT_CAP.
+    _found: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def _where(
-        self,
-        stmt: Select,
-        text: str,
-        chosen: Mapping[str, Any] | None,
-        narrow: bool = False,
-        walk: bool = False,
+        self, stmt: Select, text: str, chosen: Mapping[str, Any] | None, narrow: bool = False
     ) -> Select:
         text = (text or "").strip()
         if text and narrow and self.narrow_search is not None:
             stmt = stmt.where(self.narrow_search(text))
-        elif text and walk and self.number_search is not None and is_number_search(text):
-            stmt = stmt.where(self.number_search(text))
         elif text and self.search is not None:
             stmt = stmt.where(self.search(text))
         for key, value in (chosen or {}).items():
@@ -156,15 +153,20 @@ class ListQuery:
                         stmt = self.count_joins[key](stmt)
             if own_search:
                 assert self.count_search is not None
-                stmt = self.count_search(session, stmt, text.strip())
+                stmt = self.count_search(session, stmt, text.strip(), capped)
                 stmt = self._where(stmt, "", filters)
             else:
                 stmt = self._where(stmt, text, filters, narrow)
             stmt = stmt.order_by(None)
-            if capped:
-                first = stmt.with_only_columns(self.id_column).limit(COUNT_CAP + 1)
-                stmt = select(func.count()).select_from(first.subquery())
-            return session.execute(stmt).scalar_one()
+            if not capped:
+                return session.execute(stmt).scalar_one()
+            # The first COUNT_CAP + 1 matches; up to the cap their ids are kept for the
+            # pages of this search, which then need not search again (``page``).
+            first = stmt.with_only_columns(self.id_column).limit(COUNT_CAP + 1)
+            ids = list(session.scalars(first))
+            few = searching and len(ids) <= COUNT_CAP
+            self._found = (_state(text, filters), ids) if few else None
+            return len(ids)
 
     def page(
         self,
@@ -180,7 +182,13 @@ class ListQuery:
         ``matches``: how many rows the search and filters match (``count``, also capped),
         when known."""
         narrow = matches is not None and matches <= NARROW_MATCHES
-        stmt = self._where(self.base, text, filters, narrow, walk=matches is not None)
+        found = self._found
+        if narrow and found is not None and found[0] == _state(text, filters):
+            # The rows the capped count found, each tested against the search again
+            # (by its own row: no second look through every person).
+            stmt = self._where(self.base.where(self.id_column.in_(found[1])), text, filters)
+        else:
+            stmt = self._where(self.base, text, filters, narrow)
         if sort_index is None and self.default_sort is not None:
             sort_index, descending = self.default_sort
         stmt = stmt.order_by(None).order_by(*self._order(sort_index, descending))
@@ -282,6 +290,11 @@ def is_case_number_search(text: str) -> bool:
 
 # Persons looked at to tell whether a search matches many of them (``person_count_search``).
 SAMPLE_PERSONS = 1000
+# A count from the persons outwards reads every person (in the order of the searched
+# column's index, where a name's first letter puts its matches); along the rows a capped
+# count stops at COUNT_CAP + 1 matches, early once they are as dense as one person in
+# twenty. So a capped count goes persons first only for a search matching fewer.
+FEW_PERSONS, FEW_PERSONS_CAPPED = 3, 20
 
 
 def person_count_search(
@@ -300,11 +313,12 @@ def person_count_search(
     found = person_search(person.personnummer, person.name_key)
     by_case = person_search(person.personnummer, person.name_key, case_number, person_id)
 
-    def count_search(session, stmt: Select, text: str) -> Select:
+    def count_search(session, stmt: Select, text: str, capped: bool = False) -> Select:
         if case_number is not None and is_case_number_search(text):
             return stmt.where(by_case(text))  # the case number's own index: no person
         condition = found(text)
-        if matches_few_persons(session, person, condition):
+        one_in = FEW_PERSONS_CAPPED if capped else FEW_PERSONS
+        if matches_few_persons(session, person, condition, one_in):
             # The persons first: their id is not looked up by index (unary + in SQLite).
             return stmt.join(person, unindexed(person.id) == person_id).where(condition)
         return stmt.join(person, person.id == person_id).where(condition)
@@ -312,15 +326,18 @@ def person_count_search(
     return count_search
 
 
-def matches_few_persons(session, person: Any, condition: ColumnElement) -> bool:
-    """Whether ``condition`` holds for fewer than a third of a sample of the persons."""
+def matches_few_persons(
+    session, person: Any, condition: ColumnElement, one_in: int = FEW_PERSONS
+) -> bool:
+    """Whether ``condition`` holds for fewer than one in ``one_in`` of a sample of the
+    persons."""
     from sqlalchemy import case
 
     sample = select(person.id).limit(SAMPLE_PERSONS).scalar_subquery()
     looked_at, matched = session.execute(
         select(func.count(), func.count(case((condition, 1)))).where(person.id.in_(sample))
     ).one()
-    return matched * 3 < looked_at
+    return matched * one_in < looked_at
 
 
 def person_search(

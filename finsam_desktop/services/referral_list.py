@@ -10,7 +10,6 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.expressions import unindexed
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain import clock
@@ -54,7 +53,6 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
     search = person_search(p.personnummer, p.name_key, r.case_number)
     # A search that matches few referrals finds their persons first (see ListQuery).
     narrow_search = person_search(p.personnummer, p.name_key, r.case_number, r.person_id)
-    number_search = person_search(p.personnummer, p.name_key, None, unindexed(r.person_id))
 
     def status_filter(value: str):
         if value == STATUS_OPEN:
@@ -154,7 +152,6 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         count_base=count_base,
         count_joins=count_joins,
         narrow_search=narrow_search,
-        number_search=number_search,
         count_search=person_count_search(p, r.person_id, r.case_number),
     )
 
