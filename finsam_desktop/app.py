@@ -162,6 +162,7 @@ def import_the_window() -> None:
     """What the program shows after the login, imported while the user types the password
     (``ui.login.warm_up``): the window, its first page and the backup schedule."""
     import finsam_desktop.ui.backup_schedule  # noqa: F401
+    import finsam_desktop.ui.lock  # noqa: F401 - the inactivity lock, made with the window
     import finsam_desktop.ui.main_window  # noqa: F401
     import finsam_desktop.ui.pages.overview.page  # noqa: F401 - the page the window opens on
 

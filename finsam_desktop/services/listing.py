@@ -68,6 +68,16 @@ class SearchLog:
 NARROW_MATCHES = 1000
 # A page at least this far down skips the rows before it by their ids (``ListQuery.page``).
 DEEP_OFFSET = 1000
+# A capped count (``ListQuery.count(capped=True)``, a list's search while typing) stops
+# here: COUNT_CAP + 1 means "more than COUNT_CAP". Finding the first thousand matches of
+# a search of one letter costs a few ms; counting all 50,000 of them tens of ms.
+COUNT_CAP = NARROW_MATCHES
+
+
+def _state(text: str, filters: Mapping[str, Any] | None) -> tuple:
+    """A search text and its chosen filters, comparable with another's."""
+    chosen = sorted((k, v) for k, v in (filters or {}).items() if v is not None)
+    return ((text or "").strip(), tuple(chosen))
 
 
 def _few_matches(text: str) -> bool:
@@ -100,10 +110,14 @@ class ListQuery:
     # NARROW_MATCHES rows reads those and sorts them, instead of walking the sort
     # order's index past every row that does not match.
     narrow_search: Callable[[str], ColumnElement] | None = None
-    # How a count adds a search to ``count_base``, given the session and the text: for a
-    # list whose search reads a joined table it can pick the join order that suits the
-    # text (``person_count_search``). None: ``count_joins["search"]`` or ``narrow_search``.
-    count_search: Callable[[Any, Select, str], Select] | None = None
+    # How a count adds a search to ``count_base``, given the session, the text and whether
+    # the count is capped: for a list whose search reads a joined table it can pick the
+    # join order that suits the text (``person_count_search``). None:
+    # ``count_joins["search"]`` or ``narrow_search``.
+    count_search: Callable[[Any, Select, str, bool], Select] | None = None
+    _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (search and filters, ids) of the last capped count that found at most COUNT_CAP.
+    _found: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def _where(
         self, stmt: Select, text: str, chosen: Mapping[str, Any] | None, narrow: bool = False
@@ -118,7 +132,11 @@ class ListQuery:
                 stmt = stmt.where(self.filters[key](value))
         return stmt
 
-    def count(self, text: str = "", filters: Mapping[str, Any] | None = None) -> int:
+    def count(
+        self, text: str = "", filters: Mapping[str, Any] | None = None, capped: bool = False
+    ) -> int:
+        """How many rows the search and filters match; ``capped``: at most COUNT_CAP + 1
+        (which then means more than COUNT_CAP), found without reading every match."""
         # A search of three letters or more, a number or a case number matches few
         # enough rows to count by the subquery (``narrow_search``), which needs no join;
         # a letter or two matches so many that the join along the list's rows is faster.
@@ -138,11 +156,20 @@ class ListQuery:
                         stmt = self.count_joins[key](stmt)
             if own_search:
                 assert self.count_search is not None
-                stmt = self.count_search(session, stmt, text.strip())
+                stmt = self.count_search(session, stmt, text.strip(), capped)
                 stmt = self._where(stmt, "", filters)
             else:
                 stmt = self._where(stmt, text, filters, narrow)
-            return session.execute(stmt.order_by(None)).scalar_one()
+            stmt = stmt.order_by(None)
+            if not capped:
+                return session.execute(stmt).scalar_one()
+            # The first COUNT_CAP + 1 matches; up to the cap their ids are kept for the
+            # pages of this search, which then need not search again (``page``).
+            first = stmt.with_only_columns(self.id_column).limit(COUNT_CAP + 1)
+            ids = list(session.scalars(first))
+            few = searching and len(ids) <= COUNT_CAP
+            self._found = (_state(text, filters), ids) if few else None
+            return len(ids)
 
     def page(
         self,
@@ -155,20 +182,24 @@ class ListQuery:
         matches: int | None = None,
     ) -> list[ListRow]:
         """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows).
-        ``matches``: how many rows the search and filters match (``count``), when known."""
+        ``matches``: how many rows the search and filters match (``count``, also capped),
+        when known."""
         narrow = matches is not None and matches <= NARROW_MATCHES
-        stmt = self._where(self.base, text, filters, narrow)
-        order = []
+        found = self._found
+        if narrow and found is not None and found[0] == _state(text, filters):
+            # The rows the capped count found, each tested against the search again
+            # (by its own row: no second look through every person).
+            stmt = self._where(self.base.where(self.id_column.in_(found[1])), text, filters)
+        else:
+            stmt = self._where(self.base, text, filters, narrow)
         if sort_index is None and self.default_sort is not None:
             sort_index, descending = self.default_sort
-        if sort_index is not None and self.columns[sort_index].sort is not None:
-            order.append(sort_order(self.base, self.columns[sort_index].sort, descending))
-        order.append(self.id_column.desc() if descending else self.id_column.asc())
+        order = self._order(sort_index, descending)
         stmt = stmt.order_by(None).order_by(*order)
         if limit is not None and (offset or 0) >= DEEP_OFFSET:
             # A page far down: the rows before it are skipped by their ids alone (the
             # joins the page shows are not made for them), then the page's rows read.
-            ids = self._ids(text, filters, narrow, order).offset(offset).limit(limit)
+            ids = self._ids(text, filters, narrow, list(order)).offset(offset).limit(limit)
             stmt = self.base.where(among(self.id_column, ids))
             stmt = stmt.order_by(None).order_by(*order)
         elif limit is not None:
@@ -201,12 +232,26 @@ class ListQuery:
         stmt = self._where(self.base, text, filters, narrow)
         return stmt.with_only_columns(self.id_column).order_by(None).order_by(*order)
 
+    def _order(self, sort_index: int | None, descending: bool) -> tuple:
+        """The ORDER BY of a page, made once per column and direction: telling whether
+        the sort column may be NULL compiles the whole base statement (ms per page)."""
+        key = (sort_index, descending)
+        order = self._orders.get(key)
+        if order is None:
+            order = ()
+            if sort_index is not None and self.columns[sort_index].sort is not None:
+                order = (sort_order(self.base, self.columns[sort_index].sort, descending),)
+            order += (self.id_column.desc() if descending else self.id_column.asc(),)
+            self._orders[key] = order
+        return order
+
     def _log_search(
         self, session, text: str, filters: Mapping[str, Any] | None, matches: int | None
     ) -> None:
         """One access-log entry per person a personnummer search found (written after the
         read), or one entry with the number found when the search named many
-        (``matches``, when the caller counted them already)."""
+        (``matches``, when the caller counted them already; past COUNT_CAP, as a capped
+        count knows it: more than COUNT_CAP)."""
         log = self.search_log
         assert log is not None
         found = self._where(self.base, text, filters).with_only_columns(log.person_column)
@@ -214,7 +259,8 @@ class ListQuery:
         person_ids = [pid for (pid,) in session.execute(found) if pid is not None]
         if len(person_ids) > log.named_up_to:
             count = self.count(text, filters) if matches is None else matches
-            audit.record(session, audit.Action.VIEW, what=log.what, details={"found": count})
+            details = {"found": count} if count <= COUNT_CAP else {"found_more_than": COUNT_CAP}
+            audit.record(session, audit.Action.VIEW, what=log.what, details=details)
             return
         for person_id in person_ids:
             audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
@@ -318,6 +364,11 @@ def is_case_number_search(text: str) -> bool:
 
 # Persons looked at to tell whether a search matches many of them (``person_count_search``).
 SAMPLE_PERSONS = 1000
+# A count from the persons outwards reads every person (in the order of the searched
+# column's index, where a name's first letter puts its matches); along the rows a capped
+# count stops at COUNT_CAP + 1 matches, early once they are as dense as one person in
+# twenty. So a capped count goes persons first only for a search matching fewer.
+FEW_PERSONS, FEW_PERSONS_CAPPED = 3, 20
 
 
 def person_count_search(
@@ -334,19 +385,23 @@ def person_count_search(
     found = person_search(person.personnummer, person.name_key)
     by_case = person_search(person.personnummer, person.name_key, case_number, person_id)
 
-    def count_search(session, stmt: Select, text: str) -> Select:
+    def count_search(session, stmt: Select, text: str, capped: bool = False) -> Select:
         if case_number is not None and is_case_number_search(text):
             return stmt.where(by_case(text))  # the case number's own index: no person
         condition = found(text)
-        if matches_few_persons(session, person, condition):
+        one_in = FEW_PERSONS_CAPPED if capped else FEW_PERSONS
+        if matches_few_persons(session, person, condition, one_in):
             return rows_of_persons(session, stmt, person, person_id, condition)
         return stmt.join(person, person.id == person_id).where(condition)
 
     return count_search
 
 
-def matches_few_persons(session, person: Any, condition: ColumnElement) -> bool:
-    """Whether ``condition`` holds for fewer than a third of a sample of the persons."""
+def matches_few_persons(
+    session, person: Any, condition: ColumnElement, one_in: int = FEW_PERSONS
+) -> bool:
+    """Whether ``condition`` holds for fewer than one in ``one_in`` of a sample of the
+    persons."""
     from sqlalchemy import case
 
     # ``among``: on PostgreSQL the sample's ids are read first and looked up by the
@@ -355,7 +410,7 @@ def matches_few_persons(session, person: Any, condition: ColumnElement) -> bool:
     looked_at, matched = session.execute(
         select(func.count(), func.count(case((condition, 1)))).where(among(person.id, sample))
     ).one()
-    return matched * 3 < looked_at
+    return matched * one_in < looked_at
 
 
 def person_search(

@@ -109,9 +109,13 @@ RECOVERY_COMMAND = "återställ-nycklar"
 def prepare() -> None:
     """Import and set up what opening the database needs (SQLAlchemy and its SQLite
     dialect, every model with its relationships worked out, the accounts, OpenSSL's
-    X25519): the login runs this once it is painted, while the user types, so that
-    the password opens the database without that wait (about half a second)."""
+    X25519, the SQLCipher driver): the login runs this once it is painted, while the
+    user types, so that the password opens the database without that wait (about half
+    a second)."""
     import cryptography.hazmat.backends.openssl  # noqa: F401 - loaded at the first unseal
+    import cryptography.hazmat.primitives.asymmetric.x25519  # noqa: F401 - the unseal
+    import cryptography.hazmat.primitives.ciphers.aead  # noqa: F401
+    import cryptography.hazmat.primitives.kdf.hkdf  # noqa: F401
     import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401 - loaded by create_engine
     from sqlalchemy.orm import configure_mappers
 
@@ -120,6 +124,7 @@ def prepare() -> None:
     import finsam_desktop.services.accounts  # noqa: F401
 
     configure_mappers()  # otherwise done at the first query
+    import sqlcipher3.dbapi2  # noqa: F401 - else imported at the first open (~10 ms)
 
 
 def key_file_message(path: Path) -> str:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain import clock
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.services.access import Permission, may
 from finsam_desktop.services.listing import ListQuery
 from finsam_desktop.ui.widgets.table_model import LazyTableModel
@@ -113,6 +113,7 @@ class ListPanel(QWidget):
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
         self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)  # a capped count completed
         self._update_count()
         self._sized = False
 
@@ -127,8 +128,13 @@ class ListPanel(QWidget):
                 self.view.setColumnWidth(column, min(width, 360))
 
     def _update_count(self) -> None:
-        n = self.model.rowCount()
-        self.count_label.setText(ngettext("{n} row", "{n} rows", n).format(n=n))
+        more_than = self.model.more_than()
+        if more_than is not None:  # a search counted up to the cap (see LazyTableModel)
+            text = _("More than {n} rows").format(n=format_number(more_than))
+        else:
+            n = self.model.rowCount()
+            text = ngettext("{n} row", "{n} rows", n).format(n=n)
+        self.count_label.setText(text)
 
     def current_id(self) -> int | None:
         index = self.view.currentIndex()

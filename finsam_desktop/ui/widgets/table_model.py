@@ -3,6 +3,10 @@
 It reads from a services.listing.ListQuery: the row count once per reset, then
 pages of rows as the view scrolls to them. Sorting and filtering are handed back
 to SQL, never done here (a proxy model over 100,000 Python rows takes 10–16 s).
+
+While a search text is typed the count stops at COUNT_CAP + 1 rows ("more than 1,000"):
+the view shows those, and scrolled to the end it asks for more (``fetchMore``), which
+counts them all once.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from finsam_desktop.i18n import _
-from finsam_desktop.services.listing import ListQuery, ListRow
+from finsam_desktop.services.listing import COUNT_CAP, ListQuery, ListRow
 
 # Enum look-ups cost microseconds each; data() runs for every visible cell.
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -38,6 +42,7 @@ class LazyTableModel(QAbstractTableModel):
         self._sort: tuple[int | None, bool] = (None, False)
         self._pages: dict[int, list[ListRow]] = {}
         self._count = query.count("", self._filters)
+        self._more = False  # the count stopped at COUNT_CAP + 1: there are more rows
         self._numeric = [c.numeric for c in query.columns]
 
     # --- what the view asks ---
@@ -46,6 +51,26 @@ class LazyTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._query.columns)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        """The view reached the last row of a capped count: count every match."""
+        if parent.isValid() or not self._more:
+            return
+        exact = self._query.count(self._search, self._filters)
+        self._more = False
+        if exact > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, exact - 1)
+            self._count = exact
+            self.endInsertRows()
+        elif exact < self._count:  # removed meanwhile by someone else: read afresh
+            self._reset(recount=False, count=exact)
+
+    def more_than(self) -> int | None:
+        """COUNT_CAP while the count stopped there (the list has more rows), else None."""
+        return COUNT_CAP if self._more else None
 
     def headerData(self, section: int, orientation, role=DISPLAY):
         if orientation == HORIZONTAL and role == DISPLAY:
@@ -137,9 +162,14 @@ class LazyTableModel(QAbstractTableModel):
         """Forget every cached page and count again (after a change or a new filter)."""
         self._reset(recount=True)
 
-    def _reset(self, recount: bool) -> None:
+    def _reset(self, recount: bool, count: int | None = None) -> None:
         self.beginResetModel()
         self._pages.clear()
-        if recount:
-            self._count = self._query.count(self._search, self._filters)
+        if count is not None:
+            self._count = count
+        elif recount:
+            # A search is counted up to the cap; the whole list (filters only) exactly.
+            capped = bool(self._search.strip())
+            self._count = self._query.count(self._search, self._filters, capped=capped)
+            self._more = capped and self._count > COUNT_CAP
         self.endResetModel()
