@@ -104,6 +104,10 @@ TABLES: dict[str, str] = {
     "account_insats": "account_insats",
 }
 
+# The rows that link a person to an insats; a person linked to none of them is seen by
+# every coordinator (just registered, before the referral is saved).
+LINKS = ("referral", "participation", "info_meeting")
+
 
 @dataclass(frozen=True)
 class ServerLogin:
@@ -138,8 +142,12 @@ def name_fits(database: str, username: str) -> bool:
 # --- identifiers and literals ---------------------------------------------------------------
 
 
-def _ident(name: str) -> str:
+def quoted(name: str) -> str:
+    """``name`` as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+_ident = quoted
 
 
 def _driver(connection):
@@ -305,11 +313,10 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     me = "current_database() || '.' || u.username = session_user"
     linked = "EXISTS (SELECT 1 FROM public.{t} x WHERE x.person_id = pid{mine})"
     mine = f" AND x.insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
-    tables = ("referral", "participation", "info_meeting")
+    tables = LINKS
     any_link = " OR ".join(linked.format(t=t, mine="") for t in tables)
     my_link = " OR ".join(linked.format(t=t, mine=mine) for t in tables)
     header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
-    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in tables)
     return [
         f"CREATE SCHEMA IF NOT EXISTS {RLS_SCHEMA} AUTHORIZATION {_ident(owner)}",
         f"REVOKE ALL ON SCHEMA {RLS_SCHEMA} FROM PUBLIC",
@@ -325,20 +332,10 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.person_visible(pid integer)
             RETURNS boolean LANGUAGE sql {header} AS $$
             SELECT ({my_link}) OR NOT ({any_link}) $$""",
-        # The persons a coordinator may not see: linked to an insats, none of them the
-        # coordinator's. The person policy asks for the set once per statement (a hashed
-        # subplan) instead of calling person_visible for every row: a count of 100,000
-        # persons is a scan and a hash probe, not 100,000 function calls.
-        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.hidden_persons() RETURNS SETOF integer
-            LANGUAGE sql {header} ROWS 1000 AS $$
-            WITH mine AS MATERIALIZED (
-                SELECT coalesce(array_agg(i), '{{}}') AS a FROM {RLS_SCHEMA}.my_insatser() i),
-            links AS ({links})
-            SELECT h.person_id FROM links h WHERE h.person_id IS NOT NULL
-              AND (h.insats_id IS NULL OR NOT h.insats_id = ANY ((SELECT a FROM mine)::integer[]))
-            EXCEPT
-            SELECT m.person_id FROM links m
-            WHERE m.insats_id = ANY ((SELECT a FROM mine)::integer[]) $$""",
+        # The account's insatser as an array (asked once per statement: an initplan).
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_insats_array() RETURNS integer[]
+            LANGUAGE sql {header} AS $$
+            SELECT coalesce(array_agg(i), '{{}}') FROM {RLS_SCHEMA}.my_insatser() i $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.last_case_number(prefix text)
             RETURNS text LANGUAGE sql {header} AS $$
             SELECT max(case_number) FROM public.referral WHERE case_number LIKE prefix || '%' $$""",
@@ -357,6 +354,111 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         f"GRANT USAGE ON SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
         f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {RLS_SCHEMA} TO {admin}, {coordinator}",
     ]
+
+
+# --- which persons a coordinator sees, kept by triggers ----------------------------------------
+
+VISIBILITY = f"{RLS_SCHEMA}.person_insats"
+HIDDEN = f"{RLS_SCHEMA}.hidden_persons"
+
+
+def _visibility_statements(coordinator: str) -> list[str]:
+    """``finsam_rls.person_insats``: for each person and insats how many links (rows of
+    ``LINKS``) join them, and for insats 0 how many links the person has in all.
+    Statement triggers on the link tables add and take away counts (one upsert per
+    statement, in key order, so two statements never wait on each other's rows
+    crosswise). The view ``finsam_rls.hidden_persons`` gives the persons hidden from the
+    account: linked, but to none of its insatser. The person policy is the anti-join
+    with that view: an index probe per person for a page, one hash anti-join for a count,
+    instead of every link read again in every query. A new person has no row: it is not
+    hidden (so an INSERT … RETURNING of a person passes the policy at once).
+
+    The table is the owner's alone; a coordinator reads only the view (owner's rights,
+    a security barrier): the ids of the persons it may not see, nothing about them, as
+    the function of the same name gave before."""
+    counts = f"""INSERT INTO {VISIBILITY} AS v (person_id, insats_id, links)
+        SELECT person_id, insats_id, sum(n) FROM (
+            SELECT person_id, insats_id, n FROM changed
+            UNION ALL SELECT person_id, 0, n FROM changed) c
+        GROUP BY person_id, insats_id HAVING sum(n) <> 0
+        ORDER BY person_id, insats_id
+        ON CONFLICT (person_id, insats_id) DO UPDATE SET links = v.links + excluded.links"""
+    added = "SELECT person_id, insats_id, 1 AS n FROM added"
+    removed = "SELECT person_id, insats_id, -1 AS n FROM removed"
+    header = "SECURITY DEFINER SET search_path = pg_catalog, public"
+    mine = f"(SELECT {RLS_SCHEMA}.my_insats_array())::integer[]"
+    out = [
+        f"""CREATE TABLE IF NOT EXISTS {VISIBILITY} (
+            person_id integer NOT NULL,
+            insats_id integer NOT NULL,
+            links integer NOT NULL,
+            PRIMARY KEY (person_id, insats_id))""",
+        # The linked persons (insats 0), and each insats's persons: both index-only.
+        f"""CREATE INDEX IF NOT EXISTS person_insats_linked ON {VISIBILITY} (person_id)
+            WHERE insats_id = 0 AND links > 0""",
+        f"""CREATE INDEX IF NOT EXISTS person_insats_by_insats ON {VISIBILITY}
+            (insats_id, person_id) WHERE insats_id <> 0 AND links > 0""",
+        f"REVOKE ALL ON {VISIBILITY} FROM PUBLIC",
+        f"""CREATE OR REPLACE VIEW {HIDDEN} WITH (security_barrier) AS
+            SELECT t.person_id FROM {VISIBILITY} t
+            WHERE t.insats_id = 0 AND t.links > 0 AND NOT EXISTS (
+                SELECT 1 FROM {VISIBILITY} m WHERE m.person_id = t.person_id
+                AND m.insats_id <> 0 AND m.links > 0 AND m.insats_id = ANY ({mine}))""",
+        f"REVOKE ALL ON {HIDDEN} FROM PUBLIC",
+        f"GRANT SELECT ON {HIDDEN} TO {coordinator}",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.count_links() RETURNS trigger
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                WITH changed AS ({added}) {counts};
+              ELSIF TG_OP = 'DELETE' THEN
+                WITH changed AS ({removed}) {counts};
+              ELSE
+                WITH changed AS ({added} UNION ALL {removed}) {counts};
+              END IF;
+              RETURN NULL;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.count_links() FROM PUBLIC",
+    ]
+    events = (
+        ("INSERT", "REFERENCING NEW TABLE AS added"),
+        ("DELETE", "REFERENCING OLD TABLE AS removed"),
+        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
+    )
+    for table in LINKS:
+        for event, tables in events:
+            name = f"finsam_person_insats_{event.lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON public.{table}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {tables} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.count_links()"
+            )
+    return out
+
+
+def fill_visibility_statement() -> str:
+    """Every linked person's rows of ``person_insats``, counted from the links."""
+    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in LINKS)
+    return f"""INSERT INTO {VISIBILITY} (person_id, insats_id, links)
+        SELECT person_id, insats_id, count(*) FROM ({links}) l GROUP BY person_id, insats_id
+        UNION ALL
+        SELECT person_id, 0, count(*) FROM ({links}) l GROUP BY person_id"""
+
+
+def keep_visibility(connection, coordinator: str) -> None:
+    """``person_insats``, its triggers and the view a coordinator reads; filled from the
+    existing links when the table is made now (from then on the triggers keep it; making
+    them waits for the link tables' writers and holds new ones until the fill commits).
+    ``coordinator``: the quoted name of the coordinators' group."""
+    made = _run(connection, "SELECT to_regclass(%s) IS NULL", (VISIBILITY,)).fetchone()[0]
+    if made:
+        # The function that the person policy read before: the view takes its name.
+        _run(connection, f"DROP FUNCTION IF EXISTS {HIDDEN}() CASCADE")
+    for statement in _visibility_statements(coordinator):
+        _run(connection, statement)
+    if made:
+        _run(connection, fill_visibility_statement())
+        _run(connection, f"ANALYZE {VISIBILITY}")
 
 
 def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
@@ -378,7 +480,9 @@ def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     if decision == "insats":
         coordinator_policy(mine)
     elif decision == "person":
-        coordinator_policy(f"id NOT IN (SELECT {RLS_SCHEMA}.hidden_persons())")
+        # The persons hidden from the account (the view over person_insats, kept by
+        # triggers): a hash anti-join for a count, an index probe per row for a page.
+        coordinator_policy(f"NOT EXISTS (SELECT 1 FROM {HIDDEN} h WHERE h.person_id = {t}.id)")
     elif decision.startswith("under:"):
         _under, column, parent = decision.split(":")
         coordinator_policy(
@@ -510,6 +614,7 @@ def apply(connection) -> None:
         )
     for statement in _grants(groups):
         _run(connection, statement)
+    keep_visibility(connection, _ident(groups["coordinator"]))
     existing = _run(
         connection, "SELECT tablename, policyname FROM pg_policies WHERE schemaname = 'public'"
     ).fetchall()

@@ -256,6 +256,189 @@ def test_a_coordinator_registers_a_person_and_a_referral_for_their_insats(server
             bo.execute(insert, (person, b, "R2099-00002", a))
 
 
+def visible_to_coordinator_truth(o, insatser) -> set[int]:
+    """The persons a coordinator of ``insatser`` may see, from the links themselves (the
+    rule of the module docstring): linked to one of them, or to no insats at all."""
+    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM {t}" for t in server_roles.LINKS)
+    return ids(
+        o,
+        f"SELECT p.id FROM person p WHERE p.id IN (SELECT person_id FROM ({links}) l "
+        f"WHERE insats_id = ANY(%s)) OR p.id NOT IN (SELECT person_id FROM ({links}) l)",
+        list(insatser),
+    )
+
+
+def recounted(o) -> set[tuple]:
+    """person_insats as the fill would make it now: what the triggers must have kept."""
+    o.execute("CREATE TEMP TABLE IF NOT EXISTS recount (LIKE finsam_rls.person_insats)")
+    o.execute("TRUNCATE recount")
+    o.execute(
+        server_roles.fill_visibility_statement().replace(
+            server_roles.VISIBILITY, "pg_temp.recount", 1
+        )
+    )
+    return set(o.execute("SELECT person_id, insats_id, links FROM recount").fetchall())
+
+
+def kept(o) -> set[tuple]:
+    return set(
+        o.execute(
+            "SELECT person_id, insats_id, links FROM finsam_rls.person_insats WHERE links <> 0"
+        ).fetchall()
+    )
+
+
+def copy_row(o, table: str, template: int, **values) -> int:
+    """A new row of ``table`` like row ``template``, with ``values`` instead."""
+    columns = [
+        r[0]
+        for r in o.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = %s AND column_name <> 'id' ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+    ]
+    chosen = [f"%({c})s" if c in values else c for c in columns]
+    return o.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(chosen)} FROM {table} "
+        "WHERE id = %(template)s RETURNING id",
+        {**values, "template": template},
+    ).fetchone()[0]
+
+
+def test_a_new_link_or_a_move_shows_or_hides_a_person_at_once(server):
+    """Every way a person becomes linked to an insats, moved or unlinked is seen by the
+    coordinator's next statement (the triggers keep finsam_rls.person_insats), and the
+    kept counts are always what counting the links again gives."""
+    a, b = server["a"], server["b"]
+    with owner(server) as o, connect_as(server, "bo") as bo:
+
+        def seen(person):
+            return ids(bo, "SELECT id FROM person WHERE id = %s", person) == {person}
+
+        def template(table):
+            return min(ids(o, f"SELECT id FROM {table}"))
+
+        person = copy_row(o, "person", template("person"), personnummer="199801019981")
+        assert seen(person)  # registered, linked to nothing yet
+        participation = copy_row(
+            o,
+            "participation",
+            template("participation"),
+            person_id=person,
+            insats_id=b,
+            referral_id=None,
+        )
+        assert not seen(person)  # insats B's
+        meeting = copy_row(
+            o, "info_meeting", template("info_meeting"), person_id=person, insats_id=a
+        )
+        assert seen(person)  # and now insats A's information meeting
+        o.execute("DELETE FROM info_meeting WHERE id = %s", (meeting,))
+        assert not seen(person)
+        referral = copy_row(
+            o,
+            "referral",
+            template("referral"),
+            person_id=person,
+            insats_id=a,
+            case_number="R2099-09981",
+        )
+        assert seen(person)
+        o.execute("UPDATE referral SET insats_id = %s WHERE id = %s", (b, referral))
+        assert not seen(person)  # the referral moved to B
+        o.execute("UPDATE participation SET insats_id = %s WHERE id = %s", (a, participation))
+        assert seen(person)  # the participation moved to A
+        # A change of another column keeps the counts; moving to another person moves them.
+        o.execute("UPDATE participation SET version = version + 1 WHERE id = %s", (participation,))
+        assert seen(person)
+        other = copy_row(o, "person", template("person"), personnummer="199801019982")
+        o.execute("UPDATE participation SET person_id = %s WHERE id = %s", (other, participation))
+        assert not seen(person) and seen(other)
+        # Its last link gone, a person is linked to nothing again: every coordinator's.
+        o.execute("DELETE FROM referral WHERE id = %s", (referral,))
+        assert seen(person)
+        # Several rows in one statement (a statement trigger), in both directions.
+        o.execute("UPDATE referral SET insats_id = insats_id WHERE person_id % 3 = 0")
+        assert kept(o) == recounted(o)
+        assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a])
+        # The coordinator's own referral for a person it registered (its own statement).
+        mine = copy_row(bo, "person", person, personnummer="199801019983")
+        assert seen(mine)
+        copy_row(
+            bo,
+            "referral",
+            min(ids(bo, "SELECT id FROM referral")),
+            person_id=mine,
+            insats_id=a,
+            case_number="R2099-09983",
+        )
+        assert seen(mine)
+        o.execute("UPDATE referral SET insats_id = %s WHERE person_id = %s", (b, mine))
+        assert not seen(mine)
+        assert kept(o) == recounted(o)
+        # A change of the account's insatser counts at once too.
+        bo_id = owner_value(server, "SELECT id FROM users WHERE username = 'bo'")
+        o.execute("INSERT INTO account_insats (user_id, insats_id) VALUES (%s, %s)", (bo_id, b))
+        try:
+            assert seen(mine)
+            assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a, b])
+        finally:
+            o.execute(
+                "DELETE FROM account_insats WHERE user_id = %s AND insats_id = %s", (bo_id, b)
+            )
+        assert not seen(mine)
+        assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a])
+
+
+def test_the_visibility_table_tells_a_coordinator_nothing_more(server):
+    """The coordinator may not read or change finsam_rls.person_insats; the view it reads
+    holds exactly the ids of the persons hidden from it, no insats, nothing else."""
+    with owner(server) as o:
+        every = ids(o, "SELECT id FROM person")
+        truth = visible_to_coordinator_truth(o, [server["a"]])
+    with connect_as(server, "bo") as bo:
+        for sql in (
+            "SELECT * FROM finsam_rls.person_insats",
+            "INSERT INTO finsam_rls.person_insats VALUES (1, 1, 1)",
+            "UPDATE finsam_rls.person_insats SET links = 0",
+            "DELETE FROM finsam_rls.person_insats",
+            "DELETE FROM finsam_rls.hidden_persons",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                bo.execute(sql)
+        columns = bo.execute("SELECT * FROM finsam_rls.hidden_persons LIMIT 0").description
+        assert [c.name for c in columns] == ["person_id"]
+        assert ids(bo, "SELECT person_id FROM finsam_rls.hidden_persons") == every - truth
+        assert every - truth, "insats B must have persons of its own"
+    with connect_as(server, "stina") as stina, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        stina.execute("SELECT * FROM finsam_rls.hidden_persons")
+
+
+def test_an_existing_server_upgraded_counts_its_links_and_sees_the_same(server):
+    """A role server from before person_insats (revision 0016): the upgrade makes the
+    table from the links already there, and the coordinator sees exactly the same."""
+    from finsam_desktop.db.migrate import open_database
+
+    with owner(server) as o:
+        before = visible_to_coordinator_truth(o, [server["a"]])
+        o.execute("DROP TABLE finsam_rls.person_insats CASCADE")
+        o.execute("DROP FUNCTION finsam_rls.count_links() CASCADE")
+        o.execute("UPDATE alembic_version SET version_num = '0016'")
+    open_database(server["url"]).close()  # the owner's upgrade: 0017, then the policies
+    with owner(server) as o:
+        assert o.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0016"
+        assert kept(o) == recounted(o) and kept(o)
+        triggers = ids(
+            o,
+            "SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger "
+            "WHERE tgname LIKE 'finsam_person_insats_%%'",
+        )
+        assert len(triggers) == 3 * len(server_roles.LINKS)
+    with connect_as(server, "bo") as bo:
+        assert ids(bo, "SELECT id FROM person") == before
+
+
 def test_the_access_log_is_appended_to_and_never_changed_by_any_account(server):
     for username in ("admin", "bo", "stina"):
         with connect_as(server, username) as connection:
