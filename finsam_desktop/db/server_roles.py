@@ -25,6 +25,8 @@ upgrade of the schema). ``TABLES`` holds the decision for every table of the mod
   (the parent's policy applies inside the check, so a case's journal follows its case);
 - ``person``: a person linked (referral, participation, information meeting) to one of the
   account's insatser, or to no insats yet (just registered, before the referral is saved);
+  the person's row carries the insatser of its links (``linked_insatser``, on a server
+  only, kept by triggers: ``keep_visibility``), which the policy compares;
 - ``own``: the account's own rows (drafts);
 - ``shared``: no personal data, or the förbund's common registers: every account;
 - ``users``: a coordinator reads every account (names of colleagues; no password is
@@ -332,10 +334,6 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.person_visible(pid integer)
             RETURNS boolean LANGUAGE sql {header} AS $$
             SELECT ({my_link}) OR NOT ({any_link}) $$""",
-        # The account's insatser as an array (asked once per statement: an initplan).
-        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_insats_array() RETURNS integer[]
-            LANGUAGE sql {header} AS $$
-            SELECT coalesce(array_agg(i), '{{}}') FROM {RLS_SCHEMA}.my_insatser() i $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.last_case_number(prefix text)
             RETURNS text LANGUAGE sql {header} AS $$
             SELECT max(case_number) FROM public.referral WHERE case_number LIKE prefix || '%' $$""",
@@ -358,67 +356,71 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
 
 # --- which persons a coordinator sees, kept by triggers ----------------------------------------
 
-VISIBILITY = f"{RLS_SCHEMA}.person_insats"
-HIDDEN = f"{RLS_SCHEMA}.hidden_persons"
+# On a server, each person's row carries the insatser it is linked to (migration 0017;
+# db.schema.SERVER_ONLY_COLUMNS): the person policy is then a test of the row itself.
+LINKED = "linked_insatser"
 
 
-def _visibility_statements(coordinator: str) -> list[str]:
-    """``finsam_rls.person_insats``: for each person and insats how many links (rows of
-    ``LINKS``) join them, and for insats 0 how many links the person has in all.
-    Statement triggers on the link tables add and take away counts (one upsert per
-    statement, in key order, so two statements never wait on each other's rows
-    crosswise). The view ``finsam_rls.hidden_persons`` gives the persons hidden from the
-    account: linked, but to none of its insatser. The person policy is the anti-join
-    with that view: an index probe per person for a page, one hash anti-join for a count,
-    instead of every link read again in every query. A new person has no row: it is not
-    hidden (so an INSERT … RETURNING of a person passes the policy at once).
+def _visibility_statements(groups: dict[str, str]) -> list[str]:
+    """The triggers that keep ``person.linked_insatser``: the sorted, distinct insatser of
+    the person's links (rows of ``LINKS``), empty for a person linked to none. A statement
+    trigger on each link table recounts the persons whose links the statement changed:
+    it locks their rows first (in id order), so a statement that changes another link of
+    the same person waits and then counts this one's too (READ COMMITTED: every statement
+    of the function sees what committed before it). The person policy compares the
+    column with the account's insatser (an array asked once per statement): nothing is
+    read per row but the row, instead of every link again in every query.
 
-    The table is the owner's alone; a coordinator reads only the view (owner's rights,
-    a security barrier): the ids of the persons it may not see, nothing about them, as
-    the function of the same name gave before."""
-    counts = f"""INSERT INTO {VISIBILITY} AS v (person_id, insats_id, links)
-        SELECT person_id, insats_id, sum(n) FROM (
-            SELECT person_id, insats_id, n FROM changed
-            UNION ALL SELECT person_id, 0, n FROM changed) c
-        GROUP BY person_id, insats_id HAVING sum(n) <> 0
-        ORDER BY person_id, insats_id
-        ON CONFLICT (person_id, insats_id) DO UPDATE SET links = v.links + excluded.links"""
-    added = "SELECT person_id, insats_id, 1 AS n FROM added"
-    removed = "SELECT person_id, insats_id, -1 AS n FROM removed"
+    Nobody but the owner writes the column (column privileges: the program writes the
+    models' columns only), and no account reads it: it would tell a coordinator the
+    other insatser of a person it sees. A policy reads it all the same (row-level
+    security is checked as the table's owner)."""
+    from finsam_desktop.db.schema import metadata
+
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    links = " UNION ALL ".join(
+        f"SELECT insats_id FROM public.{t} WHERE person_id = x.id" for t in LINKS
+    )
     header = "SECURITY DEFINER SET search_path = pg_catalog, public"
-    mine = f"(SELECT {RLS_SCHEMA}.my_insats_array())::integer[]"
+    columns = ", ".join(_ident(c.name) for c in metadata.tables["person"].c)
     out = [
-        f"""CREATE TABLE IF NOT EXISTS {VISIBILITY} (
-            person_id integer NOT NULL,
-            insats_id integer NOT NULL,
-            links integer NOT NULL,
-            PRIMARY KEY (person_id, insats_id))""",
-        # The linked persons (insats 0), and each insats's persons: both index-only.
-        f"""CREATE INDEX IF NOT EXISTS person_insats_linked ON {VISIBILITY} (person_id)
-            WHERE insats_id = 0 AND links > 0""",
-        f"""CREATE INDEX IF NOT EXISTS person_insats_by_insats ON {VISIBILITY}
-            (insats_id, person_id) WHERE insats_id <> 0 AND links > 0""",
-        f"REVOKE ALL ON {VISIBILITY} FROM PUBLIC",
-        f"""CREATE OR REPLACE VIEW {HIDDEN} WITH (security_barrier) AS
-            SELECT t.person_id FROM {VISIBILITY} t
-            WHERE t.insats_id = 0 AND t.links > 0 AND NOT EXISTS (
-                SELECT 1 FROM {VISIBILITY} m WHERE m.person_id = t.person_id
-                AND m.insats_id <> 0 AND m.links > 0 AND m.insats_id = ANY ({mine}))""",
-        f"REVOKE ALL ON {HIDDEN} FROM PUBLIC",
-        f"GRANT SELECT ON {HIDDEN} TO {coordinator}",
-        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.count_links() RETURNS trigger
+        # The account's insatser as an array (asked once per statement: an initplan).
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_insats_array() RETURNS integer[]
+            LANGUAGE sql STABLE {header} AS $$
+            SELECT coalesce(array_agg(i), '{{}}') FROM {RLS_SCHEMA}.my_insatser() i $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink(persons integer[]) RETURNS void
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              PERFORM 1 FROM public.person WHERE id = ANY (persons) ORDER BY id
+                FOR NO KEY UPDATE;
+              UPDATE public.person p SET {LINKED} = n.linked FROM (
+                  SELECT x.id, coalesce((SELECT array_agg(DISTINCT l.insats_id
+                      ORDER BY l.insats_id) FROM ({links}) l), '{{}}') AS linked
+                  FROM unnest(persons) x (id)) n
+              WHERE p.id = n.id AND p.{LINKED} IS DISTINCT FROM n.linked;
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink_changed() RETURNS trigger
             LANGUAGE plpgsql {header} AS $$
             BEGIN
               IF TG_OP = 'INSERT' THEN
-                WITH changed AS ({added}) {counts};
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(SELECT DISTINCT person_id FROM added));
               ELSIF TG_OP = 'DELETE' THEN
-                WITH changed AS ({removed}) {counts};
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(SELECT DISTINCT person_id FROM removed));
               ELSE
-                WITH changed AS ({added} UNION ALL {removed}) {counts};
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(
+                  SELECT n.person_id FROM added n JOIN removed o ON o.id = n.id
+                  WHERE n.person_id <> o.person_id OR n.insats_id <> o.insats_id
+                  UNION SELECT o.person_id FROM added n JOIN removed o ON o.id = n.id
+                  WHERE n.person_id <> o.person_id OR n.insats_id <> o.insats_id));
               END IF;
               RETURN NULL;
             END $$""",
-        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.count_links() FROM PUBLIC",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
+        f"{coordinator}",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
+        f"REVOKE SELECT, INSERT, UPDATE ON public.person FROM {admin}, {coordinator}",
+        f"GRANT SELECT ({columns}), INSERT ({columns}), UPDATE ({columns}) ON public.person "
+        f"TO {admin}, {coordinator}",
     ]
     events = (
         ("INSERT", "REFERENCING NEW TABLE AS added"),
@@ -427,45 +429,51 @@ def _visibility_statements(coordinator: str) -> list[str]:
     )
     for table in LINKS:
         for event, tables in events:
-            name = f"finsam_person_insats_{event.lower()}"
+            name = f"finsam_relink_{event.lower()}"
             out.append(f"DROP TRIGGER IF EXISTS {name} ON public.{table}")
             out.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {tables} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.count_links()"
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
             )
     return out
 
 
-def fill_visibility_statement() -> str:
-    """Every linked person's rows of ``person_insats``, counted from the links."""
+def fill_linked_statements(table: str = "public.person") -> list[str]:
+    """Every person's ``linked_insatser`` counted from the links (in ``table``: the tests
+    count into a copy to compare)."""
     links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in LINKS)
-    return f"""INSERT INTO {VISIBILITY} (person_id, insats_id, links)
-        SELECT person_id, insats_id, count(*) FROM ({links}) l GROUP BY person_id, insats_id
-        UNION ALL
-        SELECT person_id, 0, count(*) FROM ({links}) l GROUP BY person_id"""
+    return [
+        f"""UPDATE {table} p SET {LINKED} = a.linked FROM (
+            SELECT person_id, array_agg(DISTINCT insats_id ORDER BY insats_id) AS linked
+            FROM ({links}) l GROUP BY person_id) a
+            WHERE p.id = a.person_id AND p.{LINKED} IS DISTINCT FROM a.linked""",
+        f"""UPDATE {table} p SET {LINKED} = '{{}}' WHERE p.{LINKED} <> '{{}}'
+            AND NOT EXISTS (SELECT 1 FROM ({links}) l WHERE l.person_id = p.id)""",
+    ]
 
 
-def keep_visibility(connection, coordinator: str) -> None:
-    """``person_insats``, its triggers and the view a coordinator reads; filled from the
-    existing links when the table is made now (from then on the triggers keep it; making
-    them waits for the link tables' writers and holds new ones until the fill commits).
-    ``coordinator``: the quoted name of the coordinators' group."""
-    made = _run(connection, "SELECT to_regclass(%s) IS NULL", (VISIBILITY,)).fetchone()[0]
+def keep_visibility(connection, groups: dict[str, str]) -> None:
+    """The triggers that keep ``person.linked_insatser`` and the column's privileges;
+    the column counted from the existing links when the triggers are made now (making
+    them waits for the link tables' writers and holds new ones until this commits)."""
+    made = _run(
+        connection, "SELECT to_regprocedure(%s) IS NULL", (f"{RLS_SCHEMA}.relink_changed()",)
+    ).fetchone()[0]
     if made:
-        # The function that the person policy read before: the view takes its name.
-        _run(connection, f"DROP FUNCTION IF EXISTS {HIDDEN}() CASCADE")
-    for statement in _visibility_statements(coordinator):
+        # The function the person policy read before (every link, in every query).
+        _run(connection, f"DROP FUNCTION IF EXISTS {RLS_SCHEMA}.hidden_persons() CASCADE")
+    for statement in _visibility_statements(groups):
         _run(connection, statement)
     if made:
-        _run(connection, fill_visibility_statement())
-        _run(connection, f"ANALYZE {VISIBILITY}")
+        for statement in fill_linked_statements():
+            _run(connection, statement)
 
 
 def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
     t = _ident(table)
     mine = f"insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
-    me = f"{RLS_SCHEMA}.my_user_id()"
+    me = f"(SELECT {RLS_SCHEMA}.my_user_id())"  # once per statement, not per row
     out = [
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY",
@@ -480,9 +488,10 @@ def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     if decision == "insats":
         coordinator_policy(mine)
     elif decision == "person":
-        # The persons hidden from the account (the view over person_insats, kept by
-        # triggers): a hash anti-join for a count, an index probe per row for a page.
-        coordinator_policy(f"NOT EXISTS (SELECT 1 FROM {HIDDEN} h WHERE h.person_id = {t}.id)")
+        # The row's own linked_insatser (kept by triggers): none, or one of the account's.
+        coordinator_policy(
+            f"{LINKED} = '{{}}' OR {LINKED} && (SELECT {RLS_SCHEMA}.my_insats_array())"
+        )
     elif decision.startswith("under:"):
         _under, column, parent = decision.split(":")
         coordinator_policy(
@@ -614,7 +623,7 @@ def apply(connection) -> None:
         )
     for statement in _grants(groups):
         _run(connection, statement)
-    keep_visibility(connection, _ident(groups["coordinator"]))
+    keep_visibility(connection, groups)
     existing = _run(
         connection, "SELECT tablename, policyname FROM pg_policies WHERE schemaname = 'public'"
     ).fetchall()

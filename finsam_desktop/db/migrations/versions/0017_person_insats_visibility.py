@@ -1,15 +1,16 @@
-"""the server keeps which persons each insats sees (finsam_rls.person_insats)
+"""a person's row on the server carries the insatser of its links
 
 Under row-level security a coordinator sees a person linked (referral, participation,
 information meeting) to one of the account's insatser, or to none. The person policy
 computed the hidden persons from every link in every query (about 0.3 s at 100,000
-persons, 8× the file's time for the lists). On a server with the program's roles this
-makes ``finsam_rls.person_insats`` (per person and insats the number of links), the
-statement triggers that keep it, and fills it from the existing links
-(``server_roles.keep_visibility``); the policies applied after every upgrade
-(``migrate.upgrade`` → ``server_roles.apply``) read it. A file, and a server without the
-roles, need nothing (everyone sees every person there). Nothing in the models' tables
-changes (the table is in the schema ``finsam_rls``, beside the policies' functions).
+persons: the coordinator's lists 7–9× the file's time). On PostgreSQL the person table
+gets ``linked_insatser`` (integer[], the distinct insatser of the person's links); on a
+server with the program's roles it is filled from the existing links and kept by
+statement triggers on the link tables (``server_roles.keep_visibility``), and the policy
+applied after every upgrade (``migrate.upgrade`` → ``server_roles.apply``) compares it
+with the account's insatser. A server without the roles gets it filled when the roles
+are set up (``finsam serverroller``). A file needs nothing (everyone sees every person);
+the models do not declare the column (``db.schema.SERVER_ONLY_COLUMNS``).
 
 Revision ID: 0017
 Revises: 0016
@@ -28,21 +29,25 @@ def upgrade() -> None:
     from finsam_desktop.db import server_roles
 
     bind = op.get_bind()
-    if bind.dialect.name != "postgresql" or not server_roles.groups_exist(bind):
+    if bind.dialect.name != "postgresql":
         return
-    coordinator = server_roles.group_role(server_roles.database_name(bind), "coordinator")
-    server_roles.keep_visibility(bind, server_roles.quoted(coordinator))
+    op.execute(
+        f"ALTER TABLE person ADD COLUMN {server_roles.LINKED} integer[] NOT NULL DEFAULT '{{}}'"
+    )
+    if server_roles.groups_exist(bind):
+        database = server_roles.database_name(bind)
+        groups = {role: server_roles.group_role(database, role) for role in server_roles.GROUPS}
+        server_roles.keep_visibility(bind, groups)
 
 
 def downgrade() -> None:
     from finsam_desktop.db import server_roles
 
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
+    if op.get_bind().dialect.name != "postgresql":
         return
     schema = server_roles.RLS_SCHEMA
-    # The person policy reads the table: it goes with it (a coordinator then sees no
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink_changed() CASCADE")
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink(integer[])")
+    # The person policy reads the column: it goes with it (a coordinator then sees no
     # person until the policies are applied again by the program of that revision).
-    op.execute(f"DROP TABLE IF EXISTS {schema}.person_insats CASCADE")
-    op.execute(f"DROP FUNCTION IF EXISTS {schema}.count_links() CASCADE")
-    op.execute(f"DROP FUNCTION IF EXISTS {schema}.count_new_persons() CASCADE")
+    op.execute(f"ALTER TABLE person DROP COLUMN {server_roles.LINKED} CASCADE")
