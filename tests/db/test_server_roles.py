@@ -402,7 +402,7 @@ def test_the_linked_insatser_of_a_person_are_the_servers_alone(server):
             for sql in (
                 "SELECT linked_insatser FROM person WHERE id = %s",
                 "SELECT * FROM person WHERE id = %s",
-                "UPDATE person SET linked_insatser = '{}' WHERE id = %s",
+                "UPDATE person SET linked_insatser = '{0}' WHERE id = %s",
                 "SELECT finsam_rls.relink(ARRAY[%s])",
             ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -411,7 +411,7 @@ def test_the_linked_insatser_of_a_person_are_the_servers_alone(server):
     with connect_as(server, "bo") as bo, pytest.raises(psycopg.errors.InsufficientPrivilege):
         bo.execute(
             "INSERT INTO person (personnummer, first_name, last_name, linked_insatser) "
-            "VALUES ('199801019984', 'Test', 'Testsson', '{}')"
+            "VALUES ('199801019984', 'Test', 'Testsson', '{0}')"
         )
 
 
