@@ -19,9 +19,7 @@ metadata = Base.metadata
 # Indexes only a PostgreSQL server has, made by a migration and not declared by a model
 # (SQLite cannot hold them, see each migration): the comparison of the models with the
 # migrations leaves these out and nothing else.
-SERVER_ONLY_INDEXES = frozenset(
-    {"ix_referral_answer_sort_due_nulls_first", "ix_person_linked_insatser"}
-)
+SERVER_ONLY_INDEXES = frozenset({"ix_referral_answer_sort_due_nulls_first"})
 # Columns (table, column) only a PostgreSQL server has, made by a migration and kept there
 # by the server itself (see each migration), not by the program: likewise left out.
 SERVER_ONLY_COLUMNS = frozenset({("person", "linked_insatser")})

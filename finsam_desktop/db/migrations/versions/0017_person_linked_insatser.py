@@ -5,11 +5,9 @@ information meeting) to one of the account's insatser, or to none. The person po
 computed the hidden persons from every link in every query (about 0.3 s at 100,000
 persons: the coordinator's lists 7–9× the file's time). On PostgreSQL the person table
 gets ``linked_insatser`` (integer[], the distinct insatser of the person's links, {0}
-for none) and an index that holds it beside the id (a coordinator's count of persons
-reads the index alone, as the owner's does); on a
-server with the program's roles it is filled from the existing links and kept by
-statement triggers on the link tables (``server_roles.keep_visibility``), and the policy
-applied after every upgrade (``migrate.upgrade`` → ``server_roles.apply``) compares it
+for none); on a server with the program's roles it is filled from the existing links and
+kept by statement triggers on the link tables (``server_roles.keep_visibility``), and the
+policy applied after every upgrade (``migrate.upgrade`` → ``server_roles.apply``) compares it
 with the account's insatser. A server without the roles gets it filled when the roles
 are set up (``finsam serverroller``). A file needs nothing (everyone sees every person);
 the models do not declare the column (``db.schema.SERVER_ONLY_COLUMNS``).
@@ -26,8 +24,6 @@ down_revision = "0016"
 branch_labels = None
 depends_on = None
 
-INDEX = "ix_person_linked_insatser"
-
 
 def upgrade() -> None:
     from finsam_desktop.db import server_roles
@@ -37,7 +33,6 @@ def upgrade() -> None:
         return
     linked = server_roles.LINKED
     op.execute(f"ALTER TABLE person ADD COLUMN {linked} integer[] NOT NULL DEFAULT '{{0}}'")
-    op.execute(f"CREATE INDEX {INDEX} ON person (id) INCLUDE ({linked})")
     if server_roles.groups_exist(bind):
         database = server_roles.database_name(bind)
         groups = {role: server_roles.group_role(database, role) for role in server_roles.GROUPS}
@@ -55,5 +50,4 @@ def downgrade() -> None:
     op.execute(f"DROP OPERATOR IF EXISTS {server_roles.OVERLAPS} (anyarray, anyarray) CASCADE")
     # The person policy reads the column: it goes with it (a coordinator then sees no
     # person until the policies are applied again by the program of that revision).
-    op.execute(f"DROP INDEX IF EXISTS {INDEX}")
     op.execute(f"ALTER TABLE person DROP COLUMN {server_roles.LINKED} CASCADE")
