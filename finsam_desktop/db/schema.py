@@ -27,3 +27,6 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_person_personnummer_trgm",
     }
 )
+# Columns (table, column) only a PostgreSQL server has, made by a migration and kept there
+# by the server itself (see each migration), not by the program: likewise left out.
+SERVER_ONLY_COLUMNS = frozenset({("person", "linked_insatser")})

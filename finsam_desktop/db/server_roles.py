@@ -25,6 +25,8 @@ upgrade of the schema). ``TABLES`` holds the decision for every table of the mod
   (the parent's policy applies inside the check, so a case's journal follows its case);
 - ``person``: a person linked (referral, participation, information meeting) to one of the
   account's insatser, or to no insats yet (just registered, before the referral is saved);
+  the person's row carries the insatser of its links (``linked_insatser``, on a server
+  only, kept by triggers: ``keep_visibility``), which the policy compares;
 - ``own``: the account's own rows (drafts);
 - ``shared``: no personal data, or the förbund's common registers: every account;
 - ``users``: a coordinator reads every account (names of colleagues; no password is
@@ -104,6 +106,10 @@ TABLES: dict[str, str] = {
     "account_insats": "account_insats",
 }
 
+# The rows that link a person to an insats; a person linked to none of them is seen by
+# every coordinator (just registered, before the referral is saved).
+LINKS = ("referral", "participation", "info_meeting")
+
 
 @dataclass(frozen=True)
 class ServerLogin:
@@ -138,8 +144,12 @@ def name_fits(database: str, username: str) -> bool:
 # --- identifiers and literals ---------------------------------------------------------------
 
 
-def _ident(name: str) -> str:
+def quoted(name: str) -> str:
+    """``name`` as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+_ident = quoted
 
 
 def _driver(connection):
@@ -305,11 +315,10 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     me = "current_database() || '.' || u.username = session_user"
     linked = "EXISTS (SELECT 1 FROM public.{t} x WHERE x.person_id = pid{mine})"
     mine = f" AND x.insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
-    tables = ("referral", "participation", "info_meeting")
+    tables = LINKS
     any_link = " OR ".join(linked.format(t=t, mine="") for t in tables)
     my_link = " OR ".join(linked.format(t=t, mine=mine) for t in tables)
     header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
-    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in tables)
     return [
         f"CREATE SCHEMA IF NOT EXISTS {RLS_SCHEMA} AUTHORIZATION {_ident(owner)}",
         f"REVOKE ALL ON SCHEMA {RLS_SCHEMA} FROM PUBLIC",
@@ -325,20 +334,6 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.person_visible(pid integer)
             RETURNS boolean LANGUAGE sql {header} AS $$
             SELECT ({my_link}) OR NOT ({any_link}) $$""",
-        # The persons a coordinator may not see: linked to an insats, none of them the
-        # coordinator's. The person policy asks for the set once per statement (a hashed
-        # subplan) instead of calling person_visible for every row: a count of 100,000
-        # persons is a scan and a hash probe, not 100,000 function calls.
-        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.hidden_persons() RETURNS SETOF integer
-            LANGUAGE sql {header} ROWS 1000 AS $$
-            WITH mine AS MATERIALIZED (
-                SELECT coalesce(array_agg(i), '{{}}') AS a FROM {RLS_SCHEMA}.my_insatser() i),
-            links AS ({links})
-            SELECT h.person_id FROM links h WHERE h.person_id IS NOT NULL
-              AND (h.insats_id IS NULL OR NOT h.insats_id = ANY ((SELECT a FROM mine)::integer[]))
-            EXCEPT
-            SELECT m.person_id FROM links m
-            WHERE m.insats_id = ANY ((SELECT a FROM mine)::integer[]) $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.last_case_number(prefix text)
             RETURNS text LANGUAGE sql {header} AS $$
             SELECT max(case_number) FROM public.referral WHERE case_number LIKE prefix || '%' $$""",
@@ -359,11 +354,142 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     ]
 
 
+# --- which persons a coordinator sees, kept by triggers ----------------------------------------
+
+# On a server, each person's row carries the insatser it is linked to, or {0} when it is
+# linked to none (migration 0017; db.schema.SERVER_ONLY_COLUMNS): the person policy is
+# then one test of the row itself, that array against the account's insatser and 0.
+LINKED = "linked_insatser"
+OVERLAPS = f"{RLS_SCHEMA}.&&&"
+
+
+def _visibility_statements(groups: dict[str, str]) -> list[str]:
+    """The triggers that keep ``person.linked_insatser``: the sorted, distinct insatser of
+    the person's links (rows of ``LINKS``), ``{0}`` for a person linked to none. A statement
+    trigger on each link table recounts the persons whose links the statement changed:
+    it locks their rows first (in id order), so a statement that changes another link of
+    the same person waits and then counts this one's too (READ COMMITTED: every statement
+    of the function sees what committed before it). The person policy compares the
+    column with the account's insatser and 0 (an array asked once per statement): nothing
+    is read per row but the row, instead of every link again in every query.
+
+    Nobody but the owner writes the column (column privileges: the program writes the
+    models' columns only), and no account reads it: it would tell a coordinator the
+    other insatser of a person it sees. A policy reads it all the same (row-level
+    security is checked as the table's owner)."""
+    from finsam_desktop.db.schema import metadata
+
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    links = " UNION ALL ".join(
+        f"SELECT insats_id FROM public.{t} WHERE person_id = x.id" for t in LINKS
+    )
+    header = "SECURITY DEFINER SET search_path = pg_catalog, public"
+    columns = ", ".join(_ident(c.name) for c in metadata.tables["person"].c)
+    out = [
+        # The account's insatser and 0 (no insats) as an array, asked once per statement.
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_insats_array() RETURNS integer[]
+            LANGUAGE sql STABLE {header} AS $$
+            SELECT array_append(coalesce(array_agg(i), '{{}}'), 0)
+            FROM {RLS_SCHEMA}.my_insatser() i $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink(persons integer[]) RETURNS void
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              PERFORM 1 FROM public.person WHERE id = ANY (persons) ORDER BY id
+                FOR NO KEY UPDATE;
+              UPDATE public.person p SET {LINKED} = n.linked FROM (
+                  SELECT x.id, coalesce((SELECT array_agg(DISTINCT l.insats_id
+                      ORDER BY l.insats_id) FROM ({links}) l), '{{0}}') AS linked
+                  FROM unnest(persons) x (id)) n
+              WHERE p.id = n.id AND p.{LINKED} IS DISTINCT FROM n.linked;
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink_changed() RETURNS trigger
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(SELECT DISTINCT person_id FROM added));
+              ELSIF TG_OP = 'DELETE' THEN
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(SELECT DISTINCT person_id FROM removed));
+              ELSE
+                PERFORM {RLS_SCHEMA}.relink(ARRAY(
+                  SELECT n.person_id FROM added n JOIN removed o ON o.id = n.id
+                  WHERE n.person_id <> o.person_id OR n.insats_id <> o.insats_id
+                  UNION SELECT o.person_id FROM added n JOIN removed o ON o.id = n.id
+                  WHERE n.person_id <> o.person_id OR n.insats_id <> o.insats_id));
+              END IF;
+              RETURN NULL;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
+        f"{coordinator}",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
+        f"REVOKE SELECT, INSERT, UPDATE ON public.person FROM {admin}, {coordinator}",
+        f"GRANT SELECT ({columns}), INSERT ({columns}), UPDATE ({columns}) ON public.person "
+        f"TO {admin}, {coordinator}",
+    ]
+    events = (
+        ("INSERT", "REFERENCING NEW TABLE AS added"),
+        ("DELETE", "REFERENCING OLD TABLE AS removed"),
+        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
+    )
+    for table in LINKS:
+        for event, tables in events:
+            name = f"finsam_relink_{event.lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON public.{table}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {tables} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
+            )
+    return out
+
+
+def fill_linked_statements(table: str = "public.person") -> list[str]:
+    """Every person's ``linked_insatser`` counted from the links (in ``table``: the tests
+    count into a copy to compare)."""
+    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in LINKS)
+    return [
+        f"""UPDATE {table} p SET {LINKED} = a.linked FROM (
+            SELECT person_id, array_agg(DISTINCT insats_id ORDER BY insats_id) AS linked
+            FROM ({links}) l GROUP BY person_id) a
+            WHERE p.id = a.person_id AND p.{LINKED} IS DISTINCT FROM a.linked""",
+        f"""UPDATE {table} p SET {LINKED} = '{{0}}' WHERE p.{LINKED} <> '{{0}}'
+            AND NOT EXISTS (SELECT 1 FROM ({links}) l WHERE l.person_id = p.id)""",
+    ]
+
+
+def keep_visibility(connection, groups: dict[str, str]) -> None:
+    """The triggers that keep ``person.linked_insatser`` and the column's privileges;
+    the column counted from the existing links when the triggers are made now (making
+    them waits for the link tables' writers and holds new ones until this commits)."""
+    made = _run(
+        connection, "SELECT to_regprocedure(%s) IS NULL", (f"{RLS_SCHEMA}.relink_changed()",)
+    ).fetchone()[0]
+    if made:
+        # The function the person policy read before (every link, in every query).
+        _run(connection, f"DROP FUNCTION IF EXISTS {RLS_SCHEMA}.hidden_persons() CASCADE")
+    if not _run(connection, f"SELECT to_regoperator('{OVERLAPS}(anyarray,anyarray)')").fetchone()[
+        0
+    ]:
+        # ``&&`` whose estimate the planner takes from the column's statistics (neqsel):
+        # the built-in one guesses that 0.5 % of the rows overlap an array it cannot see
+        # (the account's insatser, a parameter), and then walks and sorts all persons
+        # for a page of 200 that the index gives in order (a sort on disk at 100,000).
+        _run(
+            connection,
+            f"CREATE OPERATOR {OVERLAPS} (LEFTARG = anyarray, RIGHTARG = anyarray, "
+            "FUNCTION = pg_catalog.arrayoverlap, RESTRICT = pg_catalog.neqsel)",
+        )
+    for statement in _visibility_statements(groups):
+        _run(connection, statement)
+    if made:
+        for statement in fill_linked_statements():
+            _run(connection, statement)
+        _run(connection, "ANALYZE public.person")
+
+
 def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
     t = _ident(table)
     mine = f"insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
-    me = f"{RLS_SCHEMA}.my_user_id()"
+    me = f"(SELECT {RLS_SCHEMA}.my_user_id())"  # once per statement, not per row
     out = [
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY",
@@ -378,7 +504,8 @@ def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     if decision == "insats":
         coordinator_policy(mine)
     elif decision == "person":
-        coordinator_policy(f"id NOT IN (SELECT {RLS_SCHEMA}.hidden_persons())")
+        # The row's own linked_insatser (kept by triggers): one of the account's, or 0.
+        coordinator_policy(f"{LINKED} OPERATOR({OVERLAPS}) (SELECT {RLS_SCHEMA}.my_insats_array())")
     elif decision.startswith("under:"):
         _under, column, parent = decision.split(":")
         coordinator_policy(
@@ -510,6 +637,7 @@ def apply(connection) -> None:
         )
     for statement in _grants(groups):
         _run(connection, statement)
+    keep_visibility(connection, groups)
     existing = _run(
         connection, "SELECT tablename, policyname FROM pg_policies WHERE schemaname = 'public'"
     ).fetchall()

@@ -101,9 +101,11 @@ def test_the_models_and_the_migrations_describe_the_same_schema(db):
     from alembic.migration import MigrationContext
     from sqlalchemy import inspect
 
-    from finsam_desktop.db.schema import SERVER_ONLY_INDEXES, metadata
+    from finsam_desktop.db.schema import SERVER_ONLY_COLUMNS, SERVER_ONLY_INDEXES, metadata
 
     def declared(obj, name, kind, reflected, _compare_to):
+        if kind == "column" and reflected and (obj.table.name, name) in SERVER_ONLY_COLUMNS:
+            return False
         return not (kind == "index" and reflected and name in SERVER_ONLY_INDEXES)
 
     with db.engine.connect() as connection:
@@ -113,9 +115,11 @@ def test_the_models_and_the_migrations_describe_the_same_schema(db):
         differences = compare_metadata(context, metadata)
         reflected = inspect(connection)
         indexes = {i["name"] for t in metadata.tables for i in reflected.get_indexes(t)}
+        columns = {(t, c["name"]) for t in metadata.tables for c in reflected.get_columns(t)}
     assert differences == []
     # The server has each of them, a file none: the list cannot keep a name that is gone.
     assert indexes & SERVER_ONLY_INDEXES == (SERVER_ONLY_INDEXES if db.on_server else set())
+    assert columns & SERVER_ONLY_COLUMNS == (SERVER_ONLY_COLUMNS if db.on_server else set())
 
 
 @pytest.mark.sqlite_only(reason="a file; the server's refusal is tested below")

@@ -198,7 +198,7 @@ def test_a_coordinator_reaches_only_the_persons_and_cases_of_their_insats(server
             assert own < all_cases[table] or all_cases[table] == 0, table
         # Insats B's rows: reading finds nothing, changing and deleting change nothing.
         person_b = only_b[0]
-        assert bo.execute("SELECT * FROM person WHERE id = %s", (person_b,)).fetchall() == []
+        assert bo.execute("SELECT id FROM person WHERE id = %s", (person_b,)).fetchall() == []
         for sql, row_id in (
             ("UPDATE person SET first_name = 'Ändrad' WHERE id = %s", person_b),
             ("UPDATE referral SET reason = 'Ändrad' WHERE id = %s", referral_b),
@@ -226,7 +226,8 @@ def test_a_coordinator_registers_a_person_and_a_referral_for_their_insats(server
     a, b = server["a"], server["b"]
     with owner(server) as o:
         sample = o.execute("SELECT * FROM person LIMIT 1")
-        columns = [c.name for c in sample.description if c.name not in ("id", "personnummer")]
+        left_out = ("id", "personnummer", "linked_insatser")  # the last: the server's
+        columns = [c.name for c in sample.description if c.name not in left_out]
     listed = ", ".join(columns)
     with connect_as(server, "bo") as bo:
         # A new person (copied from one the coordinator sees, with a new personnummer).
@@ -254,6 +255,191 @@ def test_a_coordinator_registers_a_person_and_a_referral_for_their_insats(server
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             # The template row is A's: only the insats is B's, which the policy refuses.
             bo.execute(insert, (person, b, "R2099-00002", a))
+
+
+def visible_to_coordinator_truth(o, insatser) -> set[int]:
+    """The persons a coordinator of ``insatser`` may see, from the links themselves (the
+    rule of the module docstring): linked to one of them, or to no insats at all."""
+    links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM {t}" for t in server_roles.LINKS)
+    return ids(
+        o,
+        f"SELECT p.id FROM person p WHERE p.id IN (SELECT person_id FROM ({links}) l "
+        f"WHERE insats_id = ANY(%s)) OR p.id NOT IN (SELECT person_id FROM ({links}) l)",
+        list(insatser),
+    )
+
+
+def recounted(o) -> set[tuple]:
+    """Every person's linked_insatser as counting the links again gives: what the
+    triggers must have kept."""
+    o.execute("DROP TABLE IF EXISTS pg_temp.recount")
+    o.execute("CREATE TEMP TABLE recount AS SELECT id, linked_insatser FROM person")
+    o.execute("UPDATE recount SET linked_insatser = '{7,7}'")  # a value no count gives
+    for statement in server_roles.fill_linked_statements("pg_temp.recount"):
+        o.execute(statement)
+    return {(i, tuple(a)) for i, a in o.execute("SELECT id, linked_insatser FROM recount")}
+
+
+def kept(o) -> set[tuple]:
+    return {(i, tuple(a)) for i, a in o.execute("SELECT id, linked_insatser FROM person")}
+
+
+def copy_row(o, table: str, template: int, **values) -> int:
+    """A new row of ``table`` like row ``template``, with ``values`` instead."""
+    columns = [
+        r[0]
+        for r in o.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name = %s AND column_name NOT IN ('id', 'linked_insatser') "
+            "ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+    ]
+    chosen = [f"%({c})s" if c in values else c for c in columns]
+    return o.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(chosen)} FROM {table} "
+        "WHERE id = %(template)s RETURNING id",
+        {**values, "template": template},
+    ).fetchone()[0]
+
+
+def test_a_new_link_or_a_move_shows_or_hides_a_person_at_once(server):
+    """Every way a person becomes linked to an insats, moved or unlinked is seen by the
+    coordinator's next statement (the triggers keep person.linked_insatser), and the
+    kept counts are always what counting the links again gives."""
+    a, b = server["a"], server["b"]
+    with owner(server) as o, connect_as(server, "bo") as bo:
+
+        def seen(person):
+            return ids(bo, "SELECT id FROM person WHERE id = %s", person) == {person}
+
+        def template(table):
+            return min(ids(o, f"SELECT id FROM {table}"))
+
+        person = copy_row(o, "person", template("person"), personnummer="199801019981")
+        assert seen(person)  # registered, linked to nothing yet
+        participation = copy_row(
+            o,
+            "participation",
+            template("participation"),
+            person_id=person,
+            insats_id=b,
+            referral_id=None,
+        )
+        assert not seen(person)  # insats B's
+        meeting = copy_row(
+            o, "info_meeting", template("info_meeting"), person_id=person, insats_id=a
+        )
+        assert seen(person)  # and now insats A's information meeting
+        o.execute("DELETE FROM info_meeting WHERE id = %s", (meeting,))
+        assert not seen(person)
+        referral = copy_row(
+            o,
+            "referral",
+            template("referral"),
+            person_id=person,
+            insats_id=a,
+            case_number="R2099-09981",
+        )
+        assert seen(person)
+        o.execute("UPDATE referral SET insats_id = %s WHERE id = %s", (b, referral))
+        assert not seen(person)  # the referral moved to B
+        o.execute("UPDATE participation SET insats_id = %s WHERE id = %s", (a, participation))
+        assert seen(person)  # the participation moved to A
+        # A change of another column keeps the counts; moving to another person moves them.
+        o.execute("UPDATE participation SET version = version + 1 WHERE id = %s", (participation,))
+        assert seen(person)
+        other = copy_row(o, "person", template("person"), personnummer="199801019982")
+        o.execute("UPDATE participation SET person_id = %s WHERE id = %s", (other, participation))
+        assert not seen(person) and seen(other)
+        # Its last link gone, a person is linked to nothing again: every coordinator's.
+        o.execute("DELETE FROM referral WHERE id = %s", (referral,))
+        assert seen(person)
+        # Several rows in one statement (a statement trigger), in both directions.
+        o.execute("UPDATE referral SET insats_id = insats_id WHERE person_id % 3 = 0")
+        assert kept(o) == recounted(o)
+        assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a])
+        # The coordinator's own referral for a person it registered (its own statement).
+        mine = copy_row(bo, "person", person, personnummer="199801019983")
+        assert seen(mine)
+        copy_row(
+            bo,
+            "referral",
+            min(ids(bo, "SELECT id FROM referral")),
+            person_id=mine,
+            insats_id=a,
+            case_number="R2099-09983",
+        )
+        assert seen(mine)
+        o.execute("UPDATE referral SET insats_id = %s WHERE person_id = %s", (b, mine))
+        assert not seen(mine)
+        assert kept(o) == recounted(o)
+        # A change of the account's insatser counts at once too.
+        bo_id = owner_value(server, "SELECT id FROM users WHERE username = 'bo'")
+        o.execute("INSERT INTO account_insats (user_id, insats_id) VALUES (%s, %s)", (bo_id, b))
+        try:
+            assert seen(mine)
+            assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a, b])
+        finally:
+            o.execute(
+                "DELETE FROM account_insats WHERE user_id = %s AND insats_id = %s", (bo_id, b)
+            )
+        assert not seen(mine)
+        assert ids(bo, "SELECT id FROM person") == visible_to_coordinator_truth(o, [a])
+
+
+def test_the_linked_insatser_of_a_person_are_the_servers_alone(server):
+    """No account reads or writes person.linked_insatser (it would tell a coordinator
+    the other insatser of a person it sees, or let it show a person to every colleague),
+    nor calls the function that recounts it; the models' columns stay theirs."""
+    with owner(server) as o:
+        person = min(
+            ids(o, "SELECT person_id FROM participation WHERE insats_id = %s", server["a"])
+        )
+    for username in ("bo", "admin"):
+        with connect_as(server, username) as account:
+            assert ids(account, "SELECT id FROM person WHERE id = %s", person) == {person}
+            for sql in (
+                "SELECT linked_insatser FROM person WHERE id = %s",
+                "SELECT * FROM person WHERE id = %s",
+                "UPDATE person SET linked_insatser = '{0}' WHERE id = %s",
+                "SELECT finsam_rls.relink(ARRAY[%s])",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    account.execute(sql, (person,))
+            account.execute("UPDATE person SET first_name = first_name WHERE id = %s", (person,))
+    with connect_as(server, "bo") as bo, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        bo.execute(
+            "INSERT INTO person (personnummer, first_name, last_name, linked_insatser) "
+            "VALUES ('199801019984', 'Test', 'Testsson', '{0}')"
+        )
+
+
+def test_an_existing_server_upgraded_counts_its_links_and_sees_the_same(server):
+    """A role server from before linked_insatser (revision 0016): the upgrade makes the
+    column from the links already there, and the coordinator sees exactly the same."""
+    from finsam_desktop.db.migrate import open_database
+
+    with owner(server) as o:
+        before = visible_to_coordinator_truth(o, [server["a"]])
+        o.execute("DROP FUNCTION finsam_rls.relink_changed() CASCADE")
+        o.execute("DROP FUNCTION finsam_rls.relink(integer[])")
+        o.execute("DROP FUNCTION finsam_rls.my_insats_array() CASCADE")
+        o.execute("ALTER TABLE person DROP COLUMN linked_insatser")
+        o.execute("UPDATE alembic_version SET version_num = '0016'")
+    open_database(server["url"]).close()  # the owner's upgrade: 0017, then the policies
+    with owner(server) as o:
+        assert o.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0016"
+        assert kept(o) == recounted(o)
+        assert any(linked for _id, linked in kept(o))
+        triggers = ids(
+            o,
+            "SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger "
+            "WHERE tgname LIKE 'finsam_relink_%%'",
+        )
+        assert len(triggers) == 3 * len(server_roles.LINKS)
+    with connect_as(server, "bo") as bo:
+        assert ids(bo, "SELECT id FROM person") == before
 
 
 def test_the_access_log_is_appended_to_and_never_changed_by_any_account(server):

@@ -13,7 +13,7 @@ only slower (docs/postgresql.md tells the IT department how to add them later). 
 models do not declare the indexes (``db.schema.SERVER_ONLY_INDEXES``).
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-02 00:10:00.000000
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from sqlalchemy.exc import DBAPIError
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
