@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from types import SimpleNamespace
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -594,31 +595,53 @@ def _fewer_collections():
 
 def _numbered_canvas(state: _State):
     class NumberedCanvas(Canvas):
-        """Writes "page (pages)" on every page once the number of pages is known."""
+        """Writes "page (pages)" on every page once the number of pages of its part is
+        known: a part's pages are kept until the next part begins, then written (1,000
+        letters in one PDF keep one letter's pages, not all 1,000)."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._saved: list[dict] = []
+            # One object shared by every copy of the canvas's state below: pages drawn
+            # and not yet written, and how many are written (their index in state.pages).
+            self._kept = SimpleNamespace(pages=[], written=0)
 
         def showPage(self):
-            self._saved.append(dict(self.__dict__))
+            kept = self._kept
+            kept.pages.append(dict(self.__dict__))
             self._startPage()
+            part_now = state.pages[kept.written + len(kept.pages) - 1][0]
+            done = 0
+            while state.pages[kept.written + done][0] != part_now:
+                done += 1
+            if done:  # the parts before this page's part have all their pages
+                drawing = dict(self.__dict__)
+                self._write(done)
+                self.__dict__.update(drawing)
 
         def save(self):
-            totals: dict[int, int] = {}
-            for part_no, page, *_rest in state.pages:
-                totals[part_no] = max(totals.get(part_no, 0), page)
-            for number, saved in enumerate(self._saved):
+            self._write(len(self._kept.pages))
+            super().save()
+
+        def _write(self, count: int) -> None:
+            """Writes the first ``count`` pages kept, each with its number."""
+            kept, pages = self._kept, state.pages
+            for saved in kept.pages[:count]:
                 self.__dict__.update(saved)
-                part_no, page, x, y, right = state.pages[number]
+                part_no, page, x, y, right = pages[kept.written]
+                total = page
+                following = kept.written + 1
+                while following < len(pages) and pages[following][0] == part_no:
+                    total = max(total, pages[following][1])
+                    following += 1
                 self.setFont(REGULAR, 9)
-                label = f"{page} ({totals[part_no]})"
+                label = f"{page} ({total})"
                 if right:
                     self.drawRightString(x, y, label)
                 else:
                     self.drawString(x, y, label)
-                super().showPage()
-            super().save()
+                Canvas.showPage(self)
+                kept.written += 1
+            del kept.pages[:count]
 
     return NumberedCanvas
 
