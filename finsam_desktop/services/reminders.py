@@ -163,7 +163,7 @@ def cut_offs(session: Session, per_insats: ColumnElement, rule: Callable[[int], 
 
 
 @pure
-def as_case(days: dict[int, date], per_insats: ColumnElement) -> ColumnElement:
+def as_case(days: dict[int, Any], per_insats: ColumnElement) -> ColumnElement:
     """The day of ``per_insats``'s value (NULL for a value without one), as one CASE on
     the column as the statement reads it (of the insats or of ``_open_participations``):
     comparing a stored date with it replaces date arithmetic on every open participation
