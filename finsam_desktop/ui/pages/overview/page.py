@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,25 +21,24 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSplitter,
-    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from finsam_desktop.domain.casework import CaseStatus, ReminderKind
+from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.clock import today
-from finsam_desktop.i18n import _, format_date, format_week
+from finsam_desktop.i18n import _, format_date, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.pages.overview.coming_week import ComingWeek
-from finsam_desktop.ui.pages.overview.due_list import DueModel, due_groups
 from finsam_desktop.ui.widgets.choices import STAFF_SETTING, my_staff_id
 from finsam_desktop.ui.widgets.list_panel import ListPanel
 from finsam_desktop.ui.widgets.table_model import USER
 
+OVERDUE = QBrush(QColor(176, 0, 32))
 OVER_CAP = QBrush(QColor(176, 0, 32))
 SHOWN_PER_KIND = 200  # the rest is counted, not listed: Översikt stays instant
 REFRESH_KINDS = {
@@ -82,15 +81,13 @@ class OverviewPage(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         due_box = QGroupBox(_("Due"))
         dl = QVBoxLayout(due_box)
-        self.due = QTreeView()
-        self.due_model = DueModel(self.due)
-        self.due.setModel(self.due_model)
+        self.due = QTreeWidget()
+        self.due.setHeaderLabels([_("What"), _("Date"), _("Participant"), _("Detail")])
         self.due.setAlternatingRowColors(True)
-        self.due.setUniformRowHeights(True)
         # Up to 200 rows per kind: columns sized from the first rows, not every one.
         self.due.header().setResizeContentsPrecision(100)
-        self.due.activated.connect(self._open_due)
-        self.due.doubleClicked.connect(self._open_due)
+        self.due.itemActivated.connect(self._open_due)
+        self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
         left.addWidget(due_box)
         self.coming = ComingWeek(ctx, self.open_case)
@@ -193,16 +190,54 @@ class OverviewPage(QWidget):
         found = self.ctx.runner.read(
             reminders.due_summary, day, self.staff_filter(), SHOWN_PER_KIND
         )
+        bold = QFont()
+        bold.setBold(True)
+        groups = []
+        for kind in ReminderKind:
+            due = found.get(kind)
+            if due is None or not due.total:
+                continue
+            group = QTreeWidgetItem([f"{kind.label} ({due.total})"])
+            group.setFont(0, bold)
+            children = [self._due_item(reminder, day) for reminder in due.items]
+            if due.total > len(due.items):
+                more = due.total - len(due.items)
+                text = ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+                children.append(QTreeWidgetItem([text]))
+            group.addChildren(children)
+            groups.append(group)
+        if not groups:
+            groups.append(QTreeWidgetItem([_("Nothing is due. Well done!")]))
+        # Built apart and put in the tree at once: the tree lays its rows out once, not
+        # again for every group spanned and expanded (1,400 rows at 100,000 participants).
         self.due.setUpdatesEnabled(False)
-        self.due_model.set_groups(due_groups(found), day)
-        root = QModelIndex()
-        for row in range(self.due_model.rowCount()):
-            self.due.setFirstColumnSpanned(row, root, True)
-            # Each group open (not expandAll, which asks every reminder for rows of its own).
-            self.due.setExpanded(self.due_model.index(row, 0), True)
+        self.due.clear()
+        self.due.addTopLevelItems(groups)
+        for group in groups:
+            group.setFirstColumnSpanned(True)
+        self.due.expandAll()
         for column in range(3):
             self.due.resizeColumnToContents(column)
         self.due.setUpdatesEnabled(True)
+
+    def _due_item(self, reminder: Reminder, day: date) -> QTreeWidgetItem:
+        days = (reminder.due_on - day).days
+        if days < 0:
+            when = ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
+        elif days == 0:
+            when = _("today")
+        else:
+            when = ngettext("in {n} day", "in {n} days", days).format(n=days)
+        item = QTreeWidgetItem(
+            [when, format_date(reminder.due_on), reminder.person_name, reminder.detail]
+        )
+        item.setData(
+            0, USER, (reminder.kind.value, reminder.participation_id, reminder.referral_id)
+        )
+        if reminder.overdue(day):
+            for column in range(4):
+                item.setForeground(column, OVERDUE)
+        return item
 
     def _show_caseload(self) -> None:
         self.caseload.clear()
@@ -219,8 +254,8 @@ class OverviewPage(QWidget):
             self.caseload.resizeColumnToContents(column)
 
     # --- opening ---
-    def _open_due(self, index: QModelIndex) -> None:
-        data = index.siblingAtColumn(0).data(USER)
+    def _open_due(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        data = item.data(0, USER)
         if not data:
             return
         kind, participation_id, referral_id = data
