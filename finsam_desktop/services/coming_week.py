@@ -57,7 +57,8 @@ def week_events(session: Session, any_day: date, staff_id: int | None = None) ->
     monday = iso_week_start(any_day)
     sunday = monday + timedelta(days=6)
     week = {"monday": monday, "sunday": sunday, "staff_id": staff_id}
-    rows = list(session.execute(_booked(staff_id is not None), week))
+    # Plain rows on the session's connection: columns only, no entities to load.
+    rows = list(session.connection().execute(_booked(staff_id is not None), week))
     out = [
         WeekEvent(
             r.day,
@@ -180,7 +181,8 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
     cuts["low"] = min(low for low, _high in weeks.values())
     cuts["high"] = max(high for _low, high in weeks.values())
     by_plan, by_enrolment = _follow_up_selects(months, staff_id is not None)
-    rows = [*session.execute(by_plan, cuts), *session.execute(by_enrolment, cuts)]
+    connection = session.connection()
+    rows = [*connection.execute(by_plan, cuts), *connection.execute(by_enrolment, cuts)]
     out = []
     for r in rows:
         due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)

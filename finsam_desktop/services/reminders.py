@@ -210,9 +210,16 @@ def _order_key(item: Reminder):
     )
 
 
+def _rows(session: Session, stmt: Select):
+    """The rows of ``stmt`` as plain rows, on the session's connection: the statements
+    here read columns, never entities, and the ORM's result machinery cost 10 % of
+    Översikt's Due (1,000 rows and seven statements at 100,000 participants)."""
+    return session.connection().execute(stmt)
+
+
 def _every(session: Session, kind: _Kind) -> list[Reminder]:
     """Every reminder of ``kind``, most urgent first."""
-    return sorted((kind.make(r) for r in session.execute(kind.stmt)), key=_order_key)
+    return sorted((kind.make(r) for r in _rows(session, kind.stmt)), key=_order_key)
 
 
 def _first_of_every_kind(
@@ -241,8 +248,8 @@ def _first_of_every_kind(
     ).subquery()
     totals: dict[str, int] = {}
     ids: dict[str, list[int]] = {}
-    for kind, record_id, total, _rank in session.execute(
-        select(ranked).where(ranked.c.rank <= limit)
+    for kind, record_id, total, _rank in _rows(
+        session, select(ranked).where(ranked.c.rank <= limit)
     ):
         totals[kind] = total
         ids.setdefault(kind, []).append(record_id)
@@ -251,7 +258,7 @@ def _first_of_every_kind(
         if kind.value not in ids:
             found[kind] = Due([], 0)
             continue
-        rows = session.execute(k.stmt.where(k.id.in_(ids[kind.value])))
+        rows = _rows(session, k.stmt.where(k.id.in_(ids[kind.value])))
         items = sorted((k.make(r) for r in rows), key=_order_key)
         found[kind] = Due(items[:limit], totals[kind.value])
     return found
