@@ -6,13 +6,30 @@ case's contact persons). The first three are one UNION ALL query restricted to t
 week in SQL; the follow-ups are narrowed to the week in SQL and then dated with the
 domain's month arithmetic, as on the case screen and under Due (services/reminders.py),
 so the three places always agree.
+
+The statements are built once per process (``functools.cache``), with the week and the
+coordinator as bound parameters: Översikt asks for a week on every refresh, and building
+the union of three joined selects again each time cost more than SQLite reading it.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import String, and_, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from finsam_desktop.db.casework_models import CaseFileRow, MappingSessionRow
@@ -39,7 +56,9 @@ def week_events(session: Session, any_day: date, staff_id: int | None = None) ->
     require(session, Permission.CASEWORK)
     monday = iso_week_start(any_day)
     sunday = monday + timedelta(days=6)
-    rows = list(session.execute(_booked(monday, sunday, staff_id)))
+    week = {"monday": monday, "sunday": sunday, "staff_id": staff_id}
+    # Plain rows on the session's connection: columns only, no entities to load.
+    rows = list(session.connection().execute(_booked(staff_id is not None), week))
     out = [
         WeekEvent(
             r.day,
@@ -57,7 +76,12 @@ def week_events(session: Session, any_day: date, staff_id: int | None = None) ->
     return out
 
 
-def _booked(monday: date, sunday: date, staff_id: int | None):
+@cache
+def _booked(for_staff: bool):
+    """The week's meetings, sessions and closing meetings (of the coordinator
+    ``staff_id`` when ``for_staff``), between the parameters ``monday`` and ``sunday``."""
+    monday, sunday = bindparam("monday", type_=Date), bindparam("sunday", type_=Date)
+    staff_id = bindparam("staff_id", type_=Integer)
     person = PersonRow
     s1, s2 = aliased(StaffRow), aliased(StaffRow)
     m = InfoMeetingRow
@@ -79,7 +103,7 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
         .outerjoin(s2, s2.id == m.staff2_id)
         .where(m.meeting_date.between(monday, sunday))
     )
-    if staff_id is not None:
+    if for_staff:
         meetings = meetings.where(or_(m.staff1_id == staff_id, m.staff2_id == staff_id))
 
     p, ms, staff = ParticipationRow, MappingSessionRow, aliased(StaffRow)
@@ -99,7 +123,7 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
         .outerjoin(staff, staff.id == ms.staff_id)
         .where(ms.held_on.between(monday, sunday))
     )
-    if staff_id is not None:
+    if for_staff:
         sessions = sessions.where(ms.staff_id == staff_id)
 
     cf, contact = CaseFileRow, aliased(StaffRow)
@@ -128,7 +152,7 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
         .outerjoin(contact, contact.id == p.contact_person_id)
         .where(in_week)
     )
-    if staff_id is not None:
+    if for_staff:
         # Not by the contact persons' indexes: a coordinator has thousands of
         # participations, a week a few closing meetings.
         closings = closings.where(
@@ -141,55 +165,24 @@ def _booked(monday: date, sunday: date, staff_id: int | None):
 
 
 def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | None):
-    p, cf, i, person, contact = (
-        ParticipationRow,
-        CaseFileRow,
-        InsatsRow,
-        PersonRow,
-        aliased(StaffRow),
-    )
-    last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
     # Only cases whose due date falls in the week, compared as stored dates (the
     # insats's months are a few values: no month arithmetic on every case).
-    months = i.plan_follow_up_months
-    lows = cut_offs(session, months, lambda n: last_start_due_by(monday - DAY, n))
-    highs = cut_offs(session, months, lambda n: last_start_due_by(sunday, n))
-    if not highs:
+    weeks = cut_offs(
+        session,
+        InsatsRow.plan_follow_up_months,
+        lambda n: (last_start_due_by(monday - DAY, n), last_start_due_by(sunday, n)),
+    )
+    if not weeks:
         return []
-    base = (
-        select(
-            p.id,
-            person.first_name,
-            person.last_name,
-            contact.name.label("staff"),
-            last.label("last"),
-            i.plan_follow_up_months,
-        )
-        .join(person, person.id == p.person_id)
-        .join(i, i.id == p.insats_id)
-        .outerjoin(cf, cf.participation_id == p.id)
-        .outerjoin(contact, contact.id == p.contact_person_id)
-        .where(
-            unindexed(p.status) == CaseStatus.ENROLLED.value,
-            last > as_case(lows, months),
-            last <= as_case(highs, months),
-        )
-    )
-    if staff_id is not None:
-        base = base.where(
-            or_(
-                unindexed(p.contact_person_id) == staff_id,
-                unindexed(p.second_contact_person_id) == staff_id,
-            )
-        )
-    # Found by the index of the day of the last plan event, or of the enrolment for a
-    # case without one: a week's few days, not every open case of the coordinator.
-    low, high = min(lows.values()), max(highs.values())
-    by_plan = base.where(cf.last_plan_event_on > low, cf.last_plan_event_on <= high)
-    by_enrolment = base.where(
-        unindexed(cf.last_plan_event_on).is_(None), p.enrolled_on > low, p.enrolled_on <= high
-    )
-    rows = [*session.execute(by_plan), *session.execute(by_enrolment)]
+    months = tuple(sorted(weeks))
+    cuts: dict[str, object] = {"staff_id": staff_id}
+    for n, (low, high) in weeks.items():
+        cuts[f"low_{n}"], cuts[f"high_{n}"] = low, high
+    cuts["low"] = min(low for low, _high in weeks.values())
+    cuts["high"] = max(high for _low, high in weeks.values())
+    by_plan, by_enrolment = _follow_up_selects(months, staff_id is not None)
+    connection = session.connection()
+    rows = [*connection.execute(by_plan, cuts), *connection.execute(by_enrolment, cuts)]
     out = []
     for r in rows:
         due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
@@ -205,3 +198,58 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
                 )
             )
     return out
+
+
+@cache
+def _follow_up_selects(months: tuple[int, ...], for_staff: bool):
+    """The open cases with a plan follow-up in a week, for the insatser's ``months``
+    values: the parameters ``low_n`` < the last plan event (or enrolment) <= ``high_n``
+    for a case of an insats with ``n`` months, ``low`` and ``high`` the lowest and the
+    highest of them, ``staff_id`` the coordinator when ``for_staff``. Two selects: by
+    the day of the last plan event, and by the enrolment for a case without one."""
+    p, cf, i, person, contact = (
+        ParticipationRow,
+        CaseFileRow,
+        InsatsRow,
+        PersonRow,
+        aliased(StaffRow),
+    )
+    last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
+    column = i.plan_follow_up_months
+    lows = {n: bindparam(f"low_{n}", type_=Date) for n in months}
+    highs = {n: bindparam(f"high_{n}", type_=Date) for n in months}
+    base = (
+        select(
+            p.id,
+            person.first_name,
+            person.last_name,
+            contact.name.label("staff"),
+            last.label("last"),
+            i.plan_follow_up_months,
+        )
+        .join(person, person.id == p.person_id)
+        .join(i, i.id == p.insats_id)
+        .outerjoin(cf, cf.participation_id == p.id)
+        .outerjoin(contact, contact.id == p.contact_person_id)
+        .where(
+            unindexed(p.status) == CaseStatus.ENROLLED.value,
+            last > as_case(lows, column),
+            last <= as_case(highs, column),
+        )
+    )
+    if for_staff:
+        staff_id = bindparam("staff_id", type_=Integer)
+        base = base.where(
+            or_(
+                unindexed(p.contact_person_id) == staff_id,
+                unindexed(p.second_contact_person_id) == staff_id,
+            )
+        )
+    # Found by the index of the day of the last plan event, or of the enrolment for a
+    # case without one: a week's few days, not every open case of the coordinator.
+    low, high = bindparam("low", type_=Date), bindparam("high", type_=Date)
+    by_plan = base.where(cf.last_plan_event_on > low, cf.last_plan_event_on <= high)
+    by_enrolment = base.where(
+        unindexed(cf.last_plan_event_on).is_(None), p.enrolled_on > low, p.enrolled_on <= high
+    )
+    return by_plan, by_enrolment

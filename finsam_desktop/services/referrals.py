@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -337,6 +338,13 @@ def due_answers_select(today: date, within_days: int = DUE_SOON_DAYS) -> Select:
     first few (``reminders``)."""
     from datetime import timedelta
 
+    return due_answers_until(today + timedelta(days=within_days))
+
+
+@pure
+def due_answers_until(until: Any) -> Select:
+    """``due_answers_select`` for the remissvar due by ``until`` (a date, or a bound
+    parameter for a statement built once: ``reminders``)."""
     r, p, i = ReferralRow, PersonRow, InsatsRow
     return (
         select(r.id, r.case_number, r.arrived_on, r.answer_due, p.first_name, p.last_name)
@@ -345,7 +353,7 @@ def due_answers_select(today: date, within_days: int = DUE_SOON_DAYS) -> Select:
         .join(i, i.id == r.insats_id)
         .where(
             r.answer_sent_on.is_(None),
-            r.answer_due <= today + timedelta(days=within_days),
+            r.answer_due <= until,
             i.process_profile == FULL_PROCESS,  # a local model sends no remissvar
         )
         .order_by(r.answer_due, r.id)

@@ -110,3 +110,60 @@ def test_the_first_of_each_kind_and_the_count_are_those_of_all(db):
         assert summary[kind].total == len(all_of_them[kind])
         assert summary[kind].items == all_of_them[kind][:3]
     assert sum(d.total for d in summary.values()) < sum(d.total for d in team.values())
+
+
+def _built_anew():
+    """Forget the statements built so far (reminders and Kommande keep them per shape)."""
+    from finsam_desktop.services import coming_week
+
+    for built in (
+        reminders._kinds,
+        reminders._ranked,
+        reminders._shown,
+        coming_week._booked,
+        coming_week._follow_up_selects,
+    ):
+        built.cache_clear()
+
+
+def test_statements_built_once_read_each_day_and_coordinator_as_asked(db):
+    """Due and Kommande build their statements once per shape and run them with the day
+    and the coordinator as parameters: every day and coordinator asked after the first
+    gives what statements built for it alone give, and a changed insats (a new value of
+    its months or days: another shape) is read as it is now."""
+    from finsam_desktop.services import coming_week
+
+    demo.fill(db, participants=150, lots=0)
+    start = date.today()
+    with db.reading() as s:
+        staff = sorted(set(s.scalars(select(ParticipationRow.contact_person_id))))
+    asked = [(start + timedelta(days=d), who) for d in (0, 9, 45) for who in (None, *staff[:2])]
+
+    def read(day, who):
+        with db.reading() as s:
+            return (
+                reminders.due_summary(s, day, who, 3),
+                reminders.due_items(s, day, who),
+                coming_week.week_events(s, day, who),
+            )
+
+    _built_anew()
+    reused = [read(day, who) for day, who in asked]
+    kept = reminders._kinds.cache_info().currsize
+    assert kept <= 2  # with and without a coordinator: one shape each
+    fresh = []
+    for day, who in asked:
+        _built_anew()
+        fresh.append(read(day, who))
+    assert reused == fresh
+    assert sum(len(items) for due, _every, _week in reused for items in _every.values()) > 0
+    assert any(week for _due, _every, week in reused)
+
+    with db.session() as s:
+        insats = s.scalars(select(InsatsRow)).first()
+        insats.plan_follow_up_months += 1
+        insats.remittent_contact_days += 3
+    changed = read(start, None)
+    _built_anew()
+    assert changed == read(start, None)
+    assert changed[1] != reused[0][1]  # the insats's new rules are read

@@ -122,8 +122,10 @@ class ComingWeek(QGroupBox):
             coming_week.week_events, self.monday, self.staff.currentData()
         )
         items = []
+        days = {day: self._day(day) for day in {e.day for e in events}}  # seven at most
+        kinds = {kind: kind.label for kind in {e.kind for e in events}}
         for e in events:
-            item = QTreeWidgetItem([self._day(e.day), e.time, e.kind.label, e.participant, e.staff])
+            item = QTreeWidgetItem([days[e.day], e.time, kinds[e.kind], e.participant, e.staff])
             item.setData(0, USER, e.participation_id)
             items.append(item)
         # Put in the tree at once (a team's week has hundreds of rows): laid out once.

@@ -193,13 +193,14 @@ class OverviewPage(QWidget):
         bold = QFont()
         bold.setBold(True)
         groups = []
+        texts: dict[date, tuple[str, str]] = {}  # by due day: most share theirs with others
         for kind in ReminderKind:
             due = found.get(kind)
             if due is None or not due.total:
                 continue
             group = QTreeWidgetItem([f"{kind.label} ({due.total})"])
             group.setFont(0, bold)
-            children = [self._due_item(reminder, day) for reminder in due.items]
+            children = [self._due_item(reminder, day, texts) for reminder in due.items]
             if due.total > len(due.items):
                 more = due.total - len(due.items)
                 text = ngettext("… and {n} more", "… and {n} more", more).format(n=more)
@@ -220,17 +221,17 @@ class OverviewPage(QWidget):
             self.due.resizeColumnToContents(column)
         self.due.setUpdatesEnabled(True)
 
-    def _due_item(self, reminder: Reminder, day: date) -> QTreeWidgetItem:
-        days = (reminder.due_on - day).days
-        if days < 0:
-            when = ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
-        elif days == 0:
-            when = _("today")
-        else:
-            when = ngettext("in {n} day", "in {n} days", days).format(n=days)
-        item = QTreeWidgetItem(
-            [when, format_date(reminder.due_on), reminder.person_name, reminder.detail]
-        )
+    def _due_item(
+        self, reminder: Reminder, day: date, texts: dict[date, tuple[str, str]]
+    ) -> QTreeWidgetItem:
+        """``texts``: when and the date, by due day, of the reminders made before."""
+        known = texts.get(reminder.due_on)
+        if known is None:
+            known = texts[reminder.due_on] = (
+                _when(reminder.due_on, day),
+                format_date(reminder.due_on),
+            )
+        item = QTreeWidgetItem([*known, reminder.person_name, reminder.detail])
         item.setData(
             0, USER, (reminder.kind.value, reminder.participation_id, reminder.referral_id)
         )
@@ -274,3 +275,12 @@ class OverviewPage(QWidget):
         from finsam_desktop.ui.pages.case.case_window import open_case
 
         return open_case(self.ctx, participation_id, self.window())
+
+
+def _when(due_on: date, day: date) -> str:
+    days = (due_on - day).days
+    if days < 0:
+        return ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
+    if days == 0:
+        return _("today")
+    return ngettext("in {n} day", "in {n} days", days).format(n=days)
