@@ -42,3 +42,43 @@ def test_percentages_round_as_babel_rounds_them(language):
         expected = babel_percent(share, format="#,##0 %", locale=i18n.locale_name())
         assert i18n.format_percent(share) == expected.replace(" ", i18n.NBSP), share
     assert i18n.format_percent(0.5).endswith("\u00a0%")
+
+
+def _counts_not_grouped(source: str) -> list[int]:
+    """Lines where a plural text's count, ``ngettext(...).format(n=…)``, is not written by
+    ``format_number``."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Call)
+            and getattr(node.func.value.func, "id", None) == "ngettext"
+        ):
+            continue
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg == "n" and getattr(getattr(value, "func", None), "id", None) != (
+                "format_number"
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_every_count_in_a_plural_text_is_grouped():
+    """Every count a plural text shows goes through format_number: "66 666 rader", not
+    "66666 rader" (a day or two reads the same either way)."""
+    from pathlib import Path
+
+    package = Path(i18n.__file__).parent
+    missing = {
+        str(path.relative_to(package)): lines
+        for path in sorted(package.rglob("*.py"))
+        if (lines := _counts_not_grouped(path.read_text(encoding="utf-8")))
+    }
+    assert missing == {}
+    assert _counts_not_grouped('ngettext("{n} row", "{n} rows", k).format(n=k)') == [1]
+    assert _counts_not_grouped('ngettext("{n} a", "{n} b", k).format(n=format_number(k))') == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 
 
 def cmd_server_roles(args) -> int:
@@ -41,7 +41,7 @@ def cmd_server_roles(args) -> int:
                 "{n} accounts from before got a database role without login. An "
                 "administrator gives each a new password on the Konton page.",
                 len(adopted),
-            ).format(n=len(adopted))
+            ).format(n=format_number(len(adopted)))
         )
     if args.administrator:
         from finsam_desktop.services import accounts, signin

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.i18n import N_, _, ngettext
+from finsam_desktop.i18n import N_, _, format_number, ngettext
 
 END_WARNING_DAYS = 30  # Översikt warns this many days before a participation ends
 STUDY_SUPPORT_MONTHS = 1
@@ -125,7 +125,7 @@ def check_extension_decision(
             "An extension may be at most {n} month.",
             "An extension may be at most {n} months.",
             max_months,
-        ).format(n=max_months)
+        ).format(n=format_number(max_months))
     if problems:
         raise ValidationError(problems)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from finsam_desktop.domain.organisation import Insats, PostalAddress
-from finsam_desktop.i18n import N_, _, ngettext
+from finsam_desktop.i18n import N_, _, format_number, ngettext
 
 # --- enums ------------------------------------------------------------------------
 
@@ -291,10 +291,10 @@ def check_eligibility(
                     "In contact with at least {n} party",
                     "In contact with at least {n} parties",
                     insats.min_parties_in_contact,
-                ).format(n=insats.min_parties_in_contact),
+                ).format(n=format_number(insats.min_parties_in_contact)),
                 parties_in_contact >= insats.min_parties_in_contact,
                 ngettext("{n} party", "{n} parties", parties_in_contact).format(
-                    n=parties_in_contact
+                    n=format_number(parties_in_contact)
                 ),
             )
         )

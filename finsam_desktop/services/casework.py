@@ -49,7 +49,7 @@ from finsam_desktop.domain.casework import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.personnummer import PersonalNumber
-from finsam_desktop.i18n import N_, _, format_date, ngettext
+from finsam_desktop.i18n import N_, _, format_date, format_number, ngettext
 from finsam_desktop.services.access import Permission, current_user, require, requires
 from finsam_desktop.services.audit import shows_person
 from finsam_desktop.services.listing import (
@@ -212,7 +212,7 @@ def decide_extension(
             "The steering group extended the participation by {n} month, to {end}.",
             "The steering group extended the participation by {n} months, to {end}.",
             months,
-        ).format(n=months, end=format_date(limits.ends_on))
+        ).format(n=format_number(months), end=format_date(limits.ends_on))
     else:
         text = _("The steering group decided not to extend the participation.")
     if note.strip():

@@ -29,7 +29,7 @@ from finsam_desktop.domain.closing import (
 )
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.letters import Letterhead, Signatory
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import letter_templates
 from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.audit import shows_person
@@ -296,7 +296,7 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
                 "The mapping was done in {n} conversation.",
                 "The mapping was done in {n} conversations.",
                 sessions,
-            ).format(n=sessions)
+            ).format(n=format_number(sessions))
         )
     plan = current_plan(session, participation_id)
     if plan is not None:
@@ -314,7 +314,7 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
                 place=training.workplace,
                 start=format_date(training.starts_on),
                 hours=f"{training.hours_per_week:g}",
-                n=len(training.visits),
+                n=format_number(len(training.visits)),
             )
         )
     for support in list_study_support(session, participation_id):
@@ -340,7 +340,7 @@ def draft_summary(session: Session, participation_id: int, closed_on: date) -> s
                 "{n} contact is recorded in the journal, {r} of them with the remittent.",
                 "{n} contacts are recorded in the journal, {r} of them with the remittent.",
                 len(contacts),
-            ).format(n=len(contacts), r=with_remittent)
+            ).format(n=format_number(len(contacts)), r=with_remittent)
         )
     return "\n".join(lines)
 

@@ -468,7 +468,7 @@ def list_report(query: ListQuery, title: str, state: ListState):
 
     It holds names: only the samordnare role (CASEWORK) may take it out.
     """
-    from finsam_desktop.i18n import _, format_date, ngettext
+    from finsam_desktop.i18n import _, format_date, format_number, ngettext
     from finsam_desktop.reports.model import Column as ReportColumn
     from finsam_desktop.reports.model import Kind, Report, Table
 
@@ -497,7 +497,7 @@ def list_report(query: ListQuery, title: str, state: ListState):
         title,
         columns,
         [[cell(c, v) for c, v in zip(columns, r.values, strict=True)] for r in rows],
-        base=ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)),
+        base=ngettext("{n} row", "{n} rows", len(rows)).format(n=format_number(len(rows))),
     )
     return Report(title, format_date(clock.today()), filters, [table], key="list")
 

@@ -30,7 +30,7 @@ from finsam_desktop.domain.lots import (
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import N_, _, format_number
 from finsam_desktop.services.access import (
     Permission,
     building_block,
@@ -182,7 +182,7 @@ def delete_category(session: Session, category_id: int) -> None:
             _(
                 "{n} lotsärenden use this category, so it cannot be deleted. "
                 "Retire it instead: old summaries keep it, new cases cannot choose it."
-            ).format(n=used),
+            ).format(n=format_number(used)),
         )
     session.delete(row)
     session.flush()

@@ -318,14 +318,14 @@ class ImportResult:
         """ "Importerade 1 lotsärende (0 var redan importerade, 1 kategori tillagd)."."""
         return _("Imported {cases} ({known}, {added}).").format(
             cases=ngettext("{n} lotsärende", "{n} lotsärenden", self.imported).format(
-                n=self.imported
+                n=format_number(self.imported)
             ),
             known=ngettext(
                 "{n} was already imported", "{n} were already imported", self.already_imported
-            ).format(n=self.already_imported),
+            ).format(n=format_number(self.already_imported)),
             added=ngettext(
                 "{n} category added", "{n} categories added", self.categories_added
-            ).format(n=self.categories_added),
+            ).format(n=format_number(self.categories_added)),
         )
 
 

@@ -66,7 +66,7 @@ from finsam_desktop.domain.referrals import (
     answer_due_date,
 )
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _, ngettext
+from finsam_desktop.i18n import N_, _, format_number, ngettext
 from finsam_desktop.services import krans
 from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.lots_import import (
@@ -1023,11 +1023,11 @@ def _exit_route(lookups: _Lookups, text: str) -> tuple[int, int | None] | None:
 def result_text(result: ImportResult) -> str:
     """What an import did, in a sentence for the window and the command line."""
     referrals = ngettext("{n} referral", "{n} referrals", result.referrals).format(
-        n=result.referrals
+        n=format_number(result.referrals)
     )
     participations = ngettext(
         "{n} participation", "{n} participations", result.participations
-    ).format(n=result.participations)
+    ).format(n=format_number(result.participations))
     text = _(
         "Imported {referrals} and {participations}; {created} persons registered, "
         "{completed} completed; {old} rows were already in the program."
@@ -1043,7 +1043,11 @@ def result_text(result: ImportResult) -> str:
             "Local models: {n} aktualisering, {decided} decided, {outcomes} with outcome.",
             "Local models: {n} aktualiseringar, {decided} decided, {outcomes} with outcome.",
             result.aktualiseringar,
-        ).format(n=result.aktualiseringar, decided=result.decided, outcomes=result.outcomes)
+        ).format(
+            n=format_number(result.aktualiseringar),
+            decided=result.decided,
+            outcomes=result.outcomes,
+        )
     return text
 
 
@@ -1072,7 +1076,7 @@ def krans_summary(preview: ImportPreview) -> list[str]:
                 c["total"],
             ).format(
                 model=preview.insats_names.get(insats_id, ""),
-                n=c["total"],
+                n=format_number(c["total"]),
                 sent=c[BeredningDecision.DESTINATION.value],
                 waiting=c[BeredningDecision.AVVAKTAN.value],
                 rejected=c[BeredningDecision.AVSLAG.value],

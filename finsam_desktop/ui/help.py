@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.paths import package_data
 
 HELP_DIRS = (package_data("resources", "help"),)
@@ -180,7 +180,7 @@ class HelpWindow(QDialog):
                     "Found in {n} section; Enter goes to the next place.",
                     "Found in {n} sections; Enter goes to the next place.",
                     len(found),
-                ).format(n=len(found))
+                ).format(n=format_number(len(found)))
             )
         else:
             self.hits.setText(_("Not found in the handbook."))

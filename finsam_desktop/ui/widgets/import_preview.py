@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import _, format_number
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.widgets.forms import banner
@@ -121,8 +121,8 @@ class ImportPreviewDialog(QDialog):
         for view in (self.rows_view, self.rejected_view):
             for column in range(view.columnCount() - 1):
                 view.resizeColumnToContents(column)
-        self.tabs.setTabText(0, _("To import ({n})").format(n=to_import))
-        self.tabs.setTabText(1, _("Rejected rows ({n})").format(n=rejected_rows))
+        self.tabs.setTabText(0, _("To import ({n})").format(n=format_number(to_import)))
+        self.tabs.setTabText(1, _("Rejected rows ({n})").format(n=format_number(rejected_rows)))
         if rejected and not rows:
             self.tabs.setCurrentIndex(1)
         self.import_button.setText(button_text)

@@ -133,7 +133,7 @@ class ListPanel(QWidget):
             text = _("More than {n} rows").format(n=format_number(more_than))
         else:
             n = self.model.rowCount()
-            text = ngettext("{n} row", "{n} rows", n).format(n=n)
+            text = ngettext("{n} row", "{n} rows", n).format(n=format_number(n))
         self.count_label.setText(text)
 
     def current_id(self) -> int | None:

@@ -27,7 +27,7 @@ from finsam_desktop.domain import clock, periods
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.services import audit, log_review
 from finsam_desktop.services.audit import Action, log_output
 from finsam_desktop.services.log_review import LogFilter
@@ -180,7 +180,7 @@ class LogReviewPage(QWidget):
                 "The access log is whole: {n} entry checked, none changed or missing.",
                 "The access log is whole: {n} entries checked, none changed or missing.",
                 report.checked,
-            ).format(n=report.checked)
+            ).format(n=format_number(report.checked))
             if report.anchor is None:
                 text += " " + _(
                     "No anchor outside the database was found to compare the end of the log "

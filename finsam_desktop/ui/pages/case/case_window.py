@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.casework import CaseOverview
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.clock import today
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import casework
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.widgets.choices import fit_columns
@@ -157,12 +157,12 @@ class CaseWindow(QWidget):
         if limits.extension.granted:
             ends += " " + ngettext(
                 "(extended by {n} month)", "(extended by {n} months)", limits.extension.months
-            ).format(n=limits.extension.months)
+            ).format(n=format_number(limits.extension.months))
         if c.is_open:
             when = (
-                ngettext("{n} day left", "{n} days left", left).format(n=left)
+                ngettext("{n} day left", "{n} days left", left).format(n=format_number(left))
                 if left >= 0  # an end date already passed reads "6 days ago", not "-6 left"
-                else ngettext("{n} day ago", "{n} days ago", -left).format(n=-left)
+                else ngettext("{n} day ago", "{n} days ago", -left).format(n=format_number(-left))
             )
             ends_text = f"{ends} ({when})"
         else:
@@ -176,7 +176,7 @@ class CaseWindow(QWidget):
             (
                 _("Enrolled"),
                 f"{format_date(limits.enrolled_on)} ("
-                + ngettext("{n} day ago", "{n} days ago", since).format(n=since)
+                + ngettext("{n} day ago", "{n} days ago", since).format(n=format_number(since))
                 + ")",
             ),
             (_("Ends"), ends_text),

@@ -24,7 +24,7 @@ from finsam_desktop.domain import clock
 from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.closing import Closing, OptionList, Situation
 from finsam_desktop.domain.surveys import ParticipantSurvey
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import case_options, casework, closing, surveys
 from finsam_desktop.ui.operations import OperationFailed
 from finsam_desktop.ui.pages.case.printout import present_pdf
@@ -277,7 +277,7 @@ class ClosingTab(QWidget):
                 "At most {n} month's extension.",
                 "At most {n} months' extension.",
                 case.extension_max_months,
-            ).format(n=case.extension_max_months)
+            ).format(n=format_number(case.extension_max_months))
         )
         self.limits_label.setText("\n".join(lines))
         self.months.setMaximum(case.extension_max_months)

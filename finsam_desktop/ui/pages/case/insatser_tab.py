@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.casework import STUDY_SUPPORT_MAX_MONTHS, study_start_warning
 from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.plans import StudySupport, WorkTraining, WorkVisit
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import plans
 from finsam_desktop.ui.widgets.choices import (
     OptionalDate,
@@ -191,7 +191,9 @@ class InsatserTab(QWidget):
                     format_date(t.starts_on),
                     format_date(t.ends_on),
                     f"{t.hours_per_week:g}",
-                    ngettext("{n} visit", "{n} visits", len(t.visits)).format(n=len(t.visits)),
+                    ngettext("{n} visit", "{n} visits", len(t.visits)).format(
+                        n=format_number(len(t.visits))
+                    ),
                 ]
             )
             item.setData(0, USER, t.id)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.krans import Beredning, BeredningDecision, CaseDecision, LocalListKind
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import krans
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.operations import OperationFailed
@@ -147,7 +147,7 @@ class BeredningTab(QWidget):
         self.count.setText(
             ngettext(
                 "{n} case waits for a beredning", "{n} cases wait for a beredning", len(self.agenda)
-            ).format(n=len(self.agenda))
+            ).format(n=format_number(len(self.agenda)))
         )
         self.save_button.setEnabled(bool(self.agenda))
 
@@ -200,7 +200,7 @@ class BeredningTab(QWidget):
                 "The beredning is saved: {n} case decided.",
                 "The beredning is saved: {n} cases decided.",
                 len(decisions),
-            ).format(n=len(decisions))
+            ).format(n=format_number(len(decisions)))
         )
         self.banner.show()
         return True

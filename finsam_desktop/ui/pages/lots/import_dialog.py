@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.services import organisation
 from finsam_desktop.services.lots_import import (
     BATCH_ROWS,
@@ -117,9 +117,13 @@ class ImportDialog(ImportPreviewDialog):
             ),
         ]  # fmt: skip
         if p.to_import > len(p.rows):
-            lines.append(_("The first {n} are shown below.").format(n=len(p.rows)))
+            lines.append(_("The first {n} are shown below.").format(n=format_number(len(p.rows))))
         if p.rejected_rows > len({r.row for r in p.rejected}):
-            lines.append(_("(only the first {n} rejections are listed)").format(n=len(p.rejected)))
+            lines.append(
+                _("(only the first {n} rejections are listed)").format(
+                    n=format_number(len(p.rejected))
+                )
+            )
         for kind, values in p.new_categories.items():
             lines.append(
                 _("New values for {list}: {names}").format(list=kind.label, names=", ".join(values))
@@ -153,7 +157,7 @@ class ImportDialog(ImportPreviewDialog):
             p.to_import,
             p.rejected_rows,
             ngettext("Import {n} lotsärende", "Import {n} lotsärenden", p.to_import).format(
-                n=p.to_import
+                n=format_number(p.to_import)
             ),
         )
 
@@ -184,7 +188,9 @@ class ImportDialog(ImportPreviewDialog):
                     "The import was cancelled. {n} lotsärenden were imported (whole batches "
                     "of {batch}); the rest were not. Import the same file again to add the "
                     "rest: the rows already imported are skipped."
-                ).format(n=self.result.imported, batch=self.batch_rows)
+                ).format(
+                    n=format_number(self.result.imported), batch=format_number(self.batch_rows)
+                )
             )
             self.error.show()
             self.summary.setText(self.error.text())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.casework import iso_week_start
 from finsam_desktop.domain.clock import today
-from finsam_desktop.i18n import N_, _, format_date, ngettext
+from finsam_desktop.i18n import N_, _, format_date, format_number, ngettext
 from finsam_desktop.services import coming_week, organisation
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.widgets.choices import fit_columns, my_staff_id
@@ -138,7 +138,9 @@ class ComingWeek(QGroupBox):
         self.empty.setText(
             _("Nothing booked this week.")
             if not events
-            else ngettext("{n} booked", "{n} booked", len(events)).format(n=len(events))
+            else ngettext("{n} booked", "{n} booked", len(events)).format(
+                n=format_number(len(events))
+            )
         )
 
     @staticmethod

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.clock import today
-from finsam_desktop.i18n import _, format_date, format_week, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.pages.overview.coming_week import ComingWeek
@@ -203,7 +203,9 @@ class OverviewPage(QWidget):
             children = [self._due_item(reminder, day, texts) for reminder in due.items]
             if due.total > len(due.items):
                 more = due.total - len(due.items)
-                text = ngettext("… and {n} more", "… and {n} more", more).format(n=more)
+                text = ngettext("… and {n} more", "… and {n} more", more).format(
+                    n=format_number(more)
+                )
                 children.append(QTreeWidgetItem([text]))
             group.addChildren(children)
             groups.append(group)
@@ -280,7 +282,7 @@ class OverviewPage(QWidget):
 def _when(due_on: date, day: date) -> str:
     days = (due_on - day).days
     if days < 0:
-        return ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
+        return ngettext("{n} day overdue", "{n} days overdue", -days).format(n=format_number(-days))
     if days == 0:
         return _("today")
-    return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("in {n} day", "in {n} days", days).format(n=format_number(days))

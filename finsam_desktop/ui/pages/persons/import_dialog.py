@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from finsam_desktop.i18n import _, ngettext
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.services import organisation
 from finsam_desktop.services.participant_import import (
     ImportFileError,
@@ -116,7 +116,9 @@ class ParticipantImportDialog(ImportPreviewDialog):
             p.rejected,
             len(p.rows),
             p.rejected_rows,
-            ngettext("Import {n} row", "Import {n} rows", len(p.rows)).format(n=len(p.rows)),
+            ngettext("Import {n} row", "Import {n} rows", len(p.rows)).format(
+                n=format_number(len(p.rows))
+            ),
         )
 
     def confirm(self) -> None:

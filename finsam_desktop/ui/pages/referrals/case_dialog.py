@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.referrals import ReferralStatus
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import letter_archive, letter_templates, letters, referrals
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.operations import OperationFailed
@@ -38,12 +38,12 @@ def days_left_text(days: int | None) -> tuple[str, str]:
         return "", ""
     if days < 0:
         return ngettext("Answer overdue by {n} day", "Answer overdue by {n} days", -days).format(
-            n=-days
+            n=format_number(-days)
         ), OVERDUE_STYLE
     if days == 0:
         return _("Answer due today"), SOON_STYLE
     return ngettext("{n} day left to answer", "{n} days left to answer", days).format(
-        n=days
+        n=format_number(days)
     ), SOON_STYLE if days <= 5 else ""
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.i18n import _, format_date, ngettext
+from finsam_desktop.i18n import _, format_date, format_number, ngettext
 from finsam_desktop.services import organisation, retention
 from finsam_desktop.services.access import AccessDenied
 from finsam_desktop.services.retention import Candidate, RetentionRules
@@ -164,7 +164,7 @@ class RetentionTab(QWidget):
                 "{n} person would have their personal data removed.",
                 "{n} persons would have their personal data removed.",
                 n,
-            ).format(n=n)
+            ).format(n=format_number(n))
             if n
             else _("Nobody is due for gallring under these rules.")
         )
@@ -184,7 +184,7 @@ class RetentionTab(QWidget):
                 "Remove the personal data of {n} persons? This cannot be undone (except by "
                 "restoring a backup). The run is recorded in the access log.",
                 n,
-            ).format(n=n),
+            ).format(n=format_number(n)),
             _("Remove personal data"),
             self.run,
         )
@@ -203,6 +203,6 @@ class RetentionTab(QWidget):
                 "Personal data of {n} person removed ({rows} records changed).",
                 "Personal data of {n} persons removed ({rows} records changed).",
                 result.persons,
-            ).format(n=result.persons, rows=result.rows)
+            ).format(n=format_number(result.persons), rows=result.rows)
         )
         self.status.show()
