@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.domain.lots import CategoryKind, LotsCase
+from finsam_desktop.domain.lots import LotsCase
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.domain.organisation import Municipality, Party
 from finsam_desktop.services import lots, organisation
 

@@ -15,23 +15,10 @@ from datetime import date
 from finsam_desktop.domain.gender import Gender
 
 # The answers, the category kinds and the summary's figures and shapes are in
-# domain/lots_summary.py (without dataclasses, for the command line's summary); they
-# are named here too, where a lotsärende's code has always found them.
-from finsam_desktop.domain.lots_summary import (  # noqa: F401
-    DEFAULT_SATISFACTION_GOAL,
-    SATISFACTION_GOAL_SETTING,
-    SATISFIED_MIN_SCORE,
-    UNDER_AGE,
+# domain/lots_summary.py (without dataclasses, for the command line's summary).
+from finsam_desktop.domain.lots_summary import (
     Answer,
-    Breakdown,
     CategoryKind,
-    Count,
-    LotsSummary,
-    SurveyResult,
-    age_group,
-    birth_decade,
-    satisfaction_goal_of,
-    whole_percent,
 )
 from finsam_desktop.i18n import N_, _
 

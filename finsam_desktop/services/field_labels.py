@@ -273,7 +273,7 @@ def _coded_columns() -> dict[tuple[str, str], Callable[[Any], str]]:
     from finsam_desktop.domain.casework import ContactKind, Counterpart, TimelineKind
     from finsam_desktop.domain.closing import OptionList
     from finsam_desktop.domain.krans import LocalListKind, ProcessProfile
-    from finsam_desktop.domain.lots import Answer, CategoryKind
+    from finsam_desktop.domain.lots_summary import Answer, CategoryKind
     from finsam_desktop.domain.persons import Gender
     from finsam_desktop.domain.plans import GoalStatus
     from finsam_desktop.domain.referrals import (

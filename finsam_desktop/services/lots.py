@@ -19,14 +19,16 @@ from finsam_desktop.domain import clock
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.lots import (
     DEFAULT_CATEGORIES,
-    SATISFACTION_GOAL_SETTING,
-    Answer,
-    CategoryKind,
     LotsCase,
     LotsCategory,
     normalise_officer,
-    satisfaction_goal_of,
     validate_case,
+)
+from finsam_desktop.domain.lots_summary import (
+    SATISFACTION_GOAL_SETTING,
+    Answer,
+    CategoryKind,
+    satisfaction_goal_of,
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key

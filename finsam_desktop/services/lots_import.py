@@ -47,14 +47,13 @@ from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.dates import parse_date_text
 from finsam_desktop.domain.lots import (
-    Answer,
-    CategoryKind,
     LotsCase,
     LotsCategory,
     looks_like_personnummer,
     normalise_officer,
     validate_case,
 )
+from finsam_desktop.domain.lots_summary import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.i18n import _, format_number, ngettext

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from finsam_desktop.db.migrate import open_database
-from finsam_desktop.domain.lots import Breakdown
+from finsam_desktop.domain.lots_summary import Breakdown
 from finsam_desktop.services import demo, lots
 from finsam_desktop.services.demo.lots import fill_lots
 from finsam_desktop.services.lots_summary import lots_summary, year_period

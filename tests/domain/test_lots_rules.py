@@ -4,13 +4,11 @@ import pytest
 
 from finsam_desktop.domain.lots import (
     LotsCase,
-    age_group,
-    birth_decade,
     looks_like_personnummer,
     normalise_officer,
     validate_case,
-    whole_percent,
 )
+from finsam_desktop.domain.lots_summary import age_group, birth_decade, whole_percent
 
 TODAY = date(2026, 11, 22)
 

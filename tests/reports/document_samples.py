@@ -17,7 +17,7 @@ from pathlib import Path
 from finsam_desktop.domain.casework import CaseOverview, CaseStatus, ParticipationLimits
 from finsam_desktop.domain.closing import Closing, ClosingLetterData
 from finsam_desktop.domain.letters import Letterhead, Signatory
-from finsam_desktop.domain.lots import Breakdown, Count, LotsSummary, SurveyResult
+from finsam_desktop.domain.lots_summary import Breakdown, Count, LotsSummary, SurveyResult
 from finsam_desktop.domain.mapping import (
     EconomicAdvice,
     Mapping,

@@ -25,7 +25,8 @@ from openpyxl import load_workbook
 import finsam_desktop
 import finsam_desktop.reports
 from finsam_desktop.domain import periods
-from finsam_desktop.domain.lots import CategoryKind, LotsCategory
+from finsam_desktop.domain.lots import LotsCategory
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.reports import audit_export, cells, export
 from finsam_desktop.reports.model import Column, Kind, Report, Table
 from tests.lots_fixtures import case, county, register

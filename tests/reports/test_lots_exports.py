@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from finsam_desktop.domain.lots import Answer
+from finsam_desktop.domain.lots_summary import Answer
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.reports import export, lots_tables
 from finsam_desktop.services.lots_summary import lots_summary, municipality_named, year_period

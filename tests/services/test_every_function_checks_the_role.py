@@ -411,7 +411,7 @@ class World:
             elif module in self.per_module and name in self.per_module[module]:
                 value = self.per_module[module][name](session, db)
             elif name == "kind" and module == "lots":
-                from finsam_desktop.domain.lots import CategoryKind
+                from finsam_desktop.domain.lots_summary import CategoryKind
 
                 value = next(iter(CategoryKind))
             elif name in self.by_name:

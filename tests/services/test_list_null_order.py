@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 import finsam_desktop.services as services_package
 from finsam_desktop.db.models import PersonRow
-from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.services.listing import ListQuery, may_be_null
 
 

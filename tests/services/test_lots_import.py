@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from finsam_desktop.domain.lots import Answer, CategoryKind
+from finsam_desktop.domain.lots_summary import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.services import lots
 from finsam_desktop.services.lots_import import (

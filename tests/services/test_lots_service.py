@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.domain.lots import Answer, CategoryKind, LotsCategory
+from finsam_desktop.domain.lots import LotsCategory
+from finsam_desktop.domain.lots_summary import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots

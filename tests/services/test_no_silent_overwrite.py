@@ -30,7 +30,7 @@ from finsam_desktop.domain.casework import ContactEntry, ContactKind, Counterpar
 from finsam_desktop.domain.closing import OptionList, Situation
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.krans import LocalListKind, ProcessProfile
-from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.domain.mapping import AnswerKind, EconomicAdvice
 from finsam_desktop.domain.organisation import Insats
 from finsam_desktop.domain.plans import StudySupport, WorkTraining

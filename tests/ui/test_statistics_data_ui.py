@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from finsam_desktop.db.referral_models import ReferralRow
 from finsam_desktop.domain.closing import Option, OptionList
-from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.domain.persons import ForeignBackground
 from finsam_desktop.services import (
     case_options,

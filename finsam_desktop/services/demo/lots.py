@@ -16,7 +16,7 @@ from finsam_desktop.db.engine import Database
 from finsam_desktop.db.lots_models import LotsCaseOutcomeRow, LotsCaseRow, LotsCategoryRow
 from finsam_desktop.db.models import MunicipalityRow, PartyRow
 from finsam_desktop.domain import clock
-from finsam_desktop.domain.lots import CategoryKind
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.services.access import Permission, pure, requires
 from finsam_desktop.services.lots import ensure_default_categories
 

@@ -21,13 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from finsam_desktop.domain import clock
-from finsam_desktop.domain.lots import (
-    Answer,
-    CategoryKind,
-    LotsCase,
-    looks_like_personnummer,
-    validate_case,
-)
+from finsam_desktop.domain.lots import LotsCase, looks_like_personnummer, validate_case
+from finsam_desktop.domain.lots_summary import Answer, CategoryKind
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots, organisation

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from finsam_desktop.domain.lots import CategoryKind, LotsCategory
+from finsam_desktop.domain.lots import LotsCategory
+from finsam_desktop.domain.lots_summary import CategoryKind
 from finsam_desktop.i18n import _
 from finsam_desktop.services import lots
 from finsam_desktop.ui.context import AppContext

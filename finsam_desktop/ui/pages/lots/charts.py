@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QSizePolicy, QWidget
 
-from finsam_desktop.domain.lots import Breakdown, whole_percent
+from finsam_desktop.domain.lots_summary import Breakdown, whole_percent
 from finsam_desktop.i18n import _, format_number, format_whole_percent
 from finsam_desktop.reports.lots_tables import share_note
 

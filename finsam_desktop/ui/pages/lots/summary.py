@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop.domain.errors import ValidationError
 from finsam_desktop.domain.file_names import export_file_name
-from finsam_desktop.domain.lots import LotsSummary
+from finsam_desktop.domain.lots_summary import LotsSummary
 from finsam_desktop.domain.organisation import Federation
 from finsam_desktop.i18n import N_, _
 from finsam_desktop.services import lots, organisation
