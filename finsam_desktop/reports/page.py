@@ -623,16 +623,16 @@ def _numbered_canvas(state: _State):
             super().save()
 
         def _write(self, count: int) -> None:
-            """Writes the first ``count`` pages kept, each with its number."""
-            kept, pages = self._kept, state.pages
-            for saved in kept.pages[:count]:
+            """Writes the first ``count`` pages kept, each with its number: they hold
+            whole parts, so each part's last page among them is its number of pages."""
+            kept = self._kept
+            numbers = state.pages[kept.written : kept.written + count]
+            totals = {part_no: page for part_no, page, *_rest in numbers}
+            for saved, (part_no, page, x, y, right) in zip(
+                kept.pages[:count], numbers, strict=True
+            ):
                 self.__dict__.update(saved)
-                part_no, page, x, y, right = pages[kept.written]
-                total = page
-                following = kept.written + 1
-                while following < len(pages) and pages[following][0] == part_no:
-                    total = max(total, pages[following][1])
-                    following += 1
+                total = totals[part_no]
                 self.setFont(REGULAR, 9)
                 label = f"{page} ({total})"
                 if right:
