@@ -374,8 +374,8 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
     is read per row but the row, instead of every link again in every query.
 
     Nobody but the owner writes the column (column privileges: the program writes the
-    models' columns only), and no account reads it: it would tell a coordinator the
-    other insatser of a person it sees. A policy reads it all the same (row-level
+    models' columns only), and no coordinator reads it: it would tell a coordinator the
+    other insatser of a person it sees (an administrator, who sees them all, reads it). A policy reads it all the same (row-level
     security is checked as the table's owner)."""
     from finsam_desktop.db.schema import metadata
 
@@ -423,7 +423,11 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
         f"REVOKE SELECT, INSERT, UPDATE ON public.person FROM {admin}, {coordinator}",
         f"GRANT SELECT ({columns}), INSERT ({columns}), UPDATE ({columns}) ON public.person "
-        f"TO {admin}, {coordinator}",
+        f"TO {coordinator}",
+        # An administrator sees every person and so every link: the whole row is theirs to
+        # read (``SELECT *`` from psql works), the column still the server's to write.
+        f"GRANT SELECT ON public.person TO {admin}",
+        f"GRANT INSERT ({columns}), UPDATE ({columns}) ON public.person TO {admin}",
     ]
     events = (
         ("INSERT", "REFERENCING NEW TABLE AS added"),
