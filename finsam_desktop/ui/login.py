@@ -142,7 +142,8 @@ class FirstStartDialog(_Door):
         super().__init__(program_title(_("Welcome")), _("Create account"), parent)
         self.path = location(path)
         self.started: signin.Started | None = None
-        if state is DatabaseState.PLAIN:
+        self.plain = state is DatabaseState.PLAIN
+        if self.plain:
             text = _(
                 "This database is not encrypted yet. Create the administrator's account: the "
                 "database will then be encrypted so that only people with an account can read "
@@ -171,7 +172,19 @@ class FirstStartDialog(_Door):
         self.username.setFocus()
 
     def attempt(self) -> bool:
-        self.started = signin.first_start(
+        from finsam_desktop.ui.widgets.busy import wait_for
+
+        if self.plain:
+            text = _(
+                "The database is being encrypted and an encrypted copy saved in “backups”. "
+                "A large database takes a few minutes."
+            )
+        else:
+            text = _("The database is being created…")
+        self.started = wait_for(
+            self,
+            text,
+            signin.first_start,
             self.path,
             self.username.text(),
             self.display_name.text(),

@@ -416,7 +416,7 @@ def test_the_linked_insatser_of_a_person_are_the_servers_alone(server):
             account.execute("UPDATE person SET first_name = first_name WHERE id = %s", (person,))
     with connect_as(server, "admin") as admin:
         cursor = admin.execute("SELECT * FROM person WHERE id = %s", (person,))
-        row = dict(zip([c.name for c in cursor.description], cursor.fetchone()))
+        row = dict(zip([c.name for c in cursor.description], cursor.fetchone(), strict=True))
         assert server["a"] in row["linked_insatser"]
     with connect_as(server, "bo") as bo, pytest.raises(psycopg.errors.InsufficientPrivilege):
         bo.execute(
