@@ -32,7 +32,7 @@ from glob import glob
 from pathlib import Path
 
 from finsam_desktop.db.backup import BackupError
-from finsam_desktop.i18n import N_, _
+from finsam_desktop.i18n import N_, _, format_number, ngettext
 
 DUMP_SUFFIX = ".dump"
 # pg_try_advisory_lock key: one automatic backup at a time across the workstations.
@@ -457,10 +457,13 @@ def restore(url: str, path: Path, progress: Progress | None = None) -> None:
         others = other_connections(connection)
         if others:
             raise BackupError(
-                _(
+                ngettext(
+                    "{n} other connection of the program uses the database. Close the "
+                    "program on every workstation and restore again. Nothing has been changed.",
                     "{n} other connections of the program use the database. Close the "
-                    "program on every workstation and restore again. Nothing has been changed."
-                ).format(n=others)
+                    "program on every workstation and restore again. Nothing has been changed.",
+                    others,
+                ).format(n=format_number(others))
             )
         # Tables of a newer schema that the backup does not have would stay behind with
         # today's rows and stop the upgrade that follows: they go first.

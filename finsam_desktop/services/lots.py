@@ -32,7 +32,7 @@ from finsam_desktop.domain.lots_summary import (
 )
 from finsam_desktop.domain.persons import Gender
 from finsam_desktop.domain.sorting import swedish_key
-from finsam_desktop.i18n import N_, _, format_number
+from finsam_desktop.i18n import N_, _, format_number, ngettext
 from finsam_desktop.services.access import (
     Permission,
     building_block,
@@ -181,9 +181,12 @@ def delete_category(session: Session, category_id: int) -> None:
     if used:
         raise ValidationError.single(
             "name",
-            _(
+            ngettext(
+                "{n} lotsärende uses this category, so it cannot be deleted. "
+                "Retire it instead: old summaries keep it, new cases cannot choose it.",
                 "{n} lotsärenden use this category, so it cannot be deleted. "
-                "Retire it instead: old summaries keep it, new cases cannot choose it."
+                "Retire it instead: old summaries keep it, new cases cannot choose it.",
+                used,
             ).format(n=format_number(used)),
         )
     session.delete(row)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from finsam_desktop import APP_NAME, program_title
 from finsam_desktop.domain.errors import ValidationError
-from finsam_desktop.i18n import _
+from finsam_desktop.i18n import _, format_number, ngettext
 from finsam_desktop.paths import is_server, location
 from finsam_desktop.services import signin
 from finsam_desktop.services.signin import DatabaseState, KeyFileMissing, SignInRefused
@@ -431,12 +431,17 @@ def sign_in_or_quit(
         QMessageBox.warning(
             None,
             APP_NAME,
-            _(
+            ngettext(
+                "The database is now encrypted. {n} older copy of it in the folder {folder} "
+                "is not encrypted and can be read by anyone who gets hold of it. Delete it "
+                "when you have checked that the program works.",
                 "The database is now encrypted. {n} older copies of it in the folder {folder} "
                 "are not encrypted and can be read by anyone who gets hold of them. Delete "
-                "them when you have checked that the program works."
+                "them when you have checked that the program works.",
+                len(first.started.plain_copies),
             ).format(
-                n=len(first.started.plain_copies), folder=first.started.plain_copies[0].parent
+                n=format_number(len(first.started.plain_copies)),
+                folder=first.started.plain_copies[0].parent,
             ),
         )
     return first.started.db, first.started.user

@@ -56,8 +56,13 @@ def test_a_category_of_the_wrong_list_is_refused(db, ids):
 
 def test_a_used_category_is_renamed_or_retired_never_deleted(db, ids):
     register(db, 2, case(ids, "Tierp", date(2016, 5, 1), question_id=ids["question:2"]))
-    with db.session() as s, pytest.raises(ValidationError):
+    with db.session() as s, pytest.raises(ValidationError) as refused:
         lots.delete_category(s, ids["question:2"])
+    assert refused.value.problems["name"].startswith("2 lotsärenden använder kategorin")
+    register(db, 1, case(ids, "Tierp", date(2016, 5, 2), question_id=ids["question:3"]))
+    with db.session() as s, pytest.raises(ValidationError) as refused:
+        lots.delete_category(s, ids["question:3"])
+    assert refused.value.problems["name"].startswith("1 lotsärende använder kategorin")
     with db.session() as s:
         old = lots.get_category(s, ids["question:2"])
         old.name, old.active = "Otydliga roller", False
