@@ -250,7 +250,16 @@ def _statements(secret: bytes) -> list[tuple[str, tuple]]:
 
 
 def write_extract(source_path: Path, db_key: bytes) -> Path:
-    """Write ``<db>.statistik`` from the encrypted database at ``source_path``."""
+    """Write ``<db>.statistik`` from the encrypted database at ``source_path``.
+
+    The database is first copied into a scratch file under a key that lives only in this
+    process, and de-identified there; only then are its rows exported into the file the
+    statistics key opens. A process killed at any instruction leaves either nothing a
+    statistics account can open or a copy already de-identified, never a full copy
+    under the statistics key. The export also leaves out the pages the names were on
+    (as VACUUM did)."""
+    import secrets
+
     import sqlcipher3
 
     from finsam_desktop.db.engine import raw_connect
@@ -262,22 +271,20 @@ def write_extract(source_path: Path, db_key: bytes) -> Path:
     dest = extract_path(source_path)
     key = statistics_key(db_key)
     secret = hashlib.sha256(b"finsam-desktop/pseudonym/" + key).digest()
-    fd, tmp_name = tempfile.mkstemp(dir=source_path.parent, prefix=dest.name + ".", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
+    scratch_key = sqlcipher_key(secrets.token_bytes(32))
+    _remove_left_behind(dest)
+    scratch, done = (_new_name(dest, suffix) for suffix in (".scratch.tmp", ".tmp"))
     try:
         con = raw_connect(source_path, db_key)
         try:
-            con.execute(f'ATTACH DATABASE ? AS extract KEY "{sqlcipher_key(key)}"', (str(tmp),))
+            con.execute(f'ATTACH DATABASE ? AS extract KEY "{scratch_key}"', (str(scratch),))
             con.execute("SELECT sqlcipher_export('extract')")
             con.execute("DETACH DATABASE extract")
         finally:
             con.close()
-        out = sqlcipher3.connect(str(tmp), isolation_level=None)
+        out = sqlcipher3.connect(str(scratch), isolation_level=None)
         try:
-            out.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
-            out.execute("PRAGMA secure_delete = ON")
+            out.execute(f'PRAGMA key = "{scratch_key}"')
             out.execute("PRAGMA journal_mode = DELETE")
 
             def pseudonym(value):
@@ -301,18 +308,41 @@ def write_extract(source_path: Path, db_key: bytes) -> Path:
                 (datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),),
             )
             out.execute("COMMIT")
-            out.execute("VACUUM")
+            out.execute(f'ATTACH DATABASE ? AS extract KEY "{sqlcipher_key(key)}"', (str(done),))
+            out.execute("SELECT sqlcipher_export('extract')")
+            out.execute("DETACH DATABASE extract")
         finally:
             out.close()
-        with open(tmp, "rb") as fh:
+        with open(done, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(str(tmp) + suffix).unlink()
-        raise
+        os.replace(done, dest)
+    finally:
+        for path in (scratch, done):
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(str(path) + suffix).unlink()
     return dest
+
+
+# Files of a write that was killed: unreadable or already de-identified, but as large as
+# the database. Another workstation may be writing its own just now: only old ones go.
+LEFT_BEHIND_AGE_S = 24 * 3600
+
+
+def _new_name(dest: Path, suffix: str) -> Path:
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=suffix)
+    os.close(fd)
+    Path(name).unlink()
+    return Path(name)
+
+
+def _remove_left_behind(dest: Path) -> None:
+    import time
+
+    for path in dest.parent.glob(dest.name + ".*.tmp*"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > LEFT_BEHIND_AGE_S:
+                path.unlink()
 
 
 def made_at(con) -> datetime | None:

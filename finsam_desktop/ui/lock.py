@@ -215,7 +215,7 @@ class InactivityLock(QObject):
         self.locked = True
         self.timer.stop()
         self.ctx.runner.run(accounts.record_lock)
-        statistics_extract.refresh_extract(self.ctx.db)  # the statistics extract, while away
+        statistics_extract.refresh_extract_beside(self.ctx.db)  # while away, not before
         covered = []
         for window in QApplication.topLevelWidgets():
             if window.isVisible() and not isinstance(window, LockDialog):

@@ -103,3 +103,107 @@ def test_a_changed_role_changes_what_the_account_is_sealed(demo_path):
     stats_db, user = signin.log_in(demo_path, "samordnare", signin.DEMO_PASSWORD)
     assert stats_db.path == extract.extract_path(demo_path) and user.role is Role.STATISTICS
     stats_db.close()
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from finsam_desktop.db import extract
+from finsam_desktop.services import signin
+
+path = Path(sys.argv[1])
+db, _user = signin.log_in(path, "demo", signin.DEMO_PASSWORD)
+key = db.key
+db.close()
+if sys.argv[2] == "de-identifying":
+    every = extract._statements
+
+    def killed_after_the_first(secret):
+        statements = every(secret)
+        yield statements[0]
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    extract._statements = killed_after_the_first
+else:
+    os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+extract.write_extract(path, key)
+"""
+
+
+@pytest.mark.parametrize("moment", ["de-identifying", "renaming"])
+def test_a_write_killed_half_way_leaves_no_names_a_statistics_key_opens(
+    demo_path, tmp_path, moment
+):
+    """The program killed while it writes the extract (SIGKILL, a power cut): every file
+    it leaves is either unreadable with the statistics key or already de-identified."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    admin_db, _admin = signin.log_in(demo_path, "demo", signin.DEMO_PASSWORD)
+    with admin_db.reading() as s:
+        names = {n for row in s.execute(select(PersonRow.last_name)) for n in row if n}
+    admin_db.close()
+    before = set(demo_path.parent.iterdir())
+    root = Path(__file__).resolve().parents[2]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITE, str(demo_path), moment],
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    left = sorted(set(demo_path.parent.iterdir()) - before)
+    assert left, "the write was killed before it made any file"
+    statistics = KeyFile(demo_path).unlock("statistik", signin.DEMO_PASSWORD).keys[0]
+    opened = 0
+    for path in left:
+        con = _connect(path, statistics)
+        try:
+            tables = [
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+        except sqlcipher3.DatabaseError:
+            continue  # not readable with the statistics key
+        rows = [repr(r) for t in tables for r in con.execute(f'SELECT * FROM "{t}"')]
+        con.close()
+        opened += 1
+        dump = "\n".join(rows)
+        assert not any(name in dump for name in names), f"names readable in {path.name}"
+    assert opened == (1 if moment == "renaming" else 0)
+
+
+def test_the_extract_is_written_beside_the_window_one_at_a_time(demo_path, monkeypatch):
+    """The lock asks for the extract in a thread of its own; the hourly check and the end
+    of a session may ask at the same time: the writes follow each other."""
+    import threading
+    import time
+
+    from finsam_desktop.services import statistics_extract
+
+    db, _user = signin.log_in(demo_path, "demo", signin.DEMO_PASSWORD)
+    real, writers, now_writing, most = extract.write_extract, [], [0], [0]
+
+    def watched(path, key):
+        now_writing[0] += 1
+        most[0] = max(most[0], now_writing[0])
+        writers.append(threading.get_ident())
+        time.sleep(0.2)
+        try:
+            return real(path, key)
+        finally:
+            now_writing[0] -= 1
+
+    monkeypatch.setattr(extract, "write_extract", watched)
+    extract.extract_path(demo_path).unlink()
+    try:
+        beside = [statistics_extract.refresh_extract_beside(db) for _ in range(2)]
+        assert statistics_extract.refresh_extract(db, force=True)
+        for thread in beside:
+            thread.join(120)
+    finally:
+        db.close()
+    assert len(writers) == 3 and most[0] == 1
+    assert writers.count(threading.get_ident()) == 1
+    assert extract.extract_path(demo_path).exists()

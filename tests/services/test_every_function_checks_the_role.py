@@ -62,6 +62,8 @@ NOT_CALLED_WHEN_PERMITTED = {
     "database_key.deactivate": "re-keys the file as well; tests/db/test_rekey.py",
     "statistics_extract.refresh_extract": "rewrites the statistics extract the statistik role "
     "has open here; tests/db/test_extract.py",
+    "statistics_extract.refresh_extract_beside": "the same, in a thread of its own; "
+    "tests/db/test_extract.py",
 }
 
 

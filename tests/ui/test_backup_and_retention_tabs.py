@@ -102,7 +102,9 @@ def test_the_schedule_backs_up_daily_and_on_close_and_survives_a_broken_folder(
 
     schedule = BackupSchedule(ctx, start=False)
     schedule.backup_if_due()
+    schedule.wait()
     schedule.backup_if_due()  # the newest copy is minutes old: no second one
+    schedule.wait()
     assert len(backups.list_backups(ctx.db)) == 1
     schedule.timer.start()
     schedule.backup_on_close()

@@ -94,6 +94,7 @@ def test_the_automatic_backup_keeps_a_swedish_reason(encrypted, disks):
     use_folder(encrypted, disks["full"])
     schedule = BackupSchedule(encrypted, start=False)
     schedule.backup_if_due()
+    schedule.wait()
     assert "full" in schedule.last_error
     schedule.backup_on_close()  # closing the window never stops on it
     assert "full" in schedule.last_error
