@@ -124,6 +124,9 @@ def _parsed(text: str, style: ParagraphStyle, case_sensitive: int) -> tuple:
 # same way in every letter. Bounded; cleared whole when full.
 _LINES: dict[tuple, object] = {}
 _LINES_MAX = 2048
+# How many paragraphs and strings a canvas remembers the PDF code of (Paragraph.draw,
+# _draw_repeated); cleared whole when full.
+DRAWN_MAX = 2048
 
 
 class Paragraph(_ReportLabParagraph):
@@ -155,6 +158,44 @@ class Paragraph(_ReportLabParagraph):
                 _LINES.clear()
             lines = _LINES[key] = super().breakLines(width)
         return lines
+
+    def draw(self):
+        """Draws the lines; a paragraph drawn before on this canvas with the same lines
+        (same text, style and widths: the shared ``blPara``), the same size and the same
+        transparency is not drawn again: the PDF code it made is appended once more.
+        That code is drawn inside the paragraph's own origin (Flowable.drawOn translates
+        to it) and restores the canvas's state, and the text's glyphs are already in
+        this canvas's font subsets: the same bytes as drawing it. Only what draws no
+        more than text is repeated: no links, underlines, bullets, boxes or spot colours."""
+        blPara = self.__dict__.get("blPara")
+        canv = self.canv
+        if (
+            "_lines_key" not in self.__dict__
+            or blPara is None
+            or blPara.kind != 0
+            or getattr(blPara, "us_lines", None)
+            or getattr(blPara, "link", None)
+            or self.bulletText
+            or self.debug
+            or "_offsets" in self.__dict__
+            or isinstance(blPara.textColor, colors.CMYKColor)
+            or self.style.backColor
+            or self.style.borderColor
+        ):
+            return super().draw()
+        cache = canv.__dict__.get("_drawn_paragraphs")
+        if cache is None:
+            cache = canv._drawn_paragraphs = {}
+        key = (type(self), blPara, self.width, self.height, tuple(canv._extgstate._d.items()))
+        code = cache.get(key)
+        if code is None:
+            start = len(canv._code)
+            super().draw()
+            if len(cache) >= DRAWN_MAX:
+                cache.clear()
+            cache[key] = tuple(canv._code[start:])
+        else:
+            canv._code.extend(code)
 
     def wrap(self, availWidth, availHeight):
         # split() drops the lines when the paragraph must move on: then measure again.
@@ -597,7 +638,8 @@ def _numbered_canvas(state: _State):
     class NumberedCanvas(Canvas):
         """Writes "page (pages)" on every page once the number of pages of its part is
         known: a part's pages are kept until the next part begins, then written (1,000
-        letters in one PDF keep one letter's pages, not all 1,000)."""
+        letters in one PDF keep one letter's pages, not all 1,000); a page shown after
+        the next part has begun is its part's last and is written at once."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -607,6 +649,17 @@ def _numbered_canvas(state: _State):
 
         def showPage(self):
             kept = self._kept
+            part_no, page, x, y, right = state.pages[kept.written + len(kept.pages)]
+            if not kept.pages and part_no < state.part_no:
+                # The next part has begun (_NextPart comes before its page break), so
+                # this page is its part's last and the earlier ones are written: the
+                # usual one-page letter is numbered and written at once, its state not
+                # copied.
+                self.setFont(REGULAR, 9)
+                _draw_repeated(self, x, y, f"{page} ({page})", right)
+                Canvas.showPage(self)
+                kept.written += 1
+                return
             kept.pages.append(dict(self.__dict__))
             self._startPage()
             part_now = state.pages[kept.written + len(kept.pages) - 1][0]
@@ -634,11 +687,7 @@ def _numbered_canvas(state: _State):
                 self.__dict__.update(saved)
                 total = totals[part_no]
                 self.setFont(REGULAR, 9)
-                label = f"{page} ({total})"
-                if right:
-                    self.drawRightString(x, y, label)
-                else:
-                    self.drawString(x, y, label)
+                _draw_repeated(self, x, y, f"{page} ({total})", right)
                 Canvas.showPage(self)
                 kept.written += 1
             del kept.pages[:count]
@@ -769,29 +818,58 @@ def _info_block(c: Canvas, head: Head, state: _State) -> None:
         lines, size = _title_lines(head.title)
         c.setFont(BOLD, size)
         for line in lines:
-            c.drawString(INFO_X, _y(y), line)
+            _draw_repeated(c, INFO_X, _y(y), line)
             y += size * 0.45 * mm
         y += 2.5 * mm
     c.setFont(REGULAR, 9)
+    # (label, value, whether the value repeats in every letter of a mailing)
     rows = []
     if head.date:
-        rows.append((_("Date"), format_date(head.date)))
+        rows.append((_("Date"), format_date(head.date), True))
     if head.reference:
-        rows.append((_("Our reference"), head.reference))
-    rows += head.rows
+        rows.append((_("Our reference"), head.reference, False))
+    rows += [(label, value, False) for label, value in head.rows]
     value_x = INFO_X + INFO_LABEL_WIDTH
     value_room = INFO_WIDTH - INFO_LABEL_WIDTH
-    for label, value in rows:
-        c.drawString(INFO_X, _y(y), fit(label, REGULAR, 9, INFO_LABEL_WIDTH - 2 * mm))
-        c.drawString(value_x, _y(y), fit(value, REGULAR, 9, value_room))
+    for label, value, repeated in rows:
+        _draw_repeated(c, INFO_X, _y(y), fit(label, REGULAR, 9, INFO_LABEL_WIDTH - 2 * mm))
+        value = fit(value, REGULAR, 9, value_room)
+        if repeated:
+            _draw_repeated(c, value_x, _y(y), value)
+        else:
+            c.drawString(value_x, _y(y), value)
         y += 4.5 * mm
-    c.drawString(INFO_X, _y(y), _("Page"))
+    _draw_repeated(c, INFO_X, _y(y), _("Page"))
     state.new_page(value_x, _y(y), False)
     y += 4.5 * mm
     if head.copy_label:
         c.setFont(BOLD, 10)
-        c.drawString(INFO_X, _y(y + 1 * mm), fit(head.copy_label.upper(), BOLD, 10, INFO_WIDTH))
+        label = fit(head.copy_label.upper(), BOLD, 10, INFO_WIDTH)
+        _draw_repeated(c, INFO_X, _y(y + 1 * mm), label)
     c.restoreState()
+
+
+def _draw_repeated(c: Canvas, x: float, y: float, text: str, right: bool = False) -> None:
+    """``c.drawString`` (or ``drawRightString``) for a string that every letter of a
+    mailing draws again at the same place in the same font (a label, the title, the date,
+    the page number): its PDF code depends on nothing else, so it is made once per canvas
+    (the canvas's own font subsets) and appended again; the same bytes as drawing it."""
+    cache = c.__dict__.get("_repeated_strings")
+    if cache is None:
+        cache = c._repeated_strings = {}
+    key = (x, y, text, right, c._fontname, c._fontsize, c._leading)
+    code = cache.get(key)
+    if code is not None:
+        c._code.extend(code)
+        return
+    start = len(c._code)
+    if right:
+        c.drawRightString(x, y, text)
+    else:
+        c.drawString(x, y, text)
+    if len(cache) >= DRAWN_MAX:
+        cache.clear()
+    cache[key] = tuple(c._code[start:])
 
 
 def _address_block(c: Canvas, recipient: list[str] | None) -> None:

@@ -4,6 +4,7 @@ printed there, fonts are embedded, pages are numbered per letter."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from datetime import date
@@ -211,3 +212,108 @@ def test_the_collector_runs_less_often_while_a_pdf_is_built_and_as_usual_after()
     with pytest.raises(RuntimeError):
         page.render([page.Part(head, [Broken()])])
     assert gc.get_threshold() == usual
+
+
+def _mailing() -> list[Letter]:
+    """A mailing as the program prints one: the same body for everyone, other names and
+    references; one letter runs over two pages, one is a copy, one has no address."""
+    import dataclasses
+
+    body = ["Hej!", "Välkommen till ett informationsmöte på Påhittsgatan 6. " * 4]
+    letters = [
+        dataclasses.replace(
+            letter([f"Åsa Övningström {i}", "Testvägen 4"], body), reference=f"R2026-{i:05d}"
+        )
+        for i in range(4)
+    ]
+    letters[1] = letter(["Bo"], body + ["Ett längre stycke som fyller sidan. " * 12] * 16)
+    letters[2] = dataclasses.replace(letters[2], copy_label="Kopia", cc=["Rut Remissdotter"])
+    letters[3] = dataclasses.replace(letters[3], recipient=None)
+    return letters
+
+
+def test_what_every_letter_repeats_is_drawn_once_to_the_same_pdf(monkeypatch):
+    """A mailing's repeated paragraphs and header strings are drawn once per PDF and their
+    PDF code appended again (reports.page): the file is byte for byte the one drawn
+    afresh each time, also where the same paragraph is drawn half transparent or in
+    another colour, and the repeated paragraphs really are drawn only once."""
+    from reportlab import rl_config
+    from reportlab.platypus import Flowable
+    from reportlab.platypus import Paragraph as ReportLabParagraph
+
+    from finsam_desktop.reports import page
+    from finsam_desktop.reports.letters import letter_part
+
+    class Faded(Flowable):
+        """The body's first paragraph again, drawn at half opacity."""
+
+        def __init__(self, text):
+            super().__init__()
+            self.paragraph = page.Paragraph(text, page.LETTER_BODY)
+
+        def wrap(self, width, height):
+            return self.paragraph.wrap(width, height)
+
+        def draw(self):
+            self.canv.setFillAlpha(0.5)
+            self.paragraph.drawOn(self.canv, 0, 0)
+
+    def parts() -> list:
+        mailing = _mailing()
+        out = [letter_part(one) for one in mailing]
+        repeated = page.markup(mailing[0].paragraphs[1].strip())
+        out[0].story += [Faded(repeated), page.Paragraph(repeated, page.SMALL)]
+        return out
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    drawn = []
+    draw_para = ReportLabParagraph.drawPara
+    monkeypatch.setattr(
+        ReportLabParagraph, "drawPara", lambda p, *a: drawn.append(p.text) or draw_para(p, *a)
+    )
+    once = page.render(parts())
+    body = _mailing()[0].paragraphs[1].strip()
+    # Drawn anew: at half opacity, in the small style, and once for the four letters.
+    assert drawn.count(page.markup(body)) == 3
+    assert drawn.count("Hej!") == 1
+
+    def draw_string(c, x, y, text, right=False):
+        (c.drawRightString if right else c.drawString)(x, y, text)
+
+    monkeypatch.setattr(page.Paragraph, "draw", ReportLabParagraph.draw)
+    monkeypatch.setattr(page, "_draw_repeated", draw_string)
+    drawn.clear()
+    afresh = page.render(parts())
+    assert drawn.count("Hej!") == 4
+    assert once == afresh
+    texts = [p.extract_text() for p in PdfReader(io.BytesIO(once)).pages]
+    assert texts[0].count("Välkommen") == 3 * 4
+    numbers = [re.findall(r"\b\d+ \(\d+\)", t) for t in texts]
+    assert numbers == [["1 (1)"], ["1 (3)"], ["2 (3)"], ["3 (3)"], ["1 (1)"], ["1 (1)"]]
+
+
+def test_a_repeated_string_is_drawn_again_only_in_the_same_font_and_place():
+    from reportlab.pdfgen.canvas import Canvas
+
+    from finsam_desktop.reports import page
+    from finsam_desktop.reports.fonts import BOLD, REGULAR
+
+    def draw(c: Canvas, how) -> list[str]:
+        for font, size, x, right in [
+            (REGULAR, 9, 100, False),
+            (BOLD, 9, 100, False),
+            (REGULAR, 10, 100, False),
+            (REGULAR, 9, 120, False),
+            (REGULAR, 9, 100, True),
+            (REGULAR, 9, 100, False),
+        ]:
+            c.setFont(font, size)
+            how(c, x, 700, "Vår referens", right)
+        return list(c._code)
+
+    repeated = draw(Canvas(io.BytesIO()), page._draw_repeated)
+    afresh = draw(
+        Canvas(io.BytesIO()),
+        lambda c, x, y, t, right: (c.drawRightString if right else c.drawString)(x, y, t),
+    )
+    assert repeated == afresh and len(repeated) == 6 and len(set(repeated)) == 5
