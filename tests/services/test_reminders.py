@@ -118,7 +118,7 @@ def _built_anew():
 
     for built in (
         reminders._kinds,
-        reminders._ranked,
+        reminders._counts,
         reminders._shown,
         coming_week._booked,
         coming_week._follow_up_selects,
