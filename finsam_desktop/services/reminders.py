@@ -32,7 +32,6 @@ from sqlalchemy import (
     Integer,
     Select,
     bindparam,
-    case,
     func,
     literal,
     or_,
@@ -42,14 +41,13 @@ from sqlalchemy.orm import Session
 
 from finsam_desktop.db import expressions
 from finsam_desktop.db.casework_models import CaseFileRow, StudySupportRow
-from finsam_desktop.db.models import InsatsRow, PersonRow
+from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.referral_models import ParticipationRow, ReferralRow
 from finsam_desktop.domain.casework import (
     END_WARNING_DAYS,
     CaseStatus,
     Reminder,
     ReminderKind,
-    add_months,
 )
 from finsam_desktop.domain.referrals import DUE_SOON_DAYS
 from finsam_desktop.domain.sorting import swedish_key
@@ -57,7 +55,6 @@ from finsam_desktop.i18n import _, format_date
 from finsam_desktop.services import krans, referrals
 from finsam_desktop.services.access import (
     Permission,
-    building_block,
     pure,
     require,
     requires,
@@ -114,35 +111,6 @@ def _reminder(kind: ReminderKind, due: date, r, detail: str = "") -> Reminder:
 def add_months_sql(day: ColumnElement, months: ColumnElement) -> ColumnElement:
     """``domain.casework.add_months`` in SQL (``db/expressions.add_months``)."""
     return expressions.add_months(day, months)
-
-
-@pure
-def last_start_due_by(day: date, months: int) -> date:
-    """The latest day from which ``months`` months later (``domain.casework.add_months``)
-    is on or before ``day``: a plan last followed up on or before it is due by ``day``
-    (add_months only grows with its day, so the one comparison is exact)."""
-    start = add_months(day, -months)  # its months later is ``day`` or, cut short, before
-    while add_months(start + timedelta(days=1), months) <= day:
-        start += timedelta(days=1)  # days at a month's end that land on the same last day
-    return start
-
-
-@building_block
-def cut_offs(session: Session, per_insats: ColumnElement, rule: Callable[[int], date]):
-    """``rule(n)`` for every value ``n`` the insatser have in the column ``per_insats``
-    (months or days: a few values in all), by value."""
-    values = session.scalars(select(getattr(InsatsRow, per_insats.key)).distinct())
-    return {n: rule(n) for n in values if n is not None}
-
-
-@pure
-def as_case(days: dict[int, Any], per_insats: ColumnElement) -> ColumnElement:
-    """The day of ``per_insats``'s value (NULL for a value without one), as one CASE on
-    the column as the statement reads it: comparing a stored date with it replaces date
-    arithmetic on every row by a comparison of dates."""
-    if not days:
-        return literal(None, Date)
-    return case(days, value=per_insats, else_=literal(None, Date))
 
 
 @dataclass(frozen=True)
