@@ -144,9 +144,16 @@ class ParticipationRow(Versioned, Base):
     __tablename__ = "participation"
     __mapper_args__ = {"version_id_col": Versioned.version}
     # Översikt's caseload counts the open participations per coordinator and insats
-    # from this index alone (services/casework.caseload).
+    # from this index alone (services/casework.caseload), and its participant list a
+    # coordinator's (either contact person) by status.
     __table_args__ = (
-        Index("ix_participation_caseload", "status", "contact_person_id", "insats_id"),
+        Index(
+            "ix_participation_caseload",
+            "status",
+            "contact_person_id",
+            "insats_id",
+            "second_contact_person_id",
+        ),
         # Översikt counts and lists each kind of reminder due by a range of its day,
         # for the team or one coordinator (either contact person), from the index alone.
         *(

@@ -6,7 +6,9 @@ to count and list the few that are due. The day each kind is due while the parti
 is enrolled is now stored on the participation and indexed with its two contact persons:
 a plan follow-up, a contact with the remittent, the (extended) end, and an extension
 awaiting the styrgrupp's decision. ``db/due_dates.py`` keeps them on every change; this
-works them out for the existing rows, by the same rule.
+works them out for the existing rows, by the same rule. The caseload's index also holds
+the second contact person: Översikt's participant list counts a coordinator's open
+participations from it alone.
 
 Revision ID: 0019
 Revises: 0018
@@ -22,6 +24,7 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = ("due_plan_follow_up", "due_remittent_contact", "due_end", "due_extension_decision")
+CASELOAD = ["status", "contact_person_id", "insats_id"]
 
 
 def _fill() -> None:
@@ -99,10 +102,16 @@ def upgrade() -> None:
                 [name, "contact_person_id", "second_contact_person_id"],
                 unique=False,
             )
+        # The participant list's count of a coordinator's open participations (either
+        # contact person) from the caseload's index alone, not from every row.
+        batch_op.drop_index("ix_participation_caseload")
+        batch_op.create_index("ix_participation_caseload", CASELOAD + ["second_contact_person_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("participation", schema=None) as batch_op:
+        batch_op.drop_index("ix_participation_caseload")
+        batch_op.create_index("ix_participation_caseload", CASELOAD)
         for name in COLUMNS:
             batch_op.drop_index(f"ix_participation_{name}")
         for name in COLUMNS:
