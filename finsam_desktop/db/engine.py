@@ -154,10 +154,13 @@ class Database:
         # SQLAlchemy's global classes: every write through any session of a Database is
         # logged and announced, whatever the process imported. (Imported late: the models
         # are not needed before a database is opened.)
-        from finsam_desktop.db import access_log
+        from finsam_desktop.db import access_log, due_dates
 
         access_log.install(self._write)
         access_log.install(self._read)
+        # The participations' stored due days follow every change they depend on.
+        due_dates.install(self._write)
+        due_dates.install(self._read)
         if self.url is not None:
             from finsam_desktop.db.server import check_lengths
 

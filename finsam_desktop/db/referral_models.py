@@ -144,9 +144,27 @@ class ParticipationRow(Versioned, Base):
     __tablename__ = "participation"
     __mapper_args__ = {"version_id_col": Versioned.version}
     # Översikt's caseload counts the open participations per coordinator and insats
-    # from this index alone (services/casework.caseload).
+    # from this index alone (services/casework.caseload), and its participant list a
+    # coordinator's (either contact person) by status.
     __table_args__ = (
-        Index("ix_participation_caseload", "status", "contact_person_id", "insats_id"),
+        Index(
+            "ix_participation_caseload",
+            "status",
+            "contact_person_id",
+            "insats_id",
+            "second_contact_person_id",
+        ),
+        # Översikt counts and lists each kind of reminder due by a range of its day,
+        # for the team or one coordinator (either contact person), from the index alone.
+        *(
+            Index(f"ix_participation_{due}", due, "contact_person_id", "second_contact_person_id")
+            for due in (
+                "due_plan_follow_up",
+                "due_remittent_contact",
+                "due_end",
+                "due_extension_decision",
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +179,13 @@ class ParticipationRow(Versioned, Base):
     contact_person_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     second_contact_person_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     af_registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The day each kind of reminder is due while enrolled (NULL: closed, or nothing of
+    # that kind), worked out from the participation, its case file and its insats and
+    # kept in the transaction of every change of them by db/due_dates.py.
+    due_plan_follow_up: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_remittent_contact: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_extension_decision: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class LetterTemplateRow(Versioned, Base):

@@ -3,9 +3,9 @@
 Informationsmöten (either of the two staff), kartläggningssamtal (who held it),
 closing meetings (held, or offered when not held yet) and plan follow-ups due (the
 case's contact persons). The first three are one UNION ALL query restricted to the
-week in SQL; the follow-ups are narrowed to the week in SQL and then dated with the
-domain's month arithmetic, as on the case screen and under Due (services/reminders.py),
-so the three places always agree.
+week in SQL; the follow-ups are a range of the day stored on the participation
+(``db/due_dates.py``, the domain's month arithmetic), the same day Due lists
+(services/reminders.py), so the places always agree.
 
 The statements are built once per process (``functools.cache``), with the week and the
 coordinator as bound parameters: Översikt asks for a week on every refresh, and building
@@ -34,18 +34,15 @@ from sqlalchemy.orm import Session, aliased
 
 from finsam_desktop.db.casework_models import CaseFileRow, MappingSessionRow
 from finsam_desktop.db.expressions import unindexed
-from finsam_desktop.db.models import InsatsRow, PersonRow, StaffRow
+from finsam_desktop.db.models import PersonRow, StaffRow
 from finsam_desktop.db.referral_models import InfoMeetingRow, ParticipationRow
 from finsam_desktop.domain.casework import (
-    CaseStatus,
     WeekEvent,
     WeekEventKind,
     iso_week_start,
-    plan_follow_up_due,
 )
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services.access import Permission, require, requires
-from finsam_desktop.services.reminders import as_case, cut_offs, last_start_due_by
 
 DAY = timedelta(days=1)
 
@@ -165,91 +162,44 @@ def _booked(for_staff: bool):
 
 
 def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | None):
-    # Only cases whose due date falls in the week, compared as stored dates (the
-    # insats's months are a few values: no month arithmetic on every case).
-    weeks = cut_offs(
-        session,
-        InsatsRow.plan_follow_up_months,
-        lambda n: (last_start_due_by(monday - DAY, n), last_start_due_by(sunday, n)),
-    )
-    if not weeks:
-        return []
-    months = tuple(sorted(weeks))
-    cuts: dict[str, object] = {"staff_id": staff_id}
-    for n, (low, high) in weeks.items():
-        cuts[f"low_{n}"], cuts[f"high_{n}"] = low, high
-    cuts["low"] = min(low for low, _high in weeks.values())
-    cuts["high"] = max(high for _low, high in weeks.values())
-    by_plan, by_enrolment = _follow_up_selects(months, staff_id is not None)
-    connection = session.connection()
-    rows = [*connection.execute(by_plan, cuts), *connection.execute(by_enrolment, cuts)]
-    out = []
-    for r in rows:
-        due = plan_follow_up_due(r.last, r.last, r.plan_follow_up_months)
-        if monday <= due <= sunday:
-            out.append(
-                WeekEvent(
-                    due,
-                    "",
-                    WeekEventKind.PLAN_FOLLOW_UP,
-                    f"{r.first_name} {r.last_name}",
-                    r.staff or "",
-                    r.id,
-                )
-            )
-    return out
+    """The plan follow-ups due in the week: a range of the stored, indexed day
+    (``participation.due_plan_follow_up``, the domain's month arithmetic, kept by
+    ``db/due_dates.py``), the same day Due lists."""
+    week = {"monday": monday, "sunday": sunday, "staff_id": staff_id}
+    rows = session.connection().execute(_follow_up_select(staff_id is not None), week)
+    return [
+        WeekEvent(
+            r.due,
+            "",
+            WeekEventKind.PLAN_FOLLOW_UP,
+            f"{r.first_name} {r.last_name}",
+            r.staff or "",
+            r.id,
+        )
+        for r in rows
+    ]
 
 
 @cache
-def _follow_up_selects(months: tuple[int, ...], for_staff: bool):
-    """The open cases with a plan follow-up in a week, for the insatser's ``months``
-    values: the parameters ``low_n`` < the last plan event (or enrolment) <= ``high_n``
-    for a case of an insats with ``n`` months, ``low`` and ``high`` the lowest and the
-    highest of them, ``staff_id`` the coordinator when ``for_staff``. Two selects: by
-    the day of the last plan event, and by the enrolment for a case without one."""
-    p, cf, i, person, contact = (
-        ParticipationRow,
-        CaseFileRow,
-        InsatsRow,
-        PersonRow,
-        aliased(StaffRow),
-    )
-    last = func.coalesce(cf.last_plan_event_on, p.enrolled_on)
-    column = i.plan_follow_up_months
-    lows = {n: bindparam(f"low_{n}", type_=Date) for n in months}
-    highs = {n: bindparam(f"high_{n}", type_=Date) for n in months}
-    base = (
-        select(
-            p.id,
-            person.first_name,
-            person.last_name,
-            contact.name.label("staff"),
-            last.label("last"),
-            i.plan_follow_up_months,
-        )
+def _follow_up_select(for_staff: bool):
+    """The participations (of the coordinator ``staff_id`` when ``for_staff``) whose plan
+    follow-up is due between the parameters ``monday`` and ``sunday``."""
+    p, person, contact = ParticipationRow, PersonRow, aliased(StaffRow)
+    due = p.due_plan_follow_up  # NULL unless enrolled
+    stmt = (
+        select(p.id, person.first_name, person.last_name, contact.name.label("staff"))
+        .add_columns(due.label("due"))
         .join(person, person.id == p.person_id)
-        .join(i, i.id == p.insats_id)
-        .outerjoin(cf, cf.participation_id == p.id)
         .outerjoin(contact, contact.id == p.contact_person_id)
-        .where(
-            unindexed(p.status) == CaseStatus.ENROLLED.value,
-            last > as_case(lows, column),
-            last <= as_case(highs, column),
-        )
+        .where(due.between(bindparam("monday", type_=Date), bindparam("sunday", type_=Date)))
     )
     if for_staff:
+        # From the index of the day (which holds both contact persons), not by person.
         staff_id = bindparam("staff_id", type_=Integer)
-        base = base.where(
+        stmt = stmt.where(
             or_(
                 unindexed(p.contact_person_id) == staff_id,
                 unindexed(p.second_contact_person_id) == staff_id,
             )
         )
-    # Found by the index of the day of the last plan event, or of the enrolment for a
-    # case without one: a week's few days, not every open case of the coordinator.
-    low, high = bindparam("low", type_=Date), bindparam("high", type_=Date)
-    by_plan = base.where(cf.last_plan_event_on > low, cf.last_plan_event_on <= high)
-    by_enrolment = base.where(
-        unindexed(cf.last_plan_event_on).is_(None), p.enrolled_on > low, p.enrolled_on <= high
-    )
-    return by_plan, by_enrolment
+    return stmt

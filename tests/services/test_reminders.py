@@ -34,17 +34,6 @@ def test_add_months_in_sql_is_the_domain_rule_on_every_day():
                 assert c.scalar(stmt) == add_months(day, months), (day, months)
 
 
-def test_the_last_start_due_by_a_day_is_exact_on_every_day():
-    """``last_start_due_by``: a plan last followed up on ``start`` is due by ``day``
-    exactly when ``start`` is on or before it (month ends and leap days included)."""
-    days = [date(2023, 11, 1) + timedelta(days=n) for n in range(0, 520, 3)]
-    for months in (1, 2, 3, 6, 12):
-        for day in days:
-            cut = reminders.last_start_due_by(day, months)
-            for start in (cut + timedelta(days=k) for k in range(-4, 5)):
-                assert (add_months(start, months) <= day) == (start <= cut), (day, months)
-
-
 def open_cases_by_domain_rules(session, today: date):
     """Plan follow-ups and remittent contacts worked out in Python for every enrolled
     participation, as Översikt did before it counted in SQL."""
@@ -118,10 +107,10 @@ def _built_anew():
 
     for built in (
         reminders._kinds,
-        reminders._ranked,
+        reminders._counts,
         reminders._shown,
         coming_week._booked,
-        coming_week._follow_up_selects,
+        coming_week._follow_up_select,
     ):
         built.cache_clear()
 
