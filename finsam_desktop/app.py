@@ -7,7 +7,14 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from finsam_desktop import APP_ID, APP_NAME, __version__
@@ -167,6 +174,19 @@ def import_the_window() -> None:
     import finsam_desktop.ui.pages.overview.page  # noqa: F401 - the page the window opens on
 
 
+# Once the window and its first page are up: what was made so far (the modules, the
+# window) lives as long as the program, and the cyclic collector's full passes walked it
+# all again (tens of milliseconds, at random, during a keystroke or a page built).
+SETTLE_MS = 3000
+
+
+def settle_the_heap() -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the survivors are left out of later collections
+
+
 def run_session(app, settings, path, demo: bool) -> int:
     """Sign one user in, show the window until the program quits or the user changes."""
     from finsam_desktop.ui.login import ChangePasswordDialog, sign_in_or_quit
@@ -197,6 +217,7 @@ def run_session(app, settings, path, demo: bool) -> int:
     from finsam_desktop.ui.backup_schedule import BackupSchedule
 
     backup_schedule = BackupSchedule(ctx, parent=window)  # at least daily while open
+    QTimer.singleShot(SETTLE_MS, settle_the_heap)
     code = app.exec()
     lock.stop()
     ctx.runner.run(accounts.record_logout)
