@@ -4,7 +4,10 @@ same whichever way the count let it be read (narrow, walking the sort order, pla
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+from sqlalchemy import func, select
 
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.services import listing
@@ -82,3 +85,77 @@ def test_a_search_past_the_cap_by_number_is_logged_as_more_than_the_cap(demo_db,
         None,
         {"found_more_than": 4},
     )
+
+
+def test_a_number_search_past_the_cap_pages_from_the_ids_its_count_kept(demo_db, monkeypatch):
+    """A search by number matches a few thousand rows at most: its capped count keeps the
+    ids of every match (up to NUMBER_MATCHES) past COUNT_CAP too, and the pages sort
+    those (issue 13: "1985" walked 7,000 referrals in the order of days left). Every
+    page, sorted by any column either way, first or far down, is the search's own."""
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "NARROW_MATCHES", 3)
+    monkeypatch.setattr(listing, "DEEP_OFFSET", 4)
+    read_from_kept = set()
+    for name, query in every_list(demo_db).items():
+        if query.search_log is None:  # a list that does not search the personnummer
+            continue
+        number = common_digits(query)
+        exact = query.count(number)
+        matches = query.count(number, capped=True)
+        assert matches == min(exact, 4), name
+        kept = query._found_for(number, None, matches)
+        assert kept is not None and sorted(kept) == sorted(kept_ids(query, number)), name
+        if len(kept) > listing.NARROW_MATCHES:
+            read_from_kept.add(name)
+        sortable = [None] + [i for i, c in enumerate(query.columns) if c.sort is not None]
+        for sort in sortable:
+            for descending in (False, True):
+                for offset in (0, 4):
+                    # Without a count (matches None) the page searches every row itself.
+                    searched = query.page(offset, 5, sort, descending, number, None, None)
+                    read = query.page(offset, 5, sort, descending, number, None, matches)
+                    assert [r.id for r in read] == [r.id for r in searched], (name, sort)
+                    assert [r.values for r in read] == [r.values for r in searched]
+    assert {"referral_list", "person_list"} <= read_from_kept
+    # Logged as a search of every row logs it: the persons, or how many when many.
+    for name in ("referral_list", "person_list"):
+        query = listing_of(demo_db, name)
+        number = common_digits(query)
+        matches = query.count(number, capped=True)
+        logged = [
+            entries_written(demo_db, partial(query.page, 0, 5, text=number, matches=m))
+            for m in (None, matches)
+        ]
+        assert logged[0] == logged[1] != [], name
+
+
+def entries_written(db, read) -> list[tuple]:
+    """The access log's entries ``read()`` wrote (what, person, details)."""
+    from finsam_desktop.db.security_models import AuditRow
+
+    table = AuditRow.__table__
+    with db.reading() as s:
+        before = s.scalar(select(func.max(table.c.id)))
+    read()
+    with db.reading() as s:
+        rows = s.execute(table.select().where(table.c.id > before).order_by(table.c.id))
+        return sorted((r.what, r.person_id or 0, str(r.details)) for r in rows)
+
+
+def common_digits(query) -> str:
+    """The four digits most of the list's personnummer hold."""
+    from collections import Counter
+
+    column = [c.key for c in query.columns].index("personnummer")
+    numbers = [r.values[column].replace("-", "") for r in query.page(None, None)]
+    parts = Counter(n[i : i + 4] for n in numbers for i in range(len(n) - 3))
+    return parts.most_common(1)[0][0]
+
+
+def kept_ids(query, text: str) -> list[int]:
+    """The ids of every row the list shows for ``text``, read page by page."""
+    return [r.id for r in query.page(None, None, text=text)]
+
+
+def listing_of(db, name: str):
+    return every_list(db)[name]
