@@ -8,6 +8,7 @@ PostgreSQL has real dates: the date arithmetic below is written once per dialect
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from math import prod
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Boolean,
     Date,
@@ -184,6 +186,31 @@ class _Among(_PerDialect):
 
     def postgresql(self, column, ids):
         return column == func.any(func.array(ids))
+
+
+def among_ids(column, ids: Sequence[int]):
+    """Whether ``column`` is one of ``ids`` (integers a statement read before, such as the
+    ids of every match a count found), bound as one value: SQLite reads them from one
+    JSON text (``json_each``), PostgreSQL from one array (``= ANY``). ``column.in_(ids)``
+    binds each id on its own: 5 ms in SQLAlchemy for 2,000 ids, to build and to send."""
+    ids = [int(i) for i in ids]
+    return _AmongIds(
+        column,
+        literal(json.dumps(ids, separators=(",", ":")), String),
+        literal(ids, ARRAY(BigInteger)),
+    )
+
+
+class _AmongIds(_PerDialect):
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True
+
+    def sqlite(self, column, ids_json, _ids):
+        return column.in_(select(func.json_each(ids_json).table_valued("value").c.value))
+
+    def postgresql(self, column, _ids_json, ids):
+        return column == func.any(ids)
 
 
 def rows_of_persons(session, stmt, person, person_id, condition):

@@ -17,7 +17,13 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import Exists, Join, ScalarSelect, SelectBase
 
 from finsam_desktop.db.engine import Database
-from finsam_desktop.db.expressions import among, contains, joins_as_written, rows_of_persons
+from finsam_desktop.db.expressions import (
+    among,
+    among_ids,
+    contains,
+    joins_as_written,
+    rows_of_persons,
+)
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
 from finsam_desktop.services import audit
@@ -185,11 +191,13 @@ class ListQuery:
         ``matches``: how many rows the search and filters match (``count``, also capped),
         when known."""
         narrow = matches is not None and matches <= NARROW_MATCHES
-        found = self._found
-        if narrow and found is not None and found[0] == _state(text, filters):
+        found = None
+        if narrow and self._found is not None and self._found[0] == _state(text, filters):
             # The rows the capped count found, each tested against the search again
-            # (by its own row: no second look through every person).
-            stmt = self._where(self.base.where(self.id_column.in_(found[1])), text, filters)
+            # (by its own row: no second look through every person). Their ids are bound
+            # as one value (``among_ids``).
+            found = among_ids(self.id_column, self._found[1])
+            stmt = self._where(self.base.where(found), text, filters)
         else:
             stmt = self._where(self.base, text, filters, narrow)
         if sort_index is None and self.default_sort is not None:
@@ -208,7 +216,7 @@ class ListQuery:
             joins_as_written(session)
             rows = [self.to_row(r) for r in session.execute(stmt)]
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
-                self._log_search(session, text, filters, matches)
+                self._log_search(session, text, filters, matches, found)
             return rows
 
     def _ids(self, text: str, filters, narrow: bool, order: list) -> Select:
@@ -246,17 +254,28 @@ class ListQuery:
         return order
 
     def _log_search(
-        self, session, text: str, filters: Mapping[str, Any] | None, matches: int | None
+        self,
+        session,
+        text: str,
+        filters: Mapping[str, Any] | None,
+        matches: int | None,
+        found: ColumnElement | None = None,
     ) -> None:
         """One access-log entry per person a personnummer search found (written after the
         read), or one entry with the number found when the search named many
         (``matches``, when the caller counted them already; past COUNT_CAP, as a capped
-        count knows it: more than COUNT_CAP)."""
+        count knows it: more than COUNT_CAP). ``found``: the rows are among the ids the
+        capped count found (``page``): their persons are read by those ids instead of
+        searching every row again (a whole personnummer, whose one person does not stop
+        that look early: 22-44 ms of CPU at 100,000 referrals, by the ids 1.5-2.6 ms)."""
         log = self.search_log
         assert log is not None
-        found = self._where(self.base, text, filters).with_only_columns(log.person_column)
-        found = found.distinct().order_by(None).limit(log.named_up_to + 1)
-        person_ids = [pid for (pid,) in session.execute(found) if pid is not None]
+        if found is not None:
+            persons = self.base.where(found).with_only_columns(log.person_column)
+        else:
+            persons = self._where(self.base, text, filters).with_only_columns(log.person_column)
+        persons = persons.distinct().order_by(None).limit(log.named_up_to + 1)
+        person_ids = [pid for (pid,) in session.execute(persons) if pid is not None]
         if len(person_ids) > log.named_up_to:
             count = self.count(text, filters) if matches is None else matches
             details = {"found": count} if count <= COUNT_CAP else {"found_more_than": COUNT_CAP}
@@ -390,7 +409,9 @@ def person_count_search(
             return stmt.where(by_case(text))  # the case number's own index: no person
         condition = found(text)
         one_in = FEW_PERSONS_CAPPED if capped else FEW_PERSONS
-        if matches_few_persons(session, person, condition, one_in):
+        # A number (four digits or more) is part of a few percent of the personnummer at
+        # most (a birth year: 2-3 %): its persons are the few, without a sample to tell.
+        if is_number_search(text) or matches_few_persons(session, person, condition, one_in):
             return rows_of_persons(session, stmt, person, person_id, condition)
         return stmt.join(person, person.id == person_id).where(condition)
 

@@ -88,6 +88,18 @@ def test_among_is_membership_in_the_rows_of_a_select(one_row):
     assert values(one_row, expressions.among(literal(2), none)) is False
 
 
+def test_among_ids_is_membership_in_a_list_bound_as_one_value(one_row):
+    ids = [2, 3, 5, 2**40]
+    for n, found in [(2, True), (5, True), (2**40, True), (4, False), (0, False)]:
+        assert values(one_row, expressions.among_ids(literal(n), ids)) is found, n
+    assert values(one_row, expressions.among_ids(literal(2), [])) is False
+    # One bound value however many ids (an IN list binds each on its own).
+    with one_row.reading() as s:
+        stmt = select(expressions.among_ids(literal(1), range(3000)))
+        compiled = stmt.compile(bind=s.get_bind())
+        assert len(compiled.params) <= 3, len(compiled.params)
+
+
 def test_every_expression_written_per_dialect_is_tried_here():
     written = {
         name
@@ -97,5 +109,5 @@ def test_every_expression_written_per_dialect_is_tried_here():
         and obj is not expressions._PerDialect
     }
     tried = {"add_months", "add_days", "day_number", "days_between", "year_of", "_Unindexed"}
-    tried |= {"_Contains", "_Among"}
+    tried |= {"_Contains", "_Among", "_AmongIds"}
     assert written == tried

@@ -4,7 +4,10 @@ same whichever way the count let it be read (narrow, walking the sort order, pla
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+from sqlalchemy import func, select
 
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.services import listing
@@ -82,3 +85,54 @@ def test_a_search_past_the_cap_by_number_is_logged_as_more_than_the_cap(demo_db,
         None,
         {"found_more_than": 4},
     )
+
+
+def test_a_number_search_is_logged_alike_from_the_ids_its_count_kept(demo_db):
+    """A page of a search whose capped count kept the ids of its matches reads the
+    persons to log from those ids (issue 13: typing a whole personnummer searched every
+    referral again for the log); the entries are those of a search of every row: the
+    person of a whole personnummer, the persons or how many of a part of one."""
+    logged_by_person = set()
+    for name, query in every_list(demo_db).items():
+        if query.search_log is None:  # a list that does not search the personnummer
+            continue
+        for number in (common_digits(query), whole_number(query)):
+            matches = query.count(number, capped=True)
+            assert query._found is not None, (name, number)  # the page reads the kept ids
+            logged = [
+                entries_written(demo_db, partial(query.page, 0, 5, text=number, matches=m))
+                for m in (None, matches)
+            ]
+            assert logged[0] == logged[1] != [], (name, number)
+            if any(person for _what, person, _details in logged[1]):
+                logged_by_person.add(name)
+    assert {"referral_list", "person_list"} <= logged_by_person
+
+
+def whole_number(query) -> str:
+    """The personnummer of the list's first row, as typed (twelve digits)."""
+    column = [c.key for c in query.columns].index("personnummer")
+    return query.page(0, 1)[0].values[column].replace("-", "")
+
+
+def entries_written(db, read) -> list[tuple]:
+    """The access log's entries ``read()`` wrote (what, person, details)."""
+    from finsam_desktop.db.security_models import AuditRow
+
+    table = AuditRow.__table__
+    with db.reading() as s:
+        before = s.scalar(select(func.max(table.c.id)))
+    read()
+    with db.reading() as s:
+        rows = s.execute(table.select().where(table.c.id > before).order_by(table.c.id))
+        return sorted((r.what, r.person_id or 0, str(r.details)) for r in rows)
+
+
+def common_digits(query) -> str:
+    """The four digits most of the list's personnummer hold."""
+    from collections import Counter
+
+    column = [c.key for c in query.columns].index("personnummer")
+    numbers = [r.values[column].replace("-", "") for r in query.page(None, None)]
+    parts = Counter(n[i : i + 4] for n in numbers for i in range(len(n) - 3))
+    return parts.most_common(1)[0][0]
