@@ -42,3 +42,17 @@ def test_the_login_opens_the_main_window(encrypted, tmp_path):
     finally:
         child.wait(timeout=60)
     assert child.returncode == 0
+
+
+def test_the_heap_is_settled_once_the_window_is_up():
+    """What the started program made is frozen out of the collector's full passes."""
+    import gc
+
+    from finsam_desktop.app import settle_the_heap
+
+    before = gc.get_freeze_count()
+    try:
+        settle_the_heap()
+        assert gc.get_freeze_count() > before + 1000
+    finally:
+        gc.unfreeze()
