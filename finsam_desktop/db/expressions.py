@@ -186,6 +186,26 @@ class _Among(_PerDialect):
         return column == func.any(func.array(ids))
 
 
+def count_rows(id_column):
+    """How many rows a list's count finds, ``id_column`` being their never-NULL key.
+    SQLite: ``count(id)``, as it was (every SQLite index ends in the rowid, so the index a
+    condition is read from serves it alike); PostgreSQL: ``count(*)``, which an
+    index-only scan of that index can answer, where ``count(id)`` made the server read
+    the id from every counted row of the table (66,666 referrals: 52 ms against 9 ms)."""
+    return _CountRows(id_column)
+
+
+class _CountRows(_PerDialect):
+    type = Integer()
+    inherit_cache = True
+
+    def sqlite(self, column):
+        return func.count(column)
+
+    def postgresql(self, _column):
+        return func.count()
+
+
 def rows_of_persons(session, stmt, person, person_id, condition):
     """``stmt`` narrowed to the rows whose person (``person_id``, a column of the
     person table ``person``) meets ``condition``, the matching persons read first. SQLite:
