@@ -225,8 +225,37 @@ def joins_as_written(session) -> None:
     weighing their orders took four times as long as reading the page (15 ms against 3 ms
     at 100,000 referrals). The list's statements name the table whose order or search
     decides first. SQLite plans a join in a fraction of a millisecond: nothing to do."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    driver = session.connection().connection.driver_connection
+    if _pipelined(driver):
+        # The BEGIN the driver sends first and the SET in one round trip.
+        with driver.pipeline():
+            driver.execute(JOINS_AS_WRITTEN)
+    else:
+        session.execute(text(JOINS_AS_WRITTEN))
+
+
+JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
+
+
+def _pipelined(driver) -> bool:
+    """Whether psycopg can send statements without waiting for each one's answer
+    (pipeline mode: libpq 14 or later), on a connection with no transaction begun yet."""
+    from psycopg import Pipeline, pq
+
+    return Pipeline.is_supported() and driver.info.transaction_status == pq.TransactionStatus.IDLE
+
+
+def reads_without_transaction(session) -> None:
+    """For a read made of statements that each stand alone (a list's count, a page that
+    needs no ``joins_as_written``), called before its first statement: on PostgreSQL each
+    statement runs in a transaction of its own (autocommit) instead of between a BEGIN
+    and a ROLLBACK, two round trips to the server fewer, a third of a count's time on a
+    loaded machine. The rows are the same: under READ COMMITTED every statement sees the
+    data as of its own start, inside a transaction or not. SQLite: nothing to do."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL join_collapse_limit = 1"))
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def temporary(name: str, *columns) -> Table:

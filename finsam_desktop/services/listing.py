@@ -22,6 +22,7 @@ from finsam_desktop.db.expressions import (
     contains,
     count_rows,
     joins_as_written,
+    reads_without_transaction,
     rows_of_persons,
 )
 from finsam_desktop.domain import clock
@@ -151,6 +152,7 @@ class ListQuery:
         narrow = searching and self.narrow_search is not None and _few_matches(text)
         own_search = searching and self.count_search is not None and self.count_base is not None
         with self.db.reading() as session:
+            reads_without_transaction(session)
             if self.count_base is None:
                 stmt = self.base.with_only_columns(count_rows(self.id_column))
                 conditions = self._where(select(), text, filters, narrow).whereclause
@@ -221,7 +223,11 @@ class ListQuery:
         elif limit is not None:
             stmt = stmt.offset(offset or 0).limit(limit)
         with self.db.reading() as session:
-            joins_as_written(session)
+            if self._memoized("joins", lambda: len(_tables_joined(self.base, self._froms()))) > 3:
+                # Only where there are join orders to weigh (a transaction for SET LOCAL).
+                joins_as_written(session)
+            else:
+                reads_without_transaction(session)
             rows = [self.to_row(r) for r in session.execute(stmt)]
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
                 self._log_search(session, text, filters, matches)
@@ -382,8 +388,9 @@ class ListQuery:
             audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
 
 
-def _tables_joined(stmt: Select) -> set:
-    """The tables (and aliases) in a statement's FROM, through its joins."""
+def _tables_joined(stmt: Select, froms: list | None = None) -> set:
+    """The tables (and aliases) in a statement's FROM (``froms`` when known), through its
+    joins."""
     found: set = set()
 
     def walk(node) -> None:
@@ -393,7 +400,7 @@ def _tables_joined(stmt: Select) -> set:
         else:
             found.add(node)
 
-    for source in stmt.get_final_froms():
+    for source in stmt.get_final_froms() if froms is None else froms:
         walk(source)
     return found
 
