@@ -220,7 +220,8 @@ def rows_of_persons(session, stmt, person, person_id, condition):
 
 def joins_as_written(session) -> None:
     """For the rest of the session's transaction, PostgreSQL joins the tables of a
-    statement in the order it names them (``join_collapse_limit = 1``) instead of
+    statement in the order it names them (``join_collapse_limit = 1``, and without
+    parallel workers: ``JOINS_AS_WRITTEN``) instead of
     weighing every order: a list's page joins its rows to five or six small tables, and
     weighing their orders took four times as long as reading the page (15 ms against 3 ms
     at 100,000 referrals). The list's statements name the table whose order or search
@@ -229,14 +230,22 @@ def joins_as_written(session) -> None:
         return
     driver = session.connection().connection.driver_connection
     if _pipelined(driver):
-        # The BEGIN the driver sends first and the SET in one round trip.
+        # The BEGIN the driver sends first and the SETs in one round trip.
         with driver.pipeline():
-            driver.execute(JOINS_AS_WRITTEN)
+            for statement in JOINS_AS_WRITTEN:
+                driver.execute(statement)
     else:
-        session.execute(text(JOINS_AS_WRITTEN))
+        for statement in JOINS_AS_WRITTEN:
+            session.execute(text(statement))
 
 
-JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
+# Also no parallel workers: a page reads a few hundred rows, and starting a worker took
+# 26 ms on a loaded machine before the first row (the Remisser list searched for a name
+# that 7,000 referrals hold, walking the days-left index), a third of the page's time.
+JOINS_AS_WRITTEN = (
+    "SET LOCAL join_collapse_limit = 1",
+    "SET LOCAL max_parallel_workers_per_gather = 0",
+)
 
 
 def _pipelined(driver) -> bool:
