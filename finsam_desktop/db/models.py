@@ -166,8 +166,11 @@ class StaffRow(Versioned, Base):
 class PersonRow(Versioned, AddressColumns, Base):
     __tablename__ = "person"
     __mapper_args__ = {"version_id_col": Versioned.version}
-    # Ends in the id, the lists' last sort key (SQLite's rowid; migration 0015).
-    __table_args__ = (Index("ix_person_name_key", "name_key", "id"),)
+    # Ends in the id, the lists' last sort key (SQLite's rowid; migrations 0015, 0021).
+    __table_args__ = (
+        Index("ix_person_name_key", "name_key", "id"),
+        Index("ix_person_municipality_id", "municipality_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     personnummer: Mapped[str] = mapped_column(String(12), unique=True)
@@ -175,7 +178,7 @@ class PersonRow(Versioned, AddressColumns, Base):
     last_name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(sort_key(210))
     municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipality.id"), nullable=True, index=True
+        ForeignKey("municipality.id"), nullable=True
     )
     gender: Mapped[str] = mapped_column(String(10), default="okant")
     # Utländsk bakgrund (born abroad, or both parents born abroad): ja / nej / okant.

@@ -100,6 +100,17 @@ def test_among_ids_is_membership_in_a_list_bound_as_one_value(one_row):
         assert len(compiled.params) <= 3, len(compiled.params)
 
 
+def test_count_rows_counts_the_rows_as_count_of_the_id(one_row):
+    from sqlalchemy import func, union_all
+
+    rows = union_all(*(select(literal(n).label("id")) for n in (2, 3, 5, 7))).subquery()
+    for low, expected in [(0, 4), (4, 2), (10, 0)]:
+        stmt = select(expressions.count_rows(rows.c.id)).where(rows.c.id > low)
+        with one_row.reading() as s:
+            assert s.execute(stmt).scalar() == expected, low
+            assert s.execute(stmt.with_only_columns(func.count(rows.c.id))).scalar() == expected
+
+
 def test_every_expression_written_per_dialect_is_tried_here():
     written = {
         name
@@ -109,5 +120,5 @@ def test_every_expression_written_per_dialect_is_tried_here():
         and obj is not expressions._PerDialect
     }
     tried = {"add_months", "add_days", "day_number", "days_between", "year_of", "_Unindexed"}
-    tried |= {"_Contains", "_Among", "_AmongIds"}
+    tried |= {"_Contains", "_Among", "_AmongIds", "_CountRows"}
     assert written == tried
