@@ -418,6 +418,7 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
               END IF;
               RETURN NULL;
             END $$""",
+        *_search_statements(groups),
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
         f"{coordinator}",
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
@@ -439,6 +440,54 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
             )
     return out
+
+
+# The person columns a list searches for a part (``services.listing.person_search``), each
+# with a trigram index on a server (migration 0018), and the function that searches them
+# for an account under row-level security (``_search_statements``).
+SEARCHED = ("name_key", "personnummer")
+SEARCH_FUNCTION = f"{RLS_SCHEMA}.visible_persons_like"
+
+
+def _search_statements(groups: dict[str, str]) -> list[str]:
+    """``visible_persons_like(column, pattern)``: the ids of the persons whose ``column``
+    (one of ``SEARCHED``) is LIKE ``pattern`` *and* whom the calling account may see,
+    by the person policy's own test (``linked_insatser`` against ``my_insats_array()``).
+
+    Why: PostgreSQL evaluates a query's condition on a table under row-level security
+    only after the policy's, unless its function is LEAKPROOF (which only a superuser
+    may declare, and LIKE is not): so a coordinator's search read every person's row
+    (the policy first, then LIKE) and never the trigram index. The function runs as the
+    owner, whom no policy binds, finds the matches by the index, and applies the
+    visibility test itself: it tells an account nothing about a person it may not see
+    (tests/db/test_server_roles.py calls it as a coordinator, without the program). The
+    list's query keeps the policy on its own rows besides. Each call is planned with
+    its pattern (EXECUTE): a pattern of one or two letters has no trigram to look up and
+    is read from the table instead."""
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
+    branches = "\n".join(
+        f"""              {"IF" if n == 0 else "ELSIF"} column_name = '{column}' THEN
+                RETURN QUERY EXECUTE 'SELECT id FROM public.person WHERE {_ident(column)} '
+                  'LIKE $1 AND {LINKED} OPERATOR({OVERLAPS}) $2' USING pattern, mine;"""
+        for n, column in enumerate(SEARCHED)
+    )
+    signature = f"{SEARCH_FUNCTION}(text, text)"
+    return [
+        f"""CREATE OR REPLACE FUNCTION {SEARCH_FUNCTION}(column_name text, pattern text)
+            RETURNS SETOF integer LANGUAGE plpgsql {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_insats_array();
+            BEGIN
+{branches}
+              ELSE
+                RAISE EXCEPTION 'not a searched column: %', column_name
+                  USING ERRCODE = 'invalid_parameter_value';
+              END IF;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}, {coordinator}",
+    ]
 
 
 def fill_linked_statements(table: str = "public.person") -> list[str]:
@@ -860,6 +909,13 @@ def roles_of(connection, database: str) -> list[str]:
         (database + ":", database + "."),
     ).fetchall()
     return sorted(r[0] for r in rows)
+
+
+def bound_by_policies(db) -> bool:
+    """Whether ``db`` is signed in with a role the person policy restricts (a
+    coordinator's own role on a server): its lists search through ``SEARCH_FUNCTION``."""
+    login = getattr(db, "login", None)
+    return login is not None and login.group == "coordinator"
 
 
 def last_case_number(session, prefix: str) -> str | None:
