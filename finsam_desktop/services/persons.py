@@ -122,7 +122,8 @@ def person_list(db: Database) -> ListQuery:
     """Every person, searchable by name or personnummer as the user types."""
     p, m = PersonRow, MunicipalityRow
 
-    search = person_search(p.personnummer, p.name_key)
+    under_policies = server_roles.bound_by_policies(db)
+    search = person_search(p.personnummer, p.name_key, under_policies=under_policies)
 
     def row(r) -> ListRow:
         city = _("Protected identity") if r.protected_identity else r.city
@@ -153,6 +154,6 @@ def person_list(db: Database) -> ListQuery:
         # An account under row-level security finds the few persons a search matches by
         # the server's search function (``person_search``), then reads their rows.
         narrow_search=person_search(p.personnummer, p.name_key, person_id=p.id, under_policies=True)
-        if server_roles.bound_by_policies(db)
+        if under_policies
         else None,
     )

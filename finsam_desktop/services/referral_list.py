@@ -52,9 +52,9 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
     # stored, indexed answer_sort_due (a CASE here sorted every match on each keystroke).
     due_sort = r.answer_sort_due
 
-    search = person_search(p.personnummer, p.name_key, r.case_number)
-    # A search that matches few referrals finds their persons first (see ListQuery).
     under_policies = server_roles.bound_by_policies(db)
+    search = person_search(p.personnummer, p.name_key, r.case_number, None, under_policies)
+    # A search that matches few referrals finds their persons first (see ListQuery).
     narrow_search = person_search(
         p.personnummer, p.name_key, r.case_number, r.person_id, under_policies
     )
