@@ -931,11 +931,9 @@ def test_a_coordinators_searches_find_exactly_the_visible_matches_in_every_list(
 def test_an_existing_role_server_upgraded_gets_the_search_function(server):
     """A role server from before the function (revision 0018): the owner's upgrade makes
     it, and the coordinator's search finds the same."""
-    from finsam_desktop.db.migrate import open_database
-
     from alembic.script import ScriptDirectory
 
-    from finsam_desktop.db.migrate import alembic_config
+    from finsam_desktop.db.migrate import alembic_config, open_database
 
     before = ScriptDirectory.from_config(alembic_config()).get_revision("0020").down_revision
     function = server_roles.SEARCH_FUNCTION
