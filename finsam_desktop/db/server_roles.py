@@ -41,7 +41,9 @@ nothing. The access log is read and appended to by administrators; a coordinator
 appends and reads only its id and hash (which the chain needs); nobody but the owner may
 UPDATE, DELETE or TRUNCATE it. A few SECURITY DEFINER functions in ``finsam_rls`` answer
 what a coordinator needs about rows it may not see and no more: the highest case number
-of a year, whether a personnummer is taken, the log entries of a person it may see.
+of a year, whether a personnummer is taken, the log entries of a person it may see; one
+finds the persons a list's search matches among those it may see, by the trigram index
+its own query could not use (``_search_statements``).
 
 **Statistik.** The statistik group has no grant on any table. It reads views in the
 schema ``statistik``, one per table, with the same de-identification as the file
