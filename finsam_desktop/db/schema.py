@@ -25,6 +25,7 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_referral_answer_sort_due_nulls_first",
         "ix_person_name_key_trgm",
         "ix_person_personnummer_trgm",
+        "ix_person_visible",
     }
 )
 # Columns (table, column) only a PostgreSQL server has, made by a migration and kept there

@@ -41,7 +41,9 @@ nothing. The access log is read and appended to by administrators; a coordinator
 appends and reads only its id and hash (which the chain needs); nobody but the owner may
 UPDATE, DELETE or TRUNCATE it. A few SECURITY DEFINER functions in ``finsam_rls`` answer
 what a coordinator needs about rows it may not see and no more: the highest case number
-of a year, whether a personnummer is taken, the log entries of a person it may see.
+of a year, whether a personnummer is taken, the log entries of a person it may see; one
+finds the persons a list's search matches among those it may see, by the trigram index
+its own query could not use (``_search_statements``).
 
 **Statistik.** The statistik group has no grant on any table. It reads views in the
 schema ``statistik``, one per table, with the same de-identification as the file
@@ -418,6 +420,7 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
               END IF;
               RETURN NULL;
             END $$""",
+        *_search_statements(groups),
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
         f"{coordinator}",
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
@@ -443,6 +446,54 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
             )
     return out
+
+
+# The person columns a list searches for a part (``services.listing.person_search``), each
+# with a trigram index on a server (migration 0018), and the function that searches them
+# for an account under row-level security (``_search_statements``).
+SEARCHED = ("name_key", "personnummer")
+SEARCH_FUNCTION = f"{RLS_SCHEMA}.visible_persons_like"
+
+
+def _search_statements(groups: dict[str, str]) -> list[str]:
+    """``visible_persons_like(column, pattern)``: the ids of the persons whose ``column``
+    (one of ``SEARCHED``) is LIKE ``pattern`` *and* whom the calling account may see,
+    by the person policy's own test (``linked_insatser`` against ``my_insats_array()``).
+
+    Why: PostgreSQL evaluates a query's condition on a table under row-level security
+    only after the policy's, unless its function is LEAKPROOF (which only a superuser
+    may declare, and LIKE is not): so a coordinator's search read every person's row
+    (the policy first, then LIKE) and never the trigram index. The function runs as the
+    owner, whom no policy binds, finds the matches by the index, and applies the
+    visibility test itself: it tells an account nothing about a person it may not see
+    (tests/db/test_server_roles.py calls it as a coordinator, without the program). The
+    list's query keeps the policy on its own rows besides. Each call is planned with
+    its pattern (EXECUTE): a pattern of one or two letters has no trigram to look up and
+    is read from the table instead."""
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
+    branches = "\n".join(
+        f"""              {"IF" if n == 0 else "ELSIF"} column_name = '{column}' THEN
+                RETURN QUERY EXECUTE 'SELECT id FROM public.person WHERE {_ident(column)} '
+                  'LIKE $1 AND {LINKED} OPERATOR({OVERLAPS}) $2' USING pattern, mine;"""
+        for n, column in enumerate(SEARCHED)
+    )
+    signature = f"{SEARCH_FUNCTION}(text, text)"
+    return [
+        f"""CREATE OR REPLACE FUNCTION {SEARCH_FUNCTION}(column_name text, pattern text)
+            RETURNS SETOF integer LANGUAGE plpgsql {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_insats_array();
+            BEGIN
+{branches}
+              ELSE
+                RAISE EXCEPTION 'not a searched column: %', column_name
+                  USING ERRCODE = 'invalid_parameter_value';
+              END IF;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}, {coordinator}",
+    ]
 
 
 def fill_linked_statements(table: str = "public.person") -> list[str]:
@@ -492,7 +543,12 @@ def keep_visibility(connection, groups: dict[str, str]) -> None:
 def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
     t = _ident(table)
-    mine = f"insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
+    # The account's insatser as an array asked once per statement; ``= ANY`` of integers
+    # is LEAKPROOF, so the planner may test it in an index scan and estimate it from the
+    # column's statistics (``IN (SELECT …)`` was a subplan it guessed to keep half the
+    # rows: a page of the Remisser list filtered on answers due read every participation
+    # into a hash instead of looking up the page's 200).
+    mine = f"insats_id = ANY ((SELECT {RLS_SCHEMA}.my_insats_array())::integer[])"
     me = f"(SELECT {RLS_SCHEMA}.my_user_id())"  # once per statement, not per row
     out = [
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
@@ -864,6 +920,13 @@ def roles_of(connection, database: str) -> list[str]:
         (database + ":", database + "."),
     ).fetchall()
     return sorted(r[0] for r in rows)
+
+
+def bound_by_policies(db) -> bool:
+    """Whether ``db`` is signed in with a role the person policy restricts (a
+    coordinator's own role on a server): its lists search through ``SEARCH_FUNCTION``."""
+    login = getattr(db, "login", None)
+    return login is not None and login.group == "coordinator"
 
 
 def last_case_number(session, prefix: str) -> str | None:

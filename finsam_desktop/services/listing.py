@@ -25,6 +25,8 @@ from finsam_desktop.db.expressions import (
     joins_as_written,
     reads_without_transaction,
     rows_of_persons,
+    visible_persons_containing,
+    without_estimate,
 )
 from finsam_desktop.domain import clock
 from finsam_desktop.domain.sorting import swedish_key
@@ -609,7 +611,7 @@ FEW_PERSONS, FEW_PERSONS_CAPPED = 3, 20
 
 
 def person_count_search(
-    person: Any, person_id: Any, case_number: Any = None
+    person: Any, person_id: Any, case_number: Any = None, under_policies: bool = False
 ) -> Callable[[Any, Select, str], Select]:
     """``ListQuery.count_search`` for a list of rows about a person (``person_id``: the
     list's column of the person; ``person``: the person table): a search that matches a
@@ -618,9 +620,13 @@ def person_count_search(
     outwards, reading each one's rows by ``person_id``'s index; one that matches most of
     them along the list's rows, looking up each row's person. Either order reads every
     person or every row once, whichever is fewer look-ups (a third of the persons is
-    where the two cost the same at 100,000, tests/benchmarks/test_remisser_overview_bench.py)."""
-    found = person_search(person.personnummer, person.name_key)
-    by_case = person_search(person.personnummer, person.name_key, case_number, person_id)
+    where the two cost the same at 100,000, tests/benchmarks/test_remisser_overview_bench.py).
+    ``under_policies`` (see ``person_search``): the few persons are found by the server's
+    search function (the sample is tested by its own rows, as before)."""
+    found = person_search(person.personnummer, person.name_key, under_policies=under_policies)
+    by_case = person_search(
+        person.personnummer, person.name_key, case_number, person_id, under_policies
+    )
 
     def count_search(session, stmt: Select, text: str, capped: bool = False) -> Select:
         if case_number is not None and is_case_number_search(text):
@@ -630,6 +636,8 @@ def person_count_search(
         # A number (four digits or more) is part of a few percent of the personnummer at
         # most (a birth year: 2-3 %): its persons are the few, without a sample to tell.
         if is_number_search(text) or matches_few_persons(session, person, condition, one_in):
+            if under_policies:
+                return stmt.where(by_case(text))
             return rows_of_persons(session, stmt, person, person_id, condition)
         return stmt.join(person, person.id == person_id).where(condition)
 
@@ -653,13 +661,23 @@ def matches_few_persons(
 
 
 def person_search(
-    personnummer: Any, name_key: Any, case_number: Any = None, person_id: Any = None
+    personnummer: Any,
+    name_key: Any,
+    case_number: Any = None,
+    person_id: Any = None,
+    under_policies: bool = False,
 ) -> Callable[[str], ColumnElement]:
     """The search of every list of persons: part of a personnummer (``is_number_search``),
     a case number (R and four digits or more) where the list has ``case_number``, or else
     a name (Swedish letters folded, as ``name_key`` stores them). ``person_id``: the
-    list's column of the person (a referral's): the person is then searched in a
-    subquery (``ListQuery.narrow_search``); the columns are those of the person table."""
+    list's column of the person (a referral's, or the person's own id): the person is
+    then searched in a subquery (``ListQuery.narrow_search``); the columns are those of
+    the person table. ``under_policies``: the list is read by an account under
+    row-level security (``server_roles.bound_by_policies``): that subquery is then the
+    server's search function, which finds the persons by the trigram index and keeps
+    to those the account may see (``visible_persons_containing``); without
+    ``person_id`` (a page of many matches) the condition is one the planner does not
+    estimate (``without_estimate``)."""
 
     def search(text: str) -> ColumnElement:
         digits = "".join(ch for ch in text if ch.isdigit())
@@ -676,13 +694,19 @@ def person_search(
                 case_number >= wanted, case_number < following, case_number.like(wanted + "%")
             )
         # The key and the number are stored as searched: a plain substring test.
-        if is_number_search(text):
-            found = contains(personnummer, digits)
-        else:
-            found = contains(name_key, swedish_key(text))
+        column, key = (
+            (personnummer, digits) if is_number_search(text) else (name_key, swedish_key(text))
+        )
         if person_id is None:
-            return found
-        return among(person_id, select(name_key.table.c.id).where(found))
+            # Under row-level security the search of a page of many matches walks the
+            # list's order: the planner must not take it for a search of few persons.
+            return (
+                without_estimate(contains(column, key)) if under_policies else contains(column, key)
+            )
+        visible = visible_persons_containing(column, key) if under_policies else None
+        if visible is not None:
+            return among(person_id, visible)
+        return among(person_id, select(name_key.table.c.id).where(contains(column, key)))
 
     return search
 

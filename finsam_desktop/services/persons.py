@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from finsam_desktop.db import server_roles
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.models import MunicipalityRow, PersonRow
 from finsam_desktop.domain.errors import ValidationError
@@ -121,7 +122,8 @@ def person_list(db: Database) -> ListQuery:
     """Every person, searchable by name or personnummer as the user types."""
     p, m = PersonRow, MunicipalityRow
 
-    search = person_search(p.personnummer, p.name_key)
+    under_policies = server_roles.bound_by_policies(db)
+    search = person_search(p.personnummer, p.name_key, under_policies=under_policies)
 
     def row(r) -> ListRow:
         city = _("Protected identity") if r.protected_identity else r.city
@@ -149,4 +151,9 @@ def person_list(db: Database) -> ListQuery:
         search=search,
         filters={"municipality_id": lambda v: p.municipality_id == v},
         search_log=SearchLog("person-search", p.id),
+        # An account under row-level security finds the few persons a search matches by
+        # the server's search function (``person_search``), then reads their rows.
+        narrow_search=person_search(p.personnummer, p.name_key, person_id=p.id, under_policies=True)
+        if under_policies
+        else None,
     )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
+from finsam_desktop.db import server_roles
 from finsam_desktop.db.engine import Database
 from finsam_desktop.db.expressions import among
 from finsam_desktop.db.models import InsatsRow, MunicipalityRow, PartyRow, PersonRow, StaffRow
@@ -51,9 +52,12 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
     # stored, indexed answer_sort_due (a CASE here sorted every match on each keystroke).
     due_sort = r.answer_sort_due
 
-    search = person_search(p.personnummer, p.name_key, r.case_number)
+    under_policies = server_roles.bound_by_policies(db)
+    search = person_search(p.personnummer, p.name_key, r.case_number, None, under_policies)
     # A search that matches few referrals finds their persons first (see ListQuery).
-    narrow_search = person_search(p.personnummer, p.name_key, r.case_number, r.person_id)
+    narrow_search = person_search(
+        p.personnummer, p.name_key, r.case_number, r.person_id, under_policies
+    )
 
     def status_filter(value: str):
         if value == STATUS_OPEN:
@@ -160,7 +164,7 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         count_base=count_base,
         count_joins=count_joins,
         narrow_search=narrow_search,
-        count_search=person_count_search(p, r.person_id, r.case_number),
+        count_search=person_count_search(p, r.person_id, r.case_number, under_policies),
     )
 
 

@@ -793,3 +793,167 @@ def test_backups_on_a_server_with_roles_are_the_owners_and_an_account_is_told_so
         db.close()
     assert main(["--db", server["url"], "backup", str(tmp_path / "o")]) == 0
     assert [p.suffix for p in (tmp_path / "o").iterdir()] == [".dump"]
+
+
+# --- a coordinator's searches (issue 14 §6: the server's search function) -------------------
+
+
+def test_the_search_function_tells_a_coordinator_nothing_of_persons_it_may_not_see(server):
+    """``finsam_rls.visible_persons_like`` runs as the owner (to use the trigram index a
+    coordinator's own query cannot): called directly, as with psql, it gives exactly the
+    visible persons that match, never one the account may not see, and only for the
+    searched columns."""
+    function = server_roles.SEARCH_FUNCTION
+    with owner(server) as o:
+        visible = visible_to_coordinator_truth(o, [server["a"]])
+        persons = o.execute("SELECT id, name_key, personnummer FROM person").fetchall()
+    hidden = [row for row in persons if row[0] not in visible]
+    assert hidden and visible
+    with connect_as(server, "bo") as bo:
+
+        def found(column, pattern):
+            return ids(bo, f"SELECT {function}(%s, %s)", column, pattern)
+
+        assert found("name_key", "%") == visible
+        assert found("personnummer", "%") == visible
+        for pid, name_key, personnummer in hidden[:10]:
+            # Each one's own name and number, whole and in part: the visible matches only.
+            for column, value in (("name_key", name_key), ("personnummer", personnummer)):
+                for part in (value, value[1:4], value[-3:]):
+                    expected = {
+                        i for i, n, p in persons if part in (n if column == "name_key" else p)
+                    }
+                    assert pid in expected
+                    assert found(column, f"%{part}%") == expected & visible
+        for column in ("first_name", "id", "name_key; SELECT 1", "linked_insatser"):
+            with pytest.raises(psycopg.errors.InvalidParameterValue):
+                found(column, "%")
+    with connect_as(server, "stina") as stina, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        stina.execute(f"SELECT {function}('name_key', '%')")
+
+
+def searching_lists():
+    """Every list the window searches by a person's name or personnummer
+    (``listing.person_search``): the test below enumerates the services' functions
+    that build one and fails on one missing here."""
+    from finsam_desktop.services import casework, krans, persons, referral_list
+
+    return {
+        "persons": persons.person_list,
+        "referrals": referral_list.referral_list,
+        "meetings": referral_list.meeting_list,
+        "participations": casework.participation_list,
+        "aktualiseringar": krans.aktualisering_list,
+    }
+
+
+def test_every_list_searching_persons_is_in_searching_lists():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import finsam_desktop.services as services
+
+    found = set()
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"finsam_desktop.services.{info.name}")
+        for name, fn in vars(module).items():
+            fn = inspect.unwrap(fn) if callable(fn) else fn
+            if not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+                continue
+            if module.__name__.endswith(".listing"):
+                continue  # where the search is defined
+            if "person_search(" in inspect.getsource(fn):
+                found.add(f"{info.name}.{name}")
+    listed = {
+        f"{fn.__module__.rsplit('.', 1)[1]}.{fn.__name__}" for fn in searching_lists().values()
+    }
+    assert found == listed
+
+
+def test_a_coordinators_searches_find_exactly_the_visible_matches_in_every_list(server):
+    """In every list that searches a person, each search as the coordinator (the server's
+    search function, the policies) finds exactly the owner's matches that the coordinator's
+    list holds: the count, a page of the few (``narrow``) and of the many, and the whole
+    list."""
+    from sqlalchemy import event
+
+    from finsam_desktop.db.engine import Database
+    from finsam_desktop.services import signin
+
+    with owner(server) as o:
+        visible = visible_to_coordinator_truth(o, [server["a"]])
+        keys = dict(o.execute("SELECT id, name_key FROM person").fetchall())
+        numbers = dict(o.execute("SELECT id, personnummer FROM person").fetchall())
+        case_number = o.execute(
+            "SELECT case_number FROM referral WHERE insats_id = %s ORDER BY id LIMIT 1",
+            (server["a"],),
+        ).fetchone()[0]
+    hidden = sorted(set(keys) - visible)
+    seen = sorted(visible & set(keys))
+    # A part of a hidden person's name that a visible person's name holds too, a visible
+    # person's part, a hidden person's whole number, a part of numbers, a letter, a case
+    # number's start.
+    shared = next(
+        key[i : i + 3]
+        for pid in hidden
+        for key in [keys[pid]]
+        for i in range(len(key) - 2)
+        if any(key[i : i + 3] in keys[v] for v in seen) and " " not in key[i : i + 3]
+    )
+    texts = [
+        shared,
+        keys[seen[0]][:4],
+        numbers[hidden[0]],
+        numbers[seen[0]][2:8],
+        keys[hidden[0]][0],
+        case_number[:7],
+    ]
+    statements = []
+
+    def seen_sql(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    coordinator, _user = signin.log_in(server["url"], "bo", PASSWORD)
+    everything = Database(server["url"])
+    event.listen(coordinator.engine, "before_cursor_execute", seen_sql)
+    try:
+        for name, make in searching_lists().items():
+            mine, all_rows = make(coordinator), make(everything)
+            listed = {r.id for r in mine.page(None, None)}
+            for text in texts:
+                expected = {r.id for r in all_rows.page(None, None, text=text)} & listed
+                n = mine.count(text)
+                assert n == len(expected), (name, text)
+                assert mine.count(text, capped=True) == len(expected), (name, text)
+                for matches in (n, None):  # the few (narrow) and the many
+                    page = {r.id for r in mine.page(0, 200, text=text, matches=matches)}
+                    assert page == expected, (name, text, matches)
+                assert {r.id for r in mine.page(None, None, text=text)} == expected
+            assert listed < {r.id for r in all_rows.page(None, None)} or name == "aktualiseringar"
+    finally:
+        coordinator.close()
+        everything.close()
+    # The coordinator's searches went through the server's function.
+    assert any(server_roles.SEARCH_FUNCTION in s for s in statements)
+
+
+def test_an_existing_role_server_upgraded_gets_the_search_function(server):
+    """A role server from before the function (revision 0018): the owner's upgrade makes
+    it, and the coordinator's search finds the same."""
+    from alembic.script import ScriptDirectory
+
+    from finsam_desktop.db.migrate import alembic_config, open_database
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0020").down_revision
+    function = server_roles.SEARCH_FUNCTION
+    with owner(server) as o:
+        o.execute(f"DROP FUNCTION {function}(text, text)")
+        o.execute("UPDATE alembic_version SET version_num = %s", (before,))
+    open_database(server["url"]).close()
+    with owner(server) as o:
+        assert o.execute("SELECT to_regprocedure(%s)", (f"{function}(text,text)",)).fetchone()[0]
+    with connect_as(server, "bo") as bo, owner(server) as o:
+        assert ids(bo, f"SELECT {function}('name_key', '%%')") == visible_to_coordinator_truth(
+            o, [server["a"]]
+        )

@@ -8,14 +8,14 @@ its last column there (SQLite keeps the rowid at the end of every index: the sam
 as before on SQLite). As migration 0015 did for the sort indexes.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02 04:00:00.000000
 """
 
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
