@@ -175,7 +175,9 @@ def test_restore_refuses_while_another_workstation_is_connected(server_db, tmp_p
     other = open_database(server_db.url)
     try:
         person_count(other)  # a connection in its pool, as an open window has
-        with pytest.raises(BackupError, match=r"^(1 annan anslutning|[2-9] andra anslutningar) från programmet"):
+        with pytest.raises(
+            BackupError, match=r"^(1 annan anslutning|[2-9] andra anslutningar) från programmet"
+        ):
             server_backup.restore(server_db.url, made)
     finally:
         other.close()
