@@ -171,22 +171,24 @@ def without_estimate(condition):
 
 # The shortest text a trigram index looks up (pg_trgm: three characters).
 TRIGRAM = 3
+# The server's search function (made by db/server_roles.py, in its schema finsam_rls) and
+# the person columns it searches.
+SEARCH_FUNCTION = "finsam_rls.visible_persons_like"
+SEARCHED = ("name_key", "personnummer")
 
 
 def visible_persons_containing(column, text: str):
     """A SELECT of the ids of the persons whose ``column`` (the person table's name key
     or personnummer) holds ``text``, among those the signed-in account may see, found by
-    the server's function (``server_roles.SEARCH_FUNCTION``): for an account under
+    the server's function (``SEARCH_FUNCTION``, made by ``server_roles``): for an account under
     row-level security, whose own query could not use the column's trigram index (see
     the function). None when ``text`` is too short for the index (the plain
     ``contains`` reads every row either way)."""
-    from finsam_desktop.db import server_roles
-
     if len(text) < TRIGRAM:
         return None
-    if column.key not in server_roles.SEARCHED:
+    if column.key not in SEARCHED:
         raise ValueError(column.key)
-    schema, name = server_roles.SEARCH_FUNCTION.split(".")
+    schema, name = SEARCH_FUNCTION.split(".")
     found = getattr(getattr(func, schema), name)(
         literal(column.key, String), literal(_contains_pattern(text), String)
     )

@@ -58,6 +58,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from finsam_desktop.db.expressions import SEARCH_FUNCTION, SEARCHED
+
 GROUPS = {"admin": "administratör", "coordinator": "samordnare", "statistics": "statistik"}
 NAME_BYTES = 63
 RLS_SCHEMA = "finsam_rls"
@@ -450,9 +452,9 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
 
 # The person columns a list searches for a part (``services.listing.person_search``), each
 # with a trigram index on a server (migration 0018), and the function that searches them
-# for an account under row-level security (``_search_statements``).
-SEARCHED = ("name_key", "personnummer")
-SEARCH_FUNCTION = f"{RLS_SCHEMA}.visible_persons_like"
+# for an account under row-level security (``_search_statements``): SEARCHED and
+# SEARCH_FUNCTION, named in db/expressions.py where the lists' statements call it (it
+# imports nothing of the program; this module reaches the engine, the engine them).
 
 
 def _search_statements(groups: dict[str, str]) -> list[str]:

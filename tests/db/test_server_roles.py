@@ -813,6 +813,7 @@ def test_the_search_function_tells_a_coordinator_nothing_of_persons_it_may_not_s
     coordinator's own query cannot): called directly, as with psql, it gives exactly the
     visible persons that match, never one the account may not see, and only for the
     searched columns."""
+    assert server_roles.SEARCH_FUNCTION.startswith(server_roles.RLS_SCHEMA + ".")
     function = server_roles.SEARCH_FUNCTION
     with owner(server) as o:
         visible = visible_to_coordinator_truth(o, [server["a"]])
