@@ -173,10 +173,14 @@ def backup_now(
     when = (when or datetime.now()).replace(microsecond=0)
     folder = backup_folder(db)
     stem, suffix = backup_stem(db), backup_suffix(db)
+    # Two backups in one second (e.g. "now" just before closing): the new one is stamped
+    # after the day's earlier ones, or thinning (the newest of each day) would delete it
+    # at once.
+    today = [b.taken_at for b in files.list_backups(folder, stem, suffix)]
+    today = [t for t in today if t.date() == when.date() and t >= when]
+    if today:
+        when = max(today) + timedelta(seconds=1)
     dest = folder / files.backup_name(stem, when, suffix)
-    while dest.exists():  # two backups in one second (e.g. "now" just before closing)
-        when += timedelta(seconds=1)
-        dest = folder / files.backup_name(stem, when, suffix)
     if db.on_server:
         made = _dump(db, dest, progress, only_if_free)
         if made is None:  # another workstation is taking it

@@ -88,6 +88,17 @@ def test_daily_backup_only_when_the_newest_is_a_day_old(db):
     assert len(backups.list_backups(db)) == 2
 
 
+def test_backups_in_the_same_second_each_stay_the_days_newest(db):
+    """ "Backup now" and the closing backup within a second: each gets a later stamp than
+    the day's earlier ones, so thinning keeps it (the third used to get the first's freed
+    name, older than the second's, and was deleted as it was made)."""
+    when = datetime(2026, 11, 20, 9, 0)
+    made = [backups.backup_now(db, when) for _ in range(4)]
+    assert [m.taken_at for m in made] == [when + timedelta(seconds=i) for i in range(4)]
+    assert made[-1].path.exists()
+    assert [b.taken_at for b in backups.list_backups(db)] == [made[-1].taken_at]
+
+
 def test_the_backup_folder_is_thinned_after_each_backup(db):
     start = datetime(2026, 10, 1, 12, 0)
     for day in range(40):
