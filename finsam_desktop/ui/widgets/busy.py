@@ -30,7 +30,7 @@ class WaitDialog(QDialog):
         layout.addWidget(bar)
 
     def reject(self) -> None:
-        pass
+        """Esc does nothing: the work ends the dialog, not the user."""
 
     def closeEvent(self, event) -> None:
         event.ignore()
