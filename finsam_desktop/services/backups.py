@@ -176,10 +176,13 @@ def backup_now(
     # Two backups in one second (e.g. "now" just before closing): the new one is stamped
     # after the day's earlier ones, or thinning (the newest of each day) would delete it
     # at once.
-    today = [b.taken_at for b in files.list_backups(folder, stem, suffix)]
-    today = [t for t in today if t.date() == when.date() and t >= when]
-    if today:
-        when = max(today) + timedelta(seconds=1)
+    later = [
+        b.taken_at
+        for b in files.list_backups(folder, stem, suffix)
+        if b.taken_at.date() == when.date() and b.taken_at >= when
+    ]
+    if later:
+        when = max(later) + timedelta(seconds=1)
     dest = folder / files.backup_name(stem, when, suffix)
     if db.on_server:
         made = _dump(db, dest, progress, only_if_free)
