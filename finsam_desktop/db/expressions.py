@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import UnaryExpression
@@ -193,6 +194,65 @@ def visible_persons_containing(column, text: str):
         literal(column.key, String), literal(_contains_pattern(text), String)
     )
     return select(found)
+
+
+# A personnummer's digits from each position (1-based) after the first: SQLite's
+# expression indexes on ``substr(personnummer, k)`` (migration 0022), which with the
+# column's own unique index find a run of digits that starts at any of these positions.
+DIGITS_FROM = tuple(range(2, 10))
+# Of a number this long (YYYYMMDDNNNN), a run of ``FEW_DIGITS`` digits or more starts at
+# position 9 at the latest: the indexes above cover it; a longer text is read as it is.
+NUMBER_LENGTH = 12
+FEW_DIGITS = 4
+
+
+def digits_of_persons(personnummer, person_id, digits: str):
+    """Whether the person (``person_id``: the person table's id, whose ``personnummer``
+    column is searched) has ``digits`` anywhere in the personnummer: the same rows as
+    ``contains(personnummer, digits)``. SQLite: the id is one of those found by the
+    indexes of migration 0022 (``DIGITS_FROM``), a range of each for the digits starting
+    at its position, one ``UNION ALL`` arm each: a birth year (``1985``, 2,830 of 100,000
+    persons) in 2 ms, where ``instr`` read every personnummer in 15–25 ms; a number longer
+    than ``NUMBER_LENGTH`` characters is tested as it is (an arm of its own, by the index
+    of the length). PostgreSQL: ``contains``, which its trigram index serves. Fewer than
+    ``FEW_DIGITS`` digits: ``contains`` on both."""
+    if len(digits) < FEW_DIGITS or not digits.isdigit():
+        return contains(personnummer, digits)
+    return _DigitsOfPersons(
+        personnummer,
+        person_id,
+        literal(digits, String),
+        literal(_following(digits), String),
+        literal(_contains_pattern(digits), String),
+    )
+
+
+def _following(text: str) -> str:
+    """The least text after every text that starts with ``text`` (binary order)."""
+    return text[:-1] + chr(ord(text[-1]) + 1)
+
+
+class _DigitsOfPersons(_PerDialect):
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True
+
+    def sqlite(self, personnummer, person_id, digits, following, _pattern):
+        def arm(*conditions):
+            # Its own read of the person table, also where the statement joins it.
+            return select(person_id).where(*conditions).correlate(None)
+
+        arms = [arm(personnummer >= digits, personnummer < following)]
+        for k in DIGITS_FROM:
+            # The position as a literal: an expression index serves only its own spelling.
+            suffix = func.substr(personnummer, literal_column(str(k)))
+            arms.append(arm(suffix >= digits, suffix < following))
+        longer = func.length(personnummer) > literal_column(str(NUMBER_LENGTH))
+        arms.append(arm(longer, func.instr(personnummer, digits) > 0))
+        return person_id.in_(union_all(*arms))
+
+    def postgresql(self, personnummer, _person_id, _digits, _following, pattern):
+        return personnummer.like(pattern, escape="\\")
 
 
 class _Contains(_PerDialect):

@@ -28,6 +28,17 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_person_visible",
     }
 )
+# Indexes only a file (SQLite) has, made by migration 0022: a personnummer from each
+# position after the first, and its length (``db.expressions.digits_of_persons``; the
+# server searches the column by its trigram index instead), and a person's referrals in
+# their days-left order (the Remisser page of a number). Likewise left out.
+FILE_ONLY_INDEXES = frozenset(
+    {
+        *(f"ix_person_personnummer_from_{k}" for k in range(2, 10)),
+        "ix_person_personnummer_length",
+        "ix_referral_person_insats_due",
+    }
+)
 # Columns (table, column) only a PostgreSQL server has, made by a migration and kept there
 # by the server itself (see each migration), not by the program: likewise left out.
 SERVER_ONLY_COLUMNS = frozenset({("person", "linked_insatser")})

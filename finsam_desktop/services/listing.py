@@ -22,6 +22,7 @@ from finsam_desktop.db.expressions import (
     among_ids,
     contains,
     count_rows,
+    digits_of_persons,
     joins_as_written,
     reads_without_transaction,
     rows_of_persons,
@@ -198,7 +199,8 @@ class ListQuery:
         """Rows ``offset`` to ``offset + limit`` as the list shows them (None: all rows).
         ``matches``: how many rows the search and filters match (``count``, also capped),
         when known."""
-        narrow = matches is not None and matches <= NARROW_MATCHES
+        by_index = self._persons_by_index(text)
+        narrow = matches is not None and (matches <= NARROW_MATCHES or by_index)
         found = None
         kept: list | None = None
         if narrow and self._found is not None and self._found[0] == _state(text, filters):
@@ -218,6 +220,13 @@ class ListQuery:
         if limit is not None and self.db is not None and self.db.on_server:
             ids = self._server_ids(sort_index, descending, text, filters, narrow, kept, order)
             ids = ids if ids is None else ids(offset or 0, limit)
+        if ids is None and limit is not None and by_index and narrow and kept is None:
+            # Its matches' ids sorted from the lean rows (on a file an index holds the
+            # Remisser list's days left beside the person), only the page's rows joined
+            # to what it shows: sorting every match joined to five tables took as long as
+            # walking the list's order (40 ms for a birth year at 100,000 referrals).
+            lean = self._lean_ids(text, filters, narrow, list(order))
+            ids = None if lean is None else lean.offset(offset or 0).limit(limit)
         if ids is None and limit is not None and (offset or 0) >= DEEP_OFFSET:
             # A page far down: the rows before it are skipped by their ids alone (the
             # joins the page shows are not made for them), then the page's rows read.
@@ -237,6 +246,16 @@ class ListQuery:
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
                 self._log_search(session, text, filters, matches, found)
             return rows
+
+    def _persons_by_index(self, text: str) -> bool:
+        """Whether a page of ``text``, however many rows it matches, is read from its
+        persons (``narrow_search``) and sorted: a number on a file, whose persons the
+        indexes of its digits find (``digits_of_persons``: a birth year's 2-3 % of the
+        persons in 2 ms), where walking the list's order past every row that does not
+        match took 40-70 ms of CPU at 100,000 referrals for the page of a birth year.
+        A server is left as it is (``_server_ids``)."""
+        on_server = self.db is not None and self.db.on_server
+        return self.narrow_search is not None and not on_server and is_number_search(text or "")
 
     def _memoized(self, key, make: Callable[[], Any]) -> Any:
         """What the list's statements are made of, found once: finding a statement's
@@ -693,20 +712,23 @@ def person_search(
             return and_(
                 case_number >= wanted, case_number < following, case_number.like(wanted + "%")
             )
-        # The key and the number are stored as searched: a plain substring test.
-        column, key = (
-            (personnummer, digits) if is_number_search(text) else (name_key, swedish_key(text))
+        # The key and the number are stored as searched: a plain substring test (of a
+        # number, on a file, by the indexes of its digits: ``digits_of_persons``).
+        number = is_number_search(text)
+        column, key = (personnummer, digits) if number else (name_key, swedish_key(text))
+        holds = (
+            digits_of_persons(personnummer, name_key.table.c.id, digits)
+            if number
+            else contains(column, key)
         )
         if person_id is None:
             # Under row-level security the search of a page of many matches walks the
             # list's order: the planner must not take it for a search of few persons.
-            return (
-                without_estimate(contains(column, key)) if under_policies else contains(column, key)
-            )
+            return without_estimate(holds) if under_policies else holds
         visible = visible_persons_containing(column, key) if under_policies else None
         if visible is not None:
             return among(person_id, visible)
-        return among(person_id, select(name_key.table.c.id).where(contains(column, key)))
+        return among(person_id, select(name_key.table.c.id).where(holds))
 
     return search
 

@@ -1,0 +1,133 @@
+"""A run of a personnummer's digits, searched by the indexes of its positions on a file
+(migration 0022, ``db.expressions.digits_of_persons``): the same persons as the plain
+substring test for every run (a birth year, a date, digits in the middle, the last four
+digits, a whole number), also after numbers are changed by a bulk statement and persons
+deleted; on a file found through the indexes without reading every person."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, insert, select, update
+
+from finsam_desktop.db.expressions import DIGITS_FROM, contains, digits_of_persons
+from finsam_desktop.db.models import PersonRow
+from finsam_desktop.db.schema import FILE_ONLY_INDEXES
+
+# Fictitious numbers (birth numbers 980-999), some sharing a birth year, a date, the last
+# four digits; a samordningsnummer (day + 60); one of ten digits, as an old import left it.
+NUMBERS = [
+    "198501019801",
+    "198501029812",
+    "198512319823",
+    "198601019801",
+    "195912319834",
+    "200002299845",
+    "201012249856",
+    "199007619867",
+    "193108199878",
+    "8501019989",
+]
+LONGER = "1985010199876543"  # longer than a personnummer: only a file can hold it
+
+
+def add_persons(db, numbers) -> None:
+    with db.session() as s:
+        for i, number in enumerate(numbers):
+            s.execute(
+                insert(PersonRow).values(
+                    personnummer=number,
+                    first_name="Testa",
+                    last_name=f"Exempelsson{i}",
+                    name_key=f"exempelsson{i} testa",
+                )
+            )
+
+
+def runs(numbers) -> list[str]:
+    """Every run of four digits or more of every number, and some that no number holds."""
+    found = {n[i:j] for n in numbers for i in range(len(n)) for j in range(i + 4, len(n) + 1)}
+    return sorted(found | {"0000", "9999", "1985010", "12319", "99999999", "2010122498561"})
+
+
+def found_by(db, condition) -> set[int]:
+    with db.reading() as s:
+        return set(s.scalars(select(PersonRow.id).where(condition)))
+
+
+def numbers_by_id(db) -> dict[int, str]:
+    with db.reading() as s:
+        return dict(s.execute(select(PersonRow.id, PersonRow.personnummer)).all())
+
+
+def assert_same_as_substring(db) -> int:
+    held = numbers_by_id(db)
+    checked = 0
+    for digits in runs(held.values()):
+        expected = {i for i, n in held.items() if digits in n}
+        indexed = found_by(db, digits_of_persons(PersonRow.personnummer, PersonRow.id, digits))
+        assert indexed == expected, digits
+        assert found_by(db, contains(PersonRow.personnummer, digits)) == expected, digits
+        checked += bool(expected)
+    return checked
+
+
+def test_every_run_of_digits_finds_the_same_persons_as_the_substring_test(db):
+    numbers = NUMBERS + ([LONGER] if not db.on_server else [])
+    add_persons(db, numbers)
+    assert assert_same_as_substring(db) > 100
+    # Changed by one statement for many rows (as an import or the de-identification
+    # would), and some deleted: the indexes follow the rows.
+    with db.session() as s:
+        s.execute(
+            update(PersonRow)
+            .where(PersonRow.personnummer.like("1985%"))
+            .values(personnummer=func.replace(PersonRow.personnummer, "1985", "1979"))
+        )
+        s.execute(delete(PersonRow).where(PersonRow.personnummer.like("2%")))
+    held = numbers_by_id(db)
+    assert not any(n.startswith("1985") or n.startswith("2") for n in held.values())
+    assert any(n.startswith("1979") for n in held.values())
+    assert assert_same_as_substring(db) > 50
+    for gone in ("200002299845", "2010122498", "19850101"):
+        assert found_by(db, digits_of_persons(PersonRow.personnummer, PersonRow.id, gone)) == {
+            i for i, n in held.items() if gone in n
+        }
+
+
+@pytest.mark.sqlite_only(reason="the indexes of the digits' positions are a file's")
+def test_a_file_finds_the_digits_through_the_indexes_without_reading_every_person(db):
+    from sqlalchemy.dialects import sqlite
+
+    add_persons(db, NUMBERS)
+    stmt = select(PersonRow.id).where(
+        digits_of_persons(PersonRow.personnummer, PersonRow.id, "9801")
+    )
+    sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with db.reading() as s:
+        plan = [row[3] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+        indexes = {
+            name
+            for (name,) in s.connection().exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index'"
+            )
+        }
+    assert FILE_ONLY_INDEXES <= indexes
+    used = {f"ix_person_personnummer_from_{k}" for k in DIGITS_FROM}
+    used |= {"ix_person_personnummer_length"}
+    for name in used:
+        assert any(f"INDEX {name} " in step for step in plan), (name, plan)
+    assert any("sqlite_autoindex_person_1 (personnummer>? AND personnummer<?)" in p for p in plan)
+    assert not any(step.startswith("SCAN") for step in plan), plan
+
+
+def test_the_server_searches_the_digits_as_before_by_its_trigram_index():
+    """PostgreSQL: ``LIKE '%…%'`` (migration 0018's trigram index), as ``contains``."""
+    from sqlalchemy.dialects import postgresql
+
+    def spelt(condition) -> str:
+        stmt = select(PersonRow.id).where(condition)
+        return str(stmt.compile(dialect=postgresql.dialect()))
+
+    by_digits = spelt(digits_of_persons(PersonRow.personnummer, PersonRow.id, "19850101"))
+    assert by_digits == spelt(contains(PersonRow.personnummer, "19850101"))
+    assert "LIKE" in by_digits and "substr" not in by_digits
