@@ -70,7 +70,10 @@ def test_the_statistics_password_opens_only_the_de_identified_extract(demo_path,
     dump = "\n".join(rows) + plain.read_bytes().decode("utf-8", "replace")
     assert len(rows) > len(persons)
     for first, last, personnummer in persons:
-        for secret in (first, last, personnummer, personnummer.replace("-", "")):
+        # Also without the century, as the indexes of a file hold a number from each of
+        # its positions (migration 0022): none of them a copy of the real number.
+        number = personnummer.replace("-", "")
+        for secret in (first, last, personnummer, number, number[2:]):
             assert secret not in dump, "a person's name or personnummer is in the extract"
 
 
