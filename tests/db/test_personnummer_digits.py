@@ -131,3 +131,47 @@ def test_the_server_searches_the_digits_as_before_by_its_trigram_index():
     by_digits = spelt(digits_of_persons(PersonRow.personnummer, PersonRow.id, "19850101"))
     assert by_digits == spelt(contains(PersonRow.personnummer, "19850101"))
     assert "LIKE" in by_digits and "substr" not in by_digits
+
+
+def test_a_page_of_a_number_is_its_persons_rows_sorted_however_many_it_matches(
+    demo_db, monkeypatch
+):
+    """The Remisser page of a number matching more rows than a narrow search (a birth
+    year) is read from the persons the indexes find, its ids sorted from the lean rows:
+    the same rows, in the same order, at every offset, as walking the list's order."""
+    from collections import Counter
+
+    from finsam_desktop.db.referral_models import ReferralRow
+    from finsam_desktop.services import listing
+    from finsam_desktop.services.referral_list import referral_list
+
+    with demo_db.reading() as s:
+        numbers = list(
+            s.scalars(
+                select(PersonRow.personnummer).join(
+                    ReferralRow, ReferralRow.person_id == PersonRow.id
+                )
+            )
+        )
+    runs_held = Counter(n[i : i + 4] for n in numbers for i in range(len(n) - 3))
+    query = referral_list(demo_db)
+    days_left = [c.key for c in query.columns].index("days_left")
+    exact, text = max((query.count(run), run) for run, _n in runs_held.most_common(40))
+    assert exact >= 4, text
+    read = []
+    lean_ids = listing.ListQuery._lean_ids
+
+    def spied(self, *args, **kwargs):
+        read.append(args[0])
+        return lean_ids(self, *args, **kwargs)
+
+    monkeypatch.setattr(listing.ListQuery, "_lean_ids", spied)
+    many = listing.NARROW_MATCHES + 1  # as a capped count says "more than the cap"
+    for descending in (False, True):
+        for offset in (0, 1, exact - 2):
+            walked = query.page(offset, 2, days_left, descending, text, None, None)
+            assert read == [], "a page without a known count walks the list's order"
+            by_persons = query.page(offset, 2, days_left, descending, text, None, many)
+            assert [r.id for r in by_persons] == [r.id for r in walked], (descending, offset)
+            assert read == [text], "read from the persons' lean rows"
+            read.clear()
