@@ -315,9 +315,13 @@ def create_groups(connection) -> None:
             _run(connection, sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
 
 
+# The signed-in account's row of ``users`` (u): its role is the session's.
+_ME = "current_database() || '.' || u.username = session_user"
+
+
 def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
-    me = "current_database() || '.' || u.username = session_user"
+    me = _ME
     linked = "EXISTS (SELECT 1 FROM public.{t} x WHERE x.person_id = pid{mine})"
     mine = f" AND x.insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
     tables = LINKS
@@ -372,6 +376,12 @@ GROUP_TABLE = f"{RLS_SCHEMA}.visibility_group"
 # the one a page far down walks in the id's order, testing the group beside each id.
 GROUP_INDEX = "ix_person_visibility_group"
 VISIBLE_INDEX = "ix_person_visible"
+# How many persons of each group each block of ``BLOCK`` consecutive ids holds, kept by
+# statement triggers on the person table: a coordinator's whole count, and where in the
+# id order a page far down starts, without reading every visible person before it
+# (``visible_person_count``, ``visible_person_start``).
+BLOCK_TABLE = f"{RLS_SCHEMA}.visible_block"
+BLOCK_BITS = 10  # blocks of 1,024 ids
 
 
 def _linked_sets(persons: str) -> str:
@@ -420,11 +430,18 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
             LANGUAGE sql STABLE {header} AS $$
             SELECT array_append(coalesce(array_agg(i), '{{}}'), 0)
             FROM {RLS_SCHEMA}.my_insatser() i $$""",
-        # The groups whose persons the account sees: linked to one of its insatser, or to none.
+        # The groups whose persons the account sees: linked to one of its insatser, or to
+        # none. In PL/pgSQL, whose statements keep their plans for the connection's life
+        # (an SQL function's body is planned at every call: 1–4 ms at each statement
+        # under the policy, which asks it once per scan of the table).
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_groups() RETURNS integer[]
-            LANGUAGE sql STABLE {header} AS $$
-            SELECT coalesce(array_agg(g.id), '{{}}') FROM {GROUP_TABLE} g
-            WHERE g.insatser && {RLS_SCHEMA}.my_insats_array() $$""",
+            LANGUAGE plpgsql STABLE {header} AS $$
+            BEGIN
+              RETURN (SELECT coalesce(array_agg(g.id), '{{}}') FROM {GROUP_TABLE} g
+                WHERE g.insatser && (SELECT array_append(coalesce(array_agg(a.insats_id),
+                  '{{}}'), 0) FROM public.account_insats a JOIN public.users u
+                  ON u.id = a.user_id WHERE {_ME} AND u.active));
+            END $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink(persons integer[]) RETURNS void
             LANGUAGE plpgsql {header} AS $$
             BEGIN
@@ -455,6 +472,7 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
               END IF;
               RETURN NULL;
             END $$""",
+        *_block_statements(groups),
         *_search_statements(groups),
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
         f"{coordinator}",
@@ -485,6 +503,100 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
             )
     return out
+
+
+def _block_statements(groups: dict[str, str]) -> list[str]:
+    """The counts of ``BLOCK_TABLE`` and the two functions that read them for the calling
+    account (the groups it sees, ``my_groups``): ``visible_person_count()``, how many
+    persons it sees, and ``visible_person_start(skip)``, the first id of the block that
+    holds the visible person ``skip`` persons into the id order and how many visible
+    persons of that block come before it (NULL past the last). They tell an account only
+    what it could count itself from the persons it sees.
+
+    A statement trigger on the person table adds each statement's change to the counts:
+    +1 for each new row version's (group, block), -1 for each old one's, summed, in one
+    upsert taking the rows in (group, block) order (two statements wait for each other
+    rather than deadlock). Two transactions adding persons to the same block and group
+    (new persons, at the end of the id order) therefore take turns at that row until the
+    first commits, as they would at the id sequence's page of the index."""
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    header = "SECURITY DEFINER SET search_path = pg_catalog, public"
+    block = f"(id >> {BLOCK_BITS})"
+
+    def delta(source: str, sign: str) -> str:
+        return f"SELECT {GROUP} AS grp, {block} AS block, {sign}1 AS d FROM {source}"
+
+    def upsert(changes: str) -> str:
+        return f"""INSERT INTO {BLOCK_TABLE} AS b (grp, block, persons)
+                  SELECT c.grp, c.block, sum(c.d) FROM ({changes}) c GROUP BY c.grp, c.block
+                  HAVING sum(c.d) <> 0 ORDER BY c.grp, c.block
+                ON CONFLICT (grp, block) DO UPDATE SET persons = b.persons + excluded.persons;"""
+
+    out = [
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.count_blocks() RETURNS trigger
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                {upsert(delta("added", "+"))}
+              ELSIF TG_OP = 'DELETE' THEN
+                {upsert(delta("removed", "-"))}
+              ELSIF TG_OP = 'UPDATE' THEN
+                {upsert(delta("added", "+") + " UNION ALL " + delta("removed", "-"))}
+              ELSE
+                DELETE FROM {BLOCK_TABLE};
+              END IF;
+              RETURN NULL;
+            END $$""",
+        # PL/pgSQL, as ``my_groups``: the statements' plans kept for the connection.
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.visible_person_count() RETURNS bigint
+            LANGUAGE plpgsql STABLE {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_groups();
+            BEGIN
+              RETURN (SELECT coalesce(sum(persons), 0)::bigint FROM {BLOCK_TABLE}
+                WHERE grp = ANY (mine));
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.visible_person_start(skip bigint)
+            RETURNS TABLE (first_id integer, skip_in_block bigint)
+            LANGUAGE plpgsql STABLE {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_groups();
+            BEGIN
+              RETURN QUERY SELECT (c.block << {BLOCK_BITS})::integer, (skip - (c.upto - c.n))::bigint
+                FROM (SELECT s.block, s.n, sum(s.n) OVER (ORDER BY s.block) AS upto
+                  FROM (SELECT b.block, sum(b.persons) AS n FROM {BLOCK_TABLE} b
+                    WHERE b.grp = ANY (mine) GROUP BY b.block) s) c
+                WHERE c.upto > skip ORDER BY c.block LIMIT 1;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.count_blocks() FROM PUBLIC, {admin}, {coordinator}",
+        f"REVOKE ALL ON {BLOCK_TABLE} FROM PUBLIC, {admin}, {coordinator}",
+        f"GRANT SELECT ON {BLOCK_TABLE} TO {admin}",
+    ]
+    for function in ("visible_person_count()", "visible_person_start(bigint)"):
+        out.append(f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.{function} FROM PUBLIC")
+        out.append(f"GRANT EXECUTE ON FUNCTION {RLS_SCHEMA}.{function} TO {admin}, {coordinator}")
+    events = (
+        ("INSERT", "REFERENCING NEW TABLE AS added"),
+        ("DELETE", "REFERENCING OLD TABLE AS removed"),
+        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
+        ("TRUNCATE", ""),
+    )
+    for event, tables in events:
+        name = f"finsam_count_blocks_{event.lower()}"
+        out.append(f"DROP TRIGGER IF EXISTS {name} ON public.person")
+        out.append(
+            f"CREATE TRIGGER {name} AFTER {event} ON public.person {tables} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.count_blocks()"
+        )
+    return out
+
+
+def count_blocks_statement() -> str:
+    """Every (group, block)'s persons counted from the person table."""
+    return (
+        f"INSERT INTO {BLOCK_TABLE} (grp, block, persons) SELECT {GROUP}, id >> {BLOCK_BITS}, "
+        f"count(*) FROM public.person GROUP BY 1, 2"
+    )
 
 
 # The person columns a list searches for a part (``services.listing.person_search``), each
@@ -557,9 +669,10 @@ def fill_group_statements() -> list[str]:
 
 def keep_visibility(connection, groups: dict[str, str]) -> None:
     """The groups' table, the triggers that keep ``person.visibility_group`` and the
-    column's privileges; the groups counted from the existing links when the table is
-    made now (making the triggers waits for the link tables' writers and holds new ones
-    until this commits)."""
+    counts of ``BLOCK_TABLE``, and the column's privileges; the groups counted from the
+    existing links when the table is made now, the blocks from the persons when theirs is
+    (making the triggers waits for the tables' writers and holds new ones until this
+    commits)."""
     made = _run(connection, "SELECT to_regclass(%s) IS NULL", (GROUP_TABLE,)).fetchone()[0]
     if made:
         # The function the person policy read before revision 0017 (every link, in every
@@ -572,6 +685,15 @@ def keep_visibility(connection, groups: dict[str, str]) -> None:
         )
         # The group of a person linked to none: the column's default (a new person).
         _run(connection, f"INSERT INTO {GROUP_TABLE} (id, insatser) VALUES (0, '{{0}}')")
+    if _run(connection, "SELECT to_regclass(%s) IS NULL", (BLOCK_TABLE,)).fetchone()[0]:
+        # Counted from the persons' groups as they are now; the triggers (below) then
+        # count every change, the groups counted from the links (below) too.
+        _run(
+            connection,
+            f"CREATE TABLE {BLOCK_TABLE} (grp integer NOT NULL, block integer NOT NULL, "
+            "persons integer NOT NULL, PRIMARY KEY (grp, block))",
+        )
+        _run(connection, count_blocks_statement())
     for statement in _visibility_statements(groups):
         _run(connection, statement)
     if made:
@@ -1034,3 +1156,26 @@ def person_log(session, person_id: int, limit: int) -> list[tuple]:
             .limit(limit)
         )
     )
+
+
+def visible_person_count(session) -> int:
+    """How many persons the signed-in coordinator sees: ``SELECT count(*) FROM person``
+    under its policy, from the kept counts of its groups (``BLOCK_TABLE``) instead of
+    every visible person's index entry."""
+    from sqlalchemy import text
+
+    return int(session.scalar(text(f"SELECT {RLS_SCHEMA}.visible_person_count()")))
+
+
+def visible_person_start(session, skip: int) -> tuple[int, int] | None:
+    """Where the signed-in coordinator's persons in id order reach ``skip``: (an id, how
+    many visible persons from that id on come first), such that the persons it sees with
+    ids from that id, after that many, start at row ``skip``; None when it sees no more
+    than ``skip`` persons."""
+    from sqlalchemy import text
+
+    row = session.execute(
+        text(f"SELECT first_id, skip_in_block FROM {RLS_SCHEMA}.visible_person_start(:skip)"),
+        {"skip": skip},
+    ).first()
+    return None if row is None else (int(row[0]), int(row[1]))

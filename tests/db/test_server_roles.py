@@ -290,6 +290,21 @@ def kept(o) -> set[tuple]:
     return {(i, tuple(a)) for i, a in rows}
 
 
+def blocks_agree(o) -> bool:
+    """The kept counts of each group's persons per block of ids are what counting the
+    persons gives (a block whose count fell to 0 may stay, as 0)."""
+    kept_blocks = set(
+        o.execute(f"SELECT grp, block, persons FROM {server_roles.BLOCK_TABLE} WHERE persons <> 0")
+    )
+    counted = set(
+        o.execute(
+            f"SELECT {server_roles.GROUP}, id >> {server_roles.BLOCK_BITS}, count(*) "
+            "FROM person GROUP BY 1, 2"
+        )
+    )
+    return kept_blocks == counted
+
+
 def groups_are_distinct_sets(o) -> bool:
     """Each set of insatser is one group; the group 0 is the set {0} (a new person's)."""
     rows = o.execute(f"SELECT id, insatser FROM {server_roles.GROUP_TABLE}").fetchall()
@@ -373,10 +388,10 @@ def test_a_new_link_or_a_move_shows_or_hides_a_person_at_once(server):
             copy_row(
                 o, "info_meeting", template("info_meeting"), person_id=person, insats_id=insats
             )
-            assert kept(o) == recounted(o) and groups_are_distinct_sets(o)
+            assert kept(o) == recounted(o) and groups_are_distinct_sets(o) and blocks_agree(o)
         assert seen(person)
         o.execute("DELETE FROM info_meeting WHERE person_id = %s", (person,))
-        assert seen(person) and kept(o) == recounted(o)
+        assert seen(person) and kept(o) == recounted(o) and blocks_agree(o)
         # Several rows in one statement (a statement trigger), in both directions.
         o.execute("UPDATE referral SET insats_id = insats_id WHERE person_id % 3 = 0")
         assert kept(o) == recounted(o)
@@ -395,7 +410,7 @@ def test_a_new_link_or_a_move_shows_or_hides_a_person_at_once(server):
         assert seen(mine)
         o.execute("UPDATE referral SET insats_id = %s WHERE person_id = %s", (b, mine))
         assert not seen(mine)
-        assert kept(o) == recounted(o) and groups_are_distinct_sets(o)
+        assert kept(o) == recounted(o) and groups_are_distinct_sets(o) and blocks_agree(o)
         # A change of the account's insatser counts at once too.
         bo_id = owner_value(server, "SELECT id FROM users WHERE username = 'bo'")
         o.execute("INSERT INTO account_insats (user_id, insats_id) VALUES (%s, %s)", (bo_id, b))
@@ -482,7 +497,7 @@ def test_an_existing_server_upgraded_counts_its_links_and_sees_the_same(server):
     open_database(server["url"]).close()  # the owner's upgrade: 0017, then the policies
     with owner(server) as o:
         assert o.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0016"
-        assert kept(o) == recounted(o) and groups_are_distinct_sets(o)
+        assert kept(o) == recounted(o) and groups_are_distinct_sets(o) and blocks_agree(o)
         assert any(linked != (0,) for _id, linked in kept(o))
         triggers = ids(
             o,
@@ -547,7 +562,7 @@ def test_a_server_with_linked_insatser_upgraded_gets_groups_and_downgrades_back(
     open_database(server["url"]).close()  # the owner's upgrade, then the policies
     with owner(server) as o:
         assert "linked_insatser" not in columns(o) and server_roles.GROUP in columns(o)
-        assert kept(o) == recounted(o) and groups_are_distinct_sets(o)
+        assert kept(o) == recounted(o) and groups_are_distinct_sets(o) and blocks_agree(o)
         assert server_roles.GROUP in visible_index(o)
         assert (
             o.execute("SELECT to_regoperator('finsam_rls.&&&(anyarray,anyarray)')").fetchone()[0]
@@ -610,13 +625,14 @@ def test_two_workstations_making_the_same_new_set_make_one_group(server):
         first.close()
         second.close()
     with owner(server) as o:
-        assert kept(o) == recounted(o) and groups_are_distinct_sets(o)
+        assert kept(o) == recounted(o) and groups_are_distinct_sets(o) and blocks_agree(o)
         found = o.execute(
             f"SELECT DISTINCT {server_roles.GROUP} FROM person WHERE id = ANY(%s)", (persons,)
         ).fetchall()
         assert len(found) == 1
         o.execute("DELETE FROM info_meeting WHERE person_id = ANY(%s)", (persons,))
         o.execute("DELETE FROM person WHERE id = ANY(%s)", (persons,))
+        assert blocks_agree(o)
 
 
 def test_the_access_log_is_appended_to_and_never_changed_by_any_account(server):
@@ -705,6 +721,106 @@ def test_the_program_as_the_coordinator_lists_only_insats_a_and_keeps_one_chain(
             assert verify_chain(session).ok
     finally:
         admin_db.close()
+
+
+def test_a_coordinators_count_and_pages_far_down_from_the_kept_counts(server):
+    """The Deltagare list of a coordinator counts and finds a page far down from the
+    server's kept counts per block of ids (``visible_person_count``,
+    ``visible_person_start``): the same count and the same rows, on every side of a
+    block's edge, as counting and walking the persons it sees; the counts follow persons
+    added, hidden and deleted in bulk; the functions tell the account only about the
+    persons it sees, and the statistik role may not call them."""
+    from sqlalchemy import event
+
+    from finsam_desktop.services import persons, signin
+    from finsam_desktop.services.listing import DEEP_OFFSET
+
+    with owner(server) as o:
+        columns = [
+            r[0]
+            for r in o.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "'public' AND table_name = 'person' AND column_name NOT IN "
+                "('id', 'personnummer', %s) ORDER BY ordinal_position",
+                (server_roles.GROUP,),
+            )
+        ]
+        listed = ", ".join(columns)
+        # 2,600 persons more (birth numbers 980-999), over three blocks of ids and more.
+        added = ids(
+            o,
+            f"INSERT INTO person (personnummer, {listed}) SELECT to_char(date '1901-01-01' "
+            "+ n / 20, 'YYYYMMDD') || (980 + n %% 20)::text || (n %% 10)::text, "
+            f"{listed} FROM person t, generate_series(0, 2599) n WHERE t.id = "
+            "(SELECT min(id) FROM person) RETURNING id",
+        )
+        assert blocks_agree(o)
+        # Every third of them hidden from insats A's coordinator, in one statement.
+        meeting = min(ids(o, "SELECT id FROM info_meeting"))
+        rest = ", ".join(
+            r[0]
+            for r in o.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "'public' AND table_name = 'info_meeting' AND column_name NOT IN "
+                "('id', 'person_id', 'insats_id') ORDER BY ordinal_position"
+            )
+        )
+        o.execute(
+            f"INSERT INTO info_meeting (person_id, insats_id, {rest}) SELECT p.id, %s, m.* "
+            f"FROM person p, LATERAL (SELECT {rest} FROM info_meeting WHERE id = %s) m "
+            "WHERE p.id = ANY(%s) AND p.id %% 3 = 0",
+            (server["b"], meeting, sorted(added)),
+        )
+        assert kept(o) == recounted(o) and blocks_agree(o)
+        blocks = o.execute(
+            f"SELECT count(DISTINCT id >> {server_roles.BLOCK_BITS}) FROM person"
+        ).fetchone()[0]
+        assert blocks >= 3
+    statements = []
+    db, _user = signin.log_in(server["url"], "bo", PASSWORD)
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    try:
+        with connect_as(server, "bo") as bo:
+            visible = bo.execute("SELECT count(*) FROM person").fetchone()[0]
+            assert bo.execute("SELECT finsam_rls.visible_person_count()").fetchone()[0] == visible
+
+            def walked(offset):
+                return [
+                    r[0]
+                    for r in bo.execute(
+                        "SELECT id FROM person ORDER BY id OFFSET %s LIMIT 200", (offset,)
+                    )
+                ]
+
+            listing = persons.person_list(db)
+            assert listing.count() == visible
+            edge = bo.execute(
+                "SELECT count(*) FROM person WHERE id < %s", (2 << server_roles.BLOCK_BITS,)
+            ).fetchone()[0]
+            offsets = {DEEP_OFFSET, edge - 1, edge, edge + 1, visible - 200, visible - 1}
+            for offset in sorted(offsets):
+                statements.clear()
+                page = [row.id for row in listing.page(offset, 200)]
+                assert page == walked(offset), offset
+                assert any("visible_person_start" in s for s in statements), offset
+            assert listing.page(visible, 200) == []
+            assert listing.page(visible + 5000, 200) == []
+    finally:
+        db.close()
+    with connect_as(server, "stina") as stina:
+        for sql in (
+            "SELECT finsam_rls.visible_person_count()",
+            "SELECT * FROM finsam_rls.visible_person_start(0)",
+            f"SELECT * FROM {server_roles.BLOCK_TABLE}",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                stina.execute(sql)
+    with connect_as(server, "bo") as bo, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        bo.execute(f"SELECT * FROM {server_roles.BLOCK_TABLE}")
+    with owner(server) as o:
+        o.execute("DELETE FROM info_meeting WHERE person_id = ANY(%s)", (sorted(added),))
+        o.execute("DELETE FROM person WHERE id = ANY(%s)", (sorted(added),))
+        assert kept(o) == recounted(o) and blocks_agree(o)
 
 
 SENSITIVE = {

@@ -14,6 +14,12 @@ id with the group beside it). On a server with the program's roles the groups ar
 counted from the existing links and kept by the link tables' statement triggers
 (``server_roles.keep_visibility``); a server without them gets them when the roles are set
 up (``finsam serverroller``). ``linked_insatser``, its index and its operator ``&&&`` go.
+
+The same triggers count each group's persons per block of 1,024 ids
+(``finsam_rls.visible_block``): a coordinator's whole Deltagare count is then the sum of
+its groups' counts, and a page far down starts at the block that holds its first row
+(``server_roles.visible_person_count``, ``visible_person_start``) instead of reading the
+tens of thousands of visible persons before it.
 A file needs nothing (everyone sees every person); the models do not declare the column
 (``db.schema.SERVER_ONLY_COLUMNS``), nor the indexes (``SERVER_ONLY_INDEXES``).
 
@@ -73,7 +79,11 @@ def downgrade() -> None:
     op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink_changed() CASCADE")
     op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink(integer[])")
     op.execute(f"DROP FUNCTION IF EXISTS {r.SEARCH_FUNCTION}(text, text)")
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.count_blocks() CASCADE")
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.visible_person_count()")
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.visible_person_start(bigint)")
     op.execute(f"DROP FUNCTION IF EXISTS {schema}.my_groups() CASCADE")
+    op.execute(f"DROP TABLE IF EXISTS {r.BLOCK_TABLE}")
     op.execute(f"DROP INDEX IF EXISTS {r.GROUP_INDEX}")
     op.execute(f"DROP INDEX IF EXISTS {r.VISIBLE_INDEX}")
     op.execute(f"ALTER TABLE person DROP COLUMN {r.GROUP} CASCADE")
