@@ -589,9 +589,24 @@ def test_two_workstations_making_the_same_new_set_make_one_group(server):
             for number in ("199801019986", "199801019987")
         ]
 
+    with owner(server) as o:
+        rest = ", ".join(
+            r[0]
+            for r in o.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "'public' AND table_name = 'info_meeting' AND column_name NOT IN "
+                "('id', 'person_id', 'insats_id') ORDER BY ordinal_position"
+            )
+        )
+
     def link(connection, person):
-        for insats in new_set:
-            copy_row(connection, "info_meeting", meeting, person_id=person, insats_id=insats)
+        """Two information meetings, one per insats of the set, in one statement."""
+        connection.execute(
+            f"INSERT INTO info_meeting (person_id, insats_id, {rest}) SELECT %s, i, m.* "
+            f"FROM unnest(%s::integer[]) i, LATERAL (SELECT {rest} FROM info_meeting "
+            "WHERE id = %s) m",
+            (person, list(new_set), meeting),
+        )
 
     first, second = owner(server), owner(server)
     first.autocommit = second.autocommit = False
