@@ -1167,15 +1167,17 @@ def visible_person_count(session) -> int:
     return int(session.scalar(text(f"SELECT {RLS_SCHEMA}.visible_person_count()")))
 
 
-def visible_person_start(session, skip: int) -> tuple[int, int] | None:
-    """Where the signed-in coordinator's persons in id order reach ``skip``: (an id, how
-    many visible persons from that id on come first), such that the persons it sees with
-    ids from that id, after that many, start at row ``skip``; None when it sees no more
-    than ``skip`` persons."""
-    from sqlalchemy import text
+def visible_person_start(skip: int):
+    """Where the signed-in coordinator's persons in id order reach row ``skip``, as two
+    scalar subqueries for a statement: (an id, how many visible persons from that id on
+    come first); the persons it sees with ids from that id, after that many, start at
+    row ``skip``. Both NULL past the last person (no id is at least NULL)."""
+    from sqlalchemy import func, select
 
-    row = session.execute(
-        text(f"SELECT first_id, skip_in_block FROM {RLS_SCHEMA}.visible_person_start(:skip)"),
-        {"skip": skip},
-    ).first()
-    return None if row is None else (int(row[0]), int(row[1]))
+    start = func.finsam_rls.visible_person_start(skip).table_valued(
+        "first_id", "skip_in_block", name="start"
+    )
+    return (
+        select(start.c.first_id).scalar_subquery(),
+        select(start.c.skip_in_block).scalar_subquery(),
+    )

@@ -127,12 +127,12 @@ class ListQuery:
     count_search: Callable[[Any, Select, str, bool], Select] | None = None
     # On a server, counts the server keeps of the base's rows (a coordinator's persons
     # under row-level security: ``server_roles.visible_person_count`` and
-    # ``visible_person_start``), given the session: ``kept_count`` is the count without a
-    # search or filter; ``kept_start(session, offset)`` where the id order reaches row
-    # ``offset`` (an id and how many rows from it come before), so that a page far down
-    # in the id's order reads no row before it. None: counted and walked.
+    # ``visible_person_start``): ``kept_count(session)`` is the count without a search or
+    # filter; ``kept_start(offset)`` where the id order reaches row ``offset`` (SQL: an
+    # id, and how many rows from it come before), so that a page far down in the id's
+    # order reads no row before it. None: counted and walked.
     kept_count: Callable[[Any], int] | None = None
-    kept_start: Callable[[Any, int], tuple[int, int] | None] | None = None
+    kept_start: Callable[[int], tuple[Any, Any]] | None = None
     _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     # (search and filters, ids) of the last capped count that found at most COUNT_CAP.
@@ -232,9 +232,7 @@ class ListQuery:
         if limit is not None and self.db is not None and self.db.on_server:
             ids = self._server_ids(sort_index, descending, text, filters, narrow, kept, order)
             ids = ids if ids is None else ids(offset or 0, limit)
-        # A page far down in the id's order of all rows, where the server keeps counts
-        # of them: it starts at the id where they reach the page (read below).
-        by_counts = (
+        if (
             ids is None
             and limit is not None
             and (offset or 0) >= DEEP_OFFSET
@@ -242,8 +240,13 @@ class ListQuery:
             and _state(text, filters) == ("", ())
             and sort_index is None
             and not descending
-        )
-        if ids is None and not by_counts and limit is not None and (offset or 0) >= DEEP_OFFSET:
+        ):
+            # A page far down in the id's order of all rows, where the server keeps counts
+            # of them: from the id where they reach the page, past the rows before it there.
+            first_id, skip = self.kept_start(offset or 0)
+            ids = self._lean().where(self.id_column >= first_id).order_by(*order)
+            ids = ids.offset(skip).limit(limit)
+        if ids is None and limit is not None and (offset or 0) >= DEEP_OFFSET:
             # A page far down: the rows before it are skipped by their ids alone (the
             # joins the page shows are not made for them), then the page's rows read.
             ids = self._ids(text, filters, narrow, list(order)).offset(offset).limit(limit)
@@ -258,15 +261,6 @@ class ListQuery:
                 joins_as_written(session)
             else:
                 reads_without_transaction(session)
-            if by_counts:
-                assert self.kept_start is not None and offset is not None
-                start = self.kept_start(session, offset)
-                if start is None:
-                    return []  # past the last row
-                first_id, skip = start
-                ids = self._lean().where(self.id_column >= first_id).order_by(*order)
-                stmt = self.base.where(among(self.id_column, ids.offset(skip).limit(limit)))
-                stmt = stmt.order_by(None).order_by(*order)
             rows = [self.to_row(r) for r in session.execute(stmt)]
             if offset == 0 and self.search_log is not None and is_number_search(text or ""):
                 self._log_search(session, text, filters, matches, found)
