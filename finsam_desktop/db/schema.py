@@ -26,6 +26,7 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_person_name_key_trgm",
         "ix_person_personnummer_trgm",
         "ix_person_visible",
+        "ix_person_visibility_group",
     }
 )
 # Indexes only a file (SQLite) has, made by migration 0022: a personnummer from each
@@ -41,4 +42,4 @@ FILE_ONLY_INDEXES = frozenset(
 )
 # Columns (table, column) only a PostgreSQL server has, made by a migration and kept there
 # by the server itself (see each migration), not by the program: likewise left out.
-SERVER_ONLY_COLUMNS = frozenset({("person", "linked_insatser")})
+SERVER_ONLY_COLUMNS = frozenset({("person", "visibility_group")})

@@ -25,8 +25,9 @@ upgrade of the schema). ``TABLES`` holds the decision for every table of the mod
   (the parent's policy applies inside the check, so a case's journal follows its case);
 - ``person``: a person linked (referral, participation, information meeting) to one of the
   account's insatser, or to no insats yet (just registered, before the referral is saved);
-  the person's row carries the insatser of its links (``linked_insatser``, on a server
-  only, kept by triggers: ``keep_visibility``), which the policy compares;
+  the person's row carries the group of the set of insatser of its links
+  (``visibility_group``, on a server only, kept by triggers: ``keep_visibility``), which
+  the policy compares with the groups the account sees;
 - ``own``: the account's own rows (drafts);
 - ``shared``: no personal data, or the förbund's common registers: every account;
 - ``users``: a coordinator reads every account (names of colleagues; no password is
@@ -314,9 +315,13 @@ def create_groups(connection) -> None:
             _run(connection, sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
 
 
+# The signed-in account's row of ``users`` (u): its role is the session's.
+_ME = "current_database() || '.' || u.username = session_user"
+
+
 def _functions(owner: str, groups: dict[str, str]) -> list[str]:
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
-    me = "current_database() || '.' || u.username = session_user"
+    me = _ME
     linked = "EXISTS (SELECT 1 FROM public.{t} x WHERE x.person_id = pid{mine})"
     mine = f" AND x.insats_id IN (SELECT {RLS_SCHEMA}.my_insatser())"
     tables = LINKS
@@ -360,51 +365,98 @@ def _functions(owner: str, groups: dict[str, str]) -> list[str]:
 
 # --- which persons a coordinator sees, kept by triggers ----------------------------------------
 
-# On a server, each person's row carries the insatser it is linked to, or {0} when it is
-# linked to none (migration 0017; db.schema.SERVER_ONLY_COLUMNS): the person policy is
-# then one test of the row itself, that array against the account's insatser and 0.
-LINKED = "linked_insatser"
-OVERLAPS = f"{RLS_SCHEMA}.&&&"
+# On a server, each person's row carries its visibility group (migration 0023;
+# db.schema.SERVER_ONLY_COLUMNS): the id of a row of ``GROUP_TABLE``, which holds one set of
+# insatser, the distinct insatser of the person's links, once for all persons with that set
+# ({0}: linked to none, the group 0). The person policy is then one test of an integer of
+# the row itself against the groups the account may see (asked once per statement).
+GROUP = "visibility_group"
+GROUP_TABLE = f"{RLS_SCHEMA}.visibility_group"
+# The index a count of a coordinator's persons reads where the kept counts (below) do not
+# answer it (the group alone: a few pages, index-only; ``SELECT count(*)`` in psql), and
+# the one a page far down a search or filter walks in the id's order, testing the group
+# beside each id.
+GROUP_INDEX = "ix_person_visibility_group"
+VISIBLE_INDEX = "ix_person_visible"
+# How many persons of each group each block of 2**BLOCK_BITS consecutive ids holds, kept by
+# statement triggers on the person table: a coordinator's whole count, and where in the
+# id order a page far down starts, without reading every visible person before it
+# (``visible_person_count``, ``visible_person_start``).
+BLOCK_TABLE = f"{RLS_SCHEMA}.visible_block"
+BLOCK_BITS = 10  # blocks of 1,024 ids
 
 
-def _visibility_statements(groups: dict[str, str]) -> list[str]:
-    """The triggers that keep ``person.linked_insatser``: the sorted, distinct insatser of
-    the person's links (rows of ``LINKS``), ``{0}`` for a person linked to none. A statement
-    trigger on each link table recounts the persons whose links the statement changed:
-    it locks their rows first (in id order), so a statement that changes another link of
-    the same person waits and then counts this one's too (READ COMMITTED: every statement
-    of the function sees what committed before it). The person policy compares the
-    column with the account's insatser and 0 (an array asked once per statement): nothing
-    is read per row but the row, instead of every link again in every query.
-
-    Nobody but the owner writes the column (column privileges: the program writes the
-    models' columns only), and no coordinator reads it: it would tell a coordinator the
-    other insatser of a person it sees (an administrator, who sees them all, reads it). A policy reads it all the same (row-level
-    security is checked as the table's owner)."""
-    from finsam_desktop.db.schema import metadata
-
-    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+def _linked_sets(persons: str) -> str:
+    """A query of (id, linked): each person of ``persons`` (a query of ``id``s) with the
+    sorted, distinct insatser of its links, ``{0}`` for a person linked to none."""
     links = " UNION ALL ".join(
         f"SELECT insats_id FROM public.{t} WHERE person_id = x.id" for t in LINKS
     )
+    return (
+        "SELECT x.id, coalesce((SELECT array_agg(DISTINCT l.insats_id ORDER BY l.insats_id) "
+        f"FROM ({links}) l), '{{0}}') AS linked FROM ({persons}) x"
+    )
+
+
+def _visibility_statements(groups: dict[str, str]) -> list[str]:
+    """The triggers that keep ``person.visibility_group``: the group of the sorted, distinct
+    insatser of the person's links (rows of ``LINKS``), ``{0}`` for a person linked to none.
+    A statement trigger on each link table recounts the persons whose links the statement
+    changed: it locks their rows first (in id order), so a statement that changes another
+    link of the same person waits and then counts this one's too (READ COMMITTED: every
+    statement of the function sees what committed before it). A set no group holds yet
+    gets one first (``ON CONFLICT``: two workstations making the same set at once make
+    one group; the second's next statement sees the first's). A person's group is never
+    left unset: the column is NOT NULL, and a set whose group cannot be read (another
+    transaction's, invisible to a REPEATABLE READ snapshot) fails the statement instead.
+
+    The person policy compares the column with the groups whose set holds one of the
+    account's insatser or 0 (``my_groups``, an array asked once per statement): an
+    integer ``= ANY`` is LEAKPROOF, so the planner tests it inside an index scan and
+    estimates it (the array overlap it replaced cost about 1 µs per row).
+
+    Nobody but the owner writes the column or the groups (column privileges: the program
+    writes the models' columns only), and no coordinator reads them: they would tell a
+    coordinator the other insatser of a person it sees (an administrator, who sees them
+    all, reads them). A policy reads the column all the same (row-level security is
+    checked as the table's owner)."""
+    from finsam_desktop.db.schema import metadata
+
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
     header = "SECURITY DEFINER SET search_path = pg_catalog, public"
     columns = ", ".join(_ident(c.name) for c in metadata.tables["person"].c)
+    touched = _linked_sets("SELECT unnest(persons) AS id")
     out = [
         # The account's insatser and 0 (no insats) as an array, asked once per statement.
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_insats_array() RETURNS integer[]
             LANGUAGE sql STABLE {header} AS $$
             SELECT array_append(coalesce(array_agg(i), '{{}}'), 0)
             FROM {RLS_SCHEMA}.my_insatser() i $$""",
+        # The groups whose persons the account sees: linked to one of its insatser, or to
+        # none. In PL/pgSQL, whose statements keep their plans for the connection's life
+        # (an SQL function's body is planned at every call: 1–4 ms at each statement
+        # under the policy, which asks it once per scan of the table).
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.my_groups() RETURNS integer[]
+            LANGUAGE plpgsql STABLE {header} AS $$
+            BEGIN
+              RETURN (SELECT coalesce(array_agg(g.id), '{{}}') FROM {GROUP_TABLE} g
+                WHERE g.insatser && (SELECT array_append(coalesce(array_agg(a.insats_id),
+                  '{{}}'), 0) FROM public.account_insats a JOIN public.users u
+                  ON u.id = a.user_id WHERE {_ME} AND u.active));
+            END $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink(persons integer[]) RETURNS void
             LANGUAGE plpgsql {header} AS $$
             BEGIN
               PERFORM 1 FROM public.person WHERE id = ANY (persons) ORDER BY id
                 FOR NO KEY UPDATE;
-              UPDATE public.person p SET {LINKED} = n.linked FROM (
-                  SELECT x.id, coalesce((SELECT array_agg(DISTINCT l.insats_id
-                      ORDER BY l.insats_id) FROM ({links}) l), '{{0}}') AS linked
-                  FROM unnest(persons) x (id)) n
-              WHERE p.id = n.id AND p.{LINKED} IS DISTINCT FROM n.linked;
+              INSERT INTO {GROUP_TABLE} (insatser)
+                SELECT DISTINCT n.linked FROM ({touched}) n
+                WHERE NOT EXISTS (SELECT 1 FROM {GROUP_TABLE} g WHERE g.insatser = n.linked)
+                ON CONFLICT (insatser) DO NOTHING;
+              UPDATE public.person p SET {GROUP} = n.grp FROM (
+                  SELECT s.id, (SELECT g.id FROM {GROUP_TABLE} g WHERE g.insatser = s.linked)
+                    AS grp FROM ({touched}) s) n
+              WHERE p.id = n.id AND p.{GROUP} IS DISTINCT FROM n.grp;
             END $$""",
         f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.relink_changed() RETURNS trigger
             LANGUAGE plpgsql {header} AS $$
@@ -422,10 +474,15 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
               END IF;
               RETURN NULL;
             END $$""",
+        *_block_statements(groups),
         *_search_statements(groups),
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink(integer[]) FROM PUBLIC, {admin}, "
         f"{coordinator}",
         f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.relink_changed() FROM PUBLIC, {admin}, {coordinator}",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.my_groups() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {RLS_SCHEMA}.my_groups() TO {admin}, {coordinator}",
+        f"REVOKE ALL ON {GROUP_TABLE} FROM PUBLIC, {admin}, {coordinator}",
+        f"GRANT SELECT ON {GROUP_TABLE} TO {admin}",
         f"REVOKE SELECT, INSERT, UPDATE ON public.person FROM {admin}, {coordinator}",
         f"GRANT SELECT ({columns}), INSERT ({columns}), UPDATE ({columns}) ON public.person "
         f"TO {coordinator}",
@@ -450,6 +507,100 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
     return out
 
 
+def _block_statements(groups: dict[str, str]) -> list[str]:
+    """The counts of ``BLOCK_TABLE`` and the two functions that read them for the calling
+    account (the groups it sees, ``my_groups``): ``visible_person_count()``, how many
+    persons it sees, and ``visible_person_start(skip)``, the first id of the block that
+    holds the visible person ``skip`` persons into the id order and how many visible
+    persons of that block come before it (NULL past the last). They tell an account only
+    what it could count itself from the persons it sees.
+
+    A statement trigger on the person table adds each statement's change to the counts:
+    +1 for each new row version's (group, block), -1 for each old one's, summed, in one
+    upsert taking the rows in (group, block) order (two statements wait for each other
+    rather than deadlock). Two transactions adding persons to the same block and group
+    (new persons, at the end of the id order) therefore take turns at that row until the
+    first commits, as they would at the id sequence's page of the index."""
+    admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
+    header = "SECURITY DEFINER SET search_path = pg_catalog, public"
+    block = f"(id >> {BLOCK_BITS})"
+
+    def delta(source: str, sign: str) -> str:
+        return f"SELECT {GROUP} AS grp, {block} AS block, {sign}1 AS d FROM {source}"
+
+    def upsert(changes: str) -> str:
+        return f"""INSERT INTO {BLOCK_TABLE} AS b (grp, block, persons)
+                  SELECT c.grp, c.block, sum(c.d) FROM ({changes}) c GROUP BY c.grp, c.block
+                  HAVING sum(c.d) <> 0 ORDER BY c.grp, c.block
+                ON CONFLICT (grp, block) DO UPDATE SET persons = b.persons + excluded.persons;"""
+
+    out = [
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.count_blocks() RETURNS trigger
+            LANGUAGE plpgsql {header} AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                {upsert(delta("added", "+"))}
+              ELSIF TG_OP = 'DELETE' THEN
+                {upsert(delta("removed", "-"))}
+              ELSIF TG_OP = 'UPDATE' THEN
+                {upsert(delta("added", "+") + " UNION ALL " + delta("removed", "-"))}
+              ELSE
+                DELETE FROM {BLOCK_TABLE};
+              END IF;
+              RETURN NULL;
+            END $$""",
+        # PL/pgSQL, as ``my_groups``: the statements' plans kept for the connection.
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.visible_person_count() RETURNS bigint
+            LANGUAGE plpgsql STABLE {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_groups();
+            BEGIN
+              RETURN (SELECT coalesce(sum(persons), 0)::bigint FROM {BLOCK_TABLE}
+                WHERE grp = ANY (mine));
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION {RLS_SCHEMA}.visible_person_start(skip bigint)
+            RETURNS TABLE (first_id integer, skip_in_block bigint)
+            LANGUAGE plpgsql STABLE {header} AS $$
+            DECLARE
+              mine integer[] := {RLS_SCHEMA}.my_groups();
+            BEGIN
+              RETURN QUERY SELECT (c.block << {BLOCK_BITS})::integer, (skip - (c.upto - c.n))::bigint
+                FROM (SELECT s.block, s.n, sum(s.n) OVER (ORDER BY s.block) AS upto
+                  FROM (SELECT b.block, sum(b.persons) AS n FROM {BLOCK_TABLE} b
+                    WHERE b.grp = ANY (mine) GROUP BY b.block) s) c
+                WHERE c.upto > skip ORDER BY c.block LIMIT 1;
+            END $$""",
+        f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.count_blocks() FROM PUBLIC, {admin}, {coordinator}",
+        f"REVOKE ALL ON {BLOCK_TABLE} FROM PUBLIC, {admin}, {coordinator}",
+        f"GRANT SELECT ON {BLOCK_TABLE} TO {admin}",
+    ]
+    for function in ("visible_person_count()", "visible_person_start(bigint)"):
+        out.append(f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.{function} FROM PUBLIC")
+        out.append(f"GRANT EXECUTE ON FUNCTION {RLS_SCHEMA}.{function} TO {admin}, {coordinator}")
+    events = (
+        ("INSERT", "REFERENCING NEW TABLE AS added"),
+        ("DELETE", "REFERENCING OLD TABLE AS removed"),
+        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
+        ("TRUNCATE", ""),
+    )
+    for event, tables in events:
+        name = f"finsam_count_blocks_{event.lower()}"
+        out.append(f"DROP TRIGGER IF EXISTS {name} ON public.person")
+        out.append(
+            f"CREATE TRIGGER {name} AFTER {event} ON public.person {tables} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.count_blocks()"
+        )
+    return out
+
+
+def count_blocks_statement() -> str:
+    """Every (group, block)'s persons counted from the person table."""
+    return (
+        f"INSERT INTO {BLOCK_TABLE} (grp, block, persons) SELECT {GROUP}, id >> {BLOCK_BITS}, "
+        f"count(*) FROM public.person GROUP BY 1, 2"
+    )
+
+
 # The person columns a list searches for a part (``services.listing.person_search``), each
 # with a trigram index on a server (migration 0018), and the function that searches them
 # for an account under row-level security (``_search_statements``): SEARCHED and
@@ -460,7 +611,7 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
 def _search_statements(groups: dict[str, str]) -> list[str]:
     """``visible_persons_like(column, pattern)``: the ids of the persons whose ``column``
     (one of ``SEARCHED``) is LIKE ``pattern`` *and* whom the calling account may see,
-    by the person policy's own test (``linked_insatser`` against ``my_insats_array()``).
+    by the person policy's own test (``visibility_group`` among ``my_groups()``).
 
     Why: PostgreSQL evaluates a query's condition on a table under row-level security
     only after the policy's, unless its function is LEAKPROOF (which only a superuser
@@ -477,7 +628,7 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
     branches = "\n".join(
         f"""              {"IF" if n == 0 else "ELSIF"} column_name = '{column}' THEN
                 RETURN QUERY EXECUTE 'SELECT id FROM public.person WHERE {_ident(column)} '
-                  'LIKE $1 AND {LINKED} OPERATOR({OVERLAPS}) $2' USING pattern, mine;"""
+                  'LIKE $1 AND {GROUP} = ANY ($2)' USING pattern, mine;"""
         for n, column in enumerate(SEARCHED)
     )
     signature = f"{SEARCH_FUNCTION}(text, text)"
@@ -485,7 +636,7 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {SEARCH_FUNCTION}(column_name text, pattern text)
             RETURNS SETOF integer LANGUAGE plpgsql {header} AS $$
             DECLARE
-              mine integer[] := {RLS_SCHEMA}.my_insats_array();
+              mine integer[] := {RLS_SCHEMA}.my_groups();
             BEGIN
 {branches}
               ELSE
@@ -498,46 +649,57 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
     ]
 
 
-def fill_linked_statements(table: str = "public.person") -> list[str]:
-    """Every person's ``linked_insatser`` counted from the links (in ``table``: the tests
-    count into a copy to compare)."""
+def fill_group_statements() -> list[str]:
+    """Every person's ``visibility_group`` counted from the links: a group for each set
+    of insatser not yet held, then each person's group."""
     links = " UNION ALL ".join(f"SELECT person_id, insats_id FROM public.{t}" for t in LINKS)
+    sets = (
+        "SELECT person_id, array_agg(DISTINCT insats_id ORDER BY insats_id) AS linked "
+        f"FROM ({links}) l GROUP BY person_id"
+    )
     return [
-        f"""UPDATE {table} p SET {LINKED} = a.linked FROM (
-            SELECT person_id, array_agg(DISTINCT insats_id ORDER BY insats_id) AS linked
-            FROM ({links}) l GROUP BY person_id) a
-            WHERE p.id = a.person_id AND p.{LINKED} IS DISTINCT FROM a.linked""",
-        f"""UPDATE {table} p SET {LINKED} = '{{0}}' WHERE p.{LINKED} <> '{{0}}'
+        f"""INSERT INTO {GROUP_TABLE} (insatser) SELECT DISTINCT a.linked FROM ({sets}) a
+            WHERE NOT EXISTS (SELECT 1 FROM {GROUP_TABLE} g WHERE g.insatser = a.linked)
+            ON CONFLICT (insatser) DO NOTHING""",
+        f"""UPDATE public.person p SET {GROUP} = g.id FROM ({sets}) a
+            JOIN {GROUP_TABLE} g ON g.insatser = a.linked
+            WHERE p.id = a.person_id AND p.{GROUP} <> g.id""",
+        f"""UPDATE public.person p SET {GROUP} = 0 WHERE p.{GROUP} <> 0
             AND NOT EXISTS (SELECT 1 FROM ({links}) l WHERE l.person_id = p.id)""",
     ]
 
 
 def keep_visibility(connection, groups: dict[str, str]) -> None:
-    """The triggers that keep ``person.linked_insatser`` and the column's privileges;
-    the column counted from the existing links when the triggers are made now (making
-    them waits for the link tables' writers and holds new ones until this commits)."""
-    made = _run(
-        connection, "SELECT to_regprocedure(%s) IS NULL", (f"{RLS_SCHEMA}.relink_changed()",)
-    ).fetchone()[0]
+    """The groups' table, the triggers that keep ``person.visibility_group`` and the
+    counts of ``BLOCK_TABLE``, and the column's privileges; the groups counted from the
+    existing links when the table is made now, the blocks from the persons when theirs is
+    (making the triggers waits for the tables' writers and holds new ones until this
+    commits)."""
+    made = _run(connection, "SELECT to_regclass(%s) IS NULL", (GROUP_TABLE,)).fetchone()[0]
     if made:
-        # The function the person policy read before (every link, in every query).
+        # The function the person policy read before revision 0017 (every link, in every
+        # query).
         _run(connection, f"DROP FUNCTION IF EXISTS {RLS_SCHEMA}.hidden_persons() CASCADE")
-    if not _run(connection, f"SELECT to_regoperator('{OVERLAPS}(anyarray,anyarray)')").fetchone()[
-        0
-    ]:
-        # ``&&`` whose estimate the planner takes from the column's statistics (neqsel):
-        # the built-in one guesses that 0.5 % of the rows overlap an array it cannot see
-        # (the account's insatser, a parameter), and then walks and sorts all persons
-        # for a page of 200 that the index gives in order (a sort on disk at 100,000).
         _run(
             connection,
-            f"CREATE OPERATOR {OVERLAPS} (LEFTARG = anyarray, RIGHTARG = anyarray, "
-            "FUNCTION = pg_catalog.arrayoverlap, RESTRICT = pg_catalog.neqsel)",
+            f"CREATE TABLE {GROUP_TABLE} (id integer GENERATED BY DEFAULT AS IDENTITY "
+            "PRIMARY KEY, insatser integer[] NOT NULL UNIQUE)",
         )
+        # The group of a person linked to none: the column's default (a new person).
+        _run(connection, f"INSERT INTO {GROUP_TABLE} (id, insatser) VALUES (0, '{{0}}')")
+    if _run(connection, "SELECT to_regclass(%s) IS NULL", (BLOCK_TABLE,)).fetchone()[0]:
+        # Counted from the persons' groups as they are now; the triggers (below) then
+        # count every change, the groups counted from the links (below) too.
+        _run(
+            connection,
+            f"CREATE TABLE {BLOCK_TABLE} (grp integer NOT NULL, block integer NOT NULL, "
+            "persons integer NOT NULL, PRIMARY KEY (grp, block))",
+        )
+        _run(connection, count_blocks_statement())
     for statement in _visibility_statements(groups):
         _run(connection, statement)
     if made:
-        for statement in fill_linked_statements():
+        for statement in fill_group_statements():
             _run(connection, statement)
         _run(connection, "ANALYZE public.person")
 
@@ -566,8 +728,9 @@ def _policies(table: str, decision: str, groups: dict[str, str]) -> list[str]:
     if decision == "insats":
         coordinator_policy(mine)
     elif decision == "person":
-        # The row's own linked_insatser (kept by triggers): one of the account's, or 0.
-        coordinator_policy(f"{LINKED} OPERATOR({OVERLAPS}) (SELECT {RLS_SCHEMA}.my_insats_array())")
+        # The row's own visibility group (kept by triggers): one whose insatser hold one
+        # of the account's, or 0 (linked to none).
+        coordinator_policy(f"{GROUP} = ANY ((SELECT {RLS_SCHEMA}.my_groups())::integer[])")
     elif decision.startswith("under:"):
         _under, column, parent = decision.split(":")
         coordinator_policy(
@@ -994,4 +1157,29 @@ def person_log(session, person_id: int, limit: int) -> list[tuple]:
             .order_by(AuditRow.id.desc())
             .limit(limit)
         )
+    )
+
+
+def visible_person_count(session) -> int:
+    """How many persons the signed-in coordinator sees: ``SELECT count(*) FROM person``
+    under its policy, from the kept counts of its groups (``BLOCK_TABLE``) instead of
+    every visible person's index entry."""
+    from sqlalchemy import text
+
+    return int(session.scalar(text(f"SELECT {RLS_SCHEMA}.visible_person_count()")))
+
+
+def visible_person_start(skip: int):
+    """Where the signed-in coordinator's persons in id order reach row ``skip``, as two
+    scalar subqueries for a statement: (an id, how many visible persons from that id on
+    come first); the persons it sees with ids from that id, after that many, start at
+    row ``skip``. Both NULL past the last person (no id is at least NULL)."""
+    from sqlalchemy import func, select
+
+    start = func.finsam_rls.visible_person_start(skip).table_valued(
+        "first_id", "skip_in_block", name="start"
+    )
+    return (
+        select(start.c.first_id).scalar_subquery(),
+        select(start.c.skip_in_block).scalar_subquery(),
     )

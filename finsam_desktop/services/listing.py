@@ -126,6 +126,14 @@ class ListQuery:
     # join order that suits the text (``person_count_search``). None:
     # ``count_joins["search"]`` or ``narrow_search``.
     count_search: Callable[[Any, Select, str, bool], Select] | None = None
+    # On a server, counts the server keeps of the base's rows (a coordinator's persons
+    # under row-level security: ``server_roles.visible_person_count`` and
+    # ``visible_person_start``): ``kept_count(session)`` is the count without a search or
+    # filter; ``kept_start(offset)`` where the id order reaches row ``offset`` (SQL: an
+    # id, and how many rows from it come before), so that a page far down in the id's
+    # order reads no row before it. None: counted and walked.
+    kept_count: Callable[[Any], int] | None = None
+    kept_start: Callable[[int], tuple[Any, Any]] | None = None
     _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     # (search and filters, ids) of the last capped count that found at most COUNT_CAP.
@@ -157,6 +165,12 @@ class ListQuery:
         own_search = searching and self.count_search is not None and self.count_base is not None
         with self.db.reading() as session:
             reads_without_transaction(session)
+            if self.kept_count is not None and _state(text, filters) == ("", ()):
+                kept = self.kept_count(session)
+                if capped:
+                    self._found = None
+                    return min(kept, COUNT_CAP + 1)
+                return kept
             if self.count_base is None:
                 stmt = self.base.with_only_columns(count_rows(self.id_column))
                 conditions = self._where(select(), text, filters, narrow).whereclause
@@ -227,6 +241,20 @@ class ListQuery:
             # walking the list's order (40 ms for a birth year at 100,000 referrals).
             lean = self._lean_ids(text, filters, narrow, list(order))
             ids = None if lean is None else lean.offset(offset or 0).limit(limit)
+        if (
+            ids is None
+            and limit is not None
+            and (offset or 0) >= DEEP_OFFSET
+            and self.kept_start is not None
+            and _state(text, filters) == ("", ())
+            and sort_index is None
+            and not descending
+        ):
+            # A page far down in the id's order of all rows, where the server keeps counts
+            # of them: from the id where they reach the page, past the rows before it there.
+            first_id, skip = self.kept_start(offset or 0)
+            ids = self._lean().where(self.id_column >= first_id).order_by(*order)
+            ids = ids.offset(skip).limit(limit)
         if ids is None and limit is not None and (offset or 0) >= DEEP_OFFSET:
             # A page far down: the rows before it are skipped by their ids alone (the
             # joins the page shows are not made for them), then the page's rows read.

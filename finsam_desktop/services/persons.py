@@ -156,4 +156,8 @@ def person_list(db: Database) -> ListQuery:
         narrow_search=person_search(p.personnummer, p.name_key, person_id=p.id, under_policies=True)
         if under_policies
         else None,
+        # Its whole count and a page far down from the counts the server keeps of the
+        # persons the account sees, instead of reading every one of them.
+        kept_count=server_roles.visible_person_count if under_policies else None,
+        kept_start=server_roles.visible_person_start if under_policies else None,
     )

@@ -12,6 +12,11 @@ with the account's insatser. A server without the roles gets it filled when the 
 are set up (``finsam serverroller``). A file needs nothing (everyone sees every person);
 the models do not declare the column (``db.schema.SERVER_ONLY_COLUMNS``).
 
+Revision 0023 replaced the column by the person's visibility group: this revision now
+only adds it (the program's ``server_roles`` keeps the group, which 0023 counts from the
+links), and names what it made itself rather than by ``server_roles``, which no longer
+has them.
+
 Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-02 00:30:00.000000
@@ -25,18 +30,14 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    from finsam_desktop.db import server_roles
+LINKED = "linked_insatser"
+OVERLAPS = "finsam_rls.&&&"
 
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
         return
-    linked = server_roles.LINKED
-    op.execute(f"ALTER TABLE person ADD COLUMN {linked} integer[] NOT NULL DEFAULT '{{0}}'")
-    if server_roles.groups_exist(bind):
-        database = server_roles.database_name(bind)
-        groups = {role: server_roles.group_role(database, role) for role in server_roles.GROUPS}
-        server_roles.keep_visibility(bind, groups)
+    op.execute(f"ALTER TABLE person ADD COLUMN {LINKED} integer[] NOT NULL DEFAULT '{{0}}'")
 
 
 def downgrade() -> None:
@@ -47,7 +48,7 @@ def downgrade() -> None:
     schema = server_roles.RLS_SCHEMA
     op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink_changed() CASCADE")
     op.execute(f"DROP FUNCTION IF EXISTS {schema}.relink(integer[])")
-    op.execute(f"DROP OPERATOR IF EXISTS {server_roles.OVERLAPS} (anyarray, anyarray) CASCADE")
+    op.execute(f"DROP OPERATOR IF EXISTS {OVERLAPS} (anyarray, anyarray) CASCADE")
     # The person policy reads the column: it goes with it (a coordinator then sees no
     # person until the policies are applied again by the program of that revision).
-    op.execute(f"ALTER TABLE person DROP COLUMN {server_roles.LINKED} CASCADE")
+    op.execute(f"ALTER TABLE person DROP COLUMN {LINKED} CASCADE")

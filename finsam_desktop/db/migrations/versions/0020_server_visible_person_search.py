@@ -39,9 +39,8 @@ def upgrade() -> None:
     # The function: server_roles.apply, after the upgrade (see above).
     if op.get_bind().dialect.name != "postgresql":
         return
-    from finsam_desktop.db import server_roles
-
-    op.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON person (id) INCLUDE ({server_roles.LINKED})")
+    # The column of revision 0017 (0023 replaced it and this index).
+    op.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON person (id) INCLUDE (linked_insatser)")
 
 
 def downgrade() -> None:
