@@ -26,6 +26,7 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_person_name_key_trgm",
         "ix_person_personnummer_trgm",
         "ix_person_visible",
+        "ix_person_visible_name",
     }
 )
 # Columns (table, column) only a PostgreSQL server has, made by a migration and kept there
