@@ -73,7 +73,9 @@ class ReferralRow(Versioned, RemittentColumns, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (
         Index("ix_referral_person_insats", "person_id", "insats_id"),
-        Index("ix_referral_open_due", "answer_sent_on", "answer_due"),
+        # Ends in the insats: a coordinator's count under row-level security reads the
+        # index alone (migration 0024).
+        Index("ix_referral_open_due", "answer_sent_on", "answer_due", "insats_id"),
         # Ends in the id, the list's last sort key (SQLite's rowid; migration 0015).
         Index("ix_referral_answer_sort_due", "answer_sort_due", "id"),
     )
@@ -155,9 +157,16 @@ class ParticipationRow(Versioned, Base):
             "second_contact_person_id",
         ),
         # Översikt counts and lists each kind of reminder due by a range of its day,
-        # for the team or one coordinator (either contact person), from the index alone.
+        # for the team or one coordinator (either contact person), from the index alone;
+        # the insats too for a coordinator under row-level security (migration 0024).
         *(
-            Index(f"ix_participation_{due}", due, "contact_person_id", "second_contact_person_id")
+            Index(
+                f"ix_participation_{due}",
+                due,
+                "contact_person_id",
+                "second_contact_person_id",
+                "insats_id",
+            )
             for due in (
                 "due_plan_follow_up",
                 "due_remittent_contact",

@@ -1269,3 +1269,70 @@ def test_an_existing_role_server_upgraded_gets_the_search_function(server):
         assert ids(bo, f"SELECT {function}('name_key', '%%')") == visible_to_coordinator_truth(
             o, [server["a"]]
         )
+
+
+def test_a_coordinators_overview_counts_and_lists_exactly_their_insatsers_reminders(server):
+    """Översikt as a coordinator of insats A and as one of insats B (row-level security):
+    every kind's count and first reminder are those of the owner's whole list that belong
+    to the coordinator's insats (a referral's or a participation's), for the team and for
+    one contact person, on a day when every enrolment is due for something. The counts
+    read the indexes that hold the insats (migration 0024), the remissvar are counted
+    without their persons, and each kind's cut is read first, as a value
+    (``reminders._first_of_every_kind``)."""
+    from datetime import date, timedelta
+
+    from finsam_desktop.db.engine import Database
+    from finsam_desktop.domain.casework import ReminderKind
+    from finsam_desktop.services import accounts, reminders, signin
+    from finsam_desktop.services.access import Role
+
+    with owner(server) as o:
+        insats_of = {
+            **{("r", k): v for k, v in o.execute("SELECT id, insats_id FROM referral")},
+            **{("p", k): v for k, v in o.execute("SELECT id, insats_id FROM participation")},
+        }
+        contact = dict(
+            o.execute(
+                "SELECT insats_id, min(contact_person_id) FROM participation "
+                "WHERE status = 'enrolled' GROUP BY insats_id"
+            ).fetchall()
+        )
+    admin_db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
+    try:
+        with admin_db.session() as session:
+            dora = accounts.create_user(
+                session, "dora", "Dora Samordnare", Role.COORDINATOR, PASSWORD, PASSWORD
+            )
+            accounts.set_insatser(session, dora.id, [server["b"]])
+    finally:
+        admin_db.close()
+
+    def insats(item) -> int:
+        if item.participation_id is not None:
+            return insats_of["p", item.participation_id]
+        return insats_of["r", item.referral_id]
+
+    day = date.today() + timedelta(days=2000)  # every enrolment is due for something
+    everything = Database(server["url"])
+    cut, hidden = 0, 0
+    try:
+        for username, mine in (("bo", server["a"]), ("dora", server["b"])):
+            coordinator, _user = signin.log_in(server["url"], username, PASSWORD)
+            try:
+                for who in (None, contact.get(mine)):
+                    with everything.reading() as s:
+                        whole = reminders.due_items(s, day, who)
+                    with coordinator.reading() as s:
+                        shown = reminders.due_summary(s, day, who, 1)
+                    for kind in ReminderKind:
+                        expected = [item for item in whole[kind] if insats(item) == mine]
+                        assert shown[kind].total == len(expected), (username, who, kind)
+                        assert shown[kind].items == expected[:1], (username, who, kind)
+                        cut += len(expected) > 1
+                        hidden += len(whole[kind]) - len(expected)
+            finally:
+                coordinator.close()
+    finally:
+        everything.close()
+    assert cut >= 4  # kinds with more reminders than shown: a cut was read
+    assert hidden  # and reminders the coordinator may not see were left out

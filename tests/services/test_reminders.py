@@ -156,3 +156,32 @@ def test_statements_built_once_read_each_day_and_coordinator_as_asked(db):
     _built_anew()
     assert changed == read(start, None)
     assert changed[1] != reused[0][1]  # the insats's new rules are read
+
+
+def test_a_local_models_referral_is_no_remissvar_in_the_count_nor_the_list(db):
+    """A local model sends no remissvar: its referral waiting for an answer is neither
+    counted nor listed, also where the count reads the referrals without their persons
+    (``referrals.due_answer_ids``)."""
+    from sqlalchemy import update
+
+    from finsam_desktop.db.referral_models import ReferralRow
+    from finsam_desktop.domain.krans import FULL_PROCESS
+
+    demo.fill(db, participants=60, lots=0)
+    today = date.today()
+    with db.session() as s:
+        local = s.scalar(select(InsatsRow.id).where(InsatsRow.process_profile != FULL_PROCESS))
+        full = s.scalars(select(InsatsRow.id).where(InsatsRow.process_profile == FULL_PROCESS))
+        moved = s.scalar(select(ReferralRow.id).where(ReferralRow.insats_id.in_(list(full))))
+        s.execute(
+            update(ReferralRow)
+            .where(ReferralRow.id == moved)
+            .values(insats_id=local, answer_sent_on=None, answer_due=today)
+        )
+    with db.reading() as s:
+        summary = reminders.due_summary(s, today, None, 1)
+        every = reminders.due_items(s, today)
+    answers = every[ReminderKind.REFERRAL_ANSWER]
+    assert moved not in {item.referral_id for item in answers}
+    assert summary[ReminderKind.REFERRAL_ANSWER].total == len(answers)
+    assert summary[ReminderKind.REFERRAL_ANSWER].items == answers[:1]
