@@ -133,6 +133,7 @@ def test_the_server_searches_the_digits_as_before_by_its_trigram_index():
     assert "LIKE" in by_digits and "substr" not in by_digits
 
 
+@pytest.mark.sqlite_only(reason="a server pages a search by its own path (ListQuery._server_ids)")
 def test_a_page_of_a_number_is_its_persons_rows_sorted_however_many_it_matches(
     demo_db, monkeypatch
 ):
