@@ -496,19 +496,33 @@ def _visibility_statements(groups: dict[str, str]) -> list[str]:
         f"GRANT SELECT ON public.person TO {admin}",
         f"GRANT INSERT ({columns}), UPDATE ({columns}) ON public.person TO {admin}",
     ]
-    events = (
-        ("INSERT", "REFERENCING NEW TABLE AS added"),
-        ("DELETE", "REFERENCING OLD TABLE AS removed"),
-        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
-    )
     for table in LINKS:
-        for event, tables in events:
-            name = f"finsam_relink_{event.lower()}"
-            out.append(f"DROP TRIGGER IF EXISTS {name} ON public.{table}")
-            out.append(
-                f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {tables} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.relink_changed()"
-            )
+        out += _statement_triggers("finsam_relink", table, "relink_changed()")
+    return out
+
+
+# A statement trigger's events with the transition tables its function reads.
+_TRIGGER_EVENTS = {
+    "INSERT": "REFERENCING NEW TABLE AS added",
+    "DELETE": "REFERENCING OLD TABLE AS removed",
+    "UPDATE": "REFERENCING OLD TABLE AS removed NEW TABLE AS added",
+    "TRUNCATE": "",
+}
+
+
+def _statement_triggers(
+    prefix: str, table: str, function: str, events=("INSERT", "DELETE", "UPDATE")
+) -> list[str]:
+    """``prefix_<event>`` on ``public.table`` for each of ``events``, calling the
+    ``finsam_rls`` function once per statement (made again: dropped first)."""
+    out = []
+    for event in events:
+        name = f"{prefix}_{event.lower()}"
+        out.append(f"DROP TRIGGER IF EXISTS {name} ON public.{table}")
+        out.append(
+            f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {_TRIGGER_EVENTS[event]} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.{function}"
+        )
     return out
 
 
@@ -582,19 +596,7 @@ def _block_statements(groups: dict[str, str]) -> list[str]:
     for function in ("visible_person_count()", "visible_person_start(bigint)"):
         out.append(f"REVOKE ALL ON FUNCTION {RLS_SCHEMA}.{function} FROM PUBLIC")
         out.append(f"GRANT EXECUTE ON FUNCTION {RLS_SCHEMA}.{function} TO {admin}, {coordinator}")
-    events = (
-        ("INSERT", "REFERENCING NEW TABLE AS added"),
-        ("DELETE", "REFERENCING OLD TABLE AS removed"),
-        ("UPDATE", "REFERENCING OLD TABLE AS removed NEW TABLE AS added"),
-        ("TRUNCATE", ""),
-    )
-    for event, tables in events:
-        name = f"finsam_count_blocks_{event.lower()}"
-        out.append(f"DROP TRIGGER IF EXISTS {name} ON public.person")
-        out.append(
-            f"CREATE TRIGGER {name} AFTER {event} ON public.person {tables} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {RLS_SCHEMA}.count_blocks()"
-        )
+    out += _statement_triggers("finsam_count_blocks", "person", "count_blocks()", _TRIGGER_EVENTS)
     return out
 
 

@@ -471,26 +471,35 @@ def test_the_visibility_group_of_a_person_is_the_servers_alone(server):
         )
 
 
-def test_an_existing_server_upgraded_counts_its_links_and_sees_the_same(server):
-    """A role server from before the person's visibility was kept (revision 0016): the
-    upgrade makes the groups from the links already there, and the coordinator sees
-    exactly the same."""
+def wound_back(server, revision: str) -> None:
+    """The server wound back to ``revision`` by the migrations' own downgrades; the
+    statistik views go first (they are made anew with the policies at the upgrade)."""
     from alembic import command
 
     from finsam_desktop.db.engine import Database
-    from finsam_desktop.db.migrate import alembic_config, open_database
+    from finsam_desktop.db.migrate import alembic_config
 
     with owner(server) as o:
-        before = visible_to_coordinator_truth(o, [server["a"]])
-        o.execute("DROP SCHEMA statistik CASCADE")  # made anew with the policies
-    # The server wound back to 0016 by the migrations' own downgrades (the later ones'
-    # columns and indexes go too), the function a later revision's policies read as well.
+        o.execute("DROP SCHEMA statistik CASCADE")
     old = Database(server["url"])
     with old.engine.begin() as connection:
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0016")
+        command.downgrade(cfg, revision)
     old.close()
+
+
+def test_an_existing_server_upgraded_counts_its_links_and_sees_the_same(server):
+    """A role server from before the person's visibility was kept (revision 0016): the
+    upgrade makes the groups from the links already there, and the coordinator sees
+    exactly the same."""
+    from finsam_desktop.db.migrate import open_database
+
+    with owner(server) as o:
+        before = visible_to_coordinator_truth(o, [server["a"]])
+    # The server wound back to 0016 by the migrations' own downgrades (the later ones'
+    # columns and indexes go too), the function a later revision's policies read as well.
+    wound_back(server, "0016")
     with owner(server) as o:
         o.execute("DROP FUNCTION IF EXISTS finsam_rls.my_insats_array() CASCADE")
         assert o.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0016"
@@ -524,10 +533,7 @@ def test_a_server_with_linked_insatser_upgraded_gets_groups_and_downgrades_back(
     there again as the links give it; upgraded, every person gets the group of that
     set, the array, its index and operator go, the persons' data stay as they were and
     the coordinator sees exactly the same persons."""
-    from alembic import command
-
-    from finsam_desktop.db.engine import Database
-    from finsam_desktop.db.migrate import alembic_config, open_database
+    from finsam_desktop.db.migrate import open_database
 
     def columns(o):
         return ids(
@@ -543,13 +549,7 @@ def test_a_server_with_linked_insatser_upgraded_gets_groups_and_downgrades_back(
     with owner(server) as o:
         before = visible_to_coordinator_truth(o, [server["a"]])
         data = person_data(o)
-        o.execute("DROP SCHEMA statistik CASCADE")  # made anew with the policies
-    old = Database(server["url"])
-    with old.engine.begin() as connection:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0021")
-    old.close()
+    wound_back(server, "0021")
     with owner(server) as o:
         assert "linked_insatser" in columns(o) and server_roles.GROUP not in columns(o)
         linked = o.execute("SELECT id, linked_insatser FROM person")
@@ -1240,23 +1240,14 @@ def test_a_coordinators_searches_find_exactly_the_visible_matches_in_every_list(
 def test_an_existing_role_server_upgraded_gets_the_search_function(server):
     """A role server from before the function (revision 0018): the owner's upgrade makes
     it, and the coordinator's search finds the same."""
-    from alembic import command
     from alembic.script import ScriptDirectory
 
-    from finsam_desktop.db.engine import Database
     from finsam_desktop.db.migrate import alembic_config, open_database
 
     before = ScriptDirectory.from_config(alembic_config()).get_revision("0020").down_revision
     function = server_roles.SEARCH_FUNCTION
-    with owner(server) as o:
-        o.execute("DROP SCHEMA statistik CASCADE")  # made anew with the policies
     # Wound back by the migrations' own downgrades (the function goes with 0020's).
-    old = Database(server["url"])
-    with old.engine.begin() as connection:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, before)
-    old.close()
+    wound_back(server, before)
     with owner(server) as o:
         assert (
             o.execute("SELECT to_regprocedure(%s)", (f"{function}(text,text)",)).fetchone()[0]
