@@ -306,15 +306,17 @@ def compile_digit_runs(element, compiler, **kw):
 
     # The position as a literal: an expression index serves only its own spelling.
     if compiler.dialect.name == "postgresql":
+        # The conditions on the statement's own row, joined by OR: the server reads
+        # the matches' rows once, from the union of the indexes' bitmaps (7 ms for a
+        # birth year's 1,800 persons). A subquery of ids took 18 ms for a count (then
+        # each id looked up again) and, in a list's page, which joins its tables as
+        # written (``joins_as_written``), an ``IN`` went after every other join.
         conditions = server_digit_conditions(
-            number, bound(element.digits), bound(element.following)
+            compiler.process(element.personnummer, **kw),
+            bound(element.digits),
+            bound(element.following),
         )
-        arms = [f"SELECT {ident} FROM {source} WHERE {c}" for c in conditions]
-        # The ids read once, before the plan runs (``among``): a list's page joins its
-        # tables as written (``joins_as_written``), which put an ``IN``'s semi-join
-        # after every other join, on all 66,000 referrals (180 ms against 35 ms).
-        ids = " UNION ALL ".join(arms)
-        return f"{compiler.process(element.person_id, **kw)} = ANY(ARRAY({ids}))"
+        return "(" + " OR ".join(f"({c})" for c in conditions) + ")"
     arms = [arm(number), *(arm(f"substr({number}, {k})") for k in DIGITS_FROM)]
     arms.append(
         f"SELECT {ident} FROM {source} WHERE length({number}) > {NUMBER_LENGTH}"

@@ -638,14 +638,16 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
     year's common trigrams made the trigram index read a tenth of the table."""
     admin, coordinator = _ident(groups["admin"]), _ident(groups["coordinator"])
     header = "SECURITY DEFINER STABLE SET search_path = pg_catalog, public"
-    digit_arms = " UNION ".join(
-        f"SELECT id FROM public.person WHERE {c} AND {GROUP} = ANY ($3)"
-        for c in server_digit_conditions("personnummer", "$1", "$2")
+    # Static SQL (not EXECUTE): its plan is kept for the session, where planning the
+    # ten ranges anew took 3–5 ms of each call.
+    digit_arms = "\n                  UNION ".join(
+        f"SELECT id FROM public.person WHERE {c} AND {GROUP} = ANY (mine)"
+        for c in server_digit_conditions("personnummer", "digits", "following")
     )
     numbers = f"""              IF column_name = 'personnummer' AND pattern ~ '^%[0-9]{{{FEW_DIGITS},}}%$' THEN
                 digits := substr(pattern, 2, length(pattern) - 2);
-                RETURN QUERY EXECUTE '{digit_arms}'
-                  USING digits, left(digits, -1) || chr(ascii(right(digits, 1)) + 1), mine;"""
+                following := left(digits, -1) || chr(ascii(right(digits, 1)) + 1);
+                RETURN QUERY {digit_arms};"""
     branches = (
         numbers
         + "\n"
@@ -663,6 +665,7 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
             DECLARE
               mine integer[] := {RLS_SCHEMA}.my_groups();
               digits text;
+              following text;
             BEGIN
 {branches}
               ELSE
