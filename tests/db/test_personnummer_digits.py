@@ -164,7 +164,6 @@ def test_the_server_finds_the_digits_through_the_indexes_of_its_positions(db):
     assert not any("Seq Scan" in step for step in plan), plan
 
 
-@pytest.mark.sqlite_only(reason="a server pages a search by its own path (ListQuery._server_ids)")
 def test_a_page_of_a_number_is_its_persons_rows_sorted_however_many_it_matches(
     demo_db, monkeypatch
 ):
