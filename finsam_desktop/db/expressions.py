@@ -271,8 +271,9 @@ class _DigitsOfPersons(_PerDialect):
 
 
 class _DigitRuns(ColumnElement):
-    """SQLite's ``_DigitsOfPersons``: ``person_id IN (SELECT id FROM person WHERE … UNION
-    ALL …)``, one arm per index, each reading the person table on its own (no
+    """Both engines' ``_DigitsOfPersons``. PostgreSQL: the ranges of the positions on the
+    statement's own row, ORed (``server_digit_conditions``). SQLite: ``person_id IN
+    (SELECT id FROM person WHERE … UNION ALL …)``, one arm per index, each reading the person table on its own (no
     correlation with a statement that joins it). Written out as text with the two bound
     values (``compile_digit_runs``): SQLAlchemy took 25 ms to compile the ten SELECTs,
     at the first search of a number in each of its statements."""

@@ -6,9 +6,9 @@ of the person table for 1,700 matches, 40–60 ms where a file takes 20–25 ms 
 indexes of the positions (0022). On PostgreSQL only, the same indexes: the number from
 each position (1…9, ``substr(personnummer, k)``) in byte order (``COLLATE "C"``, so that
 a range of digits is one whatever the database's collation), each holding the person's
-id and visibility group (an index-only read, for the owner's search and for the
-coordinator's search function alike), and one of the number's length
-(``db.expressions.server_digit_conditions``). The models do not declare them
+id and visibility group (the coordinator's search function reads the index alone; the
+owner's search ORs the ranges into one bitmap of the person table), and one of the
+number's length (``db.expressions.server_digit_conditions``). The models do not declare them
 (``db.schema.SERVER_ONLY_INDEXES``). The search function is remade by
 ``server_roles.apply`` after the upgrade.
 
@@ -44,7 +44,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for name, expression, include in INDEXES:
-        op.execute(f"DROP INDEX IF EXISTS {name}")  # one made by hand to try it
+        op.execute(f"DROP INDEX IF EXISTS {name}")  # as made by hand beforehand, remade
         op.execute(f"CREATE INDEX {name} ON person ({expression}){include}")
     op.execute("ANALYZE person")
 
