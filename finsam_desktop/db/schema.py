@@ -27,6 +27,10 @@ SERVER_ONLY_INDEXES = frozenset(
         "ix_person_personnummer_trgm",
         "ix_person_visible",
         "ix_person_visibility_group",
+        # 0025: a personnummer from each position, and its length (byte order, with the
+        # id and group: db.expressions.server_digit_conditions).
+        *(f"ix_person_digits_from_{k}" for k in range(1, 10)),
+        "ix_person_digits_length",
     }
 )
 # Indexes only a file (SQLite) has, made by migration 0022: a personnummer from each

@@ -7,11 +7,21 @@ deleted; on a file found through the indexes without reading every person."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
-from finsam_desktop.db.expressions import DIGITS_FROM, contains, digits_of_persons
+from finsam_desktop.db.expressions import (
+    DIGITS_FROM,
+    SERVER_DIGITS_FROM,
+    contains,
+    digits_of_persons,
+)
 from finsam_desktop.db.models import PersonRow
 from finsam_desktop.db.schema import FILE_ONLY_INDEXES
+
+# The server's indexes of migration 0025.
+SERVER_DIGIT_INDEXES = {f"ix_person_digits_from_{k}" for k in SERVER_DIGITS_FROM} | {
+    "ix_person_digits_length"
+}
 
 # Fictitious numbers (birth numbers 980-999), some sharing a birth year, a date, the last
 # four digits; a samordningsnummer (day + 60); one of ten digits, as an old import left it.
@@ -120,20 +130,40 @@ def test_a_file_finds_the_digits_through_the_indexes_without_reading_every_perso
     assert not any(step.startswith("SCAN") for step in plan), plan
 
 
-def test_the_server_searches_the_digits_as_before_by_its_trigram_index():
-    """PostgreSQL: ``LIKE '%…%'`` (migration 0018's trigram index), as ``contains``."""
+def test_the_server_finds_the_digits_through_the_indexes_of_its_positions(db):
+    """PostgreSQL: the ranges of migration 0025's indexes (``server_digit_conditions``),
+    each position read from its own index (an expression index serves only its own
+    spelling: a condition spelt otherwise would read the table), not ``LIKE``."""
     from sqlalchemy.dialects import postgresql
 
-    def spelt(condition) -> str:
-        stmt = select(PersonRow.id).where(condition)
-        return str(stmt.compile(dialect=postgresql.dialect()))
+    stmt = select(PersonRow.id).where(
+        digits_of_persons(PersonRow.personnummer, PersonRow.id, "19850101")
+    )
+    spelt = str(stmt.compile(dialect=postgresql.dialect()))
+    assert "LIKE" not in spelt and 'COLLATE "C"' in spelt
+    if not db.on_server:
+        return
+    add_persons(db, NUMBERS)
+    sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    with db.reading() as s:
+        indexes = set(
+            s.scalars(
+                select(text("indexname"))
+                .select_from(text("pg_indexes"))
+                .where(text("tablename = 'person'"))
+            )
+        )
+        # A table of ten persons is read whole unless reading it so is made dear: each
+        # condition then is a bitmap of its index, or (spelt otherwise) the table read.
+        for way in ("seqscan", "indexscan", "indexonlyscan"):
+            s.execute(text(f"SET LOCAL enable_{way} = off"))
+        plan = [r[0].strip() for r in s.execute(text("EXPLAIN " + sql))]
+    assert indexes >= SERVER_DIGIT_INDEXES
+    for name in SERVER_DIGIT_INDEXES:
+        assert any(f"Bitmap Index Scan on {name}  (" in step for step in plan), (name, plan)
+    assert not any("Seq Scan" in step for step in plan), plan
 
-    by_digits = spelt(digits_of_persons(PersonRow.personnummer, PersonRow.id, "19850101"))
-    assert by_digits == spelt(contains(PersonRow.personnummer, "19850101"))
-    assert "LIKE" in by_digits and "substr" not in by_digits
 
-
-@pytest.mark.sqlite_only(reason="a server pages a search by its own path (ListQuery._server_ids)")
 def test_a_page_of_a_number_is_its_persons_rows_sorted_however_many_it_matches(
     demo_db, monkeypatch
 ):

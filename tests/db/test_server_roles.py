@@ -1131,6 +1131,40 @@ def test_the_search_function_tells_a_coordinator_nothing_of_persons_it_may_not_s
         stina.execute(f"SELECT {function}('name_key', '%')")
 
 
+def test_the_search_function_finds_every_run_of_digits_by_the_indexes_of_its_positions(
+    server,
+):
+    """A run of four digits or more in the personnummer (``FEW_DIGITS``): the function
+    reads migration 0025's indexes of the positions (the conditions the owner's search
+    reads, ``expressions.server_digit_conditions``, whose plan
+    tests/db/test_personnummer_digits.py checks) and gives, for every run of every
+    number (a birth year, a date, the middle, the last four, the whole), exactly the
+    visible persons whose number holds it, as Python's ``in``."""
+    from finsam_desktop.db.expressions import server_digit_conditions
+
+    function = server_roles.SEARCH_FUNCTION
+    with owner(server) as o:
+        visible = visible_to_coordinator_truth(o, [server["a"]])
+        numbers = dict(o.execute("SELECT id, personnummer FROM person").fetchall())
+        body = o.execute(
+            f"SELECT pg_get_functiondef('{function}(text, text)'::regprocedure)"
+        ).fetchone()[0]
+    for condition in server_digit_conditions("personnummer", "digits", "following"):
+        assert condition in body
+    hidden = [n for i, n in numbers.items() if i not in visible]
+    seen = [n for i, n in numbers.items() if i in visible]
+    assert hidden and seen
+    sample = hidden[:4] + seen[:4]
+    runs = {n[i:j] for n in sample for i in range(len(n)) for j in range(i + 4, len(n) + 1)}
+    runs |= {n[-4:] for n in numbers.values()} | {n[:4] for n in numbers.values()}
+    runs |= {"0000", "99999", "1985010", "000000000000"}
+    with connect_as(server, "bo") as bo:
+        for digits in sorted(runs):
+            expected = {i for i, n in numbers.items() if digits in n} & visible
+            found = ids(bo, f"SELECT {function}('personnummer', %s)", f"%{digits}%")
+            assert found == expected, digits
+
+
 def searching_lists():
     """Every list the window searches by a person's name or personnummer
     (``listing.person_search``): the test below enumerates the services' functions
