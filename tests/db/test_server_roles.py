@@ -312,17 +312,21 @@ def groups_are_distinct_sets(o) -> bool:
     return len(set(sets)) == len(sets) and (0, [0]) in rows
 
 
-def copy_row(o, table: str, template: int, **values) -> int:
-    """A new row of ``table`` like row ``template``, with ``values`` instead."""
-    columns = [
+def columns_but(o, table: str, *left_out: str) -> list[str]:
+    """``table``'s columns in their order, without ``left_out``."""
+    return [
         r[0]
         for r in o.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND table_name = %s AND column_name NOT IN ('id', 'visibility_group') "
-            "ORDER BY ordinal_position",
-            (table,),
-        ).fetchall()
+            "AND table_name = %s AND NOT column_name = ANY (%s) ORDER BY ordinal_position",
+            (table, list(left_out)),
+        )
     ]
+
+
+def copy_row(o, table: str, template: int, **values) -> int:
+    """A new row of ``table`` like row ``template``, with ``values`` instead."""
+    columns = columns_but(o, table, "id", "visibility_group")
     chosen = [f"%({c})s" if c in values else c for c in columns]
     return o.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(chosen)} FROM {table} "
@@ -590,14 +594,7 @@ def test_two_workstations_making_the_same_new_set_make_one_group(server):
         ]
 
     with owner(server) as o:
-        rest = ", ".join(
-            r[0]
-            for r in o.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "'public' AND table_name = 'info_meeting' AND column_name NOT IN "
-                "('id', 'person_id', 'insats_id') ORDER BY ordinal_position"
-            )
-        )
+        rest = ", ".join(columns_but(o, "info_meeting", "id", "person_id", "insats_id"))
 
     def link(connection, person):
         """Two information meetings, one per insats of the set, in one statement."""
@@ -751,15 +748,7 @@ def test_a_coordinators_count_and_pages_far_down_from_the_kept_counts(server):
     from finsam_desktop.services.listing import DEEP_OFFSET
 
     with owner(server) as o:
-        columns = [
-            r[0]
-            for r in o.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "'public' AND table_name = 'person' AND column_name NOT IN "
-                "('id', 'personnummer', %s) ORDER BY ordinal_position",
-                (server_roles.GROUP,),
-            )
-        ]
+        columns = columns_but(o, "person", "id", "personnummer", server_roles.GROUP)
         listed = ", ".join(columns)
         # 2,600 persons more (birth numbers 980-999), over three blocks of ids and more.
         added = ids(
@@ -772,14 +761,7 @@ def test_a_coordinators_count_and_pages_far_down_from_the_kept_counts(server):
         assert blocks_agree(o)
         # Every third of them hidden from insats A's coordinator, in one statement.
         meeting = min(ids(o, "SELECT id FROM info_meeting"))
-        rest = ", ".join(
-            r[0]
-            for r in o.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "'public' AND table_name = 'info_meeting' AND column_name NOT IN "
-                "('id', 'person_id', 'insats_id') ORDER BY ordinal_position"
-            )
-        )
+        rest = ", ".join(columns_but(o, "info_meeting", "id", "person_id", "insats_id"))
         o.execute(
             f"INSERT INTO info_meeting (person_id, insats_id, {rest}) SELECT p.id, %s, m.* "
             f"FROM person p, LATERAL (SELECT {rest} FROM info_meeting WHERE id = %s) m "
