@@ -219,7 +219,7 @@ def server_digits_position(number: str, k: int) -> str:
 
 def server_digit_conditions(number: str, lowest: str, following: str) -> list[str]:
     """The conditions of the server's arms of ``digits_of_persons`` (SQL of the column,
-    of the digits and of ``_following`` of them), one per index: a range of each
+    of the digits and of ``following`` them), one per index: a range of each
     position, and a number longer than ``NUMBER_LENGTH`` tested as it is. Also the
     server's search function's (``server_roles._search_statements``)."""
     out = []
@@ -248,13 +248,14 @@ def digits_of_persons(personnummer, person_id, digits: str):
         personnummer,
         person_id,
         literal(digits, String),
-        literal(_following(digits), String),
+        literal(following(digits), String),
         literal(_contains_pattern(digits), String),
     )
 
 
-def _following(text: str) -> str:
-    """The least text after every text that starts with ``text`` (binary order)."""
+def following(text: str) -> str:
+    """The least text after every text that starts with ``text`` (binary order): with
+    ``text`` itself, the index range that ``LIKE 'text%'`` is."""
     return text[:-1] + chr(ord(text[-1]) + 1)
 
 

@@ -24,6 +24,7 @@ from finsam_desktop.db.expressions import (
     contains,
     count_rows,
     digits_of_persons,
+    following,
     joins_as_written,
     reads_without_transaction,
     rows_of_persons,
@@ -738,9 +739,10 @@ def person_search(
             # matches from the unique index (it does not for LIKE, which keeps the
             # meaning exact). Only in the narrow search: a page of many matches is
             # found faster along the sort order's index.
-            following = wanted[:-1] + chr(ord(wanted[-1]) + 1)
             return and_(
-                case_number >= wanted, case_number < following, case_number.like(wanted + "%")
+                case_number >= wanted,
+                case_number < following(wanted),
+                case_number.like(wanted + "%"),
             )
         # The key and the number are stored as searched: a plain substring test (of a
         # number, on a file, by the indexes of its digits: ``digits_of_persons``).
