@@ -31,6 +31,8 @@ SERVER_ONLY_INDEXES = frozenset(
         # id and group: db.expressions.server_digit_conditions).
         *(f"ix_person_digits_from_{k}" for k in range(1, 10)),
         "ix_person_digits_length",
+        # 0026: a person's referrals with their ids (a count walks it alone).
+        "ix_referral_person_covering",
     }
 )
 # Indexes only a file (SQLite) has, made by migration 0022: a personnummer from each

@@ -51,6 +51,16 @@ def engine_url(url: str):
 IDLE_PING_SECONDS = 30.0
 
 
+# The planner's settings of the program's connections. A random page read costs little
+# more than a sequential one where the tables are in the server's memory or on an SSD,
+# as on any server of today (PostgreSQL's default, 4, is of spinning disks): so the
+# planner looks up a few rows by an index where it read every row of an index instead.
+# Measured: a coordinator's week in Översikt tested its 920 mapping sessions against the
+# policy by reading all 36,000 participations of the insats (12.7 ms) instead of one
+# look-up each (2 ms).
+PLANNER_OPTIONS = "-c random_page_cost=1.1"
+
+
 def make_server_engine(url: str, login=None) -> Engine:
     """``login``: a ``server_roles.ServerLogin`` (the account's own role and password),
     or None for the URL's own credentials."""
@@ -58,6 +68,7 @@ def make_server_engine(url: str, login=None) -> Engine:
         engine_url(url),
         connect_args={
             "application_name": "finsam-desktop",
+            "options": PLANNER_OPTIONS,
             **(login.connect_args() if login is not None else {}),
         },
     )

@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from finsam_desktop.db.expressions import (
     FEW_DIGITS,
     SEARCH_FUNCTION,
+    SEARCH_SIGNATURE,
     SEARCHED,
     server_digit_conditions,
 )
@@ -621,9 +622,12 @@ def count_blocks_statement() -> str:
 
 
 def _search_statements(groups: dict[str, str]) -> list[str]:
-    """``visible_persons_like(column, pattern)``: the ids of the persons whose ``column``
-    (one of ``SEARCHED``) is LIKE ``pattern`` *and* whom the calling account may see,
-    by the person policy's own test (``visibility_group`` among ``my_groups()``).
+    """``visible_persons_like(column, pattern, at_most)``: the ids of the persons whose
+    ``column`` (one of ``SEARCHED``) is LIKE ``pattern`` *and* whom the calling account may
+    see, by the person policy's own test (``visibility_group`` among ``my_groups()``); at
+    most ``at_most`` of them (NULL: all), so that a capped count of a common name stops at
+    the cap (the whole set of a plpgsql function is made before its caller reads a row:
+    a LIMIT outside stopped nothing).
 
     Why: PostgreSQL evaluates a query's condition on a table under row-level security
     only after the policy's, unless its function is LEAKPROOF (which only a superuser
@@ -649,20 +653,23 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
     numbers = f"""              IF column_name = 'personnummer' AND pattern ~ '^%[0-9]{{{FEW_DIGITS},}}%$' THEN
                 digits := substr(pattern, 2, length(pattern) - 2);
                 following := left(digits, -1) || chr(ascii(right(digits, 1)) + 1);
-                RETURN QUERY {digit_arms};"""
+                RETURN QUERY {digit_arms}
+                  LIMIT at_most;"""
     branches = (
         numbers
         + "\n"
         + "\n".join(
             f"""              ELSIF column_name = '{column}' THEN
                 RETURN QUERY EXECUTE 'SELECT id FROM public.person WHERE {_ident(column)} '
-                  'LIKE $1 AND {GROUP} = ANY ($2)' USING pattern, mine;"""
+                  'LIKE $1 AND {GROUP} = ANY ($2) LIMIT $3' USING pattern, mine, at_most;"""
             for column in SEARCHED
         )
     )
-    signature = f"{SEARCH_FUNCTION}(text, text)"
     return [
-        f"""CREATE OR REPLACE FUNCTION {SEARCH_FUNCTION}(column_name text, pattern text)
+        # The function of revisions 0020–0025, without ``at_most``.
+        f"DROP FUNCTION IF EXISTS {SEARCH_FUNCTION}(text, text)",
+        f"""CREATE OR REPLACE FUNCTION {SEARCH_FUNCTION}(
+              column_name text, pattern text, at_most integer DEFAULT NULL)
             RETURNS SETOF integer LANGUAGE plpgsql {header} AS $$
             DECLARE
               mine integer[] := {RLS_SCHEMA}.my_groups();
@@ -675,8 +682,8 @@ def _search_statements(groups: dict[str, str]) -> list[str]:
                   USING ERRCODE = 'invalid_parameter_value';
               END IF;
             END $$""",
-        f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}, {coordinator}",
+        f"REVOKE ALL ON FUNCTION {SEARCH_SIGNATURE} FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {SEARCH_SIGNATURE} TO {admin}, {coordinator}",
     ]
 
 

@@ -21,6 +21,7 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.audit import log_view, shows_person
 from finsam_desktop.services.listing import (
+    COUNT_CAP,
     Column,
     ListQuery,
     ListRow,
@@ -156,8 +157,14 @@ def person_list(db: Database) -> ListQuery:
         narrow_search=person_search(p.personnummer, p.name_key, person_id=p.id, under_policies=True)
         if under_policies
         else None,
+        capped_search=person_search(
+            p.personnummer, p.name_key, person_id=p.id, under_policies=True, first=COUNT_CAP + 1
+        )
+        if under_policies
+        else None,
         # Its whole count and a page far down from the counts the server keeps of the
         # persons the account sees, instead of reading every one of them.
         kept_count=server_roles.visible_person_count if under_policies else None,
         kept_start=server_roles.visible_person_start if under_policies else None,
+        recheck=person_search(p.personnummer, p.name_key),
     )

@@ -199,9 +199,11 @@ def test_a_page_of_a_number_is_its_persons_rows_sorted_however_many_it_matches(
     monkeypatch.setattr(listing.ListQuery, "_lean_ids", spied)
     many = listing.NARROW_MATCHES + 1  # as a capped count says "more than the cap"
     for descending in (False, True):
+        # Every row of the list in its order, by the plain statement (no page, no ids).
+        every = query.page(None, None, days_left, descending, text)
+        assert read == [], "the whole list is read by its own statement"
         for offset in (0, 1, exact - 2):
-            walked = query.page(offset, 2, days_left, descending, text, None, None)
-            assert read == [], "a page without a known count walks the list's order"
+            walked = every[offset : offset + 2]
             by_persons = query.page(offset, 2, days_left, descending, text, None, many)
             assert [r.id for r in by_persons] == [r.id for r in walked], (descending, offset)
             assert read == [text], "read from the persons' lean rows"

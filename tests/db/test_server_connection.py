@@ -1,6 +1,6 @@
 """A workstation's connection to the server: one that the server dropped while the
 program sat idle is replaced before it is used (db/server.py, ``_ping_when_idle``), and
-one in use is not pinged before every read."""
+one in use is not pinged before every read; every connection plans with the same settings."""
 
 import pytest
 from sqlalchemy import text
@@ -41,3 +41,14 @@ def test_a_connection_in_use_is_not_pinged_before_every_read(server_db, monkeypa
     monkeypatch.setattr(server, "IDLE_PING_SECONDS", 0.0)
     assert backend(server_db) == first  # pinged, alive, kept
     assert pings == [1]
+
+
+def test_every_connection_plans_for_a_server_whose_tables_are_in_memory(server_db):
+    """The program's connections tell the planner that a random read costs little more
+    than a sequential one (``server.PLANNER_OPTIONS``): with PostgreSQL's default (4) a
+    coordinator's week in Översikt read all the insats's participations to test 920
+    mapping sessions against the policy."""
+    with server_db.reading() as session:
+        assert session.execute(text("SHOW random_page_cost")).scalar_one() == "1.1"
+    with server_db.session() as session:
+        assert session.execute(text("SHOW random_page_cost")).scalar_one() == "1.1"

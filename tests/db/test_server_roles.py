@@ -1097,6 +1097,18 @@ def test_the_search_function_tells_a_coordinator_nothing_of_persons_it_may_not_s
 
         assert found("name_key", "%") == visible
         assert found("personnummer", "%") == visible
+        # At most a number of them (a capped count): that many of the same, or all.
+        year = next(p for i, _n, p in persons if i in visible)[:4]  # the digits' indexes
+        for column, pattern in (
+            ("name_key", "%"),
+            ("personnummer", "%1%"),
+            ("personnummer", f"%{year}%"),
+        ):
+            every = found(column, pattern)
+            assert every
+            for at_most in (1, 2, len(every), len(every) + 1):
+                some = ids(bo, f"SELECT {function}(%s, %s, %s)", column, pattern, at_most)
+                assert some <= every and len(some) == min(at_most, len(every))
         for pid, name_key, personnummer in hidden[:10]:
             # Each one's own name and number, whole and in part: the visible matches only.
             for column, value in (("name_key", name_key), ("personnummer", personnummer)):
@@ -1129,7 +1141,7 @@ def test_the_search_function_finds_every_run_of_digits_by_the_indexes_of_its_pos
         visible = visible_to_coordinator_truth(o, [server["a"]])
         numbers = dict(o.execute("SELECT id, personnummer FROM person").fetchall())
         body = o.execute(
-            f"SELECT pg_get_functiondef('{function}(text, text)'::regprocedure)"
+            f"SELECT pg_get_functiondef('{server_roles.SEARCH_SIGNATURE}'::regprocedure)"
         ).fetchone()[0]
     for condition in server_digit_conditions("personnummer", "digits", "following"):
         assert condition in body
@@ -1264,14 +1276,16 @@ def test_an_existing_role_server_upgraded_gets_the_search_function(server):
     function = server_roles.SEARCH_FUNCTION
     # Wound back by the migrations' own downgrades (the function goes with 0020's).
     wound_back(server, before)
+    signature = server_roles.SEARCH_SIGNATURE
     with owner(server) as o:
-        assert (
-            o.execute("SELECT to_regprocedure(%s)", (f"{function}(text,text)",)).fetchone()[0]
-            is None
-        )
+        assert o.execute("SELECT to_regprocedure(%s)", (signature,)).fetchone()[0] is None
     open_database(server["url"]).close()
     with owner(server) as o:
-        assert o.execute("SELECT to_regprocedure(%s)", (f"{function}(text,text)",)).fetchone()[0]
+        assert o.execute("SELECT to_regprocedure(%s)", (signature,)).fetchone()[0]
+        # Revision 0026's: only the function with the number of persons.
+        assert not o.execute("SELECT to_regprocedure(%s)", (f"{function}(text,text)",)).fetchone()[
+            0
+        ]
     with connect_as(server, "bo") as bo, owner(server) as o:
         assert ids(bo, f"SELECT {function}('name_key', '%%')") == visible_to_coordinator_truth(
             o, [server["a"]]
