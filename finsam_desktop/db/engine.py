@@ -306,7 +306,13 @@ class Database:
         with self._read() as session:
             self._prepare(session, writable=False)
             yield session
-            session.rollback()
+            if self.url is not None:
+                # Ended by COMMIT, the same for a read: psycopg forgets the statements
+                # it has prepared on the connection at every ROLLBACK, and a list's
+                # statements, prepared after a few pages, are then planned anew at each.
+                session.commit()
+            else:
+                session.rollback()
             pending = session.info.pop("pending_writes", [])
         if pending:
             with self.session() as write:

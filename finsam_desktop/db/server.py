@@ -57,21 +57,20 @@ IDLE_PING_SECONDS = 30.0
 # planner looks up a few rows by an index where it read every row of an index instead.
 # Measured: a coordinator's week in Översikt tested its 920 mapping sessions against the
 # policy by reading all 36,000 participations of the insats (12.7 ms) instead of one
-# look-up each (2 ms).
-PLANNER_OPTIONS = "-c random_page_cost=1.1"
+# look-up each (2 ms). A statement psycopg has prepared (``Database.reading``) is still
+# planned for the values of each run: a plan made once for any search text would read a
+# common name as a rare one.
+PLANNER_OPTIONS = "-c random_page_cost=1.1 -c plan_cache_mode=force_custom_plan"
 
 
 def make_server_engine(url: str, login=None) -> Engine:
     """``login``: a ``server_roles.ServerLogin`` (the account's own role and password),
     or None for the URL's own credentials."""
-    engine = create_engine(
-        engine_url(url),
-        connect_args={
-            "application_name": "finsam-desktop",
-            "options": PLANNER_OPTIONS,
-            **(login.connect_args() if login is not None else {}),
-        },
-    )
+    args = {"application_name": "finsam-desktop"}
+    args.update(login.connect_args() if login is not None else {})
+    # The login's own settings (a statistik account's search path) beside the planner's.
+    args["options"] = " ".join(filter(None, (PLANNER_OPTIONS, args.get("options"))))
+    engine = create_engine(engine_url(url), connect_args=args)
     _ping_when_idle(engine)
     event.listen(engine, "after_execute", _follow_explicit_ids)
     event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)

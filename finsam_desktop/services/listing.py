@@ -760,12 +760,13 @@ def matches_few_persons(
     persons."""
     from sqlalchemy import case
 
-    # ``among``: on PostgreSQL the sample's ids are read first and looked up by the
-    # primary key (``IN`` hashed every person against the sample).
-    sample = select(person.id).limit(SAMPLE_PERSONS)
-    looked_at, matched = session.execute(
-        select(func.count(), func.count(case((condition, 1)))).where(among(person.id, sample))
-    ).one()
+    # The first persons registered, each tested as it is read (the sample's ids read
+    # first and looked up by the primary key took 1.3–2.2 ms on PostgreSQL, this 0.5).
+    # In the id's order: SQLite would otherwise read the first names of the alphabet
+    # from the name's index.
+    hit = select(case((condition, 1)).label("hit")).order_by(person.id)
+    sample = hit.limit(SAMPLE_PERSONS).subquery()
+    looked_at, matched = session.execute(select(func.count(), func.count(sample.c.hit))).one()
     return matched * one_in < looked_at
 
 

@@ -52,3 +52,27 @@ def test_every_connection_plans_for_a_server_whose_tables_are_in_memory(server_d
         assert session.execute(text("SHOW random_page_cost")).scalar_one() == "1.1"
     with server_db.session() as session:
         assert session.execute(text("SHOW random_page_cost")).scalar_one() == "1.1"
+
+
+def test_a_read_asked_again_and_again_is_prepared_once(server_db):
+    """A read ends by COMMIT on a server (``Database.reading``): psycopg prepares a
+    statement after its fifth run on a connection but forgets every prepared one at a
+    ROLLBACK, so a list's statements were parsed anew at every page. Planned at each
+    run still (``plan_cache_mode``), with the values of that run."""
+    from sqlalchemy import func, select
+
+    from finsam_desktop.db.models import PersonRow
+
+    def read():
+        with server_db.reading() as session:
+            return session.execute(select(func.count(PersonRow.id))).scalar_one()
+
+    for _ in range(7):
+        read()
+    with server_db.reading() as session:
+        prepared = (
+            session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+        )
+        mode = session.execute(text("SHOW plan_cache_mode")).scalar_one()
+    assert any("count(person.id)" in statement for statement in prepared), prepared
+    assert mode == "force_custom_plan"
