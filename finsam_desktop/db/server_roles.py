@@ -244,12 +244,7 @@ def set_group(connection, username: str, role: str) -> None:
 
     database = database_name(connection)
     name = sql.Identifier(account_role(database, username))
-    # Every membership goes, ADMIN OPTION with it (a former administrator keeps none).
-    for group in GROUPS:
-        _run(
-            connection,
-            sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group_role(database, group)), name),
-        )
+    _leave_groups(connection, database, name)
     _run(
         connection,
         sql.SQL("GRANT {} TO {}").format(sql.Identifier(group_role(database, str(role))), name),
@@ -299,11 +294,30 @@ def set_password(connection, username: str, password: str, login: bool = True) -
     )
 
 
-def deactivate(connection, username: str) -> None:
+def _leave_groups(connection, database: str, name) -> None:
+    """Every group membership of the account's role (``name``: its identifier) goes,
+    ADMIN OPTION with it."""
     from psycopg import sql
 
-    name = account_role(database_name(connection), username)
-    _run(connection, sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(name)))
+    for group in GROUPS:
+        _run(
+            connection,
+            sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(group_role(database, group)), name),
+        )
+
+
+def deactivate(connection, username: str) -> None:
+    """The account's role can no longer log in, and leaves its group and CREATEROLE:
+    a program left open with the account's connection reads and writes nothing more from
+    its next statement (the server checks a role's rights at each statement; NOLOGIN
+    alone only refuses the next login). ``set_group`` gives them back (a password reset
+    reactivates the account)."""
+    from psycopg import sql
+
+    database = database_name(connection)
+    name = sql.Identifier(account_role(database, username))
+    _run(connection, sql.SQL("ALTER ROLE {} NOLOGIN NOCREATEROLE").format(name))
+    _leave_groups(connection, database, name)
 
 
 # --- the groups, grants, policies and views --------------------------------------------------

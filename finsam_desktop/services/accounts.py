@@ -404,6 +404,7 @@ def reset_password(session: Session, user_id: int, password: str, repeat: str) -
     if problems:
         raise ValidationError(problems)
     row = _get(session, user_id)
+    reactivated = not row.active
     row.password_hash = _stored_hash(session, password)
     row.must_change_password = True
     row.active = True
@@ -414,6 +415,8 @@ def reset_password(session: Session, user_id: int, password: str, repeat: str) -
     if roles is not None:
         from finsam_desktop.db import server_roles
 
+        if reactivated:  # deactivation took its group from the account's role
+            server_roles.set_group(roles, row.username, row.role)
         server_roles.set_password(roles, row.username, password)
     audit.record(session, audit.Action.PASSWORD, table="users", record_id=row.id, what="reset")
     return _user(row)

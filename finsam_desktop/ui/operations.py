@@ -40,9 +40,22 @@ class OperationFailed(Exception):
         self.problems = problems or {}
 
 
+# PostgreSQL's error code for a statement the role has no right to run.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
 def explain_database_error(exc: BaseException) -> str:
     """A Swedish sentence for what went wrong on disk. Never includes data or SQL."""
-    text = str(getattr(exc, "orig", exc)).lower()
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+        # A server refused the account's role: deactivated (server_roles.deactivate)
+        # or its rights changed while the program was open.
+        return _(
+            "The server no longer lets your account use the database: it has been "
+            "deactivated or its rights have changed. What you typed is kept; ask an "
+            "administrator."
+        )
+    text = str(orig).lower()
     if "full" in text:
         return _("The disk is full. Free some space and save again; what you typed is kept.")
     if "readonly" in text or "read-only" in text or "permission" in text:

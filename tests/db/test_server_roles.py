@@ -959,6 +959,64 @@ def test_accounts_from_the_konton_functions_change_the_roles(server):
         db.close()
 
 
+def test_a_deactivated_account_loses_its_open_connection_at_once(server):
+    """Deactivation is not only for the next login: a program left open on another
+    workstation, or a psql session, with the account's connection reads nothing more
+    from its next statement (plain psycopg, no program in between). An administrator's
+    open connection loses CREATEROLE too. A password reset gives everything back."""
+    from sqlalchemy import text
+
+    from finsam_desktop.services import accounts, signin
+    from finsam_desktop.services.access import Role
+    from finsam_desktop.ui.operations import OperationFailed, OperationRunner
+
+    db, _admin = signin.log_in(server["url"], "admin", PASSWORD)
+    try:
+        with db.session() as session:
+            dagny = accounts.create_user(
+                session, "dagny", "Dagny", Role.COORDINATOR, PASSWORD, PASSWORD
+            ).id
+            accounts.set_insatser(session, dagny, [server["a"]])
+            adele = accounts.create_user(
+                session, "adele", "Adele", Role.ADMIN, PASSWORD, PASSWORD
+            ).id
+        program, _dagny = signin.log_in(server["url"], "dagny", PASSWORD)
+        runner = OperationRunner(program)
+        with connect_as(server, "dagny") as open_dagny, connect_as(server, "adele") as open_adele:
+            seen = ids(open_dagny, "SELECT id FROM person")
+            assert runner.run(lambda s: s.execute(text("SELECT count(*) FROM person")).scalar())
+            assert seen
+            made = f'"{server["database"]}.made_by_adele"'
+            open_adele.execute(f"CREATE ROLE {made}")
+            open_adele.execute(f"DROP ROLE {made}")
+            with db.session() as session:
+                accounts.deactivate(session, dagny)
+                accounts.deactivate(session, adele)
+            for table in ("person", "referral", "participation", "users"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    open_dagny.execute(f"SELECT id FROM {table} LIMIT 1")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                open_dagny.execute(f"SELECT {server_roles.SEARCH_FUNCTION}('name_key', '%%', NULL)")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                open_adele.execute("SELECT id FROM person LIMIT 1")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                open_adele.execute(f"CREATE ROLE {made}")
+            # The program left open says so in Swedish (and keeps what was typed).
+            with pytest.raises(OperationFailed, match="avaktiverats"):
+                runner.run(lambda s: s.execute(text("SELECT count(*) FROM person")).scalar())
+        program.close()
+        with db.session() as session:
+            accounts.reset_password(session, dagny, "another horse 44", "another horse 44")
+        role = server_roles.account_role(server["database"], "dagny")
+        again = psycopg.connect(
+            _plain(server["url"]), user=role, password="another horse 44", autocommit=True
+        )
+        with again:
+            assert ids(again, "SELECT id FROM person") == seen
+    finally:
+        db.close()
+
+
 def test_finsam_serverroller_sets_up_a_new_database_and_its_first_administrator(
     postgres, capsys, monkeypatch
 ):
