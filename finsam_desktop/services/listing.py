@@ -336,15 +336,16 @@ class ListQuery:
             lean = self.base
         return lean.with_only_columns(self.id_column)
 
-    def _ids(self, text: str, filters, narrow: bool, order: list) -> Select:
-        """The ids of the rows the search and filters match, in ``order``: from the count's
-        rows (``_lean``) where the base's condition, the search, filters and order read
-        nothing else, so that the server can read them from an index alone; else from
-        the whole base."""
-        ids = self._lean_ids(text, filters, narrow, order)
+    def _ids(self, text: str, filters, narrow: bool, order: list, kept=None) -> Select:
+        """The ids of the rows the search and filters match (``kept``: among these ids,
+        each tested again by ``recheck``), in ``order``: from the count's rows (``_lean``)
+        where the base's condition, the search, filters and order read nothing else, so
+        that the server can read them from an index alone; else from the whole base."""
+        ids = self._lean_ids(text, filters, narrow, order, kept)
         if ids is not None:
             return ids
-        stmt = self._where(self.base, text, filters, narrow)
+        stmt = self.base if kept is None else self.base.where(among_ids(self.id_column, kept))
+        stmt = self._where(stmt, text, filters, narrow and kept is None, kept is not None)
         return stmt.with_only_columns(self.id_column).order_by(None).order_by(*order)
 
     def _lean_ids(self, text: str, filters, narrow: bool, order: list, kept=None):
@@ -370,8 +371,13 @@ class ListQuery:
         ids = self._where(lean, text, filters, narrow, kept is not None)
         ids = ids.order_by(None).order_by(*order)
         read = [ids.whereclause, *order] if ids.whereclause is not None else order
-        joined = self._memoized(("lean_tables", joins), lambda: _tables_joined(lean))
-        return ids if _tables_read(read) <= joined else None
+        return ids if _tables_read(read) <= self._lean_tables(lean, joins) else None
+
+    def _lean_tables(self, lean: Select | None = None, joins: tuple = ()) -> set:
+        """The tables ``_lean`` joins (with the count's ``joins``: ``lean``, so joined)."""
+        return self._memoized(
+            ("lean_tables", joins), lambda: _tables_joined(self._lean() if lean is None else lean)
+        )
 
     def _server_ids(self, sort_index, descending, text, filters, narrow, kept, order):
         """On a PostgreSQL server, how a page's ids are found before its rows are read
@@ -398,17 +404,14 @@ class ListQuery:
                 return by_lookup
         if not (narrow or kept is not None or (text or "").strip()):
             return None
-        ids = self._lean_ids(text, filters, narrow, list(order), kept)
-        if ids is None and kept is not None:
-            # The search tests a table the lean rows do not join (a referral's person):
-            # the kept rows sorted by the base's ids alone (the server leaves out the
-            # outer joins nothing reads), then only the page's rows joined to what it
-            # shows. Joining all of them before the sort took 16 ms for a birth year's
-            # 934 referrals.
-            among_kept = self.base.where(among_ids(self.id_column, kept))
-            ids = self._where(among_kept, text, filters, recheck=True)
-            ids = ids.with_only_columns(self.id_column)
-            ids = ids.order_by(None).order_by(*order)
+        if kept is not None:
+            # The kept rows sorted by their ids alone (from the whole base where the
+            # lean rows cannot test them: the server leaves out the outer joins nothing
+            # reads), then only the page's rows joined to what it shows. Joining all of
+            # them before the sort took 16 ms for a birth year's 934 referrals.
+            ids = self._ids(text, filters, narrow, list(order), kept)
+        else:
+            ids = self._lean_ids(text, filters, narrow, list(order))
         if ids is None:
             return None
         return lambda offset, limit: ids.offset(offset).limit(limit)
@@ -428,7 +431,7 @@ class ListQuery:
         join = self._memoized(("lookup", table), lambda: _lookup_join(self._froms(), table))
         if join is None:
             return None
-        joined = self._memoized(("lean_tables", ()), lambda: _tables_joined(self._lean()))
+        joined = self._lean_tables()
         ids = self._lean_ids(text, filters, narrow, [order[-1]])
         if ids is None or table in {_plain(t) for t in joined}:
             return None
@@ -494,9 +497,8 @@ class ListQuery:
             # they hold the person (a referral's person_id; the base joined each row to
             # five tables for it), told apart here: a DISTINCT made the server walk every
             # referral in its persons' order, testing each against the found ids.
-            lean = self._lean()
-            joined = self._memoized(("lean_tables", ()), lambda: _tables_joined(lean))
-            rows = lean if _tables_read([log.person_column]) <= joined else self.base
+            held = _tables_read([log.person_column]) <= self._lean_tables()
+            rows = self._lean() if held else self.base
             persons = rows.where(found).with_only_columns(log.person_column).order_by(None)
             distinct = dict.fromkeys(pid for (pid,) in session.execute(persons))
             person_ids = [pid for pid in distinct if pid is not None][: log.named_up_to + 1]

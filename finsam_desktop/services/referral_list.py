@@ -165,7 +165,9 @@ def referral_list(db: Database, today: Callable[[], date] = clock.today) -> List
         count_joins=count_joins,
         narrow_search=narrow_search,
         count_search=person_count_search(p, r.person_id, r.case_number, under_policies),
-        recheck=person_search(p.personnummer, p.name_key, r.case_number),
+        recheck=person_search(p.personnummer, p.name_key, r.case_number)
+        if under_policies
+        else None,
     )
 
 

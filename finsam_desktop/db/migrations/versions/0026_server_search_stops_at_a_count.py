@@ -9,8 +9,8 @@ first page; on a file both stop early, on a server three things kept them from i
   made whole): "åsa" found all its 4,900 persons (13–17 ms) for a count that needed
   1,001. It now takes a third argument, how many persons at most
   (``server_roles._search_statements``); like every function of ``finsam_rls`` it is
-  made by ``server_roles.apply`` after the upgrade, so this revision drops the
-  two-argument one.
+  made by ``server_roles.apply`` after the upgrade, which also drops the two-argument
+  one.
 - The Remisser count of a name walks the referrals in their persons' order beside the
   persons' index: ``ix_referral_person_insats`` holds the person and the insats but not
   the referral's id, so each of 9,500 referrals was read from the table (11 ms for
@@ -39,12 +39,9 @@ SORT = "ix_referral_answer_sort_due_nulls_first"
 
 
 def upgrade() -> None:
-    from finsam_desktop.db import server_roles
-
     if op.get_bind().dialect.name != "postgresql":
         return
-    # The new function: server_roles.apply, after the upgrade.
-    op.execute(f"DROP FUNCTION IF EXISTS {server_roles.SEARCH_FUNCTION}(text, text)")
+    # The new function (and the old one dropped): server_roles.apply, after the upgrade.
     op.execute(f"CREATE INDEX {COVERING} ON referral (person_id, insats_id) INCLUDE (id)")
     op.execute(f"DROP INDEX IF EXISTS {SORT}")
     op.execute(
