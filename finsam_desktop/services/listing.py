@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy import ColumnElement, Select, and_, func, select, true, union_all
 from sqlalchemy.sql import operators, visitors
-from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
+from sqlalchemy.sql.elements import BinaryExpression, ColumnClause, UnaryExpression
 from sqlalchemy.sql.selectable import Exists, Join, ScalarSelect, SelectBase
 
 from finsam_desktop.db.engine import Database
@@ -412,6 +412,12 @@ class ListQuery:
             ids = self._ids(text, filters, narrow, list(order), kept)
         else:
             ids = self._lean_ids(text, filters, narrow, list(order))
+            if ids is not None and is_number_search(text or ""):
+                # A number is part of a few percent of the personnummer at most: its
+                # matches found by the indexes of its positions, then sorted. The planner
+                # walked the order's index instead, testing ten ranges on each row it
+                # passed: 21 ms for the first page of a birth year's persons, this 3.5.
+                ids = _matches_first(ids, order)
         if ids is None:
             return None
         return lambda offset, limit: ids.offset(offset).limit(limit)
@@ -492,6 +498,28 @@ class ListQuery:
         that look early: 22-44 ms of CPU at 100,000 referrals, by the ids 1.5-2.6 ms)."""
         log = self.search_log
         assert log is not None
+        # Where the rows are the persons, a count of more than the log names says so.
+        many = matches is not None and matches > log.named_up_to and self._rows_are_persons()
+        person_ids = [] if many else self._persons_found(session, text, filters, found)
+        if many or len(person_ids) > log.named_up_to:
+            count = self.count(text, filters) if matches is None else matches
+            details = {"found": count} if count <= COUNT_CAP else {"found_more_than": COUNT_CAP}
+            audit.record(session, audit.Action.VIEW, what=log.what, details=details)
+            return
+        for person_id in person_ids:
+            audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
+
+    def _rows_are_persons(self) -> bool:
+        """Whether each row of the list is a person of its own (the search log's person
+        column is the list's id): a count of rows is then a count of persons."""
+        assert self.search_log is not None
+        return _plain(_clause(self.search_log.person_column)) is _plain(_clause(self.id_column))
+
+    def _persons_found(self, session, text: str, filters, found) -> list:
+        """The first persons (up to one more than the search log names) of the rows a
+        search found (``found``: among the ids the capped count kept)."""
+        log = self.search_log
+        assert log is not None
         if found is not None:
             # The persons of the found rows (at most COUNT_CAP), from the lean rows where
             # they hold the person (a referral's person_id; the base joined each row to
@@ -501,18 +529,10 @@ class ListQuery:
             rows = self._lean() if held else self.base
             persons = rows.where(found).with_only_columns(log.person_column).order_by(None)
             distinct = dict.fromkeys(pid for (pid,) in session.execute(persons))
-            person_ids = [pid for pid in distinct if pid is not None][: log.named_up_to + 1]
-        else:
-            persons = self._where(self.base, text, filters).with_only_columns(log.person_column)
-            persons = persons.distinct().order_by(None).limit(log.named_up_to + 1)
-            person_ids = [pid for (pid,) in session.execute(persons) if pid is not None]
-        if len(person_ids) > log.named_up_to:
-            count = self.count(text, filters) if matches is None else matches
-            details = {"found": count} if count <= COUNT_CAP else {"found_more_than": COUNT_CAP}
-            audit.record(session, audit.Action.VIEW, what=log.what, details=details)
-            return
-        for person_id in person_ids:
-            audit.record(session, audit.Action.VIEW, person_id=person_id, what=log.what)
+            return [pid for pid in distinct if pid is not None][: log.named_up_to + 1]
+        persons = self._where(self.base, text, filters).with_only_columns(log.person_column)
+        persons = persons.distinct().order_by(None).limit(log.named_up_to + 1)
+        return [pid for (pid,) in session.execute(persons) if pid is not None]
 
 
 def _tables_joined(stmt: Select, froms: list | None = None) -> set:
@@ -530,6 +550,11 @@ def _tables_joined(stmt: Select, froms: list | None = None) -> set:
     for source in stmt.get_final_froms() if froms is None else froms:
         walk(source)
     return found
+
+
+def _clause(node):
+    """A column as SQL (an ORM attribute's column)."""
+    return node.__clause_element__() if hasattr(node, "__clause_element__") else node
 
 
 def _plain(node):
@@ -641,6 +666,34 @@ def _only_outer_joins(froms: list) -> bool:
         return True
 
     return all(outer(source) for source in froms)
+
+
+def _matches_first(ids: Select, order) -> Select:
+    """``ids`` (one column, sorted by ``order``) found before they are sorted: the search
+    in a subquery the server plans on its own (``OFFSET 0`` keeps the order and the
+    limit out of it), the order's expressions beside each id, and the page sorted by them."""
+    keys = [_sorted_expression(o) for o in order]
+    columns = [ids.selected_columns[0].label("id")]
+    columns += [k.label(f"k{i}") for i, k in enumerate(keys)]
+    matches = ids.with_only_columns(*columns).order_by(None).offset(0).subquery("matches")
+    by = {id(k): matches.c[f"k{i}"] for i, k in enumerate(keys)}
+    outer = [visitors.replacement_traverse(o, {}, lambda e: by.get(id(e))) for o in order]
+    return select(matches.c.id).order_by(*outer)
+
+
+def _sorted_expression(o: ColumnElement) -> ColumnElement:
+    """What an ORDER BY item sorts by, without its ASC, DESC and NULLS FIRST or LAST."""
+    while isinstance(o, UnaryExpression) and o.modifier in _ORDER_MODIFIERS:
+        o = o.element
+    return o
+
+
+_ORDER_MODIFIERS = {
+    operators.asc_op,
+    operators.desc_op,
+    operators.nulls_first_op,
+    operators.nulls_last_op,
+}
 
 
 def _tables_read(exprs) -> set:

@@ -136,3 +136,24 @@ def common_digits(query) -> str:
     numbers = [r.values[column].replace("-", "") for r in query.page(None, None)]
     parts = Counter(n[i : i + 4] for n in numbers for i in range(len(n) - 3))
     return parts.most_common(1)[0][0]
+
+
+def test_a_page_of_a_number_search_is_the_start_of_its_rows_in_every_order(demo_db):
+    """A page of a number search (on a server its matches found first, then sorted:
+    ``listing._matches_first``) is the first rows of the same search read whole, in
+    every list, by every column it sorts by, either way."""
+    checked = set()
+    for name, query in every_list(demo_db).items():
+        number = search_texts(demo_db)[4]
+        matches = query.count(number)
+        if matches < 2:
+            continue
+        for index in [None] + [i for i, c in enumerate(query.columns) if c.sort is not None]:
+            for descending in (False, True):
+                whole = [r.id for r in query.page(None, None, index, descending, number)]
+                page = query.page(0, 3, index, descending, number, None, matches)
+                assert [r.id for r in page] == whole[:3], (name, index, descending)
+                later = query.page(1, 3, index, descending, number, None, matches)
+                assert [r.id for r in later] == whole[1:4], (name, index, descending)
+        checked.add(name)
+    assert {"referral_list", "person_list", "participation_list"} <= checked
