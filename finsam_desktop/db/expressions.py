@@ -426,9 +426,8 @@ def rows_of_persons(session, stmt, person, person_id, condition):
 
 def joins_as_written(session) -> None:
     """For the rest of the session's transaction, PostgreSQL joins the tables of a
-    statement in the order it names them (``join_collapse_limit = 1``, and without
-    parallel workers: ``JOINS_AS_WRITTEN``) instead of
-    weighing every order: a list's page joins its rows to five or six small tables, and
+    statement in the order it names them (``join_collapse_limit = 1``:
+    ``JOINS_AS_WRITTEN``) instead of weighing every order: a list's page joins its rows to five or six small tables, and
     weighing their orders took four times as long as reading the page (15 ms against 3 ms
     at 100,000 referrals). The list's statements name the table whose order or search
     decides first. SQLite plans a join in a fraction of a millisecond: nothing to do."""
@@ -445,13 +444,25 @@ def joins_as_written(session) -> None:
             session.execute(text(statement))
 
 
-# Also no parallel workers: a page reads a few hundred rows, and starting a worker took
-# 26 ms on a loaded machine before the first row (the Remisser list searched for a name
-# that 7,000 referrals hold, walking the days-left index), a third of the page's time.
-JOINS_AS_WRITTEN = (
-    "SET LOCAL join_collapse_limit = 1",
-    "SET LOCAL max_parallel_workers_per_gather = 0",
-)
+# (No parallel workers either, as every statement of the program: ``server.PLANNER_OPTIONS``.)
+JOINS_AS_WRITTEN = ("SET LOCAL join_collapse_limit = 1",)
+
+
+@contextmanager
+def planned_once(session):
+    """Within: on PostgreSQL a statement psycopg has prepared keeps the one plan the
+    server made for any values (``force_generic_plan``; the connections plan each run
+    for its own values: ``server.PLANNER_OPTIONS``). Only for a statement whose plan
+    the values do not change, such as Översikt's counts of every kind of reminder
+    (fourteen index scans, each by its own index whatever the day): planning it took
+    2.3 ms of its 4.6 at each refresh under row-level security. A failed statement
+    aborts the transaction, which takes the setting back with it. SQLite: nothing."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    yield
+    session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
 
 
 def _pipelined(driver) -> bool:

@@ -111,6 +111,25 @@ def test_count_rows_counts_the_rows_as_count_of_the_id(one_row):
             assert s.execute(stmt.with_only_columns(func.count(rows.c.id))).scalar() == expected
 
 
+def test_planned_once_holds_inside_and_gives_the_connections_planning_back(one_row):
+    """On a server, inside ``planned_once`` a prepared statement keeps one plan; after it
+    (and in the next transaction) each run is planned for its values again."""
+    from sqlalchemy import text
+
+    if not one_row.on_server:
+        with one_row.reading() as s, expressions.planned_once(s):
+            assert s.execute(select(literal(1))).scalar() == 1
+        return
+    mode = text("SHOW plan_cache_mode")
+    with one_row.reading() as s:
+        assert s.execute(mode).scalar() == "force_custom_plan"
+        with expressions.planned_once(s):
+            assert s.execute(mode).scalar() == "force_generic_plan"
+        assert s.execute(mode).scalar() == "force_custom_plan"
+    with one_row.reading() as s:
+        assert s.execute(mode).scalar() == "force_custom_plan"
+
+
 def test_every_expression_written_per_dialect_is_tried_here():
     written = {
         name
