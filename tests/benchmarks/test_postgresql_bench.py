@@ -84,7 +84,9 @@ def test_lists(both_engines):
     """The Deltagare and Remisser lists as the lazy table reads them: a count (of a search,
     up to the cap) and a page of 200, sorted, searched and filtered."""
     calls = list_calls(both_engines)
-    ratio = report("Lists at 100,000 persons and referrals", measure(both_engines, calls, LIST_ROUNDS))
+    ratio = report(
+        "Lists at 100,000 persons and referrals", measure(both_engines, calls, LIST_ROUNDS)
+    )
     assert ratio <= GOAL
 
 
@@ -150,7 +152,9 @@ def test_overview(both_engines, qapp, tmp_path):
     """The Översikt page built (everything due, the participants, the caseload, the
     coming week), and its reminders alone."""
     calls = overview_calls(both_engines, tmp_path)
-    ratio = report("Översikt at 100,000 participants", measure(both_engines, calls, OVERVIEW_ROUNDS))
+    ratio = report(
+        "Översikt at 100,000 participants", measure(both_engines, calls, OVERVIEW_ROUNDS)
+    )
     assert ratio <= GOAL
 
 
