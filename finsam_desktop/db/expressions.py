@@ -426,8 +426,9 @@ def rows_of_persons(session, stmt, person, person_id, condition):
 
 def joins_as_written(session) -> None:
     """For the rest of the session's transaction, PostgreSQL joins the tables of a
-    statement in the order it names them (``join_collapse_limit = 1``:
-    ``JOINS_AS_WRITTEN``) instead of weighing every order: a list's page joins its rows to five or six small tables, and
+    statement in the order it names them (``join_collapse_limit = 1``, and without
+    parallel workers: ``JOINS_AS_WRITTEN``) instead of
+    weighing every order: a list's page joins its rows to five or six small tables, and
     weighing their orders took four times as long as reading the page (15 ms against 3 ms
     at 100,000 referrals). The list's statements name the table whose order or search
     decides first. SQLite plans a join in a fraction of a millisecond: nothing to do."""
@@ -437,32 +438,31 @@ def joins_as_written(session) -> None:
     if _pipelined(driver):
         # The BEGIN the driver sends first and the SETs in one round trip.
         with driver.pipeline():
-            for statement in JOINS_AS_WRITTEN:
-                driver.execute(statement)
+            for name, value in JOINS_AS_WRITTEN.items():
+                driver.execute(f"SET LOCAL {name} = {value}")
     else:
-        for statement in JOINS_AS_WRITTEN:
-            session.execute(text(statement))
+        set_locally(session, **JOINS_AS_WRITTEN)
 
 
-# (No parallel workers either, as every statement of the program: ``server.PLANNER_OPTIONS``.)
-JOINS_AS_WRITTEN = ("SET LOCAL join_collapse_limit = 1",)
+# Also no parallel workers: a page reads a few hundred rows, and starting a worker took
+# 26 ms on a loaded machine before the first row (the Remisser list searched for a name
+# that 7,000 referrals hold, walking the days-left index), a third of the page's time.
+JOINS_AS_WRITTEN = {"join_collapse_limit": 1, "max_parallel_workers_per_gather": 0}
 
 
-@contextmanager
-def planned_once(session):
-    """Within: on PostgreSQL a statement psycopg has prepared keeps the one plan the
-    server made for any values (``force_generic_plan``; the connections plan each run
-    for its own values: ``server.PLANNER_OPTIONS``). Only for a statement whose plan
-    the values do not change, such as Översikt's counts of every kind of reminder
-    (fourteen index scans, each by its own index whatever the day): planning it took
-    2.3 ms of its 4.6 at each refresh under row-level security. A failed statement
-    aborts the transaction, which takes the setting back with it. SQLite: nothing."""
+def set_locally(session, **settings: str | int) -> None:
+    """For the rest of the session's transaction, on PostgreSQL, each of the planner's
+    ``settings`` (``SET LOCAL``, all in one round trip); ``"DEFAULT"`` gives back the
+    connection's own (``server.PLANNER_OPTIONS``). The values are the program's own,
+    never a user's. A failed statement aborts the transaction, which takes them back
+    with it. SQLite: nothing to do."""
     if session.get_bind().dialect.name != "postgresql":
-        yield
         return
-    session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
-    yield
-    session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
+    assert all(
+        n.isidentifier() and (f"{v}".isidentifier() or f"{v}".isdigit())
+        for n, v in settings.items()
+    )
+    session.execute(text("; ".join(f"SET LOCAL {n} = {v}" for n, v in settings.items())))
 
 
 def _pipelined(driver) -> bool:

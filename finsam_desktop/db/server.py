@@ -59,17 +59,8 @@ IDLE_PING_SECONDS = 30.0
 # policy by reading all 36,000 participations of the insats (12.7 ms) instead of one
 # look-up each (2 ms). A statement psycopg has prepared (``Database.reading``) is still
 # planned for the values of each run: a plan made once for any search text would read a
-# common name as a rare one (``expressions.planned_once`` where the values do not
-# matter). No parallel workers: the program's statements read a few hundred rows, and
-# starting two workers took longer than that (Översikt's reminders of every kind in one
-# statement: 13.6 ms with two workers, 8 without; a list's page 26 ms on a loaded
-# machine before its first row); the yearly reports stayed within their figures without
-# them (lots summary 0.48× the file's, statistics 1.3×), and a förbund's server is
-# shared by every coordinator's program.
-PLANNER_OPTIONS = (
-    "-c random_page_cost=1.1 -c plan_cache_mode=force_custom_plan"
-    " -c max_parallel_workers_per_gather=0"
-)
+# common name as a rare one.
+PLANNER_OPTIONS = "-c random_page_cost=1.1 -c plan_cache_mode=force_custom_plan"
 
 
 def make_server_engine(url: str, login=None) -> Engine:

@@ -111,23 +111,35 @@ def test_count_rows_counts_the_rows_as_count_of_the_id(one_row):
             assert s.execute(stmt.with_only_columns(func.count(rows.c.id))).scalar() == expected
 
 
-def test_planned_once_holds_inside_and_gives_the_connections_planning_back(one_row):
-    """On a server, inside ``planned_once`` a prepared statement keeps one plan; after it
-    (and in the next transaction) each run is planned for its values again."""
+def test_set_locally_holds_for_the_transaction_and_default_gives_the_connections_back(
+    one_row,
+):
+    """On a server the settings hold for the rest of the transaction, DEFAULT gives back
+    the connection's own (``server.PLANNER_OPTIONS``), and the next transaction starts
+    with those; on a file nothing is set."""
     from sqlalchemy import text
 
     if not one_row.on_server:
-        with one_row.reading() as s, expressions.planned_once(s):
+        with one_row.reading() as s:
+            expressions.set_locally(s, plan_cache_mode="force_generic_plan")
             assert s.execute(select(literal(1))).scalar() == 1
         return
-    mode = text("SHOW plan_cache_mode")
+
+    def shown(s) -> list:
+        names = "plan_cache_mode", "max_parallel_workers_per_gather"
+        return [s.execute(text(f"SHOW {name}")).scalar() for name in names]
+
     with one_row.reading() as s:
-        assert s.execute(mode).scalar() == "force_custom_plan"
-        with expressions.planned_once(s):
-            assert s.execute(mode).scalar() == "force_generic_plan"
-        assert s.execute(mode).scalar() == "force_custom_plan"
+        connections = shown(s)
+        assert connections[0] == "force_custom_plan"
+        expressions.set_locally(
+            s, plan_cache_mode="force_generic_plan", max_parallel_workers_per_gather=0
+        )
+        assert shown(s) == ["force_generic_plan", "0"]
+        expressions.set_locally(s, plan_cache_mode="DEFAULT")
+        assert shown(s) == ["force_custom_plan", "0"]
     with one_row.reading() as s:
-        assert s.execute(mode).scalar() == "force_custom_plan"
+        assert shown(s) == connections
 
 
 def test_every_expression_written_per_dialect_is_tried_here():
