@@ -429,6 +429,8 @@ class MissingOutcome:
     arrived_on: date
     weeks: int
     decided: bool = True  # False: no beredning has decided it yet ("ej beredd")
+    person_name: str = ""  # as Översikt shows it
+    due_on: date | None = None  # brought up + the model's reminder weeks
 
 
 @requires(Permission.CASEWORK)
@@ -455,8 +457,11 @@ def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[Mi
     )
     # The few referrals of the local models come from the insats index; nearly every
     # referral has no outcome, so that index would read them all (40 ms at 100,000).
+    p = PersonRow
     rows = session.execute(
         select(r.id, r.case_number, r.person_id, r.insats_id, r.arrived_on, r.status)
+        .add_columns(p.first_name, p.last_name)
+        .join(p, p.id == r.person_id)
         .where(due, unindexed(r.outcome_id).is_(None), r.status != ReferralStatus.REJECTED.value)
         .order_by(r.arrived_on, r.id)
         .limit(limit)
@@ -470,6 +475,8 @@ def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[Mi
             x.arrived_on,
             (today - x.arrived_on).days // 7,
             x.status != ReferralStatus.RECEIVED.value,
+            f"{x.first_name} {x.last_name}",
+            x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
         )
         for x in rows
     ]
@@ -878,35 +885,15 @@ def save_model_settings(
 def outcome_reminders(session: Session, today: date) -> list[Reminder]:
     """Översikt's reminders for cases without an outcome, due when the model's weeks
     have passed since the case was brought up."""
-    missing = outcomes_missing(session, today)
-    if not missing:
-        return []
-    r, p = ReferralRow, PersonRow
-    ids = [x.referral_id for x in missing]
-    names = {
-        x.id: f"{x.first_name} {x.last_name}"
-        for x in session.execute(
-            select(r.id, p.first_name, p.last_name)
-            .join(p, p.id == r.person_id)
-            .where(r.id.in_(ids))
-        )
-    }
-    weeks = dict(
-        session.execute(
-            select(InsatsRow.id, InsatsRow.outcome_reminder_weeks).where(
-                InsatsRow.id.in_({x.insats_id for x in missing})
-            )
-        ).all()
-    )
     return [
         Reminder(
             ReminderKind.OUTCOME_MISSING,
-            x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
-            names[x.referral_id],
+            x.due_on,
+            x.person_name,
             referral_id=x.referral_id,
             detail=x.case_number
             if x.decided
             else _("{case}, not decided at a beredning").format(case=x.case_number),
         )
-        for x in missing
+        for x in outcomes_missing(session, today)
     ]
