@@ -54,8 +54,8 @@ def week_events(session: Session, any_day: date, staff_id: int | None = None) ->
     monday = iso_week_start(any_day)
     sunday = monday + timedelta(days=6)
     week = {"monday": monday, "sunday": sunday, "staff_id": staff_id}
-    # Plain rows on the session's connection: columns only, no entities to load.
-    rows = list(session.connection().execute(_booked(staff_id is not None), week))
+    # Plain rows on the session's connection, all at once: columns only, no entities.
+    rows = session.connection().execute(_booked(staff_id is not None), week).all()
     out = [
         WeekEvent(
             r.day,
@@ -166,7 +166,7 @@ def _follow_ups(session: Session, monday: date, sunday: date, staff_id: int | No
     (``participation.due_plan_follow_up``, the domain's month arithmetic, kept by
     ``db/due_dates.py``), the same day Due lists."""
     week = {"monday": monday, "sunday": sunday, "staff_id": staff_id}
-    rows = session.connection().execute(_follow_up_select(staff_id is not None), week)
+    rows = session.connection().execute(_follow_up_select(staff_id is not None), week).all()
     return [
         WeekEvent(
             r.due,
