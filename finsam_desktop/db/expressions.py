@@ -438,8 +438,8 @@ def joins_as_written(session) -> None:
     if _pipelined(driver):
         # The BEGIN the driver sends first and the SETs in one round trip.
         with driver.pipeline():
-            for name, value in JOINS_AS_WRITTEN.items():
-                driver.execute(f"SET LOCAL {name} = {value}")
+            for statement in _set_local(JOINS_AS_WRITTEN):
+                driver.execute(statement)
     else:
         set_locally(session, **JOINS_AS_WRITTEN)
 
@@ -458,11 +458,17 @@ def set_locally(session, **settings: str | int) -> None:
     with it. SQLite: nothing to do."""
     if session.get_bind().dialect.name != "postgresql":
         return
+    session.execute(text("; ".join(_set_local(settings))))
+
+
+def _set_local(settings: dict) -> list[str]:
+    """A ``SET LOCAL`` statement for each setting (names and values are words or
+    numbers written in the program, never a user's text)."""
     assert all(
         n.isidentifier() and (f"{v}".isidentifier() or f"{v}".isdigit())
         for n, v in settings.items()
     )
-    session.execute(text("; ".join(f"SET LOCAL {n} = {v}" for n, v in settings.items())))
+    return [f"SET LOCAL {n} = {v}" for n, v in settings.items()]
 
 
 def _pipelined(driver) -> bool:

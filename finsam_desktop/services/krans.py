@@ -428,9 +428,9 @@ class MissingOutcome:
     insats_id: int
     arrived_on: date
     weeks: int
+    due_on: date  # brought up + the model's reminder weeks
+    person_name: str  # as Översikt shows it
     decided: bool = True  # False: no beredning has decided it yet ("ej beredd")
-    person_name: str = ""  # as Översikt shows it
-    due_on: date | None = None  # brought up + the model's reminder weeks
 
 
 @requires(Permission.CASEWORK)
@@ -474,9 +474,9 @@ def outcomes_missing(session: Session, today: date, limit: int = 200) -> list[Mi
             x.insats_id,
             x.arrived_on,
             (today - x.arrived_on).days // 7,
-            x.status != ReferralStatus.RECEIVED.value,
-            f"{x.first_name} {x.last_name}",
-            x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
+            due_on=x.arrived_on + timedelta(weeks=weeks[x.insats_id]),
+            person_name=f"{x.first_name} {x.last_name}",
+            decided=x.status != ReferralStatus.RECEIVED.value,
         )
         for x in rows
     ]

@@ -430,7 +430,7 @@ class ListQuery:
         stopping at ``offset + limit``; the page is then cut from their union in the
         list's order. None where the list is not of that shape."""
         sort = self.columns[sort_index].sort
-        sort = sort.__clause_element__() if hasattr(sort, "__clause_element__") else sort
+        sort = _clause(sort)
         if not isinstance(sort, SqlColumn):
             return None
         table = _plain(sort.table)
@@ -731,8 +731,7 @@ def may_be_null(stmt: Select, expr: Any) -> bool:
     """Whether a list's sort expression may be NULL in ``stmt``'s rows: a nullable column,
     a column of an outer-joined table, or a scalar subquery (no row: NULL)."""
     outer = _outer_tables(stmt)
-    if hasattr(expr, "__clause_element__"):
-        expr = expr.__clause_element__()
+    expr = _clause(expr)
     for node in visitors.iterate(expr):
         if isinstance(node, ScalarSelect):
             return True
