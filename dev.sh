@@ -43,7 +43,8 @@ install_postgresql() {
 # The tests once more on PostgreSQL: a cluster of its own in a temporary folder, on
 # 127.0.0.1 and a free port, as an unprivileged user; stopped and removed even when
 # the tests fail or are interrupted.
-PG_TESTS=(tests/services tests/cli tests/db tests/ui/test_main_window.py tests/ui/test_server_backups_tab.py)
+PG_TESTS=(tests/services tests/cli tests/db tests/ui/test_main_window.py tests/ui/test_server_backups_tab.py
+  tests/ui/test_read_together.py)
 
 test_on_postgresql() {
   install_postgresql

@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from functools import cache
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -166,3 +168,27 @@ class OperationRunner(QObject):
     def read(self, fn: Callable[..., T], *args: Any) -> T:
         with self.db.reading() as session:
             return fn(session, *args)
+
+    def read_together(self, reads: dict[str, tuple]) -> dict[str, Any]:
+        """Several independent reads, each ``(fn, *args)`` as ``read`` takes them, by
+        name; their results by the same names. On a server each runs in a connection of
+        its own at the same time: the server reads for one while the program waits for
+        another (Översikt's four reads at 100,000 participants: 45 ms one after the other,
+        34 ms together). A file's are read one after the other: SQLite's reads in threads
+        took longer (27 ms against 34 ms). The first read that failed raises: on a server
+        once every read has ended, on a file before the next is made."""
+        if not self.db.on_server:
+            return {name: self.read(*read) for name, read in reads.items()}
+        futures = {name: _reader().submit(self.read, *read) for name, read in reads.items()}
+        wait(futures.values())
+        return {name: future.result() for name, future in futures.items()}
+
+
+# The threads of ``read_together`` (no more than the connection pool's usual five, one
+# left for the window's own reads meanwhile).
+READERS = 4
+
+
+@cache
+def _reader() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(READERS, thread_name_prefix="finsam-read")

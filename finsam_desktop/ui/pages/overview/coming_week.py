@@ -108,7 +108,15 @@ class ComingWeek(QGroupBox):
         self.monday = iso_week_start(today())
         self.refresh()
 
+    def events_read(self) -> tuple:
+        """The read of the week shown and the staff chosen, as ``OperationRunner.read``
+        takes it (Översikt reads it together with its own)."""
+        return coming_week.week_events, self.monday, self.staff.currentData()
+
     def refresh(self) -> None:
+        self.show_week(self.ctx.runner.read(*self.events_read()))
+
+    def show_week(self, events: list[coming_week.WeekEvent]) -> None:
         year, week, _day = self.monday.isocalendar()
         sunday = self.monday + timedelta(days=6)
         self.week_label.setText(
@@ -118,9 +126,6 @@ class ComingWeek(QGroupBox):
         )
         self.week_label.setToolTip(_("ISO week {week} of {year}").format(week=week, year=year))
         self.this_week_button.setEnabled(self.monday != iso_week_start(today()))
-        events = self.ctx.runner.read(
-            coming_week.week_events, self.monday, self.staff.currentData()
-        )
         items = []
         days = {day: self._day(day) for day in {e.day for e in events}}  # seven at most
         kinds = {kind: kind.label for kind in {e.kind for e in events}}

@@ -175,21 +175,31 @@ class OverviewPage(QWidget):
 
     def refresh(self) -> None:
         day = today()
-        federation = self.ctx.runner.read(organisation.get_federation)
-        name = federation.name or _("No förbund set up yet: start in Settings.")
+        found = self.ctx.runner.read_together(
+            {
+                "federation": (organisation.get_federation,),
+                "due": self._due_read(day),
+                "caseload": (casework.caseload,),
+                "week": self.coming.events_read(),
+            }
+        )
+        name = found["federation"].name or _("No förbund set up yet: start in Settings.")
         title = _("Overview")
         self.heading.setText(
             f"<h2>{title}</h2><p>{name}<br>{format_date(day)}, {format_week(day)}</p>"
         )
-        self.refresh_due(day)
-        self._show_caseload()
-        self.coming.refresh()
+        self._show_due(found["due"], day)
+        self._show_caseload(found["caseload"])
+        self.coming.show_week(found["week"])
 
-    def refresh_due(self, day: date | None = None) -> None:
-        day = day or today()
-        found = self.ctx.runner.read(
-            reminders.due_summary, day, self.staff_filter(), SHOWN_PER_KIND
-        )
+    def _due_read(self, day: date) -> tuple:
+        return reminders.due_summary, day, self.staff_filter(), SHOWN_PER_KIND
+
+    def refresh_due(self) -> None:
+        day = today()
+        self._show_due(self.ctx.runner.read(*self._due_read(day)), day)
+
+    def _show_due(self, found: dict[ReminderKind, reminders.Due], day: date) -> None:
         bold = QFont()
         bold.setBold(True)
         groups = []
@@ -242,9 +252,9 @@ class OverviewPage(QWidget):
                 item.setForeground(column, OVERDUE)
         return item
 
-    def _show_caseload(self) -> None:
+    def _show_caseload(self, rows: list[tuple[str, str, int, int]]) -> None:
         self.caseload.clear()
-        for staff, insats, count, cap in self.ctx.runner.read(casework.caseload):
+        for staff, insats, count, cap in rows:
             item = QTreeWidgetItem([staff, insats, str(count), str(cap)])
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
