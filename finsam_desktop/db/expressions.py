@@ -424,6 +424,16 @@ def rows_of_persons(session, stmt, person, person_id, condition):
     return stmt.join(person, unindexed(person.id) == person_id).where(condition)
 
 
+def first_with_ties(dialect: str, stmt, order: tuple, limit, cut):
+    """``stmt``'s first ``limit`` rows in ``order`` and every row tied with the last of
+    them. PostgreSQL: FETCH FIRST … WITH TIES, the index of ``order`` read in order and
+    stopped there. SQLite has no WITH TIES: the rows whose last ``order`` column is at
+    most ``cut`` (its value in the last of them, a subquery read once)."""
+    if dialect == "postgresql":
+        return stmt.order_by(*order).fetch(limit, with_ties=True)
+    return stmt.where(order[-1] <= cut)
+
+
 def joins_as_written(session) -> None:
     """For the rest of the session's transaction, PostgreSQL joins the tables of a
     statement in the order it names them (``join_collapse_limit = 1``, and without

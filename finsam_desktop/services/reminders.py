@@ -77,6 +77,7 @@ PLAN_UNTIL = bindparam("plan_until", type_=Date)
 STUDY_UNTIL = bindparam("study_until", type_=Date)
 END_UNTIL = bindparam("end_until", type_=Date)
 ANSWERS_UNTIL = bindparam("answers_until", type_=Date)
+SHOWN = bindparam("shown", type_=Integer)  # how many of each kind are shown
 LAST_SHOWN = bindparam("last_shown", type_=Integer)  # the limit less one: an OFFSET
 
 
@@ -139,8 +140,8 @@ class _Kind:
 
     def cut(self) -> ColumnElement:
         """The day of the last reminder shown (the parameter ``last_shown`` is the
-        limit less one), ``NO_CUT`` when there are no more than that: ties share the
-        cut, and Python orders them by name."""
+        limit less one), ``NO_CUT`` when there are no more than that: where the
+        database has no WITH TIES (``expressions.first_with_ties``)."""
         last = (
             self.counted.with_only_columns(self.due)
             .where(*self.where)
@@ -211,77 +212,67 @@ def _stored(
     return _Kind(stmt.where(*where), due, where, make, counted)
 
 
-def _cut_label(kind: ReminderKind) -> str:
-    return f"{kind.value}_cut"
-
-
 @cache
 def _counts(for_staff: bool) -> Select:
-    """How many reminders of every kind there are, and the day of the last one of each
-    shown (``_Kind.cut``), from the indexes: one row."""
-    kinds = _kinds(for_staff).items()
-    return select(
-        *(k.count().label(kind.value) for kind, k in kinds),
-        *(k.cut().label(_cut_label(kind)) for kind, k in kinds),
-    )
+    """How many reminders of every kind there are, from the indexes: one row."""
+    return select(*(k.count().label(kind.value) for kind, k in _kinds(for_staff).items()))
 
 
 @cache
-def _shown(for_staff: bool, kinds: tuple[ReminderKind, ...]) -> CompoundSelect:
-    """The reminders of each of ``kinds`` up to the day of the last one shown (the
-    parameter named by ``_cut_label``), read in full, in one statement: each kind's
-    rows tagged with it (``kind``) and given every kind's columns (NULL where not its
-    own). One statement instead of one per kind: on a server each was a round trip and
-    a plan of its own (2 ms apiece under row-level security). The day is a value, not
-    the cut's subquery: a planner that knows it expects a few hundred rows and reads
-    each one's person by its key (with a subquery PostgreSQL expected a third of the
-    kind's rows and read every person first, under row-level security 150 ms for a
-    coordinator's Översikt, three times)."""
+def _shown(for_staff: bool, dialect: str) -> CompoundSelect:
+    """The first reminders of every kind (the parameter ``shown``: how many, and every
+    one due the same day as the last of them: ties share the cut, and Python orders them
+    by name), read in full, in one statement: each kind's rows tagged with it (``kind``)
+    and given every kind's columns (NULL where not its own). One statement instead of one
+    per kind: on a server each was a round trip and a plan of its own (2 ms apiece under
+    row-level security). ``expressions.first_with_ties``: on PostgreSQL each kind's index
+    read in order and stopped there, in a plan made once for any day (the last day shown
+    given as a value instead took 2 ms of planning at every Översikt, and as a subquery
+    PostgreSQL expected a third of the kind's rows and read every person first: under
+    row-level security 150 ms for a coordinator's Översikt)."""
     every = _kinds(for_staff)
     columns: dict[str, Any] = {}
-    for kind in kinds:
-        for column in every[kind].stmt.selected_columns:
+    for k in every.values():
+        for column in k.stmt.selected_columns:
             columns.setdefault(column.name, column.type)
     arms = []
-    for kind in kinds:
-        k = every[kind]
+    for kind, k in every.items():
         own = {c.name: c for c in k.stmt.selected_columns}
         tagged = [literal(kind.value, String).label("kind")]
         tagged += [
             own[name].label(name) if name in own else cast(null(), type_).label(name)
             for name, type_ in columns.items()
         ]
-        cut = bindparam(_cut_label(kind), type_=Date)
-        arms.append(k.stmt.where(k.due <= cut).with_only_columns(*tagged))
+        order = k.walked or (k.due,)
+        first = expressions.first_with_ties(dialect, k.stmt, order, SHOWN, k.cut())
+        arms.append(first.with_only_columns(*tagged))
     return union_all(*arms)
 
 
 def _first_of_every_kind(
     session: Session, for_staff: bool, values: dict, limit: int
 ) -> dict[ReminderKind, Due]:
-    """The first ``limit`` of every kind and the counts: the counts and the cuts from one
-    statement, then the reminders of each kind up to its cut (``_shown``), read in full
-    and built."""
-    values = {**values, "last_shown": max(limit - 1, 0)}
-    # On a server: the counts keep one plan (fourteen index scans, each by its own index
-    # whatever the day; planning them took 2.3 ms of 4.6 under row-level security),
-    # the rows of every kind are planned for their cuts; neither starts parallel
-    # workers (two took 13.6 ms to read the kinds' thousand rows, none 8 ms).
-    expressions.set_locally(
-        session, plan_cache_mode="force_generic_plan", max_parallel_workers_per_gather=0
-    )
+    """The first ``limit`` of every kind and the counts: the counts from one statement,
+    the reminders of every kind from another (``_shown``), read in full and built."""
+    values = {**values, "shown": limit, "last_shown": max(limit - 1, 0)}
+    # On a server both statements keep one plan (index scans, each by its own index
+    # whatever the day; planning them took 4 ms under row-level security) and start no
+    # parallel workers (two took 13.6 ms to read the kinds' thousand rows, none 8 ms);
+    # then the connection's own settings again (a plan made for any day read the local
+    # models' outcomes in 20 ms instead of 1).
+    planned_once = {"plan_cache_mode": "force_generic_plan", "max_parallel_workers_per_gather": 0}
+    expressions.set_locally(session, **planned_once)
     totals = _rows(session, _counts(for_staff), values)[0]._mapping
-    expressions.set_locally(session, plan_cache_mode="DEFAULT")
     kinds = _kinds(for_staff)
-    shown = tuple(kind for kind in kinds if totals[kind.value] and limit)
-    rows: dict[str, list] = {kind.value: [] for kind in shown}
-    if shown:
-        cuts = {_cut_label(kind): totals[_cut_label(kind)] for kind in shown}
-        for r in _rows(session, _shown(for_staff, shown), {**values, **cuts}):
+    rows: dict[str, list] = {kind.value: [] for kind in kinds}
+    if limit:
+        dialect = session.get_bind().dialect.name
+        for r in _rows(session, _shown(for_staff, dialect), values):
             rows[r.kind].append(r)
+    expressions.set_locally(session, **dict.fromkeys(planned_once, "DEFAULT"))
     found = {}
     for kind, k in kinds.items():
-        items = sorted((k.make(r) for r in rows.get(kind.value, ())), key=_order_key)
+        items = sorted((k.make(r) for r in rows[kind.value]), key=_order_key)
         found[kind] = Due(items[:limit], totals[kind.value])
     return found
 

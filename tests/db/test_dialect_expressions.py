@@ -155,3 +155,25 @@ def test_every_expression_written_per_dialect_is_tried_here():
     # Needs persons: tests/db/test_personnummer_digits.py runs it on both engines.
     tried |= {"_DigitsOfPersons"}
     assert written == tried
+
+
+def test_the_first_rows_and_every_row_tied_with_the_last_of_them(one_row):
+    """``first_with_ties``: FETCH FIRST … WITH TIES on PostgreSQL, the rows up to the last
+    one's value on SQLite; the same rows on both, as Python counts them."""
+    from sqlalchemy import func, union_all
+
+    days = [date(2026, 1, d) for d in (3, 1, 2, 2, 2, 5, 4, 4)]
+    table = union_all(
+        *(select(literal(i).label("id"), at(day).label("day")) for i, day in enumerate(days))
+    ).subquery("v")
+    dialect = one_row.engine.dialect.name
+    for limit in range(1, len(days) + 2):
+        last = select(table.c.day).order_by(table.c.day).offset(limit - 1).limit(1)
+        cut = func.coalesce(last.scalar_subquery(), at(date(9999, 12, 31)))
+        stmt = expressions.first_with_ties(
+            dialect, select(table.c.id), (table.c.day,), literal(limit), cut
+        )
+        with one_row.reading() as s:
+            found = sorted(s.scalars(stmt))
+        bound = sorted(days)[limit - 1] if limit <= len(days) else max(days)
+        assert found == [i for i, day in enumerate(days) if day <= bound], limit
