@@ -21,11 +21,11 @@ from finsam_desktop.i18n import N_, _
 from finsam_desktop.services.access import Permission, pure, require, requires
 from finsam_desktop.services.audit import log_view, shows_person
 from finsam_desktop.services.listing import (
-    COUNT_CAP,
     Column,
     ListQuery,
     ListRow,
     SearchLog,
+    person_ids_found,
     person_search,
 )
 from finsam_desktop.services.records import apply_version, existing_row
@@ -157,11 +157,7 @@ def person_list(db: Database) -> ListQuery:
         narrow_search=person_search(p.personnummer, p.name_key, person_id=p.id, under_policies=True)
         if under_policies
         else None,
-        capped_search=person_search(
-            p.personnummer, p.name_key, person_id=p.id, under_policies=True, first=COUNT_CAP + 1
-        )
-        if under_policies
-        else None,
+        found_ids=person_ids_found(p.personnummer, p.name_key) if under_policies else None,
         # Its whole count and a page far down from the counts the server keeps of the
         # persons the account sees, instead of reading every one of them.
         kept_count=server_roles.visible_person_count if under_policies else None,

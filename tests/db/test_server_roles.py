@@ -1323,6 +1323,49 @@ def test_a_coordinators_searches_find_exactly_the_visible_matches_in_every_list(
     assert any(server_roles.SEARCH_FUNCTION in s for s in statements)
 
 
+def test_a_coordinators_number_search_is_counted_and_paged_from_the_search_functions_ids(
+    server, monkeypatch
+):
+    """The coordinator's list of persons counts a search, and pages a number past the cap
+    in the id's order, from the ids the server's search function found
+    (``ListQuery.found_ids``), without reading them again through the person table: the
+    count is the visible matches' (capped), each page the start of the whole search in
+    either direction, as Python finds them."""
+    from collections import Counter
+
+    from finsam_desktop.services import listing, persons, signin
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    with owner(server) as o:
+        visible = visible_to_coordinator_truth(o, [server["a"]])
+        numbers = dict(o.execute("SELECT id, personnummer FROM person").fetchall())
+    runs = Counter(numbers[i][k : k + 4] for i in visible for k in range(9))
+    text, _n = runs.most_common(1)[0]
+    expected = sorted(i for i in visible if text in numbers[i])
+    assert len(expected) > 2  # past the cap: the pages are not read from the count's ids
+    coordinator, _user = signin.log_in(server["url"], "bo", PASSWORD)
+    try:
+        mine = persons.person_list(coordinator)
+        asked = []
+        found_ids = mine.found_ids
+        mine.found_ids = lambda text, first: asked.append(first) or found_ids(text, first)
+        assert mine.count(text) == len(expected)
+        matches = mine.count(text, capped=True)
+        assert matches == 2 and asked == [2]
+        for descending, whole in ((False, expected), (True, expected[::-1])):
+            for offset in (0, 1, 3):
+                page = mine.page(offset, 2, None, descending, text, None, matches)
+                assert [r.id for r in page] == whole[offset : offset + 2], (descending, offset)
+        assert asked[1:] == [None] * 6
+        # A chosen filter: read through the person table, as before.
+        asked.clear()
+        municipality = {"municipality_id": 1}
+        mine.page(0, 2, None, False, text, municipality, matches)
+        assert asked == []
+    finally:
+        coordinator.close()
+
+
 def test_an_existing_role_server_upgraded_gets_the_search_function(server):
     """A role server from before the function (revision 0018): the owner's upgrade makes
     it, and the coordinator's search finds the same."""
