@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from finsam_desktop.domain.casework import CaseStatus, Reminder, ReminderKind
 from finsam_desktop.domain.changes import Change
 from finsam_desktop.domain.clock import today
+from finsam_desktop.domain.organisation import Staff
 from finsam_desktop.i18n import _, format_date, format_number, format_week, ngettext
 from finsam_desktop.services import casework, organisation, reminders
 from finsam_desktop.ui.context import AppContext
@@ -90,7 +91,8 @@ class OverviewPage(QWidget):
         self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
         left.addWidget(due_box)
-        self.coming = ComingWeek(ctx, self.open_case)
+        team = ctx.runner.read(organisation.list_staff)
+        self.coming = ComingWeek(ctx, self.open_case, team)
         left.addWidget(self.coming)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -101,7 +103,7 @@ class OverviewPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.participants_box = QGroupBox(_("Participants"))
         pl = QVBoxLayout(self.participants_box)
-        self._fill_me()
+        self._fill_me(team)
         self.participants = ListPanel(
             casework.participation_list(ctx.db),
             on_open=self.open_case,
@@ -135,11 +137,11 @@ class OverviewPage(QWidget):
         self.refresh()
 
     # --- who am I ---
-    def _fill_me(self) -> None:
+    def _fill_me(self, team: list[Staff]) -> None:
         current = my_staff_id(self.ctx)
         self.me.clear()
         self.me.addItem(_("(choose yourself)"), None)
-        for staff in self.ctx.runner.read(organisation.list_staff):
+        for staff in team:
             self.me.addItem(staff.name, staff.id)
         index = self.me.findData(current)
         self.me.setCurrentIndex(max(index, 0))
@@ -167,8 +169,9 @@ class OverviewPage(QWidget):
     # --- refreshing ---
     def _on_changed(self, kinds: frozenset[Change]) -> None:
         if Change.STAFF in kinds:
-            self._fill_me()
-            self.coming.fill_staff()
+            team = self.ctx.runner.read(organisation.list_staff)
+            self._fill_me(team)
+            self.coming.fill_staff(team)
         if kinds & REFRESH_KINDS:
             self.participants.refresh()
             self.refresh()
