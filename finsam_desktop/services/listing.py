@@ -995,6 +995,7 @@ def export_list(query: ListQuery, key: str, title: str, state: ListState, path, 
 
 like_any = pure(like_any)
 person_search = pure(person_search)
+person_ids_found = pure(person_ids_found)
 person_count_search = pure(person_count_search)
 matches_few_persons = building_block(matches_few_persons)
 is_case_number_search = pure(is_case_number_search)
