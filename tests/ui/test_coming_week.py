@@ -76,12 +76,15 @@ def test_the_week_per_team_and_per_coordinator(db, booked):
 def test_the_week_view_navigates_and_opens_the_case(db, booked, tmp_path, qapp, qtbot):
     from conftest import app_context
 
+    from finsam_desktop.services import organisation
     from finsam_desktop.ui.pages.overview.coming_week import ComingWeek
 
     case, _follow_up = booked
     opened = []
     view = ComingWeek(app_context(db, tmp_path), opened.append)
     qtbot.addWidget(view)
+    with db.reading() as s:
+        view.fill_staff(organisation.list_staff(s))
     view.monday = date(2026, 1, 12)
     view.refresh()
     assert view.tree.topLevelItemCount() == 0 and "Inget" in view.empty.text()

@@ -23,7 +23,7 @@ from finsam_desktop.domain.casework import iso_week_start
 from finsam_desktop.domain.clock import today
 from finsam_desktop.domain.organisation import Staff
 from finsam_desktop.i18n import N_, _, format_date, format_number, ngettext
-from finsam_desktop.services import coming_week, organisation
+from finsam_desktop.services import coming_week
 from finsam_desktop.ui.context import AppContext
 from finsam_desktop.ui.widgets.choices import fit_columns, my_staff_id
 from finsam_desktop.ui.widgets.table_model import USER
@@ -40,10 +40,9 @@ WEEKDAYS = (
 
 
 class ComingWeek(QGroupBox):
-    def __init__(
-        self, ctx: AppContext, open_case: Callable[[int], object], staff: list[Staff] | None = None
-    ):
-        """``staff``: the team, where the caller has read it already (None: read here)."""
+    def __init__(self, ctx: AppContext, open_case: Callable[[int], object]):
+        """The team to choose from is given by ``fill_staff`` (Översikt reads it once for
+        its own choice too)."""
         super().__init__(_("Coming"))
         self.ctx = ctx
         self.open_case = open_case
@@ -70,7 +69,6 @@ class ComingWeek(QGroupBox):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.staff.setMinimumContentsLength(12)
-        self.fill_staff(staff)
         self.staff.activated.connect(lambda _i: self.refresh())
         bar.addWidget(self.previous_button)
         bar.addWidget(self.week_label, 1)
@@ -92,12 +90,12 @@ class ComingWeek(QGroupBox):
         self.empty = QLabel()
         layout.addWidget(self.empty)
 
-    def fill_staff(self, staff: list[Staff] | None = None) -> None:
-        """The team to choose from (``staff``: read already; None: read here)."""
+    def fill_staff(self, staff: list[Staff]) -> None:
+        """The team to choose from, the whole team first."""
         current = self.staff.currentData() if self.staff.count() else my_staff_id(self.ctx)
         self.staff.clear()
         self.staff.addItem(_("The whole team"), None)
-        for s in self.ctx.runner.read(organisation.list_staff) if staff is None else staff:
+        for s in staff:
             self.staff.addItem(s.name, s.id)
         self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
 

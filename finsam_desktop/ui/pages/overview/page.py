@@ -91,8 +91,7 @@ class OverviewPage(QWidget):
         self.due.itemDoubleClicked.connect(self._open_due)
         dl.addWidget(self.due)
         left.addWidget(due_box)
-        team = ctx.runner.read(organisation.list_staff)
-        self.coming = ComingWeek(ctx, self.open_case, team)
+        self.coming = ComingWeek(ctx, self.open_case)
         left.addWidget(self.coming)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -103,7 +102,7 @@ class OverviewPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         self.participants_box = QGroupBox(_("Participants"))
         pl = QVBoxLayout(self.participants_box)
-        self._fill_me(team)
+        self._fill_team()
         self.participants = ListPanel(
             casework.participation_list(ctx.db),
             on_open=self.open_case,
@@ -137,6 +136,12 @@ class OverviewPage(QWidget):
         self.refresh()
 
     # --- who am I ---
+    def _fill_team(self) -> None:
+        """The team, read once for the choice of who I am and for Kommande's."""
+        team = self.ctx.runner.read(organisation.list_staff)
+        self._fill_me(team)
+        self.coming.fill_staff(team)
+
     def _fill_me(self, team: list[Staff]) -> None:
         current = my_staff_id(self.ctx)
         self.me.clear()
@@ -169,9 +174,7 @@ class OverviewPage(QWidget):
     # --- refreshing ---
     def _on_changed(self, kinds: frozenset[Change]) -> None:
         if Change.STAFF in kinds:
-            team = self.ctx.runner.read(organisation.list_staff)
-            self._fill_me(team)
-            self.coming.fill_staff(team)
+            self._fill_team()
         if kinds & REFRESH_KINDS:
             self.participants.refresh()
             self.refresh()
